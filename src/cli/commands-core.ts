@@ -1,0 +1,166 @@
+import type { Command } from 'commander';
+import { commandContext, parseIsoDate, requireWatch, runCommand, UsageError, type GlobalOptions } from './context.ts';
+import { pollSource } from '../ingest/poll-source.ts';
+import { renderTable } from './table.ts';
+import { rescoreWatch } from '../ingest/rescore.ts';
+import { runScoreStream } from '../scoring/index.ts';
+import { runService } from './service.ts';
+
+const globals = (cmd: Command) => cmd.optsWithGlobals() as GlobalOptions;
+
+export function registerCoreCommands(program: Command): void {
+  program
+    .command('start')
+    .description('run everything in one process: web dashboard, scheduler and jobs')
+    .action((_o, cmd: Command) => runCommand(() => runService(globals(cmd), { web: true, worker: true, scheduler: true })));
+
+  program
+    .command('migrate')
+    .description('create or upgrade the database, then exit')
+    .action((_o, cmd: Command) =>
+      runCommand(async () => {
+        const { deps, config } = commandContext(globals(cmd));
+        await deps.close();
+        process.stdout.write(`database ready in ${config.dataDir}\n`);
+      }),
+    );
+
+  program
+    .command('poll')
+    .description('poll every source of every watch (or one watch) once, then exit')
+    .option('--once', 'poll once and exit (the only mode of this command)')
+    .option('--watch <id>', 'only this watch')
+    .option('--format <format>', 'table or jsonl', 'table')
+    .action((o: { watch?: string; format: string }, cmd: Command) =>
+      runCommand(async () => {
+        const { deps } = commandContext(globals(cmd));
+        try {
+          deps.syncWatches();
+          requireWatch(deps, o.watch);
+          const outcomes = [];
+          for (const s of deps.sources.listEnabled(o.watch)) outcomes.push(await pollSource(deps, s.id));
+          if (o.format === 'jsonl') {
+            for (const r of outcomes) process.stdout.write(`${JSON.stringify(r)}\n`);
+          } else {
+            const rows = outcomes.map((r) => [r.watchId, r.kind, r.target, r.ok ? 'ok' : 'FAILED', String(r.fetched), String(r.stored), String(r.hostile), r.error ?? r.warnings.join('; ')]);
+            process.stdout.write(`${renderTable(['watch', 'source', 'target', 'status', 'fetched', 'new', 'hostile', 'problem'], rows)}\n`);
+            if (outcomes.length === 0) process.stdout.write('no source configured: add watches to the config file\n');
+          }
+          // Source failures are recorded and printed; they do not make the command fail.
+          return 0;
+        } finally {
+          await deps.close();
+        }
+      }),
+    );
+
+  program
+    .command('mentions')
+    .description('print stored mentions')
+    .option('--format <format>', 'jsonl or table', 'jsonl')
+    .option('--watch <id>', 'only this watch')
+    .option('--since <iso>', 'only posts published (or first seen) since this date')
+    .option('--search <text>', 'full-text search (accents ignored)')
+    .option('--limit <n>', 'at most this many')
+    .action((o: { format: string; watch?: string; since?: string; search?: string; limit?: string }, cmd: Command) =>
+      runCommand(async () => {
+        if (!['jsonl', 'table'].includes(o.format)) throw new UsageError(`--format: expected jsonl or table, got "${o.format}"`);
+        const since = o.since ? parseIsoDate(o.since, '--since') : undefined;
+        const limit = o.limit ? Number(o.limit) : undefined;
+        if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new UsageError('--limit: expected a positive integer');
+        const { deps } = commandContext(globals(cmd));
+        try {
+          requireWatch(deps, o.watch);
+          const rows: string[][] = [];
+          for (const p of deps.posts.iterateMentions({ watchId: o.watch, since, search: o.search, limit })) {
+            const item = {
+              id: p.id,
+              watch: p.watchId,
+              source: p.sourceKind,
+              platform: p.platform,
+              externalId: p.externalId,
+              url: p.url,
+              author: { handle: p.authorHandle, name: p.authorName },
+              text: p.text,
+              lang: p.lang,
+              createdAt: p.createdAt ? new Date(p.createdAt).toISOString() : null,
+              firstSeenAt: new Date(p.firstSeenAt).toISOString(),
+              score: p.score,
+              level: p.level,
+              hostile: p.hostile,
+              categories: p.categories ?? [],
+            };
+            if (o.format === 'jsonl') {
+              if (!process.stdout.write(`${JSON.stringify(item)}\n`)) await new Promise((r) => process.stdout.once('drain', r));
+            } else {
+              rows.push([String(p.id), p.watchId, p.sourceKind, item.createdAt ?? item.firstSeenAt, p.level ?? '', p.authorHandle ?? p.authorName ?? '', p.text]);
+            }
+          }
+          if (o.format === 'table') process.stdout.write(`${renderTable(['id', 'watch', 'source', 'time', 'level', 'author', 'text'], rows)}\n`);
+        } finally {
+          await deps.close();
+        }
+      }),
+    );
+
+  program
+    .command('sources')
+    .description('health of every source')
+    .option('--format <format>', 'table or jsonl', 'table')
+    .action((o: { format: string }, cmd: Command) =>
+      runCommand(async () => {
+        const { deps } = commandContext(globals(cmd));
+        try {
+          deps.syncWatches();
+          const iso = (ms: number | null) => (ms ? new Date(ms).toISOString() : '');
+          const list = deps.sources.listHealth();
+          if (o.format === 'jsonl') {
+            for (const s of list) {
+              const { state: _state, ...rest } = s;
+              process.stdout.write(`${JSON.stringify({ ...rest, status: s.consecutiveFailures > 0 ? 'failing' : s.lastSuccessAt ? 'ok' : 'never polled' })}\n`);
+            }
+          } else {
+            const rows = list.map((s) => [
+              s.watchId,
+              s.kind,
+              s.target,
+              !s.enabled ? 'disabled' : s.consecutiveFailures > 0 ? `FAILING ×${s.consecutiveFailures} since ${iso(s.failingSince)}` : s.lastSuccessAt ? 'ok' : 'never polled',
+              iso(s.lastSuccessAt),
+              s.lastError && s.consecutiveFailures > 0 ? s.lastError : (s.lastWarning ?? ''),
+            ]);
+            process.stdout.write(`${renderTable(['watch', 'source', 'target', 'status', 'last success', 'last problem'], rows)}\n`);
+          }
+        } finally {
+          await deps.close();
+        }
+      }),
+    );
+
+  program
+    .command('score')
+    .description('score JSON Lines {"id","text","lang"?} from stdin; one result line per input line')
+    .action(() =>
+      runCommand(async () => {
+        const { failed } = await runScoreStream(process.stdin, process.stdout);
+        return failed > 0 ? 1 : 0;
+      }),
+    );
+
+  program
+    .command('rescore')
+    .description('score again the posts scored by an older scorer version (after a lexicon or custom-word change)')
+    .option('--watch <id>', 'only this watch')
+    .action((o: { watch?: string }, cmd: Command) =>
+      runCommand(async () => {
+        const { deps } = commandContext(globals(cmd));
+        try {
+          deps.syncWatches();
+          requireWatch(deps, o.watch);
+          const ids = o.watch ? [o.watch] : deps.watches.listActive().map((w) => w.id);
+          for (const id of ids) process.stdout.write(`${id}: ${rescoreWatch(deps, id)} posts rescored\n`);
+        } finally {
+          await deps.close();
+        }
+      }),
+    );
+}

@@ -1,0 +1,57 @@
+import { commandContext, type GlobalOptions } from './context.ts';
+import { buildApp } from '../web/app.ts';
+import { windowJobId } from '../jobs/types.ts';
+
+export interface ServiceRoles {
+  web: boolean;
+  worker: boolean;
+  scheduler: boolean;
+}
+
+/**
+ * Runs the long-lived service with the given roles and resolves when a signal has shut it down:
+ * stop accepting requests, let running jobs finish, then close the database.
+ */
+export async function runService(opts: GlobalOptions, roles: ServiceRoles): Promise<number> {
+  const { deps, config, log } = commandContext(opts, 'stdout');
+  deps.syncWatches();
+  const app = roles.web ? await buildApp(deps) : undefined;
+
+  if (roles.worker) await deps.driver.start(deps.handlers());
+  if (roles.scheduler) {
+    await deps.driver.syncSchedules(deps.schedules());
+    // Poll once at boot: nobody should wait a full schedule period for the first results.
+    for (const w of deps.watches.listActive()) {
+      await deps.queue.enqueue('poll', { task: 'watch', watchId: w.id }, { jobId: windowJobId(`poll:${w.id}`, Date.now()) });
+    }
+  }
+  if (app) {
+    await app.listen({ host: config.server.host, port: config.server.port });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.server.port;
+    log.info({ host: config.server.host, port }, `Vigie listening on http://${config.server.host}:${port}`);
+  }
+  log.info({ watches: deps.watches.listActive().length, driver: deps.driver.name, roles }, 'Vigie started');
+
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      log.info({ signal }, 'shutting down');
+      void (async () => {
+        try {
+          await app?.close();
+          await deps.close();
+        } catch (err) {
+          log.error({ err }, 'error during shutdown');
+        }
+        resolve();
+      })();
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+  log.info('stopped');
+  return 0;
+}

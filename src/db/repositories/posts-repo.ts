@@ -1,0 +1,241 @@
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import type { Db } from '../client.ts';
+import { authors, posts, sources } from '../schema/index.ts';
+import { ftsQuery } from './fts-query.ts';
+
+export type PostRow = typeof posts.$inferSelect;
+
+/** A post ready to store: what the adapter read plus its fingerprint and score. */
+export interface PostToStore {
+  platform: string;
+  externalId: string;
+  url: string | null;
+  author: { externalId: string; handle: string | null; name: string | null } | null;
+  text: string;
+  lang: string | null;
+  createdAt: number | null;
+  raw: string;
+  rawSha256: string;
+  score: {
+    score: number;
+    level: string;
+    hostile: boolean;
+    categories: string[];
+    matches: unknown[];
+    targeted: boolean;
+    version: string;
+  } | null;
+}
+
+export interface PageWrite {
+  watchId: string;
+  sourceId: number;
+  seenAt: number;
+  posts: readonly PostToStore[];
+  /** Set only with the last page of a complete poll: stored in the same transaction as the posts. */
+  cursor?: { value: string | null | undefined; state: Record<string, unknown> | undefined };
+}
+
+export interface StoredPostRef {
+  id: number;
+  hostile: boolean;
+  level: string | null;
+  categories: string[];
+}
+
+export interface MentionFilter {
+  watchId?: string;
+  /** Epoch ms: posts published (or, without a date, first seen) at or after this. */
+  since?: number;
+  search?: string;
+  limit?: number;
+}
+
+export function createPostsRepo(db: Db) {
+  const client = db.$client;
+
+  function upsertAuthors(tx: Db, page: PageWrite): Map<string, number> {
+    const ids = new Map<string, number>();
+    const byKey = new Map<string, { platform: string; externalId: string; handle: string | null; name: string | null }>();
+    for (const p of page.posts) {
+      if (p.author) byKey.set(`${p.platform}\u0000${p.author.externalId}`, { platform: p.platform, ...p.author });
+    }
+    if (byKey.size === 0) return ids;
+    const rows = tx
+      .insert(authors)
+      .values([...byKey.values()].map((a) => ({ ...a, firstSeenAt: page.seenAt, lastSeenAt: page.seenAt })))
+      .onConflictDoUpdate({
+        target: [authors.platform, authors.externalId],
+        // Handles and display names change (impersonators rename): keep the latest seen.
+        set: {
+          handle: sql`coalesce(excluded.handle, ${authors.handle})`,
+          name: sql`coalesce(excluded.name, ${authors.name})`,
+          lastSeenAt: sql`excluded.last_seen_at`,
+        },
+      })
+      .returning({ id: authors.id, platform: authors.platform, externalId: authors.externalId })
+      .all();
+    for (const r of rows) ids.set(`${r.platform}\u0000${r.externalId}`, r.id);
+    return ids;
+  }
+
+  return {
+    /**
+     * Stores one page of a poll in one transaction: new posts (duplicates ignored by the unique
+     * key), their authors, and — on the last page — the source's cursor, so a crash never leaves
+     * a cursor ahead of the posts it covers. Returns the posts that were new.
+     */
+    storePage(page: PageWrite): StoredPostRef[] {
+      return db.transaction((tx) => {
+        const inserted: StoredPostRef[] = [];
+        if (page.posts.length > 0) {
+          const authorIds = upsertAuthors(tx as unknown as Db, page);
+          const values = page.posts.map((p) => ({
+            watchId: page.watchId,
+            sourceId: page.sourceId,
+            platform: p.platform,
+            externalId: p.externalId,
+            url: p.url,
+            authorId: p.author ? (authorIds.get(`${p.platform}\u0000${p.author.externalId}`) ?? null) : null,
+            authorHandle: p.author?.handle ?? null,
+            authorName: p.author?.name ?? null,
+            text: p.text,
+            lang: p.lang,
+            createdAt: p.createdAt,
+            firstSeenAt: page.seenAt,
+            raw: p.raw,
+            rawSha256: p.rawSha256,
+            score: p.score?.score ?? null,
+            level: p.score?.level ?? null,
+            hostile: p.score?.hostile ?? false,
+            categories: p.score?.categories ?? [],
+            matches: p.score?.matches ?? [],
+            targeted: p.score?.targeted ?? null,
+            scorerVersion: p.score?.version ?? null,
+          }));
+          // 100 rows × 21 columns stays far below SQLite's bound-parameter limit.
+          for (let i = 0; i < values.length; i += 100) {
+            const rows = tx
+              .insert(posts)
+              .values(values.slice(i, i + 100))
+              .onConflictDoNothing()
+              .returning({ id: posts.id, hostile: posts.hostile, level: posts.level, categories: posts.categories })
+              .all();
+            for (const r of rows) inserted.push({ ...r, categories: r.categories ?? [] });
+          }
+        }
+        if (page.cursor) {
+          const set: Partial<typeof sources.$inferInsert> = {};
+          if (page.cursor.value !== undefined) set.cursor = page.cursor.value;
+          if (page.cursor.state !== undefined) set.state = page.cursor.state;
+          if (Object.keys(set).length > 0) tx.update(sources).set(set).where(eq(sources.id, page.sourceId)).run();
+        }
+        return inserted;
+      });
+    },
+
+    get(id: number): PostRow | undefined {
+      return db.select().from(posts).where(eq(posts.id, id)).get();
+    },
+
+    getMany(ids: readonly number[]): PostRow[] {
+      if (ids.length === 0) return [];
+      return db.select().from(posts).where(inArray(posts.id, [...ids])).all();
+    },
+
+    latest(watchId: string, limit: number): PostRow[] {
+      return db.select().from(posts).where(eq(posts.watchId, watchId)).orderBy(desc(posts.firstSeenAt), desc(posts.id)).limit(limit).all();
+    },
+
+    count(watchId?: string): number {
+      const row = db
+        .select({ n: sql<number>`count(*)` })
+        .from(posts)
+        .where(watchId ? eq(posts.watchId, watchId) : undefined)
+        .get();
+      return row?.n ?? 0;
+    },
+
+    /** Streams matching posts in storage order, in constant memory. */
+    *iterateMentions(filter: MentionFilter): Generator<PostRow & { sourceKind: string }> {
+      const where: string[] = [];
+      const params: unknown[] = [];
+      if (filter.watchId) {
+        where.push('p.watch_id = ?');
+        params.push(filter.watchId);
+      }
+      if (filter.since !== undefined) {
+        where.push('coalesce(p.created_at, p.first_seen_at) >= ?');
+        params.push(filter.since);
+      }
+      if (filter.search) {
+        where.push('p.id in (select rowid from posts_fts where posts_fts match ?)');
+        params.push(ftsQuery(filter.search));
+      }
+      const sqlText = `select p.*, s.kind as source_kind from posts p join sources s on s.id = p.source_id
+        ${where.length ? `where ${where.join(' and ')}` : ''} order by p.id ${filter.limit ? `limit ${Math.floor(filter.limit)}` : ''}`;
+      for (const row of client.prepare(sqlText).iterate(...params) as Iterable<Record<string, unknown>>) {
+        yield { ...fromSql(row), sourceKind: row.source_kind as string };
+      }
+    },
+
+    /** Applies a new score (rescoring after a lexicon change). */
+    updateScore(id: number, score: NonNullable<PostToStore['score']>): void {
+      db.update(posts)
+        .set({
+          score: score.score,
+          level: score.level,
+          hostile: score.hostile,
+          categories: score.categories,
+          matches: score.matches,
+          targeted: score.targeted,
+          scorerVersion: score.version,
+        })
+        .where(eq(posts.id, id))
+        .run();
+    },
+
+    /** Ids of a watch's posts scored by another scorer version than `version`. */
+    idsNeedingRescore(watchId: string, version: string, afterId: number, limit: number): number[] {
+      return db
+        .select({ id: posts.id })
+        .from(posts)
+        .where(and(eq(posts.watchId, watchId), sql`${posts.id} > ${afterId}`, sql`coalesce(${posts.scorerVersion}, '') <> ${version}`))
+        .orderBy(posts.id)
+        .limit(limit)
+        .all()
+        .map((r) => r.id);
+    },
+  };
+}
+
+/** Maps a raw SQL row (snake_case, JSON text) to the drizzle row shape. */
+function fromSql(row: Record<string, unknown>): PostRow {
+  const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : (v ?? null));
+  return {
+    id: row.id as number,
+    watchId: row.watch_id as string,
+    sourceId: row.source_id as number,
+    platform: row.platform as string,
+    externalId: row.external_id as string,
+    url: (row.url as string | null) ?? null,
+    authorId: (row.author_id as number | null) ?? null,
+    authorHandle: (row.author_handle as string | null) ?? null,
+    authorName: (row.author_name as string | null) ?? null,
+    text: row.text as string,
+    lang: (row.lang as string | null) ?? null,
+    createdAt: (row.created_at as number | null) ?? null,
+    firstSeenAt: row.first_seen_at as number,
+    raw: row.raw as string,
+    rawSha256: row.raw_sha256 as string,
+    score: (row.score as number | null) ?? null,
+    level: (row.level as string | null) ?? null,
+    hostile: row.hostile === 1,
+    categories: json(row.categories),
+    matches: json(row.matches),
+    targeted: row.targeted === null || row.targeted === undefined ? null : row.targeted === 1,
+    scorerVersion: (row.scorer_version as string | null) ?? null,
+  };
+}
+
+export type PostsRepo = ReturnType<typeof createPostsRepo>;

@@ -1,0 +1,101 @@
+import { sqliteTable, text, integer, uniqueIndex, index } from 'drizzle-orm/sqlite-core';
+
+// Times are stored as epoch milliseconds (integers): they sort and compare cheaply in SQL.
+
+export const watches = sqliteTable('watches', {
+  id: text('id').primaryKey(),
+  /** The watch as configured (names, handles, feeds…), JSON. */
+  definition: text('definition', { mode: 'json' }).notNull(),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+  /** Set when the watch left the configuration; its posts and evidence are kept. */
+  removedAt: integer('removed_at'),
+});
+
+export const sources = sqliteTable(
+  'sources',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    watchId: text('watch_id')
+      .notNull()
+      .references(() => watches.id),
+    /** Adapter kind: x_mentions, x_search, feed, … */
+    kind: text('kind').notNull(),
+    /** What the adapter polls: a handle, a query, a feed URL. */
+    target: text('target').notNull(),
+    /** Opaque position of the last complete poll (newest id, time…). Advanced with the posts it covers. */
+    cursor: text('cursor'),
+    /** Adapter's own memo (ETag, resolved user id…), JSON. */
+    state: text('state', { mode: 'json' }).$type<Record<string, unknown>>(),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+    lastPollAt: integer('last_poll_at'),
+    lastSuccessAt: integer('last_success_at'),
+    lastErrorAt: integer('last_error_at'),
+    lastError: text('last_error'),
+    consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+    /** Start of the current run of failures, to say "dead since …". */
+    failingSince: integer('failing_since'),
+    /** Partial problems reported by an otherwise successful answer (X `errors` with HTTP 200). */
+    lastWarning: text('last_warning'),
+    lastWarningAt: integer('last_warning_at'),
+  },
+  (t) => [uniqueIndex('sources_watch_kind_target').on(t.watchId, t.kind, t.target)],
+);
+
+export const authors = sqliteTable(
+  'authors',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    platform: text('platform').notNull(),
+    externalId: text('external_id').notNull(),
+    handle: text('handle'),
+    name: text('name'),
+    firstSeenAt: integer('first_seen_at').notNull(),
+    lastSeenAt: integer('last_seen_at').notNull(),
+  },
+  (t) => [uniqueIndex('authors_platform_external').on(t.platform, t.externalId), index('authors_handle').on(t.handle)],
+);
+
+export const posts = sqliteTable(
+  'posts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    watchId: text('watch_id')
+      .notNull()
+      .references(() => watches.id),
+    /** The source that saw it first. */
+    sourceId: integer('source_id')
+      .notNull()
+      .references(() => sources.id),
+    /** Where the post lives (x, web, bluesky…): the same post found by two sources is one post. */
+    platform: text('platform').notNull(),
+    externalId: text('external_id').notNull(),
+    url: text('url'),
+    authorId: integer('author_id').references(() => authors.id),
+    authorHandle: text('author_handle'),
+    authorName: text('author_name'),
+    text: text('text').notNull(),
+    lang: text('lang'),
+    createdAt: integer('created_at'),
+    firstSeenAt: integer('first_seen_at').notNull(),
+    /** The payload exactly as the API answered it (JSON or XML text). */
+    raw: text('raw').notNull(),
+    rawSha256: text('raw_sha256').notNull(),
+    score: integer('score'),
+    level: text('level'),
+    hostile: integer('hostile', { mode: 'boolean' }).notNull().default(false),
+    categories: text('categories', { mode: 'json' }).$type<string[]>(),
+    matches: text('matches', { mode: 'json' }).$type<unknown[]>(),
+    targeted: integer('targeted', { mode: 'boolean' }),
+    scorerVersion: text('scorer_version'),
+  },
+  (t) => [
+    uniqueIndex('posts_watch_platform_external').on(t.watchId, t.platform, t.externalId),
+    index('posts_watch_seen').on(t.watchId, t.firstSeenAt),
+    index('posts_watch_score').on(t.watchId, t.score, t.firstSeenAt),
+    index('posts_watch_level_seen').on(t.watchId, t.level, t.firstSeenAt),
+    index('posts_author').on(t.authorId),
+    index('posts_scorer_version').on(t.scorerVersion),
+  ],
+);
+

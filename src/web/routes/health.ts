@@ -1,0 +1,27 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { AppDeps } from '../app.ts';
+
+/** Liveness for supervisors and load balancers: no data, no session needed. */
+export function healthRoutes(deps: Pick<AppDeps, 'db'>): FastifyPluginAsync {
+  return async (app) => {
+    app.get(
+      '/healthz',
+      {
+        schema: {
+          response: {
+            200: { type: 'object', properties: { status: { type: 'string' }, db: { type: 'string' } }, required: ['status'] },
+            503: { type: 'object', properties: { status: { type: 'string' }, db: { type: 'string' } }, required: ['status'] },
+          },
+        },
+      },
+      async (_req, reply) => {
+        try {
+          deps.db.$client.prepare('select 1').get();
+          return { status: 'ok', db: 'ok' };
+        } catch {
+          return reply.status(503).send({ status: 'unavailable', db: 'error' });
+        }
+      },
+    );
+  };
+}
