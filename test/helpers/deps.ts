@@ -1,0 +1,30 @@
+import { parseConfig } from '../../src/config/load.ts';
+import type { Config } from '../../src/config/schema.ts';
+import { createDeps, type Deps } from '../../src/deps.ts';
+import { silentLogger } from '../../src/logger.ts';
+import { tempDir } from './temp.ts';
+
+/** A full set of dependencies on a fresh SQLite file built from the real migrations. */
+export function testDeps(raw: Record<string, unknown>): { deps: Deps; config: Config; dir: string; cleanup: () => Promise<void> } {
+  const t = tempDir();
+  const config = parseConfig({ dataDir: t.dir, log: { level: 'silent' }, ...raw });
+  const deps = createDeps(config, silentLogger());
+  deps.syncWatches();
+  return {
+    deps,
+    config,
+    dir: t.dir,
+    cleanup: async () => {
+      await deps.close();
+      t.cleanup();
+    },
+  };
+}
+
+/** Polls every enabled source of a watch once, in order. */
+export async function pollAll(deps: Deps, watchId?: string) {
+  const { pollSource } = await import('../../src/ingest/poll-source.ts');
+  const outcomes = [];
+  for (const s of deps.sources.listEnabled(watchId)) outcomes.push(await pollSource(deps, s.id));
+  return outcomes;
+}
