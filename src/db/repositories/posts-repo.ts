@@ -1,7 +1,8 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
-import { authors, posts, sources } from '../schema/index.ts';
+import { posts, sources } from '../schema/index.ts';
 import { ftsQuery } from './fts-query.ts';
+import { createLedger, postStoredEvents, type Ledger } from '../../evidence/ledger.ts';
 
 export type PostRow = typeof posts.$inferSelect;
 
@@ -53,29 +54,32 @@ export interface MentionFilter {
 
 export function createPostsRepo(db: Db) {
   const client = db.$client;
+  // The custody ledger records `captured` and `scored` for every new post in the storing transaction.
+  let ledger: Ledger | undefined;
 
-  function upsertAuthors(tx: Db, page: PageWrite): Map<string, number> {
+  const insertPost = client.prepare(
+    `insert into posts (watch_id, source_id, platform, external_id, url, author_id, author_handle, author_name, text, lang,
+       created_at, first_seen_at, raw, raw_sha256, score, level, hostile, categories, matches, targeted, scorer_version)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     on conflict do nothing returning id`,
+  );
+  // Handles and display names change (impersonators rename): keep the latest seen.
+  const upsertAuthor = client.prepare(
+    `insert into authors (platform, external_id, handle, name, first_seen_at, last_seen_at) values (?, ?, ?, ?, ?, ?)
+     on conflict (platform, external_id) do update set handle = coalesce(excluded.handle, authors.handle),
+       name = coalesce(excluded.name, authors.name), last_seen_at = excluded.last_seen_at
+     returning id`,
+  );
+
+  function upsertAuthors(page: PageWrite): Map<string, number> {
     const ids = new Map<string, number>();
-    const byKey = new Map<string, { platform: string; externalId: string; handle: string | null; name: string | null }>();
     for (const p of page.posts) {
-      if (p.author) byKey.set(`${p.platform}\u0000${p.author.externalId}`, { platform: p.platform, ...p.author });
+      if (!p.author) continue;
+      const key = `${p.platform}\u0000${p.author.externalId}`;
+      if (ids.has(key)) continue;
+      const row = upsertAuthor.get(p.platform, p.author.externalId, p.author.handle, p.author.name, page.seenAt, page.seenAt) as { id: number };
+      ids.set(key, row.id);
     }
-    if (byKey.size === 0) return ids;
-    const rows = tx
-      .insert(authors)
-      .values([...byKey.values()].map((a) => ({ ...a, firstSeenAt: page.seenAt, lastSeenAt: page.seenAt })))
-      .onConflictDoUpdate({
-        target: [authors.platform, authors.externalId],
-        // Handles and display names change (impersonators rename): keep the latest seen.
-        set: {
-          handle: sql`coalesce(excluded.handle, ${authors.handle})`,
-          name: sql`coalesce(excluded.name, ${authors.name})`,
-          lastSeenAt: sql`excluded.last_seen_at`,
-        },
-      })
-      .returning({ id: authors.id, platform: authors.platform, externalId: authors.externalId })
-      .all();
-    for (const r of rows) ids.set(`${r.platform}\u0000${r.externalId}`, r.id);
     return ids;
   }
 
@@ -89,40 +93,52 @@ export function createPostsRepo(db: Db) {
       return db.transaction((tx) => {
         const inserted: StoredPostRef[] = [];
         if (page.posts.length > 0) {
-          const authorIds = upsertAuthors(tx as unknown as Db, page);
-          const values = page.posts.map((p) => ({
-            watchId: page.watchId,
-            sourceId: page.sourceId,
-            platform: p.platform,
-            externalId: p.externalId,
-            url: p.url,
-            authorId: p.author ? (authorIds.get(`${p.platform}\u0000${p.author.externalId}`) ?? null) : null,
-            authorHandle: p.author?.handle ?? null,
-            authorName: p.author?.name ?? null,
-            text: p.text,
-            lang: p.lang,
-            createdAt: p.createdAt,
-            firstSeenAt: page.seenAt,
-            raw: p.raw,
-            rawSha256: p.rawSha256,
-            score: p.score?.score ?? null,
-            level: p.score?.level ?? null,
-            hostile: p.score?.hostile ?? false,
-            categories: p.score?.categories ?? [],
-            matches: p.score?.matches ?? [],
-            targeted: p.score?.targeted ?? null,
-            scorerVersion: p.score?.version ?? null,
-          }));
-          // 100 rows × 21 columns stays far below SQLite's bound-parameter limit.
-          for (let i = 0; i < values.length; i += 100) {
-            const rows = tx
-              .insert(posts)
-              .values(values.slice(i, i + 100))
-              .onConflictDoNothing()
-              .returning({ id: posts.id, hostile: posts.hostile, level: posts.level, categories: posts.categories })
-              .all();
-            for (const r of rows) inserted.push({ ...r, categories: r.categories ?? [] });
+          const authorIds = upsertAuthors(page);
+          const facts = [];
+          for (const p of page.posts) {
+            const score = p.score;
+            const categories = score?.categories ?? [];
+            // Prepared statements, not the query builder: this is the ingest hot path.
+            const row = insertPost.get(
+              page.watchId,
+              page.sourceId,
+              p.platform,
+              p.externalId,
+              p.url,
+              p.author ? (authorIds.get(`${p.platform}\u0000${p.author.externalId}`) ?? null) : null,
+              p.author?.handle ?? null,
+              p.author?.name ?? null,
+              p.text,
+              p.lang,
+              p.createdAt,
+              page.seenAt,
+              p.raw,
+              p.rawSha256,
+              score?.score ?? null,
+              score?.level ?? null,
+              score?.hostile ? 1 : 0,
+              JSON.stringify(categories),
+              JSON.stringify(score?.matches ?? []),
+              score ? (score.targeted ? 1 : 0) : null,
+              score?.version ?? null,
+            ) as { id: number } | undefined;
+            if (!row) continue; // already stored: the unique key ignored it
+            inserted.push({ id: row.id, hostile: score?.hostile ?? false, level: score?.level ?? null, categories });
+            facts.push({
+              id: row.id,
+              hostile: score?.hostile ?? false,
+              level: score?.level ?? null,
+              categories,
+              platform: p.platform,
+              externalId: p.externalId,
+              url: p.url,
+              rawSha256: p.rawSha256,
+              score: score?.score ?? null,
+              targeted: score ? score.targeted : null,
+              scorerVersion: score?.version ?? null,
+            });
           }
+          (ledger ??= createLedger(db)).appendInTx(tx, postStoredEvents(page.watchId, page.seenAt, facts));
         }
         if (page.cursor) {
           const set: Partial<typeof sources.$inferInsert> = {};
