@@ -1,0 +1,135 @@
+// Benchmark: throughput of Vigie's scorer vs @2toad/profanity (fr+en) and obscenity (en) on the
+// same 100 000 mixed posts, then precision/recall/F1 of all three on the labelled examples.
+// Run: node bin/run-ts.js bench/score.ts
+import { PassThrough, Readable } from 'node:stream';
+import { Profanity } from '@2toad/profanity';
+import { englishDataset, englishRecommendedTransformers, RegExpMatcher } from 'obscenity';
+import { createScorer, runScoreStream } from '../src/scoring/index.ts';
+import { loadLabelled, type Labelled } from '../test/scoring/labelled.ts';
+
+const POSTS = 100_000;
+const labelled = loadLabelled();
+
+// Deterministic mix: labelled texts and everyday sentences, glued into tweet-sized posts.
+const filler = [
+  'Merci pour le partage, super article !',
+  'Je suis complètement d’accord avec toi sur ce point.',
+  'On se retrouve à la manif samedi ?',
+  'Quel match hier soir, incroyable.',
+  'Great thread, thanks for writing this up.',
+  'Has anyone read the report yet?',
+  'The conference starts tomorrow at 9am.',
+  'Félicitations pour ta nomination @marie_d',
+  'lol this is so true',
+  'Bonne journée à tous',
+];
+let seed = 42;
+const rand = (n: number): number => {
+  seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+  return seed % n;
+};
+const posts: string[] = [];
+for (let i = 0; i < POSTS; i++) {
+  const a = rand(3) === 0 ? (labelled[rand(labelled.length)] as Labelled).text : (filler[rand(filler.length)] as string);
+  const b = filler[rand(filler.length)] as string;
+  posts.push(rand(2) === 0 ? `${a} ${b}` : a);
+}
+
+const vigie = createScorer();
+const toad = new Profanity({ languages: ['en', 'fr'] });
+const obscenity = new RegExpMatcher({ ...englishDataset.build(), ...englishRecommendedTransformers });
+
+interface Engine {
+  name: string;
+  flag: (text: string, lang: 'fr' | 'en') => boolean;
+}
+const engines: Engine[] = [
+  { name: 'vigie', flag: (t, l) => vigie.score(t, l).hostile },
+  { name: '@2toad/profanity (fr+en)', flag: (t) => toad.exists(t) },
+  { name: 'obscenity (en)', flag: (t) => obscenity.hasMatch(t) },
+];
+
+function throughput(fn: (t: string) => unknown): number {
+  for (let i = 0; i < 2000; i++) fn(posts[i] as string); // warm-up
+  const t0 = performance.now();
+  for (const p of posts) fn(p);
+  return POSTS / ((performance.now() - t0) / 1000);
+}
+
+async function streamThroughput(): Promise<number> {
+  const input = posts.map((text, id) => JSON.stringify({ id, text }) + '\n').join('');
+  const out = new PassThrough();
+  out.resume();
+  const t0 = performance.now();
+  await runScoreStream(Readable.from([input]), out);
+  return POSTS / ((performance.now() - t0) / 1000);
+}
+
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+console.log(`\n## Throughput (${fmt(POSTS)} mixed posts, one core)\n`);
+const rates = engines.map((e) => throughput((t) => e.flag(t, 'fr')));
+const stream = await streamThroughput();
+console.log('| engine | posts/s | vigie ÷ engine |');
+console.log('|---|---:|---:|');
+engines.forEach((e, i) => {
+  console.log(`| ${e.name} | ${fmt(rates[i] as number)} | ${((rates[0] as number) / (rates[i] as number)).toFixed(2)}× |`);
+});
+console.log(`| vigie score (JSON Lines stream, end to end) | ${fmt(stream)} | ${(stream / (rates[1] as number)).toFixed(2)}× vs @2toad |`);
+
+interface Counts {
+  tp: number;
+  fp: number;
+  fn: number;
+  tn: number;
+}
+const prf = (c: Counts): string => {
+  const p = c.tp + c.fp === 0 ? 0 : c.tp / (c.tp + c.fp);
+  const r = c.tp + c.fn === 0 ? 0 : c.tp / (c.tp + c.fn);
+  const f = p + r === 0 ? 0 : (2 * p * r) / (p + r);
+  return `${p.toFixed(2)} / ${r.toFixed(2)} / ${f.toFixed(2)}`;
+};
+
+console.log(`\n## Quality on the labelled set (${labelled.length} examples): precision / recall / F1\n`);
+console.log(`| slice | n | ${engines.map((e) => e.name).join(' | ')} |`);
+console.log(`|---|---:|${engines.map(() => '---').join('|')}|`);
+const slices: [string, (x: Labelled) => boolean][] = [
+  ['fr', (x) => x.lang === 'fr'],
+  ['en', (x) => x.lang === 'en'],
+  ['all', () => true],
+];
+for (const [name, keep] of slices) {
+  const set = labelled.filter(keep);
+  const cells = engines.map((e) => {
+    const c: Counts = { tp: 0, fp: 0, fn: 0, tn: 0 };
+    for (const x of set) {
+      const y = e.flag(x.text, x.lang);
+      if (y && x.hostile) c.tp++;
+      else if (y) c.fp++;
+      else if (x.hostile) c.fn++;
+      else c.tn++;
+    }
+    return prf(c);
+  });
+  console.log(`| ${name} | ${set.length} | ${cells.join(' | ')} |`);
+}
+
+console.log('\n## Recall per category (hostile examples flagged; vigie: flagged with the right category)\n');
+console.log(`| category | n | ${engines.map((e) => e.name).join(' | ')} |`);
+console.log(`|---|---:|${engines.map(() => '---:').join('|')}|`);
+const cats = [...new Set(labelled.map((x) => x.category).filter((c): c is string => c !== null))];
+for (const cat of cats) {
+  const set = labelled.filter((x) => x.category === cat);
+  const cells = engines.map((e, i) => {
+    const hit = set.filter((x) =>
+      i === 0 ? vigie.score(x.text, x.lang).categories.includes(cat as never) : e.flag(x.text, x.lang),
+    ).length;
+    return (hit / set.length).toFixed(2);
+  });
+  console.log(`| ${cat} | ${set.length} | ${cells.join(' | ')} |`);
+}
+const clean = labelled.filter((x) => !x.hostile);
+console.log(
+  `| not hostile (false-positive rate) | ${clean.length} | ${engines
+    .map((e) => (clean.filter((x) => e.flag(x.text, x.lang)).length / clean.length).toFixed(2))
+    .join(' | ')} |`,
+);

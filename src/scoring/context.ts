@@ -1,0 +1,243 @@
+// Who is the abuse aimed at, and is it really the speaker's? Looks at the words around each hit:
+// second person, imperatives, @mentions and the watched person's names raise it; negation,
+// quotation and reporting frames ("il m'a traité de …", "stop calling her …") lower it.
+import { FLAG_HANDLE, type Normalized } from './normalize.ts';
+
+/** Word lists are written in plain spelling; the stream has repeated letters collapsed. */
+export function collapse(word: string): string {
+  return word.replace(/(.)\1+/g, '$1');
+}
+function wordSet(words: string[]): Set<string> {
+  return new Set(words.map(collapse));
+}
+
+export interface Words {
+  text: string;
+  starts: number[];
+  ends: number[];
+  words: string[];
+  /** Sentence index of each word ('|' breaks sentences). */
+  sentence: number[];
+  /** Comma-clause index of each word (',' and '|' break clauses). */
+  clause: number[];
+  /** Inside quotation marks. */
+  quoted: boolean[];
+  hasMention: boolean;
+}
+
+export function splitWords(n: Normalized): Words {
+  const text = n.text;
+  const w: Words = { text, starts: [], ends: [], words: [], sentence: [], clause: [], quoted: [], hasMention: false };
+  let sentence = 0;
+  let clause = 0;
+  let quotes = 0;
+  let i = 0;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c === 124) {
+      sentence++;
+      clause++;
+      i++;
+    } else if (c === 44) {
+      clause++;
+      i++;
+    } else if (c === 34) {
+      quotes++;
+      i++;
+    } else if (c === 32 || c === 35 || c === 64) {
+      i++;
+    } else {
+      const s = i;
+      while (i < text.length && !isSep(text.charCodeAt(i))) i++;
+      w.starts.push(s);
+      w.ends.push(i);
+      w.words.push(text.slice(s, i));
+      w.sentence.push(sentence);
+      w.clause.push(clause);
+      w.quoted.push(quotes % 2 === 1);
+      if ((n.flags[s] as number) & FLAG_HANDLE) w.hasMention = true;
+    }
+  }
+  return w;
+}
+
+function isSep(c: number): boolean {
+  return c === 32 || c === 124 || c === 44 || c === 34 || c === 35 || c === 64;
+}
+
+/** Word index containing stream position p (or the next word). */
+export function wordAt(w: Words, p: number): number {
+  let lo = 0;
+  let hi = w.starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if ((w.starts[mid] as number) <= p) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+// Second person (after elision split "t'es" -> "t es") and English contractions.
+const SECOND = wordSet([
+  'tu', 't', 'te', 'toi', 'ta', 'ton', 'tes', 'vous', 'votre', 'vos', 'ty', 'tsais', 'tes', 'toa',
+  'you', 'your', 'ur', 'u', 'youre', 'yours', 'yourself', 'yourselves', 'ya', 'yall', 'ye', 'thou', 'yo',
+]);
+
+// Imperatives that open an attack; a sentence starting with one is addressed to someone.
+const IMPERATIVE = wordSet([
+  'va', 'vas', 'allez', 'ferme', 'fermez', 'degage', 'degagez', 'casse', 'cassez', 'barre', 'barrez', 'creve',
+  'crevez', 'suce', 'sucez', 'nique', 'niquez', 'tais', 'taisez', 'arrete', 'ecoute', 'regarde', 'retourne',
+  'rentre', 'rentrez', 'bouge', 'tire', 'pends', 'tue', 'jette', 'meurs', 'mourez', 'go', 'shut', 'get',
+  'die', 'kill', 'eat', 'suck', 'fuck', 'piss', 'stfu', 'gtfo', 'kys', 'kms', 'hang', 'drink', 'jump',
+]);
+
+// A qualifier right before a noun insult means a person is being called that, even in the third
+// person ("cette connasse", "sale con", "what an idiot", "the stupid bitch").
+const QUALIFIER = wordSet([
+  'sale', 'sales', 'espece', 'bande', 'gros', 'grosse', 'grosses', 'pauvre', 'pauvres', 'petit', 'petite',
+  'vieux', 'vieille', 'vieil', 'quel', 'quelle', 'quels', 'quelles', 'ce', 'cet', 'cette', 'ces', 'tas', 'vrai',
+  'vraie', 'sacre', 'sacree', 'enorme', 'this', 'that', 'these', 'those', 'such', 'what', 'stupid', 'dirty', 'dumb',
+  'fat', 'ugly', 'little', 'lil', 'fucking', 'fuckin', 'damn', 'total', 'complete', 'absolute', 'freaking', 'filthy',
+  'bloody', 'you', 'ya', 'u', 'ur', 'your', 'ta', 'ton', 'tes', 'votre', 'vos',
+]);
+// "de" makes a qualifier after these: "espèce de", "bande de", "putain de", "fils de".
+const DE_HEADS = wordSet(['espece', 'bande', 'tas', 'putain', 'fils', 'fille', 'sorte', 'genre']);
+// Articles count only after a predicate: "t'es un con", "c'est une idiote", "she is a bitch".
+const ARTICLE = wordSet(['un', 'une', 'des', 'le', 'la', 'les', 'l', 'a', 'an', 'the', 'mon', 'ma', 'some']);
+const PREDICATE = wordSet([
+  'es', 'est', 'etes', 'sont', 'suis', 'etait', 'etais', 'qu', 'que', 'is', 'are', 'was', 'were', 'be', 'am', 'im',
+  'youre', 'hes', 'shes', 'theyre', 'being', 'like', 'such', 'what', 'quel', 'quelle', 'called', 'call', 'comme',
+  'as', 'such', 'ur', 're', 'm', 's',
+]);
+const PERSON_SUBJECT = wordSet([
+  'elle', 'il', 'elles', 'ils', 't', 'tu', 'vous', 'je', 'j', 'on', 'she', 'he', 'they', 'you', 'u', 'i', 'we',
+  'ur', 'youre', 'hes', 'shes', 'theyre', 'im', 'toi', 'lui', 'eux',
+]);
+// Copulas whose subject is a thing, not a person: "c'est con", "it's shit", "that is crap".
+const IMPERSONAL = wordSet(['c', 'ca', 'cela', 'it', 'that', 'this', 'its', 'thats', 'ce', 'there']);
+const ADVERB = wordSet([
+  'trop', 'tellement', 'vraiment', 'grave', 'super', 'tres', 'si', 'so', 'really', 'very', 'totally', 'completely',
+  'truly', 'just', 'carrement', 'completement', 'juste', 'bien', 'vrmt', 'trp', 'hyper', 'such', 'fucking', 'grosse',
+  'gros', 'sacre', 'sacree', 'veritable', 'real', 'huge',
+]);
+
+function thirdPerson(w: Words, wi: number, sentence: number): boolean {
+  const at = (k: number): string => (k >= 0 && w.sentence[k] === sentence ? (w.words[k] as string) : '');
+  let k = wi - 1;
+  if (QUALIFIER.has(at(k))) return true;
+  for (let skip = 0; skip < 2 && ADVERB.has(at(k)); skip++) k--;
+  const prev = at(k);
+  const prev2 = at(k - 1);
+  const prev3 = at(k - 2);
+  if (prev === 'de' || prev === 'd' || prev === 'of') return DE_HEADS.has(prev2);
+  if (QUALIFIER.has(prev)) return true;
+  if (ARTICLE.has(prev)) return PREDICATE.has(prev2) && !IMPERSONAL.has(prev3);
+  // A bare predicate adjective needs a personal subject: "elle est conne", not "ce film est nul".
+  if (PREDICATE.has(prev) && prev !== 'qu' && prev !== 'que') return PERSON_SUBJECT.has(prev2);
+  return false;
+}
+
+const NEGATION = wordSet(['pas', 'jamais', 'point', 'aucun', 'aucune', 'nullement', 'not', 'never', 'nt', 'isnt',
+  'arent', 'wasnt', 'dont', 'doesnt', 'aint', 'werent', 'no', 'nor', 'neither', 'ni']);
+// "pas que", "not only": restriction, not negation.
+const NEG_BREAKERS = wordSet(['que', 'qu', 'only', 'just', 'seulement']);
+
+// Reporting and counter-speech frames that precede a quoted insult.
+const REPORT_CUES: string[][] = [
+  'traite de', 'traitee de', 'traites de', 'traitees de', 'traiter de', 'traitent de', 'traitait de', 'traitant de',
+  'traiter d', 'traite d', 'traitee d', 'appele', 'appelee', 'appeler', 'appelle', 'appellent', 'qualifie de',
+  'qualifiee de', 'insulte de', 'insultee de', 'insultes de', 'insulter de', 'm a dit', 'm ont dit', 'lui a dit',
+  'm a ecrit', 'm ont ecrit', 'a ecrit', 'arretez de', 'arrete de', 'arreter de', 'arretons de', 'on ne dit pas',
+  'on dit pas', 'faut pas dire', 'ne dites pas', 'dites pas', 'le mot', 'les mots', 'ce mot', 'ces mots',
+  'l insulte', 'les insultes', 'cette insulte', 'ces insultes', 'des insultes', 'insultes comme', 'insultes du genre',
+  'messages du genre', 'messages comme', 'des messages', 'recu des', 'recois des', 'recevoir des', 'menaces de',
+  'ose dire', 'osent dire', 'dire que', 'disent', 'disait', 'dit que', 'se faire traiter',
+  'se fait traiter', 'se faire appeler', 'signale', 'signaler', 'denonce', 'denoncer', 'qui dit', 'en disant',
+  'called me', 'called her', 'called him', 'called them', 'called us', 'called you', 'calling me', 'calling her',
+  'calling him', 'calling them', 'calling us', 'calling you', 'call me', 'call her', 'call him', 'call them',
+  'call people', 'called people', 'calling people', 'was called', 'were called', 'been called', 'got called',
+  'get called', 'being called', 'said i was', 'said she was', 'said he was', 'said we were', 'said i m', 'told me',
+  'told her', 'the word', 'the words', 'the term', 'the slur', 'slurs like', 'words like', 'insults like',
+  'messages like', 'tweets like', 'comments like', 'stop saying', 'quit saying', 'don t say', 'dont say',
+  'never say', 'stop calling', 'quit calling', 'don t call', 'dont call', 'reported', 'received', 'receiving',
+  'got messages', 'saying that', 'said that', 'says that', 'wrote that',
+].map((c) => c.split(' ').map(collapse));
+
+// Words anywhere in the text that mark support or denunciation rather than attack.
+const COUNTER_WORDS = wordSet([
+  'inacceptable', 'intolerable', 'inadmissible', 'soutien', 'solidarite', 'pharos', 'plainte', 'harcelement',
+  'cyberharcelement', 'signalez', 'signalons', 'honte', 'unacceptable', 'harassment', 'support', 'solidarity',
+  'reported', 'reporting', 'disgusting', 'abuse', 'abusive', 'cyberbullying', 'bullying',
+]);
+
+export interface HitContext {
+  /** Aimed at someone: second person, imperative, @mention, watched name. */
+  second: boolean;
+  /** A person is named as this (determiner/qualifier/copula before the term). */
+  third: boolean;
+  negated: boolean;
+  /** Quoted or introduced by a reporting/counter-speech frame. */
+  reported: boolean;
+}
+
+export function hitContext(
+  w: Words,
+  s: number,
+  e: number,
+  nameSentences: ReadonlySet<number>,
+  needsTarget: boolean,
+): HitContext {
+  const wi = wordAt(w, s);
+  const wj = Math.max(wi, wordAt(w, e - 1));
+  const sentence = w.sentence[wi] as number;
+  const clause = w.clause[wi] as number;
+  let second = w.hasMention || nameSentences.has(sentence);
+  // Ambiguous words ("nul", "con") need the second person close by; clear abuse, anywhere near.
+  const reach = needsTarget ? 4 : 6;
+  for (let k = Math.max(0, wi - reach); !second && k <= Math.min(w.words.length - 1, wj + reach); k++) {
+    if (k >= wi && k <= wj) continue;
+    if (w.sentence[k] === sentence && SECOND.has(w.words[k] as string)) second = true;
+  }
+  if (!second) {
+    // A sentence that is little more than the insult is a vocative ("Connard !", "Idiot.").
+    let count = 0;
+    for (let k = 0; k < w.words.length; k++) if (w.sentence[k] === sentence) count++;
+    if (count - (wj - wi + 1) <= 1) second = true;
+  }
+  if (!second) {
+    let first = wi;
+    while (first > 0 && w.sentence[first - 1] === sentence) first--;
+    if (first < wi && IMPERATIVE.has(w.words[first] as string)) second = true;
+  }
+  const third = thirdPerson(w, wi, sentence);
+  let negated = false;
+  for (let k = wi - 1; k >= Math.max(0, wi - 4) && w.clause[k] === clause; k--) {
+    const word = w.words[k] as string;
+    const isNeg =
+      NEGATION.has(word) || (word === 't' && k > 0 && (w.words[k - 1] as string).endsWith('n') && w.clause[k - 1] === clause);
+    if (isNeg) {
+      const after = w.words[k + 1] ?? '';
+      if (!NEG_BREAKERS.has(after)) negated = true;
+      break;
+    }
+  }
+  let reported = w.quoted[wi] === true;
+  for (let end = wi - 1; !reported && end >= Math.max(0, wi - 8) && w.sentence[end] === sentence; end--) {
+    for (const cue of REPORT_CUES) {
+      const startK = end - cue.length + 1;
+      if (startK < 0) continue;
+      let ok = true;
+      for (let c = 0; c < cue.length && ok; c++) ok = w.words[startK + c] === cue[c];
+      if (ok) {
+        reported = true;
+        break;
+      }
+    }
+  }
+  return { second, third, negated, reported };
+}
+
+export function hasCounterWords(w: Words): boolean {
+  for (const word of w.words) if (COUNTER_WORDS.has(word)) return true;
+  return false;
+}

@@ -1,0 +1,6 @@
+// Public surface of the hostility scorer (a pure module: no I/O except reading its lexicons).
+export { LEVELS, levelAtLeast } from './types.ts';
+export type { Category, Level, Match, ScoreResult, Scorer, Severity, WatchScoringOptions } from './types.ts';
+export { createScorer, SCORER_VERSION } from './scorer.ts';
+export { maskMatches } from './mask.ts';
+export { runScoreStream } from './score-stream.ts';

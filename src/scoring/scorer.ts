@@ -1,0 +1,245 @@
+// From hits to a 0–100 score and a level. Each hit is worth points from its severity and
+// category, multiplied by its context (aimed at someone, negated, reported); hits combine like
+// independent pieces of evidence (1 − Π(1 − p)), so more abuse always means a higher score but
+// never more than 100. Floors and caps then encode the product's rules: threats, incitement to
+// suicide and doxxing language are at least 'high'; profanity alone is at most 'low'.
+import { createHash } from 'node:crypto';
+import { normalize } from './normalize.ts';
+import { loadBaseLexicon, toVariant, type LexiconEntry, type Variant } from './lexicon.ts';
+import { TermMatcher, type Hit } from './term-matcher.ts';
+import { hasCounterWords, hitContext, splitWords, type Words } from './context.ts';
+import { detectLang, parseLang } from './lang.ts';
+import type { Category, Lang, Level, Match, ScoreResult, Scorer, WatchScoringOptions } from './types.ts';
+
+/** Bump when scoring logic changes; lexicon changes are caught by their hash. */
+const ENGINE_VERSION = '1.0.0';
+
+const BASE_POINTS = [0, 18, 30, 50] as const;
+const CATEGORY_WEIGHT: Record<Category, number> = {
+  insult: 1,
+  hate: 1.2,
+  sexual_harassment: 1.1,
+  threat: 1.3,
+  suicide_incitement: 1.3,
+  doxxing_language: 1.2,
+  profanity: 0.35,
+  doxxing: 1.2,
+  impersonation: 1,
+};
+const ALWAYS_HIGH = new Set<Category>(['threat', 'suicide_incitement', 'doxxing_language', 'doxxing']);
+const SECOND_PERSON = 1.6;
+const THIRD_PERSON = 1.4;
+const REPORTED = 0.3;
+const COUNTER_SPEECH = 0.6;
+const PROFANITY_CAP = 24;
+const HIGH_FLOOR = 50;
+const SEVERE_FLOOR = 75;
+
+const lexicon = loadBaseLexicon();
+export const SCORER_VERSION = `${ENGINE_VERSION}+${createHash('sha256')
+  .update(ENGINE_VERSION)
+  .update(lexicon.hash)
+  .digest('hex')
+  .slice(0, 12)}`;
+
+let baseMatcher: TermMatcher | null = null;
+/** The base automaton: built on first use, then shared by every scorer of the process. */
+export function getBaseMatcher(): TermMatcher {
+  baseMatcher ??= new TermMatcher(lexicon.variants);
+  return baseMatcher;
+}
+
+export function levelFor(score: number): Level {
+  if (score <= 0) return 'none';
+  if (score < 25) return 'low';
+  if (score < 50) return 'medium';
+  if (score < 75) return 'high';
+  return 'severe';
+}
+
+type Role = 'never' | 'name';
+
+interface WatchMatchers {
+  extras: TermMatcher | null;
+  special: TermMatcher | null;
+  roles: Map<LexiconEntry, Role>;
+  handles: string[];
+}
+
+function specialEntry(term: string): LexiconEntry {
+  return { term, lang: 'fr', category: 'insult', severity: 1, needsTarget: false, mono: false, exact: true };
+}
+
+function buildWatch(options: WatchScoringOptions): WatchMatchers {
+  const extras: Variant[] = [];
+  for (const t of options.extraTerms ?? []) {
+    const entry: LexiconEntry = {
+      term: t.term,
+      lang: 'fr',
+      category: t.category,
+      severity: t.severity,
+      needsTarget: false,
+      mono: false,
+      exact: false,
+    };
+    const v = toVariant(t.term, entry);
+    if (v) extras.push(v);
+  }
+  const special: Variant[] = [];
+  const roles = new Map<LexiconEntry, Role>();
+  const add = (term: string, role: Role): void => {
+    const entry = specialEntry(term);
+    const v = toVariant(term, entry);
+    if (v) {
+      special.push({ ...v, runs: new Uint16Array(v.runs.length).fill(1) });
+      roles.set(entry, role);
+    }
+  };
+  for (const t of options.neverFlag ?? []) add(t, 'never');
+  for (const t of options.names ?? []) add(t, 'name');
+  return {
+    extras: extras.length > 0 ? new TermMatcher(extras) : null,
+    special: special.length > 0 ? new TermMatcher(special, false) : null,
+    roles,
+    handles: (options.handles ?? []).map((h) => h.replace(/^@/, '').toLowerCase()).filter((h) => h.length > 0),
+  };
+}
+
+function watchVersion(options: WatchScoringOptions): string {
+  const parts = [
+    ...(options.extraTerms ?? []).map((t) => `x:${t.term}\u0000${t.category}\u0000${t.severity}`).sort(),
+    ...(options.neverFlag ?? []).map((t) => `n:${t}`).sort(),
+    ...(options.names ?? []).map((t) => `p:${t}`).sort(),
+    ...(options.handles ?? []).map((t) => `h:${t}`).sort(),
+  ];
+  if (parts.length === 0) return SCORER_VERSION;
+  return `${SCORER_VERSION}.w${createHash('sha256').update(parts.join('\u0001')).digest('hex').slice(0, 8)}`;
+}
+
+/** Keep the longest hit where one lies inside another ("fils de pute" over "pute"). */
+function dropContained(hits: Hit[]): Hit[] {
+  if (hits.length < 2) return hits;
+  const sorted = [...hits].sort((a, b) => b.e - b.s - (a.e - a.s) || b.variant.entry.severity - a.variant.entry.severity);
+  const kept: Hit[] = [];
+  for (const h of sorted) {
+    if (!kept.some((k) => k.s <= h.s && h.e <= k.e)) kept.push(h);
+  }
+  return kept.sort((a, b) => a.s - b.s);
+}
+
+export function createScorer(options: WatchScoringOptions = {}): Scorer {
+  const base = getBaseMatcher();
+  const watch = buildWatch(options);
+  const version = watchVersion(options);
+  const hits: Hit[] = [];
+  const specials: Hit[] = [];
+
+  const score = (text: string, langHint?: string): ScoreResult => {
+    if (!base.mayMatch(text) && watch.extras?.mayMatch(text) !== true) return cleanResult(text, langHint, version);
+    const n = normalize(text);
+    hits.length = 0;
+    specials.length = 0;
+    base.find(n, hits);
+    watch.extras?.find(n, hits);
+    watch.special?.find(n, specials);
+    const given = parseLang(langHint);
+    const words: Words | null = hits.length > 0 || given === null ? splitWords(n) : null;
+    const lang: Lang = given ?? detectLang(words as Words, text);
+    if (hits.length === 0) {
+      return { score: 0, level: 'none', hostile: false, categories: [], matches: [], targeted: false, lang, version };
+    }
+    const w = words as Words;
+    const nevers = specials.filter((h) => watch.roles.get(h.variant.entry) === 'never');
+    const nameSentences = new Set<number>();
+    let namedWholeText = false;
+    for (const h of specials) {
+      if (watch.roles.get(h.variant.entry) === 'name') nameSentences.add(w.sentence[wordIndex(w, h.s)] as number);
+    }
+    if (watch.handles.length > 0) {
+      const lower = text.toLowerCase();
+      namedWholeText = watch.handles.some((h) => lower.includes(h));
+    }
+    const candidates = dropContained(
+      hits.filter(
+        (h) =>
+          (h.variant.entry.lang === lang || !h.variant.entry.mono) &&
+          !nevers.some((nv) => nv.s <= h.s && h.e <= nv.e),
+      ),
+    );
+    const counter = hasCounterWords(w);
+    const matches: Match[] = [];
+    const catPoints = new Map<Category, number>();
+    let keep = 1;
+    let targeted = false;
+    let floor = 0;
+    let onlyProfanity = true;
+    for (const h of candidates) {
+      const entry = h.variant.entry;
+      const ctx = hitContext(w, h.s, h.e, nameSentences, entry.needsTarget);
+      const second = ctx.second || namedWholeText;
+      if (entry.needsTarget && !second && !ctx.third) continue;
+      matches.push({
+        term: h.variant.form,
+        category: entry.category,
+        severity: entry.severity,
+        start: n.start[h.s] as number,
+        end: n.end[h.e - 1] as number,
+      });
+      if (ctx.negated) continue;
+      let p = BASE_POINTS[entry.severity] * CATEGORY_WEIGHT[entry.category];
+      p *= second ? SECOND_PERSON : ctx.third ? THIRD_PERSON : 1;
+      if (ctx.reported) p *= REPORTED;
+      else if (counter && !second) p *= COUNTER_SPEECH;
+      p = Math.min(p, 95);
+      keep *= 1 - p / 100;
+      if (second && entry.category !== 'profanity') targeted = true;
+      if (entry.category !== 'profanity') onlyProfanity = false;
+      catPoints.set(entry.category, Math.max(catPoints.get(entry.category) ?? 0, p));
+      if (ALWAYS_HIGH.has(entry.category)) {
+        floor = Math.max(floor, entry.severity === 3 && (second || ctx.third) ? SEVERE_FLOOR : HIGH_FLOOR);
+      }
+    }
+    let value = Math.round(100 * (1 - keep));
+    if (onlyProfanity) value = Math.min(value, PROFANITY_CAP);
+    value = Math.max(value, floor);
+    if (value === 0 && catPoints.size > 0) value = 1;
+    const level = levelFor(value);
+    const categories = [...catPoints.entries()].sort((a, b) => b[1] - a[1]).map(([c]) => c);
+    return {
+      score: value,
+      level,
+      hostile: level !== 'none' && level !== 'low',
+      categories,
+      matches,
+      targeted,
+      lang,
+      version,
+    };
+  };
+  return { version, score };
+}
+
+/** The common case: nothing matched. The language is only worked out if someone asks for it. */
+function cleanResult(text: string, langHint: string | undefined, version: string): ScoreResult {
+  const given = parseLang(langHint);
+  let lang: Lang | null = given;
+  return {
+    score: 0,
+    level: 'none',
+    hostile: false,
+    categories: [],
+    matches: [],
+    targeted: false,
+    get lang(): Lang {
+      lang ??= detectLang(splitWords(normalize(text)), text);
+      return lang;
+    },
+    version,
+  };
+}
+
+function wordIndex(w: Words, p: number): number {
+  let k = 0;
+  while (k + 1 < w.starts.length && (w.starts[k + 1] as number) <= p) k++;
+  return k;
+}

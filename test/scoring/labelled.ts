@@ -1,0 +1,26 @@
+// Loads the labelled examples shared by the tests and the bench.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export interface Labelled {
+  lang: 'fr' | 'en';
+  hostile: boolean;
+  category: string | null;
+  text: string;
+}
+
+export function loadLabelled(): Labelled[] {
+  const path = fileURLToPath(new URL('./fixtures/labelled.tsv', import.meta.url));
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '' && !l.startsWith('#'))
+    .map((l) => {
+      const [lang, label, category, ...rest] = l.split('\t');
+      return {
+        lang: lang === 'en' ? 'en' : 'fr',
+        hostile: label === '1',
+        category: category === '-' || category === undefined ? null : category,
+        text: rest.join('\t'),
+      };
+    });
+}
