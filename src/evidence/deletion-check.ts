@@ -1,0 +1,86 @@
+import type { Logger } from '../logger.ts';
+import type { Config } from '../config/schema.ts';
+import type { XPostLookup } from '../sources/x.ts';
+import type { ArchiveRepo } from './archive-repo.ts';
+
+// The deletion watch: archived posts are checked again upstream; a post that has disappeared gets
+// a `deleted_upstream` ledger event — with the archive and the captured payload, proof that it
+// existed and was later removed. Only a clear answer counts as deletion (X "resource not found",
+// HTTP 404/410); anything unclear (protected, suspended, 5xx, time-out) is left for the next run.
+
+export interface DeletionCheckDeps {
+  config: Readonly<Config>;
+  log: Logger;
+  archives: ArchiveRepo;
+  /** Absent when X is not configured: X posts are then not checked. */
+  xLookup?: XPostLookup;
+  now?: () => number;
+}
+
+export interface DeletionCheckSummary {
+  checked: number;
+  deleted: number;
+  unclear: number;
+}
+
+export async function runDeletionCheck(deps: DeletionCheckDeps, options: { watchId?: string; signal?: AbortSignal } = {}): Promise<DeletionCheckSummary> {
+  const now = deps.now ?? Date.now;
+  const cfg = deps.config.archive.deletionCheck;
+  const summary: DeletionCheckSummary = { checked: 0, deleted: 0, unclear: 0 };
+  const due = deps.archives.toRecheck(cfg.batchSize, options.watchId);
+
+  const xPosts = due.filter((p) => p.platform === 'x');
+  if (xPosts.length > 0 && deps.xLookup) {
+    try {
+      const { missing, found } = await deps.xLookup.lookupPosts(xPosts.map((p) => p.externalId), options.signal);
+      for (const p of xPosts) {
+        if (missing.has(p.externalId)) {
+          deps.archives.markDeletedUpstream(p, { now: now(), how: 'x-lookup', detail: 'X answered resource-not-found' });
+          summary.deleted++;
+        } else if (!found.has(p.externalId)) summary.unclear++;
+      }
+      deps.archives.markChecked(xPosts.map((p) => p.postId), now());
+      summary.checked += xPosts.length;
+    } catch (err) {
+      deps.log.warn({ err: (err as Error).message, posts: xPosts.length }, 'deletion check: X lookup failed');
+      summary.unclear += xPosts.length;
+    }
+  }
+
+  const webPosts = due.filter((p) => p.platform !== 'x' && /^https?:\/\//i.test(p.url));
+  for (const p of webPosts) {
+    if (options.signal?.aborted) break;
+    const gone = await urlGone(p.url, deps.config, options.signal);
+    if (gone === undefined) {
+      summary.unclear++;
+      continue;
+    }
+    if (gone) {
+      deps.archives.markDeletedUpstream(p, { now: now(), how: 'http', detail: `HTTP ${gone}` });
+      summary.deleted++;
+    } else deps.archives.markChecked([p.postId], now());
+    summary.checked++;
+  }
+  deps.log.info(summary, 'deletion check done');
+  return summary;
+}
+
+/** The HTTP status proving the page is gone (404, 410), false when it answers, undefined when unclear. */
+async function urlGone(url: string, config: Readonly<Config>, signal?: AbortSignal): Promise<number | false | undefined> {
+  const timeout = AbortSignal.timeout(config.archive.deletionCheck.timeoutMs);
+  const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+  const headers = { 'user-agent': config.sources.feeds.userAgent };
+  try {
+    let res = await fetch(url, { method: 'HEAD', headers, signal: combined, redirect: 'follow' });
+    // Some servers refuse HEAD: ask with GET before concluding anything.
+    if (res.status === 405 || res.status === 501 || res.status === 403) {
+      res = await fetch(url, { method: 'GET', headers, signal: combined, redirect: 'follow' });
+      await res.body?.cancel();
+    }
+    if (res.status === 404 || res.status === 410) return res.status;
+    if (res.status >= 200 && res.status < 400) return false;
+    return undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,185 @@
+import { renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { zipSync, strToU8 } from 'fflate';
+import type { Config } from '../config/schema.ts';
+import type { Db } from '../db/client.ts';
+import type { Logger } from '../logger.ts';
+import type { WatchesRepo } from '../db/repositories/watches-repo.ts';
+import { LEVELS, type Level } from '../scoring/index.ts';
+import { VERSION } from '../version.ts';
+import { csvRow } from './csv.ts';
+import { createDossierRepo, type DossierPost } from './dossier-repo.ts';
+import { createLedger } from './ledger.ts';
+import { contentHash, sha256Hex, type ExportedLedgerRow } from './ledger-hash.ts';
+import { groupOf, renderReport } from './report-html.ts';
+import type { ReportLang } from './report-i18n.ts';
+import { requestTimestamp } from './tsa.ts';
+
+export const DOSSIER_FORMAT = 'vigie-dossier/1';
+export const CONTENT_FILES = ['report.html', 'posts.csv', 'posts.jsonl', 'ledger.jsonl'] as const;
+
+export interface DossierDeps {
+  config: Readonly<Config>;
+  db: Db;
+  watches: WatchesRepo;
+  log?: Logger;
+}
+
+export interface DossierOptions {
+  watchId: string;
+  from?: number;
+  to?: number;
+  /** Default `low`: every post the scorer found hostile in any way (plus posts flagged by hand). */
+  minLevel?: Level;
+  lang?: ReportLang;
+  /** Who exported it (recorded in the ledger). */
+  actor?: string;
+  now?: () => number;
+}
+
+export interface Manifest {
+  format: typeof DOSSIER_FORMAT;
+  vigieVersion: string;
+  generatedAt: string;
+  watchId: string;
+  filters: { from: string | null; to: string | null; minLevel: Level };
+  posts: number;
+  ledger: { firstId: number | null; headId: number | null; head: string | null };
+  files: Record<string, string>;
+  timestamp: { file: string; authority: string } | null;
+}
+
+const isoOrNull = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
+
+/** Writes the dossier ZIP and records an `exported` event. */
+export async function writeDossier(deps: DossierDeps, o: DossierOptions, outFile: string): Promise<{ file: string; posts: number; sha256: string }> {
+  const now = o.now ?? Date.now;
+  const watch = deps.watches.get(o.watchId);
+  if (!watch) throw new Error(`no watch with id "${o.watchId}"`);
+  const minLevel: Level = o.minLevel ?? 'low';
+  const levels = LEVELS.filter((l) => LEVELS.indexOf(l) >= LEVELS.indexOf(minLevel));
+  const posts = createDossierRepo(deps.db).select({ watchId: o.watchId, levels, from: o.from, to: o.to });
+  const ledger = createLedger(deps.db);
+  const generatedAt = now();
+
+  // The ledger from this watch's first event to the current head; other watches' rows are sealed
+  // (content hash only) so the chain can be checked without revealing them.
+  const head = ledger.head();
+  const exported = ledger.iterateForExport(o.watchId);
+  const ledgerLines: string[] = [];
+  for (const row of exported.rows) {
+    if (head && row.id > head.id) break;
+    const line: ExportedLedgerRow =
+      row.watchId === o.watchId ? row : { id: row.id, sealed: true, contentHash: contentHash(row), prevHash: row.prevHash, hash: row.hash };
+    ledgerLines.push(JSON.stringify(line));
+  }
+
+  const files: Record<string, Uint8Array> = {
+    'report.html': strToU8(
+      renderReport({
+        watchId: o.watchId,
+        watchNames: watch.definition.names,
+        generatedAt,
+        from: o.from,
+        to: o.to,
+        minLevel,
+        ledgerHead: head?.hash ?? '—',
+        posts,
+        lang: o.lang ?? 'both',
+        timestamped: Boolean(deps.config.archive.timestampAuthorityUrl),
+      }),
+    ),
+    'posts.csv': strToU8(postsCsv(posts)),
+    'posts.jsonl': strToU8(posts.map((p) => `${JSON.stringify(postLine(p))}\n`).join('')),
+    'ledger.jsonl': strToU8(ledgerLines.map((l) => `${l}\n`).join('')),
+  };
+  const manifest: Manifest = {
+    format: DOSSIER_FORMAT,
+    vigieVersion: VERSION,
+    generatedAt: new Date(generatedAt).toISOString(),
+    watchId: o.watchId,
+    filters: { from: isoOrNull(o.from), to: isoOrNull(o.to), minLevel },
+    posts: posts.length,
+    ledger: { firstId: exported.firstId ?? null, headId: head?.id ?? null, head: head?.hash ?? null },
+    files: Object.fromEntries(Object.entries(files).map(([name, bytes]) => [name, sha256Hex(bytes)])),
+    timestamp: deps.config.archive.timestampAuthorityUrl ? { file: 'manifest.json.tsr', authority: deps.config.archive.timestampAuthorityUrl } : null,
+  };
+  const manifestBytes = strToU8(`${JSON.stringify(manifest, null, 2)}\n`);
+  const manifestSha = sha256Hex(manifestBytes);
+  files['manifest.json'] = manifestBytes;
+  let sums = `${manifestSha}  manifest.json\n`;
+  if (deps.config.archive.timestampAuthorityUrl) {
+    const token = await requestTimestamp(deps.config.archive.timestampAuthorityUrl, Buffer.from(manifestSha, 'hex'));
+    files['manifest.json.tsr'] = token;
+    sums += `${sha256Hex(token)}  manifest.json.tsr\n`;
+  }
+  // sha256sum's own format: `sha256sum -c manifest.json.sha256` checks it. The files it covers
+  // cannot list their own hash, so this small file does, and any change to it shows as well.
+  files['manifest.json.sha256'] = strToU8(sums);
+
+  const mtime = new Date(generatedAt);
+  const zip = zipSync(Object.fromEntries(Object.entries(files).map(([name, bytes]) => [name, [bytes, { mtime }]])), { level: 6 });
+  const file = path.resolve(outFile);
+  const tmp = `${file}.partial-${process.pid}`;
+  writeFileSync(tmp, zip);
+  renameSync(tmp, file);
+  const sha256 = sha256Hex(zip);
+  ledger.append({
+    type: 'exported',
+    watchId: o.watchId,
+    actor: o.actor ?? 'system',
+    data: { file: path.basename(file), sha256, manifestSha256: manifestSha, posts: posts.length, ledgerHead: head?.hash ?? null, filters: manifest.filters },
+  });
+  deps.log?.info({ watch: o.watchId, posts: posts.length, sha256 }, 'dossier exported');
+  return { file, posts: posts.length, sha256 };
+}
+
+function postLine(p: DossierPost) {
+  return {
+    id: p.id,
+    watchId: p.watchId,
+    platform: p.platform,
+    externalId: p.externalId,
+    url: p.url,
+    author: { handle: p.authorHandle, name: p.authorName },
+    text: p.text,
+    lang: p.lang,
+    createdAt: isoOrNull(p.createdAt),
+    firstSeenAt: isoOrNull(p.firstSeenAt),
+    level: p.level,
+    score: p.score,
+    categories: p.categories,
+    archive: p.archiveStatus ? { status: p.archiveStatus, captureUrl: p.captureUrl, timestamp: p.captureTimestamp } : null,
+    deletedUpstreamAt: isoOrNull(p.deletedUpstreamAt),
+    rawSha256: p.rawSha256,
+    /** The payload exactly as the platform answered it. */
+    raw: p.raw,
+  };
+}
+
+function postsCsv(posts: readonly DossierPost[]): string {
+  // The BOM makes spreadsheet programs read UTF-8 (accents, emoji) correctly.
+  let out = `\uFEFF${csvRow(['id', 'platform', 'url', 'author_handle', 'author_name', 'published_utc', 'seen_utc', 'level', 'score', 'categories', 'group', 'text', 'raw_sha256', 'archive_status', 'archive_url', 'archive_timestamp', 'deleted_upstream_utc'])}`;
+  for (const p of posts) {
+    out += csvRow([
+      p.id,
+      p.platform,
+      p.url,
+      p.authorHandle,
+      p.authorName,
+      isoOrNull(p.createdAt),
+      isoOrNull(p.firstSeenAt),
+      p.level,
+      p.score,
+      p.categories.join(' '),
+      groupOf(p).replace(/^cat_/, ''),
+      p.text,
+      p.rawSha256,
+      p.archiveStatus,
+      p.captureUrl,
+      p.captureTimestamp,
+      isoOrNull(p.deletedUpstreamAt),
+    ]);
+  }
+  return out;
+}

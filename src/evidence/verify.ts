@@ -1,0 +1,113 @@
+import { readFile } from 'node:fs/promises';
+import { unzipSync, strFromU8 } from 'fflate';
+import { checkChain, sha256Hex, type ExportedLedgerRow } from './ledger-hash.ts';
+import { CONTENT_FILES, DOSSIER_FORMAT, type Manifest } from './dossier.ts';
+import { parseTimestampResponse } from './tsa.ts';
+
+// Independent check of a dossier ZIP: needs nothing but the file. Any changed, added or removed
+// byte makes it fail, naming the first mismatch.
+
+export interface DossierVerification {
+  ok: boolean;
+  summary: string;
+  firstMismatch?: string;
+}
+
+const fail = (firstMismatch: string): DossierVerification => ({ ok: false, summary: `NOT intact: ${firstMismatch}`, firstMismatch });
+
+export async function verifyDossier(file: string): Promise<DossierVerification> {
+  let files: Record<string, Uint8Array>;
+  try {
+    files = unzipSync(new Uint8Array(await readFile(file)));
+  } catch (err) {
+    return fail(`the ZIP cannot be read (${(err as Error).message})`);
+  }
+
+  const manifestBytes = files['manifest.json'];
+  const manifestSum = files['manifest.json.sha256'];
+  if (!manifestBytes) return fail('manifest.json is missing');
+  if (!manifestSum) return fail('manifest.json.sha256 is missing');
+  const manifestSha = sha256Hex(manifestBytes);
+  const sums = strFromU8(manifestSum).split('\n');
+  if (sums[0] !== `${manifestSha}  manifest.json`) return fail('manifest.json: its SHA-256 differs from manifest.json.sha256');
+  const tsr = files['manifest.json.tsr'];
+  const expectedSums = tsr ? [sums[0], `${sha256Hex(tsr)}  manifest.json.tsr`, ''] : [sums[0], ''];
+  if (tsr && sums[1] !== expectedSums[1]) return fail('manifest.json.tsr: its SHA-256 differs from manifest.json.sha256');
+  if (sums.join('\n') !== expectedSums.join('\n')) return fail('manifest.json.sha256: unexpected content');
+  let manifest: Manifest;
+  try {
+    manifest = JSON.parse(strFromU8(manifestBytes)) as Manifest;
+  } catch {
+    return fail('manifest.json is not valid JSON');
+  }
+  if (manifest.format !== DOSSIER_FORMAT) return fail(`manifest.json: unknown format ${JSON.stringify(manifest.format)}`);
+
+  const expected = new Set<string>(['manifest.json', 'manifest.json.sha256', ...Object.keys(manifest.files ?? {})]);
+  if (manifest.timestamp) expected.add(manifest.timestamp.file);
+  for (const name of CONTENT_FILES) if (!(name in (manifest.files ?? {}))) return fail(`manifest.json does not list ${name}`);
+  for (const name of Object.keys(files)) if (!expected.has(name)) return fail(`${name}: a file not listed in the manifest was added`);
+  for (const name of expected) if (!files[name]) return fail(`${name} is missing`);
+  for (const [name, sha] of Object.entries(manifest.files)) {
+    if (sha256Hex(files[name]!) !== sha) return fail(`${name}: its SHA-256 differs from the manifest`);
+  }
+
+  // Ledger: the chain holds and ends at the head the manifest names.
+  let rows: ExportedLedgerRow[];
+  try {
+    rows = lines(files['ledger.jsonl']!).map((l) => JSON.parse(l) as ExportedLedgerRow);
+  } catch {
+    return fail('ledger.jsonl: a line is not valid JSON');
+  }
+  const broken = checkChain(rows);
+  if (broken) return fail(`ledger.jsonl row ${broken.id}: ${broken.reason}`);
+  const last = rows.at(-1);
+  if (last && (last.hash !== manifest.ledger.head || last.id !== manifest.ledger.headId)) return fail('ledger.jsonl does not end at the head named in the manifest');
+  const captured = new Map<number, { rawSha256: string; textSha256?: string }>();
+  for (const r of rows) {
+    if ('sealed' in r || r.type !== 'captured' || r.postId === null) continue;
+    captured.set(r.postId, JSON.parse(r.data) as { rawSha256: string; textSha256?: string });
+  }
+
+  // Posts: each payload hashes to its recorded fingerprint, which the ledger recorded at capture.
+  const postLines = lines(files['posts.jsonl']!);
+  if (postLines.length !== manifest.posts) return fail(`posts.jsonl holds ${postLines.length} posts, the manifest says ${manifest.posts}`);
+  for (const [i, l] of postLines.entries()) {
+    let p: { id: number; raw: string; rawSha256: string; text: string };
+    try {
+      p = JSON.parse(l) as typeof p;
+    } catch {
+      return fail(`posts.jsonl line ${i + 1} is not valid JSON`);
+    }
+    if (typeof p.raw !== 'string' || sha256Hex(Buffer.from(p.raw, 'utf8')) !== p.rawSha256) return fail(`posts.jsonl line ${i + 1} (post ${p.id}): the payload does not match its SHA-256`);
+    const atCapture = captured.get(p.id);
+    if (atCapture !== undefined && atCapture.rawSha256 !== p.rawSha256) return fail(`posts.jsonl line ${i + 1} (post ${p.id}): the SHA-256 differs from the one recorded at capture`);
+    if (atCapture?.textSha256 !== undefined && sha256Hex(Buffer.from(String(p.text), 'utf8')) !== atCapture.textSha256) {
+      return fail(`posts.jsonl line ${i + 1} (post ${p.id}): the text differs from the one recorded at capture`);
+    }
+    if (atCapture === undefined && rows.length > 0) return fail(`posts.jsonl line ${i + 1} (post ${p.id}): no capture event in ledger.jsonl`);
+  }
+
+  let stamp = '';
+  if (manifest.timestamp) {
+    try {
+      const info = parseTimestampResponse(files[manifest.timestamp.file]!);
+      if (!info.imprint.equals(Buffer.from(manifestSha, 'hex'))) return fail(`${manifest.timestamp.file}: the timestamp is for another manifest`);
+      stamp = `; manifest time-stamped at ${info.genTime} by ${manifest.timestamp.authority}`;
+    } catch (err) {
+      return fail(`${manifest.timestamp.file}: ${(err as Error).message}`);
+    }
+  }
+  return {
+    ok: true,
+    summary:
+      `intact: ${expected.size} files, ${postLines.length} posts with matching payload hashes, ` +
+      `${rows.length} ledger rows chained to head ${manifest.ledger.head ?? '(none)'}; ` +
+      `watch ${manifest.watchId}, generated ${manifest.generatedAt} by Vigie ${manifest.vigieVersion}${stamp}`,
+  };
+}
+
+function lines(bytes: Uint8Array): string[] {
+  return strFromU8(bytes)
+    .split('\n')
+    .filter((l) => l.length > 0);
+}

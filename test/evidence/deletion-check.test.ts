@@ -1,0 +1,74 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createXAdapters } from '../../src/sources/x.ts';
+import { createArchiveRepo } from '../../src/evidence/archive-repo.ts';
+import { runDeletionCheck } from '../../src/evidence/deletion-check.ts';
+import { createLedger } from '../../src/evidence/ledger.ts';
+import { startFakeXApi, type FakeXApi } from '../fakes/x-api.ts';
+import { startFakeFeedServer, type FakeFeedServer } from '../fakes/feed-server.ts';
+import { makeStore, storePosts, type TestStore } from './helpers.ts';
+
+const TOKEN = 'deletion-test-token';
+let x: FakeXApi;
+let web: FakeFeedServer;
+let store: TestStore;
+
+afterEach(async () => {
+  store?.close();
+  await x?.close();
+  await web?.close();
+});
+
+describe('deletion watch', () => {
+  it('records deleted_upstream once for an X post gone from the lookup and a web page answering 404/410', async () => {
+    x = await startFakeXApi({ token: TOKEN });
+    web = await startFakeFeedServer();
+    const [kept, gone] = x.addTweets([
+      { text: 'still here @alice_m', author: 'troll_a' },
+      { text: 'deleted later @alice_m', author: 'troll_b' },
+    ]);
+    web.setFeed('/still.html', { body: '<html>ok</html>', contentType: 'text/html' });
+    web.setFeed('/removed.html', { body: 'gone', contentType: 'text/html', status: 410 });
+    store = makeStore({ sources: { x: { bearerToken: TOKEN, baseUrl: x.url, timeoutMs: 2000, maxRetries: 0 } } });
+    const ids = storePosts(store, [
+      { externalId: kept!, platform: 'x', url: `https://x.com/troll_a/status/${kept}` },
+      { externalId: gone!, platform: 'x', url: `https://x.com/troll_b/status/${gone}` },
+      { externalId: 'w1', url: `${web.url}/still.html` },
+      { externalId: 'w2', url: `${web.url}/missing.html` },
+      { externalId: 'w3', url: `${web.url}/removed.html` },
+    ]);
+    const archives = createArchiveRepo(store.db);
+    archives.enrollPosts(ids, 'auto', Date.now());
+    for (const id of ids) archives.markArchived(archives.get(id)!, { now: Date.now(), captureUrl: `https://web.archive.org/web/1/${id}`, timestamp: '20261126000000', via: 'spn2' });
+    x.deleteTweet(gone!);
+
+    const deps = { config: store.config, log: store.log, archives, xLookup: createXAdapters(store.config.sources.x).lookup };
+    const first = await runDeletionCheck(deps);
+    expect(first).toEqual({ checked: 5, deleted: 3, unclear: 0 });
+    const status = archives.archiveStatus(ids);
+    expect(ids.map((id) => status.get(id)!.deletedUpstreamAt !== null)).toEqual([false, true, false, true, true]);
+    const ledger = createLedger(store.db);
+    expect(JSON.parse(ledger.eventsForPost(ids[1]!).at(-1)!.data)).toMatchObject({ how: 'x-lookup' });
+    expect(JSON.parse(ledger.eventsForPost(ids[3]!).at(-1)!.data)).toMatchObject({ how: 'http', detail: 'HTTP 404' });
+    expect(JSON.parse(ledger.eventsForPost(ids[4]!).at(-1)!.data)).toMatchObject({ how: 'http', detail: 'HTTP 410' });
+
+    // Checked again: the deleted ones are not checked (nor recorded) twice.
+    const second = await runDeletionCheck(deps);
+    expect(second).toEqual({ checked: 2, deleted: 0, unclear: 0 });
+    expect(ledger.ofWatchAndType('alice', 'deleted_upstream')).toHaveLength(3);
+    expect(ledger.verify().ok).toBe(true);
+  });
+
+  it('does not call a post deleted when the page fails for another reason', async () => {
+    web = await startFakeFeedServer();
+    web.setFeed('/flaky.html', { body: 'x', contentType: 'text/html' });
+    web.injectFault('/flaky.html', '503', { times: 2 });
+    store = makeStore();
+    const ids = storePosts(store, [{ externalId: 'f', url: `${web.url}/flaky.html` }]);
+    const archives = createArchiveRepo(store.db);
+    archives.enrollPosts(ids, 'auto', Date.now());
+    archives.markArchived(archives.get(ids[0]!)!, { now: Date.now(), captureUrl: 'https://web.archive.org/web/1/f', timestamp: '1', via: 'spn2' });
+    const s = await runDeletionCheck({ config: store.config, log: store.log, archives });
+    expect(s).toEqual({ checked: 0, deleted: 0, unclear: 1 });
+    expect(archives.get(ids[0]!)!.deletedUpstreamAt).toBeNull();
+  });
+});

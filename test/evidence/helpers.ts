@@ -1,0 +1,100 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createHash } from 'node:crypto';
+import { openDb, closeDb, type Db } from '../../src/db/client.ts';
+import { parseConfig } from '../../src/config/load.ts';
+import type { Config } from '../../src/config/schema.ts';
+import { createWatchesRepo } from '../../src/db/repositories/watches-repo.ts';
+import { createSourcesRepo } from '../../src/db/repositories/sources-repo.ts';
+import { createPostsRepo, type PostToStore } from '../../src/db/repositories/posts-repo.ts';
+import { silentLogger } from '../../src/logger.ts';
+
+export interface TestStore {
+  dir: string;
+  file: string;
+  db: Db;
+  config: Config;
+  watches: ReturnType<typeof createWatchesRepo>;
+  sources: ReturnType<typeof createSourcesRepo>;
+  posts: ReturnType<typeof createPostsRepo>;
+  sourceId: number;
+  log: ReturnType<typeof silentLogger>;
+  close(): void;
+}
+
+/** A real SQLite store from the real migrations, with one watch `alice` and one feed source. */
+export function makeStore(rawConfig: Record<string, unknown> = {}): TestStore {
+  const dir = mkdtempSync(path.join(tmpdir(), 'vigie-evidence-'));
+  const config = parseConfig({
+    dataDir: dir,
+    watches: [{ id: 'alice', names: ['Alice Martin'], feeds: ['http://127.0.0.1:9/feed.xml'] }],
+    ...rawConfig,
+  });
+  const file = path.join(dir, 'vigie.db');
+  const db = openDb(file);
+  const watches = createWatchesRepo(db);
+  const sources = createSourcesRepo(db);
+  const posts = createPostsRepo(db);
+  watches.syncFromConfig(config.watches);
+  sources.syncForWatch('alice', [{ kind: 'feed', target: 'http://127.0.0.1:9/feed.xml' }]);
+  const sourceId = sources.listEnabled('alice')[0]!.id;
+  return {
+    dir,
+    file,
+    db,
+    config,
+    watches,
+    sources,
+    posts,
+    sourceId,
+    log: silentLogger(),
+    close() {
+      closeDb(db);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface PostSpec {
+  externalId: string;
+  url?: string | null;
+  text?: string;
+  level?: 'none' | 'low' | 'medium' | 'high' | 'severe';
+  categories?: string[];
+  platform?: string;
+  author?: string;
+  createdAt?: number;
+  raw?: string;
+}
+
+export function post(spec: PostSpec): PostToStore {
+  const raw = spec.raw ?? JSON.stringify({ id: spec.externalId, text: spec.text ?? 'hello' });
+  const level = spec.level ?? 'medium';
+  return {
+    platform: spec.platform ?? 'web',
+    externalId: spec.externalId,
+    url: spec.url === undefined ? `https://example.org/p/${spec.externalId}` : spec.url,
+    author: { externalId: spec.author ?? 'troll1', handle: spec.author ?? 'troll1', name: `${spec.author ?? 'troll1'} name` },
+    text: spec.text ?? 'hello',
+    lang: 'fr',
+    createdAt: spec.createdAt ?? Date.UTC(2026, 10, 20, 10, 0, 0),
+    raw,
+    rawSha256: createHash('sha256').update(raw, 'utf8').digest('hex'),
+    score: {
+      score: level === 'none' ? 0 : 50,
+      level,
+      hostile: level !== 'none' && level !== 'low',
+      categories: spec.categories ?? (level === 'none' ? [] : ['insult']),
+      matches: [],
+      targeted: true,
+      version: 'test-1',
+    },
+  };
+}
+
+/** Stores posts for `alice` and returns their ids, in order. */
+export function storePosts(store: TestStore, specs: PostSpec[], seenAt = Date.UTC(2026, 10, 20, 10, 5, 0)): number[] {
+  const stored = store.posts.storePage({ watchId: 'alice', sourceId: store.sourceId, seenAt, posts: specs.map(post) });
+  return stored.map((s) => s.id);
+}

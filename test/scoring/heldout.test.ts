@@ -1,0 +1,91 @@
+// Held-out check: labelled posts written before the scorer was run on them (fixtures/heldout.tsv),
+// never used to pick lexicon entries. Asserts a minimum precision/recall balance (F1) per language,
+// so that lexicon changes that trade generality for the training examples show up here.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { createScorer } from '../../src/scoring/index.ts';
+
+interface Example {
+  lang: 'fr' | 'en';
+  hostile: boolean;
+  category: string | null;
+  text: string;
+}
+
+function loadHeldout(): Example[] {
+  const path = fileURLToPath(new URL('./fixtures/heldout.tsv', import.meta.url));
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '' && !l.startsWith('#'))
+    .map((l) => {
+      const [lang, label, category, ...rest] = l.split('\t');
+      return {
+        lang: lang === 'en' ? 'en' : 'fr',
+        hostile: label === '1',
+        category: category === '-' || category === undefined ? null : category,
+        text: rest.join('\t'),
+      };
+    });
+}
+
+export interface Metrics {
+  tp: number;
+  fp: number;
+  fn: number;
+  tn: number;
+  precision: number;
+  recall: number;
+  f1: number;
+}
+
+export function measure(examples: Example[], flag: (e: Example) => boolean): Metrics {
+  let tp = 0;
+  let fp = 0;
+  let fn = 0;
+  let tn = 0;
+  for (const e of examples) {
+    const got = flag(e);
+    if (got && e.hostile) tp++;
+    else if (got) fp++;
+    else if (e.hostile) fn++;
+    else tn++;
+  }
+  const precision = tp + fp === 0 ? 0 : tp / (tp + fp);
+  const recall = tp + fn === 0 ? 0 : tp / (tp + fn);
+  const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
+  return { tp, fp, fn, tn, precision, recall, f1 };
+}
+
+// Bars set from what was measured with lexicons 2.0.0 (fr F1 0.95, en F1 0.95), with some
+// little slack: raise them as the lexicons improve, never lower them to make a change pass.
+const MIN_F1 = { fr: 0.9, en: 0.9 } as const;
+const MIN_PRECISION = { fr: 0.88, en: 0.88 } as const;
+
+const scorer = createScorer();
+const examples = loadHeldout();
+
+describe('held-out labelled posts', () => {
+  it('has at least 75 posts per language, about half of them hostile', () => {
+    for (const lang of ['fr', 'en'] as const) {
+      const ex = examples.filter((e) => e.lang === lang);
+      expect(ex.length).toBeGreaterThanOrEqual(75);
+      const hostile = ex.filter((e) => e.hostile).length / ex.length;
+      expect(hostile).toBeGreaterThan(0.35);
+      expect(hostile).toBeLessThan(0.65);
+    }
+  });
+
+  for (const lang of ['fr', 'en'] as const) {
+    it(`${lang}: F1 ≥ ${MIN_F1[lang]} and precision ≥ ${MIN_PRECISION[lang]}`, () => {
+      const ex = examples.filter((e) => e.lang === lang);
+      const m = measure(ex, (e) => scorer.score(e.text, e.lang).hostile);
+      const misses = ex
+        .filter((e) => scorer.score(e.text, e.lang).hostile !== e.hostile)
+        .map((e) => `${e.hostile ? 'FN' : 'FP'} ${e.text}`);
+      const summary = `${lang} P=${m.precision.toFixed(3)} R=${m.recall.toFixed(3)} F1=${m.f1.toFixed(3)}\n${misses.join('\n')}`;
+      expect(m.f1, summary).toBeGreaterThanOrEqual(MIN_F1[lang]);
+      expect(m.precision, summary).toBeGreaterThanOrEqual(MIN_PRECISION[lang]);
+    });
+  }
+});
