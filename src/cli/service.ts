@@ -1,6 +1,6 @@
 import { commandContext, type GlobalOptions } from './context.ts';
 import { buildApp } from '../web/app.ts';
-import { windowJobId } from '../jobs/types.ts';
+import { windowJobId, type JobKind } from '../jobs/types.ts';
 
 export interface ServiceRoles {
   web: boolean;
@@ -12,12 +12,24 @@ export interface ServiceRoles {
  * Runs the long-lived service with the given roles and resolves when a signal has shut it down:
  * stop accepting requests, let running jobs finish, then close the database.
  */
-export async function runService(opts: GlobalOptions, roles: ServiceRoles): Promise<number> {
+export async function runService(
+  opts: GlobalOptions,
+  roles: ServiceRoles,
+  workerOptions: { kinds?: readonly JobKind[]; concurrency?: number } = {},
+): Promise<number> {
   const { deps, config, log } = commandContext(opts, 'stdout');
+  // Signals are caught from the start: one arriving during start-up still shuts down cleanly.
+  let signalled: string | undefined;
+  let onSignal: (signal: string) => void = (signal) => {
+    signalled ??= signal;
+  };
+  process.once('SIGINT', () => onSignal('SIGINT'));
+  process.once('SIGTERM', () => onSignal('SIGTERM'));
+
   deps.syncWatches();
   const app = roles.web ? await buildApp(deps) : undefined;
 
-  if (roles.worker) await deps.driver.start(deps.handlers());
+  if (roles.worker) await deps.driver.start(deps.handlers(), workerOptions);
   if (roles.scheduler) {
     await deps.driver.syncSchedules(deps.schedules());
     // Poll once at boot: nobody should wait a full schedule period for the first results.
@@ -49,8 +61,8 @@ export async function runService(opts: GlobalOptions, roles: ServiceRoles): Prom
         resolve();
       })();
     };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
+    onSignal = stop;
+    if (signalled) stop(signalled);
   });
   log.info('stopped');
   return 0;

@@ -1,12 +1,16 @@
 import type { Logger } from '../logger.ts';
 import { pollSource, type PollOutcome, type PollSourceDeps } from '../ingest/poll-source.ts';
 import { rescoreWatch } from '../ingest/rescore.ts';
-import { RetryLaterError, windowJobId, type JobHandlers, type JobQueue, type Schedule } from './types.ts';
+import { RetryLaterError, type JobHandlers, type JobQueue, type Schedule } from './types.ts';
 import type { StoredWatch } from '../db/repositories/watches-repo.ts';
+import { createEvidenceHandlers, type EvidenceHandlerDeps } from '../evidence/handlers.ts';
+import { alertHandlers, type Alerts } from '../alerts/service.ts';
 
-export interface HandlerDeps extends PollSourceDeps {
+export interface HandlerDeps extends PollSourceDeps, EvidenceHandlerDeps {
   queue: JobQueue;
   log: Logger;
+  /** Immediate alerts, waves and digests (src/alerts/). */
+  alerts?: Alerts;
 }
 
 /**
@@ -18,10 +22,14 @@ export function createHandlers(deps: HandlerDeps): JobHandlers {
   const polling = new Set<number>();
 
   return {
+    ...createEvidenceHandlers(deps),
+    ...(deps.alerts ? alertHandlers(deps.alerts) : {}),
     async poll(payload, ctx) {
       if (payload.task === 'watch' && payload.watchId) {
+        // One id per source, not per window: both drivers collapse it while a poll of that source is
+        // queued or running, so two workers never poll the same source at once.
         for (const s of deps.sources.listEnabled(payload.watchId)) {
-          await deps.queue.enqueue('poll', { task: 'source', sourceId: s.id, watchId: s.watchId }, { jobId: windowJobId(`poll:source:${s.id}`, Date.now()) });
+          await deps.queue.enqueue('poll', { task: 'source', sourceId: s.id, watchId: s.watchId }, { jobId: `poll:source:${s.id}` });
         }
         return;
       }

@@ -82,7 +82,7 @@ watches:
 
     const sources = await runVigie(['--config', config, 'sources'], { env, cwd: dir });
     expect(sources.stdout).toMatch(/alice\s+x_mentions\s+alice_m\s+ok/);
-  });
+  }, 120_000);
 
   it('prints a failing source and still exits 0 from poll --once', async () => {
     const fake = await startFakeXApi({ token: TOKEN });
@@ -98,5 +98,5 @@ watches:
     expect(r.stdout).toMatch(/x_mentions\s+nobody_here\s+FAILED/);
     const sources = await runVigie(['--config', config, 'sources'], { cwd: dir });
     expect(sources.stdout).toMatch(/FAILING ×1 since/);
-  });
+  }, 60_000);
 });

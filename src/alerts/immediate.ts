@@ -1,0 +1,85 @@
+import { STRINGS } from './i18n.ts';
+import { itemView, type AlertsContext } from './context.ts';
+import type { TopItem } from './digest-repo.ts';
+import type { Recipient } from './recipients-repo.ts';
+import { renderNotice } from './templates.ts';
+
+const HOUR = 3_600_000;
+/** A recipient added today is not sent alerts about last month's posts: only about what came in from an hour before. */
+const NEW_RECIPIENT_LOOKBACK_MS = HOUR;
+const CATEGORY_PRIORITY = ['threat', 'doxxing', 'doxxing_language', 'suicide_incitement'];
+
+function headline(item: TopItem): string {
+  return CATEGORY_PRIORITY.find((c) => item.categories.includes(c)) ?? item.categories[0] ?? 'severe';
+}
+
+function recordAlert(ctx: AlertsContext, r: Recipient, items: TopItem[], now: number): boolean {
+  const t = STRINGS[r.language];
+  const grouped = items.length > 1;
+  const shielded = r.role === 'owner';
+  const first = items[0]!;
+  const catLabel = (c: string) => (c === 'severe' ? (t.levels.severe ?? c) : (t.categories[c] ?? c));
+  const subject = grouped ? t.alertsGroupedSubject(items.length) : t.alertSubject(catLabel(headline(first)));
+  const rendered = renderNotice(
+    { lang: r.language, subject, watchId: r.watchId, dashboardUrl: ctx.links.dashboard(r.watchId) },
+    {
+      title: subject.replace(/^Vigie — /, ''),
+      paragraphs: [
+        shielded ? t.alertOwnerIntro : grouped ? t.alertsGroupedIntro(items.length) : t.alertIntro,
+      ],
+      items: shielded ? undefined : items.map((i) => itemView(ctx, i, r.language, r.timezone)),
+      advice: shielded ? undefined : t.alertAdvice,
+    },
+  );
+  const ids = items.map((i) => i.id);
+  const dedupeKey = grouped ? `alerts:${ids[0]}-${ids[ids.length - 1]}:${ids.length}` : `alert:${ids[0]}`;
+  return (
+    ctx.messages.recordAlertIntent(
+      {
+        recipientId: r.id,
+        watchId: r.watchId,
+        kind: grouped ? 'alerts_grouped' : 'alert',
+        dedupeKey,
+        messageId: ctx.links.messageId(r.id, dedupeKey),
+        toAddress: r.email,
+        subject: rendered.subject,
+        textBody: rendered.text,
+        htmlBody: rendered.html,
+        // Urgent: quiet hours do not hold alerts back.
+        notBefore: now,
+      },
+      ids,
+      now,
+    ) !== undefined
+  );
+}
+
+/**
+ * Records immediate alerts for this watch's alert-worthy posts not yet alerted, per recipient
+ * who takes alerts. At most `maxPerHour` alert messages per recipient and rolling hour: while the
+ * budget allows, one message per post; when a burst exceeds it, the last message of the budget
+ * groups all the remaining posts; when the budget is spent, posts wait (the next tick groups them
+ * into one message as soon as the hour allows). Returns how many messages were recorded.
+ */
+export function scheduleAlerts(ctx: AlertsContext, watchId: string, now: number): number {
+  const maxPerHour = ctx.config.alerts.maxPerHour;
+  let recorded = 0;
+  for (const r of ctx.recipients.listActive(watchId)) {
+    if (!r.alerts) continue;
+    const pending = ctx.digests.alertWorthy(watchId, r.id, r.createdAt - NEW_RECIPIENT_LOOKBACK_MS);
+    if (pending.length === 0) continue;
+    const budget = maxPerHour - ctx.messages.alertsSince(r.id, now - HOUR);
+    if (budget <= 0) {
+      ctx.log.info(
+        { watch: watchId, recipient: r.id, waiting: pending.length },
+        'alert budget spent for this hour: posts wait to be grouped',
+      );
+      continue;
+    }
+    const singles = pending.length <= budget ? pending.length : budget - 1;
+    for (const item of pending.slice(0, singles)) if (recordAlert(ctx, r, [item], now)) recorded++;
+    const rest = pending.slice(singles);
+    if (rest.length > 0 && recordAlert(ctx, r, rest, now)) recorded++;
+  }
+  return recorded;
+}

@@ -1,0 +1,225 @@
+import { and, desc, eq, gte, inArray, like, lte, max, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { alertedPosts, messages } from '../db/schema/index.ts';
+
+export type MessageRow = typeof messages.$inferSelect;
+export type MessageKind = 'digest' | 'alert' | 'alerts_grouped' | 'wave_start' | 'all_clear';
+export type MessageStatus = 'queued' | 'sending' | 'committing' | 'sent' | 'unconfirmed' | 'failed';
+
+export interface MessageIntent {
+  recipientId: number;
+  watchId: string;
+  kind: MessageKind;
+  dedupeKey: string;
+  messageId: string;
+  toAddress: string;
+  subject: string;
+  textBody: string;
+  htmlBody: string;
+  unsubscribeUrl?: string | null;
+  notBefore: number;
+  periodStart?: number | null;
+  periodEnd?: number | null;
+}
+
+export function createMessagesRepo(db: Db) {
+  return {
+    /** Records the intent to send; returns its row id, or undefined when it was already recorded. */
+    recordIntent(intent: MessageIntent, now = Date.now()): number | undefined {
+      const row = db
+        .insert(messages)
+        .values({ ...intent, status: 'queued', createdAt: now })
+        .onConflictDoNothing()
+        .returning({ id: messages.id })
+        .get();
+      return row?.id;
+    },
+
+    /**
+     * Records an alert about these posts and, in the same transaction, that they were alerted to
+     * this recipient. If another process alerted any of them meanwhile, nothing is recorded (the
+     * next run recomputes the remaining posts).
+     */
+    recordAlertIntent(
+      intent: MessageIntent,
+      postIds: readonly number[],
+      now = Date.now(),
+    ): number | undefined {
+      return db.transaction((tx) => {
+        const already = tx
+          .select({ postId: alertedPosts.postId })
+          .from(alertedPosts)
+          .where(
+            and(eq(alertedPosts.recipientId, intent.recipientId), inArray(alertedPosts.postId, [...postIds])),
+          )
+          .all();
+        if (already.length > 0) return undefined;
+        const row = tx
+          .insert(messages)
+          .values({ ...intent, status: 'queued', createdAt: now })
+          .onConflictDoNothing()
+          .returning({ id: messages.id })
+          .get();
+        if (!row) return undefined;
+        tx.insert(alertedPosts)
+          .values(
+            postIds.map((postId) => ({
+              recipientId: intent.recipientId,
+              postId,
+              messageRowId: row.id,
+              at: now,
+            })),
+          )
+          .run();
+        return row.id;
+      });
+    },
+
+    get(id: number): MessageRow | undefined {
+      return db.select().from(messages).where(eq(messages.id, id)).get();
+    },
+
+    /** Messages that may be attempted now: queued ones, and attempts left behind by a process. */
+    candidates(now: number): MessageRow[] {
+      return db
+        .select()
+        .from(messages)
+        .where(
+          and(inArray(messages.status, ['queued', 'sending', 'committing']), lte(messages.notBefore, now)),
+        )
+        .orderBy(messages.id)
+        .all();
+    },
+
+    /** Takes the attempt if the row is still in the state we saw (compare-and-set between processes). */
+    claim(row: MessageRow, claimer: string, now: number): boolean {
+      const res = db
+        .update(messages)
+        .set({
+          status: 'sending',
+          claimedBy: claimer,
+          claimedAt: now,
+          attempts: sql`${messages.attempts} + 1`,
+        })
+        .where(
+          and(
+            eq(messages.id, row.id),
+            eq(messages.status, row.status),
+            row.claimedAt === null
+              ? sql`${messages.claimedAt} is null`
+              : eq(messages.claimedAt, row.claimedAt),
+          ),
+        )
+        .run();
+      return res.changes > 0;
+    },
+
+    /** The last bytes of the message are about to leave: from here on, delivery cannot be ruled out. */
+    markCommitting(id: number): void {
+      db.update(messages).set({ status: 'committing' }).where(eq(messages.id, id)).run();
+    },
+
+    markSent(
+      id: number,
+      transport: string,
+      now: number,
+      status: 'sent' | 'unconfirmed' = 'sent',
+      note: string | null = null,
+    ): void {
+      db.update(messages)
+        .set({ status, transport, sentAt: now, lastError: note, claimedBy: null })
+        .where(eq(messages.id, id))
+        .run();
+    },
+
+    /** Provably not delivered: back in the queue for the next tick (or given up after many tries). */
+    markRetry(id: number, error: string, giveUp: boolean): void {
+      db.update(messages)
+        .set({
+          status: giveUp ? 'failed' : 'queued',
+          lastError: error.slice(0, 500),
+          claimedBy: null,
+          claimedAt: null,
+        })
+        .where(eq(messages.id, id))
+        .run();
+    },
+
+    /** Immediate-alert messages sent or being sent to this recipient since `since` (the hourly budget). */
+    alertsSince(recipientId: number, since: number): number {
+      const row = db
+        .select({ n: sql<number>`count(*)` })
+        .from(messages)
+        .where(
+          and(
+            eq(messages.recipientId, recipientId),
+            inArray(messages.kind, ['alert', 'alerts_grouped']),
+            gte(messages.createdAt, since),
+          ),
+        )
+        .get();
+      return row?.n ?? 0;
+    },
+
+    /** Creation times of this recipient's alert messages since `since`, oldest first. */
+    alertTimesSince(recipientId: number, since: number): number[] {
+      return db
+        .select({ at: messages.createdAt })
+        .from(messages)
+        .where(
+          and(
+            eq(messages.recipientId, recipientId),
+            inArray(messages.kind, ['alert', 'alerts_grouped']),
+            gte(messages.createdAt, since),
+          ),
+        )
+        .orderBy(messages.createdAt)
+        .all()
+        .map((r) => r.at);
+    },
+
+    /** End of the latest digest period recorded for this recipient and frequency (any frequency by default). */
+    lastDigestEnd(recipientId: number, frequency = '%'): number | undefined {
+      const row = db
+        .select({ end: max(messages.periodEnd) })
+        .from(messages)
+        .where(
+          and(
+            eq(messages.recipientId, recipientId),
+            eq(messages.kind, 'digest'),
+            like(messages.dedupeKey, `digest:${frequency}:%`),
+          ),
+        )
+        .get();
+      return row?.end ?? undefined;
+    },
+
+    list(options: { watchId?: string; limit?: number; statuses?: MessageStatus[] } = {}): MessageRow[] {
+      const conds = [];
+      if (options.watchId) conds.push(eq(messages.watchId, options.watchId));
+      if (options.statuses) conds.push(inArray(messages.status, options.statuses));
+      return db
+        .select()
+        .from(messages)
+        .where(conds.length ? and(...conds) : undefined)
+        .orderBy(desc(messages.id))
+        .limit(options.limit ?? 100)
+        .all();
+    },
+
+    /** Posts of these ids already alerted to this recipient. */
+    alertedPostIds(recipientId: number, postIds: readonly number[]): Set<number> {
+      if (postIds.length === 0) return new Set();
+      return new Set(
+        db
+          .select({ postId: alertedPosts.postId })
+          .from(alertedPosts)
+          .where(and(eq(alertedPosts.recipientId, recipientId), inArray(alertedPosts.postId, [...postIds])))
+          .all()
+          .map((r) => r.postId),
+      );
+    },
+  };
+}
+
+export type MessagesRepo = ReturnType<typeof createMessagesRepo>;

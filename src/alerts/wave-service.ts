@@ -1,0 +1,162 @@
+import { STRINGS, formatWhen } from './i18n.ts';
+import type { AlertsContext } from './context.ts';
+import { afterQuietHours } from './periods.ts';
+import { renderNotice } from './templates.ts';
+import type { WaveRow } from './waves-repo.ts';
+import { HOUR_MS, detectWaves, type DetectedWave } from './wave-detector.ts';
+
+/** How far back the baseline is computed from at every evaluation (two half-lives by default). */
+function windowMs(halfLifeDays: number): number {
+  return Math.max(14, Math.ceil(halfLifeDays * 2)) * 24 * HOUR_MS;
+}
+
+export interface WaveChanges {
+  started: WaveRow[];
+  ended: WaveRow[];
+}
+
+/**
+ * Re-runs the detector over the watch's recent hourly counts and reconciles the result with the
+ * stored waves: a detected wave overlapping a stored one is that wave (updated, closed when the
+ * detector says it ended); a new ongoing wave is stored and announced; a wave that began and ended
+ * entirely while nobody was looking (service down) is stored for the record but not announced.
+ */
+export function evaluateWaves(ctx: AlertsContext, watchId: string, now: number): WaveChanges {
+  const params = ctx.config.alerts.wave;
+  const first = ctx.waves.firstPostTime(watchId);
+  const changes: WaveChanges = { started: [], ended: [] };
+  if (first === undefined) return changes;
+  const from = Math.max(now - windowMs(params.baselineHalfLifeDays), first);
+  const counts = ctx.waves.hourlyHostileCounts(watchId, from, now);
+  const detection = detectWaves(counts, now, params);
+  const stored = ctx.waves.relevant(watchId, counts.startHour);
+  const matched = new Set<number>();
+
+  const overlaps = (s: WaveRow, d: DetectedWave) =>
+    s.startedAt < (d.endedAt ?? Infinity) && d.startedAt < (s.endedAt ?? Infinity);
+  for (const d of detection.waves) {
+    const set = {
+      peakAt: d.peakAt,
+      peakCount: d.peakCount,
+      count: d.count,
+      topCategories: ctx.waves.topCategories(watchId, d.startedAt, d.endedAt ?? now + 1),
+      updatedAt: now,
+    };
+    const match = stored.find((s) => !matched.has(s.id) && overlaps(s, d));
+    if (match) {
+      matched.add(match.id);
+      if (d.endedAt !== null && match.endedAt === null) {
+        if (ctx.waves.close(match.id, d.endedAt, set)) changes.ended.push(ctx.waves.get(match.id)!);
+      } else if (match.endedAt === null || d.endedAt !== null) {
+        ctx.waves.update(match.id, set);
+      }
+      continue;
+    }
+    const row = ctx.waves.insert({
+      watchId,
+      startedAt: d.startedAt,
+      endedAt: d.endedAt,
+      baseline: d.baseline,
+      threshold: d.threshold,
+      ...set,
+    });
+    if (row && row.endedAt === null) changes.started.push(row);
+  }
+  // A stored wave the detector no longer sees at all (posts rescored as not hostile): it is over.
+  for (const s of stored) {
+    if (s.endedAt === null && !matched.has(s.id) && ctx.waves.close(s.id, now, { updatedAt: now }))
+      changes.ended.push(ctx.waves.get(s.id)!);
+  }
+  for (const w of changes.started) recordWaveStart(ctx, w, now);
+  for (const w of changes.ended) recordAllClear(ctx, w, now);
+  if (changes.started.length || changes.ended.length) {
+    ctx.log.info(
+      { watch: watchId, started: changes.started.map((w) => w.id), ended: changes.ended.map((w) => w.id) },
+      'wave status changed',
+    );
+  }
+  return changes;
+}
+
+function recordWaveStart(ctx: AlertsContext, wave: WaveRow, now: number): void {
+  for (const r of ctx.recipients.listActive(wave.watchId)) {
+    if (!r.alerts) continue;
+    const t = STRINGS[r.language];
+    const proxyView = r.role !== 'owner';
+    const cats = wave.topCategories
+      .map((c) => `${t.categories[c.category] ?? c.category} (${c.count})`)
+      .join(', ');
+    const rendered = renderNotice(
+      {
+        lang: r.language,
+        subject: t.waveStartSubject,
+        watchId: wave.watchId,
+        dashboardUrl: ctx.links.dashboard(wave.watchId),
+      },
+      {
+        title: t.waveStartSubject.replace(/^Vigie — /, ''),
+        paragraphs: [
+          t.waveStartIntro(wave.peakCount, wave.baseline.toFixed(1)),
+          ...(cats ? [`${t.byCategory}${r.language === 'fr' ? ' : ' : ': '}${cats}`] : []),
+        ],
+        advice: proxyView ? t.waveStartAdvice : t.alertOwnerIntro,
+      },
+    );
+    const dedupeKey = `wave_start:${wave.id}`;
+    ctx.messages.recordIntent(
+      {
+        recipientId: r.id,
+        watchId: wave.watchId,
+        kind: 'wave_start',
+        dedupeKey,
+        messageId: ctx.links.messageId(r.id, dedupeKey),
+        toAddress: r.email,
+        subject: rendered.subject,
+        textBody: rendered.text,
+        htmlBody: rendered.html,
+        notBefore: now,
+      },
+      now,
+    );
+  }
+}
+
+function recordAllClear(ctx: AlertsContext, wave: WaveRow, now: number): void {
+  for (const r of ctx.recipients.listActive(wave.watchId)) {
+    if (!r.allClear) continue;
+    const t = STRINGS[r.language];
+    const when = (at: number) => formatWhen(at, r.language, r.timezone);
+    const rendered = renderNotice(
+      {
+        lang: r.language,
+        subject: t.allClearSubject,
+        watchId: wave.watchId,
+        dashboardUrl: ctx.links.dashboard(wave.watchId),
+      },
+      {
+        title: t.allClearSubject.replace(/^Vigie — /, ''),
+        paragraphs: [
+          t.allClearIntro(when(wave.startedAt), when(wave.endedAt ?? now), wave.count),
+          ...(r.role === 'owner' ? [t.allClearOwner] : []),
+        ],
+      },
+    );
+    const dedupeKey = `all_clear:${wave.id}`;
+    ctx.messages.recordIntent(
+      {
+        recipientId: r.id,
+        watchId: wave.watchId,
+        kind: 'all_clear',
+        dedupeKey,
+        messageId: ctx.links.messageId(r.id, dedupeKey),
+        toAddress: r.email,
+        subject: rendered.subject,
+        textBody: rendered.text,
+        htmlBody: rendered.html,
+        // Good news can wait for the morning.
+        notBefore: afterQuietHours(now, r.quietHours, r.timezone),
+      },
+      now,
+    );
+  }
+}

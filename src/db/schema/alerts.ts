@@ -1,0 +1,134 @@
+import { sqliteTable, text, integer, real, uniqueIndex, index } from 'drizzle-orm/sqlite-core';
+import { posts, watches } from './core.ts';
+
+// Alerts, digests and waves. Every outgoing e-mail is first recorded as a row of `messages`
+// (the intent, with its rendered content and a stable Message-ID), then delivered: see
+// src/alerts/delivery.ts for the state machine that keeps "exactly once" across crashes.
+
+export const recipients = sqliteTable(
+  'recipients',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    watchId: text('watch_id')
+      .notNull()
+      .references(() => watches.id),
+    email: text('email').notNull(),
+    /** owner | proxy | reviewer */
+    role: text('role').notNull(),
+    /** fr | en */
+    language: text('language').notNull(),
+    /** hourly | daily | weekly | off */
+    digest: text('digest').notNull(),
+    alerts: integer('alerts', { mode: 'boolean' }).notNull(),
+    allClear: integer('all_clear', { mode: 'boolean' }).notNull(),
+    timezone: text('timezone').notNull(),
+    /** "HH:MM" local, both set or both null. */
+    quietFrom: text('quiet_from'),
+    quietTo: text('quiet_to'),
+    /** Set by the one-click unsubscribe link: no more digests, whatever the configuration says. */
+    digestUnsubscribedAt: integer('digest_unsubscribed_at'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    removedAt: integer('removed_at'),
+  },
+  (t) => [uniqueIndex('recipients_watch_email').on(t.watchId, t.email)],
+);
+
+export const messages = sqliteTable(
+  'messages',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    recipientId: integer('recipient_id')
+      .notNull()
+      .references(() => recipients.id),
+    watchId: text('watch_id').notNull(),
+    /** digest | alert | alerts_grouped | wave_start | all_clear */
+    kind: text('kind').notNull(),
+    /** What this message is about, unique per recipient: `digest:daily:<period start>`, `wave_start:<wave id>`… */
+    dedupeKey: text('dedupe_key').notNull(),
+    /** The Message-ID header, fixed at intent time and reused by every attempt. */
+    messageId: text('message_id').notNull(),
+    toAddress: text('to_address').notNull(),
+    subject: text('subject').notNull(),
+    textBody: text('text_body').notNull(),
+    htmlBody: text('html_body').notNull(),
+    /** Unsubscribe URL (digests only). */
+    unsubscribeUrl: text('unsubscribe_url'),
+    /** queued | sending | committing | sent | unconfirmed | failed */
+    status: text('status').notNull(),
+    /** Non-urgent mail is held until the recipient's quiet hours end. */
+    notBefore: integer('not_before').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    /** `host:pid` of the process that holds the attempt, and when it took it. */
+    claimedBy: text('claimed_by'),
+    claimedAt: integer('claimed_at'),
+    periodStart: integer('period_start'),
+    periodEnd: integer('period_end'),
+    transport: text('transport'),
+    createdAt: integer('created_at').notNull(),
+    sentAt: integer('sent_at'),
+  },
+  (t) => [
+    uniqueIndex('messages_recipient_key').on(t.recipientId, t.dedupeKey),
+    index('messages_status').on(t.status, t.notBefore),
+    index('messages_recipient_kind_created').on(t.recipientId, t.kind, t.createdAt),
+  ],
+);
+
+/** Which post was alerted to whom, by which message: a post is alerted once per recipient. */
+export const alertedPosts = sqliteTable(
+  'alerted_posts',
+  {
+    recipientId: integer('recipient_id')
+      .notNull()
+      .references(() => recipients.id),
+    postId: integer('post_id')
+      .notNull()
+      .references(() => posts.id),
+    messageRowId: integer('message_row_id')
+      .notNull()
+      .references(() => messages.id),
+    at: integer('at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('alerted_posts_recipient_post').on(t.recipientId, t.postId),
+    index('alerted_posts_post').on(t.postId),
+  ],
+);
+
+export const waves = sqliteTable(
+  'waves',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    watchId: text('watch_id')
+      .notNull()
+      .references(() => watches.id),
+    startedAt: integer('started_at').notNull(),
+    peakAt: integer('peak_at').notNull(),
+    /** Hostile posts in the peak hour. */
+    peakCount: integer('peak_count').notNull(),
+    /** Null while the wave is going on. */
+    endedAt: integer('ended_at'),
+    /** Hostile posts during the wave. */
+    count: integer('count').notNull(),
+    /** [{category, count}] by decreasing count, JSON. */
+    topCategories: text('top_categories', { mode: 'json' })
+      .$type<{ category: string; count: number }[]>()
+      .notNull(),
+    /** Hourly baseline and threshold when the wave started, for the explanation. */
+    baseline: real('baseline').notNull(),
+    threshold: real('threshold').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('waves_watch_start').on(t.watchId, t.startedAt),
+    index('waves_watch_open').on(t.watchId, t.endedAt),
+  ],
+);
+
+/** Small persistent settings of the alerts module (the generated unsubscribe key). */
+export const alertSettings = sqliteTable('alert_settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});

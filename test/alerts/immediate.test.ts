@@ -1,0 +1,140 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startFakeSmtp, type FakeSmtp } from '../fakes/smtp.ts';
+import { addPost, OWNER, PROXY, setup, XSS, type Setup } from './helpers.ts';
+import { createDeps } from '../../src/deps.ts';
+import { silentLogger } from '../../src/logger.ts';
+
+let smtp: FakeSmtp;
+let s: Setup;
+
+beforeEach(async () => {
+  smtp = await startFakeSmtp();
+  s = setup({ smtpPort: smtp.port, alerts: { maxPerHour: 3 }, recipients: [OWNER, PROXY] });
+});
+
+afterEach(async () => {
+  await smtp.close();
+  s.close();
+});
+
+const to = (address: string) => smtp.mails.filter((m) => JSON.stringify(m.to).includes(address));
+
+describe('immediate alerts', () => {
+  it('a threat stored by a poll reaches the proxy within the same job cycle, masked and escaped', async () => {
+    const deps = createDeps(s.config, silentLogger(), { db: s.db });
+    await deps.driver.start(deps.handlers(), { kinds: ['alert'] });
+    const now = Date.now();
+    const id = addPost(s, {
+      text: `${XSS} je vais te tuer`,
+      terms: ['tuer'],
+      categories: ['threat'],
+      level: 'severe',
+      seenAt: now,
+      author: { handle: null, name: XSS },
+    });
+    await deps.afterStore('alice', [{ id, hostile: true, level: 'severe', categories: ['threat'] }]);
+    await deps.driver.idle();
+    await deps.driver.stop();
+    expect(to('bob@example.org')).toHaveLength(1);
+    const mail = to('bob@example.org')[0]!;
+    expect(mail.subject).toBe('Vigie — alert: Threats');
+    expect(mail.text).toContain('t**r');
+    expect(mail.text).not.toContain('tuer');
+    expect(mail.text).toContain(`https://vigie.example.org/posts/${id}`);
+    expect(mail.html).not.toContain('<img');
+    expect(mail.html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(mail.text).toContain('PHAROS');
+    // The owner did not ask for immediate alerts (the default for owners).
+    expect(to('alice@example.org')).toHaveLength(0);
+  });
+
+  it('only threats, incitement to suicide, doxxing and severe posts alert', async () => {
+    const now = Date.now();
+    addPost(s, { text: 'quelle idiote', terms: ['idiote'], level: 'high', seenAt: now });
+    await s.alerts.runAlerts('alice', now);
+    expect(smtp.mails).toHaveLength(0);
+    addPost(s, {
+      text: 'son adresse est 3 rue X',
+      categories: ['doxxing'],
+      level: 'severe',
+      hostile: true,
+      seenAt: now,
+    });
+    addPost(s, {
+      text: 'va mourir',
+      categories: ['suicide_incitement'],
+      level: 'high',
+      hostile: true,
+      seenAt: now,
+    });
+    await s.alerts.runAlerts('alice', now);
+    expect(
+      to('bob@example.org')
+        .map((m) => m.subject)
+        .sort(),
+    ).toEqual(['Vigie — alert: Incitement to suicide', 'Vigie — alert: Personal information exposed']);
+  });
+
+  it('groups a burst: at most maxPerHour messages an hour, the rest in one grouped message', async () => {
+    const now = Date.now();
+    for (let i = 0; i < 7; i++)
+      addPost(s, {
+        text: `menace ${i}: je vais te tuer`,
+        terms: ['tuer'],
+        categories: ['threat'],
+        level: 'severe',
+        seenAt: now,
+      });
+    const r1 = await s.alerts.runAlerts('alice', now);
+    expect(r1).toMatchObject({ recorded: 3, sent: 3 });
+    const subjects = to('bob@example.org').map((m) => m.subject);
+    expect(subjects.filter((x) => x === 'Vigie — alert: Threats')).toHaveLength(2);
+    expect(subjects).toContain('Vigie — 5 posts need your attention');
+    const grouped = to('bob@example.org').find((m) => m.subject!.includes('5 posts'))!;
+    expect(grouped.text!.match(/view in the dashboard/g)).toHaveLength(5);
+
+    // Two more in the same hour: the budget is spent, they wait…
+    addPost(s, {
+      text: 'encore: je vais te tuer',
+      terms: ['tuer'],
+      categories: ['threat'],
+      level: 'severe',
+      seenAt: now + 600_000,
+    });
+    addPost(s, {
+      text: 'et encore: je vais te tuer',
+      terms: ['tuer'],
+      categories: ['threat'],
+      level: 'severe',
+      seenAt: now + 600_000,
+    });
+    expect((await s.alerts.runAlerts('alice', now + 600_000)).recorded).toBe(0);
+    expect(to('bob@example.org')).toHaveLength(3);
+    // …and go out at the first tick once the hour has passed, nothing lost, nothing repeated.
+    const later = await s.alerts.tick(now + 3_600_000 + 60_000);
+    expect(later.sent).toBe(2);
+    expect(to('bob@example.org')).toHaveLength(5);
+    await s.alerts.tick(now + 3_600_000 + 120_000);
+    expect(to('bob@example.org')).toHaveLength(5);
+  });
+
+  it('a shielded alert for an owner who asked for alerts: no excerpt, no link to the post', async () => {
+    s.close();
+    s = setup({ smtpPort: smtp.port, recipients: [{ ...OWNER, alerts: true }] });
+    const now = Date.now();
+    addPost(s, {
+      text: 'je vais te tuer salope',
+      terms: ['tuer', 'salope'],
+      categories: ['threat'],
+      level: 'severe',
+      seenAt: now,
+    });
+    await s.alerts.runAlerts('alice', now);
+    const mail = to('alice@example.org')[0]!;
+    expect(mail.subject).toBe('Vigie — alerte : Menaces');
+    const all = `${mail.text}\n${mail.html as string}`.toLowerCase();
+    for (const w of ['tuer', 'salope', 't**r', '/posts/']) expect(all).not.toContain(w);
+    expect(mail.text).toContain('vous n’avez pas besoin de le lire');
+    expect(mail.text).toContain('116 006');
+  });
+});
