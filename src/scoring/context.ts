@@ -1,7 +1,7 @@
 // Who is the abuse aimed at, and is it really the speaker's? Looks at the words around each hit:
 // second person, imperatives, @mentions and the watched person's names raise it; negation,
 // quotation and reporting frames ("il m'a traité de …", "stop calling her …") lower it.
-import { FLAG_HANDLE, type Normalized } from './normalize.ts';
+import { FLAG_HANDLE, streamText, type Stream } from './normalize.ts';
 
 /** Word lists are written in plain spelling; the stream has repeated letters collapsed. */
 export function collapse(word: string): string {
@@ -25,8 +25,8 @@ export interface Words {
   hasMention: boolean;
 }
 
-export function splitWords(n: Normalized): Words {
-  const text = n.text;
+export function splitWords(n: Stream): Words {
+  const text = streamText(n);
   const w: Words = { text, starts: [], ends: [], words: [], sentence: [], clause: [], quoted: [], hasMention: false };
   let sentence = 0;
   let clause = 0;
@@ -121,14 +121,18 @@ const ADVERB = wordSet([
   'gros', 'sacre', 'sacree', 'veritable', 'real', 'huge',
 ]);
 
+/** Word k if it is in the given sentence, else ''. */
+function wordIn(w: Words, k: number, sentence: number): string {
+  return k >= 0 && w.sentence[k] === sentence ? (w.words[k] as string) : '';
+}
+
 function thirdPerson(w: Words, wi: number, sentence: number): boolean {
-  const at = (k: number): string => (k >= 0 && w.sentence[k] === sentence ? (w.words[k] as string) : '');
   let k = wi - 1;
-  if (QUALIFIER.has(at(k))) return true;
-  for (let skip = 0; skip < 2 && ADVERB.has(at(k)); skip++) k--;
-  const prev = at(k);
-  const prev2 = at(k - 1);
-  const prev3 = at(k - 2);
+  if (QUALIFIER.has(wordIn(w, k, sentence))) return true;
+  for (let skip = 0; skip < 2 && ADVERB.has(wordIn(w, k, sentence)); skip++) k--;
+  const prev = wordIn(w, k, sentence);
+  const prev2 = wordIn(w, k - 1, sentence);
+  const prev3 = wordIn(w, k - 2, sentence);
   if (prev === 'de' || prev === 'd' || prev === 'of') return DE_HEADS.has(prev2);
   if (QUALIFIER.has(prev)) return true;
   if (ARTICLE.has(prev)) return PREDICATE.has(prev2) && !IMPERSONAL.has(prev3);
@@ -162,6 +166,14 @@ const REPORT_CUES: string[][] = [
   'never say', 'stop calling', 'quit calling', 'don t call', 'dont call', 'reported', 'received', 'receiving',
   'got messages', 'saying that', 'said that', 'says that', 'wrote that',
 ].map((c) => c.split(' ').map(collapse));
+/** The cues by their last word: a cue ending at word k can only be one of CUES_BY_LAST[words[k]]. */
+const CUES_BY_LAST = new Map<string, string[][]>();
+for (const cue of REPORT_CUES) {
+  const last = cue[cue.length - 1] as string;
+  const list = CUES_BY_LAST.get(last);
+  if (list) list.push(cue);
+  else CUES_BY_LAST.set(last, [cue]);
+}
 
 // Words anywhere in the text that mark support or denunciation rather than attack.
 const COUNTER_WORDS = wordSet([
@@ -223,7 +235,9 @@ export function hitContext(
   }
   let reported = w.quoted[wi] === true;
   for (let end = wi - 1; !reported && end >= Math.max(0, wi - 8) && w.sentence[end] === sentence; end--) {
-    for (const cue of REPORT_CUES) {
+    const cues = CUES_BY_LAST.get(w.words[end] as string);
+    if (cues === undefined) continue;
+    for (const cue of cues) {
       const startK = end - cue.length + 1;
       if (startK < 0) continue;
       let ok = true;

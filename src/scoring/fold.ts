@@ -119,3 +119,80 @@ export const LEET_MAP: Record<string, string> = {
 };
 /** Second reading of ambiguous leet characters, tried by the matcher as an alternative path. */
 export const LEET_ALT: Record<string, string> = { '1': 'l', '|': 'i', '!': 'l' };
+
+// ---- Flat per-code-unit tables for the hot loops (normalize, quick-scan) ----
+// The Fold objects above are built once per code point; the loops read these typed arrays
+// instead, so a character costs one or two array reads and no property loads.
+
+/** Character classes of the flat table; C_UNKNOWN until the code unit is first seen. */
+export const C_UNKNOWN = 0;
+export const C_LETTER = 1; // one folded letter in FOLD_CODE
+export const C_MULTI = 2; // several folded letters (œ, ß): read foldCodePoint(cp).out
+export const C_OTHER_LETTER = 3;
+export const C_DIGIT = 4;
+export const C_LEET = 5;
+export const C_STAR = 6;
+export const C_AT = 7;
+export const C_HASH = 8;
+export const C_IGNORE = 9;
+export const C_SEP = 10; // separator: FOLD_CODE holds its separator flags (see SEP_* below)
+
+/** Separator flags, as normalize() accumulates them between two tokens. */
+export const SEP_SPACE = 1;
+export const SEP_CLAUSE = 2;
+export const SEP_QUOTE = 4;
+export const SEP_DOT = 8;
+export const SEP_COMMA = 16;
+
+export const FOLD_CLASS = new Uint8Array(0x10000);
+/** Folded code (letters, digits, leet symbols, '*'), separator flags for C_SEP. */
+export const FOLD_CODE = new Uint16Array(0x10000);
+/** 1 when the original was an upper-case letter (camelCase splitting). */
+export const FOLD_UPPER = new Uint8Array(0x10000);
+
+/** Class of a Fold, and the code stored with it (see FOLD_CODE). */
+export function classOf(f: Fold): number {
+  switch (f.kind) {
+    case K.Letter:
+      return f.out.length === 1 ? C_LETTER : C_MULTI;
+    case K.OtherLetter:
+      return C_OTHER_LETTER;
+    case K.Digit:
+      return C_DIGIT;
+    case K.LeetSym:
+      return C_LEET;
+    case K.Star:
+      return C_STAR;
+    case K.At:
+      return C_AT;
+    case K.Hash:
+      return C_HASH;
+    case K.Ignore:
+      return C_IGNORE;
+    default:
+      return C_SEP;
+  }
+}
+
+export function codeOf(f: Fold): number {
+  if (f.kind === K.Clause) return f.out === ',' ? SEP_COMMA : SEP_CLAUSE;
+  if (f.kind === K.Quote) return SEP_QUOTE;
+  if (f.kind === K.Space || f.kind === K.Apos || f.kind === K.Soft) return f.out === '.' ? SEP_DOT : SEP_SPACE;
+  return f.out.length > 0 ? f.out.charCodeAt(0) : 0;
+}
+
+/** Fills the flat tables for one BMP code unit and returns its class. */
+export function learn(cu: number): number {
+  const f = foldCodePoint(cu);
+  const c = classOf(f);
+  FOLD_CODE[cu] = codeOf(f);
+  FOLD_UPPER[cu] = f.upper ? 1 : 0;
+  FOLD_CLASS[cu] = c;
+  return c;
+}
+
+/** LEET_MAP / LEET_ALT as code tables (-1: none), for the emit loop. */
+export const LEET_CODE = new Int32Array(0x10000).fill(-1);
+export const LEET_ALT_CODE = new Int32Array(0x10000).fill(-1);
+for (const [k, v] of Object.entries(LEET_MAP)) LEET_CODE[k.charCodeAt(0)] = v.charCodeAt(0);
+for (const [k, v] of Object.entries(LEET_ALT)) LEET_ALT_CODE[k.charCodeAt(0)] = v.charCodeAt(0);

@@ -168,9 +168,10 @@ export function loadBaseLexicon(): BaseLexicon {
     const source = readFileSync(fileURLToPath(url), 'utf8');
     hash.update(source);
     const parsed = parseLexicon(source, lang);
-    all.entries.push(...parsed.entries);
-    all.variants.push(...parsed.variants);
-    all.errors.push(...parsed.errors.map((e) => `${lang}.tsv ${e}`));
+    // Loops, not push(...spread): a spread of 100k+ variants overflows the call stack.
+    for (const e of parsed.entries) all.entries.push(e);
+    for (const v of parsed.variants) all.variants.push(v);
+    for (const e of parsed.errors) all.errors.push(`${lang}.tsv ${e}`);
   }
   base = { ...all, hash: hash.digest('hex') };
   return base;

@@ -3,7 +3,6 @@
 // once per watch for its few extra terms.
 
 /** Stream characters that may appear inside a key; anything else resets the automaton. */
-const ALPHA = 38;
 const CHAR_INDEX = new Int8Array(128).fill(-1);
 for (let c = 97; c <= 122; c++) CHAR_INDEX[c] = c - 97;
 for (let c = 48; c <= 57; c++) CHAR_INDEX[c] = 26 + c - 48;
@@ -11,23 +10,22 @@ CHAR_INDEX[42] = 36; // '*'
 CHAR_INDEX[32] = 37; // ' ' between the words of a phrase
 
 /** A masking star stands for any letter (or a literal star, for lexicon entries written masked). */
-const ANY_LETTER = [42, ...Array.from({ length: 26 }, (_, i) => 97 + i)];
+const ANY_LETTER = Int32Array.from([42, ...Array.from({ length: 26 }, (_, i) => 97 + i)]);
+/** Paths followed at once through ambiguous characters. */
+const MAX_PATHS = 8;
 
 export function isKeyChar(code: number): boolean {
   return code < 128 && (CHAR_INDEX[code] as number) >= 0;
 }
 
 import { needsFullScan } from './quick-scan.ts';
+import { ALPHA, deepStep, type AcTables } from './ac-tables.ts';
+
+/** States up to this depth keep a dense transition row (see ac-tables.ts). */
+const DENSE_DEPTH = 2;
 
 export class AhoCorasick {
-  private readonly delta: Int32Array;
-  /** 1 where some key ends (directly or via the failure chain). */
-  private readonly accept: Uint8Array;
-  /** Key id ending exactly at each state, or -1. */
-  private readonly out: Int32Array;
-  /** Next state on the failure chain that has an output, or 0. */
-  private readonly dict: Int32Array;
-  private readonly depth: Int32Array;
+  readonly tables: AcTables;
   readonly states: number;
 
   constructor(keys: readonly string[]) {
@@ -55,6 +53,9 @@ export class AhoCorasick {
     const fail = new Int32Array(count);
     const dict = new Int32Array(count);
     const queue = new Int32Array(count);
+    // Trie edges (parent, char, child) in breadth-first order of the parent.
+    const childOf = new Int32Array(count);
+    const charOf = new Uint8Array(count);
     let head = 0;
     let tail = 0;
     for (let c = 0; c < ALPHA; c++) {
@@ -62,6 +63,7 @@ export class AhoCorasick {
       if (s < 0) go[c] = 0;
       else {
         fail[s] = 0;
+        charOf[s] = c;
         queue[tail++] = s;
       }
     }
@@ -75,87 +77,166 @@ export class AhoCorasick {
         if (s < 0) go[r * ALPHA + c] = go[f * ALPHA + c] as number;
         else {
           fail[s] = go[f * ALPHA + c] as number;
+          childOf[s] = r;
+          charOf[s] = c;
           queue[tail++] = s;
         }
       }
     }
     // Renumber states breadth-first: the shallow states that most characters visit then sit
-    // together at the start of the table, in cache, instead of scattered over megabytes.
+    // together at the start of the tables.
     const order = new Int32Array(count);
     order.set(queue.subarray(0, tail), 1);
     const id = new Int32Array(count);
     for (let i = 0; i < count; i++) id[order[i] as number] = i;
-    const delta = new Int32Array(count * ALPHA);
+    let nDense = 1;
+    while (nDense < count && (depth[order[nDense] as number] as number) <= DENSE_DEPTH) nDense++;
+    const dense = new Int32Array(nDense * ALPHA);
+    for (let i = 0; i < nDense; i++) {
+      const old = order[i] as number;
+      for (let c = 0; c < ALPHA; c++) dense[i * ALPHA + c] = id[go[old * ALPHA + c] as number] as number;
+    }
     const out2 = new Int32Array(count);
     const dict2 = new Int32Array(count);
     const depth2 = new Int32Array(count);
+    const fail2 = new Int32Array(count);
+    // Children: new ids are breadth-first, so children of state i come in increasing parent order.
+    const cStart = new Int32Array(count + 1);
+    const cChar = new Uint8Array(Math.max(1, count - 1));
+    const cNext = new Int32Array(Math.max(1, count - 1));
+    for (let i = 1; i < count; i++) {
+      const p = (id[childOf[order[i] as number] as number] as number) + 1;
+      cStart[p] = (cStart[p] as number) + 1;
+    }
+    for (let i = 0; i < count; i++) cStart[i + 1] = (cStart[i + 1] as number) + (cStart[i] as number);
+    const fill = cStart.slice(0, count);
+    for (let i = 1; i < count; i++) {
+      const old = order[i] as number;
+      const p = id[childOf[old] as number] as number;
+      const k = fill[p] as number;
+      fill[p] = k + 1;
+      cChar[k] = charOf[old] as number;
+      cNext[k] = i;
+    }
     for (let i = 0; i < count; i++) {
       const old = order[i] as number;
-      for (let c = 0; c < ALPHA; c++) delta[i * ALPHA + c] = id[go[old * ALPHA + c] as number] as number;
       out2[i] = out[old] as number;
       dict2[i] = id[dict[old] as number] as number;
       depth2[i] = depth[old] as number;
+      fail2[i] = id[fail[old] as number] as number;
     }
-    this.delta = delta;
-    this.out = out2;
-    this.dict = dict2;
-    this.depth = depth2;
+    const accept = new Uint8Array(count);
+    for (let st = 1; st < count; st++) if ((out2[st] as number) >= 0 || (dict2[st] as number) !== 0) accept[st] = 1;
+    this.tables = { dense, nDense, cStart, cChar, cNext, fail: fail2, accept, out: out2, dict: dict2, depth: depth2 };
     this.states = count;
-    this.accept = new Uint8Array(count);
-    for (let st = 1; st < count; st++) if ((out2[st] as number) >= 0 || (dict2[st] as number) !== 0) this.accept[st] = 1;
   }
 
   /** Cheap pre-filter on the raw text: false means no key can be found in it. */
   mayMatch(text: string): boolean {
-    return needsFullScan(text, this.delta, this.accept, ALPHA);
+    return needsFullScan(text, this.tables);
   }
+
+  /** Hits of the last scanCodes() call: (key id, end exclusive) pairs. */
+  hits = new Int32Array(64);
+  private nHits = 0;
+  // Scratch for the ambiguous-reading path: current states, candidate next states.
+  private cur = new Int32Array(MAX_PATHS);
+  private next = new Int32Array(MAX_PATHS * ANY_LETTER.length);
 
   /**
    * Calls onHit(keyId, endExclusive) for every key occurrence. `alt` gives a second reading of
-   * some positions (leet '1' = i or l; '*' = any letter): the automaton then follows every path,
-   * keeping the deepest few.
+   * some positions (leet '1' = i or l; '*' = any letter). Kept for callers holding a string.
    */
   scan(text: string, alt: Map<number, number> | null, onHit: (id: number, end: number) => void): void {
-    const delta = this.delta;
+    const codes = new Uint16Array(text.length);
+    for (let i = 0; i < text.length; i++) codes[i] = text.charCodeAt(i);
+    const a = new Uint8Array(text.length);
+    if (alt !== null) for (const [k, v] of alt) a[k] = v;
+    const count = this.scanCodes(codes, text.length, alt === null ? null : a);
+    const hits = this.hits.slice(0, count * 2);
+    for (let k = 0; k < count; k++) onHit(hits[2 * k] as number, hits[2 * k + 1] as number);
+  }
+
+  /**
+   * Finds every key occurrence in codes[0..len) and returns how many; they are in `hits`, in the
+   * order the automaton reports them. `alt` (0 = none) gives a second reading of some positions:
+   * the automaton then follows every path, keeping the deepest few.
+   */
+  scanCodes(codes: Uint16Array, len: number, alt: Uint8Array | null): number {
+    this.nHits = 0;
+    const t = this.tables;
+    const dense = t.dense;
+    const nDense = t.nDense;
+    const accept = t.accept;
     if (alt === null) {
       let s = 0;
-      for (let i = 0; i < text.length; i++) {
-        const code = text.charCodeAt(i);
+      for (let i = 0; i < len; i++) {
+        const code = codes[i] as number;
         const c = code < 128 ? (CHAR_INDEX[code] as number) : -1;
         if (c < 0) {
           s = 0;
           continue;
         }
-        s = delta[s * ALPHA + c] as number;
-        if (s !== 0) this.emit(s, i + 1, onHit);
+        s = s < nDense ? (dense[s * ALPHA + c] as number) : deepStep(t, s, c);
+        if (accept[s] === 1) this.emit(s, i + 1);
       }
-      return;
+      return this.nHits;
     }
-    let states = [0];
-    for (let i = 0; i < text.length; i++) {
-      const a = alt.get(i);
-      const codes = a === 42 ? ANY_LETTER : a !== undefined ? [text.charCodeAt(i), a] : [text.charCodeAt(i)];
-      const next: number[] = [];
-      for (const s of states) {
-        for (const code of codes) {
+    const depth = t.depth;
+    const cur = this.cur;
+    const next = this.next;
+    let nCur = 1;
+    cur[0] = 0;
+    for (let i = 0; i < len; i++) {
+      const a = alt[i] as number;
+      const nCodes = a === 42 ? ANY_LETTER.length : a !== 0 ? 2 : 1;
+      let nNext = 0;
+      for (let k = 0; k < nCur; k++) {
+        const s = cur[k] as number;
+        for (let q = 0; q < nCodes; q++) {
+          const code = a === 42 ? (ANY_LETTER[q] as number) : q === 0 ? (codes[i] as number) : a;
           const c = code < 128 ? (CHAR_INDEX[code] as number) : -1;
-          const t = c < 0 ? 0 : (delta[s * ALPHA + c] as number);
-          if (!next.includes(t)) next.push(t);
+          const to = c < 0 ? 0 : s < nDense ? (dense[s * ALPHA + c] as number) : deepStep(t, s, c);
+          // Insert in order of decreasing depth, after equals (a stable sort), without duplicates.
+          let dup = false;
+          for (let x = 0; x < nNext && !dup; x++) dup = next[x] === to;
+          if (dup) continue;
+          const d = depth[to] as number;
+          let at = nNext;
+          while (at > 0 && (depth[next[at - 1] as number] as number) < d) {
+            next[at] = next[at - 1] as number;
+            at--;
+          }
+          next[at] = to;
+          nNext++;
         }
       }
       // Keep the deepest few paths: enough for a handful of ambiguous characters in one word.
-      next.sort((x, y) => (this.depth[y] as number) - (this.depth[x] as number));
-      states = next.slice(0, 8);
-      for (const s of states) if (s !== 0) this.emit(s, i + 1, onHit);
+      nCur = Math.min(nNext, MAX_PATHS);
+      for (let k = 0; k < nCur; k++) {
+        const s = next[k] as number;
+        cur[k] = s;
+        if (accept[s] === 1) this.emit(s, i + 1);
+      }
     }
+    return this.nHits;
   }
 
-  private emit(state: number, end: number, onHit: (id: number, end: number) => void): void {
+  private emit(state: number, end: number): void {
+    const out = this.tables.out;
+    const dict = this.tables.dict;
     let s = state;
-    if ((this.out[s] as number) < 0) s = this.dict[s] as number;
+    if ((out[s] as number) < 0) s = dict[s] as number;
     while (s !== 0) {
-      onHit(this.out[s] as number, end);
-      s = this.dict[s] as number;
+      if (this.nHits * 2 + 2 > this.hits.length) {
+        const grown = new Int32Array(this.hits.length * 2);
+        grown.set(this.hits);
+        this.hits = grown;
+      }
+      this.hits[this.nHits * 2] = out[s] as number;
+      this.hits[this.nHits * 2 + 1] = end;
+      this.nHits++;
+      s = dict[s] as number;
     }
   }
 }

@@ -6,7 +6,16 @@
 // Repeated letters are collapsed into one stream character whose `run` says how many there were,
 // so "connnaaard" and "connard" both become "conard" and the matcher checks the runs against the
 // term's own (which keeps "as" from matching "ass", "but" from matching "butt").
-import { foldCodePoint, K, LEET_ALT, LEET_MAP } from './fold.ts';
+//
+// Speed: this runs for every post that may contain a term, so it allocates nothing per call.
+// Raw characters, tokens and the output stream live in typed arrays reused between calls
+// (score() is synchronous, so calls never interleave); characters are classified through the flat
+// tables of fold.ts. The stream is read as char codes; a string is only built on request.
+import {
+  C_AT, C_DIGIT, C_HASH, C_IGNORE, C_LEET, C_LETTER, C_MULTI, C_OTHER_LETTER, C_STAR, C_UNKNOWN,
+  classOf, codeOf, FOLD_CLASS, FOLD_CODE, FOLD_UPPER, foldCodePoint, learn, LEET_ALT_CODE, LEET_CODE,
+  SEP_CLAUSE, SEP_COMMA, SEP_DOT, SEP_QUOTE, SEP_SPACE,
+} from './fold.ts';
 
 export const FLAG_HANDLE = 1;
 export const FLAG_HASHTAG = 2;
@@ -21,16 +30,25 @@ export interface Normalized {
   run: Uint16Array;
   /** FLAG_HANDLE / FLAG_HASHTAG per stream character. */
   flags: Uint8Array;
-  /** Second reading of ambiguous leet characters ('1' = i or l), by stream index; 42 ('*') = any letter. */
-  alt: Map<number, number> | null;
+  /** Second reading of ambiguous leet characters ('1' = i or l) per stream index, 0 = none; 42 ('*') = any letter. */
+  alt: Uint8Array | null;
 }
 
-// Separator flags accumulated between two tokens.
-const S_SPACE = 1;
-const S_CLAUSE = 2;
-const S_QUOTE = 4;
-const S_DOT = 8;
-const S_COMMA = 16;
+/**
+ * The stream of the last normalizeStream() call, on the whole scratch buffers: only indices below
+ * `length` are meaningful. The hot path uses this (no views, no string); normalize() wraps it.
+ */
+export interface Stream {
+  length: number;
+  codes: Uint16Array;
+  start: Int32Array;
+  end: Int32Array;
+  run: Uint16Array;
+  flags: Uint8Array;
+  /** Meaningful only when hasAlt. */
+  alt: Uint8Array;
+  hasAlt: boolean;
+}
 
 // Raw character kinds inside a token.
 const R_LETTER = 0;
@@ -41,13 +59,38 @@ const R_OTHER = 4;
 
 const reUrl = /\b(?:https?:\/\/|www\.)\S+/giu;
 
-/** Scratch buffers reused between calls: score() is synchronous, so no interleaving is possible. */
+// Raw characters: folded code, original span, kind, upper-case flag.
 let cap = 0;
-let rc = new Uint16Array(0); // char code
-let rs = new Int32Array(0); // original start
-let re = new Int32Array(0); // original end
-let rk = new Uint8Array(0); // raw kind
-let ru = new Uint8Array(0); // was upper case
+let rc = new Uint16Array(0);
+let rs = new Int32Array(0);
+let re = new Int32Array(0);
+let rk = new Uint8Array(0);
+let ru = new Uint8Array(0);
+// Tokens as found (t*) and after camelCase splitting (u*): first raw char, end raw char, prefix
+// ('@' 64 / '#' 35 / 0), separator flags before the token, continuation of a split handle/hashtag.
+let tokCap = 0;
+let tCs = new Int32Array(0);
+let tCe = new Int32Array(0);
+let tPre = new Uint8Array(0);
+let tSep = new Uint8Array(0);
+let uCs = new Int32Array(0);
+let uCe = new Int32Array(0);
+let uPre = new Uint8Array(0);
+let uSep = new Uint8Array(0);
+let uCont = new Uint8Array(0);
+// Output stream.
+let outCap = 0;
+const stream: Stream = {
+  length: 0,
+  codes: new Uint16Array(0),
+  start: new Int32Array(0),
+  end: new Int32Array(0),
+  run: new Uint16Array(0),
+  flags: new Uint8Array(0),
+  alt: new Uint8Array(0),
+  hasAlt: false,
+};
+
 function ensure(n: number): void {
   if (n <= cap) return;
   cap = Math.max(n, cap * 2, 256);
@@ -58,266 +101,346 @@ function ensure(n: number): void {
   ru = new Uint8Array(cap);
 }
 
-interface Token {
-  cs: number; // first raw char
-  ce: number; // end raw char (exclusive)
-  prefix: number; // 0, '@' or '#'
-  sep: number; // separator flags before this token
-  /** Continuation of a camelCase hashtag/handle: a word of its own, no marker before it. */
-  cont?: boolean;
-  /** Single letters joined into one word ("c o n n a r d"). */
-  parts?: Token[];
+function ensureTokens(n: number): void {
+  if (n <= tokCap) return;
+  tokCap = Math.max(n, tokCap * 2, 128);
+  tCs = new Int32Array(tokCap);
+  tCe = new Int32Array(tokCap);
+  tPre = new Uint8Array(tokCap);
+  tSep = new Uint8Array(tokCap);
+  uCs = new Int32Array(tokCap);
+  uCe = new Int32Array(tokCap);
+  uPre = new Uint8Array(tokCap);
+  uSep = new Uint8Array(tokCap);
+  uCont = new Uint8Array(tokCap);
 }
 
-export function normalize(input: string): Normalized {
-  const len = input.length;
-  ensure(len * 3 + 8);
-  const tokens: Token[] = [];
-  let n = 0; // raw chars
-  let tokStart = 0;
-  let prefix = 0;
-  let sep = 0;
-  let urls: RegExpExecArray | null = null;
-  if (input.includes('http') || input.includes('www.')) {
-    reUrl.lastIndex = 0;
-    urls = reUrl.exec(input);
-  }
-  const endToken = (): void => {
-    // Leading/trailing '!' and '|' are punctuation, not leetspeak ("connard!!!", "|bitch|").
-    let cs = tokStart;
-    let ce = n;
-    while (cs < ce && rk[cs] === R_LEET && (rc[cs] === 33 || rc[cs] === 124)) cs++;
-    while (ce > cs && rk[ce - 1] === R_LEET && (rc[ce - 1] === 33 || rc[ce - 1] === 124)) ce--;
-    if (ce > cs) {
-      tokens.push({ cs, ce, prefix, sep });
-      sep = 0;
-    } else if (n > tokStart) sep |= S_CLAUSE;
-    if (ce < n) sep |= S_CLAUSE;
-    tokStart = n;
-    prefix = 0;
-  };
-
-  for (let i = 0; i < len; ) {
-    if (urls !== null && i >= urls.index) {
-      // URLs are opaque (shortened links contain random letters): a plain separator.
-      const urlEnd = urls.index + urls[0].length;
-      if (n > tokStart) endToken();
-      sep |= S_SPACE;
-      i = Math.max(i, urlEnd);
-      urls = reUrl.exec(input);
-      continue;
-    }
-    const cp = input.codePointAt(i) as number;
-    const w = cp > 0xffff ? 2 : 1;
-    const f = foldCodePoint(cp);
-    switch (f.kind) {
-      case K.Letter:
-        for (let j = 0; j < f.out.length; j++) {
-          rc[n] = f.out.charCodeAt(j);
-          rs[n] = i;
-          re[n] = i + w;
-          rk[n] = R_LETTER;
-          ru[n] = f.upper ? 1 : 0;
-          n++;
-        }
-        break;
-      case K.OtherLetter:
-        rc[n] = 95; // '_': a word character no term contains
-        rs[n] = i;
-        re[n] = i + w;
-        rk[n] = R_OTHER;
-        ru[n] = 0;
-        n++;
-        break;
-      case K.Digit:
-      case K.LeetSym:
-      case K.Star:
-        rc[n] = f.out.charCodeAt(0);
-        rs[n] = i;
-        re[n] = i + w;
-        rk[n] = f.kind === K.Digit ? R_DIGIT : f.kind === K.Star ? R_STAR : R_LEET;
-        ru[n] = 0;
-        n++;
-        break;
-      case K.At:
-      case K.Hash:
-        if (n === tokStart && prefix === 0) {
-          prefix = f.kind === K.At ? 64 : 35;
-        } else if (f.kind === K.At) {
-          rc[n] = 64;
-          rs[n] = i;
-          re[n] = i + w;
-          rk[n] = R_LEET;
-          ru[n] = 0;
-          n++;
-        } else {
-          endToken();
-          sep |= S_SPACE;
-        }
-        break;
-      case K.Ignore:
-        break; // zero-width characters inside a word do not split it
-      default:
-        if (n > tokStart) endToken();
-        else prefix = 0;
-        sep |=
-          f.kind === K.Clause
-            ? f.out === ','
-              ? S_COMMA
-              : S_CLAUSE
-            : f.kind === K.Quote
-              ? S_QUOTE
-              : f.out === '.'
-                ? S_DOT
-                : S_SPACE;
-    }
-    i += w;
-  }
-  if (n > tokStart) endToken();
-  return emit(tokens, n, sep, len);
-}
-
-function hasLetter(t: Token): boolean {
-  if (t.parts) return t.parts.some(hasLetter);
-  for (let i = t.cs; i < t.ce; i++) if (rk[i] === R_LETTER) return true;
-  return false;
-}
-
-/** Split camelCase handles and hashtags (#SaleConnasse -> sale connasse). */
-function splitCamel(tokens: Token[]): Token[] {
-  const out: Token[] = [];
-  for (const t of tokens) {
-    if (t.prefix === 0) {
-      out.push(t);
-      continue;
-    }
-    let cs = t.cs;
-    let cont = false;
-    for (let i = t.cs + 1; i < t.ce; i++) {
-      if (ru[i] === 1 && ru[i - 1] === 0 && rk[i - 1] === R_LETTER) {
-        out.push({ cs, ce: i, prefix: t.prefix, sep: cont ? S_SPACE : t.sep, cont });
-        cont = true;
-        cs = i;
-      }
-    }
-    out.push({ cs, ce: t.ce, prefix: t.prefix, sep: cont ? S_SPACE : t.sep, cont });
-  }
-  return out;
-}
-
-/** Join letters split by spaces, dots, dashes or emoji: "c o n n a r d", "c.o.n.n.a.r.d". */
-function joinSingles(tokens: Token[]): Token[] {
-  const out: Token[] = [];
-  for (let i = 0; i < tokens.length; ) {
-    let j = i;
-    for (; j < tokens.length; j++) {
-      const t = tokens[j] as Token;
-      if (t.ce - t.cs !== 1 || t.prefix !== 0) break;
-      if (j > i && (t.sep & (S_CLAUSE | S_QUOTE | S_COMMA)) !== 0) break;
-    }
-    if (j - i >= 3) {
-      const parts = tokens.slice(i, j);
-      const a = parts[0] as Token;
-      out.push({ cs: a.cs, ce: (parts[parts.length - 1] as Token).ce, prefix: 0, sep: a.sep, parts });
-      i = j;
-    } else {
-      out.push(tokens[i] as Token);
-      i++;
-    }
-  }
-  return out;
-}
-
-// Output scratch buffers, reused between calls (allocating typed arrays per call dominated the
-// cost). A Normalized holds views on them: valid until the next normalize() call.
-let outCap = 0;
-let oc = new Uint16Array(0);
-let os = new Int32Array(0);
-let oe = new Int32Array(0);
-let or = new Uint16Array(0);
-let of = new Uint8Array(0);
-let m = 0;
 function ensureOut(n: number): void {
   if (n <= outCap) return;
   outCap = Math.max(n, outCap * 2, 256);
-  oc = new Uint16Array(outCap);
-  os = new Int32Array(outCap);
-  oe = new Int32Array(outCap);
-  or = new Uint16Array(outCap);
-  of = new Uint8Array(outCap);
-}
-function pushSep(code: number, at: number, flag: number): void {
-  oc[m] = code;
-  os[m] = at;
-  oe[m] = at + (code === 64 || code === 35 ? 1 : 0);
-  or[m] = 1;
-  of[m] = flag;
-  m++;
+  stream.codes = new Uint16Array(outCap);
+  stream.start = new Int32Array(outCap);
+  stream.end = new Int32Array(outCap);
+  stream.run = new Uint16Array(outCap);
+  stream.flags = new Uint8Array(outCap);
+  stream.alt = new Uint8Array(outCap);
 }
 
-function emit(rawTokens: Token[], rawChars: number, trailing: number, len: number): Normalized {
-  const tokens = joinSingles(splitCamel(rawTokens));
-  ensureOut(rawChars + tokens.length * 3 + 4);
-  let alt = null as Map<number, number> | null;
-  m = 0;
-  for (const t of tokens) {
-    const at = rs[t.cs] as number;
-    const flag = t.prefix === 64 ? FLAG_HANDLE : t.prefix === 35 ? FLAG_HASHTAG : 0;
-    if (t.sep & S_QUOTE) pushSep(34, at, 0);
-    if (m > 0 && t.sep & (S_CLAUSE | S_DOT)) pushSep(124, at, 0);
-    else if (m > 0 && t.sep & S_COMMA) pushSep(44, at, 0);
-    else if (m > 0 && !(t.sep & S_QUOTE)) pushSep(32, at, t.cont ? flag : 0);
-    if (t.prefix !== 0 && !t.cont) pushSep(t.prefix, at - 1, flag);
-    const leet = hasLetter(t);
+// Tokenizer state of the current call (module level so that endToken is not a per-call closure).
+let n = 0;
+let tokStart = 0;
+let prefix = 0;
+let sep = 0;
+let nt = 0;
+
+function endToken(): void {
+  // Leading/trailing '!' and '|' are punctuation, not leetspeak ("connard!!!", "|bitch|").
+  let cs = tokStart;
+  let ce = n;
+  while (cs < ce && rk[cs] === R_LEET && (rc[cs] === 33 || rc[cs] === 124)) cs++;
+  while (ce > cs && rk[ce - 1] === R_LEET && (rc[ce - 1] === 33 || rc[ce - 1] === 124)) ce--;
+  if (ce > cs) {
+    tCs[nt] = cs;
+    tCe[nt] = ce;
+    tPre[nt] = prefix;
+    tSep[nt] = sep;
+    nt++;
+    sep = 0;
+  } else if (n > tokStart) sep |= SEP_CLAUSE;
+  if (ce < n) sep |= SEP_CLAUSE;
+  tokStart = n;
+  prefix = 0;
+}
+
+function pushRaw(code: number, i: number, w: number, kind: number, upper: number): void {
+  rc[n] = code;
+  rs[n] = i;
+  re[n] = i + w;
+  rk[n] = kind;
+  ru[n] = upper;
+  n++;
+}
+
+/** Normalises `input` into the shared stream (see Stream) and returns it. */
+export function normalizeStream(input: string): Stream {
+  const len = input.length;
+  ensure(len * 3 + 8);
+  // Every token (and camelCase piece) holds at least one raw char.
+  ensureTokens(len * 3 + 8);
+  n = 0;
+  tokStart = 0;
+  prefix = 0;
+  sep = 0;
+  nt = 0;
+  let urlAt = -1;
+  let urlEnd = 0;
+  if (input.includes('http') || input.includes('www.')) {
+    reUrl.lastIndex = 0;
+    const u = reUrl.exec(input);
+    if (u !== null) {
+      urlAt = u.index;
+      urlEnd = u.index + u[0].length;
+    }
+  }
+  // Hot loop: arrays and the raw count in locals (module-level lets cost a context load each).
+  const kc = rc;
+  const ks = rs;
+  const ke = re;
+  const kk = rk;
+  const ku = ru;
+  const cls_ = FOLD_CLASS;
+  const code_ = FOLD_CODE;
+  let k = 0; // raw chars so far (mirrors n, which endToken reads)
+  for (let i = 0; i < len; ) {
+    if (urlAt >= 0 && i >= urlAt) {
+      // URLs are opaque (shortened links contain random letters): a plain separator.
+      n = k;
+      if (n > tokStart) endToken();
+      sep |= SEP_SPACE;
+      i = Math.max(i, urlEnd);
+      const u = reUrl.exec(input);
+      if (u === null) urlAt = -1;
+      else {
+        urlAt = u.index;
+        urlEnd = u.index + u[0].length;
+      }
+      continue;
+    }
+    let cp = input.charCodeAt(i);
+    let w = 1;
+    let cls: number;
+    let code: number;
+    let upper: number;
+    if (cp < 0xd800 || cp > 0xdbff || i + 1 >= len) {
+      cls = cls_[cp] as number;
+      if (cls === C_UNKNOWN) cls = learn(cp);
+      code = code_[cp] as number;
+      if (cls === C_LETTER) {
+        // C_LETTER, the common case
+        kc[k] = code;
+        ks[k] = i;
+        ke[k] = i + 1;
+        kk[k] = R_LETTER;
+        ku[k] = FOLD_UPPER[cp] as number;
+        k++;
+        i++;
+        continue;
+      }
+      upper = FOLD_UPPER[cp] as number;
+    } else {
+      const lo = input.charCodeAt(i + 1);
+      if (lo >= 0xdc00 && lo <= 0xdfff) {
+        cp = (cp - 0xd800) * 0x400 + (lo - 0xdc00) + 0x10000;
+        w = 2;
+        const f = foldCodePoint(cp);
+        cls = classOf(f);
+        code = codeOf(f);
+        upper = f.upper ? 1 : 0;
+      } else {
+        cls = cls_[cp] as number;
+        if (cls === C_UNKNOWN) cls = learn(cp);
+        code = code_[cp] as number;
+        upper = FOLD_UPPER[cp] as number;
+      }
+    }
+    n = k;
+    switch (cls) {
+      case C_LETTER:
+        pushRaw(code, i, w, R_LETTER, upper);
+        break;
+      case C_MULTI: {
+        const f = foldCodePoint(cp);
+        for (let j = 0; j < f.out.length; j++) pushRaw(f.out.charCodeAt(j), i, w, R_LETTER, upper);
+        break;
+      }
+      case C_OTHER_LETTER:
+        pushRaw(95, i, w, R_OTHER, 0); // '_': a word character no term contains
+        break;
+      case C_DIGIT:
+        pushRaw(code, i, w, R_DIGIT, 0);
+        break;
+      case C_LEET:
+        pushRaw(code, i, w, R_LEET, 0);
+        break;
+      case C_STAR:
+        pushRaw(code, i, w, R_STAR, 0);
+        break;
+      case C_AT:
+      case C_HASH:
+        if (n === tokStart && prefix === 0) prefix = cls === C_AT ? 64 : 35;
+        else if (cls === C_AT) pushRaw(64, i, w, R_LEET, 0);
+        else {
+          endToken();
+          sep |= SEP_SPACE;
+        }
+        break;
+      case C_IGNORE:
+        break; // zero-width characters inside a word do not split it
+      default: // C_SEP: `code` holds the separator flags
+        if (n > tokStart) endToken();
+        else prefix = 0;
+        sep |= code;
+    }
+    k = n;
+    i += w;
+  }
+  n = k;
+  if (n > tokStart) endToken();
+  splitCamel();
+  emit(n, sep, len);
+  return stream;
+}
+
+/** Split camelCase handles and hashtags (#SaleConnasse -> sale connasse): t* tokens -> u* tokens. */
+let nu = 0;
+function splitCamel(): void {
+  nu = 0;
+  for (let k = 0; k < nt; k++) {
+    const pre = tPre[k] as number;
+    const ce = tCe[k] as number;
+    let cs = tCs[k] as number;
+    let cont = 0;
+    if (pre !== 0) {
+      for (let i = cs + 1; i < ce; i++) {
+        if (ru[i] === 1 && ru[i - 1] === 0 && rk[i - 1] === R_LETTER) {
+          pushU(cs, i, pre, cont === 1 ? SEP_SPACE : (tSep[k] as number), cont);
+          cont = 1;
+          cs = i;
+        }
+      }
+    }
+    pushU(cs, ce, pre, cont === 1 ? SEP_SPACE : (tSep[k] as number), cont);
+  }
+}
+function pushU(cs: number, ce: number, pre: number, s: number, cont: number): void {
+  uCs[nu] = cs;
+  uCe[nu] = ce;
+  uPre[nu] = pre;
+  uSep[nu] = s;
+  uCont[nu] = cont;
+  nu++;
+}
+
+/** Writes a separator at stream index m; returns the next index. */
+function pushSep(m: number, code: number, at: number, flag: number): number {
+  const o = stream;
+  o.codes[m] = code;
+  o.start[m] = at;
+  o.end[m] = at + (code === 64 || code === 35 ? 1 : 0);
+  o.run[m] = 1;
+  o.flags[m] = flag;
+  o.alt[m] = 0;
+  return m + 1;
+}
+
+function emit(rawChars: number, trailing: number, len: number): void {
+  ensureOut(rawChars + nu * 3 + 4);
+  const o = stream;
+  // Locals, not property loads, in the per-character loop.
+  const oc = o.codes;
+  const os = o.start;
+  const oe = o.end;
+  const or = o.run;
+  const of = o.flags;
+  const oa = o.alt;
+  const kc = rc;
+  const ks = rs;
+  const ke = re;
+  const kk = rk;
+  let hasAlt = false;
+  let m = 0;
+  for (let i = 0; i < nu; ) {
+    // Join letters split by spaces, dots, dashes or emoji: "c o n n a r d", "c.o.n.n.a.r.d".
+    let j = i;
+    for (; j < nu; j++) {
+      if ((uCe[j] as number) - (uCs[j] as number) !== 1 || uPre[j] !== 0) break;
+      if (j > i && ((uSep[j] as number) & (SEP_CLAUSE | SEP_QUOTE | SEP_COMMA)) !== 0) break;
+    }
+    if (j - i < 3) j = i + 1; // a token of its own
+    // Token(s) i..j-1 form one word; a joined group takes the first part's separator and no prefix.
+    const tsep = uSep[i] as number;
+    const pre = j - i === 1 ? (uPre[i] as number) : 0;
+    const cont = j - i === 1 && uCont[i] === 1;
+    const at = rs[uCs[i] as number] as number;
+    const flag = pre === 64 ? FLAG_HANDLE : pre === 35 ? FLAG_HASHTAG : 0;
+    if (tsep & SEP_QUOTE) m = pushSep(m, 34, at, 0);
+    if (m > 0 && tsep & (SEP_CLAUSE | SEP_DOT)) m = pushSep(m, 124, at, 0);
+    else if (m > 0 && tsep & SEP_COMMA) m = pushSep(m, 44, at, 0);
+    else if (m > 0 && !(tsep & SEP_QUOTE)) m = pushSep(m, 32, at, cont ? flag : 0);
+    if (pre !== 0 && !cont) m = pushSep(m, pre, at - 1, flag);
+    let leet = false;
+    for (let p = i; p < j && !leet; p++) {
+      for (let r = uCs[p] as number; r < (uCe[p] as number); r++) {
+        if (rk[r] === R_LETTER) {
+          leet = true;
+          break;
+        }
+      }
+    }
     let last = -1;
-    for (const part of t.parts ?? [t]) {
-      for (let i = part.cs; i < part.ce; i++) {
-        const kind = rk[i] as number;
-        let code = rc[i] as number;
+    for (let p = i; p < j; p++) {
+      const pe = uCe[p] as number;
+      for (let r = uCs[p] as number; r < pe; r++) {
+        const kind = kk[r] as number;
+        let code = kc[r] as number;
         let altCode = -1;
         if (kind === R_DIGIT || kind === R_LEET) {
           if (!leet) {
             if (kind === R_LEET) continue;
           } else {
-            const ch = String.fromCharCode(code);
-            const mapped = LEET_MAP[ch];
-            if (mapped !== undefined) {
-              const a = LEET_ALT[ch];
-              if (a !== undefined) altCode = a.charCodeAt(0);
-              code = mapped.charCodeAt(0);
+            const mapped = LEET_CODE[code] as number;
+            if (mapped >= 0) {
+              altCode = LEET_ALT_CODE[code] as number;
+              code = mapped;
             }
           }
         }
         // A star in a word masks one letter ("p*te"): the matcher tries every letter there.
         if (kind === R_STAR && leet) altCode = 42;
         const isDigit = (code >= 48 && code <= 57) || code === 42;
-        if (code === last && !isDigit && altCode < 0 && alt?.has(m - 1) !== true) {
+        if (code === last && !isDigit && altCode < 0 && oa[m - 1] === 0) {
           or[m - 1] = (or[m - 1] as number) + 1;
-          oe[m - 1] = re[i] as number;
+          oe[m - 1] = ke[r] as number;
           continue;
         }
         oc[m] = code;
-        os[m] = rs[i] as number;
-        oe[m] = re[i] as number;
+        os[m] = ks[r] as number;
+        oe[m] = ke[r] as number;
         or[m] = 1;
         of[m] = flag;
-        if (altCode >= 0) (alt ??= new Map()).set(m, altCode);
+        if (altCode >= 0) {
+          oa[m] = altCode;
+          hasAlt = true;
+        } else oa[m] = 0;
         last = code;
         m++;
       }
     }
+    i = j;
   }
-  if (trailing & S_QUOTE) pushSep(34, len, 0);
+  if (trailing & SEP_QUOTE) m = pushSep(m, 34, len, 0);
+  o.length = m;
+  o.hasAlt = hasAlt;
+}
+
+/** The stream's characters as a string (for word lists and explanations, not the hot path). */
+export function streamText(s: Stream): string {
   let text = '';
-  for (let i = 0; i < m; i += 4096) {
-    text += String.fromCharCode.apply(null, oc.subarray(i, Math.min(m, i + 4096)) as unknown as number[]);
+  for (let i = 0; i < s.length; i += 4096) {
+    text += String.fromCharCode.apply(null, s.codes.subarray(i, Math.min(s.length, i + 4096)) as unknown as number[]);
   }
+  return text;
+}
+
+/** Normalises `input`: views on the shared buffers plus the stream as a string. */
+export function normalize(input: string): Normalized {
+  const s = normalizeStream(input);
   return {
-    text,
-    start: os.subarray(0, m),
-    end: oe.subarray(0, m),
-    run: or.subarray(0, m),
-    flags: of.subarray(0, m),
-    alt,
+    text: streamText(s),
+    start: s.start.subarray(0, s.length),
+    end: s.end.subarray(0, s.length),
+    run: s.run.subarray(0, s.length),
+    flags: s.flags.subarray(0, s.length),
+    alt: s.hasAlt ? s.alt.subarray(0, s.length) : null,
   };
 }

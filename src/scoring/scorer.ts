@@ -4,7 +4,7 @@
 // never more than 100. Floors and caps then encode the product's rules: threats, incitement to
 // suicide and doxxing language are at least 'high'; profanity alone is at most 'low'.
 import { createHash } from 'node:crypto';
-import { normalize } from './normalize.ts';
+import { normalizeStream } from './normalize.ts';
 import { loadBaseLexicon, toVariant, type LexiconEntry, type Variant } from './lexicon.ts';
 import { TermMatcher, type Hit } from './term-matcher.ts';
 import { hasCounterWords, hitContext, splitWords, type Words } from './context.ts';
@@ -12,7 +12,7 @@ import { detectLang, parseLang } from './lang.ts';
 import type { Category, Lang, Level, Match, ScoreResult, Scorer, WatchScoringOptions } from './types.ts';
 
 /** Bump when scoring logic changes; lexicon changes are caught by their hash. */
-const ENGINE_VERSION = '1.0.0';
+const ENGINE_VERSION = '1.1.0';
 
 const BASE_POINTS = [0, 18, 30, 50] as const;
 const CATEGORY_WEIGHT: Record<Category, number> = {
@@ -116,30 +116,67 @@ function watchVersion(options: WatchScoringOptions): string {
   return `${SCORER_VERSION}.w${createHash('sha256').update(parts.join('\u0001')).digest('hex').slice(0, 8)}`;
 }
 
+/** Longer first, then more severe; ties keep their order (Array.prototype.sort is stable). */
+// On the same span, an entry that counts on its own wins over one that needs a target: the same
+// word listed both ways must not vanish when nobody is addressed. (A longer span that needs a
+// target still shields what it contains: "bitchin'" is not "bitch".)
+function byLengthThenSeverity(a: Hit, b: Hit): number {
+  return (
+    b.e - b.s - (a.e - a.s) ||
+    Number(a.variant.entry.needsTarget) - Number(b.variant.entry.needsTarget) ||
+    b.variant.entry.severity - a.variant.entry.severity
+  );
+}
+function byStart(a: Hit, b: Hit): number {
+  return a.s - b.s;
+}
+
 /** Keep the longest hit where one lies inside another ("fils de pute" over "pute"). */
 function dropContained(hits: Hit[]): Hit[] {
   if (hits.length < 2) return hits;
-  const sorted = [...hits].sort((a, b) => b.e - b.s - (a.e - a.s) || b.variant.entry.severity - a.variant.entry.severity);
+  const sorted = [...hits].sort(byLengthThenSeverity);
   const kept: Hit[] = [];
   for (const h of sorted) {
-    if (!kept.some((k) => k.s <= h.s && h.e <= k.e)) kept.push(h);
+    let inside = false;
+    for (const k of kept) {
+      if (k.s <= h.s && h.e <= k.e) {
+        inside = true;
+        break;
+      }
+    }
+    if (!inside) kept.push(h);
   }
-  return kept.sort((a, b) => a.s - b.s);
+  return kept.sort(byStart);
 }
 
-export function createScorer(options: WatchScoringOptions = {}): Scorer {
-  const base = getBaseMatcher();
-  const watch = buildWatch(options);
-  const version = watchVersion(options);
-  const hits: Hit[] = [];
-  const specials: Hit[] = [];
+const NO_SENTENCES: ReadonlySet<number> = new Set<number>();
 
-  const score = (text: string, langHint?: string): ScoreResult => {
-    if (!base.mayMatch(text) && watch.extras?.mayMatch(text) !== true) return cleanResult(text, langHint, version);
-    const n = normalize(text);
+/** Per-scorer state; score() is a method so that nothing is created per call but the result. */
+class HostilityScorer {
+  private readonly base = getBaseMatcher();
+  private readonly hits: Hit[] = [];
+  private readonly specials: Hit[] = [];
+  private readonly candidates: Hit[] = [];
+  private readonly watch: WatchMatchers;
+  readonly version: string;
+
+  constructor(options: WatchScoringOptions) {
+    this.watch = buildWatch(options);
+    this.version = watchVersion(options);
+  }
+
+  score(text: string, langHint?: string): ScoreResult {
+    const watch = this.watch;
+    const version = this.version;
+    if (!this.base.mayMatch(text) && (watch.extras === null || !watch.extras.mayMatch(text))) {
+      return cleanResult(text, langHint, version);
+    }
+    const n = normalizeStream(text);
+    const hits = this.hits;
+    const specials = this.specials;
     hits.length = 0;
     specials.length = 0;
-    base.find(n, hits);
+    this.base.find(n, hits);
     watch.extras?.find(n, hits);
     watch.special?.find(n, specials);
     const given = parseLang(langHint);
@@ -149,26 +186,31 @@ export function createScorer(options: WatchScoringOptions = {}): Scorer {
       return { score: 0, level: 'none', hostile: false, categories: [], matches: [], targeted: false, lang, version };
     }
     const w = words as Words;
-    const nevers = specials.filter((h) => watch.roles.get(h.variant.entry) === 'never');
-    const nameSentences = new Set<number>();
+    let nameSentences = NO_SENTENCES;
     let namedWholeText = false;
     for (const h of specials) {
-      if (watch.roles.get(h.variant.entry) === 'name') nameSentences.add(w.sentence[wordIndex(w, h.s)] as number);
+      if (watch.roles.get(h.variant.entry) === 'name') {
+        if (nameSentences === NO_SENTENCES) nameSentences = new Set<number>();
+        (nameSentences as Set<number>).add(w.sentence[wordIndex(w, h.s)] as number);
+      }
     }
     if (watch.handles.length > 0) {
       const lower = text.toLowerCase();
       namedWholeText = watch.handles.some((h) => lower.includes(h));
     }
-    const candidates = dropContained(
-      hits.filter(
-        (h) =>
-          (h.variant.entry.lang === lang || !h.variant.entry.mono) &&
-          !nevers.some((nv) => nv.s <= h.s && h.e <= nv.e),
-      ),
-    );
+    const kept = this.candidates;
+    kept.length = 0;
+    for (const h of hits) {
+      if (h.variant.entry.lang !== lang && h.variant.entry.mono) continue;
+      if (specials.length > 0 && insideNever(specials, watch.roles, h)) continue;
+      kept.push(h);
+    }
+    const candidates = dropContained(kept);
     const counter = hasCounterWords(w);
     const matches: Match[] = [];
-    const catPoints = new Map<Category, number>();
+    // Best points per category, in order of first appearance (the order ties keep when sorted).
+    const cats: Category[] = [];
+    const points: number[] = [];
     let keep = 1;
     let targeted = false;
     let floor = 0;
@@ -194,7 +236,11 @@ export function createScorer(options: WatchScoringOptions = {}): Scorer {
       keep *= 1 - p / 100;
       if (second && entry.category !== 'profanity') targeted = true;
       if (entry.category !== 'profanity') onlyProfanity = false;
-      catPoints.set(entry.category, Math.max(catPoints.get(entry.category) ?? 0, p));
+      const ci = cats.indexOf(entry.category);
+      if (ci < 0) {
+        cats.push(entry.category);
+        points.push(Math.max(0, p));
+      } else points[ci] = Math.max(points[ci] as number, p);
       if (ALWAYS_HIGH.has(entry.category)) {
         floor = Math.max(floor, entry.severity === 3 && (second || ctx.third) ? SEVERE_FLOOR : HIGH_FLOOR);
       }
@@ -202,27 +248,57 @@ export function createScorer(options: WatchScoringOptions = {}): Scorer {
     let value = Math.round(100 * (1 - keep));
     if (onlyProfanity) value = Math.min(value, PROFANITY_CAP);
     value = Math.max(value, floor);
-    if (value === 0 && catPoints.size > 0) value = 1;
+    if (value === 0 && cats.length > 0) value = 1;
     const level = levelFor(value);
-    const categories = [...catPoints.entries()].sort((a, b) => b[1] - a[1]).map(([c]) => c);
     return {
       score: value,
       level,
       hostile: level !== 'none' && level !== 'low',
-      categories,
+      categories: sortCategories(cats, points),
       matches,
       targeted,
       lang,
       version,
     };
-  };
-  return { version, score };
+  }
+}
+
+/** A hit inside a never-flag term ("Jean Connard") does not count. */
+function insideNever(specials: readonly Hit[], roles: ReadonlyMap<LexiconEntry, Role>, h: Hit): boolean {
+  for (const nv of specials) if (nv.s <= h.s && h.e <= nv.e && roles.get(nv.variant.entry) === 'never') return true;
+  return false;
+}
+
+/** Categories by decreasing points; equal points keep first-appearance order (a stable sort). */
+function sortCategories(cats: Category[], points: number[]): Category[] {
+  for (let i = 1; i < cats.length; i++) {
+    const c = cats[i] as Category;
+    const p = points[i] as number;
+    let j = i;
+    while (j > 0 && (points[j - 1] as number) < p) {
+      cats[j] = cats[j - 1] as Category;
+      points[j] = points[j - 1] as number;
+      j--;
+    }
+    cats[j] = c;
+    points[j] = p;
+  }
+  return cats;
+}
+
+export function createScorer(options: WatchScoringOptions = {}): Scorer {
+  const impl = new HostilityScorer(options);
+  // A plain { version, score } as before: callers may destructure or spread it.
+  return { version: impl.version, score: (text, lang) => impl.score(text, lang) };
 }
 
 /** The common case: nothing matched. The language is only worked out if someone asks for it. */
 function cleanResult(text: string, langHint: string | undefined, version: string): ScoreResult {
   const given = parseLang(langHint);
-  let lang: Lang | null = given;
+  if (given !== null) {
+    return { score: 0, level: 'none', hostile: false, categories: [], matches: [], targeted: false, lang: given, version };
+  }
+  let lang: Lang | null = null;
   return {
     score: 0,
     level: 'none',
@@ -231,7 +307,7 @@ function cleanResult(text: string, langHint: string | undefined, version: string
     matches: [],
     targeted: false,
     get lang(): Lang {
-      lang ??= detectLang(splitWords(normalize(text)), text);
+      lang ??= detectLang(splitWords(normalizeStream(text)), text);
       return lang;
     },
     version,

@@ -2,8 +2,8 @@
 // checked for word boundaries (so "con" is not found in "concours" nor "cunt" in "Scunthorpe"),
 // inflectional suffixes, and the repeat counts of letters (so "as" ≠ "ass", "Niger" ≠ the slur).
 import { AhoCorasick } from './matcher.ts';
-import { FLAG_HANDLE, FLAG_HASHTAG, type Normalized } from './normalize.ts';
-import type { Variant } from './lexicon.ts';
+import { FLAG_HANDLE, FLAG_HASHTAG, type Stream } from './normalize.ts';
+import type { LexiconEntry, Variant } from './lexicon.ts';
 import type { Lang } from './types.ts';
 
 export interface Hit {
@@ -57,38 +57,59 @@ export class TermMatcher {
     return this.ac.mayMatch(text);
   }
 
-  find(n: Normalized, out: Hit[]): void {
-    const text = n.text;
-    const len = text.length;
-    this.ac.scan(text, n.alt, (id, e) => {
+  /** Appends to `out` the lexicon hits in the stream, in the automaton's order, without duplicates. */
+  find(n: Stream, out: Hit[]): void {
+    const codes = n.codes;
+    const len = n.length;
+    const count = this.ac.scanCodes(codes, len, n.hasAlt ? n.alt : null);
+    if (count === 0) return;
+    const found = this.ac.hits;
+    for (let k = 0; k < count; k++) {
+      const id = found[2 * k] as number;
+      const e = found[2 * k + 1] as number;
       const s = e - (this.keyLen[id] as number);
       const flag = n.flags[s] as number;
-      if (this.skipHandles && flag & FLAG_HANDLE) return;
-      const leftOk = s === 0 || !isWordChar(text.charCodeAt(s - 1));
-      const rightOk = e === len || !isWordChar(text.charCodeAt(e));
+      if (this.skipHandles && flag & FLAG_HANDLE) continue;
+      const leftOk = s === 0 || !isWordChar(codes[s - 1] as number);
+      const rightOk = e === len || !isWordChar(codes[e] as number);
       let wordEnd = e;
-      if (!rightOk) while (wordEnd < len && isWordChar(text.charCodeAt(wordEnd))) wordEnd++;
+      if (!rightOk) while (wordEnd < len && isWordChar(codes[wordEnd] as number)) wordEnd++;
       for (const v of this.groups[id] as Variant[]) {
-        if (!this.runsOk(n, s, v)) continue;
+        if (!runsOk(n, s, v)) continue;
         let ok = leftOk && rightOk;
         if (!ok && leftOk && !v.entry.exact && v.key.length >= 4) {
-          ok = SUFFIXES[v.entry.lang].has(text.slice(e, wordEnd));
+          ok = SUFFIXES[v.entry.lang].has(codesText(codes, e, wordEnd));
         }
         // Glued hashtags (#salepute): long, unambiguous terms may match inside them.
         if (!ok && flag & FLAG_HASHTAG && v.key.length >= 5 && !v.entry.needsTarget) ok = true;
         if (!ok) continue;
-        if (out.some((h) => h.s === s && h.e === e && h.variant.entry === v.entry)) continue;
+        if (hasHit(out, s, e, v.entry)) continue;
         out.push({ variant: v, s, e });
       }
-    });
-  }
-
-  private runsOk(n: Normalized, s: number, v: Variant): boolean {
-    const key = v.key;
-    for (let k = 0; k < key.length; k++) {
-      const need = v.runs[k] as number;
-      if (need > 1 && n.text.charCodeAt(s + k) === key.charCodeAt(k) && (n.run[s + k] as number) < need) return false;
     }
-    return true;
   }
+}
+
+function runsOk(n: Stream, s: number, v: Variant): boolean {
+  const key = v.key;
+  for (let k = 0; k < key.length; k++) {
+    const need = v.runs[k] as number;
+    if (need > 1 && n.codes[s + k] === key.charCodeAt(k) && (n.run[s + k] as number) < need) return false;
+  }
+  return true;
+}
+
+function hasHit(hits: readonly Hit[], s: number, e: number, entry: LexiconEntry): boolean {
+  for (const h of hits) if (h.s === s && h.e === e && h.variant.entry === entry) return true;
+  return false;
+}
+
+const MAX_SUFFIX = Math.max(...Object.values(SUFFIXES).flatMap((set) => [...set].map((x) => x.length)));
+
+/** codes[from..to) as a string; anything longer than the longest suffix cannot be one. */
+function codesText(codes: Uint16Array, from: number, to: number): string {
+  if (to - from > MAX_SUFFIX) return '';
+  let t = '';
+  for (let i = from; i < to; i++) t += String.fromCharCode(codes[i] as number);
+  return t;
 }
