@@ -29,58 +29,65 @@ export class AhoCorasick {
   readonly states: number;
 
   constructor(keys: readonly string[]) {
+    // The trie's edges live in a Map keyed by state × ALPHA + char while building: a dense
+    // transition table over every state would take hundreds of megabytes for a full lexicon.
+    const edges = new Map<number, number>();
     let capacity = 1;
     for (const k of keys) capacity += k.length;
-    const go = new Int32Array(capacity * ALPHA).fill(-1);
     const out = new Int32Array(capacity).fill(-1);
     const depth = new Int32Array(capacity);
+    const childOf = new Int32Array(capacity);
+    const charOf = new Uint8Array(capacity);
     let count = 1;
-    keys.forEach((key, id) => {
-      let s = 0;
+    keys.forEach((key, keyId) => {
+      let st = 0;
       for (let i = 0; i < key.length; i++) {
         const c = CHAR_INDEX[key.charCodeAt(i)] ?? -1;
         if (c < 0) throw new Error(`invalid character in key ${JSON.stringify(key)}`);
-        let next = go[s * ALPHA + c] as number;
-        if (next < 0) {
+        let next = edges.get(st * ALPHA + c);
+        if (next === undefined) {
           next = count++;
-          go[s * ALPHA + c] = next;
+          edges.set(st * ALPHA + c, next);
           depth[next] = i + 1;
+          childOf[next] = st;
+          charOf[next] = c;
         }
-        s = next;
+        st = next;
       }
-      if ((out[s] as number) < 0) out[s] = id;
+      if ((out[st] as number) < 0) out[st] = keyId;
     });
     const fail = new Int32Array(count);
     const dict = new Int32Array(count);
     const queue = new Int32Array(count);
-    // Trie edges (parent, char, child) in breadth-first order of the parent.
-    const childOf = new Int32Array(count);
-    const charOf = new Uint8Array(count);
+    /** The complete transition (following failure links), for states whose fail is already known. */
+    const gotoFull = (state: number, c: number): number => {
+      for (let st = state; ; st = fail[st] as number) {
+        const next = edges.get(st * ALPHA + c);
+        if (next !== undefined) return next;
+        if (st === 0) return 0;
+      }
+    };
+    // Children of each state, to walk the trie breadth-first.
+    const firstChild = new Int32Array(count).fill(-1);
+    const sibling = new Int32Array(count).fill(-1);
+    for (let st = count - 1; st >= 1; st--) {
+      const p = childOf[st] as number;
+      sibling[st] = firstChild[p] as number;
+      firstChild[p] = st;
+    }
     let head = 0;
     let tail = 0;
-    for (let c = 0; c < ALPHA; c++) {
-      const s = go[c] as number;
-      if (s < 0) go[c] = 0;
-      else {
-        fail[s] = 0;
-        charOf[s] = c;
-        queue[tail++] = s;
-      }
+    for (let st = firstChild[0] as number; st >= 0; st = sibling[st] as number) {
+      fail[st] = 0;
+      queue[tail++] = st;
     }
-    // Breadth-first: complete the transition table so scanning never follows failure links.
     while (head < tail) {
       const r = queue[head++] as number;
       const f = fail[r] as number;
       dict[r] = (out[f] as number) >= 0 ? f : (dict[f] as number);
-      for (let c = 0; c < ALPHA; c++) {
-        const s = go[r * ALPHA + c] as number;
-        if (s < 0) go[r * ALPHA + c] = go[f * ALPHA + c] as number;
-        else {
-          fail[s] = go[f * ALPHA + c] as number;
-          childOf[s] = r;
-          charOf[s] = c;
-          queue[tail++] = s;
-        }
+      for (let st = firstChild[r] as number; st >= 0; st = sibling[st] as number) {
+        fail[st] = gotoFull(f, charOf[st] as number);
+        queue[tail++] = st;
       }
     }
     // Renumber states breadth-first: the shallow states that most characters visit then sit
@@ -94,7 +101,7 @@ export class AhoCorasick {
     const dense = new Int32Array(nDense * ALPHA);
     for (let i = 0; i < nDense; i++) {
       const old = order[i] as number;
-      for (let c = 0; c < ALPHA; c++) dense[i * ALPHA + c] = id[go[old * ALPHA + c] as number] as number;
+      for (let c = 0; c < ALPHA; c++) dense[i * ALPHA + c] = id[gotoFull(old, c)] as number;
     }
     const out2 = new Int32Array(count);
     const dict2 = new Int32Array(count);
