@@ -1,5 +1,10 @@
 import { Command } from 'commander';
 import { registerCoreCommands } from './cli/commands-core.ts';
+import { registerQueueCommands } from './cli/commands-queue.ts';
+import { registerAlertsCommands } from './cli/commands-alerts.ts';
+import { registerUsersCommands } from './cli/commands-users.ts';
+import { registerEvidenceCommands } from './cli/commands-evidence.ts';
+import { registerIdentityCommands } from './cli/commands-identity.ts';
 import { VERSION } from './version.ts';
 
 const program = new Command('vigie')
@@ -10,5 +15,10 @@ const program = new Command('vigie')
   .enablePositionalOptions();
 
 registerCoreCommands(program);
+registerEvidenceCommands(program);
+registerQueueCommands(program);
+registerAlertsCommands(program);
+registerUsersCommands(program);
+registerIdentityCommands(program);
 
 await program.parseAsync(process.argv);

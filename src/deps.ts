@@ -4,11 +4,15 @@ import { closeDb, dbFile, openDb, type Db } from './db/client.ts';
 import { createWatchesRepo } from './db/repositories/watches-repo.ts';
 import { createSourcesRepo } from './db/repositories/sources-repo.ts';
 import { createPostsRepo } from './db/repositories/posts-repo.ts';
-import { createAdapterRegistry, sourceSpecsForWatch, type AdapterRegistry } from './sources/registry.ts';
+import { createAccountSearchers, createAdapterRegistry, sourceSpecsForWatch, type AdapterRegistry } from './sources/registry.ts';
 import { createScorerCache } from './ingest/scorer-cache.ts';
-import { createInlineDriver } from './jobs/inline-driver.ts';
-import type { JobDriver } from './jobs/types.ts';
+import { createJobDriver } from './jobs/driver-factory.ts';
+import { windowJobId, type JobDriver } from './jobs/types.ts';
+import type { StoredPostRef } from './db/repositories/posts-repo.ts';
 import { createHandlers, pollSchedules } from './jobs/handlers.ts';
+import { evidenceSchedules } from './evidence/handlers.ts';
+import { createIdentity, withoutPrivate } from './identity/service.ts';
+import { alertSchedules, createAlerts } from './alerts/service.ts';
 
 /**
  * The composition root: the only place that constructs things. Everything else receives what it
@@ -22,8 +26,25 @@ export function createDeps(config: Readonly<Config>, log: Logger, options: { db?
   const adapters: AdapterRegistry = createAdapterRegistry(config);
   const scorers = createScorerCache();
   const driver =
-    options.driver ??
-    createInlineDriver({ log, concurrency: config.jobs.concurrency, maxAttempts: config.jobs.maxAttempts, backoffMs: config.jobs.backoffMs });
+    // BullMQ on Redis when REDIS_URL / queue.redisUrl is set, the in-process runner otherwise.
+    options.driver ?? createJobDriver(config, log);
+
+  const alerts = createAlerts({ db, config, log });
+  const identity = createIdentity({ db, config, watches, queue: driver, log, searchers: createAccountSearchers(config) });
+
+  /**
+   * After new posts are stored: hostile ones call for evidence (archive) and maybe an immediate
+   * alert. The jobs carry only the watch id; their handlers find the work in the database, and a
+   * job id per minute collapses the many pages of one poll into one job.
+   */
+  async function afterStore(watchId: string, stored: readonly StoredPostRef[]): Promise<void> {
+    // Look-alike check of the new posts' authors (cheap; account searches are throttled inside).
+    await identity.afterStore(watchId, stored);
+    if (!stored.some((p) => p.hostile || p.categories.length > 0)) return;
+    const now = Date.now();
+    await driver.enqueue('archive', { watchId }, { jobId: windowJobId(`archive:${watchId}`, now) });
+    await driver.enqueue('alert', { watchId }, { jobId: windowJobId(`alert:${watchId}`, now) });
+  }
 
   const deps = {
     config,
@@ -36,16 +57,23 @@ export function createDeps(config: Readonly<Config>, log: Logger, options: { db?
     scorers,
     driver,
     queue: driver,
+    afterStore,
+    identity,
+    pii: identity.pii,
+    alerts,
     /** Makes the store match the configuration: watches and their sources. */
     syncWatches(): void {
-      watches.syncFromConfig(config.watches);
+      // Private information never reaches watches.definition: it is stored encrypted by identity.
+      watches.syncFromConfig(config.watches.map(withoutPrivate));
+      identity.syncPrivate(config.watches);
       for (const w of watches.listActive()) sources.syncForWatch(w.id, sourceSpecsForWatch(w.definition));
+      alerts.syncRecipients();
     },
     handlers() {
       return createHandlers({ ...deps, queue: driver });
     },
     schedules() {
-      return pollSchedules(watches.listActive());
+      return [...pollSchedules(watches.listActive()), ...evidenceSchedules(config), ...alertSchedules(config)];
     },
     async close(): Promise<void> {
       await driver.stop();

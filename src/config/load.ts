@@ -25,6 +25,15 @@ export const ENV_OVERRIDES: ReadonlyArray<{ env: string; path: readonly string[]
   { env: 'VIGIE_LOG_LEVEL', path: ['log', 'level'] },
   { env: 'VIGIE_X_BEARER_TOKEN', path: ['sources', 'x', 'bearerToken'] },
   { env: 'VIGIE_X_BASE_URL', path: ['sources', 'x', 'baseUrl'] },
+  { env: 'VIGIE_WAYBACK_ACCESS_KEY', path: ['archive', 'wayback', 'accessKey'] },
+  { env: 'VIGIE_WAYBACK_SECRET_KEY', path: ['archive', 'wayback', 'secretKey'] },
+  { env: 'VIGIE_SMTP_PASS', path: ['mail', 'smtp', 'pass'] },
+  { env: 'VIGIE_UNSUBSCRIBE_SECRET', path: ['alerts', 'unsubscribeSecret'] },
+  { env: 'REDIS_URL', path: ['queue', 'redisUrl'] },
+  { env: 'VIGIE_BLUESKY_APP_PASSWORD', path: ['sources', 'bluesky', 'appPassword'] },
+  { env: 'VIGIE_MASTODON_TOKEN', path: ['sources', 'mastodon', 'accessToken'] },
+  { env: 'VIGIE_REDDIT_CLIENT_SECRET', path: ['sources', 'reddit', 'clientSecret'] },
+  { env: 'VIGIE_ENCRYPTION_KEY', path: ['security', 'encryptionKey'] },
 ];
 
 export const DEFAULT_CONFIG_PATH = 'config/vigie.yaml';

@@ -28,7 +28,75 @@ const category = z.enum([
   'impersonation',
 ]);
 
-const watchSchema = z
+// Bluesky, Mastodon, Reddit, Hacker News: shared knobs; every base URL can point at a proxy or a fake.
+const socialKnobs = {
+  timeoutMs: z.number().int().positive().default(30_000),
+  maxRetries: z.number().int().min(0).max(10).default(3),
+  /** A rate limit resetting sooner than this is waited out; later ones end the poll (retried at the reset). */
+  maxRateLimitWaitMs: z.number().int().min(0).default(15 * 60_000),
+  /** Pages read per poll at most: a huge backlog is read over several polls. */
+  maxPages: z.number().int().min(1).max(1000).default(20),
+};
+const blueskySourceSchema = z
+  .object({
+    service: httpUrl.default('https://bsky.social'),
+    identifier: z.string().min(1).optional(),
+    appPassword: z.string().min(1).optional(),
+    ...socialKnobs,
+  })
+  .strict()
+  .prefault({});
+const mastodonSourceSchema = z
+  .object({ instance: httpUrl.default('https://mastodon.social'), accessToken: z.string().min(1).optional(), ...socialKnobs })
+  .strict()
+  .prefault({});
+const redditSourceSchema = z
+  .object({
+    clientId: z.string().min(1).optional(),
+    clientSecret: z.string().min(1).optional(),
+    userAgent: z.string().min(1).default('server:vigie:0.1 (self-hosted mention watch)'),
+    authUrl: httpUrl.default('https://www.reddit.com'),
+    apiUrl: httpUrl.default('https://oauth.reddit.com'),
+    ...socialKnobs,
+  })
+  .strict()
+  .prefault({});
+const hackernewsSourceSchema = z
+  .object({ baseUrl: httpUrl.default('https://hn.algolia.com'), ...socialKnobs })
+  .strict()
+  .prefault({});
+
+const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'expected a time of day such as "22:00"' });
+
+const timeZone = z.string().refine(
+  (tz) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'expected an IANA time zone such as "Europe/Paris"' },
+);
+
+const recipientSchema = z
+  .object({
+    email: z.email({ message: 'expected an e-mail address' }),
+    role: z.enum(['owner', 'proxy', 'reviewer']),
+    language: z.enum(['fr', 'en']).default('fr'),
+    digest: z.enum(['hourly', 'daily', 'weekly', 'off']).default('daily'),
+    /** Immediate alerts (threats, doxxing, severe posts, wave starts). Default: proxies only. */
+    alerts: z.boolean().optional(),
+    timezone: timeZone.default('Europe/Paris'),
+    /** Non-urgent mail (digests, all-clear) waits until the end of these local hours. */
+    quietHours: z.object({ from: clockTime, to: clockTime }).strict().optional(),
+    /** The "wave has subsided" message. Default: owner and proxies. */
+    allClear: z.boolean().optional(),
+  })
+  .strict();
+
+export const watchSchema = z
   .object({
     id: z
       .string()
@@ -42,6 +110,42 @@ const watchSchema = z
       .strict()
       .optional(),
     feeds: z.array(httpUrl).default([]),
+    /** Bluesky: post searches (names, `mentions:`…) and the person's own handle (mentions of it, never a look-alike). */
+    bluesky: z
+      .object({
+        queries: z.array(z.string().min(1).max(512)).default([]),
+        handle: z
+          .string()
+          .regex(/^@?[a-z0-9][a-z0-9.-]{1,252}$/i, { message: 'expected a Bluesky handle such as alice.bsky.social' })
+          .transform((v) => v.replace(/^@/, '').toLowerCase())
+          .optional(),
+      })
+      .strict()
+      .optional(),
+    /** Mastodon: public hashtag timelines; status searches need sources.mastodon.accessToken. */
+    mastodon: z
+      .object({
+        hashtags: z.array(z.string().regex(/^#?[\p{L}\p{N}_]{1,100}$/u, { message: 'expected a hashtag (letters, digits, _)' }).transform((v) => v.replace(/^#/, ''))).default([]),
+        queries: z.array(z.string().min(1).max(512)).default([]),
+      })
+      .strict()
+      .optional(),
+    reddit: z.object({ queries: z.array(z.string().min(1).max(512)).min(1) }).strict().optional(),
+    hackernews: z.object({ queries: z.array(z.string().min(1).max(512)).min(1) }).strict().optional(),
+    /**
+     * Private information to guard against doxxing. Encrypted at rest (security.encryptionKey);
+     * stripped from the stored watch definition, never logged, never in digests.
+     */
+    private: z
+      .object({
+        phones: z.array(z.string().min(4)).default([]),
+        emails: z.array(z.string().min(3)).default([]),
+        addresses: z.array(z.string().min(4)).default([]),
+        workplaces: z.array(z.string().min(2)).default([]),
+        relatives: z.array(z.string().min(2)).default([]),
+      })
+      .strict()
+      .optional(),
     schedule: cronExpression.default('*/5 * * * *'),
     /** The person's own accounts: never flagged as look-alikes, their posts are not hostile mentions. */
     ownAccounts: z.array(z.string().min(1)).default([]),
@@ -58,7 +162,10 @@ const watchSchema = z
       })
       .strict()
       .default({ flag: [], never: [] }),
-    archiveMinLevel: level.default('medium'),
+    /** Posts at this level or above are archived as evidence; unset: archive.minLevel. */
+    archiveMinLevel: level.optional(),
+    /** Who is told what about this watch (alerts, digests, all-clear): see src/alerts/. */
+    recipients: z.array(recipientSchema).optional(),
   })
   .strict();
 
@@ -78,6 +185,22 @@ export const configSchema = z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
       .strict()
       .default({ level: 'info' }),
+    /** The dashboard's accounts and sessions (src/web/). */
+    web: z
+      .object({
+        /** A login lasts this long, then the person signs in again. */
+        sessionHours: z.number().int().min(1).max(24 * 90).default(12),
+        /** Login attempts allowed per client address and minute. */
+        loginAttemptsPerMinute: z.number().int().min(1).max(1000).default(5),
+        /** `auto`: Secure cookies when server.publicUrl is https or the request came over https. */
+        secureCookies: z.enum(['auto', 'always', 'never']).default('auto'),
+        /** Trust X-Forwarded-* from a reverse proxy in front of Vigie (client address, https). */
+        trustProxy: z.boolean().default(false),
+        /** How long a one-time set-password link stays valid. */
+        passwordLinkHours: z.number().int().min(1).max(24 * 14).default(48),
+      })
+      .strict()
+      .default({ sessionHours: 12, loginAttemptsPerMinute: 5, secureCookies: 'auto', trustProxy: false, passwordLinkHours: 48 }),
     sources: z
       .object({
         x: z
@@ -99,9 +222,17 @@ export const configSchema = z
           })
           .strict()
           .default({ timeoutMs: 30_000, maxRetries: 2, userAgent: 'Vigie/0.1 (+self-hosted mention watch)' }),
+        bluesky: blueskySourceSchema,
+        mastodon: mastodonSourceSchema,
+        reddit: redditSourceSchema,
+        hackernews: hackernewsSourceSchema,
       })
       .strict()
       .default({
+        bluesky: blueskySourceSchema.parse(undefined),
+        mastodon: mastodonSourceSchema.parse(undefined),
+        reddit: redditSourceSchema.parse(undefined),
+        hackernews: hackernewsSourceSchema.parse(undefined),
         x: { baseUrl: 'https://api.x.com', timeoutMs: 30_000, maxRetries: 3, maxRateLimitWaitMs: 15 * 60_000 },
         feeds: { timeoutMs: 30_000, maxRetries: 2, userAgent: 'Vigie/0.1 (+self-hosted mention watch)' },
       }),
@@ -114,6 +245,138 @@ export const configSchema = z
       })
       .strict()
       .default({ concurrency: 4, maxAttempts: 5, backoffMs: 5_000 }),
+    /** Distributed mode (BullMQ on Redis): on when `redisUrl` (or REDIS_URL) is set. */
+    queue: z
+      .object({
+        redisUrl: z
+          .string()
+          .regex(/^rediss?:\/\/\S+$/, { message: 'expected a Redis URL such as redis://127.0.0.1:6379' })
+          .optional(),
+        /** Namespace of every Redis key, so several installations can share one Redis. */
+        prefix: z
+          .string()
+          .regex(/^[A-Za-z0-9_.-]{1,64}$/, { message: 'expected a short prefix: letters, digits, _ . or -' })
+          .default('vigie'),
+        /** Finished jobs kept per queue for `vigie queues` (older ones are deleted). */
+        removeOnComplete: z.number().int().min(0).max(100_000).default(1000),
+        removeOnFail: z.number().int().min(0).max(100_000).default(5000),
+        /** A job whose worker stops renewing its lock this long (crash, SIGKILL) is given to another worker. */
+        lockDurationMs: z.number().int().min(1000).default(60_000),
+        /** How often workers look for such stalled jobs. */
+        stalledIntervalMs: z.number().int().min(500).default(30_000),
+        /** On a rate limit (429), the whole queue waits at most this long; the job itself waits for the reset. */
+        rateLimitPauseMaxMs: z.number().int().min(0).default(60_000),
+      })
+      .strict()
+      .default({ prefix: 'vigie', removeOnComplete: 1000, removeOnFail: 5000, lockDurationMs: 60_000, stalledIntervalMs: 30_000, rateLimitPauseMaxMs: 60_000 }),
+    security: z
+      .object({
+        /** AES-256-GCM key for private information at rest: 64 hex characters (openssl rand -hex 32). */
+        encryptionKey: z.string().regex(/^[0-9a-fA-F]{64}$/, { message: 'expected 64 hex characters (openssl rand -hex 32)' }).optional(),
+      })
+      .strict()
+      .prefault({}),
+    mail: z
+      .object({
+        from: z.string().min(3).default('Vigie <vigie@localhost>'),
+        /** Without SMTP, messages are written as .eml files to the outbox folder. */
+        smtp: z
+          .object({
+            host: z.string().min(1),
+            port: z.number().int().min(1).max(65535).default(587),
+            secure: z.boolean().default(false),
+            user: z.string().min(1).optional(),
+            pass: z.string().min(1).optional(),
+            timeoutMs: z.number().int().positive().default(60_000),
+          })
+          .strict()
+          .optional(),
+        /** Relative to dataDir. */
+        outboxDir: z.string().min(1).default('outbox'),
+      })
+      .strict()
+      .default({ from: 'Vigie <vigie@localhost>', outboxDir: 'outbox' }),
+    alerts: z
+      .object({
+        /** Immediate alert messages per recipient and rolling hour; beyond, one grouped message. */
+        maxPerHour: z.number().int().min(1).max(100).default(5),
+        /** How often digests, held alerts and waves are looked at. */
+        tick: cronExpression.default('*/5 * * * *'),
+        wave: z
+          .object({
+            factor: z.number().min(1).default(3),
+            minCount: z.number().int().min(1).default(10),
+            quietMinutes: z.number().int().min(1).default(180),
+            baselineHalfLifeDays: z.number().positive().default(14),
+          })
+          .strict()
+          .default({ factor: 3, minCount: 10, quietMinutes: 180, baselineHalfLifeDays: 14 }),
+        digestSchedule: z
+          .object({
+            /** Local hour (recipient's time zone) at which daily and weekly periods end. */
+            hour: z.number().int().min(0).max(23).default(8),
+            /** Day the weekly period ends: 0 = Sunday … 1 = Monday … 6 = Saturday. */
+            weekday: z.number().int().min(0).max(6).default(1),
+          })
+          .strict()
+          .default({ hour: 8, weekday: 1 }),
+        /** Signs unsubscribe links; generated and kept in the database when unset. */
+        unsubscribeSecret: z.string().min(16).optional(),
+      })
+      .strict()
+      .default({
+        maxPerHour: 5,
+        tick: '*/5 * * * *',
+        wave: { factor: 3, minCount: 10, quietMinutes: 180, baselineHalfLifeDays: 14 },
+        digestSchedule: { hour: 8, weekday: 1 },
+      }),
+    /** Evidence: Wayback Machine captures (Save Page Now 2), the deletion watch, trusted timestamps. */
+    archive: z
+      .object({
+        wayback: z
+          .object({
+            baseUrl: httpUrl.default('https://web.archive.org'),
+            availabilityUrl: httpUrl.default('https://archive.org/wayback/available'),
+            /** archive.org S3-like keys (https://archive.org/account/s3.php): higher limits than anonymous saves. */
+            accessKey: z.string().min(1).optional(),
+            secretKey: z.string().min(1).optional(),
+            /** Captures submitted per window at most, across every process sharing the database. */
+            ratePerMinute: z.number().int().min(1).max(60).default(5),
+            /** The window the rate counts over (keep 60000; tests shorten it). */
+            rateWindowMs: z.number().int().min(100).default(60_000),
+            /** A capture still pending after this long is submitted again later. */
+            pendingTimeoutMs: z.number().int().min(1000).default(10 * 60_000),
+            /** How often a pending capture's status is asked. */
+            statusPollMs: z.number().int().min(10).default(15_000),
+            /** Per HTTP request to the Wayback Machine. */
+            timeoutMs: z.number().int().min(100).default(60_000),
+            /** After this many failed submissions of one post, it is marked failed (shown, no more retries). */
+            maxAttempts: z.number().int().min(1).max(100).default(8),
+            /** First wait after a failed or refused submission; doubles on every attempt. */
+            retryDelayMs: z.number().int().min(0).default(5 * 60_000),
+          })
+          .strict()
+          .refine((w) => (w.accessKey === undefined) === (w.secretKey === undefined), {
+            message: 'set both accessKey and secretKey (or VIGIE_WAYBACK_ACCESS_KEY and VIGIE_WAYBACK_SECRET_KEY), or neither',
+          })
+          .prefault({}),
+        /** Posts at this level or above are archived, unless a watch sets its own archiveMinLevel. */
+        minLevel: level.default('medium'),
+        deletionCheck: z
+          .object({
+            /** When archived posts are checked again upstream (deleted posts are recorded in the ledger). */
+            schedule: cronExpression.default('17 */6 * * *'),
+            /** Posts checked per run at most (the least recently checked first). */
+            batchSize: z.number().int().min(1).max(10_000).default(500),
+            timeoutMs: z.number().int().min(100).default(30_000),
+          })
+          .strict()
+          .prefault({}),
+        /** RFC 3161 timestamp authority (e.g. https://freetsa.org/tsr): dossier manifests get a trusted timestamp. */
+        timestampAuthorityUrl: httpUrl.optional(),
+      })
+      .strict()
+      .prefault({}),
     watches: z.array(watchSchema).default([]),
   })
   .strict()
@@ -129,8 +392,38 @@ export const configSchema = z
           message: `watch "${w.id}" uses X: set sources.x.bearerToken or VIGIE_X_BEARER_TOKEN`,
         });
       }
+      for (const issue of identitySourceIssues(cfg, w)) ctx.addIssue({ code: 'custom', ...issue });
     });
   });
 
 export type Config = z.output<typeof configSchema>;
 export type WatchConfig = Config['watches'][number];
+
+/** A watch using a source (or private information) whose credentials (or key) are missing. */
+function identitySourceIssues(
+  cfg: { sources: Record<string, Record<string, unknown>>; security: { encryptionKey?: string | undefined } },
+  w: { id: string; bluesky?: unknown; mastodon?: { queries: string[] } | undefined; reddit?: unknown; private?: Record<string, string[]> | undefined },
+): { path: (string | number)[]; message: string }[] {
+  const out: { path: (string | number)[]; message: string }[] = [];
+  const need = (source: string, key: string, env: string | undefined) => {
+    if (cfg.sources[source]?.[key]) return;
+    out.push({ path: ['sources', source, key], message: `watch "${w.id}" uses ${source}: set sources.${source}.${key}${env ? ` or ${env}` : ''}` });
+  };
+  if (w.bluesky) {
+    need('bluesky', 'identifier', undefined);
+    need('bluesky', 'appPassword', 'VIGIE_BLUESKY_APP_PASSWORD');
+  }
+  if (w.mastodon && w.mastodon.queries.length > 0) need('mastodon', 'accessToken', 'VIGIE_MASTODON_TOKEN');
+  if (w.reddit) {
+    need('reddit', 'clientId', undefined);
+    need('reddit', 'clientSecret', 'VIGIE_REDDIT_CLIENT_SECRET');
+  }
+  const hasPrivate = w.private && Object.values(w.private).some((list) => list.length > 0);
+  if (hasPrivate && !cfg.security.encryptionKey) {
+    out.push({
+      path: ['security', 'encryptionKey'],
+      message: `watch "${w.id}" holds private information: set security.encryptionKey or VIGIE_ENCRYPTION_KEY (64 hex characters) so it is encrypted at rest`,
+    });
+  }
+  return out;
+}

@@ -7,6 +7,8 @@ import type { AdapterRegistry } from '../sources/registry.ts';
 import { RateLimitError, SourceError, type RawPost } from '../sources/source.ts';
 import type { ScorerCache } from './scorer-cache.ts';
 import type { Scorer } from '../scoring/index.ts';
+import { withPiiHits, type PiiGuard } from '../identity/pii.ts';
+import type { WatchConfig } from '../config/schema.ts';
 
 export interface PollSourceDeps {
   sources: SourcesRepo;
@@ -18,6 +20,8 @@ export interface PollSourceDeps {
   now?: () => number;
   /** Called once per stored page with the posts that were new (alerts, archiving hook in here). */
   afterStore?: (watchId: string, stored: readonly StoredPostRef[]) => Promise<void> | void;
+  /** Doxxing check per watch: a match makes the post `doxxing`, `severe`, hostile. */
+  pii?: { forWatch(watch: WatchConfig): PiiGuard };
 }
 
 export interface PollOutcome {
@@ -42,8 +46,8 @@ export function fingerprint(raw: string): string {
   return createHash('sha256').update(raw, 'utf8').digest('hex');
 }
 
-export function preparePost(raw: RawPost, scorer: Scorer): PostToStore {
-  const s = scorer.score(raw.text, raw.lang ?? undefined);
+export function preparePost(raw: RawPost, scorer: Scorer, pii?: PiiGuard): PostToStore {
+  const s = withPiiHits(scorer.score(raw.text, raw.lang ?? undefined), pii?.check(raw.text));
   return {
     ...raw,
     rawSha256: fingerprint(raw.raw),
@@ -97,6 +101,7 @@ export async function pollSource(
     return outcome;
   }
   const scorer = deps.scorers.forWatch(watch.definition);
+  const pii = deps.pii?.forWatch(watch.definition);
   const signal = options.signal ?? new AbortController().signal;
   deps.sources.markPolled(sourceId, now());
   try {
@@ -109,7 +114,7 @@ export async function pollSource(
       outcome.pages++;
       outcome.fetched += page.posts.length;
       if (page.warnings?.length) outcome.warnings.push(...page.warnings);
-      const prepared = page.posts.map((p) => preparePost(p, scorer));
+      const prepared = page.posts.map((p) => preparePost(p, scorer, pii));
       const stored = deps.posts.storePage({
         watchId: source.watchId,
         sourceId,

@@ -133,6 +133,7 @@ export function createPostsRepo(db: Db) {
               externalId: p.externalId,
               url: p.url,
               rawSha256: p.rawSha256,
+              text: p.text,
               score: score?.score ?? null,
               targeted: score ? score.targeted : null,
               scorerVersion: score?.version ?? null,

@@ -7,7 +7,9 @@ export function healthRoutes(deps: Pick<AppDeps, 'db'>): FastifyPluginAsync {
     app.get(
       '/healthz',
       {
+        config: { public: true },
         schema: {
+          querystring: { type: 'object', properties: {} },
           response: {
             200: { type: 'object', properties: { status: { type: 'string' }, db: { type: 'string' } }, required: ['status'] },
             503: { type: 'object', properties: { status: { type: 'string' }, db: { type: 'string' } }, required: ['status'] },

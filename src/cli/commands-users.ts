@@ -1,0 +1,120 @@
+import type { Command } from 'commander';
+import { commandContext, runCommand, UsageError, type GlobalOptions } from './context.ts';
+import { createUsersRepo, ROLES, type Role } from '../web/auth/users-repo.ts';
+import { hashPassword, passwordProblem } from '../web/auth/passwords.ts';
+import { createAuditRepo } from '../web/audit-repo.ts';
+
+const globals = (cmd: Command) => cmd.optsWithGlobals() as GlobalOptions;
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** `vigie user add|list|password-link` and `vigie token create`: accounts for the dashboard and API. */
+export function registerUsersCommands(program: Command): void {
+  const user = program.command('user').description('dashboard accounts');
+
+  user
+    .command('add')
+    .description('create an account (or update its role and add watches); the password comes from stdin, or a one-time link is printed')
+    .requiredOption('--email <email>', 'e-mail address used to sign in')
+    .requiredOption('--role <role>', `one of ${ROLES.join(', ')}`)
+    .option('--watch <id>', 'a watch this account may see (repeat for several)', collect, [])
+    .option('--link', 'print a one-time set-password link even when stdin is not a terminal')
+    .action((o: { email: string; role: string; watch: string[]; link?: boolean }, cmd: Command) =>
+      runCommand(async () => {
+        if (!ROLES.includes(o.role as Role)) throw new UsageError(`--role: expected one of ${ROLES.join(', ')}, got "${o.role}"`);
+        if (!/^[^\s@]+@[^\s@]+$/.test(o.email)) throw new UsageError(`--email: expected an e-mail address, got "${o.email}"`);
+        const { deps, config } = commandContext(globals(cmd));
+        try {
+          deps.syncWatches();
+          for (const w of o.watch) if (!deps.watches.get(w)) throw new UsageError(`--watch: no watch with id "${w}"`);
+          let passwordHash: string | undefined;
+          if (!process.stdin.isTTY && !o.link) {
+            const password = (await readStdin()).split(/\r?\n/)[0] ?? '';
+            const problem = passwordProblem(password);
+            if (problem) throw new UsageError(`stdin: ${problem}`);
+            passwordHash = await hashPassword(password);
+          }
+          const users = createUsersRepo(deps.db);
+          const created = users.upsert({ email: o.email, role: o.role as Role, watchIds: o.watch, passwordHash });
+          createAuditRepo(deps.db).record({ userId: null, actor: 'cli', action: 'user_add', detail: { email: created.email, role: created.role, watches: created.watchIds } });
+          process.stdout.write(`account ${created.email} (${created.role}) — watches: ${created.watchIds.join(', ') || 'none'}\n`);
+          if (!passwordHash) {
+            const token = users.createPasswordLink(created.id, config.web.passwordLinkHours * 3_600_000);
+            const base = config.server.publicUrl ?? `http://${config.server.host}:${config.server.port}`;
+            process.stdout.write(`set the password within ${config.web.passwordLinkHours} h (one use): ${base.replace(/\/$/, '')}/set-password/${token}\n`);
+          }
+          return 0;
+        } finally {
+          await deps.close();
+        }
+      }),
+    );
+
+  user
+    .command('list')
+    .description('list accounts')
+    .action((_o, cmd: Command) =>
+      runCommand(async () => {
+        const { deps } = commandContext(globals(cmd));
+        try {
+          for (const u of createUsersRepo(deps.db).list()) process.stdout.write(`${u.email}\t${u.role}\t${u.watchIds.join(',')}\t${u.totpEnabled ? 'totp' : ''}\n`);
+          return 0;
+        } finally {
+          await deps.close();
+        }
+      }),
+    );
+
+  user
+    .command('password-link')
+    .description('print a one-time link to (re)set the password of an account')
+    .requiredOption('--email <email>', 'the account')
+    .action((o: { email: string }, cmd: Command) =>
+      runCommand(async () => {
+        const { deps, config } = commandContext(globals(cmd));
+        try {
+          const users = createUsersRepo(deps.db);
+          const u = users.byEmail(o.email);
+          if (!u) throw new UsageError(`--email: no account "${o.email}"`);
+          const token = users.createPasswordLink(u.id, config.web.passwordLinkHours * 3_600_000);
+          const base = config.server.publicUrl ?? `http://${config.server.host}:${config.server.port}`;
+          process.stdout.write(`${base.replace(/\/$/, '')}/set-password/${token}\n`);
+          return 0;
+        } finally {
+          await deps.close();
+        }
+      }),
+    );
+
+  program
+    .command('token')
+    .description('API tokens')
+    .command('create')
+    .description('create an API token for an account (printed once; only its hash is stored)')
+    .requiredOption('--email <email>', 'the account the token acts as')
+    .option('--name <name>', 'what the token is for', 'api')
+    .action((o: { email: string; name: string }, cmd: Command) =>
+      runCommand(async () => {
+        const { deps } = commandContext(globals(cmd));
+        try {
+          const users = createUsersRepo(deps.db);
+          const u = users.byEmail(o.email);
+          if (!u) throw new UsageError(`--email: no account "${o.email}"`);
+          const token = users.createApiToken(u.id, o.name.slice(0, 100));
+          createAuditRepo(deps.db).record({ userId: u.id, actor: 'cli', action: 'token_create', detail: { name: o.name } });
+          process.stdout.write(`${token}\n`);
+          return 0;
+        } finally {
+          await deps.close();
+        }
+      }),
+    );
+}

@@ -1,0 +1,128 @@
+import { sqliteTable, text, integer, index, primaryKey, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { posts, watches } from './core.ts';
+
+// Accounts, sessions and the proxies' work on posts (triage, reports, audit). Times: epoch ms.
+
+export const users = sqliteTable('users', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  email: text('email').notNull().unique(),
+  /** owner | proxy | reviewer */
+  role: text('role').notNull(),
+  /** argon2id hash; null until the person sets a password through a one-time link. */
+  passwordHash: text('password_hash'),
+  /** Base32 TOTP secret once the second factor is confirmed. */
+  totpSecret: text('totp_secret'),
+  /** Secret being set up, not yet confirmed by a code. */
+  totpPending: text('totp_pending'),
+  /** fr | en; null follows the browser. */
+  lang: text('lang'),
+  createdAt: integer('created_at').notNull(),
+  disabledAt: integer('disabled_at'),
+});
+
+export const userWatches = sqliteTable(
+  'user_watches',
+  {
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    watchId: text('watch_id')
+      .notNull()
+      .references(() => watches.id),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.watchId] })],
+);
+
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    /** SHA-256 (hex) of the opaque cookie token: a stolen database does not yield live sessions. */
+    tokenHash: text('token_hash').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    lastSeenAt: integer('last_seen_at').notNull(),
+    revokedAt: integer('revoked_at'),
+  },
+  (t) => [index('sessions_user').on(t.userId)],
+);
+
+/** One-time links to set a password (first run without a terminal, or a reset). */
+export const passwordLinks = sqliteTable('password_links', {
+  tokenHash: text('token_hash').primaryKey(),
+  userId: integer('user_id')
+    .notNull()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  expiresAt: integer('expires_at').notNull(),
+  usedAt: integer('used_at'),
+});
+
+export const apiTokens = sqliteTable(
+  'api_tokens',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    tokenHash: text('token_hash').notNull(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    createdAt: integer('created_at').notNull(),
+    lastUsedAt: integer('last_used_at'),
+    revokedAt: integer('revoked_at'),
+  },
+  (t) => [uniqueIndex('api_tokens_hash').on(t.tokenHash)],
+);
+
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: integer('at').notNull(),
+    userId: integer('user_id').references(() => users.id, { onDelete: 'set null' }),
+    /** Who, as text: the e-mail stays readable after the account is deleted. */
+    actor: text('actor').notNull(),
+    /** login, login_failed, logout, reveal, review, report, export, watch_edit, user_lang, totp… */
+    action: text('action').notNull(),
+    watchId: text('watch_id'),
+    postId: integer('post_id'),
+    detail: text('detail', { mode: 'json' }).$type<Record<string, unknown>>(),
+  },
+  (t) => [index('audit_at').on(t.at), index('audit_user_action_post').on(t.userId, t.action, t.postId)],
+);
+
+/** Where a post stands in the proxies' triage; no row means "new". */
+export const postReviews = sqliteTable(
+  'post_reviews',
+  {
+    postId: integer('post_id')
+      .primaryKey()
+      .references(() => posts.id),
+    watchId: text('watch_id').notNull(),
+    /** reviewed | reported | ignored */
+    status: text('status').notNull(),
+    archiveFlaggedAt: integer('archive_flagged_at'),
+    updatedBy: integer('updated_by').references(() => users.id, { onDelete: 'set null' }),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('post_reviews_watch_status').on(t.watchId, t.status)],
+);
+
+/** Reports filed about a post: where, when and the reference received. */
+export const postReports = sqliteTable(
+  'post_reports',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    postId: integer('post_id')
+      .notNull()
+      .references(() => posts.id),
+    /** platform | pharos | point_de_contact | complaint */
+    channel: text('channel').notNull(),
+    reportedAt: integer('reported_at').notNull(),
+    reference: text('reference'),
+    userId: integer('user_id').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('post_reports_post').on(t.postId)],
+);

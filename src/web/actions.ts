@@ -1,0 +1,55 @@
+import type { User } from './auth/users-repo.ts';
+import { HttpError, type WebContext } from './context.ts';
+import { REPORT_CHANNELS, type ReportChannel } from './triage-repo.ts';
+
+export const ACTIONS = ['reviewed', 'ignored', 'archive', 'report'] as const;
+export type TriageAction = (typeof ACTIONS)[number];
+
+export interface ReportInput {
+  channel?: string;
+  reportedAt?: string;
+  reference?: string;
+}
+
+/** Checks every post belongs to a watch the user may see; answers 404 otherwise (no probing). */
+export function postsOfUser(ctx: WebContext, user: User, ids: readonly number[]): Map<number, string> {
+  const owners = ctx.triage.watchOfPosts(ids);
+  for (const id of ids) {
+    const w = owners.get(id);
+    if (!w || !user.watchIds.includes(w)) throw new HttpError(404, 'no such post');
+  }
+  return owners;
+}
+
+/** Applies one triage action to posts and writes it to the audit log (and archive flags to evidence). */
+export async function applyAction(ctx: WebContext, user: User, ids: readonly number[], action: TriageAction, report: ReportInput = {}): Promise<void> {
+  if (ids.length === 0) throw new HttpError(400, 'select at least one post');
+  const owners = postsOfUser(ctx, user, ids);
+  if (action === 'reviewed' || action === 'ignored') ctx.triage.setStatus(ids, action, user.id);
+  else if (action === 'archive') {
+    ctx.triage.flagArchive(ids, user.id);
+    for (const id of ids) await ctx.evidence.flagForArchive?.(id, user.email);
+  } else {
+    const channel = report.channel as ReportChannel;
+    if (!REPORT_CHANNELS.includes(channel)) throw new HttpError(400, 'choose where the post was reported');
+    const at = report.reportedAt ? Date.parse(report.reportedAt) : Date.now();
+    if (Number.isNaN(at)) throw new HttpError(400, 'the report date is not a date');
+    const reference = report.reference?.trim().slice(0, 200) || null;
+    ctx.triage.addReport(ids, { channel, reportedAt: at, reference }, user.id);
+  }
+  for (const id of ids) {
+    ctx.audit.record({ userId: user.id, actor: user.email, action: action === 'archive' ? 'flag_archive' : action === 'report' ? 'report' : 'review', watchId: owners.get(id), postId: id, detail: action === 'report' ? { channel: report.channel, reference: report.reference ?? null } : { status: action } });
+  }
+}
+
+/** Reveals hostile content: written to the audit log and to the custody log as `viewed`. */
+export function revealPost(ctx: WebContext, user: User, postId: number): void {
+  const owners = postsOfUser(ctx, user, [postId]);
+  const watchId = owners.get(postId)!;
+  ctx.audit.record({ userId: user.id, actor: user.email, action: 'reveal', watchId, postId });
+  try {
+    ctx.evidence.recordViewed({ watchId, postId, actor: user.email });
+  } catch (err) {
+    ctx.log.warn({ err, watch: watchId, postId }, 'could not record the view in the custody log');
+  }
+}

@@ -1,0 +1,58 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { generateSecret, generateURI } from 'otplib';
+import { html, noQuery, type WebContext } from '../context.ts';
+import { totpValid } from './auth.ts';
+
+/** The person's own settings: language, second factor, "log out everywhere". */
+export function accountRoutes(ctx: WebContext): FastifyPluginAsync {
+  return async (app) => {
+    const page = async (req: Parameters<WebContext['render']>[0], reply: Parameters<WebContext['render']>[1], extra: Record<string, unknown> = {}) => {
+      const user = req.session!;
+      const totp = ctx.users.totp(user.id);
+      const uri = totp.pending ? generateURI({ issuer: 'Vigie', label: user.email, secret: totp.pending }) : null;
+      return ctx.render(req, reply, 'account', { title: req.t('account.title'), nav: 'account', me: user, totpOn: !!totp.secret, pending: totp.pending, uri, bad: false, ...extra });
+    };
+
+    app.get('/account', { schema: { querystring: noQuery, response: html } }, async (req, reply) => page(req, reply));
+
+    app.post(
+      '/account/lang',
+      { schema: { body: { type: 'object', required: ['lang'], properties: { lang: { type: 'string', enum: ['auto', 'fr', 'en'] }, back: { type: 'string' }, _csrf: { type: 'string' } } }, response: html } },
+      async (req, reply) => {
+        const { lang } = req.body as { lang: 'auto' | 'fr' | 'en' };
+        const user = req.user!;
+        ctx.users.setLang(user.id, lang === 'auto' ? null : lang);
+        ctx.audit.record({ userId: user.id, actor: user.email, action: 'user_lang', detail: { lang } });
+        return reply.redirect('/account', 303);
+      },
+    );
+
+    const csrfBody = { type: 'object', properties: { _csrf: { type: 'string' } } } as const;
+
+    app.post('/account/totp/start', { schema: { body: csrfBody, response: html } }, async (req, reply) => {
+      ctx.users.setTotp(req.user!.id, { pending: generateSecret() });
+      return reply.redirect('/account', 303);
+    });
+
+    app.post(
+      '/account/totp/confirm',
+      { schema: { body: { type: 'object', required: ['code'], properties: { code: { type: 'string', maxLength: 12 }, _csrf: { type: 'string' } } }, response: html } },
+      async (req, reply) => {
+        const user = req.user!;
+        const { pending } = ctx.users.totp(user.id);
+        const { code } = req.body as { code: string };
+        if (!pending || !(await totpValid(pending, code))) return page(req, reply.status(400), { bad: true });
+        ctx.users.setTotp(user.id, { secret: pending, pending: null });
+        ctx.audit.record({ userId: user.id, actor: user.email, action: 'totp_enabled' });
+        return reply.redirect('/account', 303);
+      },
+    );
+
+    app.post('/account/totp/disable', { schema: { body: csrfBody, response: html } }, async (req, reply) => {
+      const user = req.user!;
+      ctx.users.setTotp(user.id, { secret: null, pending: null });
+      ctx.audit.record({ userId: user.id, actor: user.email, action: 'totp_disabled' });
+      return reply.redirect('/account', 303);
+    });
+  };
+}

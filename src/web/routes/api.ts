@@ -1,0 +1,123 @@
+import type { FastifyPluginAsync, RouteOptions } from 'fastify';
+import { LEVELS } from '../../scoring/index.ts';
+import { type WebContext } from '../context.ts';
+import { STATUS_FILTERS } from '../triage-repo.ts';
+import { sendDossier, type DossierParams } from '../dossier-download.ts';
+import { openApiDocument } from '../openapi.ts';
+import { filterFromQuery, type TriageQuery } from './triage.ts';
+import { pickWatch } from './watch-param.ts';
+import { dossierFields } from './exports.ts';
+
+const errorSchema = { type: 'object', properties: { error: { type: 'string' } }, required: ['error'] } as const;
+const nullableString = { type: ['string', 'null'] } as const;
+const nullableInt = { type: ['integer', 'null'] } as const;
+
+const mentionSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'integer' },
+    watchId: { type: 'string' },
+    platform: { type: 'string' },
+    url: nullableString,
+    authorHandle: nullableString,
+    authorName: nullableString,
+    text: { type: 'string' },
+    firstSeenAt: { type: 'integer', description: 'epoch ms' },
+    createdAt: nullableInt,
+    score: nullableInt,
+    level: nullableString,
+    hostile: { type: 'boolean' },
+    categories: { type: 'array', items: { type: 'string' } },
+    status: { type: 'string', enum: ['new', 'reviewed', 'reported', 'ignored'] },
+  },
+  required: ['id', 'watchId', 'platform', 'text', 'firstSeenAt', 'hostile', 'categories', 'status'],
+} as const;
+
+/** The JSON API (bearer tokens only) and its OpenAPI description. */
+export function apiRoutes(ctx: WebContext, routes: () => readonly RouteOptions[]): FastifyPluginAsync {
+  return async (app) => {
+    app.get(
+      '/api/v1/openapi.json',
+      { config: { public: true }, schema: { summary: 'This document', querystring: { type: 'object', properties: {} }, response: { 200: { type: 'object', additionalProperties: true } } } },
+      async () => openApiDocument(routes()),
+    );
+
+    app.get(
+      '/api/v1/watches',
+      {
+        schema: {
+          summary: 'The watches this token may read',
+          querystring: { type: 'object', properties: {} },
+          response: {
+            200: {
+              type: 'object',
+              properties: { items: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, names: { type: 'array', items: { type: 'string' } }, posts: { type: 'integer' }, hostile: { type: 'integer' }, needsReview: { type: 'integer' } }, required: ['id', 'names'] } } },
+              required: ['items'],
+            },
+            401: errorSchema,
+          },
+        },
+      },
+      async (req) => {
+        const items = req.user!.watchIds.flatMap((id) => {
+          const w = ctx.watches.get(id);
+          if (!w) return [];
+          const c = ctx.triage.counts(id);
+          return [{ id, names: w.definition.names, posts: c.total, hostile: c.hostile, needsReview: ctx.triage.needsReview(id) }];
+        });
+        return { items };
+      },
+    );
+
+    app.get(
+      '/api/v1/mentions',
+      {
+        schema: {
+          summary: 'Stored mentions of a watch, newest or worst first, one page at a time',
+          querystring: {
+            type: 'object',
+            properties: {
+              watch: { type: 'string', maxLength: 64 },
+              level: { type: 'string', enum: ['', ...LEVELS] },
+              category: { type: 'string', maxLength: 40 },
+              author: { type: 'string', maxLength: 200 },
+              status: { type: 'string', enum: ['', ...STATUS_FILTERS] },
+              from: { type: 'string', pattern: '^(\\d{4}-\\d{2}-\\d{2})?$' },
+              to: { type: 'string', pattern: '^(\\d{4}-\\d{2}-\\d{2})?$' },
+              q: { type: 'string', maxLength: 200, description: 'full-text search' },
+              sort: { type: 'string', enum: ['newest', 'worst'], default: 'newest' },
+              cursor: { type: 'string', pattern: '^(-?\\d+\\.)?\\d+$', description: 'the `next` of the previous page' },
+              limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
+            },
+            additionalProperties: false,
+          },
+          response: {
+            200: { type: 'object', properties: { items: { type: 'array', items: mentionSchema }, next: nullableString }, required: ['items', 'next'] },
+            401: errorSchema,
+            404: errorSchema,
+          },
+        },
+      },
+      async (req) => {
+        const user = req.user!;
+        const query = req.query as TriageQuery & { limit: number };
+        const watchId = pickWatch(user, query.watch);
+        const { rows, next } = ctx.triage.list(filterFromQuery(watchId, query, query.limit));
+        ctx.audit.record({ userId: user.id, actor: user.email, action: 'api_mentions', watchId, detail: { count: rows.length } });
+        return { items: rows.map((r) => ({ ...r, status: r.status ?? 'new' })), next };
+      },
+    );
+
+    app.post(
+      '/api/v1/exports',
+      {
+        schema: {
+          summary: 'Build and download the evidence dossier of a watch for a period (zip)',
+          body: { type: 'object', required: ['watch'], properties: dossierFields, additionalProperties: false },
+          response: { 200: { type: 'string', format: 'binary' }, 401: errorSchema, 404: errorSchema, 503: errorSchema },
+        },
+      },
+      async (req, reply) => sendDossier(ctx, req.user!, req.body as DossierParams, reply),
+    );
+  };
+}

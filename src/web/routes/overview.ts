@@ -1,0 +1,37 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { html, noQuery, type WebContext } from '../context.ts';
+import { barChartSvg } from '../render/chart-svg.ts';
+
+/** The calm overview: one block per watch the user may see. */
+export function overviewRoutes(ctx: WebContext): FastifyPluginAsync {
+  return async (app) => {
+    app.get('/', { schema: { querystring: noQuery, response: html } }, async (req, reply) => {
+      const user = req.user!;
+      const health = ctx.sources.listHealth();
+      const watches = [];
+      for (const id of user.watchIds) {
+        const w = ctx.watches.get(id);
+        if (!w) continue;
+        let wave = null;
+        try {
+          wave = (await ctx.alerts.currentWave?.(id)) ?? null;
+        } catch (err) {
+          req.log.warn({ err, watch: id }, 'current wave unavailable');
+        }
+        const perDay = ctx.triage.hostilePerDay(id, 30);
+        watches.push({
+          id,
+          names: w.definition.names,
+          removed: w.removedAt !== null,
+          counts: ctx.triage.counts(id),
+          needsReview: ctx.triage.needsReview(id),
+          chart: barChartSvg(perDay, req.t('overview.perDay')),
+          wave,
+          sources: health.filter((s) => s.watchId === id && s.enabled),
+          archives: ctx.triage.archiveCounts(id),
+        });
+      }
+      return ctx.render(req, reply, 'overview', { title: req.t('overview.title'), nav: 'overview', watches });
+    });
+  };
+}

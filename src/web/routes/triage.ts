@@ -1,0 +1,129 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { LEVELS, maskMatches, type Match } from '../../scoring/index.ts';
+import { HttpError, html, safeBack, type WebContext } from '../context.ts';
+import { ACTIONS, applyAction, type TriageAction } from '../actions.ts';
+import { CATEGORIES, REPORT_CHANNELS, STATUS_FILTERS, type TriageFilter, type TriageRow } from '../triage-repo.ts';
+import { pickWatch } from './watch-param.ts';
+
+export const PAGE_SIZE = 50;
+
+export const triageQuerySchema = {
+  type: 'object',
+  properties: {
+    watch: { type: 'string', maxLength: 64 },
+    level: { type: 'string', enum: ['', ...LEVELS] },
+    category: { type: 'string', maxLength: 40 },
+    source: { anyOf: [{ type: 'integer', minimum: 1 }, { type: 'string', maxLength: 0 }] },
+    author: { type: 'string', maxLength: 200 },
+    status: { type: 'string', enum: ['', ...STATUS_FILTERS] },
+    from: { type: 'string', pattern: '^(\\d{4}-\\d{2}-\\d{2})?$' },
+    to: { type: 'string', pattern: '^(\\d{4}-\\d{2}-\\d{2})?$' },
+    q: { type: 'string', maxLength: 200 },
+    sort: { type: 'string', enum: ['newest', 'worst'], default: 'newest' },
+    cursor: { type: 'string', pattern: '^(-?\\d+\\.)?\\d+$' },
+  },
+  additionalProperties: false,
+} as const;
+
+export interface TriageQuery {
+  watch?: string;
+  level?: string;
+  category?: string;
+  source?: number | string;
+  author?: string;
+  status?: string;
+  from?: string;
+  to?: string;
+  q?: string;
+  sort: 'newest' | 'worst';
+  cursor?: string;
+}
+
+export function filterFromQuery(watchId: string, q: TriageQuery, limit = PAGE_SIZE): TriageFilter {
+  const day = (s: string | undefined, plus = 0) => (s ? Date.parse(`${s}T00:00:00Z`) + plus : undefined);
+  return {
+    watchId,
+    level: q.level || undefined,
+    category: q.category || undefined,
+    sourceId: typeof q.source === 'number' ? q.source : undefined,
+    author: q.author?.trim() || undefined,
+    status: (q.status || undefined) as TriageFilter['status'],
+    from: day(q.from),
+    to: day(q.to, 86_400_000),
+    q: q.q?.trim() || undefined,
+    sort: q.sort,
+    cursor: q.cursor,
+    limit,
+  };
+}
+
+/** Hostile (or categorised) text is shielded until the user reveals it. */
+export function shielded(row: Pick<TriageRow, 'hostile' | 'categories'>): boolean {
+  return row.hostile || row.categories.length > 0;
+}
+
+export function masked(row: Pick<TriageRow, 'text' | 'matches'>): string {
+  return maskMatches(row.text, row.matches as Match[]);
+}
+
+/** The triage list and its bulk actions. */
+export function triageRoutes(ctx: WebContext): FastifyPluginAsync {
+  return async (app) => {
+    app.get('/triage', { schema: { querystring: triageQuerySchema, response: html } }, async (req, reply) => {
+      const user = req.session!;
+      const query = req.query as TriageQuery;
+      const watchId = pickWatch(user, query.watch);
+      const { rows, next } = ctx.triage.list(filterFromQuery(watchId, query));
+      const revealed = ctx.audit.revealedSince(user.id, user.sessionCreatedAt, rows.filter(shielded).map((r) => r.id));
+      const items = rows.map((r) => ({ ...r, shielded: shielded(r) && !revealed.has(r.id), masked: shielded(r) ? masked(r) : r.text }));
+      const params = new URLSearchParams();
+      for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '' && k !== 'cursor') params.set(k, String(v));
+      params.set('watch', watchId);
+      const nextUrl = next ? `/triage?${params.toString()}&cursor=${encodeURIComponent(next)}` : null;
+      return ctx.render(req, reply, 'triage', {
+        title: req.t('triage.title'),
+        nav: 'triage',
+        watchId,
+        query,
+        items,
+        nextUrl,
+        levels: LEVELS,
+        statuses: STATUS_FILTERS,
+        channels: REPORT_CHANNELS,
+        categories: CATEGORIES,
+        sources: ctx.triage.sourcesOf(watchId),
+        canAct: user.role !== 'reviewer',
+        back: req.url,
+      });
+    });
+
+    app.post(
+      '/triage/bulk',
+      {
+        config: { roles: ['owner', 'proxy'] },
+        schema: {
+          body: {
+            type: 'object',
+            required: ['action'],
+            properties: {
+              ids: { type: 'array', items: { type: 'integer', minimum: 1 }, maxItems: 500 },
+              action: { type: 'string', enum: [...ACTIONS] },
+              channel: { type: 'string', maxLength: 40 },
+              reportedAt: { type: 'string', maxLength: 40 },
+              reference: { type: 'string', maxLength: 200 },
+              back: { type: 'string', maxLength: 4000 },
+              _csrf: { type: 'string' },
+            },
+          },
+          response: html,
+        },
+      },
+      async (req, reply) => {
+        const body = req.body as { ids?: number[]; action: TriageAction; channel?: string; reportedAt?: string; reference?: string; back?: string };
+        if (!body.ids?.length) throw new HttpError(400, 'select at least one post');
+        await applyAction(ctx, req.user!, body.ids, body.action, body);
+        return reply.redirect(safeBack(body.back, '/triage'), 303);
+      },
+    );
+  };
+}

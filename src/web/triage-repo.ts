@@ -1,0 +1,326 @@
+import type { Statement } from 'better-sqlite3';
+import type { Db } from '../db/client.ts';
+import { ftsQuery } from '../db/repositories/fts-query.ts';
+
+// SQL of the dashboard's reading and triage work. Raw prepared statements: the triage list is the
+// hot path, and keyset pagination needs exact control of the ORDER BY the indexes provide.
+
+export const REVIEW_STATUSES = ['reviewed', 'reported', 'ignored'] as const;
+export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
+export const STATUS_FILTERS = ['new', ...REVIEW_STATUSES] as const;
+/** The scorer's categories plus those set by other modules (doxxing, impersonation). */
+export const CATEGORIES = ['insult', 'threat', 'sexual_harassment', 'suicide_incitement', 'hate', 'doxxing_language', 'profanity', 'doxxing', 'impersonation'] as const;
+export const REPORT_CHANNELS = ['platform', 'pharos', 'point_de_contact', 'complaint'] as const;
+export type ReportChannel = (typeof REPORT_CHANNELS)[number];
+
+export interface TriageFilter {
+  watchId: string;
+  level?: string;
+  category?: string;
+  sourceId?: number;
+  author?: string;
+  status?: (typeof STATUS_FILTERS)[number];
+  from?: number;
+  to?: number;
+  q?: string;
+  sort: 'newest' | 'worst';
+  /** Opaque keyset position from the previous page. */
+  cursor?: string;
+  limit: number;
+}
+
+export interface TriageRow {
+  id: number;
+  watchId: string;
+  sourceId: number;
+  platform: string;
+  url: string | null;
+  authorId: number | null;
+  authorHandle: string | null;
+  authorName: string | null;
+  text: string;
+  firstSeenAt: number;
+  createdAt: number | null;
+  score: number | null;
+  level: string | null;
+  hostile: boolean;
+  categories: string[];
+  matches: unknown[];
+  status: string | null;
+}
+
+const COLUMNS = `p.id, p.watch_id, p.source_id, p.platform, p.url, p.author_id, p.author_handle, p.author_name, p.text,
+  p.first_seen_at, p.created_at, p.score, p.level, p.hostile, p.categories, p.matches,
+  (select r.status from post_reviews r where r.post_id = p.id) as status`;
+
+/** The same mapping from a raw array row (columns in COLUMNS order): no per-row object from SQLite. */
+function fromArray(a: unknown[]): TriageRow {
+  const json = (v: unknown) => (typeof v === 'string' ? (JSON.parse(v) as unknown[]) : []);
+  return {
+    id: a[0] as number,
+    watchId: a[1] as string,
+    sourceId: a[2] as number,
+    platform: a[3] as string,
+    url: (a[4] as string | null) ?? null,
+    authorId: (a[5] as number | null) ?? null,
+    authorHandle: (a[6] as string | null) ?? null,
+    authorName: (a[7] as string | null) ?? null,
+    text: a[8] as string,
+    firstSeenAt: a[9] as number,
+    createdAt: (a[10] as number | null) ?? null,
+    score: (a[11] as number | null) ?? null,
+    level: (a[12] as string | null) ?? null,
+    hostile: a[13] === 1,
+    categories: json(a[14]) as string[],
+    matches: json(a[15]),
+    status: (a[16] as string | null) ?? null,
+  };
+}
+
+function toRow(r: Record<string, unknown>): TriageRow {
+  const json = (v: unknown, fallback: unknown[]) => (typeof v === 'string' ? (JSON.parse(v) as unknown[]) : fallback);
+  return {
+    id: r.id as number,
+    watchId: r.watch_id as string,
+    sourceId: r.source_id as number,
+    platform: r.platform as string,
+    url: (r.url as string | null) ?? null,
+    authorId: (r.author_id as number | null) ?? null,
+    authorHandle: (r.author_handle as string | null) ?? null,
+    authorName: (r.author_name as string | null) ?? null,
+    text: r.text as string,
+    firstSeenAt: r.first_seen_at as number,
+    createdAt: (r.created_at as number | null) ?? null,
+    score: (r.score as number | null) ?? null,
+    level: (r.level as string | null) ?? null,
+    hostile: r.hostile === 1,
+    categories: json(r.categories, []) as string[],
+    matches: json(r.matches, []),
+    status: (r.status as string | null) ?? null,
+  };
+}
+
+function parseCursor(sort: TriageFilter['sort'], cursor: string | undefined): { score?: number; id: number } | undefined {
+  if (!cursor) return undefined;
+  const parts = cursor.split('.').map(Number);
+  if (parts.some((n) => !Number.isSafeInteger(n))) return undefined;
+  if (sort === 'worst') return parts.length === 2 ? { score: parts[0], id: parts[1]! } : undefined;
+  return parts.length === 1 ? { id: parts[0]! } : undefined;
+}
+
+export function createTriageRepo(db: Db) {
+  const client = db.$client;
+  // The list builds its SQL from the filters: a handful of shapes, each prepared once.
+  const statements = new Map<string, Statement<unknown[]>>();
+  const prepare = (sqlText: string) => {
+    let stmt = statements.get(sqlText);
+    if (!stmt) {
+      stmt = client.prepare(sqlText);
+      if (statements.size < 500) statements.set(sqlText, stmt);
+    }
+    return stmt;
+  };
+  const listStatements = new Map<string, Statement<unknown[]>>();
+  const prepareList = (sqlText: string) => {
+    let stmt = listStatements.get(sqlText);
+    if (!stmt) {
+      stmt = client.prepare(sqlText).raw(true);
+      if (listStatements.size < 500) listStatements.set(sqlText, stmt);
+    }
+    return stmt;
+  };
+  const hasTable = (name: string) => !!prepare(`select 1 from sqlite_master where type = 'table' and name = ?`).get(name);
+
+  return {
+    /** One page of the triage list and the cursor of the next one (keyset: no OFFSET, fast at any depth). */
+    list(f: TriageFilter): { rows: TriageRow[]; next: string | null } {
+      const where: string[] = ['p.watch_id = ?'];
+      const params: unknown[] = [f.watchId];
+      let from = 'posts p';
+      if (f.q && f.q.trim()) {
+        // Drive the search from the FTS index so a frequent word does not mean a full scan.
+        from = 'posts_fts f join posts p on p.id = f.rowid';
+        where.push('posts_fts match ?');
+        params.push(ftsQuery(f.q));
+      }
+      if (f.level) {
+        where.push('p.level = ?');
+        params.push(f.level);
+      }
+      if (f.category) {
+        where.push(`exists (select 1 from json_each(p.categories) c where c.value = ?)`);
+        params.push(f.category);
+      }
+      if (f.sourceId !== undefined) {
+        where.push('p.source_id = ?');
+        params.push(f.sourceId);
+      }
+      if (f.author) {
+        const a = f.author.replace(/^@/, '');
+        where.push('(p.author_handle = ? collate nocase or p.author_name = ?)');
+        params.push(a, f.author);
+      }
+      if (f.status === 'new') where.push('not exists (select 1 from post_reviews r where r.post_id = p.id)');
+      else if (f.status) {
+        where.push('exists (select 1 from post_reviews r where r.post_id = p.id and r.status = ?)');
+        params.push(f.status);
+      }
+      if (f.from !== undefined) {
+        where.push('p.first_seen_at >= ?');
+        params.push(f.from);
+      }
+      if (f.to !== undefined) {
+        where.push('p.first_seen_at < ?');
+        params.push(f.to);
+      }
+      const cur = parseCursor(f.sort, f.cursor);
+      let order: string;
+      if (f.sort === 'worst') {
+        where.push('p.score is not null');
+        if (cur) {
+          where.push('(p.score, p.id) < (?, ?)');
+          params.push(cur.score, cur.id);
+        }
+        order = 'p.score desc, p.id desc';
+      } else {
+        if (cur) {
+          where.push(from.startsWith('posts_fts') ? 'f.rowid < ?' : 'p.id < ?');
+          params.push(cur.id);
+        }
+        // With a search, order by the FTS rowid so the match walks its index newest first and
+        // stops at the page size instead of sorting every match.
+        order = from.startsWith('posts_fts') ? 'f.rowid desc' : 'p.id desc';
+      }
+      const sqlText = `select ${COLUMNS} from ${from} where ${where.join(' and ')} order by ${order} limit ?`;
+      const raw = prepareList(sqlText).all(...params, f.limit + 1) as unknown[][];
+      const rows = raw.slice(0, f.limit).map(fromArray);
+      const last = rows[rows.length - 1];
+      const next = raw.length > f.limit && last ? (f.sort === 'worst' ? `${last.score}.${last.id}` : `${last.id}`) : null;
+      return { rows, next };
+    },
+
+    /** The watch's sources for the filter menu (raw: this runs on every triage page). */
+    sourcesOf(watchId: string): { id: number; kind: string; target: string }[] {
+      return prepare(`select id, kind, target from sources where watch_id = ? order by kind, id`).all(watchId) as { id: number; kind: string; target: string }[];
+    },
+
+    post(id: number): (TriageRow & { raw: string; rawSha256: string; lang: string | null; sourceKind: string; sourceTarget: string }) | undefined {
+      const r = client
+        .prepare(`select ${COLUMNS}, p.raw, p.raw_sha256, p.lang, s.kind as source_kind, s.target as source_target from posts p join sources s on s.id = p.source_id where p.id = ?`)
+        .get(id) as Record<string, unknown> | undefined;
+      if (!r) return undefined;
+      return { ...toRow(r), raw: r.raw as string, rawSha256: r.raw_sha256 as string, lang: (r.lang as string | null) ?? null, sourceKind: r.source_kind as string, sourceTarget: r.source_target as string };
+    },
+
+    watchOfPosts(ids: readonly number[]): Map<number, string> {
+      const out = new Map<number, string>();
+      if (ids.length === 0) return out;
+      const rows = prepare(`select id, watch_id from posts where id in (${ids.map(() => '?').join(',')})`).all(...ids) as { id: number; watch_id: string }[];
+      for (const r of rows) out.set(r.id, r.watch_id);
+      return out;
+    },
+
+    setStatus(postIds: readonly number[], status: ReviewStatus, userId: number, now = Date.now()): void {
+      const stmt = prepare(
+        `insert into post_reviews (post_id, watch_id, status, updated_by, updated_at)
+         select id, watch_id, ?, ?, ? from posts where id = ?
+         on conflict(post_id) do update set status = excluded.status, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
+      );
+      client.transaction(() => {
+        for (const id of postIds) stmt.run(status, userId, now, id);
+      })();
+    },
+
+    flagArchive(postIds: readonly number[], userId: number, now = Date.now()): void {
+      const stmt = prepare(
+        `insert into post_reviews (post_id, watch_id, status, archive_flagged_at, updated_by, updated_at)
+         select id, watch_id, 'reviewed', ?, ?, ? from posts where id = ?
+         on conflict(post_id) do update set archive_flagged_at = excluded.archive_flagged_at, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
+      );
+      client.transaction(() => {
+        for (const id of postIds) stmt.run(now, userId, now, id);
+      })();
+    },
+
+    addReport(postIds: readonly number[], report: { channel: ReportChannel; reportedAt: number; reference: string | null }, userId: number, now = Date.now()): void {
+      const ins = prepare(`insert into post_reports (post_id, channel, reported_at, reference, user_id, created_at) values (?, ?, ?, ?, ?, ?)`);
+      client.transaction(() => {
+        for (const id of postIds) ins.run(id, report.channel, report.reportedAt, report.reference, userId, now);
+      })();
+      this.setStatus(postIds, 'reported', userId, now);
+    },
+
+    reports(postId: number): { channel: string; reportedAt: number; reference: string | null; by: string | null }[] {
+      return (
+        client
+          .prepare(`select r.channel, r.reported_at, r.reference, u.email from post_reports r left join users u on u.id = r.user_id where r.post_id = ? order by r.reported_at`)
+          .all(postId) as { channel: string; reported_at: number; reference: string | null; email: string | null }[]
+      ).map((r) => ({ channel: r.channel, reportedAt: r.reported_at, reference: r.reference, by: r.email }));
+    },
+
+    review(postId: number): { status: string; archiveFlaggedAt: number | null } | undefined {
+      const r = prepare(`select status, archive_flagged_at from post_reviews where post_id = ?`).get(postId) as { status: string; archive_flagged_at: number | null } | undefined;
+      return r ? { status: r.status, archiveFlaggedAt: r.archive_flagged_at } : undefined;
+    },
+
+    archive(postId: number): { status: string; captureUrl: string | null; captureTimestamp: string | null; lastError: string | null } | undefined {
+      if (!hasTable('archives')) return undefined;
+      const r = prepare(`select status, capture_url, capture_timestamp, last_error from archives where post_id = ?`).get(postId) as
+        | { status: string; capture_url: string | null; capture_timestamp: string | null; last_error: string | null }
+        | undefined;
+      return r ? { status: r.status, captureUrl: r.capture_url, captureTimestamp: r.capture_timestamp, lastError: r.last_error } : undefined;
+    },
+
+    archiveCounts(watchId: string): Record<string, number> {
+      if (!hasTable('archives')) return {};
+      const rows = prepare(`select status, count(*) as n from archives where watch_id = ? group by status`).all(watchId) as { status: string; n: number }[];
+      return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+    },
+
+    /** Hostile posts per UTC day over the last `days` days, oldest first, zero-filled. */
+    hostilePerDay(watchId: string, days: number, now = Date.now()): { day: string; count: number }[] {
+      const dayMs = 86_400_000;
+      const start = Math.floor(now / dayMs) * dayMs - (days - 1) * dayMs;
+      const rows = client
+        .prepare(`select first_seen_at / ${dayMs} as d, count(*) as n from posts where watch_id = ? and first_seen_at >= ? and hostile = 1 group by d`)
+        .all(watchId, start) as { d: number; n: number }[];
+      const byDay = new Map(rows.map((r) => [r.d, r.n]));
+      const out: { day: string; count: number }[] = [];
+      for (let i = 0; i < days; i++) {
+        const t = start + i * dayMs;
+        out.push({ day: new Date(t).toISOString().slice(0, 10), count: byDay.get(Math.floor(t / dayMs)) ?? 0 });
+      }
+      return out;
+    },
+
+    needsReview(watchId: string): number {
+      const r = prepare(`select count(*) as n from posts p where p.watch_id = ? and p.hostile = 1 and not exists (select 1 from post_reviews r where r.post_id = p.id)`).get(watchId) as { n: number };
+      return r.n;
+    },
+
+    counts(watchId: string): { total: number; hostile: number } {
+      // Two index-only counts (posts_web_watch_id, and the partial posts_web_hostile_seen).
+      const total = (prepare(`select count(*) as n from posts where watch_id = ?`).get(watchId) as { n: number }).n;
+      const hostile = (prepare(`select count(*) as n from posts where watch_id = ? and hostile = 1`).get(watchId) as { n: number }).n;
+      return { total, hostile };
+    },
+
+    /** Repeat offenders: authors with hostile posts, most hostile posts first. */
+    authors(watchId: string, limit: number): { authorId: number; platform: string; handle: string | null; name: string | null; posts: number; hostile: number; worstLevel: string; lastSeenAt: number }[] {
+      const rows = client
+        .prepare(
+          `select p.author_id, p.platform, max(p.author_handle) as handle, max(p.author_name) as name, count(*) as n, sum(p.hostile) as hostile,
+             max(case p.level when 'severe' then 4 when 'high' then 3 when 'medium' then 2 when 'low' then 1 else 0 end) as worst,
+             max(p.first_seen_at) as last_seen
+           from posts p where p.watch_id = ? and p.author_id is not null
+           group by p.author_id having sum(p.hostile) > 0 order by hostile desc, n desc, last_seen desc limit ?`,
+        )
+        .all(watchId, limit) as { author_id: number; platform: string; handle: string | null; name: string | null; n: number; hostile: number; worst: number; last_seen: number }[];
+      const names = ['none', 'low', 'medium', 'high', 'severe'];
+      return rows.map((r) => ({ authorId: r.author_id, platform: r.platform, handle: r.handle, name: r.name, posts: r.n, hostile: r.hostile, worstLevel: names[r.worst] ?? 'none', lastSeenAt: r.last_seen }));
+    },
+
+  };
+}
+
+export type TriageRepo = ReturnType<typeof createTriageRepo>;
