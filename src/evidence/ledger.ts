@@ -4,7 +4,16 @@ import { createLedgerRepo, type LedgerRow } from './ledger-repo.ts';
 
 export type { LedgerRow } from './ledger-repo.ts';
 
-export const EVENT_TYPES = ['captured', 'scored', 'archived', 'archive_failed', 'viewed', 'exported', 'deleted_upstream'] as const;
+export const EVENT_TYPES = [
+  'captured',
+  'scored',
+  'archived',
+  'archive_failed',
+  'viewed',
+  'exported',
+  'deleted_upstream',
+  'impersonation',
+] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 export interface LedgerEvent {

@@ -1,23 +1,33 @@
 import type { PostsRepo } from '../db/repositories/posts-repo.ts';
 import type { WatchesRepo } from '../db/repositories/watches-repo.ts';
 import type { ScorerCache } from './scorer-cache.ts';
+import type { Db } from '../db/client.ts';
+import type { WatchConfig } from '../config/schema.ts';
+import { withPiiHits, type PiiGuard } from '../identity/pii.ts';
+import { createLedger } from '../evidence/ledger.ts';
 
 /**
  * Scores again every post of a watch whose stored score came from another scorer version (a
  * changed lexicon, new custom words). Returns how many were rescored.
  */
-export function rescoreWatch(deps: { posts: PostsRepo; watches: WatchesRepo; scorers: ScorerCache }, watchId: string): number {
+export function rescoreWatch(
+  deps: { db: Db; posts: PostsRepo; watches: WatchesRepo; scorers: ScorerCache; pii?: { forWatch(watch: WatchConfig): PiiGuard } },
+  watchId: string,
+): number {
   const watch = deps.watches.get(watchId);
   if (!watch) throw new Error(`unknown watch "${watchId}"`);
   const scorer = deps.scorers.forWatch(watch.definition);
+  // The private-information check is part of the score: a rescore must not drop doxxing marks.
+  const pii = deps.pii?.forWatch(watch.definition);
+  const ledger = createLedger(deps.db);
   let after = 0;
   let count = 0;
   for (;;) {
     const ids = deps.posts.idsNeedingRescore(watchId, scorer.version, after, 500);
     if (ids.length === 0) return count;
     for (const post of deps.posts.getMany(ids)) {
-      const s = scorer.score(post.text, post.lang ?? undefined);
-      deps.posts.updateScore(post.id, {
+      const s = withPiiHits(scorer.score(post.text, post.lang ?? undefined), pii?.check(post.text));
+      const score = {
         score: s.score,
         level: s.level,
         hostile: s.hostile,
@@ -25,6 +35,16 @@ export function rescoreWatch(deps: { posts: PostsRepo; watches: WatchesRepo; sco
         matches: s.matches,
         targeted: s.targeted,
         version: s.version,
+      };
+      // The new score and its custody-log event land together.
+      deps.db.transaction(() => {
+        deps.posts.updateScore(post.id, score);
+        ledger.append({
+          type: 'scored',
+          watchId,
+          postId: post.id,
+          data: { score: s.score, level: s.level, categories: s.categories, targeted: s.targeted, scorerVersion: s.version, rescore: true },
+        });
       });
       count++;
     }

@@ -63,13 +63,15 @@ watches:
 
     const dbFile = path.join(t.dir, 'data', 'vigie.db');
     const countStored = () => {
-      const db = new Database(dbFile, { readonly: true });
+      // The child may not have created the database yet, or only part of its schema.
+      let db: Database.Database | undefined;
       try {
+        db = new Database(dbFile, { readonly: true, fileMustExist: true });
         return db.prepare('select count(*) from posts').pluck().get() as number;
       } catch {
-        return 0; // killed before the schema was created
+        return 0;
       } finally {
-        db.close();
+        db?.close();
       }
     };
     const total = ids.length + searchIds.length;

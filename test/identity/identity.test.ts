@@ -36,7 +36,7 @@ async function setup(extra: Record<string, unknown> = {}, key = KEY) {
   return t;
 }
 
-describe('private information at rest', () => {
+describe('private information at rest', { timeout: 30_000 }, () => {
   it('is stripped from the stored watch and kept only encrypted', async () => {
     const { deps } = await setup();
     expect(deps.watches.get('alice')!.definition).not.toHaveProperty('private');
@@ -74,7 +74,7 @@ describe('private information at rest', () => {
   });
 });
 
-describe('doxxing at ingest', () => {
+describe('doxxing at ingest', { timeout: 30_000 }, () => {
   it('marks a post publishing the private address doxxing, severe and hostile; others stay as scored', async () => {
     const { deps } = await setup();
     hn!.add({ created_at_i: T0, comment_text: 'Alice Martin habite au 12 bd Voltaire, allez-y', author: 'troll1' });
@@ -103,7 +103,7 @@ describe('doxxing at ingest', () => {
   });
 });
 
-describe('look-alike accounts', () => {
+describe('look-alike accounts', { timeout: 30_000 }, () => {
   it('flags look-alike authors of new posts, never the real account, and respects dismissals', async () => {
     const { deps } = await setup();
     hn!.add({ created_at_i: T0, comment_text: 'alice says hi', author: 'alicem_officiel' });

@@ -11,7 +11,8 @@ afterEach(async () => fake?.close());
 const config = (over: Record<string, unknown> = {}) => ({ service: fake.url, identifier: 'watcher.bsky.social', appPassword: PASSWORD, ...knobs, ...over });
 const at = (minute: number) => new Date(Date.UTC(2026, 10, 1, 10, minute)).toISOString();
 
-describe('bluesky adapter', () => {
+// Generous time-outs: these run real HTTP servers, and CI machines can be busy.
+describe('bluesky adapter', { timeout: 30_000 }, () => {
   it('logs in with the app password, pages through the search and keeps the newest indexedAt', async () => {
     fake = await startFakeBluesky({ identifier: 'watcher.bsky.social', password: PASSWORD });
     for (let i = 0; i < 250; i++) fake.addPost({ text: `Alice Martin post ${i}`, indexedAt: new Date(Date.UTC(2026, 10, 1, 10, 0, i)).toISOString() });

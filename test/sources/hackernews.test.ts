@@ -10,7 +10,8 @@ afterEach(async () => fake?.close());
 const adapter = (over: Partial<typeof knobs> = {}) => createHackernewsAdapter({ baseUrl: fake.url, ...knobs, ...over }, { backoffMs: 5 });
 const T0 = 1_790_000_000;
 
-describe('hackernews adapter', () => {
+// Generous time-outs: these run real HTTP servers, and CI machines can be busy.
+describe('hackernews adapter', { timeout: 30_000 }, () => {
   it('reads past the 1000-hit limit by narrowing the time window, and keeps the newest time as cursor', async () => {
     fake = await startFakeHackernews();
     for (let i = 0; i < 1500; i++) fake.add({ created_at_i: T0 + i, comment_text: `<p>about Alice Martin &amp; co #${i}</p>`, author: `u${i}` });

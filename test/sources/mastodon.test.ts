@@ -10,7 +10,8 @@ afterEach(async () => fake?.close());
 
 const adapters = (over: Record<string, unknown> = {}) => createMastodonAdapters({ instance: fake.url, accessToken: TOKEN, ...knobs, ...over }, { backoffMs: 5 });
 
-describe('mastodon adapters', () => {
+// Generous time-outs: these run real HTTP servers, and CI machines can be busy.
+describe('mastodon adapters', { timeout: 30_000 }, () => {
   it('reads a public hashtag timeline back from the newest, turning HTML into text', async () => {
     fake = await startFakeMastodon({ token: TOKEN });
     for (let i = 0; i < 90; i++) fake.addStatus({ content: `<p>Hello <a href="#">#AliceMartin</a> &amp; co ${i}</p><p>line 2</p>`, tags: ['AliceMartin'], acct: i % 2 ? 'bob@other.social' : 'carol' });

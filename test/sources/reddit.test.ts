@@ -12,7 +12,8 @@ const T0 = 1_790_000_000;
 const adapter = (over: Record<string, unknown> = {}) =>
   createRedditAdapter({ clientId: 'cid', clientSecret: SECRET, userAgent: 'server:vigie-test:0.1', authUrl: fake.url, apiUrl: fake.url, ...knobs, ...over }, { backoffMs: 5 });
 
-describe('reddit adapter', () => {
+// Generous time-outs: these run real HTTP servers, and CI machines can be busy.
+describe('reddit adapter', { timeout: 30_000 }, () => {
   it('logs in app-only, pages newest first and keeps the newest time as cursor', async () => {
     fake = await startFakeReddit({ clientId: 'cid', clientSecret: SECRET });
     for (let i = 0; i < 230; i++) fake.addLink({ title: `Alice Martin ${i}`, selftext: 'body', created_utc: T0 + i });

@@ -12,7 +12,7 @@ export const watch: WatchConfig = {
   archiveMinLevel: 'medium',
 } as unknown as WatchConfig;
 
-export const knobs = { timeoutMs: 2_000, maxRetries: 2, maxRateLimitWaitMs: 3_000, maxPages: 20 };
+export const knobs = { timeoutMs: 15_000, maxRetries: 2, maxRateLimitWaitMs: 3_000, maxPages: 20 };
 
 export function ctxFor(kind: string, target: string, cursor: string | null = null, signal = new AbortController().signal): PollContext {
   return { source: { id: 1, kind, target, cursor, state: null }, watch, signal, log: silentLogger() };

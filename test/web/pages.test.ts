@@ -99,6 +99,8 @@ describe('pages', () => {
     expect(def.words.flag).toEqual([{ term: 'sorcière', category: 'insult', severity: 2 }]);
     expect(def.recipients[0]).toMatchObject({ email: 'proxy@example.org', role: 'proxy', language: 'fr', digest: 'daily' });
     expect(def.archiveMinLevel).toBe('high');
+    // The alerts module reads its recipients table: the edit reached it.
+    expect(f.db.$client.prepare('select watch_id, email, role from recipients where removed_at is null').all()).toEqual([{ watch_id: 'alice', email: 'proxy@example.org', role: 'proxy' }]);
     const sources = f.db.$client.prepare('select kind, target, enabled from sources where watch_id = ? order by id').all('alice');
     expect(sources).toEqual([
       { kind: 'feed', target: 'https://feeds.example.org/alice.xml', enabled: 0 },

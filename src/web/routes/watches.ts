@@ -3,6 +3,7 @@ import { LEVELS } from '../../scoring/index.ts';
 import { sourceSpecsForWatch } from '../../sources/registry.ts';
 import { HttpError, html, noQuery, type WebContext } from '../context.ts';
 import { createWatchAdminRepo } from '../watch-admin-repo.ts';
+import { createRecipientsRepo } from '../../alerts/recipients-repo.ts';
 import { definitionFromForm, formFromDefinition, type WatchForm } from '../watch-form.ts';
 
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } } as const;
@@ -29,6 +30,9 @@ const formBody = {
 /** Create and edit watches (owner and proxy); everyone linked may read them. */
 export function watchesRoutes(ctx: WebContext): FastifyPluginAsync {
   const admin = createWatchAdminRepo(ctx.db);
+  const recipients = createRecipientsRepo(ctx.db);
+  /** The alerts read recipients from their own table: bring it in line with the stored watches. */
+  const syncRecipients = () => recipients.syncFromConfig(ctx.watches.listActive().map((w) => w.definition));
   return async (app) => {
     const editor = (req: Parameters<WebContext['render']>[0], reply: Parameters<WebContext['render']>[1], data: { isNew: boolean; form: Required<WatchForm>; errors: string[]; saved?: boolean }) =>
       ctx.render(req, reply, 'watch-edit', { title: req.t('watches.title'), nav: 'watches', levels: LEVELS, saved: false, ...data });
@@ -53,6 +57,7 @@ export function watchesRoutes(ctx: WebContext): FastifyPluginAsync {
       admin.save(parsed.definition);
       ctx.sources.syncForWatch(parsed.definition.id, sourceSpecsForWatch(parsed.definition));
       ctx.users.linkWatch(user.id, parsed.definition.id);
+      syncRecipients();
       ctx.audit.record({ userId: user.id, actor: user.email, action: 'watch_create', watchId: parsed.definition.id });
       return reply.redirect(`/watches/${encodeURIComponent(parsed.definition.id)}/edit?saved=1`, 303);
     });
@@ -80,6 +85,7 @@ export function watchesRoutes(ctx: WebContext): FastifyPluginAsync {
       if (!parsed.ok) return editor(req, reply.status(400), { isNew: false, form: { ...formFromDefinition(w.definition), ...form, id } as Required<WatchForm>, errors: parsed.errors });
       admin.save(parsed.definition);
       ctx.sources.syncForWatch(id, sourceSpecsForWatch(parsed.definition));
+      syncRecipients();
       ctx.audit.record({ userId: user.id, actor: user.email, action: 'watch_edit', watchId: id });
       return reply.redirect(`/watches/${encodeURIComponent(id)}/edit?saved=1`, 303);
     });
