@@ -12,7 +12,9 @@ import { pollSource } from '../src/ingest/poll-source.ts';
 import { startFakeXApi } from '../test/fakes/x-api.ts';
 import { fmt, median, ROOT, startScript, stop } from './lib.ts';
 
-const { values } = parseArgs({ options: { posts: { type: 'string', default: '100000' }, runs: { type: 'string', default: '3' } } });
+const { values } = parseArgs({
+  options: { posts: { type: 'string', default: '100000' }, runs: { type: 'string', default: '3' } },
+});
 const POSTS = Number(values.posts);
 const RUNS = Number(values.runs);
 const TOKEN = 'bench-token';
@@ -26,11 +28,22 @@ function depsFor(baseUrl: string) {
   });
   const deps = createDeps(config, silentLogger());
   deps.syncWatches();
-  return { deps, cleanup: async () => { await deps.close(); rmSync(dir, { recursive: true, force: true }); } };
+  return {
+    deps,
+    cleanup: async () => {
+      await deps.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 const { child, info } = await startScript<{ url: string }>(`${ROOT}test/fakes/x-api-server.ts`, [
-  '--token', TOKEN, '--handle', 'alice_m', '--mentions', String(POSTS),
+  '--token',
+  TOKEN,
+  '--handle',
+  'alice_m',
+  '--mentions',
+  String(POSTS),
 ]);
 const rates: number[] = [];
 try {
@@ -42,7 +55,9 @@ try {
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     if (!outcome.ok || outcome.stored !== POSTS) throw new Error(`run ${run}: ${JSON.stringify(outcome)}`);
     rates.push(POSTS / seconds);
-    console.log(`run ${run}: ${fmt(POSTS)} posts in ${fmt(seconds, 2)} s over ${outcome.pages} pages → ${fmt(POSTS / seconds)} posts/s`);
+    console.log(
+      `run ${run}: ${fmt(POSTS)} posts in ${fmt(seconds, 2)} s over ${outcome.pages} pages → ${fmt(POSTS / seconds)} posts/s`,
+    );
     await cleanup();
   }
 } finally {
@@ -65,7 +80,9 @@ await fake.close();
 console.log('');
 console.log('| measure | value |');
 console.log('|---|---|');
-console.log(`| ingest, median of ${RUNS} runs (${fmt(POSTS)} posts, X → score → SQLite) | ${fmt(median(rates))} posts/s |`);
+console.log(
+  `| ingest, median of ${RUNS} runs (${fmt(POSTS)} posts, X → score → SQLite) | ${fmt(median(rates))} posts/s |`,
+);
 console.log(`| ingest, min / max | ${fmt(Math.min(...rates))} / ${fmt(Math.max(...rates))} posts/s |`);
 console.log(`| requests per poll when nothing is new | ${idleRequests} |`);
 console.log(`| floor | 5,000 posts/s |`);

@@ -15,13 +15,19 @@ import { createPostsRepo, type PostToStore } from '../src/db/repositories/posts-
 import { createLedger, postStoredEvents } from '../src/evidence/ledger.ts';
 import { fmt, median } from './lib.ts';
 
-const { values } = parseArgs({ options: { posts: { type: 'string', default: '100000' }, runs: { type: 'string', default: '3' } } });
+const { values } = parseArgs({
+  options: { posts: { type: 'string', default: '100000' }, runs: { type: 'string', default: '3' } },
+});
 const POSTS = Number(values.posts);
 const RUNS = Number(values.runs);
 const PAGE = 100;
 
 function makePost(i: number): PostToStore {
-  const raw = JSON.stringify({ id: String(1e15 + i), text: `post ${i} about Alice Martin, connard`, author_id: String(i % 500) });
+  const raw = JSON.stringify({
+    id: String(1e15 + i),
+    text: `post ${i} about Alice Martin, connard`,
+    author_id: String(i % 500),
+  });
   return {
     platform: 'x',
     externalId: String(1e15 + i),
@@ -32,7 +38,15 @@ function makePost(i: number): PostToStore {
     createdAt: 1_790_000_000_000 + i,
     raw,
     rawSha256: createHash('sha256').update(raw).digest('hex'),
-    score: { score: 40, level: 'medium', hostile: true, categories: ['insult'], matches: [], targeted: true, version: 'bench' },
+    score: {
+      score: 40,
+      level: 'medium',
+      hostile: true,
+      categories: ['insult'],
+      matches: [],
+      targeted: true,
+      version: 'bench',
+    },
   };
 }
 
@@ -47,17 +61,32 @@ function once(): { store: number; ledgerOnly: number } {
     const sourceId = sources.listEnabled('alice')[0]!.id;
     const posts = createPostsRepo(db);
     const pages: PostToStore[][] = [];
-    for (let i = 0; i < POSTS; i += PAGE) pages.push(Array.from({ length: Math.min(PAGE, POSTS - i) }, (_, k) => makePost(i + k)));
+    for (let i = 0; i < POSTS; i += PAGE)
+      pages.push(Array.from({ length: Math.min(PAGE, POSTS - i) }, (_, k) => makePost(i + k)));
 
     let t = performance.now();
-    for (const page of pages) posts.storePage({ watchId: 'alice', sourceId, seenAt: Date.now(), posts: page });
+    for (const page of pages)
+      posts.storePage({ watchId: 'alice', sourceId, seenAt: Date.now(), posts: page });
     const store = POSTS / ((performance.now() - t) / 1000);
 
     // The same events again, alone (other ids), to show the ledger's share.
     const ledger = createLedger(db);
-    const facts = pages.map((page, p) => page.map((x, k) => ({ ...x, id: POSTS * 2 + p * PAGE + k, score: 40, level: 'medium', categories: ['insult'], targeted: true, scorerVersion: 'bench' })));
+    const facts = pages.map((page, p) =>
+      page.map((x, k) => ({
+        ...x,
+        id: POSTS * 2 + p * PAGE + k,
+        score: 40,
+        level: 'medium',
+        categories: ['insult'],
+        targeted: true,
+        scorerVersion: 'bench',
+      })),
+    );
     t = performance.now();
-    for (const page of facts) db.$client.transaction(() => ledger.appendInTx(undefined, postStoredEvents('alice', Date.now(), page)))();
+    for (const page of facts)
+      db.$client.transaction(() =>
+        ledger.appendInTx(undefined, postStoredEvents('alice', Date.now(), page)),
+      )();
     const ledgerOnly = POSTS / ((performance.now() - t) / 1000);
     if (!ledger.verify().ok) throw new Error('ledger broken after the benchmark');
     return { store, ledgerOnly };
@@ -71,6 +100,8 @@ const results = Array.from({ length: RUNS }, () => once());
 const store = median(results.map((r) => r.store));
 const ledgerOnly = median(results.map((r) => r.ledgerOnly));
 console.log(`| measure | value |\n|---|---|`);
-console.log(`| storePage with ledger (median of ${RUNS}, ${fmt(POSTS)} posts, pages of ${PAGE}) | ${fmt(store)} posts/s |`);
+console.log(
+  `| storePage with ledger (median of ${RUNS}, ${fmt(POSTS)} posts, pages of ${PAGE}) | ${fmt(store)} posts/s |`,
+);
 console.log(`| ledger append alone (captured + scored per post) | ${fmt(ledgerOnly)} posts/s |`);
 console.log(`| ledger share of storePage time | ${fmt((store / ledgerOnly) * 100, 1)} % |`);

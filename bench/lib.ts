@@ -20,8 +20,13 @@ export function fmt(n: number, digits = 0): string {
 }
 
 /** Starts a TypeScript script in its own process and resolves with the first JSON line it prints. */
-export async function startScript<T>(script: string, args: string[]): Promise<{ child: ChildProcess; info: T }> {
-  const child = spawn(process.execPath, [`${ROOT}bin/run-ts.js`, script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+export async function startScript<T>(
+  script: string,
+  args: string[],
+): Promise<{ child: ChildProcess; info: T }> {
+  const child = spawn(process.execPath, [`${ROOT}bin/run-ts.js`, script, ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const lines = createInterface({ input: child.stdout! });
   const info = await new Promise<T>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));

@@ -31,7 +31,10 @@ const rand = (n: number): number => {
 };
 const posts: string[] = [];
 for (let i = 0; i < POSTS; i++) {
-  const a = rand(3) === 0 ? (labelled[rand(labelled.length)] as Labelled).text : (filler[rand(filler.length)] as string);
+  const a =
+    rand(3) === 0
+      ? (labelled[rand(labelled.length)] as Labelled).text
+      : (filler[rand(filler.length)] as string);
   const b = filler[rand(filler.length)] as string;
   posts.push(rand(2) === 0 ? `${a} ${b}` : a);
 }
@@ -87,7 +90,9 @@ async function streamThroughput(): Promise<number> {
 }
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
-console.log(`\n## Throughput (${fmt(POSTS)} mixed posts, one core, median of ${ROUNDS} interleaved rounds)\n`);
+console.log(
+  `\n## Throughput (${fmt(POSTS)} mixed posts, one core, median of ${ROUNDS} interleaved rounds)\n`,
+);
 for (const line of what) console.log(`- ${line}`);
 console.log('');
 const samples: number[][] = engines.map(() => []);
@@ -99,9 +104,13 @@ const stream = await streamThroughput();
 console.log('| engine | posts/s | vigie ÷ engine |');
 console.log('|---|---:|---:|');
 engines.forEach((e, i) => {
-  console.log(`| ${e.name} | ${fmt(rates[i] as number)} | ${((rates[0] as number) / (rates[i] as number)).toFixed(2)}× |`);
+  console.log(
+    `| ${e.name} | ${fmt(rates[i] as number)} | ${((rates[0] as number) / (rates[i] as number)).toFixed(2)}× |`,
+  );
 });
-console.log(`| vigie score (JSON Lines stream, end to end) | ${fmt(stream)} | ${(stream / (rates[1] as number)).toFixed(2)}× vs @2toad |`);
+console.log(
+  `| vigie score (JSON Lines stream, end to end) | ${fmt(stream)} | ${(stream / (rates[1] as number)).toFixed(2)}× vs @2toad |`,
+);
 
 interface Counts {
   tp: number;

@@ -4,7 +4,12 @@ import { closeDb, dbFile, openDb, type Db } from './db/client.ts';
 import { createWatchesRepo } from './db/repositories/watches-repo.ts';
 import { createSourcesRepo } from './db/repositories/sources-repo.ts';
 import { createPostsRepo } from './db/repositories/posts-repo.ts';
-import { createAccountSearchers, createAdapterRegistry, sourceSpecsForWatch, type AdapterRegistry } from './sources/registry.ts';
+import {
+  createAccountSearchers,
+  createAdapterRegistry,
+  sourceSpecsForWatch,
+  type AdapterRegistry,
+} from './sources/registry.ts';
 import { createScorerCache } from './ingest/scorer-cache.ts';
 import { createJobDriver } from './jobs/driver-factory.ts';
 import { windowJobId, type JobDriver } from './jobs/types.ts';
@@ -18,7 +23,11 @@ import { alertSchedules, createAlerts } from './alerts/service.ts';
  * The composition root: the only place that constructs things. Everything else receives what it
  * uses through a `deps` argument.
  */
-export function createDeps(config: Readonly<Config>, log: Logger, options: { db?: Db; driver?: JobDriver } = {}) {
+export function createDeps(
+  config: Readonly<Config>,
+  log: Logger,
+  options: { db?: Db; driver?: JobDriver } = {},
+) {
   const db = options.db ?? openDb(dbFile(config.dataDir));
   const watches = createWatchesRepo(db);
   const sources = createSourcesRepo(db);
@@ -30,7 +39,14 @@ export function createDeps(config: Readonly<Config>, log: Logger, options: { db?
     options.driver ?? createJobDriver(config, log);
 
   const alerts = createAlerts({ db, config, log });
-  const identity = createIdentity({ db, config, watches, queue: driver, log, searchers: createAccountSearchers(config) });
+  const identity = createIdentity({
+    db,
+    config,
+    watches,
+    queue: driver,
+    log,
+    searchers: createAccountSearchers(config),
+  });
 
   /**
    * After new posts are stored: hostile ones call for evidence (archive) and maybe an immediate
@@ -61,19 +77,30 @@ export function createDeps(config: Readonly<Config>, log: Logger, options: { db?
     identity,
     pii: identity.pii,
     alerts,
-    /** Makes the store match the configuration: watches and their sources. */
+    /**
+     * Applies the configuration to the store: watches (a configured watch is re-applied only when
+     * its definition in the file changed, so dashboard edits survive restarts), their sources and
+     * recipients.
+     */
     syncWatches(): void {
       // Private information never reaches watches.definition: it is stored encrypted by identity.
       watches.syncFromConfig(config.watches.map(withoutPrivate));
       identity.syncPrivate(config.watches);
       for (const w of watches.listActive()) sources.syncForWatch(w.id, sourceSpecsForWatch(w.definition));
-      alerts.syncRecipients();
+      alerts.syncRecipients(
+        Date.now(),
+        watches.listActive().map((w) => w.definition),
+      );
     },
     handlers() {
       return createHandlers({ ...deps, queue: driver });
     },
     schedules() {
-      return [...pollSchedules(watches.listActive()), ...evidenceSchedules(config), ...alertSchedules(config)];
+      return [
+        ...pollSchedules(watches.listActive()),
+        ...evidenceSchedules(config),
+        ...alertSchedules(config),
+      ];
     },
     async close(): Promise<void> {
       await driver.stop();

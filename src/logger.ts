@@ -25,7 +25,10 @@ const REDACT = [
 ];
 
 export function createLogger(level: string = 'info', destination?: pino.DestinationStream): Logger {
-  return pino({ level, redact: { paths: REDACT, censor: '[redacted]' }, base: { app: 'vigie' } }, destination);
+  return pino(
+    { level, redact: { paths: REDACT, censor: '[redacted]' }, base: { app: 'vigie' } },
+    destination,
+  );
 }
 
 /** A logger that prints nothing (CLI commands that write their own output, tests). */

@@ -1,4 +1,4 @@
-import type { Config } from '../config/schema.ts';
+import type { Config, WatchConfig } from '../config/schema.ts';
 import type { Db } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
 import type { JobHandlers, Schedule } from '../jobs/types.ts';
@@ -47,8 +47,12 @@ export function createAlerts(deps: AlertsDeps) {
     delivery,
 
     /** Makes the stored recipients match the configuration (called with syncWatches). */
-    syncRecipients(now = Date.now()): void {
-      ctx.recipients.syncFromConfig(deps.config.watches, now);
+    /**
+     * Makes the recipients match the stored watch definitions (the configuration seeds them; the
+     * dashboard edits them), so an edit made in the dashboard survives a restart.
+     */
+    syncRecipients(now = Date.now(), watches: readonly WatchConfig[] = deps.config.watches): void {
+      ctx.recipients.syncFromConfig(watches, now);
     },
 
     /** After new posts: waves, then immediate alerts for this watch, then delivery. */

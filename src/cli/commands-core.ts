@@ -1,5 +1,12 @@
 import type { Command } from 'commander';
-import { commandContext, parseIsoDate, requireWatch, runCommand, UsageError, type GlobalOptions } from './context.ts';
+import {
+  commandContext,
+  parseIsoDate,
+  requireWatch,
+  runCommand,
+  UsageError,
+  type GlobalOptions,
+} from './context.ts';
 import { pollSource } from '../ingest/poll-source.ts';
 import { renderTable } from './table.ts';
 import { rescoreWatch } from '../ingest/rescore.ts';
@@ -12,7 +19,9 @@ export function registerCoreCommands(program: Command): void {
   program
     .command('start')
     .description('run everything in one process: web dashboard, scheduler and jobs')
-    .action((_o, cmd: Command) => runCommand(() => runService(globals(cmd), { web: true, worker: true, scheduler: true })));
+    .action((_o, cmd: Command) =>
+      runCommand(() => runService(globals(cmd), { web: true, worker: true, scheduler: true })),
+    );
 
   program
     .command('migrate')
@@ -42,9 +51,21 @@ export function registerCoreCommands(program: Command): void {
           if (o.format === 'jsonl') {
             for (const r of outcomes) process.stdout.write(`${JSON.stringify(r)}\n`);
           } else {
-            const rows = outcomes.map((r) => [r.watchId, r.kind, r.target, r.ok ? 'ok' : 'FAILED', String(r.fetched), String(r.stored), String(r.hostile), r.error ?? r.warnings.join('; ')]);
-            process.stdout.write(`${renderTable(['watch', 'source', 'target', 'status', 'fetched', 'new', 'hostile', 'problem'], rows)}\n`);
-            if (outcomes.length === 0) process.stdout.write('no source configured: add watches to the config file\n');
+            const rows = outcomes.map((r) => [
+              r.watchId,
+              r.kind,
+              r.target,
+              r.ok ? 'ok' : 'FAILED',
+              String(r.fetched),
+              String(r.stored),
+              String(r.hostile),
+              r.error ?? r.warnings.join('; '),
+            ]);
+            process.stdout.write(
+              `${renderTable(['watch', 'source', 'target', 'status', 'fetched', 'new', 'hostile', 'problem'], rows)}\n`,
+            );
+            if (outcomes.length === 0)
+              process.stdout.write('no source configured: add watches to the config file\n');
           }
           // Source failures are recorded and printed; they do not make the command fail.
           return 0;
@@ -62,45 +83,68 @@ export function registerCoreCommands(program: Command): void {
     .option('--since <iso>', 'only posts published (or first seen) since this date')
     .option('--search <text>', 'full-text search (accents ignored)')
     .option('--limit <n>', 'at most this many')
-    .action((o: { format: string; watch?: string; since?: string; search?: string; limit?: string }, cmd: Command) =>
-      runCommand(async () => {
-        if (!['jsonl', 'table'].includes(o.format)) throw new UsageError(`--format: expected jsonl or table, got "${o.format}"`);
-        const since = o.since ? parseIsoDate(o.since, '--since') : undefined;
-        const limit = o.limit ? Number(o.limit) : undefined;
-        if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new UsageError('--limit: expected a positive integer');
-        const { deps } = commandContext(globals(cmd));
-        try {
-          requireWatch(deps, o.watch);
-          const rows: string[][] = [];
-          for (const p of deps.posts.iterateMentions({ watchId: o.watch, since, search: o.search, limit })) {
-            const item = {
-              id: p.id,
-              watch: p.watchId,
-              source: p.sourceKind,
-              platform: p.platform,
-              externalId: p.externalId,
-              url: p.url,
-              author: { handle: p.authorHandle, name: p.authorName },
-              text: p.text,
-              lang: p.lang,
-              createdAt: p.createdAt ? new Date(p.createdAt).toISOString() : null,
-              firstSeenAt: new Date(p.firstSeenAt).toISOString(),
-              score: p.score,
-              level: p.level,
-              hostile: p.hostile,
-              categories: p.categories ?? [],
-            };
-            if (o.format === 'jsonl') {
-              if (!process.stdout.write(`${JSON.stringify(item)}\n`)) await new Promise((r) => process.stdout.once('drain', r));
-            } else {
-              rows.push([String(p.id), p.watchId, p.sourceKind, item.createdAt ?? item.firstSeenAt, p.level ?? '', p.authorHandle ?? p.authorName ?? '', p.text]);
+    .action(
+      (
+        o: { format: string; watch?: string; since?: string; search?: string; limit?: string },
+        cmd: Command,
+      ) =>
+        runCommand(async () => {
+          if (!['jsonl', 'table'].includes(o.format))
+            throw new UsageError(`--format: expected jsonl or table, got "${o.format}"`);
+          const since = o.since ? parseIsoDate(o.since, '--since') : undefined;
+          const limit = o.limit ? Number(o.limit) : undefined;
+          if (limit !== undefined && (!Number.isInteger(limit) || limit < 1))
+            throw new UsageError('--limit: expected a positive integer');
+          const { deps } = commandContext(globals(cmd));
+          try {
+            requireWatch(deps, o.watch);
+            const rows: string[][] = [];
+            for (const p of deps.posts.iterateMentions({
+              watchId: o.watch,
+              since,
+              search: o.search,
+              limit,
+            })) {
+              const item = {
+                id: p.id,
+                watch: p.watchId,
+                source: p.sourceKind,
+                platform: p.platform,
+                externalId: p.externalId,
+                url: p.url,
+                author: { handle: p.authorHandle, name: p.authorName },
+                text: p.text,
+                lang: p.lang,
+                createdAt: p.createdAt ? new Date(p.createdAt).toISOString() : null,
+                firstSeenAt: new Date(p.firstSeenAt).toISOString(),
+                score: p.score,
+                level: p.level,
+                hostile: p.hostile,
+                categories: p.categories ?? [],
+              };
+              if (o.format === 'jsonl') {
+                if (!process.stdout.write(`${JSON.stringify(item)}\n`))
+                  await new Promise((r) => process.stdout.once('drain', r));
+              } else {
+                rows.push([
+                  String(p.id),
+                  p.watchId,
+                  p.sourceKind,
+                  item.createdAt ?? item.firstSeenAt,
+                  p.level ?? '',
+                  p.authorHandle ?? p.authorName ?? '',
+                  p.text,
+                ]);
+              }
             }
+            if (o.format === 'table')
+              process.stdout.write(
+                `${renderTable(['id', 'watch', 'source', 'time', 'level', 'author', 'text'], rows)}\n`,
+              );
+          } finally {
+            await deps.close();
           }
-          if (o.format === 'table') process.stdout.write(`${renderTable(['id', 'watch', 'source', 'time', 'level', 'author', 'text'], rows)}\n`);
-        } finally {
-          await deps.close();
-        }
-      }),
+        }),
     );
 
   program
@@ -117,18 +161,28 @@ export function registerCoreCommands(program: Command): void {
           if (o.format === 'jsonl') {
             for (const s of list) {
               const { state: _state, ...rest } = s;
-              process.stdout.write(`${JSON.stringify({ ...rest, status: s.consecutiveFailures > 0 ? 'failing' : s.lastSuccessAt ? 'ok' : 'never polled' })}\n`);
+              process.stdout.write(
+                `${JSON.stringify({ ...rest, status: s.consecutiveFailures > 0 ? 'failing' : s.lastSuccessAt ? 'ok' : 'never polled' })}\n`,
+              );
             }
           } else {
             const rows = list.map((s) => [
               s.watchId,
               s.kind,
               s.target,
-              !s.enabled ? 'disabled' : s.consecutiveFailures > 0 ? `FAILING ×${s.consecutiveFailures} since ${iso(s.failingSince)}` : s.lastSuccessAt ? 'ok' : 'never polled',
+              !s.enabled
+                ? 'disabled'
+                : s.consecutiveFailures > 0
+                  ? `FAILING ×${s.consecutiveFailures} since ${iso(s.failingSince)}`
+                  : s.lastSuccessAt
+                    ? 'ok'
+                    : 'never polled',
               iso(s.lastSuccessAt),
               s.lastError && s.consecutiveFailures > 0 ? s.lastError : (s.lastWarning ?? ''),
             ]);
-            process.stdout.write(`${renderTable(['watch', 'source', 'target', 'status', 'last success', 'last problem'], rows)}\n`);
+            process.stdout.write(
+              `${renderTable(['watch', 'source', 'target', 'status', 'last success', 'last problem'], rows)}\n`,
+            );
           }
         } finally {
           await deps.close();
@@ -148,7 +202,9 @@ export function registerCoreCommands(program: Command): void {
 
   program
     .command('rescore')
-    .description('score again the posts scored by an older scorer version (after a lexicon or custom-word change)')
+    .description(
+      'score again the posts scored by an older scorer version (after a lexicon or custom-word change)',
+    )
     .option('--watch <id>', 'only this watch')
     .action((o: { watch?: string }, cmd: Command) =>
       runCommand(async () => {

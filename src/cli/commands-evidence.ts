@@ -1,6 +1,13 @@
 import type { Command } from 'commander';
 import path from 'node:path';
-import { commandContext, parseIsoDate, requireWatch, runCommand, UsageError, type GlobalOptions } from './context.ts';
+import {
+  commandContext,
+  parseIsoDate,
+  requireWatch,
+  runCommand,
+  UsageError,
+  type GlobalOptions,
+} from './context.ts';
 import { createEvidence } from '../evidence/evidence.ts';
 import { writeDossier } from '../evidence/dossier.ts';
 import { verifyDossier } from '../evidence/verify.ts';
@@ -9,7 +16,8 @@ import type { ReportLang } from '../evidence/report-i18n.ts';
 
 const globals = (cmd: Command) => cmd.optsWithGlobals() as GlobalOptions;
 // Attacker-written text can reach messages (URLs, names): never let it move the terminal's cursor.
-const clean = (s: string) => s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '?');
+const clean = (s: string) =>
+  s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '?');
 
 export function registerEvidenceCommands(program: Command): void {
   program
@@ -21,7 +29,8 @@ export function registerEvidenceCommands(program: Command): void {
     .action((o: { watch?: string; waitMs: string }, cmd: Command) =>
       runCommand(async () => {
         const waitMs = Number(o.waitMs);
-        if (!Number.isInteger(waitMs) || waitMs < 0) throw new UsageError('--wait-ms: expected a non-negative integer');
+        if (!Number.isInteger(waitMs) || waitMs < 0)
+          throw new UsageError('--wait-ms: expected a non-negative integer');
         const { deps } = commandContext(globals(cmd));
         try {
           deps.syncWatches();
@@ -31,9 +40,16 @@ export function registerEvidenceCommands(program: Command): void {
           const counts = evidence.archives.counts({ watchId: o.watch });
           process.stdout.write(
             `newly due: ${s.enrolled}, submitted: ${s.submitted}, archived: ${s.archived}, failed for good: ${s.failed}, to retry: ${s.retried}, still in progress: ${s.remaining}\n` +
-              `archive rows: ${Object.entries(counts).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}\n`,
+              `archive rows: ${
+                Object.entries(counts)
+                  .map(([k, n]) => `${k} ${n}`)
+                  .join(', ') || 'none'
+              }\n`,
           );
-          if (s.remaining > 0 && s.nextDueAt) process.stdout.write(`next due at ${new Date(s.nextDueAt).toISOString()} (run again, or let the service do it)\n`);
+          if (s.remaining > 0 && s.nextDueAt)
+            process.stdout.write(
+              `next due at ${new Date(s.nextDueAt).toISOString()} (run again, or let the service do it)\n`,
+            );
         } finally {
           await deps.close();
         }
@@ -53,7 +69,9 @@ export function registerEvidenceCommands(program: Command): void {
             process.stdout.write(`ledger intact: ${r.rows} rows, head ${r.head}\n`);
             return 0;
           }
-          process.stdout.write(`ledger BROKEN at row ${r.firstBrokenId}: ${r.reason} (${r.rows} rows read)\n`);
+          process.stdout.write(
+            `ledger BROKEN at row ${r.firstBrokenId}: ${r.reason} (${r.rows} rows read)\n`,
+          );
           return 1;
         } finally {
           await deps.close();
@@ -63,34 +81,54 @@ export function registerEvidenceCommands(program: Command): void {
 
   program
     .command('export')
-    .description('write the evidence dossier of a watch as a ZIP (report.html, posts.csv, posts.jsonl, ledger.jsonl, manifest.json)')
+    .description(
+      'write the evidence dossier of a watch as a ZIP (report.html, posts.csv, posts.jsonl, ledger.jsonl, manifest.json)',
+    )
     .requiredOption('--watch <id>', 'the watch')
     .requiredOption('--out <file>', 'the ZIP file to write')
     .option('--from <date>', 'only posts published (or seen) since this date')
     .option('--to <date>', 'only posts published (or seen) until this date')
     .option('--min-level <level>', `lowest level included (${LEVELS.join(', ')})`, 'low')
     .option('--lang <lang>', 'report language: fr, en or both', 'both')
-    .action((o: { watch: string; out: string; from?: string; to?: string; minLevel: string; lang: string }, cmd: Command) =>
-      runCommand(async () => {
-        if (!(LEVELS as readonly string[]).includes(o.minLevel)) throw new UsageError(`--min-level: expected one of ${LEVELS.join(', ')}`);
-        if (!['fr', 'en', 'both'].includes(o.lang)) throw new UsageError('--lang: expected fr, en or both');
-        const from = o.from ? parseIsoDate(o.from, '--from') : undefined;
-        const to = o.to ? parseIsoDate(o.to, '--to') : undefined;
-        const { deps } = commandContext(globals(cmd));
-        try {
-          deps.syncWatches();
-          requireWatch(deps, o.watch);
-          const r = await writeDossier(deps, { watchId: o.watch, from, to, minLevel: o.minLevel as Level, lang: o.lang as ReportLang, actor: 'cli' }, path.resolve(o.out));
-          process.stdout.write(`${r.file}: ${r.posts} posts, sha256 ${r.sha256}\n`);
-        } finally {
-          await deps.close();
-        }
-      }),
+    .action(
+      (
+        o: { watch: string; out: string; from?: string; to?: string; minLevel: string; lang: string },
+        cmd: Command,
+      ) =>
+        runCommand(async () => {
+          if (!(LEVELS as readonly string[]).includes(o.minLevel))
+            throw new UsageError(`--min-level: expected one of ${LEVELS.join(', ')}`);
+          if (!['fr', 'en', 'both'].includes(o.lang)) throw new UsageError('--lang: expected fr, en or both');
+          const from = o.from ? parseIsoDate(o.from, '--from') : undefined;
+          const to = o.to ? parseIsoDate(o.to, '--to') : undefined;
+          const { deps } = commandContext(globals(cmd));
+          try {
+            deps.syncWatches();
+            requireWatch(deps, o.watch);
+            const r = await writeDossier(
+              deps,
+              {
+                watchId: o.watch,
+                from,
+                to,
+                minLevel: o.minLevel as Level,
+                lang: o.lang as ReportLang,
+                actor: 'cli',
+              },
+              path.resolve(o.out),
+            );
+            process.stdout.write(`${r.file}: ${r.posts} posts, sha256 ${r.sha256}\n`);
+          } finally {
+            await deps.close();
+          }
+        }),
     );
 
   program
     .command('verify')
-    .description('check a dossier ZIP: every file hash, every post hash against its payload, and the ledger chain')
+    .description(
+      'check a dossier ZIP: every file hash, every post hash against its payload, and the ledger chain',
+    )
     .argument('<file>', 'the dossier ZIP')
     .action((file: string) =>
       runCommand(async () => {
@@ -112,7 +150,9 @@ export function registerEvidenceCommands(program: Command): void {
           deps.syncWatches();
           requireWatch(deps, o.watch);
           const s = await createEvidence(deps).deletionCheck({ watchId: o.watch });
-          process.stdout.write(`checked: ${s.checked}, deleted upstream: ${s.deleted}, unclear (checked again next time): ${s.unclear}\n`);
+          process.stdout.write(
+            `checked: ${s.checked}, deleted upstream: ${s.deleted}, unclear (checked again next time): ${s.unclear}\n`,
+          );
         } finally {
           await deps.close();
         }

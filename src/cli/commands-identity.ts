@@ -7,7 +7,8 @@ const globals = (cmd: Command) => cmd.optsWithGlobals() as GlobalOptions;
 
 function parseId(value: string): number {
   const id = Number(value);
-  if (!Number.isInteger(id) || id < 1) throw new UsageError(`expected a candidate id (a positive integer), got "${value}"`);
+  if (!Number.isInteger(id) || id < 1)
+    throw new UsageError(`expected a candidate id (a positive integer), got "${value}"`);
   return id;
 }
 
@@ -31,7 +32,11 @@ function toItem(c: LookalikeRow) {
 }
 
 // JSON keeps bidi overrides and line separators raw: escaped so a handle cannot reorder a terminal line.
-const safeJson = (v: unknown) => JSON.stringify(v).replace(/[\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+const safeJson = (v: unknown) =>
+  JSON.stringify(v).replace(
+    /[\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 
 export function registerIdentityCommands(program: Command): void {
   const lookalikes = program
@@ -43,7 +48,8 @@ export function registerIdentityCommands(program: Command): void {
     .action((o: { watch?: string; format: string; all?: boolean }, cmd: Command) =>
       runCommand(async () => {
         if (!o.watch) throw new UsageError('--watch: required');
-        if (!['jsonl', 'table'].includes(o.format)) throw new UsageError(`--format: expected jsonl or table, got "${o.format}"`);
+        if (!['jsonl', 'table'].includes(o.format))
+          throw new UsageError(`--format: expected jsonl or table, got "${o.format}"`);
         const { deps } = commandContext(globals(cmd));
         try {
           requireWatch(deps, o.watch);
@@ -53,8 +59,18 @@ export function registerIdentityCommands(program: Command): void {
           } else if (list.length === 0) {
             process.stdout.write('no look-alike accounts to review\n');
           } else {
-            const rows = list.map((c) => [String(c.id), c.platform, c.handle ?? '', c.name ?? '', c.similarity.toFixed(2), c.status, c.reason]);
-            process.stdout.write(`${renderTable(['id', 'platform', 'handle', 'name', 'similarity', 'status', 'reason'], rows, 80)}\n`);
+            const rows = list.map((c) => [
+              String(c.id),
+              c.platform,
+              c.handle ?? '',
+              c.name ?? '',
+              c.similarity.toFixed(2),
+              c.status,
+              c.reason,
+            ]);
+            process.stdout.write(
+              `${renderTable(['id', 'platform', 'handle', 'name', 'similarity', 'status', 'reason'], rows, 80)}\n`,
+            );
           }
         } finally {
           await deps.close();
@@ -74,7 +90,9 @@ export function registerIdentityCommands(program: Command): void {
           requireWatch(deps, o.watch);
           const authors = await deps.identity.scanAuthors(o.watch);
           const searched = await deps.identity.searchAccounts(o.watch);
-          process.stdout.write(`${authors.checked} authors checked, ${authors.candidates} look-alike(s) among them; ${searched} found by account search\n`);
+          process.stdout.write(
+            `${authors.checked} authors checked, ${authors.candidates} look-alike(s) among them; ${searched} found by account search\n`,
+          );
         } finally {
           await deps.close();
         }
@@ -95,7 +113,10 @@ export function registerIdentityCommands(program: Command): void {
           const { deps } = commandContext(globals(cmd));
           try {
             if (!deps.identity.get(candidate)) throw new UsageError(`no look-alike candidate ${candidate}`);
-            const row = name === 'confirm' ? await deps.identity.confirm(candidate, o.actor) : deps.identity.dismiss(candidate);
+            const row =
+              name === 'confirm'
+                ? await deps.identity.confirm(candidate, o.actor)
+                : deps.identity.dismiss(candidate);
             process.stdout.write(`candidate ${row.id}: ${row.status}\n`);
           } finally {
             await deps.close();

@@ -22,19 +22,24 @@ export function registerUsersCommands(program: Command): void {
 
   user
     .command('add')
-    .description('create an account (or update its role and add watches); the password comes from stdin, or a one-time link is printed')
+    .description(
+      'create an account (or update its role and add watches); the password comes from stdin, or a one-time link is printed',
+    )
     .requiredOption('--email <email>', 'e-mail address used to sign in')
     .requiredOption('--role <role>', `one of ${ROLES.join(', ')}`)
     .option('--watch <id>', 'a watch this account may see (repeat for several)', collect, [])
     .option('--link', 'print a one-time set-password link even when stdin is not a terminal')
     .action((o: { email: string; role: string; watch: string[]; link?: boolean }, cmd: Command) =>
       runCommand(async () => {
-        if (!ROLES.includes(o.role as Role)) throw new UsageError(`--role: expected one of ${ROLES.join(', ')}, got "${o.role}"`);
-        if (!/^[^\s@]+@[^\s@]+$/.test(o.email)) throw new UsageError(`--email: expected an e-mail address, got "${o.email}"`);
+        if (!ROLES.includes(o.role as Role))
+          throw new UsageError(`--role: expected one of ${ROLES.join(', ')}, got "${o.role}"`);
+        if (!/^[^\s@]+@[^\s@]+$/.test(o.email))
+          throw new UsageError(`--email: expected an e-mail address, got "${o.email}"`);
         const { deps, config } = commandContext(globals(cmd));
         try {
           deps.syncWatches();
-          for (const w of o.watch) if (!deps.watches.get(w)) throw new UsageError(`--watch: no watch with id "${w}"`);
+          for (const w of o.watch)
+            if (!deps.watches.get(w)) throw new UsageError(`--watch: no watch with id "${w}"`);
           let passwordHash: string | undefined;
           if (!process.stdin.isTTY && !o.link) {
             const password = (await readStdin()).split(/\r?\n/)[0] ?? '';
@@ -43,13 +48,27 @@ export function registerUsersCommands(program: Command): void {
             passwordHash = await hashPassword(password);
           }
           const users = createUsersRepo(deps.db);
-          const created = users.upsert({ email: o.email, role: o.role as Role, watchIds: o.watch, passwordHash });
-          createAuditRepo(deps.db).record({ userId: null, actor: 'cli', action: 'user_add', detail: { email: created.email, role: created.role, watches: created.watchIds } });
-          process.stdout.write(`account ${created.email} (${created.role}) — watches: ${created.watchIds.join(', ') || 'none'}\n`);
+          const created = users.upsert({
+            email: o.email,
+            role: o.role as Role,
+            watchIds: o.watch,
+            passwordHash,
+          });
+          createAuditRepo(deps.db).record({
+            userId: null,
+            actor: 'cli',
+            action: 'user_add',
+            detail: { email: created.email, role: created.role, watches: created.watchIds },
+          });
+          process.stdout.write(
+            `account ${created.email} (${created.role}) — watches: ${created.watchIds.join(', ') || 'none'}\n`,
+          );
           if (!passwordHash) {
             const token = users.createPasswordLink(created.id, config.web.passwordLinkHours * 3_600_000);
             const base = config.server.publicUrl ?? `http://${config.server.host}:${config.server.port}`;
-            process.stdout.write(`set the password within ${config.web.passwordLinkHours} h (one use): ${base.replace(/\/$/, '')}/set-password/${token}\n`);
+            process.stdout.write(
+              `set the password within ${config.web.passwordLinkHours} h (one use): ${base.replace(/\/$/, '')}/set-password/${token}\n`,
+            );
           }
           return 0;
         } finally {
@@ -65,7 +84,10 @@ export function registerUsersCommands(program: Command): void {
       runCommand(async () => {
         const { deps } = commandContext(globals(cmd));
         try {
-          for (const u of createUsersRepo(deps.db).list()) process.stdout.write(`${u.email}\t${u.role}\t${u.watchIds.join(',')}\t${u.totpEnabled ? 'totp' : ''}\n`);
+          for (const u of createUsersRepo(deps.db).list())
+            process.stdout.write(
+              `${u.email}\t${u.role}\t${u.watchIds.join(',')}\t${u.totpEnabled ? 'totp' : ''}\n`,
+            );
           return 0;
         } finally {
           await deps.close();
@@ -109,7 +131,12 @@ export function registerUsersCommands(program: Command): void {
           const u = users.byEmail(o.email);
           if (!u) throw new UsageError(`--email: no account "${o.email}"`);
           const token = users.createApiToken(u.id, o.name.slice(0, 100));
-          createAuditRepo(deps.db).record({ userId: u.id, actor: 'cli', action: 'token_create', detail: { name: o.name } });
+          createAuditRepo(deps.db).record({
+            userId: u.id,
+            actor: 'cli',
+            action: 'token_create',
+            detail: { name: o.name },
+          });
           process.stdout.write(`${token}\n`);
           return 0;
         } finally {

@@ -9,7 +9,10 @@ export interface GlobalOptions {
 }
 
 /** Loads the configuration and builds the dependencies for one CLI command. */
-export function commandContext(opts: GlobalOptions, logTo: 'stdout' | 'stderr' = 'stderr'): { config: Readonly<Config>; log: Logger; deps: Deps } {
+export function commandContext(
+  opts: GlobalOptions,
+  logTo: 'stdout' | 'stderr' = 'stderr',
+): { config: Readonly<Config>; log: Logger; deps: Deps } {
   const { config } = loadConfig({ configPath: opts.config });
   const log = createLogger(config.log.level, logTo === 'stderr' ? pino.destination(2) : undefined);
   const deps = createDeps(config, log);
@@ -42,7 +45,10 @@ export class UsageError extends Error {}
 
 export function parseIsoDate(value: string, flag: string): number {
   const t = Date.parse(value);
-  if (Number.isNaN(t)) throw new UsageError(`${flag}: expected an ISO date such as 2026-11-01 or 2026-11-01T08:00:00Z, got "${value}"`);
+  if (Number.isNaN(t))
+    throw new UsageError(
+      `${flag}: expected an ISO date such as 2026-11-01 or 2026-11-01T08:00:00Z, got "${value}"`,
+    );
   return t;
 }
 

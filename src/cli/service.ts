@@ -34,7 +34,11 @@ export async function runService(
     await deps.driver.syncSchedules(deps.schedules());
     // Poll once at boot: nobody should wait a full schedule period for the first results.
     for (const w of deps.watches.listActive()) {
-      await deps.queue.enqueue('poll', { task: 'watch', watchId: w.id }, { jobId: windowJobId(`poll:${w.id}`, Date.now()) });
+      await deps.queue.enqueue(
+        'poll',
+        { task: 'watch', watchId: w.id },
+        { jobId: windowJobId(`poll:${w.id}`, Date.now()) },
+      );
     }
   }
   if (app) {

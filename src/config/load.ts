@@ -70,7 +70,8 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
     } catch (err) {
       throw new ConfigError(`${file}: not valid YAML: ${(err as Error).message}`);
     }
-    if (typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(`${file}: expected a mapping at the top level`);
+    if (typeof raw !== 'object' || Array.isArray(raw))
+      throw new ConfigError(`${file}: expected a mapping at the top level`);
   }
   applyEnvOverrides(raw as Record<string, unknown>, env);
   const config = parseConfig(raw, file);
@@ -99,7 +100,11 @@ function formatIssues(issues: z.core.$ZodIssue[], file?: string): string {
 
 export function formatPath(p: ReadonlyArray<PropertyKey>): string {
   if (p.length === 0) return '(top level)';
-  return p.reduce<string>((acc, part) => (typeof part === 'number' ? `${acc}[${part}]` : acc ? `${acc}.${String(part)}` : String(part)), '');
+  return p.reduce<string>(
+    (acc, part) =>
+      typeof part === 'number' ? `${acc}[${part}]` : acc ? `${acc}.${String(part)}` : String(part),
+    '',
+  );
 }
 
 function applyEnvOverrides(target: Record<string, unknown>, env: NodeJS.ProcessEnv): void {

@@ -33,7 +33,11 @@ const socialKnobs = {
   timeoutMs: z.number().int().positive().default(30_000),
   maxRetries: z.number().int().min(0).max(10).default(3),
   /** A rate limit resetting sooner than this is waited out; later ones end the poll (retried at the reset). */
-  maxRateLimitWaitMs: z.number().int().min(0).default(15 * 60_000),
+  maxRateLimitWaitMs: z
+    .number()
+    .int()
+    .min(0)
+    .default(15 * 60_000),
   /** Pages read per poll at most: a huge backlog is read over several polls. */
   maxPages: z.number().int().min(1).max(1000).default(20),
 };
@@ -47,7 +51,11 @@ const blueskySourceSchema = z
   .strict()
   .prefault({});
 const mastodonSourceSchema = z
-  .object({ instance: httpUrl.default('https://mastodon.social'), accessToken: z.string().min(1).optional(), ...socialKnobs })
+  .object({
+    instance: httpUrl.default('https://mastodon.social'),
+    accessToken: z.string().min(1).optional(),
+    ...socialKnobs,
+  })
   .strict()
   .prefault({});
 const redditSourceSchema = z
@@ -66,7 +74,9 @@ const hackernewsSourceSchema = z
   .strict()
   .prefault({});
 
-const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'expected a time of day such as "22:00"' });
+const clockTime = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'expected a time of day such as "22:00"' });
 
 const timeZone = z.string().refine(
   (tz) => {
@@ -100,7 +110,9 @@ export const watchSchema = z
   .object({
     id: z
       .string()
-      .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, { message: 'expected a short id: lower-case letters, digits, - or _' }),
+      .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, {
+        message: 'expected a short id: lower-case letters, digits, - or _',
+      }),
     names: z.array(z.string().min(1)).min(1, { message: 'expected at least one name of the watched person' }),
     x: z
       .object({
@@ -116,7 +128,9 @@ export const watchSchema = z
         queries: z.array(z.string().min(1).max(512)).default([]),
         handle: z
           .string()
-          .regex(/^@?[a-z0-9][a-z0-9.-]{1,252}$/i, { message: 'expected a Bluesky handle such as alice.bsky.social' })
+          .regex(/^@?[a-z0-9][a-z0-9.-]{1,252}$/i, {
+            message: 'expected a Bluesky handle such as alice.bsky.social',
+          })
           .transform((v) => v.replace(/^@/, '').toLowerCase())
           .optional(),
       })
@@ -125,13 +139,26 @@ export const watchSchema = z
     /** Mastodon: public hashtag timelines; status searches need sources.mastodon.accessToken. */
     mastodon: z
       .object({
-        hashtags: z.array(z.string().regex(/^#?[\p{L}\p{N}_]{1,100}$/u, { message: 'expected a hashtag (letters, digits, _)' }).transform((v) => v.replace(/^#/, ''))).default([]),
+        hashtags: z
+          .array(
+            z
+              .string()
+              .regex(/^#?[\p{L}\p{N}_]{1,100}$/u, { message: 'expected a hashtag (letters, digits, _)' })
+              .transform((v) => v.replace(/^#/, '')),
+          )
+          .default([]),
         queries: z.array(z.string().min(1).max(512)).default([]),
       })
       .strict()
       .optional(),
-    reddit: z.object({ queries: z.array(z.string().min(1).max(512)).min(1) }).strict().optional(),
-    hackernews: z.object({ queries: z.array(z.string().min(1).max(512)).min(1) }).strict().optional(),
+    reddit: z
+      .object({ queries: z.array(z.string().min(1).max(512)).min(1) })
+      .strict()
+      .optional(),
+    hackernews: z
+      .object({ queries: z.array(z.string().min(1).max(512)).min(1) })
+      .strict()
+      .optional(),
     /**
      * Private information to guard against doxxing. Encrypted at rest (security.encryptionKey);
      * stripped from the stored watch definition, never logged, never in digests.
@@ -154,7 +181,11 @@ export const watchSchema = z
         flag: z
           .array(
             z
-              .object({ term: z.string().min(1), category: category.default('insult'), severity: z.union([z.literal(1), z.literal(2), z.literal(3)]).default(2) })
+              .object({
+                term: z.string().min(1),
+                category: category.default('insult'),
+                severity: z.union([z.literal(1), z.literal(2), z.literal(3)]).default(2),
+              })
               .strict(),
           )
           .default([]),
@@ -182,14 +213,21 @@ export const configSchema = z
       .strict()
       .default({ host: '127.0.0.1', port: 3000 }),
     log: z
-      .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
+      .object({
+        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      })
       .strict()
       .default({ level: 'info' }),
     /** The dashboard's accounts and sessions (src/web/). */
     web: z
       .object({
         /** A login lasts this long, then the person signs in again. */
-        sessionHours: z.number().int().min(1).max(24 * 90).default(12),
+        sessionHours: z
+          .number()
+          .int()
+          .min(1)
+          .max(24 * 90)
+          .default(12),
         /** Login attempts allowed per client address and minute. */
         loginAttemptsPerMinute: z.number().int().min(1).max(1000).default(5),
         /** `auto`: Secure cookies when server.publicUrl is https or the request came over https. */
@@ -197,10 +235,21 @@ export const configSchema = z
         /** Trust X-Forwarded-* from a reverse proxy in front of Vigie (client address, https). */
         trustProxy: z.boolean().default(false),
         /** How long a one-time set-password link stays valid. */
-        passwordLinkHours: z.number().int().min(1).max(24 * 14).default(48),
+        passwordLinkHours: z
+          .number()
+          .int()
+          .min(1)
+          .max(24 * 14)
+          .default(48),
       })
       .strict()
-      .default({ sessionHours: 12, loginAttemptsPerMinute: 5, secureCookies: 'auto', trustProxy: false, passwordLinkHours: 48 }),
+      .default({
+        sessionHours: 12,
+        loginAttemptsPerMinute: 5,
+        secureCookies: 'auto',
+        trustProxy: false,
+        passwordLinkHours: 48,
+      }),
     sources: z
       .object({
         x: z
@@ -210,10 +259,19 @@ export const configSchema = z
             timeoutMs: z.number().int().positive().default(30_000),
             maxRetries: z.number().int().min(0).max(10).default(3),
             /** A 429 whose reset is further away than this ends the poll (retried later) instead of waiting. */
-            maxRateLimitWaitMs: z.number().int().min(0).default(15 * 60_000),
+            maxRateLimitWaitMs: z
+              .number()
+              .int()
+              .min(0)
+              .default(15 * 60_000),
           })
           .strict()
-          .default({ baseUrl: 'https://api.x.com', timeoutMs: 30_000, maxRetries: 3, maxRateLimitWaitMs: 15 * 60_000 }),
+          .default({
+            baseUrl: 'https://api.x.com',
+            timeoutMs: 30_000,
+            maxRetries: 3,
+            maxRateLimitWaitMs: 15 * 60_000,
+          }),
         feeds: z
           .object({
             timeoutMs: z.number().int().positive().default(30_000),
@@ -233,7 +291,12 @@ export const configSchema = z
         mastodon: mastodonSourceSchema.parse(undefined),
         reddit: redditSourceSchema.parse(undefined),
         hackernews: hackernewsSourceSchema.parse(undefined),
-        x: { baseUrl: 'https://api.x.com', timeoutMs: 30_000, maxRetries: 3, maxRateLimitWaitMs: 15 * 60_000 },
+        x: {
+          baseUrl: 'https://api.x.com',
+          timeoutMs: 30_000,
+          maxRetries: 3,
+          maxRateLimitWaitMs: 15 * 60_000,
+        },
         feeds: { timeoutMs: 30_000, maxRetries: 2, userAgent: 'Vigie/0.1 (+self-hosted mention watch)' },
       }),
     jobs: z
@@ -268,11 +331,21 @@ export const configSchema = z
         rateLimitPauseMaxMs: z.number().int().min(0).default(60_000),
       })
       .strict()
-      .default({ prefix: 'vigie', removeOnComplete: 1000, removeOnFail: 5000, lockDurationMs: 60_000, stalledIntervalMs: 30_000, rateLimitPauseMaxMs: 60_000 }),
+      .default({
+        prefix: 'vigie',
+        removeOnComplete: 1000,
+        removeOnFail: 5000,
+        lockDurationMs: 60_000,
+        stalledIntervalMs: 30_000,
+        rateLimitPauseMaxMs: 60_000,
+      }),
     security: z
       .object({
         /** AES-256-GCM key for private information at rest: 64 hex characters (openssl rand -hex 32). */
-        encryptionKey: z.string().regex(/^[0-9a-fA-F]{64}$/, { message: 'expected 64 hex characters (openssl rand -hex 32)' }).optional(),
+        encryptionKey: z
+          .string()
+          .regex(/^[0-9a-fA-F]{64}$/, { message: 'expected 64 hex characters (openssl rand -hex 32)' })
+          .optional(),
       })
       .strict()
       .prefault({}),
@@ -345,7 +418,11 @@ export const configSchema = z
             /** The window the rate counts over (keep 60000; tests shorten it). */
             rateWindowMs: z.number().int().min(100).default(60_000),
             /** A capture still pending after this long is submitted again later. */
-            pendingTimeoutMs: z.number().int().min(1000).default(10 * 60_000),
+            pendingTimeoutMs: z
+              .number()
+              .int()
+              .min(1000)
+              .default(10 * 60_000),
             /** How often a pending capture's status is asked. */
             statusPollMs: z.number().int().min(10).default(15_000),
             /** Per HTTP request to the Wayback Machine. */
@@ -353,11 +430,16 @@ export const configSchema = z
             /** After this many failed submissions of one post, it is marked failed (shown, no more retries). */
             maxAttempts: z.number().int().min(1).max(100).default(8),
             /** First wait after a failed or refused submission; doubles on every attempt. */
-            retryDelayMs: z.number().int().min(0).default(5 * 60_000),
+            retryDelayMs: z
+              .number()
+              .int()
+              .min(0)
+              .default(5 * 60_000),
           })
           .strict()
           .refine((w) => (w.accessKey === undefined) === (w.secretKey === undefined), {
-            message: 'set both accessKey and secretKey (or VIGIE_WAYBACK_ACCESS_KEY and VIGIE_WAYBACK_SECRET_KEY), or neither',
+            message:
+              'set both accessKey and secretKey (or VIGIE_WAYBACK_ACCESS_KEY and VIGIE_WAYBACK_SECRET_KEY), or neither',
           })
           .prefault({}),
         /** Posts at this level or above are archived, unless a watch sets its own archiveMinLevel. */
@@ -383,7 +465,8 @@ export const configSchema = z
   .superRefine((cfg, ctx) => {
     const seen = new Set<string>();
     cfg.watches.forEach((w, i) => {
-      if (seen.has(w.id)) ctx.addIssue({ code: 'custom', path: ['watches', i, 'id'], message: `duplicate watch id "${w.id}"` });
+      if (seen.has(w.id))
+        ctx.addIssue({ code: 'custom', path: ['watches', i, 'id'], message: `duplicate watch id "${w.id}"` });
       seen.add(w.id);
       if (w.x && !cfg.sources.x.bearerToken) {
         ctx.addIssue({
@@ -402,12 +485,21 @@ export type WatchConfig = Config['watches'][number];
 /** A watch using a source (or private information) whose credentials (or key) are missing. */
 function identitySourceIssues(
   cfg: { sources: Record<string, Record<string, unknown>>; security: { encryptionKey?: string | undefined } },
-  w: { id: string; bluesky?: unknown; mastodon?: { queries: string[] } | undefined; reddit?: unknown; private?: Record<string, string[]> | undefined },
+  w: {
+    id: string;
+    bluesky?: unknown;
+    mastodon?: { queries: string[] } | undefined;
+    reddit?: unknown;
+    private?: Record<string, string[]> | undefined;
+  },
 ): { path: (string | number)[]; message: string }[] {
   const out: { path: (string | number)[]; message: string }[] = [];
   const need = (source: string, key: string, env: string | undefined) => {
     if (cfg.sources[source]?.[key]) return;
-    out.push({ path: ['sources', source, key], message: `watch "${w.id}" uses ${source}: set sources.${source}.${key}${env ? ` or ${env}` : ''}` });
+    out.push({
+      path: ['sources', source, key],
+      message: `watch "${w.id}" uses ${source}: set sources.${source}.${key}${env ? ` or ${env}` : ''}`,
+    });
   };
   if (w.bluesky) {
     need('bluesky', 'identifier', undefined);

@@ -31,7 +31,8 @@ export interface ArchiveWork extends ArchiveRow {
   url: string;
 }
 
-export type Claim = { kind: 'claimed'; work: ArchiveWork } | { kind: 'rate'; until: number } | { kind: 'none' };
+export type Claim =
+  { kind: 'claimed'; work: ArchiveWork } | { kind: 'rate'; until: number } | { kind: 'none' };
 
 export interface WorkScope {
   watchId?: string;
@@ -109,11 +110,14 @@ export function createArchiveRepo(db: Db) {
       return client
         .transaction(() => {
           if (insertRow.run(now, actor, now, now, postId).changes > 0) return true;
-          const row = client.prepare('select status from archives where post_id = ?').get(postId) as { status: string } | undefined;
+          const row = client.prepare('select status from archives where post_id = ?').get(postId) as
+            { status: string } | undefined;
           if (!row) return false;
           if ((FINAL_FAILURES as readonly string[]).includes(row.status)) {
             client
-              .prepare(`update archives set status = 'pending', attempts = 0, next_attempt_at = ?, requested_by = ?, updated_at = ? where post_id = ?`)
+              .prepare(
+                `update archives set status = 'pending', attempts = 0, next_attempt_at = ?, requested_by = ?, updated_at = ? where post_id = ?`,
+              )
               .run(now, actor, now, postId);
           }
           return true;
@@ -125,14 +129,17 @@ export function createArchiveRepo(db: Db) {
       const out = new Map<number, ArchiveRow>();
       for (let i = 0; i < postIds.length; i += 500) {
         const batch = postIds.slice(i, i + 500);
-        const rows = client.prepare(`select ${COLUMNS} from archives a where a.post_id in (${batch.map(() => '?').join(',')})`).all(...batch) as ArchiveRow[];
+        const rows = client
+          .prepare(`select ${COLUMNS} from archives a where a.post_id in (${batch.map(() => '?').join(',')})`)
+          .all(...batch) as ArchiveRow[];
         for (const r of rows) out.set(r.postId, r);
       }
       return out;
     },
 
     get(postId: number): ArchiveRow | undefined {
-      return client.prepare(`select ${COLUMNS} from archives a where a.post_id = ?`).get(postId) as ArchiveRow | undefined;
+      return client.prepare(`select ${COLUMNS} from archives a where a.post_id = ?`).get(postId) as
+        ArchiveRow | undefined;
     },
 
     /**
@@ -140,11 +147,15 @@ export function createArchiveRepo(db: Db) {
      * process: the submission is logged and the row leased (next_attempt_at pushed forward) before
      * anything is sent, so two workers never submit the same post and never exceed the rate.
      */
-    claimNext(scope: WorkScope, opts: { now: number; rate: number; windowMs: number; leaseMs: number }): Claim {
+    claimNext(
+      scope: WorkScope,
+      opts: { now: number; rate: number; windowMs: number; leaseMs: number },
+    ): Claim {
       const { now } = opts;
       return client
         .transaction((): Claim => {
-          const pause = client.prepare('select until from wayback_pause where id = 1').get() as { until: number } | undefined;
+          const pause = client.prepare('select until from wayback_pause where id = 1').get() as
+            { until: number } | undefined;
           if (pause && pause.until > now) return { kind: 'rate', until: pause.until };
           const s = scopeSql(scope);
           const work = client
@@ -162,9 +173,13 @@ export function createArchiveRepo(db: Db) {
             .get(now - window) as { n: number; oldest: number | null };
           if (recent.n >= opts.rate) return { kind: 'rate', until: (recent.oldest ?? now) + window + 1 };
           client.prepare('insert into wayback_submissions (at, post_id) values (?, ?)').run(now, work.postId);
-          client.prepare('delete from wayback_submissions where at < ?').run(now - Math.max(opts.windowMs, 3_600_000));
           client
-            .prepare('update archives set attempts = attempts + 1, next_attempt_at = ?, updated_at = ? where post_id = ?')
+            .prepare('delete from wayback_submissions where at < ?')
+            .run(now - Math.max(opts.windowMs, 3_600_000));
+          client
+            .prepare(
+              'update archives set attempts = attempts + 1, next_attempt_at = ?, updated_at = ? where post_id = ?',
+            )
             .run(now + opts.leaseMs, now, work.postId);
           return { kind: 'claimed', work: { ...work, attempts: work.attempts + 1 } };
         })
@@ -174,23 +189,34 @@ export function createArchiveRepo(db: Db) {
     /** Wayback asked every client of ours to slow down. */
     pause(until: number, reason: string): void {
       client
-        .prepare('insert into wayback_pause (id, until, reason) values (1, ?, ?) on conflict (id) do update set until = max(until, excluded.until), reason = excluded.reason')
+        .prepare(
+          'insert into wayback_pause (id, until, reason) values (1, ?, ?) on conflict (id) do update set until = max(until, excluded.until), reason = excluded.reason',
+        )
         .run(until, reason);
     },
 
     markSubmitted(postId: number, jobId: string, now: number, nextPollAt: number): void {
       client
-        .prepare(`update archives set status = 'submitted', job_id = ?, submitted_at = ?, next_attempt_at = ?, last_error = null, status_ext = null, updated_at = ? where post_id = ? and status = 'pending'`)
+        .prepare(
+          `update archives set status = 'submitted', job_id = ?, submitted_at = ?, next_attempt_at = ?, last_error = null, status_ext = null, updated_at = ? where post_id = ? and status = 'pending'`,
+        )
         .run(jobId, now, nextPollAt, now, postId);
     },
 
     /** A submitted capture is still pending: ask again at `nextPollAt`. */
     markPolled(postId: number, now: number, nextPollAt: number): void {
-      client.prepare(`update archives set next_attempt_at = ?, updated_at = ? where post_id = ? and status = 'submitted'`).run(nextPollAt, now, postId);
+      client
+        .prepare(
+          `update archives set next_attempt_at = ?, updated_at = ? where post_id = ? and status = 'submitted'`,
+        )
+        .run(nextPollAt, now, postId);
     },
 
     /** Back to pending, to be submitted again at `nextAt`. `refund`: the attempt was not the URL's fault (rate). */
-    markRetry(postId: number, o: { now: number; nextAt: number; error: string; statusExt?: string; refund?: boolean }): void {
+    markRetry(
+      postId: number,
+      o: { now: number; nextAt: number; error: string; statusExt?: string; refund?: boolean },
+    ): void {
       client
         .prepare(
           `update archives set status = 'pending', job_id = null, next_attempt_at = ?, last_error = ?, status_ext = ?,
@@ -199,7 +225,16 @@ export function createArchiveRepo(db: Db) {
         .run(o.nextAt, o.error.slice(0, 500), o.statusExt ?? null, o.refund ? 1 : 0, o.now, postId);
     },
 
-    markArchived(row: ArchiveRow, o: { now: number; captureUrl: string; timestamp: string; via: 'spn2' | 'availability'; statusExt?: string }): void {
+    markArchived(
+      row: ArchiveRow,
+      o: {
+        now: number;
+        captureUrl: string;
+        timestamp: string;
+        via: 'spn2' | 'availability';
+        statusExt?: string;
+      },
+    ): void {
       withLedger(
         () =>
           client
@@ -209,34 +244,50 @@ export function createArchiveRepo(db: Db) {
             )
             .run(o.captureUrl, o.timestamp, o.statusExt ?? null, o.now, row.postId),
         // Another worker may have recorded the outcome first: one event per outcome.
-        (r) => (r.changes === 0 ? [] : [
-          {
-            type: 'archived',
-            watchId: row.watchId,
-            postId: row.postId,
-            actor: row.requestedBy === 'auto' ? 'system' : row.requestedBy,
-            at: o.now,
-            data: { captureUrl: o.captureUrl, timestamp: o.timestamp, via: o.via, ...(o.statusExt ? { statusExt: o.statusExt } : {}) },
-          },
-        ]),
+        (r) =>
+          r.changes === 0
+            ? []
+            : [
+                {
+                  type: 'archived',
+                  watchId: row.watchId,
+                  postId: row.postId,
+                  actor: row.requestedBy === 'auto' ? 'system' : row.requestedBy,
+                  at: o.now,
+                  data: {
+                    captureUrl: o.captureUrl,
+                    timestamp: o.timestamp,
+                    via: o.via,
+                    ...(o.statusExt ? { statusExt: o.statusExt } : {}),
+                  },
+                },
+              ],
       );
     },
 
-    markFinalFailure(row: ArchiveRow, o: { now: number; status: (typeof FINAL_FAILURES)[number]; statusExt: string; error: string }): void {
+    markFinalFailure(
+      row: ArchiveRow,
+      o: { now: number; status: (typeof FINAL_FAILURES)[number]; statusExt: string; error: string },
+    ): void {
       withLedger(
         () =>
           client
-            .prepare(`update archives set status = ?, status_ext = ?, last_error = ?, job_id = null, updated_at = ? where post_id = ? and status in ('pending', 'submitted')`)
+            .prepare(
+              `update archives set status = ?, status_ext = ?, last_error = ?, job_id = null, updated_at = ? where post_id = ? and status in ('pending', 'submitted')`,
+            )
             .run(o.status, o.statusExt, o.error.slice(0, 500), o.now, row.postId),
-        (r) => (r.changes === 0 ? [] : [
-          {
-            type: 'archive_failed',
-            watchId: row.watchId,
-            postId: row.postId,
-            at: o.now,
-            data: { status: o.status, statusExt: o.statusExt, attempts: row.attempts },
-          },
-        ]),
+        (r) =>
+          r.changes === 0
+            ? []
+            : [
+                {
+                  type: 'archive_failed',
+                  watchId: row.watchId,
+                  postId: row.postId,
+                  at: o.now,
+                  data: { status: o.status, statusExt: o.statusExt, attempts: row.attempts },
+                },
+              ],
       );
     },
 
@@ -255,14 +306,18 @@ export function createArchiveRepo(db: Db) {
     nextDue(scope: WorkScope): number | undefined {
       const s = scopeSql(scope);
       const row = client
-        .prepare(`select min(a.next_attempt_at) as at from archives a where a.status in ('pending', 'submitted')${s.sql}`)
+        .prepare(
+          `select min(a.next_attempt_at) as at from archives a where a.status in ('pending', 'submitted')${s.sql}`,
+        )
         .get(...s.params) as { at: number | null };
       return row.at ?? undefined;
     },
 
     counts(scope: WorkScope): Record<string, number> {
       const s = scopeSql(scope);
-      const rows = client.prepare(`select a.status, count(*) as n from archives a where 1 = 1${s.sql} group by a.status`).all(...s.params) as {
+      const rows = client
+        .prepare(`select a.status, count(*) as n from archives a where 1 = 1${s.sql} group by a.status`)
+        .all(...s.params) as {
         status: string;
         n: number;
       }[];
@@ -272,7 +327,10 @@ export function createArchiveRepo(db: Db) {
     // ── deletion watch ──────────────────────────────────────────────────────────────────────────
 
     /** Archived posts still believed online, the least recently checked first. */
-    toRecheck(limit: number, watchId?: string): { postId: number; watchId: string; platform: string; externalId: string; url: string }[] {
+    toRecheck(
+      limit: number,
+      watchId?: string,
+    ): { postId: number; watchId: string; platform: string; externalId: string; url: string }[] {
       return client
         .prepare(
           `select a.post_id as postId, a.watch_id as watchId, p.platform, p.external_id as externalId, p.url
@@ -280,7 +338,13 @@ export function createArchiveRepo(db: Db) {
            where a.status = 'archived' and a.deleted_upstream_at is null and p.url is not null${watchId ? ' and a.watch_id = ?' : ''}
            order by coalesce(a.last_checked_at, 0), a.post_id limit ?`,
         )
-        .all(...(watchId ? [watchId] : []), limit) as { postId: number; watchId: string; platform: string; externalId: string; url: string }[];
+        .all(...(watchId ? [watchId] : []), limit) as {
+        postId: number;
+        watchId: string;
+        platform: string;
+        externalId: string;
+        url: string;
+      }[];
     },
 
     markChecked(postIds: readonly number[], now: number): void {
@@ -290,10 +354,29 @@ export function createArchiveRepo(db: Db) {
       })();
     },
 
-    markDeletedUpstream(post: { postId: number; watchId: string }, o: { now: number; how: string; detail?: string }): void {
+    markDeletedUpstream(
+      post: { postId: number; watchId: string },
+      o: { now: number; how: string; detail?: string },
+    ): void {
       withLedger(
-        () => client.prepare('update archives set deleted_upstream_at = ?, last_checked_at = ? where post_id = ? and deleted_upstream_at is null').run(o.now, o.now, post.postId),
-        (r) => (r.changes === 0 ? [] : [{ type: 'deleted_upstream', watchId: post.watchId, postId: post.postId, at: o.now, data: { how: o.how, ...(o.detail ? { detail: o.detail } : {}) } }]),
+        () =>
+          client
+            .prepare(
+              'update archives set deleted_upstream_at = ?, last_checked_at = ? where post_id = ? and deleted_upstream_at is null',
+            )
+            .run(o.now, o.now, post.postId),
+        (r) =>
+          r.changes === 0
+            ? []
+            : [
+                {
+                  type: 'deleted_upstream',
+                  watchId: post.watchId,
+                  postId: post.postId,
+                  at: o.now,
+                  data: { how: o.how, ...(o.detail ? { detail: o.detail } : {}) },
+                },
+              ],
       );
     },
   };

@@ -50,7 +50,12 @@ const FINAL_CODES: Record<string, 'blocked' | 'not_found' | 'no_access' | 'faile
   'max-size-limit': 'failed',
 };
 // Codes that speak of our own rate or account: everybody waits, the post's attempt is not counted.
-const SLOW_DOWN_CODES = new Set(['user-session-limit', 'http-429', 'blocked-client-ip', 'bandwidth-limit-exceeded']);
+const SLOW_DOWN_CODES = new Set([
+  'user-session-limit',
+  'http-429',
+  'blocked-client-ip',
+  'bandwidth-limit-exceeded',
+]);
 
 /** Levels at or above the watch's archive threshold (the watch's own, else the global one). */
 export function archiveLevels(config: Readonly<Config>, watchMin: Level | undefined): Level[] {
@@ -67,9 +72,12 @@ export function createArchiver(deps: ArchiverDeps) {
   function enroll(scope: WorkScope): number {
     const t = now();
     if (scope.postIds) return deps.archives.enrollPosts(scope.postIds, 'auto', t);
-    const watches = scope.watchId ? [deps.watches.get(scope.watchId)].filter((w) => w !== undefined) : deps.watches.listActive();
+    const watches = scope.watchId
+      ? [deps.watches.get(scope.watchId)].filter((w) => w !== undefined)
+      : deps.watches.listActive();
     let n = 0;
-    for (const w of watches) n += deps.archives.enrollByLevel(w.id, archiveLevels(deps.config, w.definition.archiveMinLevel), t);
+    for (const w of watches)
+      n += deps.archives.enrollByLevel(w.id, archiveLevels(deps.config, w.definition.archiveMinLevel), t);
     return n;
   }
 
@@ -78,7 +86,13 @@ export function createArchiver(deps: ArchiverDeps) {
   }
 
   /** A refusal or error for this row: final, slow-down, looked up, or retried. */
-  async function handleError(row: ArchiveWork, statusExt: string, message: string, s: ArchiveRunSummary, signal?: AbortSignal): Promise<void> {
+  async function handleError(
+    row: ArchiveWork,
+    statusExt: string,
+    message: string,
+    s: ArchiveRunSummary,
+    signal?: AbortSignal,
+  ): Promise<void> {
     const t = now();
     const log = deps.log.child({ watch: row.watchId, post: row.postId });
     if (statusExt === 'too-many-daily-captures') {
@@ -90,16 +104,32 @@ export function createArchiver(deps: ArchiverDeps) {
         log.warn({ err: (err as Error).message }, 'wayback: availability lookup failed');
       }
       if (snap) {
-        deps.archives.markArchived(row, { now: now(), captureUrl: snap.url, timestamp: snap.timestamp, via: 'availability', statusExt });
+        deps.archives.markArchived(row, {
+          now: now(),
+          captureUrl: snap.url,
+          timestamp: snap.timestamp,
+          via: 'availability',
+          statusExt,
+        });
         s.archived++;
         return;
       }
-      return retry(row, { error: 'too many captures of this URL today and none found by the availability API', statusExt }, s);
+      return retry(
+        row,
+        { error: 'too many captures of this URL today and none found by the availability API', statusExt },
+        s,
+      );
     }
     if (SLOW_DOWN_CODES.has(statusExt)) {
       const until = t + cfg.rateWindowMs;
       deps.archives.pause(until, statusExt);
-      deps.archives.markRetry(row.postId, { now: t, nextAt: until, error: `Wayback asked us to slow down (${statusExt})`, statusExt, refund: true });
+      deps.archives.markRetry(row.postId, {
+        now: t,
+        nextAt: until,
+        error: `Wayback asked us to slow down (${statusExt})`,
+        statusExt,
+        refund: true,
+      });
       log.info({ statusExt, until: new Date(until).toISOString() }, 'wayback: slowing down');
       s.retried++;
       return;
@@ -117,11 +147,21 @@ export function createArchiver(deps: ArchiverDeps) {
   function retry(row: ArchiveRow, o: { error: string; statusExt?: string }, s: ArchiveRunSummary): void {
     const t = now();
     if (row.attempts >= cfg.maxAttempts) {
-      deps.archives.markFinalFailure(row, { now: t, status: 'failed', statusExt: o.statusExt ?? 'gave-up', error: `gave up after ${row.attempts} attempts: ${o.error}` });
+      deps.archives.markFinalFailure(row, {
+        now: t,
+        status: 'failed',
+        statusExt: o.statusExt ?? 'gave-up',
+        error: `gave up after ${row.attempts} attempts: ${o.error}`,
+      });
       s.failed++;
       return;
     }
-    deps.archives.markRetry(row.postId, { now: t, nextAt: t + retryDelay(row.attempts), error: o.error, statusExt: o.statusExt });
+    deps.archives.markRetry(row.postId, {
+      now: t,
+      nextAt: t + retryDelay(row.attempts),
+      error: o.error,
+      statusExt: o.statusExt,
+    });
     s.retried++;
   }
 
@@ -133,7 +173,12 @@ export function createArchiver(deps: ArchiverDeps) {
       try {
         const st = await deps.wayback.status(row.jobId ?? '', signal);
         if (st.kind === 'success') {
-          deps.archives.markArchived(row, { now: now(), captureUrl: deps.wayback.captureUrl(st.timestamp, st.originalUrl), timestamp: st.timestamp, via: 'spn2' });
+          deps.archives.markArchived(row, {
+            now: now(),
+            captureUrl: deps.wayback.captureUrl(st.timestamp, st.originalUrl),
+            timestamp: st.timestamp,
+            via: 'spn2',
+          });
           s.archived++;
           log.info('wayback: archived');
         } else if (st.kind === 'error') {
@@ -141,7 +186,11 @@ export function createArchiver(deps: ArchiverDeps) {
         } else if (st.kind === 'unknown') {
           retry(row, { error: 'Wayback no longer knows this capture job' }, s);
         } else if (timedOut) {
-          retry(row, { error: `capture still pending after ${Math.round(cfg.pendingTimeoutMs / 1000)} s` }, s);
+          retry(
+            row,
+            { error: `capture still pending after ${Math.round(cfg.pendingTimeoutMs / 1000)} s` },
+            s,
+          );
         } else {
           deps.archives.markPolled(row.postId, now(), now() + cfg.statusPollMs);
         }
@@ -154,10 +203,19 @@ export function createArchiver(deps: ArchiverDeps) {
   }
 
   /** Submits while the rate allows. Returns when the rate (with the time it frees up) or the due work runs out. */
-  async function submitDue(scope: WorkScope, s: ArchiveRunSummary, signal?: AbortSignal): Promise<number | undefined> {
+  async function submitDue(
+    scope: WorkScope,
+    s: ArchiveRunSummary,
+    signal?: AbortSignal,
+  ): Promise<number | undefined> {
     for (;;) {
       if (signal?.aborted) return undefined;
-      const claim = deps.archives.claimNext(scope, { now: now(), rate: cfg.ratePerMinute, windowMs: cfg.rateWindowMs, leaseMs });
+      const claim = deps.archives.claimNext(scope, {
+        now: now(),
+        rate: cfg.ratePerMinute,
+        windowMs: cfg.rateWindowMs,
+        leaseMs,
+      });
       if (claim.kind === 'rate') return claim.until;
       if (claim.kind === 'none') return undefined;
       const row = claim.work;
@@ -171,7 +229,13 @@ export function createArchiver(deps: ArchiverDeps) {
         } else if (r.kind === 'slow-down') {
           const until = now() + (r.retryAfterMs ?? cfg.rateWindowMs);
           deps.archives.pause(until, r.statusExt);
-          deps.archives.markRetry(row.postId, { now: now(), nextAt: until, error: `Wayback asked us to slow down (${r.statusExt})`, statusExt: r.statusExt, refund: true });
+          deps.archives.markRetry(row.postId, {
+            now: now(),
+            nextAt: until,
+            error: `Wayback asked us to slow down (${r.statusExt})`,
+            statusExt: r.statusExt,
+            refund: true,
+          });
           s.retried++;
           log.info({ statusExt: r.statusExt, until: new Date(until).toISOString() }, 'wayback: slowing down');
           return until;
@@ -190,7 +254,14 @@ export function createArchiver(deps: ArchiverDeps) {
     /** Finds due work in the database and does it; keeps going up to `waitMs` for the rate and pending captures. */
     async run(options: ArchiveRunOptions = {}): Promise<ArchiveRunSummary> {
       const scope: WorkScope = { watchId: options.watchId, postIds: options.postIds };
-      const s: ArchiveRunSummary = { enrolled: enroll(scope), submitted: 0, archived: 0, failed: 0, retried: 0, remaining: 0 };
+      const s: ArchiveRunSummary = {
+        enrolled: enroll(scope),
+        submitted: 0,
+        archived: 0,
+        failed: 0,
+        retried: 0,
+        remaining: 0,
+      };
       const deadline = now() + (options.waitMs ?? 0);
       for (;;) {
         await pollStatuses(scope, s, options.signal);
@@ -201,7 +272,14 @@ export function createArchiver(deps: ArchiverDeps) {
         s.nextDueAt = next;
         if (next === undefined || options.signal?.aborted) return s;
         // A due row is held back by the rate (or a pause): wake when it frees up; else at the next due row.
-        const wake = Math.max(next <= now() ? (rateUntil ?? now() + 50) : rateUntil !== undefined ? Math.min(next, rateUntil) : next, now() + 10);
+        const wake = Math.max(
+          next <= now()
+            ? (rateUntil ?? now() + 50)
+            : rateUntil !== undefined
+              ? Math.min(next, rateUntil)
+              : next,
+          now() + 10,
+        );
         if (wake > deadline) return s;
         try {
           await sleep(wake - now(), options.signal);

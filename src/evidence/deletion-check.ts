@@ -23,7 +23,10 @@ export interface DeletionCheckSummary {
   unclear: number;
 }
 
-export async function runDeletionCheck(deps: DeletionCheckDeps, options: { watchId?: string; signal?: AbortSignal } = {}): Promise<DeletionCheckSummary> {
+export async function runDeletionCheck(
+  deps: DeletionCheckDeps,
+  options: { watchId?: string; signal?: AbortSignal } = {},
+): Promise<DeletionCheckSummary> {
   const now = deps.now ?? Date.now;
   const cfg = deps.config.archive.deletionCheck;
   const summary: DeletionCheckSummary = { checked: 0, deleted: 0, unclear: 0 };
@@ -32,14 +35,24 @@ export async function runDeletionCheck(deps: DeletionCheckDeps, options: { watch
   const xPosts = due.filter((p) => p.platform === 'x');
   if (xPosts.length > 0 && deps.xLookup) {
     try {
-      const { missing, found } = await deps.xLookup.lookupPosts(xPosts.map((p) => p.externalId), options.signal);
+      const { missing, found } = await deps.xLookup.lookupPosts(
+        xPosts.map((p) => p.externalId),
+        options.signal,
+      );
       for (const p of xPosts) {
         if (missing.has(p.externalId)) {
-          deps.archives.markDeletedUpstream(p, { now: now(), how: 'x-lookup', detail: 'X answered resource-not-found' });
+          deps.archives.markDeletedUpstream(p, {
+            now: now(),
+            how: 'x-lookup',
+            detail: 'X answered resource-not-found',
+          });
           summary.deleted++;
         } else if (!found.has(p.externalId)) summary.unclear++;
       }
-      deps.archives.markChecked(xPosts.map((p) => p.postId), now());
+      deps.archives.markChecked(
+        xPosts.map((p) => p.postId),
+        now(),
+      );
       summary.checked += xPosts.length;
     } catch (err) {
       deps.log.warn({ err: (err as Error).message, posts: xPosts.length }, 'deletion check: X lookup failed');
@@ -66,7 +79,11 @@ export async function runDeletionCheck(deps: DeletionCheckDeps, options: { watch
 }
 
 /** The HTTP status proving the page is gone (404, 410), false when it answers, undefined when unclear. */
-async function urlGone(url: string, config: Readonly<Config>, signal?: AbortSignal): Promise<number | false | undefined> {
+async function urlGone(
+  url: string,
+  config: Readonly<Config>,
+  signal?: AbortSignal,
+): Promise<number | false | undefined> {
   const timeout = AbortSignal.timeout(config.archive.deletionCheck.timeoutMs);
   const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
   const headers = { 'user-agent': config.sources.feeds.userAgent };

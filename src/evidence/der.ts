@@ -26,7 +26,8 @@ export function encode(tag: number, content: Uint8Array): Uint8Array {
 }
 
 export const seq = (...items: Uint8Array[]) => encode(0x30, concat(items));
-export const int = (bytes: Uint8Array) => encode(0x02, bytes[0]! & 0x80 ? concat([new Uint8Array([0]), bytes]) : bytes);
+export const int = (bytes: Uint8Array) =>
+  encode(0x02, bytes[0]! & 0x80 ? concat([new Uint8Array([0]), bytes]) : bytes);
 export const octets = (bytes: Uint8Array) => encode(0x04, bytes);
 export const bool = (v: boolean) => encode(0x01, new Uint8Array([v ? 0xff : 0]));
 export const nul = () => new Uint8Array([0x05, 0x00]);
@@ -73,7 +74,7 @@ export function read(buf: Uint8Array, offset = 0): Tlv & { end: number } {
 /** The elements inside a constructed element's content. */
 export function children(value: Uint8Array): Tlv[] {
   const out: Tlv[] = [];
-  for (let at = 0; at < value.length; ) {
+  for (let at = 0; at < value.length;) {
     const t = read(value, at);
     out.push(t);
     at = t.end;

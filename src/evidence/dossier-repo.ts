@@ -52,7 +52,10 @@ export function createDossierRepo(db: Db) {
            order by coalesce(p.created_at, p.first_seen_at), p.id`,
         )
         .all(...params) as (Omit<DossierPost, 'categories'> & { categories: string | null })[];
-      return rows.map((r) => ({ ...r, categories: r.categories ? (JSON.parse(r.categories) as string[]) : [] }));
+      return rows.map((r) => ({
+        ...r,
+        categories: r.categories ? (JSON.parse(r.categories) as string[]) : [],
+      }));
     },
   };
 }

@@ -49,10 +49,15 @@ export interface Manifest {
   timestamp: { file: string; authority: string } | null;
 }
 
-const isoOrNull = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
+const isoOrNull = (ms: number | null | undefined) =>
+  ms === null || ms === undefined ? null : new Date(ms).toISOString();
 
 /** Writes the dossier ZIP and records an `exported` event. */
-export async function writeDossier(deps: DossierDeps, o: DossierOptions, outFile: string): Promise<{ file: string; posts: number; sha256: string }> {
+export async function writeDossier(
+  deps: DossierDeps,
+  o: DossierOptions,
+  outFile: string,
+): Promise<{ file: string; posts: number; sha256: string }> {
   const now = o.now ?? Date.now;
   const watch = deps.watches.get(o.watchId);
   if (!watch) throw new Error(`no watch with id "${o.watchId}"`);
@@ -70,7 +75,9 @@ export async function writeDossier(deps: DossierDeps, o: DossierOptions, outFile
   for (const row of exported.rows) {
     if (head && row.id > head.id) break;
     const line: ExportedLedgerRow =
-      row.watchId === o.watchId ? row : { id: row.id, sealed: true, contentHash: contentHash(row), prevHash: row.prevHash, hash: row.hash };
+      row.watchId === o.watchId
+        ? row
+        : { id: row.id, sealed: true, contentHash: contentHash(row), prevHash: row.prevHash, hash: row.hash };
     ledgerLines.push(JSON.stringify(line));
   }
 
@@ -102,14 +109,19 @@ export async function writeDossier(deps: DossierDeps, o: DossierOptions, outFile
     posts: posts.length,
     ledger: { firstId: exported.firstId ?? null, headId: head?.id ?? null, head: head?.hash ?? null },
     files: Object.fromEntries(Object.entries(files).map(([name, bytes]) => [name, sha256Hex(bytes)])),
-    timestamp: deps.config.archive.timestampAuthorityUrl ? { file: 'manifest.json.tsr', authority: deps.config.archive.timestampAuthorityUrl } : null,
+    timestamp: deps.config.archive.timestampAuthorityUrl
+      ? { file: 'manifest.json.tsr', authority: deps.config.archive.timestampAuthorityUrl }
+      : null,
   };
   const manifestBytes = strToU8(`${JSON.stringify(manifest, null, 2)}\n`);
   const manifestSha = sha256Hex(manifestBytes);
   files['manifest.json'] = manifestBytes;
   let sums = `${manifestSha}  manifest.json\n`;
   if (deps.config.archive.timestampAuthorityUrl) {
-    const token = await requestTimestamp(deps.config.archive.timestampAuthorityUrl, Buffer.from(manifestSha, 'hex'));
+    const token = await requestTimestamp(
+      deps.config.archive.timestampAuthorityUrl,
+      Buffer.from(manifestSha, 'hex'),
+    );
     files['manifest.json.tsr'] = token;
     sums += `${sha256Hex(token)}  manifest.json.tsr\n`;
   }
@@ -118,7 +130,10 @@ export async function writeDossier(deps: DossierDeps, o: DossierOptions, outFile
   files['manifest.json.sha256'] = strToU8(sums);
 
   const mtime = new Date(generatedAt);
-  const zip = zipSync(Object.fromEntries(Object.entries(files).map(([name, bytes]) => [name, [bytes, { mtime }]])), { level: 6 });
+  const zip = zipSync(
+    Object.fromEntries(Object.entries(files).map(([name, bytes]) => [name, [bytes, { mtime }]])),
+    { level: 6 },
+  );
   const file = path.resolve(outFile);
   const tmp = `${file}.partial-${process.pid}`;
   writeFileSync(tmp, zip);
@@ -128,7 +143,14 @@ export async function writeDossier(deps: DossierDeps, o: DossierOptions, outFile
     type: 'exported',
     watchId: o.watchId,
     actor: o.actor ?? 'system',
-    data: { file: path.basename(file), sha256, manifestSha256: manifestSha, posts: posts.length, ledgerHead: head?.hash ?? null, filters: manifest.filters },
+    data: {
+      file: path.basename(file),
+      sha256,
+      manifestSha256: manifestSha,
+      posts: posts.length,
+      ledgerHead: head?.hash ?? null,
+      filters: manifest.filters,
+    },
   });
   deps.log?.info({ watch: o.watchId, posts: posts.length, sha256 }, 'dossier exported');
   return { file, posts: posts.length, sha256 };
@@ -149,7 +171,9 @@ function postLine(p: DossierPost) {
     level: p.level,
     score: p.score,
     categories: p.categories,
-    archive: p.archiveStatus ? { status: p.archiveStatus, captureUrl: p.captureUrl, timestamp: p.captureTimestamp } : null,
+    archive: p.archiveStatus
+      ? { status: p.archiveStatus, captureUrl: p.captureUrl, timestamp: p.captureTimestamp }
+      : null,
     deletedUpstreamAt: isoOrNull(p.deletedUpstreamAt),
     rawSha256: p.rawSha256,
     /** The payload exactly as the platform answered it. */

@@ -24,11 +24,26 @@ export function createEvidenceHandlers(deps: EvidenceHandlerDeps): JobHandlers {
   const evidence = createEvidence(deps);
   return {
     async archive(payload, ctx) {
-      const summary = await evidence.archiver.run({ watchId: payload.watchId, postIds: payload.postIds, waitMs: 0, signal: ctx.signal });
-      ctx.log.info({ ...summary, nextDueAt: summary.nextDueAt && new Date(summary.nextDueAt).toISOString() }, 'archive pass done');
+      const summary = await evidence.archiver.run({
+        watchId: payload.watchId,
+        postIds: payload.postIds,
+        waitMs: 0,
+        signal: ctx.signal,
+      });
+      ctx.log.info(
+        { ...summary, nextDueAt: summary.nextDueAt && new Date(summary.nextDueAt).toISOString() },
+        'archive pass done',
+      );
       // Pending captures and rate-limited submissions: run again when the next one is due.
-      if (summary.nextDueAt !== undefined && summary.nextDueAt - Date.now() < DEFER_HORIZON_MS && !ctx.signal.aborted) {
-        throw new RetryLaterError(`${summary.remaining} archive rows still in progress`, Math.max(summary.nextDueAt, Date.now() + 1000));
+      if (
+        summary.nextDueAt !== undefined &&
+        summary.nextDueAt - Date.now() < DEFER_HORIZON_MS &&
+        !ctx.signal.aborted
+      ) {
+        throw new RetryLaterError(
+          `${summary.remaining} archive rows still in progress`,
+          Math.max(summary.nextDueAt, Date.now() + 1000),
+        );
       }
     },
 
@@ -42,6 +57,11 @@ export function createEvidenceHandlers(deps: EvidenceHandlerDeps): JobHandlers {
 export function evidenceSchedules(config: Readonly<Config>): Schedule[] {
   return [
     { id: 'archive:sweep', pattern: '*/5 * * * *', kind: 'archive', payload: {} },
-    { id: 'deletion-check', pattern: config.archive.deletionCheck.schedule, kind: 'deletion-check', payload: {} },
+    {
+      id: 'deletion-check',
+      pattern: config.archive.deletionCheck.schedule,
+      kind: 'deletion-check',
+      payload: {},
+    },
   ];
 }

@@ -43,11 +43,15 @@ export type ExportedLedgerRow =
 export function checkChain(rows: readonly ExportedLedgerRow[]): { id: number; reason: string } | undefined {
   let prev: { id: number; hash: string } | undefined;
   for (const row of rows) {
-    if (prev && row.id !== prev.id + 1) return { id: row.id, reason: `expected row ${prev.id + 1}, found row ${row.id}` };
-    if (!prev && row.id === 1 && row.prevHash !== GENESIS_HASH) return { id: row.id, reason: 'the first row does not start from the genesis hash' };
-    if (prev && row.prevHash !== prev.hash) return { id: row.id, reason: 'prev_hash differs from the previous row\'s hash' };
+    if (prev && row.id !== prev.id + 1)
+      return { id: row.id, reason: `expected row ${prev.id + 1}, found row ${row.id}` };
+    if (!prev && row.id === 1 && row.prevHash !== GENESIS_HASH)
+      return { id: row.id, reason: 'the first row does not start from the genesis hash' };
+    if (prev && row.prevHash !== prev.hash)
+      return { id: row.id, reason: "prev_hash differs from the previous row's hash" };
     const content = 'sealed' in row ? row.contentHash : contentHash(row);
-    if (chainHash(row.prevHash, content) !== row.hash) return { id: row.id, reason: 'the hash does not match the row\'s content' };
+    if (chainHash(row.prevHash, content) !== row.hash)
+      return { id: row.id, reason: "the hash does not match the row's content" };
     prev = { id: row.id, hash: row.hash };
   }
   return undefined;

@@ -16,17 +16,26 @@ export interface LedgerRow {
   hash: string;
 }
 
-const COLUMNS = 'id, at, type, watch_id as watchId, post_id as postId, actor, data, prev_hash as prevHash, hash';
+const COLUMNS =
+  'id, at, type, watch_id as watchId, post_id as postId, actor, data, prev_hash as prevHash, hash';
 
 export function createLedgerRepo(db: Db) {
   const client = db.$client;
-  const head: Statement<[], { id: number; hash: string }> = client.prepare('select id, hash from evidence_events order by id desc limit 1');
+  const head: Statement<[], { id: number; hash: string }> = client.prepare(
+    'select id, hash from evidence_events order by id desc limit 1',
+  );
   const insert = client.prepare(
     'insert into evidence_events (id, at, type, watch_id, post_id, actor, data, prev_hash, hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
-  const forPost: Statement<[number], LedgerRow> = client.prepare(`select ${COLUMNS} from evidence_events where post_id = ? order by id`);
-  const all: Statement<[number], LedgerRow> = client.prepare(`select ${COLUMNS} from evidence_events where id >= ? order by id`);
-  const firstOfWatch: Statement<[string], { id: number }> = client.prepare('select min(id) as id from evidence_events where watch_id = ?');
+  const forPost: Statement<[number], LedgerRow> = client.prepare(
+    `select ${COLUMNS} from evidence_events where post_id = ? order by id`,
+  );
+  const all: Statement<[number], LedgerRow> = client.prepare(
+    `select ${COLUMNS} from evidence_events where id >= ? order by id`,
+  );
+  const firstOfWatch: Statement<[string], { id: number }> = client.prepare(
+    'select min(id) as id from evidence_events where watch_id = ?',
+  );
   const ofWatchType: Statement<[string, string], LedgerRow> = client.prepare(
     `select ${COLUMNS} from evidence_events where watch_id = ? and type = ? order by id`,
   );
@@ -35,7 +44,17 @@ export function createLedgerRepo(db: Db) {
     client,
     head: (): { id: number; hash: string } | undefined => head.get(),
     insert(row: LedgerRow): void {
-      insert.run(row.id, row.at, row.type, row.watchId, row.postId, row.actor, row.data, row.prevHash, row.hash);
+      insert.run(
+        row.id,
+        row.at,
+        row.type,
+        row.watchId,
+        row.postId,
+        row.actor,
+        row.data,
+        row.prevHash,
+        row.hash,
+      );
     },
     forPost: (postId: number): LedgerRow[] => forPost.all(postId),
     /** Every row from `fromId` on, in order, in constant memory. */

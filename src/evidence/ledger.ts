@@ -98,10 +98,17 @@ export function createLedger(db: Db) {
       let prevHash = GENESIS_HASH;
       for (const row of repo.iterateFrom(0)) {
         rows++;
-        const broken = (reason: string): LedgerVerification => ({ ok: false, rows, firstBrokenId: row.id, reason });
-        if (row.id !== expectedId) return broken(`expected row ${expectedId}, found row ${row.id} (a row was removed or inserted)`);
+        const broken = (reason: string): LedgerVerification => ({
+          ok: false,
+          rows,
+          firstBrokenId: row.id,
+          reason,
+        });
+        if (row.id !== expectedId)
+          return broken(`expected row ${expectedId}, found row ${row.id} (a row was removed or inserted)`);
         if (row.prevHash !== prevHash) return broken("prev_hash differs from the previous row's hash");
-        if (chainHash(row.prevHash, contentHash(row)) !== row.hash) return broken("the hash does not match the row's content");
+        if (chainHash(row.prevHash, contentHash(row)) !== row.hash)
+          return broken("the hash does not match the row's content");
         prevHash = row.hash;
         expectedId++;
       }
@@ -131,7 +138,11 @@ export function createLedger(db: Db) {
 export type Ledger = ReturnType<typeof createLedger>;
 
 /** The `captured` and `scored` events of newly stored posts (appended in the storing transaction). */
-export function postStoredEvents(watchId: string, at: number, rows: readonly StoredPostFacts[]): LedgerEvent[] {
+export function postStoredEvents(
+  watchId: string,
+  at: number,
+  rows: readonly StoredPostFacts[],
+): LedgerEvent[] {
   const events: LedgerEvent[] = [];
   for (const r of rows) {
     events.push({
@@ -140,14 +151,26 @@ export function postStoredEvents(watchId: string, at: number, rows: readonly Sto
       postId: r.id,
       at,
       // The text as shown (extracted from the payload by the adapter) is bound too.
-      data: { platform: r.platform, externalId: r.externalId, url: r.url, rawSha256: r.rawSha256, textSha256: sha256Hex(r.text) },
+      data: {
+        platform: r.platform,
+        externalId: r.externalId,
+        url: r.url,
+        rawSha256: r.rawSha256,
+        textSha256: sha256Hex(r.text),
+      },
     });
     events.push({
       type: 'scored',
       watchId,
       postId: r.id,
       at,
-      data: { score: r.score, level: r.level, categories: r.categories ?? [], targeted: r.targeted, scorerVersion: r.scorerVersion },
+      data: {
+        score: r.score,
+        level: r.level,
+        categories: r.categories ?? [],
+        targeted: r.targeted,
+        scorerVersion: r.scorerVersion,
+      },
     });
   }
   return events;

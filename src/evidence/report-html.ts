@@ -30,7 +30,10 @@ const GROUPS: { key: WordKey; categories: string[] }[] = [
 ];
 
 export function esc(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 }
 
 function safeHref(url: string | null): string | undefined {
@@ -38,7 +41,13 @@ function safeHref(url: string | null): string | undefined {
   return esc(url);
 }
 
-const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? '—' : new Date(ms).toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, ' UTC'));
+const iso = (ms: number | null | undefined) =>
+  ms === null || ms === undefined
+    ? '—'
+    : new Date(ms)
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/\.\d{3}Z$/, ' UTC');
 
 export function groupOf(p: Pick<DossierPost, 'categories'>): WordKey {
   for (const g of GROUPS) if (g.categories.some((c) => p.categories.includes(c))) return g.key;
@@ -58,7 +67,10 @@ function timeline(posts: readonly DossierPost[], t: (k: WordKey) => string): str
   const max = Math.max(...buckets.values());
   const rows = [...buckets.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([k, n]) => `<tr><td>${esc(k.replace('T', ' '))}</td><td class="n">${n}</td><td class="bar"><span style="width:${Math.max(2, Math.round((n / max) * 100))}%"></span></td></tr>`)
+    .map(
+      ([k, n]) =>
+        `<tr><td>${esc(k.replace('T', ' '))}</td><td class="n">${n}</td><td class="bar"><span style="width:${Math.max(2, Math.round((n / max) * 100))}%"></span></td></tr>`,
+    )
     .join('\n');
   return `<table class="timeline"><thead><tr><th>${t(byHour ? 'hour' : 'day')}</th><th>${t('count')}</th><th></th></tr></thead><tbody>\n${rows}\n</tbody></table>`;
 }
@@ -66,7 +78,8 @@ function timeline(posts: readonly DossierPost[], t: (k: WordKey) => string): str
 function postBlock(p: DossierPost, t: (k: WordKey) => string): string {
   const href = safeHref(p.url);
   const archive = safeHref(p.captureUrl);
-  const author = [p.authorName, p.authorHandle ? `@${p.authorHandle}` : null].filter(Boolean).join(' ') || '—';
+  const author =
+    [p.authorName, p.authorHandle ? `@${p.authorHandle}` : null].filter(Boolean).join(' ') || '—';
   return `<article class="post" id="post-${p.id}">
 <h3>#${p.id} · ${esc(p.platform)} · ${esc(iso(p.createdAt ?? p.firstSeenAt))}</h3>
 <dl>
@@ -93,9 +106,17 @@ export function renderReport(r: ReportInput): string {
     groups.set(key, [...(groups.get(key) ?? []), p]);
   }
   const order = [...GROUPS.map((g) => g.key), 'cat_other' as const].filter((k) => groups.has(k));
-  const summary = order.map((k) => `<tr><td><a href="#${k}">${t(k)}</a></td><td class="n">${groups.get(k)!.length}</td></tr>`).join('\n');
+  const summary = order
+    .map((k) => `<tr><td><a href="#${k}">${t(k)}</a></td><td class="n">${groups.get(k)!.length}</td></tr>`)
+    .join('\n');
   const sections = order
-    .map((k) => `<section id="${k}"><h2>${t(k)} (${groups.get(k)!.length})</h2>\n${groups.get(k)!.map((p) => postBlock(p, t)).join('\n')}\n</section>`)
+    .map(
+      (k) =>
+        `<section id="${k}"><h2>${t(k)} (${groups.get(k)!.length})</h2>\n${groups
+          .get(k)!
+          .map((p) => postBlock(p, t))
+          .join('\n')}\n</section>`,
+    )
     .join('\n');
   const steps = verifySteps(r.lang, r.timestamped)
     .map((list) => `<ol>${list.map((s) => `<li>${esc(s)}</li>`).join('')}</ol>`)

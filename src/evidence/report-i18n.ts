@@ -66,8 +66,12 @@ export function verifySteps(lang: ReportLang, tsa: boolean): string[][] {
     'The Wayback Machine link leads to an independent copy kept by the Internet Archive, a third party.',
   ];
   if (tsa) {
-    fr.push('manifest.json.tsr est un horodatage RFC 3161 de manifest.json par une autorité d’horodatage : « openssl ts -reply -in manifest.json.tsr -text » montre la date et l’empreinte horodatée.');
-    en.push('manifest.json.tsr is an RFC 3161 timestamp of manifest.json by a timestamp authority: "openssl ts -reply -in manifest.json.tsr -text" shows the date and the time-stamped fingerprint.');
+    fr.push(
+      'manifest.json.tsr est un horodatage RFC 3161 de manifest.json par une autorité d’horodatage : « openssl ts -reply -in manifest.json.tsr -text » montre la date et l’empreinte horodatée.',
+    );
+    en.push(
+      'manifest.json.tsr is an RFC 3161 timestamp of manifest.json by a timestamp authority: "openssl ts -reply -in manifest.json.tsr -text" shows the date and the time-stamped fingerprint.',
+    );
   }
   return lang === 'fr' ? [fr] : lang === 'en' ? [en] : [fr, en];
 }

@@ -29,22 +29,28 @@ export function parseTimestampResponse(resp: Uint8Array): TimestampInfo {
   const [statusInfo, token] = children(top.value);
   const status = statusInfo && children(statusInfo.value)[0];
   const code = status ? status.value.reduce((n, b) => n * 256 + b, 0) : -1;
-  if (code !== 0 && code !== 1) throw new Error(`the timestamp authority refused the request (status ${code})`);
+  if (code !== 0 && code !== 1)
+    throw new Error(`the timestamp authority refused the request (status ${code})`);
   if (!token) throw new Error('the answer holds no timestamp token');
   const [contentType, explicitSigned] = children(token.value);
-  if (!contentType || oidToString(contentType.value) !== SIGNED_DATA || !explicitSigned) throw new Error('the token is not CMS SignedData');
+  if (!contentType || oidToString(contentType.value) !== SIGNED_DATA || !explicitSigned)
+    throw new Error('the token is not CMS SignedData');
   const signedData = children(explicitSigned.value)[0];
-  const encap = signedData && children(signedData.value).find((c) => c.tag === 0x30 && children(c.value)[0]?.tag === 0x06);
+  const encap =
+    signedData &&
+    children(signedData.value).find((c) => c.tag === 0x30 && children(c.value)[0]?.tag === 0x06);
   if (!encap) throw new Error('the token holds no encapsulated content');
   const [eType, eExplicit] = children(encap.value);
-  if (!eType || oidToString(eType.value) !== TST_INFO || !eExplicit) throw new Error('the token does not hold a TSTInfo');
+  if (!eType || oidToString(eType.value) !== TST_INFO || !eExplicit)
+    throw new Error('the token does not hold a TSTInfo');
   const eContent = children(eExplicit.value)[0];
   if (!eContent || eContent.tag !== 0x04) throw new Error('malformed TSTInfo');
   const tst = children(read(eContent.value).value);
   const [, policy, imprint, , genTime, ...rest] = tst as (Tlv | undefined)[];
   if (!policy || !imprint || !genTime || genTime.tag !== 0x18) throw new Error('malformed TSTInfo');
   const [algo, hashed] = children(imprint.value);
-  if (!algo || oidToString(children(algo.value)[0]!.value) !== SHA256 || !hashed) throw new Error('the time-stamped imprint is not SHA-256');
+  if (!algo || oidToString(children(algo.value)[0]!.value) !== SHA256 || !hashed)
+    throw new Error('the time-stamped imprint is not SHA-256');
   const nonce = rest.find((t) => t?.tag === 0x02);
   const g = Buffer.from(genTime.value).toString('latin1');
   const m = g.match(/^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\.\d+)?Z$/);
@@ -57,7 +63,11 @@ export function parseTimestampResponse(resp: Uint8Array): TimestampInfo {
 }
 
 /** Asks the authority to time-stamp `sha256`; returns its DER answer after checking it. */
-export async function requestTimestamp(url: string, sha256: Uint8Array, timeoutMs = 30_000): Promise<Uint8Array> {
+export async function requestTimestamp(
+  url: string,
+  sha256: Uint8Array,
+  timeoutMs = 30_000,
+): Promise<Uint8Array> {
   const nonce = randomBytes(8);
   nonce[0] = nonce[0]! & 0x7f; // a positive INTEGER without a padding byte
   const res = await fetch(url, {
@@ -69,7 +79,9 @@ export async function requestTimestamp(url: string, sha256: Uint8Array, timeoutM
   if (!res.ok) throw new Error(`the timestamp authority answered HTTP ${res.status}`);
   const body = new Uint8Array(await res.arrayBuffer());
   const info = parseTimestampResponse(body);
-  if (!info.imprint.equals(Buffer.from(sha256))) throw new Error('the timestamp authority stamped another hash');
-  if (!info.nonce || !info.nonce.equals(nonce)) throw new Error('the timestamp answer does not carry our nonce');
+  if (!info.imprint.equals(Buffer.from(sha256)))
+    throw new Error('the timestamp authority stamped another hash');
+  if (!info.nonce || !info.nonce.equals(nonce))
+    throw new Error('the timestamp answer does not carry our nonce');
   return body;
 }

@@ -13,7 +13,11 @@ export interface DossierVerification {
   firstMismatch?: string;
 }
 
-const fail = (firstMismatch: string): DossierVerification => ({ ok: false, summary: `NOT intact: ${firstMismatch}`, firstMismatch });
+const fail = (firstMismatch: string): DossierVerification => ({
+  ok: false,
+  summary: `NOT intact: ${firstMismatch}`,
+  firstMismatch,
+});
 
 export async function verifyDossier(file: string): Promise<DossierVerification> {
   let files: Record<string, Uint8Array>;
@@ -29,10 +33,12 @@ export async function verifyDossier(file: string): Promise<DossierVerification> 
   if (!manifestSum) return fail('manifest.json.sha256 is missing');
   const manifestSha = sha256Hex(manifestBytes);
   const sums = strFromU8(manifestSum).split('\n');
-  if (sums[0] !== `${manifestSha}  manifest.json`) return fail('manifest.json: its SHA-256 differs from manifest.json.sha256');
+  if (sums[0] !== `${manifestSha}  manifest.json`)
+    return fail('manifest.json: its SHA-256 differs from manifest.json.sha256');
   const tsr = files['manifest.json.tsr'];
   const expectedSums = tsr ? [sums[0], `${sha256Hex(tsr)}  manifest.json.tsr`, ''] : [sums[0], ''];
-  if (tsr && sums[1] !== expectedSums[1]) return fail('manifest.json.tsr: its SHA-256 differs from manifest.json.sha256');
+  if (tsr && sums[1] !== expectedSums[1])
+    return fail('manifest.json.tsr: its SHA-256 differs from manifest.json.sha256');
   if (sums.join('\n') !== expectedSums.join('\n')) return fail('manifest.json.sha256: unexpected content');
   let manifest: Manifest;
   try {
@@ -40,12 +46,19 @@ export async function verifyDossier(file: string): Promise<DossierVerification> 
   } catch {
     return fail('manifest.json is not valid JSON');
   }
-  if (manifest.format !== DOSSIER_FORMAT) return fail(`manifest.json: unknown format ${JSON.stringify(manifest.format)}`);
+  if (manifest.format !== DOSSIER_FORMAT)
+    return fail(`manifest.json: unknown format ${JSON.stringify(manifest.format)}`);
 
-  const expected = new Set<string>(['manifest.json', 'manifest.json.sha256', ...Object.keys(manifest.files ?? {})]);
+  const expected = new Set<string>([
+    'manifest.json',
+    'manifest.json.sha256',
+    ...Object.keys(manifest.files ?? {}),
+  ]);
   if (manifest.timestamp) expected.add(manifest.timestamp.file);
-  for (const name of CONTENT_FILES) if (!(name in (manifest.files ?? {}))) return fail(`manifest.json does not list ${name}`);
-  for (const name of Object.keys(files)) if (!expected.has(name)) return fail(`${name}: a file not listed in the manifest was added`);
+  for (const name of CONTENT_FILES)
+    if (!(name in (manifest.files ?? {}))) return fail(`manifest.json does not list ${name}`);
+  for (const name of Object.keys(files))
+    if (!expected.has(name)) return fail(`${name}: a file not listed in the manifest was added`);
   for (const name of expected) if (!files[name]) return fail(`${name} is missing`);
   for (const [name, sha] of Object.entries(manifest.files)) {
     if (sha256Hex(files[name]!) !== sha) return fail(`${name}: its SHA-256 differs from the manifest`);
@@ -61,7 +74,8 @@ export async function verifyDossier(file: string): Promise<DossierVerification> 
   const broken = checkChain(rows);
   if (broken) return fail(`ledger.jsonl row ${broken.id}: ${broken.reason}`);
   const last = rows.at(-1);
-  if (last && (last.hash !== manifest.ledger.head || last.id !== manifest.ledger.headId)) return fail('ledger.jsonl does not end at the head named in the manifest');
+  if (last && (last.hash !== manifest.ledger.head || last.id !== manifest.ledger.headId))
+    return fail('ledger.jsonl does not end at the head named in the manifest');
   const captured = new Map<number, { rawSha256: string; textSha256?: string }>();
   for (const r of rows) {
     if ('sealed' in r || r.type !== 'captured' || r.postId === null) continue;
@@ -70,7 +84,8 @@ export async function verifyDossier(file: string): Promise<DossierVerification> 
 
   // Posts: each payload hashes to its recorded fingerprint, which the ledger recorded at capture.
   const postLines = lines(files['posts.jsonl']!);
-  if (postLines.length !== manifest.posts) return fail(`posts.jsonl holds ${postLines.length} posts, the manifest says ${manifest.posts}`);
+  if (postLines.length !== manifest.posts)
+    return fail(`posts.jsonl holds ${postLines.length} posts, the manifest says ${manifest.posts}`);
   for (const [i, l] of postLines.entries()) {
     let p: { id: number; raw: string; rawSha256: string; text: string };
     try {
@@ -78,20 +93,31 @@ export async function verifyDossier(file: string): Promise<DossierVerification> 
     } catch {
       return fail(`posts.jsonl line ${i + 1} is not valid JSON`);
     }
-    if (typeof p.raw !== 'string' || sha256Hex(Buffer.from(p.raw, 'utf8')) !== p.rawSha256) return fail(`posts.jsonl line ${i + 1} (post ${p.id}): the payload does not match its SHA-256`);
+    if (typeof p.raw !== 'string' || sha256Hex(Buffer.from(p.raw, 'utf8')) !== p.rawSha256)
+      return fail(`posts.jsonl line ${i + 1} (post ${p.id}): the payload does not match its SHA-256`);
     const atCapture = captured.get(p.id);
-    if (atCapture !== undefined && atCapture.rawSha256 !== p.rawSha256) return fail(`posts.jsonl line ${i + 1} (post ${p.id}): the SHA-256 differs from the one recorded at capture`);
-    if (atCapture?.textSha256 !== undefined && sha256Hex(Buffer.from(String(p.text), 'utf8')) !== atCapture.textSha256) {
-      return fail(`posts.jsonl line ${i + 1} (post ${p.id}): the text differs from the one recorded at capture`);
+    if (atCapture !== undefined && atCapture.rawSha256 !== p.rawSha256)
+      return fail(
+        `posts.jsonl line ${i + 1} (post ${p.id}): the SHA-256 differs from the one recorded at capture`,
+      );
+    if (
+      atCapture?.textSha256 !== undefined &&
+      sha256Hex(Buffer.from(String(p.text), 'utf8')) !== atCapture.textSha256
+    ) {
+      return fail(
+        `posts.jsonl line ${i + 1} (post ${p.id}): the text differs from the one recorded at capture`,
+      );
     }
-    if (atCapture === undefined && rows.length > 0) return fail(`posts.jsonl line ${i + 1} (post ${p.id}): no capture event in ledger.jsonl`);
+    if (atCapture === undefined && rows.length > 0)
+      return fail(`posts.jsonl line ${i + 1} (post ${p.id}): no capture event in ledger.jsonl`);
   }
 
   let stamp = '';
   if (manifest.timestamp) {
     try {
       const info = parseTimestampResponse(files[manifest.timestamp.file]!);
-      if (!info.imprint.equals(Buffer.from(manifestSha, 'hex'))) return fail(`${manifest.timestamp.file}: the timestamp is for another manifest`);
+      if (!info.imprint.equals(Buffer.from(manifestSha, 'hex')))
+        return fail(`${manifest.timestamp.file}: the timestamp is for another manifest`);
       stamp = `; manifest time-stamped at ${info.genTime} by ${manifest.timestamp.authority}`;
     } catch (err) {
       return fail(`${manifest.timestamp.file}: ${(err as Error).message}`);

@@ -40,21 +40,38 @@ export interface WaybackClient {
   captureUrl(timestamp: string, originalUrl: string): string;
 }
 
-export function createWaybackClient(config: WaybackConfig, userAgent = 'Vigie (+self-hosted evidence archiver)'): WaybackClient {
+export function createWaybackClient(
+  config: WaybackConfig,
+  userAgent = 'Vigie (+self-hosted evidence archiver)',
+): WaybackClient {
   const base = config.baseUrl.replace(/\/+$/, '');
   const headers: Record<string, string> = { accept: 'application/json', 'user-agent': userAgent };
-  if (config.accessKey && config.secretKey) headers.authorization = `LOW ${config.accessKey}:${config.secretKey}`;
+  if (config.accessKey && config.secretKey)
+    headers.authorization = `LOW ${config.accessKey}:${config.secretKey}`;
 
-  async function request(url: string, init: RequestInit, signal: AbortSignal | undefined): Promise<{ status: number; body: unknown; retryAfter: string | null }> {
+  async function request(
+    url: string,
+    init: RequestInit,
+    signal: AbortSignal | undefined,
+  ): Promise<{ status: number; body: unknown; retryAfter: string | null }> {
     const timeout = AbortSignal.timeout(config.timeoutMs);
     const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
     let res: Response;
     let text: string;
     try {
-      res = await fetch(url, { ...init, headers: { ...headers, ...(init.headers as Record<string, string> | undefined) }, signal: combined, redirect: 'follow' });
+      res = await fetch(url, {
+        ...init,
+        headers: { ...headers, ...(init.headers as Record<string, string> | undefined) },
+        signal: combined,
+        redirect: 'follow',
+      });
       text = await res.text();
     } catch (err) {
-      const why = timeout.aborted ? `no answer within ${config.timeoutMs} ms` : err instanceof Error ? err.message : String(err);
+      const why = timeout.aborted
+        ? `no answer within ${config.timeoutMs} ms`
+        : err instanceof Error
+          ? err.message
+          : String(err);
       throw new WaybackTransportError(`Wayback request failed: ${why}`, { cause: err });
     }
     let body: unknown;
@@ -69,14 +86,27 @@ export function createWaybackClient(config: WaybackConfig, userAgent = 'Vigie (+
   return {
     async submit(url, signal) {
       const form = new URLSearchParams({ url, capture_all: '1', skip_first_archive: '1' });
-      const r = await request(`${base}/save`, { method: 'POST', body: form, headers: { 'content-type': 'application/x-www-form-urlencoded' } }, signal);
-      if (r.status === 429) return { kind: 'slow-down', statusExt: 'http-429', retryAfterMs: retryAfterMs(r.retryAfter) };
+      const r = await request(
+        `${base}/save`,
+        { method: 'POST', body: form, headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+        signal,
+      );
+      if (r.status === 429)
+        return { kind: 'slow-down', statusExt: 'http-429', retryAfterMs: retryAfterMs(r.retryAfter) };
       const body = asRecord(r.body);
-      if (r.status >= 500 || (r.status !== 200 && !body)) throw new WaybackTransportError(`Wayback answered HTTP ${r.status} to a save request`);
-      if (body && typeof body.job_id === 'string' && body.job_id.length > 0) return { kind: 'job', jobId: body.job_id };
-      const statusExt = normaliseExt(body?.status_ext) ?? (r.status === 200 ? 'unknown-answer' : `http-${r.status}`);
-      if (statusExt === 'user-session-limit') return { kind: 'slow-down', statusExt, retryAfterMs: retryAfterMs(r.retryAfter) };
-      return { kind: 'error', statusExt, message: typeof body?.message === 'string' ? body.message.slice(0, 500) : '' };
+      if (r.status >= 500 || (r.status !== 200 && !body))
+        throw new WaybackTransportError(`Wayback answered HTTP ${r.status} to a save request`);
+      if (body && typeof body.job_id === 'string' && body.job_id.length > 0)
+        return { kind: 'job', jobId: body.job_id };
+      const statusExt =
+        normaliseExt(body?.status_ext) ?? (r.status === 200 ? 'unknown-answer' : `http-${r.status}`);
+      if (statusExt === 'user-session-limit')
+        return { kind: 'slow-down', statusExt, retryAfterMs: retryAfterMs(r.retryAfter) };
+      return {
+        kind: 'error',
+        statusExt,
+        message: typeof body?.message === 'string' ? body.message.slice(0, 500) : '',
+      };
     },
 
     async status(jobId, signal) {
@@ -84,24 +114,44 @@ export function createWaybackClient(config: WaybackConfig, userAgent = 'Vigie (+
       if (r.status === 404) return { kind: 'unknown' };
       if (r.status === 429) throw new WaybackTransportError('Wayback answered HTTP 429 to a status request');
       const body = asRecord(r.body);
-      if (r.status !== 200 || !body) throw new WaybackTransportError(`Wayback answered HTTP ${r.status} to a status request`);
+      if (r.status !== 200 || !body)
+        throw new WaybackTransportError(`Wayback answered HTTP ${r.status} to a status request`);
       if (body.status === 'pending') return { kind: 'pending' };
-      if (body.status === 'success' && typeof body.timestamp === 'string' && typeof body.original_url === 'string') {
+      if (
+        body.status === 'success' &&
+        typeof body.timestamp === 'string' &&
+        typeof body.original_url === 'string'
+      ) {
         return { kind: 'success', timestamp: body.timestamp, originalUrl: body.original_url };
       }
       if (body.status === 'error') {
         const statusExt = normaliseExt(body.status_ext);
-        if (!statusExt && /not found|unknown job/i.test(String(body.message ?? body.exception ?? ''))) return { kind: 'unknown' };
-        return { kind: 'error', statusExt: statusExt ?? 'unknown-error', message: typeof body.message === 'string' ? body.message.slice(0, 500) : '' };
+        if (!statusExt && /not found|unknown job/i.test(String(body.message ?? body.exception ?? '')))
+          return { kind: 'unknown' };
+        return {
+          kind: 'error',
+          statusExt: statusExt ?? 'unknown-error',
+          message: typeof body.message === 'string' ? body.message.slice(0, 500) : '',
+        };
       }
       throw new WaybackTransportError('Wayback status answer without a known status');
     },
 
     async lookup(url, signal) {
-      const r = await request(`${config.availabilityUrl}?url=${encodeURIComponent(url)}`, { method: 'GET' }, signal);
+      const r = await request(
+        `${config.availabilityUrl}?url=${encodeURIComponent(url)}`,
+        { method: 'GET' },
+        signal,
+      );
       if (r.status !== 200) throw new WaybackTransportError(`the availability API answered HTTP ${r.status}`);
       const closest = asRecord(asRecord(asRecord(r.body)?.archived_snapshots)?.closest);
-      if (!closest || closest.available !== true || typeof closest.url !== 'string' || typeof closest.timestamp !== 'string') return undefined;
+      if (
+        !closest ||
+        closest.available !== true ||
+        typeof closest.url !== 'string' ||
+        typeof closest.timestamp !== 'string'
+      )
+        return undefined;
       return { url: closest.url, timestamp: closest.timestamp };
     },
 
@@ -126,5 +176,7 @@ function retryAfterMs(header: string | null): number | undefined {
 }
 
 function asRecord(v: unknown): Record<string, unknown> | undefined {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+    ? (v as Record<string, unknown>)
+    : undefined;
 }

@@ -31,20 +31,27 @@ export function createSecretBox(hexKey: string): SecretBox {
       cipher.setAAD(Buffer.from(associated, 'utf8'));
       const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
       const tag = cipher.getAuthTag();
-      return [VERSION, iv.toString('base64url'), tag.toString('base64url'), ct.toString('base64url')].join('.');
+      return [VERSION, iv.toString('base64url'), tag.toString('base64url'), ct.toString('base64url')].join(
+        '.',
+      );
     },
     open(blob, associated) {
       const parts = blob.split('.');
-      if (parts.length !== 4 || parts[0] !== VERSION) throw new DecryptionError('not an encrypted blob this version can read');
+      if (parts.length !== 4 || parts[0] !== VERSION)
+        throw new DecryptionError('not an encrypted blob this version can read');
       const [, iv, tag, ct] = parts as [string, string, string, string];
       try {
         const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
         decipher.setAAD(Buffer.from(associated, 'utf8'));
         decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-        return Buffer.concat([decipher.update(Buffer.from(ct, 'base64url')), decipher.final()]).toString('utf8');
+        return Buffer.concat([decipher.update(Buffer.from(ct, 'base64url')), decipher.final()]).toString(
+          'utf8',
+        );
       } catch {
         // Never echo the blob or the library's message: only that it could not be opened.
-        throw new DecryptionError('the private information could not be decrypted (wrong key or altered data)');
+        throw new DecryptionError(
+          'the private information could not be decrypted (wrong key or altered data)',
+        );
       }
     },
   };

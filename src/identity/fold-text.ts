@@ -3,7 +3,17 @@
 // can be shown (and masked) in the text as written.
 
 const cache: (string | undefined)[] = [];
-const SPECIAL: Record<string, string> = { ß: 'ss', œ: 'oe', æ: 'ae', ø: 'o', ł: 'l', đ: 'd', ð: 'd', þ: 'th', ı: 'i' };
+const SPECIAL: Record<string, string> = {
+  ß: 'ss',
+  œ: 'oe',
+  æ: 'ae',
+  ø: 'o',
+  ł: 'l',
+  đ: 'd',
+  ð: 'd',
+  þ: 'th',
+  ı: 'i',
+};
 
 /** What one UTF-16 unit becomes: '' for a separator, else one or two lower-case characters. */
 function foldUnit(code: number): string {
@@ -95,7 +105,8 @@ export function foldText(input: string, withOrigins = true): FoldedText {
     origins[n++] = input.length;
   }
   let text = '';
-  for (let i = 0; i < n; i += 4096) text += String.fromCharCode.apply(null, codes.subarray(i, Math.min(n, i + 4096)) as unknown as number[]);
+  for (let i = 0; i < n; i += 4096)
+    text += String.fromCharCode.apply(null, codes.subarray(i, Math.min(n, i + 4096)) as unknown as number[]);
   return { text, origin: withOrigins ? origins.slice(0, n) : EMPTY };
 }
 

@@ -35,14 +35,20 @@ export function createIdentityRepo(db: Db) {
         .run();
     },
     getPrivate(watchId: string): { blob: string; keyId: string } | undefined {
-      return db.select({ blob: watchPrivate.blob, keyId: watchPrivate.keyId }).from(watchPrivate).where(eq(watchPrivate.watchId, watchId)).get();
+      return db
+        .select({ blob: watchPrivate.blob, keyId: watchPrivate.keyId })
+        .from(watchPrivate)
+        .where(eq(watchPrivate.watchId, watchId))
+        .get();
     },
     deletePrivate(watchId: string): void {
       db.delete(watchPrivate).where(eq(watchPrivate.watchId, watchId)).run();
     },
     /** Removes the private information of every watch not in `keep` (watches left the configuration). */
     deletePrivateExcept(keep: readonly string[]): void {
-      db.delete(watchPrivate).where(keep.length ? notInArray(watchPrivate.watchId, [...keep]) : undefined).run();
+      db.delete(watchPrivate)
+        .where(keep.length ? notInArray(watchPrivate.watchId, [...keep]) : undefined)
+        .run();
     },
 
     /**
@@ -54,7 +60,13 @@ export function createIdentityRepo(db: Db) {
         const existing = tx
           .select()
           .from(lookalikes)
-          .where(and(eq(lookalikes.watchId, c.watchId), eq(lookalikes.platform, c.platform), eq(lookalikes.accountId, c.accountId)))
+          .where(
+            and(
+              eq(lookalikes.watchId, c.watchId),
+              eq(lookalikes.platform, c.platform),
+              eq(lookalikes.accountId, c.accountId),
+            ),
+          )
           .get();
         if (!existing) {
           const row = tx
@@ -84,7 +96,12 @@ export function createIdentityRepo(db: Db) {
       const where = options.includeDismissed
         ? eq(lookalikes.watchId, watchId)
         : and(eq(lookalikes.watchId, watchId), ne(lookalikes.status, 'dismissed'));
-      return db.select().from(lookalikes).where(where).orderBy(desc(lookalikes.similarity), asc(lookalikes.id)).all();
+      return db
+        .select()
+        .from(lookalikes)
+        .where(where)
+        .orderBy(desc(lookalikes.similarity), asc(lookalikes.id))
+        .all();
     },
 
     getCandidate(id: number): LookalikeRow | undefined {
@@ -112,7 +129,11 @@ export function createIdentityRepo(db: Db) {
     },
 
     markNotified(ids: readonly number[], at: number): void {
-      if (ids.length > 0) db.update(lookalikes).set({ notifiedAt: at }).where(inArray(lookalikes.id, [...ids])).run();
+      if (ids.length > 0)
+        db.update(lookalikes)
+          .set({ notifiedAt: at })
+          .where(inArray(lookalikes.id, [...ids]))
+          .run();
     },
 
     /** The authors of these posts, with the handle and name as the post showed them. */
@@ -136,9 +157,20 @@ export function createIdentityRepo(db: Db) {
     /** A page of the authors who ever posted about this watch, by author id. */
     authorsOfWatch(watchId: string, afterId: number, limit: number): (AuthorSeen & { authorId: number })[] {
       return db
-        .select({ authorId: authors.id, platform: authors.platform, accountId: authors.externalId, handle: authors.handle, name: authors.name })
+        .select({
+          authorId: authors.id,
+          platform: authors.platform,
+          accountId: authors.externalId,
+          handle: authors.handle,
+          name: authors.name,
+        })
         .from(authors)
-        .where(and(gt(authors.id, afterId), sql`exists (select 1 from ${posts} where ${posts.authorId} = ${authors.id} and ${posts.watchId} = ${watchId})`))
+        .where(
+          and(
+            gt(authors.id, afterId),
+            sql`exists (select 1 from ${posts} where ${posts.authorId} = ${authors.id} and ${posts.watchId} = ${watchId})`,
+          ),
+        )
         .orderBy(asc(authors.id))
         .limit(limit)
         .all();
@@ -155,7 +187,10 @@ export function createIdentityRepo(db: Db) {
     recordScan(watchId: string, kind: string, at: number, error: string | null): void {
       db.insert(identityScans)
         .values({ watchId, kind, lastRunAt: at, lastError: error })
-        .onConflictDoUpdate({ target: [identityScans.watchId, identityScans.kind], set: { lastRunAt: at, lastError: error } })
+        .onConflictDoUpdate({
+          target: [identityScans.watchId, identityScans.kind],
+          set: { lastRunAt: at, lastError: error },
+        })
         .run();
     },
   };

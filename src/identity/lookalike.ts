@@ -17,7 +17,40 @@ export interface LookalikeVerdict {
 }
 
 /** Words impersonators add around a name. Compared on skeletons, so written as skeletons would be. */
-const AFFIXES = ['officiel', 'officielle', 'official', 'offical', 'off', 'real', 'the', 'vrai', 'vraie', 'le', 'la', 'fr', 'france', 'bis', 'backup', 'new', 'nouveau', 'compte', 'account', 'pro', 'tv', 'media', 'hq', 'team', 'bsky', 'social', 'iam', 'its', 'im', 'auth', 'verified', 'verifie'].map((w) => skeleton(w));
+const AFFIXES = [
+  'officiel',
+  'officielle',
+  'official',
+  'offical',
+  'off',
+  'real',
+  'the',
+  'vrai',
+  'vraie',
+  'le',
+  'la',
+  'fr',
+  'france',
+  'bis',
+  'backup',
+  'new',
+  'nouveau',
+  'compte',
+  'account',
+  'pro',
+  'tv',
+  'media',
+  'hq',
+  'team',
+  'bsky',
+  'social',
+  'iam',
+  'its',
+  'im',
+  'auth',
+  'verified',
+  'verifie',
+].map((w) => skeleton(w));
 const AFFIX_RE = new RegExp(`^(?:${AFFIXES.join('|')}|\\d{1,4})+$`);
 /** Platform suffixes that are not part of the chosen name. */
 const HANDLE_DOMAINS = /\.(?:bsky\.social|bsky\.team)$/i;
@@ -60,9 +93,14 @@ function ownForm(h: string): string {
 }
 
 const keyOf = (s: string) => skeleton(s).replace(/[^\p{L}\p{N}]+/gu, '');
-const tokensOf = (s: string) => skeleton(s.replace(/([a-z])([A-Z])/g, '$1 $2')).split(/[^\p{L}\p{N}]+/u).filter((t) => t.length > 0);
+const tokensOf = (s: string) =>
+  skeleton(s.replace(/([a-z])([A-Z])/g, '$1 $2'))
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((t) => t.length > 0);
 
-export function compileTargets(watch: Pick<WatchConfig, 'names' | 'ownAccounts' | 'x'> & { bluesky?: { handle?: string } | undefined }): CompiledTargets {
+export function compileTargets(
+  watch: Pick<WatchConfig, 'names' | 'ownAccounts' | 'x'> & { bluesky?: { handle?: string } | undefined },
+): CompiledTargets {
   const handles = new Set<string>();
   const own = new Set<string>();
   for (const h of [watch.x?.handle, watch.bluesky?.handle, ...watch.ownAccounts]) {
@@ -73,10 +111,18 @@ export function compileTargets(watch: Pick<WatchConfig, 'names' | 'ownAccounts' 
   }
   const targets: Target[] = [];
   for (const h of handles) {
-    if (keyOf(h).length >= 3) targets.push({ label: `handle ${h}`, kind: 'handle', key: keyOf(h), tokens: tokensOf(h), lower: h });
+    if (keyOf(h).length >= 3)
+      targets.push({ label: `handle ${h}`, kind: 'handle', key: keyOf(h), tokens: tokensOf(h), lower: h });
   }
   for (const n of watch.names) {
-    if (keyOf(n).length >= 3) targets.push({ label: `name ${n}`, kind: 'name', key: keyOf(n), tokens: tokensOf(n), lower: n.toLowerCase().trim() });
+    if (keyOf(n).length >= 3)
+      targets.push({
+        label: `name ${n}`,
+        kind: 'name',
+        key: keyOf(n),
+        tokens: tokensOf(n),
+        lower: n.toLowerCase().trim(),
+      });
   }
   return { targets, own };
 }
@@ -101,7 +147,8 @@ export function editDistance(a: string, b: string, max = 3): number {
     for (let j = 1; j <= m; j++) {
       const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
       let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2]! + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        v = Math.min(v, prev2[j - 2]! + 1);
       cur[j] = v;
       if (v < rowMin) rowMin = v;
     }
@@ -135,15 +182,21 @@ function compareOne(p: Probe, t: Target): LookalikeVerdict | null {
   if (lower === t.lower) {
     // The same handle elsewhere, or an account bearing the person's exact name.
     // A short handle ("alice") is everybody's: alone it stays below the review threshold.
-    if (what === 'handle') return { similarity: key.length >= 6 ? 0.97 : 0.72, reason: `${shown}: identical handle` };
+    if (what === 'handle')
+      return { similarity: key.length >= 6 ? 0.97 : 0.72, reason: `${shown}: identical handle` };
     return { similarity: 0.75, reason: `${shown}: identical name` };
   }
   if (key === t.key) {
     const parts = confusableParts(value);
-    if (parts.length > 0) return { similarity: 0.98, reason: `${shown}: confusable characters (${parts.join(', ')})` };
+    if (parts.length > 0)
+      return { similarity: 0.98, reason: `${shown}: confusable characters (${parts.join(', ')})` };
     const plain = value.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
-    if (plain !== key && /[01|!]/.test(value)) return { similarity: 0.95, reason: `${shown}: digits for letters` };
-    return { similarity: what === 'handle' || t.kind === 'handle' ? 0.95 : 0.75, reason: `${shown}: same letters, other separators or case` };
+    if (plain !== key && /[01|!]/.test(value))
+      return { similarity: 0.95, reason: `${shown}: digits for letters` };
+    return {
+      similarity: what === 'handle' || t.kind === 'handle' ? 0.95 : 0.75,
+      reason: `${shown}: same letters, other separators or case`,
+    };
   }
   if (t.key.length >= 4) {
     const idx = key.indexOf(t.key);
@@ -157,7 +210,11 @@ function compareOne(p: Probe, t: Target): LookalikeVerdict | null {
     if (unleet(key) === unleet(t.key)) return { similarity: 0.93, reason: `${shown}: digits for letters` };
   }
   const tokens = t.tokens.length >= 2 && Math.abs(key.length - t.key.length) <= 2 ? tokensOf(p.core) : [];
-  if (t.tokens.length >= 2 && tokens.length === t.tokens.length && [...tokens].sort().join(' ') === [...t.tokens].sort().join(' ')) {
+  if (
+    t.tokens.length >= 2 &&
+    tokens.length === t.tokens.length &&
+    [...tokens].sort().join(' ') === [...t.tokens].sort().join(' ')
+  ) {
     return { similarity: 0.85, reason: `${shown}: reordered name` };
   }
   // Short names are one letter away from many words: only longer ones are compared by distance.
@@ -166,7 +223,10 @@ function compareOne(p: Probe, t: Target): LookalikeVerdict | null {
     const d = editDistance(key, t.key, allowed);
     if (d <= allowed) {
       const sim = 1 - d / Math.max(key.length, t.key.length);
-      return { similarity: Math.round(sim * 0.95 * 100) / 100, reason: `${shown}: ${d} character${d > 1 ? 's' : ''} apart` };
+      return {
+        similarity: Math.round(sim * 0.95 * 100) / 100,
+        reason: `${shown}: ${d} character${d > 1 ? 's' : ''} apart`,
+      };
     }
   }
   return null;
@@ -174,7 +234,10 @@ function compareOne(p: Probe, t: Target): LookalikeVerdict | null {
 
 /** What surrounds the person's identifier in `value`, as written (for reviewers). */
 function addedPart(value: string, what: 'handle' | 'name', t: Target): string {
-  const plain = (what === 'handle' ? handleCore(value) : value).toLowerCase().normalize('NFD').replace(/[\p{M}]+/gu, '');
+  const plain = (what === 'handle' ? handleCore(value) : value)
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/[\p{M}]+/gu, '');
   const tPlain = t.lower.normalize('NFD').replace(/[\p{M}]+/gu, '');
   const squash = (s: string) => s.replace(/[^\p{L}\p{N}]+/gu, '');
   const at = squash(plain).indexOf(squash(tPlain));
@@ -184,11 +247,17 @@ function addedPart(value: string, what: 'handle' | 'name', t: Target): string {
 }
 
 /** The strongest resemblance of the account to the person, or null when it does not look alike. */
-export function compareAccount(compiled: CompiledTargets, account: Account & { id?: string | null }): LookalikeVerdict | null {
+export function compareAccount(
+  compiled: CompiledTargets,
+  account: Account & { id?: string | null },
+): LookalikeVerdict | null {
   if (isOwnAccount(compiled, account)) return null;
   let best: LookalikeVerdict | null = null;
   const fields = new Set<'handle' | 'name'>();
-  const probes = [account.handle ? probe(account.handle, 'handle') : null, account.name ? probe(account.name, 'name') : null];
+  const probes = [
+    account.handle ? probe(account.handle, 'handle') : null,
+    account.name ? probe(account.name, 'name') : null,
+  ];
   for (const t of compiled.targets) {
     for (const p of probes) {
       if (!p) continue;
@@ -199,7 +268,8 @@ export function compareAccount(compiled: CompiledTargets, account: Account & { i
     }
   }
   // Handle and name both imitating the person is stronger than either alone.
-  if (best && fields.size === 2) best = { similarity: Math.min(1, Math.round((best.similarity + 0.05) * 100) / 100), reason: best.reason };
+  if (best && fields.size === 2)
+    best = { similarity: Math.min(1, Math.round((best.similarity + 0.05) * 100) / 100), reason: best.reason };
   return best;
 }
 

@@ -73,7 +73,8 @@ export function canonicalConfiguredPhone(phone: string): string {
 
 const FR_SHAPES = new Set(['10', '2-2-2-2-2', '2-1-2-2-2-2', '11', '2-9', '4-1-2-2-2-2', '13', '4-9']);
 /** Words that say the number is not a phone (orders, references, invoices…). */
-const NOT_A_PHONE_BEFORE = /(?:n°|n[o°]\.?|#|r[ée]f\.?|id|order|commande|facture|invoice|siret|siren|tracking|colis|iban|isbn|ticket|dossier)\s*[:.]?\s*$/i;
+const NOT_A_PHONE_BEFORE =
+  /(?:n°|n[o°]\.?|#|r[ée]f\.?|id|order|commande|facture|invoice|siret|siren|tracking|colis|iban|isbn|ticket|dossier)\s*[:.]?\s*$/i;
 
 /**
  * Whether a run is written like a phone number: a French number in one of its usual layouts, or
@@ -83,7 +84,7 @@ export function looksLikePhone(text: string, run: DigitRun, groups: readonly str
   const digits = groups.join('');
   if (digits.length < 8 || digits.length > 15) return false;
   const before = text.charCodeAt(run.start - 1);
-  if (run.start > 0 && (/[\p{L}\p{N}#/€$£,.:_]/u.test(String.fromCharCode(before)))) return false;
+  if (run.start > 0 && /[\p{L}\p{N}#/€$£,.:_]/u.test(String.fromCharCode(before))) return false;
   // What follows the whole run: "12,50 €", "10:30", "3/4", "2024abc" are not phone numbers.
   if (groups === run.groups && /^[\p{L}€$£%/]|^[,.:]\d/u.test(text.slice(run.end, run.end + 2))) return false;
   if (NOT_A_PHONE_BEFORE.test(text.slice(Math.max(0, run.start - 14), run.start))) return false;

@@ -15,7 +15,8 @@ export interface PrivateInfo {
 }
 
 /** What was found; never the private value itself. `published_*`: any phone / address next to the name. */
-export type PiiKind = 'phone' | 'email' | 'address' | 'workplace' | 'relative' | 'published_phone' | 'published_address';
+export type PiiKind =
+  'phone' | 'email' | 'address' | 'workplace' | 'relative' | 'published_phone' | 'published_address';
 
 export interface PiiHit {
   kind: PiiKind;
@@ -55,14 +56,19 @@ const STREET_WORDS: string[][] = [
   ['drive', 'dr'],
 ];
 const ALTERNATIVES = new Map<string, Set<string>>();
-for (const group of STREET_WORDS) for (const w of group) {
-  const set = ALTERNATIVES.get(w) ?? new Set<string>();
-  for (const alt of group) set.add(alt);
-  ALTERNATIVES.set(w, set);
-}
-const STREET_TYPE = '(?:rue|r|boulevard|bd|bld|blvd|boul|bvd|avenue|av|ave|place|pl|chemin|ch|allee|impasse|imp|route|rte|quai|square|faubourg|fbg|cours|passage|residence|lotissement|street|st|road|rd|lane|drive)';
+for (const group of STREET_WORDS)
+  for (const w of group) {
+    const set = ALTERNATIVES.get(w) ?? new Set<string>();
+    for (const alt of group) set.add(alt);
+    ALTERNATIVES.set(w, set);
+  }
+const STREET_TYPE =
+  '(?:rue|r|boulevard|bd|bld|blvd|boul|bvd|avenue|av|ave|place|pl|chemin|ch|allee|impasse|imp|route|rte|quai|square|faubourg|fbg|cours|passage|residence|lotissement|street|st|road|rd|lane|drive)';
 /** "12 bis rue des Lilas", "3 av. Foch", "221 Baker Street" in folded text. */
-const ANY_ADDRESS = new RegExp(` (\\d{1,4})(?: (?:bis|ter|[a-d]))? (?:${STREET_TYPE} [a-z][a-z0-9]*|(?:[a-z]+ ){1,3}(?:street|road|avenue|lane|drive)) `, 'g');
+const ANY_ADDRESS = new RegExp(
+  ` (\\d{1,4})(?: (?:bis|ter|[a-d]))? (?:${STREET_TYPE} [a-z][a-z0-9]*|(?:[a-z]+ ){1,3}(?:street|road|avenue|lane|drive)) `,
+  'g',
+);
 
 interface Needle {
   kind: PiiKind;
@@ -90,19 +96,29 @@ function streetVariants(tokens: string[]): string[] {
 const pad = (s: string) => ` ${s} `;
 
 function addressNeedles(address: string): Needle[] {
-  const parts = address.split(',').map((p) => foldPhrase(p)).filter((p) => p !== '');
+  const parts = address
+    .split(',')
+    .map((p) => foldPhrase(p))
+    .filter((p) => p !== '');
   const street = parts[0];
   if (!street) return [];
-  const needles: Needle[] = streetVariants(street.split(' ')).map((v) => ({ kind: 'address' as const, text: pad(v) }));
+  const needles: Needle[] = streetVariants(street.split(' ')).map((v) => ({
+    kind: 'address' as const,
+    text: pad(v),
+  }));
   // Without its number the street alone is common; it counts together with the postcode or town.
   const rest = parts.slice(1).join(' ');
   const withoutNumber = street.replace(/^\d+(?: (?:bis|ter|[a-d]))? /, '');
   if (withoutNumber !== street && withoutNumber.includes(' ') && rest) {
     const context = [...rest.matchAll(/\b\d{5}\b/g)].map((m) => pad(m[0]));
-    const town = rest.replace(/\b\d{4,5}\b/g, ' ').replace(/\s+/g, ' ').trim();
+    const town = rest
+      .replace(/\b\d{4,5}\b/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim();
     if (town.length >= 3) context.push(pad(town));
     if (context.length > 0) {
-      for (const v of streetVariants(withoutNumber.split(' '))) needles.push({ kind: 'address', text: pad(v), requiresAny: context });
+      for (const v of streetVariants(withoutNumber.split(' ')))
+        needles.push({ kind: 'address', text: pad(v), requiresAny: context });
     }
   }
   return needles;
@@ -155,12 +171,17 @@ export function compilePiiGuard(info: PrivateInfo | null, options: PiiGuardOptio
     for (const w of info.workplaces) needles.push(...phraseNeedles('workplace', w, false));
     for (const r of info.relatives) needles.push(...phraseNeedles('relative', r, true));
   }
-  const nameNeedles = [...new Set(options.names.map((n) => foldPhrase(n)).filter((n) => n.length >= 3))].map(pad);
+  const nameNeedles = [...new Set(options.names.map((n) => foldPhrase(n)).filter((n) => n.length >= 3))].map(
+    pad,
+  );
   const uniqueNeedles = [...new Map(needles.map((n) => [`${n.kind}\u0000${n.text}`, n])).values()];
   // One pass over the folded post: at each word start, only the needles beginning with the same
   // two characters are compared, whatever their number.
   const byStart = new Map<number, { needle: Needle | null; text: string }[]>();
-  for (const entry of [...uniqueNeedles.map((n) => ({ needle: n as Needle | null, text: n.text })), ...nameNeedles.map((text) => ({ needle: null, text }))]) {
+  for (const entry of [
+    ...uniqueNeedles.map((n) => ({ needle: n as Needle | null, text: n.text })),
+    ...nameNeedles.map((text) => ({ needle: null, text })),
+  ]) {
     const key = startKey(entry.text, 0);
     const list = byStart.get(key) ?? [];
     list.push(entry);
@@ -203,7 +224,10 @@ export function compilePiiGuard(info: PrivateInfo | null, options: PiiGuardOptio
       if (nameNearby && folded && !hits.some((h) => h.kind === 'address')) {
         let mapped: FoldedText | undefined;
         for (const m of folded.text.matchAll(ANY_ADDRESS)) {
-          hits.push({ kind: 'published_address', ...originalSpan((mapped ??= foldText(text)), m.index + 1, m.index + m[0].length - 1) });
+          hits.push({
+            kind: 'published_address',
+            ...originalSpan((mapped ??= foldText(text)), m.index + 1, m.index + m[0].length - 1),
+          });
         }
       }
       return dedupe(hits);
@@ -233,7 +257,8 @@ function matchesPrivatePhone(groups: readonly string[], plus: boolean, phones: R
 function publishesPhone(text: string, run: ReturnType<typeof scanDigitRuns>[number]): boolean {
   if (looksLikePhone(text, run)) return true;
   // The number followed by unrelated digits: try the leading groups alone.
-  for (let k = run.groups.length - 1; k >= 1; k--) if (looksLikePhone(text, run, run.groups.slice(0, k))) return true;
+  for (let k = run.groups.length - 1; k >= 1; k--)
+    if (looksLikePhone(text, run, run.groups.slice(0, k))) return true;
   return false;
 }
 
@@ -258,7 +283,13 @@ export function withPiiHits(score: ScoreResult, hits: readonly PiiHit[] | undefi
   if (!hits || hits.length === 0) return score;
   const matches: Match[] = [
     ...score.matches,
-    ...hits.map((h) => ({ term: h.kind, category: 'doxxing' as const, severity: 3 as const, start: h.start, end: h.end })),
+    ...hits.map((h) => ({
+      term: h.kind,
+      category: 'doxxing' as const,
+      severity: 3 as const,
+      start: h.start,
+      end: h.end,
+    })),
   ];
   return {
     ...score,

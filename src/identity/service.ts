@@ -70,14 +70,21 @@ export function createIdentity(deps: IdentityDeps) {
     const stored = repo.getPrivate(watchId);
     if (!stored) return null;
     if (!box) {
-      if (!warnedNoKey) log.error({ watch: watchId }, 'private information is stored but no encryption key is configured: only generic doxxing detection runs');
+      if (!warnedNoKey)
+        log.error(
+          { watch: watchId },
+          'private information is stored but no encryption key is configured: only generic doxxing detection runs',
+        );
       warnedNoKey = true;
       return null;
     }
     try {
       return JSON.parse(box.open(stored.blob, watchId)) as PrivateInfo;
     } catch (err) {
-      log.error({ watch: watchId, err: (err as Error).message, keyMatches: stored.keyId === box.keyId }, 'private information could not be decrypted');
+      log.error(
+        { watch: watchId, err: (err as Error).message, keyMatches: stored.keyId === box.keyId },
+        'private information could not be decrypted',
+      );
       return null;
     }
   }
@@ -88,7 +95,11 @@ export function createIdentity(deps: IdentityDeps) {
   }
 
   /** Compares accounts with the watch; stores candidates; true when one calls for an alert. */
-  function recordAccounts(watch: WatchConfig, accounts: readonly AuthorSeen[], foundBy: 'author' | 'search'): { candidates: number; alert: boolean } {
+  function recordAccounts(
+    watch: WatchConfig,
+    accounts: readonly AuthorSeen[],
+    foundBy: 'author' | 'search',
+  ): { candidates: number; alert: boolean } {
     const compiled = targetsFor(watch);
     let candidates = 0;
     let needAlert = false;
@@ -124,7 +135,8 @@ export function createIdentity(deps: IdentityDeps) {
           continue;
         }
         // The schema refuses private information without a key; this is the last line of defence.
-        if (!box) throw new Error(`watch "${w.id}" holds private information but security.encryptionKey is not set`);
+        if (!box)
+          throw new Error(`watch "${w.id}" holds private information but security.encryptionKey is not set`);
         repo.putPrivate(w.id, box.seal(JSON.stringify(w.private), w.id), box.keyId, now());
       }
       guards.clear();
@@ -137,7 +149,11 @@ export function createIdentity(deps: IdentityDeps) {
         const stamp = `${stored?.blob ?? ''}\u0000${JSON.stringify(watch.names)}\u0000${watch.x?.handle ?? ''}`;
         const hit = guards.get(watch.id);
         if (hit && hit.stamp === stamp) return hit.guard;
-        const names = [...watch.names, ...(watch.x?.handle ? [watch.x.handle] : []), ...(watch.bluesky?.handle ? [watch.bluesky.handle] : [])];
+        const names = [
+          ...watch.names,
+          ...(watch.x?.handle ? [watch.x.handle] : []),
+          ...(watch.bluesky?.handle ? [watch.bluesky.handle] : []),
+        ];
         const guard = compilePiiGuard(privateInfo(watch.id), { names });
         guards.set(watch.id, { stamp, guard });
         return guard;
@@ -186,10 +202,19 @@ export function createIdentity(deps: IdentityDeps) {
     },
 
     /** Searches now; failures are recorded, not thrown (a dead source must not stop the others). */
-    async searchAccounts(watchId: string, signal?: AbortSignal, searchers = deps.searchers ?? []): Promise<number> {
+    async searchAccounts(
+      watchId: string,
+      signal?: AbortSignal,
+      searchers = deps.searchers ?? [],
+    ): Promise<number> {
       const watch = deps.watches.get(watchId);
       if (!watch) throw new Error(`unknown watch "${watchId}"`);
-      const queries = [...new Set([...watch.definition.names, ...(watch.definition.x?.handle ? [watch.definition.x.handle] : [])])];
+      const queries = [
+        ...new Set([
+          ...watch.definition.names,
+          ...(watch.definition.x?.handle ? [watch.definition.x.handle] : []),
+        ]),
+      ];
       let candidates = 0;
       let needAlert = false;
       for (const s of searchers) {
@@ -199,7 +224,13 @@ export function createIdentity(deps: IdentityDeps) {
           for (const q of queries) {
             const limit = AbortSignal.timeout(60_000);
             for (const a of await s.searchAccounts(q, signal ? AbortSignal.any([signal, limit]) : limit)) {
-              accounts.push({ authorId: null, platform: s.platform, accountId: a.id, handle: a.handle, name: a.name });
+              accounts.push({
+                authorId: null,
+                platform: s.platform,
+                accountId: a.id,
+                handle: a.handle,
+                name: a.name,
+              });
             }
           }
           const r = recordAccounts(watch.definition, accounts, 'search');
@@ -208,7 +239,10 @@ export function createIdentity(deps: IdentityDeps) {
           repo.recordScan(watchId, kind, now(), null);
         } catch (err) {
           repo.recordScan(watchId, kind, now(), (err as Error).message);
-          log.warn({ watch: watchId, platform: s.platform, err: (err as Error).message }, 'account search failed');
+          log.warn(
+            { watch: watchId, platform: s.platform, err: (err as Error).message },
+            'account search failed',
+          );
         }
       }
       if (needAlert) await alert(watchId);
@@ -235,7 +269,15 @@ export function createIdentity(deps: IdentityDeps) {
         watchId: row.watchId,
         actor,
         at,
-        data: { lookalikeId: row.id, platform: row.platform, accountId: row.accountId, handle: row.handle, name: row.name, reason: row.reason, similarity: row.similarity },
+        data: {
+          lookalikeId: row.id,
+          platform: row.platform,
+          accountId: row.accountId,
+          handle: row.handle,
+          name: row.name,
+          reason: row.reason,
+          similarity: row.similarity,
+        },
       });
       await alert(row.watchId);
       return repo.getCandidate(id)!;

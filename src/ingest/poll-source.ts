@@ -106,7 +106,13 @@ export async function pollSource(
   deps.sources.markPolled(sourceId, now());
   try {
     for await (const page of adapter.poll({
-      source: { id: source.id, kind: source.kind, target: source.target, cursor: source.cursor, state: source.state ?? null },
+      source: {
+        id: source.id,
+        kind: source.kind,
+        target: source.target,
+        cursor: source.cursor,
+        state: source.state ?? null,
+      },
       watch: watch.definition,
       signal,
       log,
@@ -132,12 +138,15 @@ export async function pollSource(
     }
     if (!outcome.ok) throw new SourceError('the source ended its answer before the last page', true);
     deps.sources.recordSuccess(sourceId, now(), outcome.warnings);
-    log.info({ pages: outcome.pages, fetched: outcome.fetched, stored: outcome.stored, hostile: outcome.hostile }, 'poll done');
+    log.info(
+      { pages: outcome.pages, fetched: outcome.fetched, stored: outcome.stored, hostile: outcome.hostile },
+      'poll done',
+    );
   } catch (err) {
     outcome.ok = false;
     outcome.error = err instanceof Error ? err.message : String(err);
     if (err instanceof RateLimitError) outcome.retryAt = err.retryAt;
-    outcome.retryable = err instanceof SourceError ? err.retryable : !(signal.aborted);
+    outcome.retryable = err instanceof SourceError ? err.retryable : !signal.aborted;
     deps.sources.recordFailure(sourceId, now(), outcome.error);
     log.warn({ err: outcome.error, pages: outcome.pages, stored: outcome.stored }, 'poll failed');
   }

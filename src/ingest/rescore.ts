@@ -11,7 +11,13 @@ import { createLedger } from '../evidence/ledger.ts';
  * changed lexicon, new custom words). Returns how many were rescored.
  */
 export function rescoreWatch(
-  deps: { db: Db; posts: PostsRepo; watches: WatchesRepo; scorers: ScorerCache; pii?: { forWatch(watch: WatchConfig): PiiGuard } },
+  deps: {
+    db: Db;
+    posts: PostsRepo;
+    watches: WatchesRepo;
+    scorers: ScorerCache;
+    pii?: { forWatch(watch: WatchConfig): PiiGuard };
+  },
   watchId: string,
 ): number {
   const watch = deps.watches.get(watchId);
@@ -43,7 +49,14 @@ export function rescoreWatch(
           type: 'scored',
           watchId,
           postId: post.id,
-          data: { score: s.score, level: s.level, categories: s.categories, targeted: s.targeted, scorerVersion: s.version, rescore: true },
+          data: {
+            score: s.score,
+            level: s.level,
+            categories: s.categories,
+            targeted: s.targeted,
+            scorerVersion: s.version,
+            rescore: true,
+          },
         });
       });
       count++;

@@ -29,7 +29,11 @@ export function createHandlers(deps: HandlerDeps): JobHandlers {
         // One id per source, not per window: both drivers collapse it while a poll of that source is
         // queued or running, so two workers never poll the same source at once.
         for (const s of deps.sources.listEnabled(payload.watchId)) {
-          await deps.queue.enqueue('poll', { task: 'source', sourceId: s.id, watchId: s.watchId }, { jobId: `poll:source:${s.id}` });
+          await deps.queue.enqueue(
+            'poll',
+            { task: 'source', sourceId: s.id, watchId: s.watchId },
+            { jobId: `poll:source:${s.id}` },
+          );
         }
         return;
       }
@@ -42,8 +46,10 @@ export function createHandlers(deps: HandlerDeps): JobHandlers {
       } finally {
         polling.delete(payload.sourceId);
       }
-      if (outcome.retryAt !== undefined) throw new RetryLaterError(outcome.error ?? 'rate limited', outcome.retryAt);
-      if (!outcome.ok && outcome.retryable && !ctx.signal.aborted) throw new Error(outcome.error ?? 'poll failed');
+      if (outcome.retryAt !== undefined)
+        throw new RetryLaterError(outcome.error ?? 'rate limited', outcome.retryAt);
+      if (!outcome.ok && outcome.retryable && !ctx.signal.aborted)
+        throw new Error(outcome.error ?? 'poll failed');
     },
 
     async score(payload, ctx) {

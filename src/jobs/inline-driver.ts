@@ -53,11 +53,14 @@ export function createInlineDriver(options: InlineDriverOptions): JobDriver {
   }
 
   function later(job: QueuedJob, delayMs: number) {
-    const timer = setTimeout(() => {
-      timers.delete(timer);
-      ready.push(job);
-      pump();
-    }, Math.max(0, delayMs));
+    const timer = setTimeout(
+      () => {
+        timers.delete(timer);
+        ready.push(job);
+        pump();
+      },
+      Math.max(0, delayMs),
+    );
     timers.add(timer);
   }
 
@@ -76,7 +79,12 @@ export function createInlineDriver(options: InlineDriverOptions): JobDriver {
 
   async function run(job: QueuedJob) {
     const handler = handlers?.[job.kind];
-    const jobLog = log.child({ job: job.kind, jobId: job.jobId, watch: job.payload.watchId, source: job.payload.sourceId });
+    const jobLog = log.child({
+      job: job.kind,
+      jobId: job.jobId,
+      watch: job.payload.watchId,
+      source: job.payload.sourceId,
+    });
     if (!handler) {
       jobLog.warn('no handler for this job kind in this process; dropped');
       if (job.jobId) known.delete(job.jobId);
@@ -102,7 +110,10 @@ export function createInlineDriver(options: InlineDriverOptions): JobDriver {
         return;
       }
       const delay = options.backoffMs * 2 ** (job.attempt - 1);
-      jobLog.warn({ err: (err as Error).message, attempt: job.attempt, retryInMs: delay }, 'job failed; will retry');
+      jobLog.warn(
+        { err: (err as Error).message, attempt: job.attempt, retryInMs: delay },
+        'job failed; will retry',
+      );
       later({ ...job, attempt: job.attempt + 1 }, delay);
     }
   }

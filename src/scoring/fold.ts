@@ -37,18 +37,117 @@ export interface Fold {
 // Look-alike letters that NFKD does not map to Latin: Cyrillic and Greek homoglyphs and a few IPA /
 // Latin-extended letters used to dodge filters ("ćоnnаrd" with Cyrillic о and а).
 const LOOKALIKES: Record<string, string> = {
-  а: 'a', в: 'b', е: 'e', ё: 'e', к: 'k', м: 'm', н: 'h', о: 'o', р: 'p', с: 'c', т: 't', у: 'y', х: 'x',
-  ѕ: 's', і: 'i', ї: 'i', ј: 'j', ԁ: 'd', ԛ: 'q', ԝ: 'w', ӏ: 'l', ɡ: 'g', ɑ: 'a', ο: 'o', α: 'a', β: 'b',
-  ε: 'e', ι: 'i', κ: 'k', ν: 'v', ρ: 'p', τ: 't', υ: 'u', χ: 'x', η: 'n', μ: 'u', ϲ: 'c', ς: 'c', σ: 'o',
-  ω: 'w', γ: 'y', δ: 'd', π: 'n', ł: 'l', ø: 'o', đ: 'd', ð: 'd', ħ: 'h', ı: 'i', ŀ: 'l', þ: 'p',
-  ß: 'ss', æ: 'ae', œ: 'oe', ĳ: 'ij', ﬀ: 'ff', ʀ: 'r', ᴀ: 'a', ʙ: 'b', ᴄ: 'c', ᴅ: 'd', ᴇ: 'e', ɢ: 'g',
-  ʜ: 'h', ɪ: 'i', ᴊ: 'j', ᴋ: 'k', ʟ: 'l', ᴍ: 'm', ɴ: 'n', ᴏ: 'o', ᴘ: 'p', ǫ: 'q', ꜱ: 's', ᴛ: 't',
-  ᴜ: 'u', ᴠ: 'v', ᴡ: 'w', ʏ: 'y', ᴢ: 'z', ɐ: 'a', ǝ: 'e', ɔ: 'c', ɯ: 'm', ɹ: 'r', ʇ: 't', ʌ: 'v',
+  а: 'a',
+  в: 'b',
+  е: 'e',
+  ё: 'e',
+  к: 'k',
+  м: 'm',
+  н: 'h',
+  о: 'o',
+  р: 'p',
+  с: 'c',
+  т: 't',
+  у: 'y',
+  х: 'x',
+  ѕ: 's',
+  і: 'i',
+  ї: 'i',
+  ј: 'j',
+  ԁ: 'd',
+  ԛ: 'q',
+  ԝ: 'w',
+  ӏ: 'l',
+  ɡ: 'g',
+  ɑ: 'a',
+  ο: 'o',
+  α: 'a',
+  β: 'b',
+  ε: 'e',
+  ι: 'i',
+  κ: 'k',
+  ν: 'v',
+  ρ: 'p',
+  τ: 't',
+  υ: 'u',
+  χ: 'x',
+  η: 'n',
+  μ: 'u',
+  ϲ: 'c',
+  ς: 'c',
+  σ: 'o',
+  ω: 'w',
+  γ: 'y',
+  δ: 'd',
+  π: 'n',
+  ł: 'l',
+  ø: 'o',
+  đ: 'd',
+  ð: 'd',
+  ħ: 'h',
+  ı: 'i',
+  ŀ: 'l',
+  þ: 'p',
+  ß: 'ss',
+  æ: 'ae',
+  œ: 'oe',
+  ĳ: 'ij',
+  ﬀ: 'ff',
+  ʀ: 'r',
+  ᴀ: 'a',
+  ʙ: 'b',
+  ᴄ: 'c',
+  ᴅ: 'd',
+  ᴇ: 'e',
+  ɢ: 'g',
+  ʜ: 'h',
+  ɪ: 'i',
+  ᴊ: 'j',
+  ᴋ: 'k',
+  ʟ: 'l',
+  ᴍ: 'm',
+  ɴ: 'n',
+  ᴏ: 'o',
+  ᴘ: 'p',
+  ǫ: 'q',
+  ꜱ: 's',
+  ᴛ: 't',
+  ᴜ: 'u',
+  ᴠ: 'v',
+  ᴡ: 'w',
+  ʏ: 'y',
+  ᴢ: 'z',
+  ɐ: 'a',
+  ǝ: 'e',
+  ɔ: 'c',
+  ɯ: 'm',
+  ɹ: 'r',
+  ʇ: 't',
+  ʌ: 'v',
 };
 
 const QUOTES = new Set(['"', '«', '»', '“', '”', '„', '‟', '‹', '›', '〝', '〞', '＂']);
 const APOS = new Set(["'", '’', '‘', 'ʼ', '`', '´', '′', 'ʻ']);
-const CLAUSE = new Set([';', ':', '?', '¿', '¡', '…', '\n', '\r', '(', ')', '[', ']', '{', '}', '<', '>', '。', '،']);
+const CLAUSE = new Set([
+  ';',
+  ':',
+  '?',
+  '¿',
+  '¡',
+  '…',
+  '\n',
+  '\r',
+  '(',
+  ')',
+  '[',
+  ']',
+  '{',
+  '}',
+  '<',
+  '>',
+  '。',
+  '،',
+]);
 const LEET = new Set(['@', '$', '€', '!', '|', '£']);
 
 const reMark = /\p{M}/gu;
@@ -86,7 +185,8 @@ function computeKind(cp: number, ch: string): { kind: K; out: string } {
   folded = mapped;
   if (/^[a-z]+$/.test(folded)) return { kind: K.Letter, out: folded };
   if (/^[0-9]$/.test(folded)) return { kind: K.Digit, out: folded };
-  if (folded === '.' || folded === '!' || folded === '?') return folded === '.' ? { kind: K.Soft, out: '.' } : { kind: K.Clause, out: '' };
+  if (folded === '.' || folded === '!' || folded === '?')
+    return folded === '.' ? { kind: K.Soft, out: '.' } : { kind: K.Clause, out: '' };
   if (reLetter.test(ch)) return { kind: K.OtherLetter, out: '' };
   // Everything else (emoji, symbols, dashes, dots, slashes) separates words and may split letters.
   return { kind: K.Soft, out: '' };
@@ -114,8 +214,20 @@ export function foldCodePoint(cp: number): Fold {
 
 /** Leetspeak inside a word that contains at least one real letter. '1' and '|' are ambiguous (i/l). */
 export const LEET_MAP: Record<string, string> = {
-  '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '8': 'b', '9': 'g',
-  '@': 'a', $: 's', '€': 'e', '£': 'e', '!': 'i', '|': 'l',
+  '0': 'o',
+  '1': 'i',
+  '3': 'e',
+  '4': 'a',
+  '5': 's',
+  '7': 't',
+  '8': 'b',
+  '9': 'g',
+  '@': 'a',
+  $: 's',
+  '€': 'e',
+  '£': 'e',
+  '!': 'i',
+  '|': 'l',
 };
 /** Second reading of ambiguous leet characters, tried by the matcher as an alternative path. */
 export const LEET_ALT: Record<string, string> = { '1': 'l', '|': 'i', '!': 'l' };
@@ -177,7 +289,8 @@ export function classOf(f: Fold): number {
 export function codeOf(f: Fold): number {
   if (f.kind === K.Clause) return f.out === ',' ? SEP_COMMA : SEP_CLAUSE;
   if (f.kind === K.Quote) return SEP_QUOTE;
-  if (f.kind === K.Space || f.kind === K.Apos || f.kind === K.Soft) return f.out === '.' ? SEP_DOT : SEP_SPACE;
+  if (f.kind === K.Space || f.kind === K.Apos || f.kind === K.Soft)
+    return f.out === '.' ? SEP_DOT : SEP_SPACE;
   return f.out.length > 0 ? f.out.charCodeAt(0) : 0;
 }
 

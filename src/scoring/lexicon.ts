@@ -124,7 +124,8 @@ export function parseLexicon(source: string, fileLang?: Lang): ParsedLexicon {
       errors.push(`line ${i + 1}: malformed entry: ${line}`);
       return;
     }
-    if (fileLang !== undefined && lang !== fileLang) errors.push(`line ${i + 1}: language ${lang} in ${fileLang} file`);
+    if (fileLang !== undefined && lang !== fileLang)
+      errors.push(`line ${i + 1}: language ${lang} in ${fileLang} file`);
     const flagSet = new Set(flags.split(',').map((f) => f.trim()));
     const entry: LexiconEntry = {
       term: term.trim(),
@@ -139,7 +140,8 @@ export function parseLexicon(source: string, fileLang?: Lang): ParsedLexicon {
     try {
       for (const form of expandPattern(entry.term)) {
         const v = toVariant(form, entry);
-        if (v === null) errors.push(`line ${i + 1}: form ${JSON.stringify(form)} normalises to nothing matchable`);
+        if (v === null)
+          errors.push(`line ${i + 1}: form ${JSON.stringify(form)} normalises to nothing matchable`);
         else variants.push(v);
       }
     } catch (e) {

@@ -23,7 +23,9 @@ export function maskMatches(text: string, matches: readonly Match[]): string {
     const visible = chars.map((c) => !/\s/u.test(c));
     const first = visible.indexOf(true);
     const last = visible.lastIndexOf(true);
-    out += chars.map((c, i) => (!visible[i] || i === first || (i === last && last > first + 1) ? c : '*')).join('');
+    out += chars
+      .map((c, i) => (!visible[i] || i === first || (i === last && last > first + 1) ? c : '*'))
+      .join('');
     pos = e;
   }
   return out + text.slice(pos);

@@ -133,8 +133,20 @@ export class AhoCorasick {
       fail2[i] = id[fail[old] as number] as number;
     }
     const accept = new Uint8Array(count);
-    for (let st = 1; st < count; st++) if ((out2[st] as number) >= 0 || (dict2[st] as number) !== 0) accept[st] = 1;
-    this.tables = { dense, nDense, cStart, cChar, cNext, fail: fail2, accept, out: out2, dict: dict2, depth: depth2 };
+    for (let st = 1; st < count; st++)
+      if ((out2[st] as number) >= 0 || (dict2[st] as number) !== 0) accept[st] = 1;
+    this.tables = {
+      dense,
+      nDense,
+      cStart,
+      cChar,
+      cNext,
+      fail: fail2,
+      accept,
+      out: out2,
+      dict: dict2,
+      depth: depth2,
+    };
     this.states = count;
   }
 

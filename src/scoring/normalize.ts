@@ -12,9 +12,30 @@
 // (score() is synchronous, so calls never interleave); characters are classified through the flat
 // tables of fold.ts. The stream is read as char codes; a string is only built on request.
 import {
-  C_AT, C_DIGIT, C_HASH, C_IGNORE, C_LEET, C_LETTER, C_MULTI, C_OTHER_LETTER, C_STAR, C_UNKNOWN,
-  classOf, codeOf, FOLD_CLASS, FOLD_CODE, FOLD_UPPER, foldCodePoint, learn, LEET_ALT_CODE, LEET_CODE,
-  SEP_CLAUSE, SEP_COMMA, SEP_DOT, SEP_QUOTE, SEP_SPACE,
+  C_AT,
+  C_DIGIT,
+  C_HASH,
+  C_IGNORE,
+  C_LEET,
+  C_LETTER,
+  C_MULTI,
+  C_OTHER_LETTER,
+  C_STAR,
+  C_UNKNOWN,
+  classOf,
+  codeOf,
+  FOLD_CLASS,
+  FOLD_CODE,
+  FOLD_UPPER,
+  foldCodePoint,
+  learn,
+  LEET_ALT_CODE,
+  LEET_CODE,
+  SEP_CLAUSE,
+  SEP_COMMA,
+  SEP_DOT,
+  SEP_QUOTE,
+  SEP_SPACE,
 } from './fold.ts';
 
 export const FLAG_HANDLE = 1;
@@ -191,7 +212,7 @@ export function normalizeStream(input: string): Stream {
   const cls_ = FOLD_CLASS;
   const code_ = FOLD_CODE;
   let k = 0; // raw chars so far (mirrors n, which endToken reads)
-  for (let i = 0; i < len; ) {
+  for (let i = 0; i < len;) {
     if (urlAt >= 0 && i >= urlAt) {
       // URLs are opaque (shortened links contain random letters): a plain separator.
       n = k;
@@ -349,7 +370,7 @@ function emit(rawChars: number, trailing: number, len: number): void {
   const kk = rk;
   let hasAlt = false;
   let m = 0;
-  for (let i = 0; i < nu; ) {
+  for (let i = 0; i < nu;) {
     // Join letters split by spaces, dots, dashes or emoji: "c o n n a r d", "c.o.n.n.a.r.d".
     let j = i;
     for (; j < nu; j++) {
@@ -427,7 +448,10 @@ function emit(rawChars: number, trailing: number, len: number): void {
 export function streamText(s: Stream): string {
   let text = '';
   for (let i = 0; i < s.length; i += 4096) {
-    text += String.fromCharCode.apply(null, s.codes.subarray(i, Math.min(s.length, i + 4096)) as unknown as number[]);
+    text += String.fromCharCode.apply(
+      null,
+      s.codes.subarray(i, Math.min(s.length, i + 4096)) as unknown as number[],
+    );
   }
   return text;
 }

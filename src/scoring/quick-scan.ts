@@ -205,7 +205,12 @@ function wordHasLetter(text: string, from: number): number {
     const c = classAt(text, i);
     if (c >= 0 && c < 26) return 1;
     if (c >= 26 || c === IGNORE) {
-      if (text.charCodeAt(i) >= 0xd800 && text.charCodeAt(i) <= 0xdbff && (text.codePointAt(i) as number) > 0xffff) i++;
+      if (
+        text.charCodeAt(i) >= 0xd800 &&
+        text.charCodeAt(i) <= 0xdbff &&
+        (text.codePointAt(i) as number) > 0xffff
+      )
+        i++;
       continue;
     }
     // Anything else ends the run; leet symbols or risky characters inside it make the caller bail.
@@ -220,7 +225,10 @@ function handleEnd(text: string, from: number): number {
   while (i < text.length) {
     const c = classAt(text, i);
     if (c === SEP || c === HASH) return i;
-    i += text.charCodeAt(i) >= 0xd800 && text.charCodeAt(i) <= 0xdbff && (text.codePointAt(i) as number) > 0xffff ? 2 : 1;
+    i +=
+      text.charCodeAt(i) >= 0xd800 && text.charCodeAt(i) <= 0xdbff && (text.codePointAt(i) as number) > 0xffff
+        ? 2
+        : 1;
   }
   return i;
 }

@@ -18,7 +18,8 @@ function parseLine(line: string): { id: unknown; text: string; lang?: string } |
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'expected a JSON object';
   const o = value as Record<string, unknown>;
-  if (!('id' in o) || (typeof o.id !== 'string' && typeof o.id !== 'number')) return '"id" must be a string or a number';
+  if (!('id' in o) || (typeof o.id !== 'string' && typeof o.id !== 'number'))
+    return '"id" must be a string or a number';
   if (typeof o.text !== 'string') return '"text" must be a string';
   if (o.lang !== undefined && o.lang !== null && typeof o.lang !== 'string') return '"lang" must be a string';
   return { id: o.id, text: o.text, lang: typeof o.lang === 'string' ? o.lang : undefined };

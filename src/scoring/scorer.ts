@@ -101,7 +101,9 @@ function buildWatch(options: WatchScoringOptions): WatchMatchers {
     extras: extras.length > 0 ? new TermMatcher(extras) : null,
     special: special.length > 0 ? new TermMatcher(special, false) : null,
     roles,
-    handles: (options.handles ?? []).map((h) => h.replace(/^@/, '').toLowerCase()).filter((h) => h.length > 0),
+    handles: (options.handles ?? [])
+      .map((h) => h.replace(/^@/, '').toLowerCase())
+      .filter((h) => h.length > 0),
   };
 }
 
@@ -183,7 +185,16 @@ class HostilityScorer {
     const words: Words | null = hits.length > 0 || given === null ? splitWords(n) : null;
     const lang: Lang = given ?? detectLang(words as Words, text);
     if (hits.length === 0) {
-      return { score: 0, level: 'none', hostile: false, categories: [], matches: [], targeted: false, lang, version };
+      return {
+        score: 0,
+        level: 'none',
+        hostile: false,
+        categories: [],
+        matches: [],
+        targeted: false,
+        lang,
+        version,
+      };
     }
     const w = words as Words;
     let nameSentences = NO_SENTENCES;
@@ -265,7 +276,8 @@ class HostilityScorer {
 
 /** A hit inside a never-flag term ("Jean Connard") does not count. */
 function insideNever(specials: readonly Hit[], roles: ReadonlyMap<LexiconEntry, Role>, h: Hit): boolean {
-  for (const nv of specials) if (nv.s <= h.s && h.e <= nv.e && roles.get(nv.variant.entry) === 'never') return true;
+  for (const nv of specials)
+    if (nv.s <= h.s && h.e <= nv.e && roles.get(nv.variant.entry) === 'never') return true;
   return false;
 }
 
@@ -296,7 +308,16 @@ export function createScorer(options: WatchScoringOptions = {}): Scorer {
 function cleanResult(text: string, langHint: string | undefined, version: string): ScoreResult {
   const given = parseLang(langHint);
   if (given !== null) {
-    return { score: 0, level: 'none', hostile: false, categories: [], matches: [], targeted: false, lang: given, version };
+    return {
+      score: 0,
+      level: 'none',
+      hostile: false,
+      categories: [],
+      matches: [],
+      targeted: false,
+      lang: given,
+      version,
+    };
   }
   let lang: Lang | null = null;
   return {

@@ -5,7 +5,15 @@
 import type { Config } from '../config/schema.ts';
 import type { AccountSearcher, FoundAccount } from '../identity/service.ts';
 import { SourceError, type PollContext, type PollPage, type RawPost, type SourceAdapter } from './source.ts';
-import { epochMs, HttpRefusedError, isRecord, requestJson, str, type CallContext, type JsonAnswer } from './social-http.ts';
+import {
+  epochMs,
+  HttpRefusedError,
+  isRecord,
+  requestJson,
+  str,
+  type CallContext,
+  type JsonAnswer,
+} from './social-http.ts';
 
 export type BlueskyConfig = Config['sources']['bluesky'];
 
@@ -26,7 +34,10 @@ function resetFromHeaders(h: Headers): number | undefined {
 
 const isExpired = (err: unknown) =>
   err instanceof HttpRefusedError &&
-  (err.status === 401 || (err.status === 400 && isRecord(err.body) && (err.body.error === 'ExpiredToken' || err.body.error === 'InvalidToken')));
+  (err.status === 401 ||
+    (err.status === 400 &&
+      isRecord(err.body) &&
+      (err.body.error === 'ExpiredToken' || err.body.error === 'InvalidToken')));
 
 /** Shared by the adapter and the account search: one session per configured account. */
 export function createBlueskyClient(config: BlueskyConfig, tuning: BlueskyTuning = {}) {
@@ -53,17 +64,30 @@ export function createBlueskyClient(config: BlueskyConfig, tuning: BlueskyTuning
   }
 
   async function createSession(signal: AbortSignal, log?: PollContext['log']): Promise<Session> {
-    if (!config.identifier || !config.appPassword) throw new SourceError('Bluesky is not configured: set sources.bluesky.identifier and appPassword', false);
+    if (!config.identifier || !config.appPassword)
+      throw new SourceError(
+        'Bluesky is not configured: set sources.bluesky.identifier and appPassword',
+        false,
+      );
     const what = 'login (createSession)';
     try {
       const a = await requestJson(
-        { url: `${base}/xrpc/com.atproto.server.createSession`, what, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ identifier: config.identifier, password: config.appPassword }) },
+        {
+          url: `${base}/xrpc/com.atproto.server.createSession`,
+          what,
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ identifier: config.identifier, password: config.appPassword }),
+        },
         callCtx(signal, log),
       );
       return readSession(a, what);
     } catch (err) {
       if (err instanceof HttpRefusedError && (err.status === 401 || err.status === 400)) {
-        throw new SourceError(`bluesky: the login of ${config.identifier} was refused (check the app password): ${err.message}`, false);
+        throw new SourceError(
+          `bluesky: the login of ${config.identifier} was refused (check the app password): ${err.message}`,
+          false,
+        );
       }
       throw err;
     }
@@ -74,7 +98,12 @@ export function createBlueskyClient(config: BlueskyConfig, tuning: BlueskyTuning
     if (old) {
       try {
         const a = await requestJson(
-          { url: `${base}/xrpc/com.atproto.server.refreshSession`, what: 'session refresh', method: 'POST', headers: { authorization: `Bearer ${old.refreshJwt}` } },
+          {
+            url: `${base}/xrpc/com.atproto.server.refreshSession`,
+            what: 'session refresh',
+            method: 'POST',
+            headers: { authorization: `Bearer ${old.refreshJwt}` },
+          },
           callCtx(signal, log),
         );
         return readSession(a, 'session refresh');
@@ -87,14 +116,27 @@ export function createBlueskyClient(config: BlueskyConfig, tuning: BlueskyTuning
   }
 
   /** One XRPC query with the session; an expired access token is refreshed once. */
-  async function query(method: string, params: URLSearchParams, what: string, signal: AbortSignal, log?: PollContext['log']): Promise<JsonAnswer> {
+  async function query(
+    method: string,
+    params: URLSearchParams,
+    what: string,
+    signal: AbortSignal,
+    log?: PollContext['log'],
+  ): Promise<JsonAnswer> {
     for (let attempt = 0; ; attempt++) {
       if (!session) {
         login ??= createSession(signal, log).finally(() => (login = undefined));
         session = await login;
       }
       try {
-        return await requestJson({ url: `${base}/xrpc/${method}?${params}`, what, headers: { authorization: `Bearer ${session.accessJwt}` } }, callCtx(signal, log));
+        return await requestJson(
+          {
+            url: `${base}/xrpc/${method}?${params}`,
+            what,
+            headers: { authorization: `Bearer ${session.accessJwt}` },
+          },
+          callCtx(signal, log),
+        );
       } catch (err) {
         if (attempt > 0 || !isExpired(err)) throw err;
         session = await refresh(signal, log);
@@ -128,14 +170,20 @@ export function postViewToRaw(p: unknown): RawPost | null {
   };
 }
 
-export function createBlueskyAdapter(config: BlueskyConfig, tuning: BlueskyTuning = {}, client = createBlueskyClient(config, tuning)): SourceAdapter {
+export function createBlueskyAdapter(
+  config: BlueskyConfig,
+  tuning: BlueskyTuning = {},
+  client = createBlueskyClient(config, tuning),
+): SourceAdapter {
   return {
     kind: 'bluesky_search',
     async *poll(ctx: PollContext): AsyncIterable<PollPage> {
       const q = ctx.source.target;
       const warnings: string[] = [];
-      const since = ctx.source.cursor && !Number.isNaN(Date.parse(ctx.source.cursor)) ? ctx.source.cursor : undefined;
-      if (ctx.source.cursor && !since) warnings.push(`ignored an invalid cursor "${ctx.source.cursor.slice(0, 40)}"`);
+      const since =
+        ctx.source.cursor && !Number.isNaN(Date.parse(ctx.source.cursor)) ? ctx.source.cursor : undefined;
+      if (ctx.source.cursor && !since)
+        warnings.push(`ignored an invalid cursor "${ctx.source.cursor.slice(0, 40)}"`);
       let newest = since;
       let cursor: string | undefined;
       const seenCursors = new Set<string>();
@@ -146,7 +194,8 @@ export function createBlueskyAdapter(config: BlueskyConfig, tuning: BlueskyTunin
         const what = `search "${q.slice(0, 60)}" page ${page}`;
         const answer = await client.query('app.bsky.feed.searchPosts', params, what, ctx.signal, ctx.log);
         const body = answer.body;
-        if (!isRecord(body) || !Array.isArray(body.posts)) throw new SourceError(`bluesky: malformed answer for ${what}: no posts array`, true);
+        if (!isRecord(body) || !Array.isArray(body.posts))
+          throw new SourceError(`bluesky: malformed answer for ${what}: no posts array`, true);
         const posts: RawPost[] = [];
         body.posts.forEach((item, i) => {
           const post = postViewToRaw(item);
@@ -156,9 +205,14 @@ export function createBlueskyAdapter(config: BlueskyConfig, tuning: BlueskyTunin
           if (at && (!newest || Date.parse(at) > Date.parse(newest))) newest = at;
         });
         const next = str(body.cursor);
-        if (next && seenCursors.has(next)) throw new SourceError(`bluesky: malformed answer for ${what}: the same cursor came back twice`, true);
+        if (next && seenCursors.has(next))
+          throw new SourceError(
+            `bluesky: malformed answer for ${what}: the same cursor came back twice`,
+            true,
+          );
         const last = !next || posts.length === 0 || page >= config.maxPages;
-        if (last && next && posts.length > 0) warnings.push(`stopped after ${page} pages: older results are left for the next poll window`);
+        if (last && next && posts.length > 0)
+          warnings.push(`stopped after ${page} pages: older results are left for the next poll window`);
         if (last) {
           ctx.log.info({ query: q.slice(0, 60), pages: page }, 'bluesky: poll complete');
           yield { posts, final: true, cursor: newest ?? null, ...(warnings.length ? { warnings } : {}) };
@@ -177,10 +231,20 @@ export function createBlueskyAccountSearch(client: BlueskyClient): AccountSearch
   return {
     platform: 'bluesky',
     async searchAccounts(q, signal): Promise<FoundAccount[]> {
-      const answer = await client.query('app.bsky.actor.searchActors', new URLSearchParams({ q, limit: '100' }), `account search "${q.slice(0, 60)}"`, signal);
+      const answer = await client.query(
+        'app.bsky.actor.searchActors',
+        new URLSearchParams({ q, limit: '100' }),
+        `account search "${q.slice(0, 60)}"`,
+        signal,
+      );
       const b = answer.body;
-      if (!isRecord(b) || !Array.isArray(b.actors)) throw new SourceError('bluesky: malformed answer for account search: no actors array', true);
-      return b.actors.flatMap((a) => (isRecord(a) && typeof a.did === 'string' ? [{ id: a.did, handle: str(a.handle), name: str(a.displayName) }] : []));
+      if (!isRecord(b) || !Array.isArray(b.actors))
+        throw new SourceError('bluesky: malformed answer for account search: no actors array', true);
+      return b.actors.flatMap((a) =>
+        isRecord(a) && typeof a.did === 'string'
+          ? [{ id: a.did, handle: str(a.handle), name: str(a.displayName) }]
+          : [],
+      );
     },
   };
 }

@@ -25,7 +25,9 @@ export function hitToRaw(hit: unknown): RawPost | null {
   const author = str(hit.author);
   const html = str(hit.comment_text) ?? str(hit.story_text);
   const title = str(hit.title) ?? (str(hit.comment_text) ? null : str(hit.story_title));
-  const text = [title, html ? htmlToText(html) : null, str(hit.url)].filter((t): t is string => !!t).join('\n');
+  const text = [title, html ? htmlToText(html) : null, str(hit.url)]
+    .filter((t): t is string => !!t)
+    .join('\n');
   return {
     platform: 'hackernews',
     externalId: id,
@@ -38,35 +40,60 @@ export function hitToRaw(hit: unknown): RawPost | null {
   };
 }
 
-export function createHackernewsAdapter(config: HackernewsConfig, tuning: HackernewsTuning = {}): SourceAdapter {
+export function createHackernewsAdapter(
+  config: HackernewsConfig,
+  tuning: HackernewsTuning = {},
+): SourceAdapter {
   const base = config.baseUrl.replace(/\/+$/, '');
-  const callCtx = (signal: AbortSignal, log?: PollContext['log']): CallContext => ({ knobs: config, signal, log, source: 'hackernews', backoffMs: tuning.backoffMs });
+  const callCtx = (signal: AbortSignal, log?: PollContext['log']): CallContext => ({
+    knobs: config,
+    signal,
+    log,
+    source: 'hackernews',
+    backoffMs: tuning.backoffMs,
+  });
 
   return {
     kind: 'hackernews_search',
     async *poll(ctx: PollContext): AsyncIterable<PollPage> {
       const q = ctx.source.target;
       const warnings: string[] = [];
-      const cursor = ctx.source.cursor && /^\d{1,12}$/.test(ctx.source.cursor) ? Number(ctx.source.cursor) : undefined;
-      if (ctx.source.cursor && cursor === undefined) warnings.push(`ignored an invalid cursor "${ctx.source.cursor.slice(0, 40)}"`);
+      const cursor =
+        ctx.source.cursor && /^\d{1,12}$/.test(ctx.source.cursor) ? Number(ctx.source.cursor) : undefined;
+      if (ctx.source.cursor && cursor === undefined)
+        warnings.push(`ignored an invalid cursor "${ctx.source.cursor.slice(0, 40)}"`);
       const lower = cursor !== undefined ? cursor - HN_OVERLAP_SECONDS : undefined;
       let newest = cursor;
       let upper: number | undefined;
       const seen = new Set<string>();
       for (let page = 1; ; page++) {
-        const filters = [lower !== undefined ? `created_at_i>${lower}` : null, upper !== undefined ? `created_at_i<=${upper}` : null].filter(Boolean).join(',');
-        const params = new URLSearchParams({ query: q, tags: '(story,comment)', hitsPerPage: String(HITS_PER_PAGE) });
+        const filters = [
+          lower !== undefined ? `created_at_i>${lower}` : null,
+          upper !== undefined ? `created_at_i<=${upper}` : null,
+        ]
+          .filter(Boolean)
+          .join(',');
+        const params = new URLSearchParams({
+          query: q,
+          tags: '(story,comment)',
+          hitsPerPage: String(HITS_PER_PAGE),
+        });
         if (filters) params.set('numericFilters', filters);
         const what = `search "${q.slice(0, 60)}" page ${page}`;
-        const a = await requestJson({ url: `${base}/api/v1/search_by_date?${params}`, what }, callCtx(ctx.signal, ctx.log));
+        const a = await requestJson(
+          { url: `${base}/api/v1/search_by_date?${params}`, what },
+          callCtx(ctx.signal, ctx.log),
+        );
         const b = a.body;
-        if (!isRecord(b) || !Array.isArray(b.hits)) throw new SourceError(`hackernews: malformed answer for ${what}: no hits array`, true);
+        if (!isRecord(b) || !Array.isArray(b.hits))
+          throw new SourceError(`hackernews: malformed answer for ${what}: no hits array`, true);
         const posts: RawPost[] = [];
         let oldest: number | undefined;
         let fresh = 0;
         b.hits.forEach((hit, i) => {
           const post = hitToRaw(hit);
-          if (!post || post.createdAt === null) return void warnings.push(`${what}: item ${i + 1} skipped (malformed hit)`);
+          if (!post || post.createdAt === null)
+            return void warnings.push(`${what}: item ${i + 1} skipped (malformed hit)`);
           const seconds = post.createdAt / 1000;
           if (oldest === undefined || seconds < oldest) oldest = seconds;
           if (newest === undefined || seconds > newest) newest = seconds;
@@ -80,7 +107,12 @@ export function createHackernewsAdapter(config: HackernewsConfig, tuning: Hacker
         if (last) {
           if (more) warnings.push(`stopped after ${page} pages: older results were not read`);
           ctx.log.info({ query: q.slice(0, 60), pages: page }, 'hackernews: poll complete');
-          yield { posts, final: true, cursor: newest !== undefined ? String(newest) : null, ...(warnings.length ? { warnings } : {}) };
+          yield {
+            posts,
+            final: true,
+            cursor: newest !== undefined ? String(newest) : null,
+            ...(warnings.length ? { warnings } : {}),
+          };
           return;
         }
         yield { posts };

@@ -56,7 +56,10 @@ export interface MastodonTuning {
   backoffMs?: number;
 }
 
-export function createMastodonAdapters(config: MastodonConfig, tuning: MastodonTuning = {}): { tag: SourceAdapter; search: SourceAdapter; accounts: AccountSearcher } {
+export function createMastodonAdapters(
+  config: MastodonConfig,
+  tuning: MastodonTuning = {},
+): { tag: SourceAdapter; search: SourceAdapter; accounts: AccountSearcher } {
   const base = config.instance.replace(/\/+$/, '');
   const host = instanceHost(config.instance);
   const callCtx = (signal: AbortSignal, log?: PollContext['log']): CallContext => ({
@@ -69,15 +72,24 @@ export function createMastodonAdapters(config: MastodonConfig, tuning: MastodonT
     resetFromHeaders,
   });
   const auth = (): Record<string, string> => {
-    if (!config.accessToken) throw new SourceError('Mastodon search needs a user token: set sources.mastodon.accessToken (scope read:search)', false);
+    if (!config.accessToken)
+      throw new SourceError(
+        'Mastodon search needs a user token: set sources.mastodon.accessToken (scope read:search)',
+        false,
+      );
     return { authorization: `Bearer ${config.accessToken}` };
   };
 
   /** Reads newer-than-cursor statuses page by page (min_id), or the newest pages on a first poll (max_id). */
-  async function* pollStatuses(ctx: PollContext, what: string, fetchPage: (p: URLSearchParams) => Promise<unknown[]>): AsyncGenerator<PollPage> {
+  async function* pollStatuses(
+    ctx: PollContext,
+    what: string,
+    fetchPage: (p: URLSearchParams) => Promise<unknown[]>,
+  ): AsyncGenerator<PollPage> {
     const warnings: string[] = [];
     const cursor = ctx.source.cursor && ID.test(ctx.source.cursor) ? ctx.source.cursor : undefined;
-    if (ctx.source.cursor && !cursor) warnings.push(`ignored an invalid cursor "${ctx.source.cursor.slice(0, 40)}"`);
+    if (ctx.source.cursor && !cursor)
+      warnings.push(`ignored an invalid cursor "${ctx.source.cursor.slice(0, 40)}"`);
     let newest = cursor;
     let minId = cursor;
     let maxId: string | undefined;
@@ -92,7 +104,8 @@ export function createMastodonAdapters(config: MastodonConfig, tuning: MastodonT
       items.forEach((item, i) => {
         const post = statusToRaw(item, host);
         const id = isRecord(item) ? str(item.id) : null;
-        if (!post || !id || !ID.test(id)) return void warnings.push(`${what} page ${page}: item ${i + 1} skipped (malformed status)`);
+        if (!post || !id || !ID.test(id))
+          return void warnings.push(`${what} page ${page}: item ${i + 1} skipped (malformed status)`);
         posts.push(post);
         if (!pageMax || compareIds(id, pageMax) > 0) pageMax = id;
         if (!pageMin || compareIds(id, pageMin) < 0) pageMin = id;
@@ -101,7 +114,8 @@ export function createMastodonAdapters(config: MastodonConfig, tuning: MastodonT
       const full = items.length >= PAGE_SIZE;
       const last = !full || !pageMax || page >= config.maxPages;
       if (last) {
-        if (full && page >= config.maxPages) warnings.push(`stopped after ${page} pages: the rest is left for the next poll`);
+        if (full && page >= config.maxPages)
+          warnings.push(`stopped after ${page} pages: the rest is left for the next poll`);
         ctx.log.info({ what, pages: page }, 'mastodon: poll complete');
         yield { posts, final: true, cursor: newest ?? null, ...(warnings.length ? { warnings } : {}) };
         return;
@@ -117,11 +131,19 @@ export function createMastodonAdapters(config: MastodonConfig, tuning: MastodonT
     kind: 'mastodon_tag',
     poll(ctx) {
       const hashtag = ctx.source.target.replace(/^#/, '');
-      if (!/^[\p{L}\p{N}_]{1,100}$/u.test(hashtag)) throw new SourceError(`"${hashtag.slice(0, 40)}" is not a hashtag`, false);
+      if (!/^[\p{L}\p{N}_]{1,100}$/u.test(hashtag))
+        throw new SourceError(`"${hashtag.slice(0, 40)}" is not a hashtag`, false);
       return pollStatuses(ctx, `#${hashtag}`, async (params) => {
         const what = `hashtag #${hashtag}`;
-        const a = await requestJson({ url: `${base}/api/v1/timelines/tag/${encodeURIComponent(hashtag)}?${params}`, what }, callCtx(ctx.signal, ctx.log));
-        if (!Array.isArray(a.body)) throw new SourceError(`mastodon: malformed answer for ${what}: expected an array of statuses`, true);
+        const a = await requestJson(
+          { url: `${base}/api/v1/timelines/tag/${encodeURIComponent(hashtag)}?${params}`, what },
+          callCtx(ctx.signal, ctx.log),
+        );
+        if (!Array.isArray(a.body))
+          throw new SourceError(
+            `mastodon: malformed answer for ${what}: expected an array of statuses`,
+            true,
+          );
         return a.body;
       });
     },
@@ -137,8 +159,12 @@ export function createMastodonAdapters(config: MastodonConfig, tuning: MastodonT
         params.set('q', q);
         params.set('type', 'statuses');
         params.set('resolve', 'false');
-        const a = await requestJson({ url: `${base}/api/v2/search?${params}`, what, headers }, callCtx(ctx.signal, ctx.log));
-        if (!isRecord(a.body) || !Array.isArray(a.body.statuses)) throw new SourceError(`mastodon: malformed answer for ${what}: no statuses array`, true);
+        const a = await requestJson(
+          { url: `${base}/api/v2/search?${params}`, what, headers },
+          callCtx(ctx.signal, ctx.log),
+        );
+        if (!isRecord(a.body) || !Array.isArray(a.body.statuses))
+          throw new SourceError(`mastodon: malformed answer for ${what}: no statuses array`, true);
         return a.body.statuses;
       });
     },
@@ -149,8 +175,12 @@ export function createMastodonAdapters(config: MastodonConfig, tuning: MastodonT
     async searchAccounts(q, signal): Promise<FoundAccount[]> {
       const what = `account search "${q.slice(0, 60)}"`;
       const params = new URLSearchParams({ q, type: 'accounts', limit: String(PAGE_SIZE), resolve: 'false' });
-      const a = await requestJson({ url: `${base}/api/v2/search?${params}`, what, headers: auth() }, callCtx(signal));
-      if (!isRecord(a.body) || !Array.isArray(a.body.accounts)) throw new SourceError(`mastodon: malformed answer for ${what}: no accounts array`, true);
+      const a = await requestJson(
+        { url: `${base}/api/v2/search?${params}`, what, headers: auth() },
+        callCtx(signal),
+      );
+      if (!isRecord(a.body) || !Array.isArray(a.body.accounts))
+        throw new SourceError(`mastodon: malformed answer for ${what}: no accounts array`, true);
       return a.body.accounts.flatMap((acc) => {
         if (!isRecord(acc)) return [];
         const acct = str(acc.acct);

@@ -3,7 +3,15 @@
 // it reaches posts older than that. The store dedupes the overlap at the boundary second.
 import type { Config } from '../config/schema.ts';
 import { SourceError, type PollContext, type PollPage, type RawPost, type SourceAdapter } from './source.ts';
-import { HttpRefusedError, isRecord, requestJson, str, waitForReset, type CallContext, type JsonAnswer } from './social-http.ts';
+import {
+  HttpRefusedError,
+  isRecord,
+  requestJson,
+  str,
+  waitForReset,
+  type CallContext,
+  type JsonAnswer,
+} from './social-http.ts';
 
 export type RedditConfig = Config['sources']['reddit'];
 
@@ -56,7 +64,8 @@ export function createRedditAdapter(config: RedditConfig, tuning: RedditTuning =
 
   async function getToken(ctx: PollContext): Promise<string> {
     if (token && token.expiresAt > Date.now() + 60_000) return token.value;
-    if (!config.clientId || !config.clientSecret) throw new SourceError('Reddit is not configured: set sources.reddit.clientId and clientSecret', false);
+    if (!config.clientId || !config.clientSecret)
+      throw new SourceError('Reddit is not configured: set sources.reddit.clientId and clientSecret', false);
     const basic = Buffer.from(`${config.clientId}:${config.clientSecret}`).toString('base64');
     let a: JsonAnswer;
     try {
@@ -65,19 +74,29 @@ export function createRedditAdapter(config: RedditConfig, tuning: RedditTuning =
           url: `${authBase}/api/v1/access_token`,
           what: 'app-only login',
           method: 'POST',
-          headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded', 'user-agent': config.userAgent },
+          headers: {
+            authorization: `Basic ${basic}`,
+            'content-type': 'application/x-www-form-urlencoded',
+            'user-agent': config.userAgent,
+          },
           body: 'grant_type=client_credentials',
         },
         callCtx(ctx.signal, ctx.log),
       );
     } catch (err) {
-      if (err instanceof HttpRefusedError && err.status === 401) throw new SourceError('reddit: the app credentials were refused (check clientId / clientSecret)', false);
+      if (err instanceof HttpRefusedError && err.status === 401)
+        throw new SourceError(
+          'reddit: the app credentials were refused (check clientId / clientSecret)',
+          false,
+        );
       throw err;
     }
     const b = a.body;
     // Reddit reports some refusals with HTTP 200 and an `error` field.
-    if (isRecord(b) && typeof b.error === 'string') throw new SourceError(`reddit: app-only login refused: ${b.error}`, false);
-    if (!isRecord(b) || typeof b.access_token !== 'string') throw new SourceError('reddit: malformed answer for app-only login: no access_token', true);
+    if (isRecord(b) && typeof b.error === 'string')
+      throw new SourceError(`reddit: app-only login refused: ${b.error}`, false);
+    if (!isRecord(b) || typeof b.access_token !== 'string')
+      throw new SourceError('reddit: malformed answer for app-only login: no access_token', true);
     const ttl = typeof b.expires_in === 'number' ? b.expires_in * 1000 : 3600_000;
     token = { value: b.access_token, expiresAt: Date.now() + ttl };
     return token.value;
@@ -87,7 +106,14 @@ export function createRedditAdapter(config: RedditConfig, tuning: RedditTuning =
     for (let attempt = 0; ; attempt++) {
       const value = await getToken(ctx);
       try {
-        return await requestJson({ url: `${apiBase}/search?${params}`, what, headers: { authorization: `bearer ${value}`, 'user-agent': config.userAgent } }, callCtx(ctx.signal, ctx.log));
+        return await requestJson(
+          {
+            url: `${apiBase}/search?${params}`,
+            what,
+            headers: { authorization: `bearer ${value}`, 'user-agent': config.userAgent },
+          },
+          callCtx(ctx.signal, ctx.log),
+        );
       } catch (err) {
         // A token revoked or expired early: one new login, then give up.
         if (attempt > 0 || !(err instanceof HttpRefusedError && err.status === 401)) throw err;
@@ -101,8 +127,10 @@ export function createRedditAdapter(config: RedditConfig, tuning: RedditTuning =
     async *poll(ctx: PollContext): AsyncIterable<PollPage> {
       const q = ctx.source.target;
       const warnings: string[] = [];
-      const cursor = ctx.source.cursor && /^\d{1,12}$/.test(ctx.source.cursor) ? Number(ctx.source.cursor) : undefined;
-      if (ctx.source.cursor && cursor === undefined) warnings.push(`ignored an invalid cursor "${ctx.source.cursor.slice(0, 40)}"`);
+      const cursor =
+        ctx.source.cursor && /^\d{1,12}$/.test(ctx.source.cursor) ? Number(ctx.source.cursor) : undefined;
+      if (ctx.source.cursor && cursor === undefined)
+        warnings.push(`ignored an invalid cursor "${ctx.source.cursor.slice(0, 40)}"`);
       let newest = cursor;
       let after: string | undefined;
       const seen = new Set<string>();
@@ -119,7 +147,8 @@ export function createRedditAdapter(config: RedditConfig, tuning: RedditTuning =
         let reachedCursor = false;
         b.data.children.forEach((child, i) => {
           const post = thingToRaw(child);
-          if (!post || post.createdAt === null) return void warnings.push(`${what}: item ${i + 1} skipped (malformed)`);
+          if (!post || post.createdAt === null)
+            return void warnings.push(`${what}: item ${i + 1} skipped (malformed)`);
           const seconds = Math.floor(post.createdAt / 1000);
           if (cursor !== undefined && seconds < cursor) {
             reachedCursor = true;
@@ -129,12 +158,22 @@ export function createRedditAdapter(config: RedditConfig, tuning: RedditTuning =
           if (newest === undefined || seconds > newest) newest = seconds;
         });
         const next = str(b.data.after);
-        if (next && seen.has(next)) throw new SourceError(`reddit: malformed answer for ${what}: the same "after" came back twice`, true);
+        if (next && seen.has(next))
+          throw new SourceError(
+            `reddit: malformed answer for ${what}: the same "after" came back twice`,
+            true,
+          );
         const last = reachedCursor || !next || page >= config.maxPages;
         if (last) {
-          if (!reachedCursor && next) warnings.push(`stopped after ${page} pages: older results were not read`);
+          if (!reachedCursor && next)
+            warnings.push(`stopped after ${page} pages: older results were not read`);
           ctx.log.info({ query: q.slice(0, 60), pages: page }, 'reddit: poll complete');
-          yield { posts, final: true, cursor: newest !== undefined ? String(newest) : null, ...(warnings.length ? { warnings } : {}) };
+          yield {
+            posts,
+            final: true,
+            cursor: newest !== undefined ? String(newest) : null,
+            ...(warnings.length ? { warnings } : {}),
+          };
           return;
         }
         yield { posts };

@@ -106,11 +106,20 @@ export async function requestJson(req: JsonRequest, ctx: CallContext): Promise<J
       if (res.status >= 500) throw new Transient(`HTTP ${res.status}`);
     } catch (err) {
       if (ctx.signal.aborted) throw ctx.signal.reason ?? err;
-      const reason = err instanceof Transient ? err.message : timeout.aborted ? `timed out after ${ctx.knobs.timeoutMs} ms` : `network error: ${err instanceof Error ? ((err.cause as Error | undefined)?.message ?? err.message) : String(err)}`;
-      if (failures >= ctx.knobs.maxRetries) throw new SourceError(fail(`${req.what} failed after ${failures + 1} attempts: ${reason}`), true);
+      const reason =
+        err instanceof Transient
+          ? err.message
+          : timeout.aborted
+            ? `timed out after ${ctx.knobs.timeoutMs} ms`
+            : `network error: ${err instanceof Error ? ((err.cause as Error | undefined)?.message ?? err.message) : String(err)}`;
+      if (failures >= ctx.knobs.maxRetries)
+        throw new SourceError(fail(`${req.what} failed after ${failures + 1} attempts: ${reason}`), true);
       const delay = Math.round(backoffMs * 2 ** failures * (0.5 + Math.random() / 2));
       failures++;
-      ctx.log?.warn({ source: ctx.source, what: req.what, attempt: failures, delayMs: delay, reason }, `${ctx.source}: transient failure, retrying`);
+      ctx.log?.warn(
+        { source: ctx.source, what: req.what, attempt: failures, delayMs: delay, reason },
+        `${ctx.source}: transient failure, retrying`,
+      );
       await sleep(delay, ctx.signal);
       continue;
     }
@@ -125,23 +134,43 @@ export async function requestJson(req: JsonRequest, ctx: CallContext): Promise<J
     if (res.status === 429) {
       rateWaits++;
       const resetAt = ctx.resetFromHeaders?.(res.headers) ?? retryAfterMs(res.headers) ?? Date.now() + 60_000;
-      await waitForReset(resetAt, rateWaits > MAX_RATE_LIMIT_WAITS ? -1 : ctx.knobs.maxRateLimitWaitMs, ctx, req.what);
+      await waitForReset(
+        resetAt,
+        rateWaits > MAX_RATE_LIMIT_WAITS ? -1 : ctx.knobs.maxRateLimitWaitMs,
+        ctx,
+        req.what,
+      );
       continue;
     }
     if (!res.ok) {
-      throw new HttpRefusedError(fail(`${req.what} refused: HTTP ${res.status} ${describeBody(body, text)}`), res.status, body);
+      throw new HttpRefusedError(
+        fail(`${req.what} refused: HTTP ${res.status} ${describeBody(body, text)}`),
+        res.status,
+        body,
+      );
     }
     return { status: res.status, body, text, headers: res.headers };
   }
 }
 
 /** Sleeps until `resetAt` if that is within `maxWaitMs`, else throws RateLimitError (the poll resumes later). */
-export async function waitForReset(resetAt: number, maxWaitMs: number, ctx: CallContext, what: string): Promise<void> {
+export async function waitForReset(
+  resetAt: number,
+  maxWaitMs: number,
+  ctx: CallContext,
+  what: string,
+): Promise<void> {
   const untilReset = Math.max(0, resetAt - Date.now());
   if (maxWaitMs < 0 || untilReset > maxWaitMs) {
-    throw new RateLimitError(`${ctx.source} rate limit reached for ${what}; resets at ${new Date(resetAt).toISOString()}`, resetAt);
+    throw new RateLimitError(
+      `${ctx.source} rate limit reached for ${what}; resets at ${new Date(resetAt).toISOString()}`,
+      resetAt,
+    );
   }
-  ctx.log?.info({ source: ctx.source, what, waitMs: untilReset }, `${ctx.source}: rate limited, waiting for the reset`);
+  ctx.log?.info(
+    { source: ctx.source, what, waitMs: untilReset },
+    `${ctx.source}: rate limited, waiting for the reset`,
+  );
   await sleep(untilReset + 100, ctx.signal);
 }
 

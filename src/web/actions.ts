@@ -22,7 +22,13 @@ export function postsOfUser(ctx: WebContext, user: User, ids: readonly number[])
 }
 
 /** Applies one triage action to posts and writes it to the audit log (and archive flags to evidence). */
-export async function applyAction(ctx: WebContext, user: User, ids: readonly number[], action: TriageAction, report: ReportInput = {}): Promise<void> {
+export async function applyAction(
+  ctx: WebContext,
+  user: User,
+  ids: readonly number[],
+  action: TriageAction,
+  report: ReportInput = {},
+): Promise<void> {
   if (ids.length === 0) throw new HttpError(400, 'select at least one post');
   const owners = postsOfUser(ctx, user, ids);
   if (action === 'reviewed' || action === 'ignored') ctx.triage.setStatus(ids, action, user.id);
@@ -38,7 +44,17 @@ export async function applyAction(ctx: WebContext, user: User, ids: readonly num
     ctx.triage.addReport(ids, { channel, reportedAt: at, reference }, user.id);
   }
   for (const id of ids) {
-    ctx.audit.record({ userId: user.id, actor: user.email, action: action === 'archive' ? 'flag_archive' : action === 'report' ? 'report' : 'review', watchId: owners.get(id), postId: id, detail: action === 'report' ? { channel: report.channel, reference: report.reference ?? null } : { status: action } });
+    ctx.audit.record({
+      userId: user.id,
+      actor: user.email,
+      action: action === 'archive' ? 'flag_archive' : action === 'report' ? 'report' : 'review',
+      watchId: owners.get(id),
+      postId: id,
+      detail:
+        action === 'report'
+          ? { channel: report.channel, reference: report.reference ?? null }
+          : { status: action },
+    });
   }
 }
 

@@ -1,4 +1,11 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest, type RouteOptions } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type RouteOptions,
+} from 'fastify';
 import fastifyView from '@fastify/view';
 import fastifyStatic from '@fastify/static';
 import fastifyCookie from '@fastify/cookie';
@@ -36,7 +43,6 @@ import { helpRoutes } from './routes/help.ts';
 import { apiRoutes } from './routes/api.ts';
 
 export const DASHBOARD_DIR = fileURLToPath(new URL('../../dashboard', import.meta.url));
-
 
 export interface AppDeps {
   log: Logger;
@@ -94,13 +100,29 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     users: createUsersRepo(deps.db),
     triage: createTriageRepo(deps.db),
     audit: createAuditRepo(deps.db),
-    evidence: deps.evidencePort ?? createEvidencePort({ db: deps.db, log: deps.log, config, watches: deps.watches }),
+    evidence:
+      deps.evidencePort ?? createEvidencePort({ db: deps.db, log: deps.log, config, watches: deps.watches }),
     alerts: deps.alertsPort ?? createAlertsPort(deps),
-    secureCookies: (req) => web.secureCookies === 'always' || (web.secureCookies === 'auto' && (req.protocol === 'https' || !!publicUrl?.startsWith('https:'))),
+    secureCookies: (req) =>
+      web.secureCookies === 'always' ||
+      (web.secureCookies === 'auto' && (req.protocol === 'https' || !!publicUrl?.startsWith('https:'))),
     render: async (req, reply, page, data) => {
       const user = req.session;
-      const csrf = reply.generateCsrf({ httpOnly: true, sameSite: 'strict', path: '/', secure: ctx.secureCookies(req) });
-      const html = await reply.viewAsync(`pages/${page}.eta`, { ...data, ...viewHelpers(req.lang), t: req.t, lang: req.lang, user, csrf, path: req.url });
+      const csrf = reply.generateCsrf({
+        httpOnly: true,
+        sameSite: 'strict',
+        path: '/',
+        secure: ctx.secureCookies(req),
+      });
+      const html = await reply.viewAsync(`pages/${page}.eta`, {
+        ...data,
+        ...viewHelpers(req.lang),
+        t: req.t,
+        lang: req.lang,
+        user,
+        csrf,
+        path: req.url,
+      });
       return reply.type('text/html; charset=utf-8').send(html);
     },
   };
@@ -141,7 +163,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(fastifyCsrf, {
     cookieKey: 'vigie_csrf',
     cookieOpts: { httpOnly: true, sameSite: 'strict', path: '/' },
-    getToken: (req) => (req.body as { _csrf?: string } | undefined)?._csrf ?? (req.headers['x-csrf-token'] as string | undefined),
+    getToken: (req) =>
+      (req.body as { _csrf?: string } | undefined)?._csrf ??
+      (req.headers['x-csrf-token'] as string | undefined),
   });
   await app.register(fastifyRateLimit, { global: false });
   await app.register(fastifyStatic, { root: `${DASHBOARD_DIR}/public`, prefix: '/static/' });
@@ -178,16 +202,24 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     req.t = translator(req.lang);
 
     const config = req.routeOptions.config ?? {};
-    const open = config.public === true || PUBLIC_PREFIXES.some((p) => url.startsWith(p)) || !req.routeOptions.url;
+    const open =
+      config.public === true || PUBLIC_PREFIXES.some((p) => url.startsWith(p)) || !req.routeOptions.url;
     if (open) return;
     if (!req.user) {
-      if (isApi(url)) return reply.status(401).header('www-authenticate', 'Bearer').send({ error: 'authentication required' });
+      if (isApi(url))
+        return reply
+          .status(401)
+          .header('www-authenticate', 'Bearer')
+          .send({ error: 'authentication required' });
       const next = req.method === 'GET' ? `?next=${encodeURIComponent(req.url)}` : '';
       return reply.redirect(`/login${next}`, 303);
     }
     if (config.roles && !config.roles.includes(req.user.role)) {
       if (isApi(url)) return reply.status(403).send({ error: 'forbidden' });
-      return reply.status(403).type('text/html; charset=utf-8').send(errorPage(403, req.t('common.forbidden')));
+      return reply
+        .status(403)
+        .type('text/html; charset=utf-8')
+        .send(errorPage(403, req.t('common.forbidden')));
     }
   });
 

@@ -48,7 +48,12 @@ export interface WebContext {
   audit: AuditRepo;
   evidence: EvidencePort;
   alerts: AlertsPort;
-  render(req: FastifyRequest, reply: FastifyReply, page: string, data: Record<string, unknown>): Promise<FastifyReply>;
+  render(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    page: string,
+    data: Record<string, unknown>,
+  ): Promise<FastifyReply>;
   /** Whether cookies of this request must be marked Secure. */
   secureCookies(req: FastifyRequest): boolean;
 }
@@ -71,7 +76,14 @@ export function assertWatch(user: User | null, watchId: string): void {
 
 /** A local path to go back to after a form post; anything else (//evil, https://…) becomes `/`. */
 export function safeBack(value: unknown, fallback = '/'): string {
-  if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\') || /[\r\n]/.test(value)) return fallback;
+  if (
+    typeof value !== 'string' ||
+    !value.startsWith('/') ||
+    value.startsWith('//') ||
+    value.startsWith('/\\') ||
+    /[\r\n]/.test(value)
+  )
+    return fallback;
   return value;
 }
 

@@ -25,23 +25,44 @@ const day = (s: string | undefined, plus = 0) => {
  * Builds the dossier with the evidence module into a temporary file and streams it; the export is
  * written to the audit log (and by the evidence module to the custody log).
  */
-export async function sendDossier(ctx: WebContext, user: User, p: DossierParams, reply: FastifyReply): Promise<FastifyReply> {
+export async function sendDossier(
+  ctx: WebContext,
+  user: User,
+  p: DossierParams,
+  reply: FastifyReply,
+): Promise<FastifyReply> {
   if (!user.watchIds.includes(p.watch)) throw new HttpError(404, 'no such watch');
   const write = ctx.evidence.writeDossier;
   if (!write) throw new HttpError(503, 'the dossier builder is not available in this installation');
   const from = day(p.from);
   const to = day(p.to, 86_400_000);
   const dir = await mkdtemp(path.join(tmpdir(), 'vigie-dossier-'));
-  const name = `vigie-dossier-${p.watch}-${p.from ?? 'start'}-${p.to ?? new Date().toISOString().slice(0, 10)}.zip`.replace(/[^A-Za-z0-9._-]/g, '_');
+  const name =
+    `vigie-dossier-${p.watch}-${p.from ?? 'start'}-${p.to ?? new Date().toISOString().slice(0, 10)}.zip`.replace(
+      /[^A-Za-z0-9._-]/g,
+      '_',
+    );
   const file = path.join(dir, name);
   try {
-    await write({ watchId: p.watch, from, to, minLevel: p.minLevel || undefined, lang: p.lang, actor: user.email }, file);
+    await write(
+      { watchId: p.watch, from, to, minLevel: p.minLevel || undefined, lang: p.lang, actor: user.email },
+      file,
+    );
   } catch (err) {
     await rm(dir, { recursive: true, force: true });
     throw err;
   }
-  ctx.audit.record({ userId: user.id, actor: user.email, action: 'export', watchId: p.watch, detail: { from: p.from ?? null, to: p.to ?? null, minLevel: p.minLevel ?? null } });
+  ctx.audit.record({
+    userId: user.id,
+    actor: user.email,
+    action: 'export',
+    watchId: p.watch,
+    detail: { from: p.from ?? null, to: p.to ?? null, minLevel: p.minLevel ?? null },
+  });
   const stream = createReadStream(file);
   stream.on('close', () => void rm(dir, { recursive: true, force: true }));
-  return reply.header('content-type', 'application/zip').header('content-disposition', `attachment; filename="${name}"`).send(stream);
+  return reply
+    .header('content-type', 'application/zip')
+    .header('content-disposition', `attachment; filename="${name}"`)
+    .send(stream);
 }

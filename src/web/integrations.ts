@@ -47,19 +47,34 @@ export interface AlertsPort {
   currentWave?: (watchId: string) => WaveView | null | undefined | Promise<WaveView | null | undefined>;
 }
 
-export function createEvidencePort(deps: { db: Db; log: Logger; config: Readonly<Config>; watches: WatchesRepo }): EvidencePort {
+export function createEvidencePort(deps: {
+  db: Db;
+  log: Logger;
+  config: Readonly<Config>;
+  watches: WatchesRepo;
+}): EvidencePort {
   const ledger = createLedger(deps.db);
   const archives = createArchiveRepo(deps.db);
   return {
     recordViewed: (e) => {
       ledger.append({ type: 'viewed', watchId: e.watchId, postId: e.postId, actor: e.actor });
     },
-    eventsForPost: (postId) => ledger.eventsForPost(postId).map((r) => ({ id: r.id, at: r.at, type: r.type, actor: r.actor, data: r.data, hash: r.hash })),
+    eventsForPost: (postId) =>
+      ledger
+        .eventsForPost(postId)
+        .map((r) => ({ id: r.id, at: r.at, type: r.type, actor: r.actor, data: r.data, hash: r.hash })),
     flagForArchive: (postId, actor) => archives.flagForArchive(postId, actor),
     writeDossier: (r, outFile) =>
       writeDossier(
         { config: deps.config, db: deps.db, watches: deps.watches, log: deps.log },
-        { watchId: r.watchId, from: r.from, to: r.to, minLevel: r.minLevel as Level | undefined, lang: r.lang === 'en' ? 'en' : 'fr', actor: r.actor },
+        {
+          watchId: r.watchId,
+          from: r.from,
+          to: r.to,
+          minLevel: r.minLevel as Level | undefined,
+          lang: r.lang === 'en' ? 'en' : 'fr',
+          actor: r.actor,
+        },
         outFile,
       ),
   };

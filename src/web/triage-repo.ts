@@ -9,7 +9,17 @@ export const REVIEW_STATUSES = ['reviewed', 'reported', 'ignored'] as const;
 export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
 export const STATUS_FILTERS = ['new', ...REVIEW_STATUSES] as const;
 /** The scorer's categories plus those set by other modules (doxxing, impersonation). */
-export const CATEGORIES = ['insult', 'threat', 'sexual_harassment', 'suicide_incitement', 'hate', 'doxxing_language', 'profanity', 'doxxing', 'impersonation'] as const;
+export const CATEGORIES = [
+  'insult',
+  'threat',
+  'sexual_harassment',
+  'suicide_incitement',
+  'hate',
+  'doxxing_language',
+  'profanity',
+  'doxxing',
+  'impersonation',
+] as const;
 export const REPORT_CHANNELS = ['platform', 'pharos', 'point_de_contact', 'complaint'] as const;
 export type ReportChannel = (typeof REPORT_CHANNELS)[number];
 
@@ -78,7 +88,8 @@ function fromArray(a: unknown[]): TriageRow {
 }
 
 function toRow(r: Record<string, unknown>): TriageRow {
-  const json = (v: unknown, fallback: unknown[]) => (typeof v === 'string' ? (JSON.parse(v) as unknown[]) : fallback);
+  const json = (v: unknown, fallback: unknown[]) =>
+    typeof v === 'string' ? (JSON.parse(v) as unknown[]) : fallback;
   return {
     id: r.id as number,
     watchId: r.watch_id as string,
@@ -100,7 +111,10 @@ function toRow(r: Record<string, unknown>): TriageRow {
   };
 }
 
-function parseCursor(sort: TriageFilter['sort'], cursor: string | undefined): { score?: number; id: number } | undefined {
+function parseCursor(
+  sort: TriageFilter['sort'],
+  cursor: string | undefined,
+): { score?: number; id: number } | undefined {
   if (!cursor) return undefined;
   const parts = cursor.split('.').map(Number);
   if (parts.some((n) => !Number.isSafeInteger(n))) return undefined;
@@ -129,7 +143,8 @@ export function createTriageRepo(db: Db) {
     }
     return stmt;
   };
-  const hasTable = (name: string) => !!prepare(`select 1 from sqlite_master where type = 'table' and name = ?`).get(name);
+  const hasTable = (name: string) =>
+    !!prepare(`select 1 from sqlite_master where type = 'table' and name = ?`).get(name);
 
   return {
     /** One page of the triage list and the cursor of the next one (keyset: no OFFSET, fast at any depth). */
@@ -195,27 +210,55 @@ export function createTriageRepo(db: Db) {
       const raw = prepareList(sqlText).all(...params, f.limit + 1) as unknown[][];
       const rows = raw.slice(0, f.limit).map(fromArray);
       const last = rows[rows.length - 1];
-      const next = raw.length > f.limit && last ? (f.sort === 'worst' ? `${last.score}.${last.id}` : `${last.id}`) : null;
+      const next =
+        raw.length > f.limit && last
+          ? f.sort === 'worst'
+            ? `${last.score}.${last.id}`
+            : `${last.id}`
+          : null;
       return { rows, next };
     },
 
     /** The watch's sources for the filter menu (raw: this runs on every triage page). */
     sourcesOf(watchId: string): { id: number; kind: string; target: string }[] {
-      return prepare(`select id, kind, target from sources where watch_id = ? order by kind, id`).all(watchId) as { id: number; kind: string; target: string }[];
+      return prepare(`select id, kind, target from sources where watch_id = ? order by kind, id`).all(
+        watchId,
+      ) as { id: number; kind: string; target: string }[];
     },
 
-    post(id: number): (TriageRow & { raw: string; rawSha256: string; lang: string | null; sourceKind: string; sourceTarget: string }) | undefined {
+    post(
+      id: number,
+    ):
+      | (TriageRow & {
+          raw: string;
+          rawSha256: string;
+          lang: string | null;
+          sourceKind: string;
+          sourceTarget: string;
+        })
+      | undefined {
       const r = client
-        .prepare(`select ${COLUMNS}, p.raw, p.raw_sha256, p.lang, s.kind as source_kind, s.target as source_target from posts p join sources s on s.id = p.source_id where p.id = ?`)
+        .prepare(
+          `select ${COLUMNS}, p.raw, p.raw_sha256, p.lang, s.kind as source_kind, s.target as source_target from posts p join sources s on s.id = p.source_id where p.id = ?`,
+        )
         .get(id) as Record<string, unknown> | undefined;
       if (!r) return undefined;
-      return { ...toRow(r), raw: r.raw as string, rawSha256: r.raw_sha256 as string, lang: (r.lang as string | null) ?? null, sourceKind: r.source_kind as string, sourceTarget: r.source_target as string };
+      return {
+        ...toRow(r),
+        raw: r.raw as string,
+        rawSha256: r.raw_sha256 as string,
+        lang: (r.lang as string | null) ?? null,
+        sourceKind: r.source_kind as string,
+        sourceTarget: r.source_target as string,
+      };
     },
 
     watchOfPosts(ids: readonly number[]): Map<number, string> {
       const out = new Map<number, string>();
       if (ids.length === 0) return out;
-      const rows = prepare(`select id, watch_id from posts where id in (${ids.map(() => '?').join(',')})`).all(...ids) as { id: number; watch_id: string }[];
+      const rows = prepare(
+        `select id, watch_id from posts where id in (${ids.map(() => '?').join(',')})`,
+      ).all(...ids) as { id: number; watch_id: string }[];
       for (const r of rows) out.set(r.id, r.watch_id);
       return out;
     },
@@ -242,38 +285,82 @@ export function createTriageRepo(db: Db) {
       })();
     },
 
-    addReport(postIds: readonly number[], report: { channel: ReportChannel; reportedAt: number; reference: string | null }, userId: number, now = Date.now()): void {
-      const ins = prepare(`insert into post_reports (post_id, channel, reported_at, reference, user_id, created_at) values (?, ?, ?, ?, ?, ?)`);
+    addReport(
+      postIds: readonly number[],
+      report: { channel: ReportChannel; reportedAt: number; reference: string | null },
+      userId: number,
+      now = Date.now(),
+    ): void {
+      const ins = prepare(
+        `insert into post_reports (post_id, channel, reported_at, reference, user_id, created_at) values (?, ?, ?, ?, ?, ?)`,
+      );
       client.transaction(() => {
-        for (const id of postIds) ins.run(id, report.channel, report.reportedAt, report.reference, userId, now);
+        for (const id of postIds)
+          ins.run(id, report.channel, report.reportedAt, report.reference, userId, now);
       })();
       this.setStatus(postIds, 'reported', userId, now);
     },
 
-    reports(postId: number): { channel: string; reportedAt: number; reference: string | null; by: string | null }[] {
+    reports(
+      postId: number,
+    ): { channel: string; reportedAt: number; reference: string | null; by: string | null }[] {
       return (
         client
-          .prepare(`select r.channel, r.reported_at, r.reference, u.email from post_reports r left join users u on u.id = r.user_id where r.post_id = ? order by r.reported_at`)
-          .all(postId) as { channel: string; reported_at: number; reference: string | null; email: string | null }[]
+          .prepare(
+            `select r.channel, r.reported_at, r.reference, u.email from post_reports r left join users u on u.id = r.user_id where r.post_id = ? order by r.reported_at`,
+          )
+          .all(postId) as {
+          channel: string;
+          reported_at: number;
+          reference: string | null;
+          email: string | null;
+        }[]
       ).map((r) => ({ channel: r.channel, reportedAt: r.reported_at, reference: r.reference, by: r.email }));
     },
 
     review(postId: number): { status: string; archiveFlaggedAt: number | null } | undefined {
-      const r = prepare(`select status, archive_flagged_at from post_reviews where post_id = ?`).get(postId) as { status: string; archive_flagged_at: number | null } | undefined;
+      const r = prepare(`select status, archive_flagged_at from post_reviews where post_id = ?`).get(
+        postId,
+      ) as { status: string; archive_flagged_at: number | null } | undefined;
       return r ? { status: r.status, archiveFlaggedAt: r.archive_flagged_at } : undefined;
     },
 
-    archive(postId: number): { status: string; captureUrl: string | null; captureTimestamp: string | null; lastError: string | null } | undefined {
+    archive(
+      postId: number,
+    ):
+      | {
+          status: string;
+          captureUrl: string | null;
+          captureTimestamp: string | null;
+          lastError: string | null;
+        }
+      | undefined {
       if (!hasTable('archives')) return undefined;
-      const r = prepare(`select status, capture_url, capture_timestamp, last_error from archives where post_id = ?`).get(postId) as
-        | { status: string; capture_url: string | null; capture_timestamp: string | null; last_error: string | null }
+      const r = prepare(
+        `select status, capture_url, capture_timestamp, last_error from archives where post_id = ?`,
+      ).get(postId) as
+        | {
+            status: string;
+            capture_url: string | null;
+            capture_timestamp: string | null;
+            last_error: string | null;
+          }
         | undefined;
-      return r ? { status: r.status, captureUrl: r.capture_url, captureTimestamp: r.capture_timestamp, lastError: r.last_error } : undefined;
+      return r
+        ? {
+            status: r.status,
+            captureUrl: r.capture_url,
+            captureTimestamp: r.capture_timestamp,
+            lastError: r.last_error,
+          }
+        : undefined;
     },
 
     archiveCounts(watchId: string): Record<string, number> {
       if (!hasTable('archives')) return {};
-      const rows = prepare(`select status, count(*) as n from archives where watch_id = ? group by status`).all(watchId) as { status: string; n: number }[];
+      const rows = prepare(
+        `select status, count(*) as n from archives where watch_id = ? group by status`,
+      ).all(watchId) as { status: string; n: number }[];
       return Object.fromEntries(rows.map((r) => [r.status, r.n]));
     },
 
@@ -282,31 +369,56 @@ export function createTriageRepo(db: Db) {
       const dayMs = 86_400_000;
       const start = Math.floor(now / dayMs) * dayMs - (days - 1) * dayMs;
       const rows = client
-        .prepare(`select first_seen_at / ${dayMs} as d, count(*) as n from posts where watch_id = ? and first_seen_at >= ? and hostile = 1 group by d`)
+        .prepare(
+          `select first_seen_at / ${dayMs} as d, count(*) as n from posts where watch_id = ? and first_seen_at >= ? and hostile = 1 group by d`,
+        )
         .all(watchId, start) as { d: number; n: number }[];
       const byDay = new Map(rows.map((r) => [r.d, r.n]));
       const out: { day: string; count: number }[] = [];
       for (let i = 0; i < days; i++) {
         const t = start + i * dayMs;
-        out.push({ day: new Date(t).toISOString().slice(0, 10), count: byDay.get(Math.floor(t / dayMs)) ?? 0 });
+        out.push({
+          day: new Date(t).toISOString().slice(0, 10),
+          count: byDay.get(Math.floor(t / dayMs)) ?? 0,
+        });
       }
       return out;
     },
 
     needsReview(watchId: string): number {
-      const r = prepare(`select count(*) as n from posts p where p.watch_id = ? and p.hostile = 1 and not exists (select 1 from post_reviews r where r.post_id = p.id)`).get(watchId) as { n: number };
+      const r = prepare(
+        `select count(*) as n from posts p where p.watch_id = ? and p.hostile = 1 and not exists (select 1 from post_reviews r where r.post_id = p.id)`,
+      ).get(watchId) as { n: number };
       return r.n;
     },
 
     counts(watchId: string): { total: number; hostile: number } {
       // Two index-only counts (posts_web_watch_id, and the partial posts_web_hostile_seen).
-      const total = (prepare(`select count(*) as n from posts where watch_id = ?`).get(watchId) as { n: number }).n;
-      const hostile = (prepare(`select count(*) as n from posts where watch_id = ? and hostile = 1`).get(watchId) as { n: number }).n;
+      const total = (
+        prepare(`select count(*) as n from posts where watch_id = ?`).get(watchId) as { n: number }
+      ).n;
+      const hostile = (
+        prepare(`select count(*) as n from posts where watch_id = ? and hostile = 1`).get(watchId) as {
+          n: number;
+        }
+      ).n;
       return { total, hostile };
     },
 
     /** Repeat offenders: authors with hostile posts, most hostile posts first. */
-    authors(watchId: string, limit: number): { authorId: number; platform: string; handle: string | null; name: string | null; posts: number; hostile: number; worstLevel: string; lastSeenAt: number }[] {
+    authors(
+      watchId: string,
+      limit: number,
+    ): {
+      authorId: number;
+      platform: string;
+      handle: string | null;
+      name: string | null;
+      posts: number;
+      hostile: number;
+      worstLevel: string;
+      lastSeenAt: number;
+    }[] {
       const rows = client
         .prepare(
           `select p.author_id, p.platform, max(p.author_handle) as handle, max(p.author_name) as name, count(*) as n, sum(p.hostile) as hostile,
@@ -315,11 +427,28 @@ export function createTriageRepo(db: Db) {
            from posts p where p.watch_id = ? and p.author_id is not null
            group by p.author_id having sum(p.hostile) > 0 order by hostile desc, n desc, last_seen desc limit ?`,
         )
-        .all(watchId, limit) as { author_id: number; platform: string; handle: string | null; name: string | null; n: number; hostile: number; worst: number; last_seen: number }[];
+        .all(watchId, limit) as {
+        author_id: number;
+        platform: string;
+        handle: string | null;
+        name: string | null;
+        n: number;
+        hostile: number;
+        worst: number;
+        last_seen: number;
+      }[];
       const names = ['none', 'low', 'medium', 'high', 'severe'];
-      return rows.map((r) => ({ authorId: r.author_id, platform: r.platform, handle: r.handle, name: r.name, posts: r.n, hostile: r.hostile, worstLevel: names[r.worst] ?? 'none', lastSeenAt: r.last_seen }));
+      return rows.map((r) => ({
+        authorId: r.author_id,
+        platform: r.platform,
+        handle: r.handle,
+        name: r.name,
+        posts: r.n,
+        hostile: r.hostile,
+        worstLevel: names[r.worst] ?? 'none',
+        lastSeenAt: r.last_seen,
+      }));
     },
-
   };
 }
 

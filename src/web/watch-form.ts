@@ -37,14 +37,18 @@ export function formFromDefinition(def: WatchConfig | undefined): Required<Watch
     never: (def?.words?.never ?? []).join('\n'),
     schedule: def?.schedule ?? '*/5 * * * *',
     archiveMinLevel: def?.archiveMinLevel ?? '',
-    recipients: (def?.recipients ?? []).map((r) => [r.email, r.role, r.language, r.digest].join(' ')).join('\n'),
+    recipients: (def?.recipients ?? [])
+      .map((r) => [r.email, r.role, r.language, r.digest].join(' '))
+      .join('\n'),
   };
 }
 
 export type WatchParse = { ok: true; definition: WatchConfig } | { ok: false; errors: string[] };
 
 export function definitionFromForm(existing: WatchConfig | undefined, form: WatchForm): WatchParse {
-  const base: Record<string, unknown> = existing ? structuredClone(existing) as unknown as Record<string, unknown> : {};
+  const base: Record<string, unknown> = existing
+    ? (structuredClone(existing) as unknown as Record<string, unknown>)
+    : {};
   // Private data is never stored in the definition (it is encrypted elsewhere): never echo it back.
   delete base.private;
   const candidate: Record<string, unknown> = {
@@ -57,14 +61,24 @@ export function definitionFromForm(existing: WatchConfig | undefined, form: Watc
     words: {
       flag: lines(form.flag).map((l) => {
         const [term, category, severity] = l.split(';').map((s) => s.trim());
-        return { term, ...(category ? { category } : {}), ...(severity ? { severity: Number(severity) } : {}) };
+        return {
+          term,
+          ...(category ? { category } : {}),
+          ...(severity ? { severity: Number(severity) } : {}),
+        };
       }),
       never: lines(form.never),
     },
     recipients: lines(form.recipients).map((l) => {
       const [email, role, language, digest] = l.split(/[\s;,]+/);
       const old = existing?.recipients?.find((r) => r.email === email);
-      return { ...(old ?? {}), email, role: role ?? old?.role ?? 'proxy', ...(language ? { language } : {}), ...(digest ? { digest } : {}) };
+      return {
+        ...(old ?? {}),
+        email,
+        role: role ?? old?.role ?? 'proxy',
+        ...(language ? { language } : {}),
+        ...(digest ? { digest } : {}),
+      };
     }),
   };
   const x = { handle: form.xHandle?.trim() || undefined, search: form.xSearch?.trim() || undefined };
@@ -77,6 +91,10 @@ export function definitionFromForm(existing: WatchConfig | undefined, form: Watc
   if (form.archiveMinLevel) candidate.archiveMinLevel = form.archiveMinLevel;
   else delete candidate.archiveMinLevel;
   const parsed = watchSchema.safeParse(candidate);
-  if (!parsed.success) return { ok: false, errors: parsed.error.issues.map((i) => `${i.path.join('.') || 'watch'}: ${i.message}`) };
+  if (!parsed.success)
+    return {
+      ok: false,
+      errors: parsed.error.issues.map((i) => `${i.path.join('.') || 'watch'}: ${i.message}`),
+    };
   return { ok: true, definition: parsed.data };
 }

@@ -19,7 +19,8 @@ describe('vigie CLI', () => {
   it('prints its commands with --help', async () => {
     const r = await runVigie(['--help']);
     expect(r.code).toBe(0);
-    for (const cmd of ['start', 'poll', 'mentions', 'migrate', 'sources', 'score']) expect(r.stdout).toContain(cmd);
+    for (const cmd of ['start', 'poll', 'mentions', 'migrate', 'sources', 'score'])
+      expect(r.stdout).toContain(cmd);
   });
 
   it('exits 2 naming a bad config key', async () => {
@@ -65,18 +66,45 @@ watches:
 
     const list = await runVigie(['--config', config, 'mentions', '--format', 'jsonl'], { env, cwd: dir });
     expect(list.code).toBe(0);
-    const lines = list.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = list.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(121);
     expect(new Set(lines.map((l) => l.externalId)).size).toBe(121);
-    for (const key of ['id', 'watch', 'source', 'externalId', 'url', 'author', 'text', 'createdAt', 'score', 'level', 'hostile', 'categories']) {
+    for (const key of [
+      'id',
+      'watch',
+      'source',
+      'externalId',
+      'url',
+      'author',
+      'text',
+      'createdAt',
+      'score',
+      'level',
+      'hostile',
+      'categories',
+    ]) {
       expect(lines[0]).toHaveProperty(key);
     }
     expect(lines[0].source).toBe('x_mentions');
 
-    const search = await runVigie(['--config', config, 'mentions', '--search', 'elodie', '--format', 'jsonl'], { env, cwd: dir });
-    expect(search.stdout.trim().split('\n').map((l) => JSON.parse(l).text)).toEqual(['Élodie parle de @alice_m']);
+    const search = await runVigie(
+      ['--config', config, 'mentions', '--search', 'elodie', '--format', 'jsonl'],
+      { env, cwd: dir },
+    );
+    expect(
+      search.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).text),
+    ).toEqual(['Élodie parle de @alice_m']);
 
-    const table = await runVigie(['--config', config, 'mentions', '--format', 'table', '--limit', '3'], { env, cwd: dir });
+    const table = await runVigie(['--config', config, 'mentions', '--format', 'table', '--limit', '3'], {
+      env,
+      cwd: dir,
+    });
     expect(table.stdout.split('\n')[0]).toMatch(/^id\s+watch\s+source/);
     expect(table.stdout.trim().split('\n')).toHaveLength(4);
 

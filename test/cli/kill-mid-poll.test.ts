@@ -16,7 +16,12 @@ afterEach(async () => {
  * Starts `vigie poll --once` and SIGKILLs it `extraMs` after the first posts reached the database
  * (start-up time varies a lot on a loaded machine, so the kill is tied to the poll's progress).
  */
-function pollAndKill(config: string, cwd: string, storedCount: () => number, extraMs: number): Promise<{ killed: boolean; code: number | null }> {
+function pollAndKill(
+  config: string,
+  cwd: string,
+  storedCount: () => number,
+  extraMs: number,
+): Promise<{ killed: boolean; code: number | null }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [VIGIE_BIN, '--config', config, 'poll', '--once'], {
       cwd,
@@ -84,22 +89,34 @@ watches:
     }
     expect(partial.length, 'some runs must have been killed in the middle of the poll').toBeGreaterThan(0);
 
-    const final = await runVigie(['--config', config, 'poll', '--once'], { cwd: t.dir, env: { VIGIE_X_BEARER_TOKEN: TOKEN } });
+    const final = await runVigie(['--config', config, 'poll', '--once'], {
+      cwd: t.dir,
+      env: { VIGIE_X_BEARER_TOKEN: TOKEN },
+    });
     expect(final.code, final.stderr).toBe(0);
 
     const db = new Database(dbFile, { readonly: true });
     closers.push(() => {
       db.close();
     });
-    const stored = db.prepare("select external_id from posts where watch_id = 'alice'").pluck().all() as string[];
+    const stored = db
+      .prepare("select external_id from posts where watch_id = 'alice'")
+      .pluck()
+      .all() as string[];
     const expected = new Set([...ids, ...searchIds]);
     expect(stored.length).toBe(expected.size);
     expect(new Set(stored).size).toBe(stored.length);
     for (const id of stored) expect(expected.has(id)).toBe(true);
     const integrity = db.prepare('pragma integrity_check').pluck().get();
     expect(integrity).toBe('ok');
-    const cursors = db.prepare('select kind, cursor from sources').all() as { kind: string; cursor: string }[];
+    const cursors = db.prepare('select kind, cursor from sources').all() as {
+      kind: string;
+      cursor: string;
+    }[];
     const newest = (list: string[]) => list.reduce((a, b) => (BigInt(a) > BigInt(b) ? a : b));
-    expect(Object.fromEntries(cursors.map((c) => [c.kind, c.cursor]))).toEqual({ x_mentions: newest(ids), x_search: newest(searchIds) });
+    expect(Object.fromEntries(cursors.map((c) => [c.kind, c.cursor]))).toEqual({
+      x_mentions: newest(ids),
+      x_search: newest(searchIds),
+    });
   }, 120_000);
 });

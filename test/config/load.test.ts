@@ -46,7 +46,11 @@ describe('loadConfig()', () => {
 
   it('takes secrets from the environment over the file', () => {
     const { file, dir } = configFile(ALICE.replace('bearerToken: "tok", ', ''));
-    const { config } = loadConfig({ configPath: file, env: { VIGIE_X_BEARER_TOKEN: 'from-env', VIGIE_PORT: '4100' }, cwd: dir });
+    const { config } = loadConfig({
+      configPath: file,
+      env: { VIGIE_X_BEARER_TOKEN: 'from-env', VIGIE_PORT: '4100' },
+      cwd: dir,
+    });
     expect(config.sources.x.bearerToken).toBe('from-env');
     expect(config.server.port).toBe(4100);
   });
@@ -55,7 +59,9 @@ describe('loadConfig()', () => {
     const a = configFile('server: { port: 4001 }');
     const b = configFile('server: { port: 4002 }');
     expect(loadConfig({ env: { VIGIE_CONFIG: a.file }, cwd: a.dir }).config.server.port).toBe(4001);
-    expect(loadConfig({ configPath: b.file, env: { VIGIE_CONFIG: a.file }, cwd: a.dir }).config.server.port).toBe(4002);
+    expect(
+      loadConfig({ configPath: b.file, env: { VIGIE_CONFIG: a.file }, cwd: a.dir }).config.server.port,
+    ).toBe(4002);
   });
 
   it('runs on defaults when there is no config file', () => {
@@ -74,9 +80,15 @@ describe('loadConfig()', () => {
 
   it('names a bad value and what was expected', () => {
     expect(loadError('server: { port: "http" }').message).toMatch(/server\.port: .*number/i);
-    expect(loadError(ALICE.replace('*/5 * * * *', 'every five minutes')).message).toContain('watches[0].schedule: expected a cron expression');
-    expect(loadError(ALICE.replace('@alice_m"', 'alice-m!"')).message).toContain('watches[0].x.handle: expected an X user name');
-    expect(loadError(ALICE.replace('https://www.google.com/alerts/feeds/1/2', 'ftp://x')).message).toContain('watches[0].feeds[0]');
+    expect(loadError(ALICE.replace('*/5 * * * *', 'every five minutes')).message).toContain(
+      'watches[0].schedule: expected a cron expression',
+    );
+    expect(loadError(ALICE.replace('@alice_m"', 'alice-m!"')).message).toContain(
+      'watches[0].x.handle: expected an X user name',
+    );
+    expect(loadError(ALICE.replace('https://www.google.com/alerts/feeds/1/2', 'ftp://x')).message).toContain(
+      'watches[0].feeds[0]',
+    );
   });
 
   it('refuses a watch on X without a bearer token, and duplicate watch ids', () => {
@@ -88,11 +100,16 @@ describe('loadConfig()', () => {
   it('refuses a file that is not YAML, or not a mapping, and a missing file', () => {
     expect(loadError('watches: [unclosed').message).toContain('not valid YAML');
     expect(loadError('- a\n- b').message).toContain('expected a mapping');
-    expect(() => loadConfig({ configPath: '/nonexistent/vigie.yaml', env: {} })).toThrow(/config file not found/);
+    expect(() => loadConfig({ configPath: '/nonexistent/vigie.yaml', env: {} })).toThrow(
+      /config file not found/,
+    );
   });
 
   it('accepts the shipped example file', () => {
-    const { config } = loadConfig({ configPath: 'config/vigie.example.yaml', env: { VIGIE_X_BEARER_TOKEN: 't' } });
+    const { config } = loadConfig({
+      configPath: 'config/vigie.example.yaml',
+      env: { VIGIE_X_BEARER_TOKEN: 't' },
+    });
     expect(config.watches.map((w) => w.id)).toEqual(['alice']);
   });
 });

@@ -60,7 +60,12 @@ function setup(scenarios: Record<string, Scenario>, over: Record<string, unknown
     Object.keys(scenarios).map((id) => ({ externalId: id })),
   );
   for (const id of Object.keys(scenarios)) fake.setScenario(`https://example.org/p/${id}`, scenarios[id]!);
-  return { ids, archives: createArchiveRepo(store.db), ledger: createLedger(store.db), archiver: archiverFor(store) };
+  return {
+    ids,
+    archives: createArchiveRepo(store.db),
+    ledger: createLedger(store.db),
+    archiver: archiverFor(store),
+  };
 }
 
 describe('archive(): Save Page Now 2 outcomes end in the right stored state', () => {
@@ -101,7 +106,10 @@ describe('archive(): Save Page Now 2 outcomes end in the right stored state', ()
   });
 
   it('retries an error answered with HTTP 200, then gives up after maxAttempts with an archive_failed event', async () => {
-    const { ids, archives, ledger, archiver } = setup({ a: { kind: 'error-200', statusExt: 'cannot-fetch' }, b: { kind: 'error-200', statusExt: 'cannot-fetch', times: 1 } });
+    const { ids, archives, ledger, archiver } = setup({
+      a: { kind: 'error-200', statusExt: 'cannot-fetch' },
+      b: { kind: 'error-200', statusExt: 'cannot-fetch', times: 1 },
+    });
     await archiver.run({ watchId: 'alice', waitMs: 15_000 });
     const a = archives.get(ids[0]!)!;
     expect(a).toMatchObject({ status: 'failed', statusExt: 'cannot-fetch', attempts: 3 });
@@ -166,13 +174,25 @@ describe('archive(): Save Page Now 2 outcomes end in the right stored state', ()
     expect((await archiver.run({ watchId: 'alice' })).enrolled).toBe(0);
     expect(archives.flagForArchive(low!, 'proxy:bob')).toBe(true);
     await archiver.run({ watchId: 'alice', waitMs: 15_000 });
-    expect(archives.archiveStatus([low!]).get(low!)).toMatchObject({ status: 'archived', requestedBy: 'proxy:bob' });
-    expect(createLedger(store.db).eventsForPost(low!).at(-1)).toMatchObject({ type: 'archived', actor: 'proxy:bob' });
+    expect(archives.archiveStatus([low!]).get(low!)).toMatchObject({
+      status: 'archived',
+      requestedBy: 'proxy:bob',
+    });
+    expect(createLedger(store.db).eventsForPost(low!).at(-1)).toMatchObject({
+      type: 'archived',
+      actor: 'proxy:bob',
+    });
   });
 
   it('uses the watch archiveMinLevel over archive.minLevel', async () => {
-    store = makeStore({ ...waybackConfig(), watches: [{ id: 'alice', names: ['Alice'], archiveMinLevel: 'high' }] });
-    storePosts(store, [{ externalId: 'm', level: 'medium' }, { externalId: 'h', level: 'high' }]);
+    store = makeStore({
+      ...waybackConfig(),
+      watches: [{ id: 'alice', names: ['Alice'], archiveMinLevel: 'high' }],
+    });
+    storePosts(store, [
+      { externalId: 'm', level: 'medium' },
+      { externalId: 'h', level: 'high' },
+    ]);
     expect((await archiverFor(store).run({ watchId: 'alice' })).enrolled).toBe(1);
   });
 });
@@ -180,10 +200,16 @@ describe('archive(): Save Page Now 2 outcomes end in the right stored state', ()
 describe('archive(): the global rate and restarts', () => {
   it('never exceeds the rate, even with two processes working at once', async () => {
     store = makeStore(waybackConfig());
-    const ids = storePosts(store, Array.from({ length: 10 }, (_, i) => ({ externalId: `r${i}` })));
+    const ids = storePosts(
+      store,
+      Array.from({ length: 10 }, (_, i) => ({ externalId: `r${i}` })),
+    );
     const second = openDb(store.file);
     try {
-      await Promise.all([archiverFor(store).run({ watchId: 'alice', waitMs: 30_000 }), archiverFor(store, second).run({ watchId: 'alice', waitMs: 30_000 })]);
+      await Promise.all([
+        archiverFor(store).run({ watchId: 'alice', waitMs: 30_000 }),
+        archiverFor(store, second).run({ watchId: 'alice', waitMs: 30_000 }),
+      ]);
     } finally {
       closeDb(second);
     }
@@ -200,7 +226,10 @@ describe('archive(): the global rate and restarts', () => {
     const [id] = storePosts(store, [{ externalId: 'crash' }]);
     fake.setScenario('https://example.org/p/crash', { kind: 'pending-then-success', pendingPolls: 1 });
     await archiverFor(store).run({ watchId: 'alice', waitMs: 0 });
-    expect(createArchiveRepo(store.db).get(id!)).toMatchObject({ status: 'submitted', jobId: 'spn2-00000001' });
+    expect(createArchiveRepo(store.db).get(id!)).toMatchObject({
+      status: 'submitted',
+      jobId: 'spn2-00000001',
+    });
     closeDb(store.db);
     // A fresh process: new connection, new repositories, nothing in memory.
     store.db = openDb(store.file);

@@ -16,8 +16,12 @@ let configFile: string;
 
 function vigie(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['bin/vigie.js', '--config', configFile, ...args], { env: { ...process.env, VIGIE_LOG_LEVEL: 'silent' } }, (err, stdout, stderr) =>
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      ['bin/vigie.js', '--config', configFile, ...args],
+      { env: { ...process.env, VIGIE_LOG_LEVEL: 'silent' } },
+      (err, stdout, stderr) =>
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
 }

@@ -28,7 +28,9 @@ describe('deletion watch', () => {
     ]);
     web.setFeed('/still.html', { body: '<html>ok</html>', contentType: 'text/html' });
     web.setFeed('/removed.html', { body: 'gone', contentType: 'text/html', status: 410 });
-    store = makeStore({ sources: { x: { bearerToken: TOKEN, baseUrl: x.url, timeoutMs: 2000, maxRetries: 0 } } });
+    store = makeStore({
+      sources: { x: { bearerToken: TOKEN, baseUrl: x.url, timeoutMs: 2000, maxRetries: 0 } },
+    });
     const ids = storePosts(store, [
       { externalId: kept!, platform: 'x', url: `https://x.com/troll_a/status/${kept}` },
       { externalId: gone!, platform: 'x', url: `https://x.com/troll_b/status/${gone}` },
@@ -38,18 +40,41 @@ describe('deletion watch', () => {
     ]);
     const archives = createArchiveRepo(store.db);
     archives.enrollPosts(ids, 'auto', Date.now());
-    for (const id of ids) archives.markArchived(archives.get(id)!, { now: Date.now(), captureUrl: `https://web.archive.org/web/1/${id}`, timestamp: '20261126000000', via: 'spn2' });
+    for (const id of ids)
+      archives.markArchived(archives.get(id)!, {
+        now: Date.now(),
+        captureUrl: `https://web.archive.org/web/1/${id}`,
+        timestamp: '20261126000000',
+        via: 'spn2',
+      });
     x.deleteTweet(gone!);
 
-    const deps = { config: store.config, log: store.log, archives, xLookup: createXAdapters(store.config.sources.x).lookup };
+    const deps = {
+      config: store.config,
+      log: store.log,
+      archives,
+      xLookup: createXAdapters(store.config.sources.x).lookup,
+    };
     const first = await runDeletionCheck(deps);
     expect(first).toEqual({ checked: 5, deleted: 3, unclear: 0 });
     const status = archives.archiveStatus(ids);
-    expect(ids.map((id) => status.get(id)!.deletedUpstreamAt !== null)).toEqual([false, true, false, true, true]);
+    expect(ids.map((id) => status.get(id)!.deletedUpstreamAt !== null)).toEqual([
+      false,
+      true,
+      false,
+      true,
+      true,
+    ]);
     const ledger = createLedger(store.db);
     expect(JSON.parse(ledger.eventsForPost(ids[1]!).at(-1)!.data)).toMatchObject({ how: 'x-lookup' });
-    expect(JSON.parse(ledger.eventsForPost(ids[3]!).at(-1)!.data)).toMatchObject({ how: 'http', detail: 'HTTP 404' });
-    expect(JSON.parse(ledger.eventsForPost(ids[4]!).at(-1)!.data)).toMatchObject({ how: 'http', detail: 'HTTP 410' });
+    expect(JSON.parse(ledger.eventsForPost(ids[3]!).at(-1)!.data)).toMatchObject({
+      how: 'http',
+      detail: 'HTTP 404',
+    });
+    expect(JSON.parse(ledger.eventsForPost(ids[4]!).at(-1)!.data)).toMatchObject({
+      how: 'http',
+      detail: 'HTTP 410',
+    });
 
     // Checked again: the deleted ones are not checked (nor recorded) twice.
     const second = await runDeletionCheck(deps);
@@ -66,7 +91,12 @@ describe('deletion watch', () => {
     const ids = storePosts(store, [{ externalId: 'f', url: `${web.url}/flaky.html` }]);
     const archives = createArchiveRepo(store.db);
     archives.enrollPosts(ids, 'auto', Date.now());
-    archives.markArchived(archives.get(ids[0]!)!, { now: Date.now(), captureUrl: 'https://web.archive.org/web/1/f', timestamp: '1', via: 'spn2' });
+    archives.markArchived(archives.get(ids[0]!)!, {
+      now: Date.now(),
+      captureUrl: 'https://web.archive.org/web/1/f',
+      timestamp: '1',
+      via: 'spn2',
+    });
     const s = await runDeletionCheck({ config: store.config, log: store.log, archives });
     expect(s).toEqual({ checked: 0, deleted: 0, unclear: 1 });
     expect(archives.get(ids[0]!)!.deletedUpstreamAt).toBeNull();

@@ -15,12 +15,34 @@ let files: Record<string, Uint8Array>;
 const sha = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
 
 beforeAll(async () => {
-  store = makeStore({ watches: [{ id: 'alice', names: ['Alice Martin'] }, { id: 'bob', names: ['Bob'] }] });
+  store = makeStore({
+    watches: [
+      { id: 'alice', names: ['Alice Martin'] },
+      { id: 'bob', names: ['Bob'] },
+    ],
+  });
   store.sources.syncForWatch('bob', [{ kind: 'feed', target: 'http://127.0.0.1:9/bob.xml' }]);
   const ids = storePosts(store, [
-    { externalId: 'threat', text: 'je vais te tuer', level: 'severe', categories: ['threat', 'insult'], createdAt: Date.UTC(2026, 10, 20, 9) },
-    { externalId: 'xss', text: '<script>alert("pwned")</script><img src=x onerror=alert(1)>', level: 'high', author: 'evil</dd><script>', createdAt: Date.UTC(2026, 10, 20, 10) },
-    { externalId: 'f1', text: '=HYPERLINK("http://evil.example","click")', level: 'medium', author: '@SUM(1+1)' },
+    {
+      externalId: 'threat',
+      text: 'je vais te tuer',
+      level: 'severe',
+      categories: ['threat', 'insult'],
+      createdAt: Date.UTC(2026, 10, 20, 9),
+    },
+    {
+      externalId: 'xss',
+      text: '<script>alert("pwned")</script><img src=x onerror=alert(1)>',
+      level: 'high',
+      author: 'evil</dd><script>',
+      createdAt: Date.UTC(2026, 10, 20, 10),
+    },
+    {
+      externalId: 'f1',
+      text: '=HYPERLINK("http://evil.example","click")',
+      level: 'medium',
+      author: '@SUM(1+1)',
+    },
     { externalId: 'f2', text: '+33 6 12 34 56 78', level: 'medium' },
     { externalId: 'f3', text: '-2+3', level: 'medium' },
     { externalId: 'f4', text: '\tcmd', level: 'medium' },
@@ -31,10 +53,20 @@ beforeAll(async () => {
   // Another watch's events interleave in the chain: they are sealed in this dossier.
   const bobSource = store.sources.listEnabled('bob')[0]!.id;
   const { post } = await import('./helpers.ts');
-  store.posts.storePage({ watchId: 'bob', sourceId: bobSource, seenAt: Date.now(), posts: [post({ externalId: 'bob1', text: 'secret of bob' })] });
+  store.posts.storePage({
+    watchId: 'bob',
+    sourceId: bobSource,
+    seenAt: Date.now(),
+    posts: [post({ externalId: 'bob1', text: 'secret of bob' })],
+  });
   const archives = createArchiveRepo(store.db);
   archives.enrollPosts([ids[0]!], 'auto', Date.now());
-  archives.markArchived(archives.get(ids[0]!)!, { now: Date.now(), captureUrl: 'https://web.archive.org/web/20261120090500/https://example.org/p/threat', timestamp: '20261120090500', via: 'spn2' });
+  archives.markArchived(archives.get(ids[0]!)!, {
+    now: Date.now(),
+    captureUrl: 'https://web.archive.org/web/20261120090500/https://example.org/p/threat',
+    timestamp: '20261120090500',
+    via: 'spn2',
+  });
   zipFile = path.join(store.dir, 'dossier.zip');
   const r = await writeDossier(store, { watchId: 'alice', actor: 'proxy:carol' }, zipFile);
   expect(r.posts).toBe(8);
@@ -54,10 +86,19 @@ function rezip(change: (f: Record<string, Uint8Array>) => void): string {
 
 describe('dossier export and verify', () => {
   it('holds the expected files and passes verify untouched', async () => {
-    expect(Object.keys(files).sort()).toEqual(['ledger.jsonl', 'manifest.json', 'manifest.json.sha256', 'posts.csv', 'posts.jsonl', 'report.html']);
+    expect(Object.keys(files).sort()).toEqual([
+      'ledger.jsonl',
+      'manifest.json',
+      'manifest.json.sha256',
+      'posts.csv',
+      'posts.jsonl',
+      'report.html',
+    ]);
     const v = await verifyDossier(zipFile);
     expect(v.ok).toBe(true);
-    expect(v.summary).toMatch(/^intact: 6 files, 8 posts with matching payload hashes, \d+ ledger rows chained to head [0-9a-f]{64}/);
+    expect(v.summary).toMatch(
+      /^intact: 6 files, 8 posts with matching payload hashes, \d+ ledger rows chained to head [0-9a-f]{64}/,
+    );
   });
 
   it('records an `exported` event with the ZIP hash, and seals other watches in ledger.jsonl', () => {
@@ -71,12 +112,22 @@ describe('dossier export and verify', () => {
   });
 
   it('keeps raw payloads exactly as received in posts.jsonl', () => {
-    const lines = strFromU8(files['posts.jsonl']!).trim().split('\n').map((l) => JSON.parse(l));
+    const lines = strFromU8(files['posts.jsonl']!)
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     for (const p of lines) expect(sha(Buffer.from(p.raw, 'utf8'))).toBe(p.rawSha256);
     expect(lines.map((p) => p.externalId)).not.toContain('calm');
   });
 
-  it.each(['report.html', 'posts.csv', 'posts.jsonl', 'ledger.jsonl', 'manifest.json', 'manifest.json.sha256'])('fails verify when one byte of %s is flipped', async (name) => {
+  it.each([
+    'report.html',
+    'posts.csv',
+    'posts.jsonl',
+    'ledger.jsonl',
+    'manifest.json',
+    'manifest.json.sha256',
+  ])('fails verify when one byte of %s is flipped', async (name) => {
     for (const at of [0, 0.5, 0.999]) {
       const file = rezip((f) => {
         const b = f[name]!;
@@ -90,8 +141,13 @@ describe('dossier export and verify', () => {
   });
 
   it('fails verify when a file is added or removed, or the ZIP itself is damaged', async () => {
-    expect((await verifyDossier(rezip((f) => (f['extra.txt'] = strToU8('x'))))).firstMismatch).toBe('extra.txt: a file not listed in the manifest was added');
-    expect((await verifyDossier(rezip((f) => delete f['posts.csv'])))).toMatchObject({ ok: false, firstMismatch: 'posts.csv is missing' });
+    expect((await verifyDossier(rezip((f) => (f['extra.txt'] = strToU8('x'))))).firstMismatch).toBe(
+      'extra.txt: a file not listed in the manifest was added',
+    );
+    expect(await verifyDossier(rezip((f) => delete f['posts.csv']))).toMatchObject({
+      ok: false,
+      firstMismatch: 'posts.csv is missing',
+    });
     const raw = new Uint8Array(readFileSync(zipFile));
     const at = Math.floor(raw.length / 3);
     raw[at] = raw[at]! ^ 0xff;
@@ -111,12 +167,17 @@ describe('dossier export and verify', () => {
     });
     const v = await verifyDossier(file);
     expect(v.ok).toBe(false);
-    expect(v.firstMismatch).toMatch(/^posts.jsonl line 1 \(post \d+\): the payload does not match its SHA-256$/);
+    expect(v.firstMismatch).toMatch(
+      /^posts.jsonl line 1 \(post \d+\): the payload does not match its SHA-256$/,
+    );
   });
 
   it('catches a changed display text whose raw payload was left alone (the ledger holds the text hash)', async () => {
     const file = rezip((f) => {
-      const lines = strFromU8(f['posts.jsonl']!).trim().split('\n').map((l) => JSON.parse(l));
+      const lines = strFromU8(f['posts.jsonl']!)
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
       lines[0].text = 'je vais te voir';
       f['posts.jsonl'] = strToU8(lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
       const manifest = JSON.parse(strFromU8(f['manifest.json']!));
@@ -124,7 +185,9 @@ describe('dossier export and verify', () => {
       f['manifest.json'] = strToU8(`${JSON.stringify(manifest, null, 2)}\n`);
       f['manifest.json.sha256'] = strToU8(`${sha(f['manifest.json'])}  manifest.json\n`);
     });
-    expect((await verifyDossier(file)).firstMismatch).toMatch(/^posts.jsonl line 1 \(post \d+\): the text differs from the one recorded at capture$/);
+    expect((await verifyDossier(file)).firstMismatch).toMatch(
+      /^posts.jsonl line 1 \(post \d+\): the text differs from the one recorded at capture$/,
+    );
   });
 
   it('neutralises spreadsheet formulas in posts.csv', () => {

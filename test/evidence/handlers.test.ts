@@ -15,10 +15,17 @@ afterEach(async () => {
 describe('evidence job handlers', () => {
   it('`archive` defers itself while captures are pending, and finishes the work on a later run', async () => {
     fake = await startFakeWayback();
-    store = makeStore({ archive: { wayback: { baseUrl: fake.url, availabilityUrl: fake.availabilityUrl, statusPollMs: 20 } } });
+    store = makeStore({
+      archive: { wayback: { baseUrl: fake.url, availabilityUrl: fake.availabilityUrl, statusPollMs: 20 } },
+    });
     const [id] = storePosts(store, [{ externalId: 'a' }]);
     fake.setScenario('https://example.org/p/a', { kind: 'pending-then-success', pendingPolls: 1 });
-    const handlers = createEvidenceHandlers({ config: store.config, log: store.log, db: store.db, watches: store.watches });
+    const handlers = createEvidenceHandlers({
+      config: store.config,
+      log: store.log,
+      db: store.db,
+      watches: store.watches,
+    });
     const ctx = { log: store.log, signal: new AbortController().signal, attempt: 1 };
     let deferred = 0;
     for (let i = 0; i < 20 && createArchiveRepo(store.db).get(id!)?.status !== 'archived'; i++) {

@@ -75,7 +75,11 @@ export function post(spec: PostSpec): PostToStore {
     platform: spec.platform ?? 'web',
     externalId: spec.externalId,
     url: spec.url === undefined ? `https://example.org/p/${spec.externalId}` : spec.url,
-    author: { externalId: spec.author ?? 'troll1', handle: spec.author ?? 'troll1', name: `${spec.author ?? 'troll1'} name` },
+    author: {
+      externalId: spec.author ?? 'troll1',
+      handle: spec.author ?? 'troll1',
+      name: `${spec.author ?? 'troll1'} name`,
+    },
     text: spec.text ?? 'hello',
     lang: 'fr',
     createdAt: spec.createdAt ?? Date.UTC(2026, 10, 20, 10, 0, 0),
@@ -94,7 +98,16 @@ export function post(spec: PostSpec): PostToStore {
 }
 
 /** Stores posts for `alice` and returns their ids, in order. */
-export function storePosts(store: TestStore, specs: PostSpec[], seenAt = Date.UTC(2026, 10, 20, 10, 5, 0)): number[] {
-  const stored = store.posts.storePage({ watchId: 'alice', sourceId: store.sourceId, seenAt, posts: specs.map(post) });
+export function storePosts(
+  store: TestStore,
+  specs: PostSpec[],
+  seenAt = Date.UTC(2026, 10, 20, 10, 5, 0),
+): number[] {
+  const stored = store.posts.storePage({
+    watchId: 'alice',
+    sourceId: store.sourceId,
+    seenAt,
+    posts: specs.map(post),
+  });
   return stored.map((s) => s.id);
 }

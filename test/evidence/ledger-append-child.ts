@@ -6,5 +6,6 @@ import { createLedger } from '../../src/evidence/ledger.ts';
 const [, , file, count, tag] = process.argv;
 const db = openDb(file!, { migrate: false });
 const ledger = createLedger(db);
-for (let i = 0; i < Number(count); i++) ledger.append({ type: 'viewed', watchId: 'alice', actor: `${tag}-${i}`, data: { i } });
+for (let i = 0; i < Number(count); i++)
+  ledger.append({ type: 'viewed', watchId: 'alice', actor: `${tag}-${i}`, data: { i } });
 closeDb(db);

@@ -26,7 +26,11 @@ describe('custody ledger', () => {
     const events = ledger.eventsForPost(id!);
     expect(events.map((e) => e.type)).toEqual(['captured', 'scored']);
     expect(JSON.parse(events[0]!.data).rawSha256).toBe(createHash('sha256').update(raw).digest('hex'));
-    expect(JSON.parse(events[1]!.data)).toMatchObject({ level: 'medium', categories: ['insult'], scorerVersion: 'test-1' });
+    expect(JSON.parse(events[1]!.data)).toMatchObject({
+      level: 'medium',
+      categories: ['insult'],
+      scorerVersion: 'test-1',
+    });
     const v = ledger.verify();
     expect(v).toEqual({ ok: true, rows: 2, head: events[1]!.hash });
   });
@@ -34,8 +38,12 @@ describe('custody ledger', () => {
   it('refuses UPDATE and DELETE through its triggers', () => {
     store = makeStore();
     storePosts(store, [{ externalId: '1' }]);
-    expect(() => store.db.$client.prepare("update evidence_events set data = '{}' where id = 1").run()).toThrow(/append-only: UPDATE refused/);
-    expect(() => store.db.$client.prepare('delete from evidence_events where id = 2').run()).toThrow(/append-only: DELETE refused/);
+    expect(() =>
+      store.db.$client.prepare("update evidence_events set data = '{}' where id = 1").run(),
+    ).toThrow(/append-only: UPDATE refused/);
+    expect(() => store.db.$client.prepare('delete from evidence_events where id = 2').run()).toThrow(
+      /append-only: DELETE refused/,
+    );
     expect(createLedger(store.db).verify().ok).toBe(true);
   });
 
@@ -44,7 +52,12 @@ describe('custody ledger', () => {
     storePosts(store, [{ externalId: '1' }, { externalId: '2' }, { externalId: '3' }]);
     store.db.$client.exec('drop trigger evidence_events_no_update');
     store.db.$client.prepare(`update evidence_events set data = '{"rawSha256":"forged"}' where id = 3`).run();
-    expect(createLedger(store.db).verify()).toEqual({ ok: false, rows: 3, firstBrokenId: 3, reason: "the hash does not match the row's content" });
+    expect(createLedger(store.db).verify()).toEqual({
+      ok: false,
+      rows: 3,
+      firstBrokenId: 3,
+      reason: "the hash does not match the row's content",
+    });
   });
 
   it('`verify()` names the row after a removed one', () => {
@@ -58,7 +71,14 @@ describe('custody ledger', () => {
 
   it('stays one chain when several processes append at once', async () => {
     store = makeStore();
-    const child = (tag: string) => run(process.execPath, ['bin/run-ts.js', 'test/evidence/ledger-append-child.ts', store.file, '150', tag]);
+    const child = (tag: string) =>
+      run(process.execPath, [
+        'bin/run-ts.js',
+        'test/evidence/ledger-append-child.ts',
+        store.file,
+        '150',
+        tag,
+      ]);
     const ingest = (async () => {
       for (let i = 0; i < 30; i++) {
         storePosts(store, [{ externalId: `p${i}` }]);

@@ -31,7 +31,9 @@ describe('RFC 3161 timestamp of the manifest', () => {
     writeFileSync(file, buildTimestampRequest(digest, Buffer.from('0102030405060708', 'hex')));
     const text = execFileSync('openssl', ['ts', '-query', '-in', file, '-text'], { encoding: 'utf8' });
     expect(text).toContain('Hash Algorithm: sha256');
-    const dumped = [...text.matchAll(/^\s*[0-9a-f]{4} - ((?:[0-9a-f]{2}[ -]){1,16})/gm)].map((m) => m[1]!.replace(/[^0-9a-f]/g, '')).join('');
+    const dumped = [...text.matchAll(/^\s*[0-9a-f]{4} - ((?:[0-9a-f]{2}[ -]){1,16})/gm)]
+      .map((m) => m[1]!.replace(/[^0-9a-f]/g, ''))
+      .join('');
     expect(dumped).toBe(digest.toString('hex'));
     expect(text).toContain('Nonce: 0x0102030405060708');
     expect(text).toContain('Certificate required: yes');
@@ -45,13 +47,19 @@ describe('RFC 3161 timestamp of the manifest', () => {
     expect(Object.keys(files)).toContain('manifest.json.tsr');
     const v = await verifyDossier(zip);
     expect(v.ok).toBe(true);
-    expect(v.summary).toMatch(/manifest time-stamped at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ by http:\/\/127\.0\.0\.1/);
+    expect(v.summary).toMatch(
+      /manifest time-stamped at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ by http:\/\/127\.0\.0\.1/,
+    );
     // What the report tells a reader to do, with the authority's certificate:
     const dir = path.join(store.dir, 'unzipped');
     execFileSync('mkdir', ['-p', dir]);
     writeFileSync(path.join(dir, 'manifest.json'), files['manifest.json']!);
     writeFileSync(path.join(dir, 'manifest.json.tsr'), files['manifest.json.tsr']!);
-    const out = execFileSync('openssl', ['ts', '-verify', '-in', 'manifest.json.tsr', '-data', 'manifest.json', '-CAfile', tsa.certFile], { cwd: dir, encoding: 'utf8' });
+    const out = execFileSync(
+      'openssl',
+      ['ts', '-verify', '-in', 'manifest.json.tsr', '-data', 'manifest.json', '-CAfile', tsa.certFile],
+      { cwd: dir, encoding: 'utf8' },
+    );
     expect(out).toContain('Verification: OK');
 
     // A flipped byte in the token fails verify.
@@ -67,8 +75,12 @@ describe('RFC 3161 timestamp of the manifest', () => {
 
   it('refuses to export when the authority rejects the request or stamps another hash', async () => {
     tsa.mode = 'reject';
-    await expect(writeDossier(store, { watchId: 'alice' }, path.join(store.dir, 'r.zip'))).rejects.toThrow(/refused the request \(status 2\)/);
+    await expect(writeDossier(store, { watchId: 'alice' }, path.join(store.dir, 'r.zip'))).rejects.toThrow(
+      /refused the request \(status 2\)/,
+    );
     tsa.mode = 'wrong-imprint';
-    await expect(writeDossier(store, { watchId: 'alice' }, path.join(store.dir, 'w.zip'))).rejects.toThrow(/stamped another hash/);
+    await expect(writeDossier(store, { watchId: 'alice' }, path.join(store.dir, 'w.zip'))).rejects.toThrow(
+      /stamped another hash/,
+    );
   });
 });

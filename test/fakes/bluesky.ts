@@ -27,7 +27,12 @@ export interface FakeBluesky extends HttpFake {
   calls(method: string): FakeRequest[];
 }
 
-const RATE_HEADERS = (reset: number) => ({ 'ratelimit-limit': '3000', 'ratelimit-remaining': '2999', 'ratelimit-reset': String(reset), 'ratelimit-policy': '3000;w=300' });
+const RATE_HEADERS = (reset: number) => ({
+  'ratelimit-limit': '3000',
+  'ratelimit-remaining': '2999',
+  'ratelimit-reset': String(reset),
+  'ratelimit-policy': '3000;w=300',
+});
 
 export async function startFakeBluesky(opts: { identifier: string; password: string }): Promise<FakeBluesky> {
   const posts: FakePost[] = [];
@@ -39,7 +44,17 @@ export async function startFakeBluesky(opts: { identifier: string; password: str
     n++;
     access.set(`acc-${n}`, true);
     refresh.set(`ref-${n}`, true);
-    return json(200, { accessJwt: `acc-${n}`, refreshJwt: `ref-${n}`, handle: opts.identifier, did: 'did:plc:watcher', active: true }, RATE_HEADERS(Math.floor(Date.now() / 1000) + 300));
+    return json(
+      200,
+      {
+        accessJwt: `acc-${n}`,
+        refreshJwt: `ref-${n}`,
+        handle: opts.identifier,
+        did: 'did:plc:watcher',
+        active: true,
+      },
+      RATE_HEADERS(Math.floor(Date.now() / 1000) + 300),
+    );
   };
   const bearer = (req: FakeRequest) => /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ''))?.[1];
   const authed = (req: FakeRequest): FakeResponse | undefined => {
@@ -61,12 +76,14 @@ export async function startFakeBluesky(opts: { identifier: string; password: str
         } catch {
           return json(400, { error: 'InvalidRequest', message: 'Invalid JSON' });
         }
-        if (body.identifier !== opts.identifier || body.password !== opts.password) return json(401, { error: 'AuthenticationRequired', message: 'Invalid identifier or password' });
+        if (body.identifier !== opts.identifier || body.password !== opts.password)
+          return json(401, { error: 'AuthenticationRequired', message: 'Invalid identifier or password' });
         return issue();
       }
       case 'POST com.atproto.server.refreshSession': {
         const token = bearer(req);
-        if (!token || !refresh.get(token)) return json(400, { error: 'ExpiredToken', message: 'Token has been revoked' });
+        if (!token || !refresh.get(token))
+          return json(400, { error: 'ExpiredToken', message: 'Token has been revoked' });
         refresh.set(token, false);
         return issue();
       }
@@ -74,19 +91,29 @@ export async function startFakeBluesky(opts: { identifier: string; password: str
         const denied = authed(req);
         if (denied) return denied;
         const q = req.query.get('q');
-        if (!q) return json(400, { error: 'InvalidRequest', message: 'Error: Params must have the property "q"' });
+        if (!q)
+          return json(400, { error: 'InvalidRequest', message: 'Error: Params must have the property "q"' });
         const limit = Number(req.query.get('limit') ?? '25');
-        if (!Number.isInteger(limit) || limit < 1 || limit > 100) return json(400, { error: 'InvalidRequest', message: 'Error: limit must be <= 100' });
+        if (!Number.isInteger(limit) || limit < 1 || limit > 100)
+          return json(400, { error: 'InvalidRequest', message: 'Error: limit must be <= 100' });
         const since = req.query.get('since');
         const mention = /^mentions:(\S+)$/.exec(q)?.[1];
         const matched = posts
-          .filter((p) => (mention ? p.record.text.toLowerCase().includes(`@${mention.toLowerCase()}`) : p.record.text.toLowerCase().includes(q.toLowerCase())))
+          .filter((p) =>
+            mention
+              ? p.record.text.toLowerCase().includes(`@${mention.toLowerCase()}`)
+              : p.record.text.toLowerCase().includes(q.toLowerCase()),
+          )
           .filter((p) => !since || Date.parse(p.indexedAt) >= Date.parse(since))
           .sort((a, b) => Date.parse(b.indexedAt) - Date.parse(a.indexedAt));
         const offset = Number(req.query.get('cursor') ?? '0');
         const page = matched.slice(offset, offset + limit);
         const next = offset + limit < matched.length ? String(offset + limit) : undefined;
-        return json(200, { ...(next ? { cursor: next } : {}), hitsTotal: matched.length, posts: page }, RATE_HEADERS(Math.floor(Date.now() / 1000) + 300));
+        return json(
+          200,
+          { ...(next ? { cursor: next } : {}), hitsTotal: matched.length, posts: page },
+          RATE_HEADERS(Math.floor(Date.now() / 1000) + 300),
+        );
       }
       case 'GET app.bsky.actor.searchActors': {
         const denied = authed(req);
@@ -108,7 +135,11 @@ export async function startFakeBluesky(opts: { identifier: string; password: str
       const post: FakePost = {
         uri: `at://did:plc:u${seq}/app.bsky.feed.post/3k${seq}`,
         cid: `bafy${seq}`,
-        author: { did: `did:plc:${handle.replace(/\W/g, '')}`, handle, ...(p.displayName ? { displayName: p.displayName } : {}) },
+        author: {
+          did: `did:plc:${handle.replace(/\W/g, '')}`,
+          handle,
+          ...(p.displayName ? { displayName: p.displayName } : {}),
+        },
         record: { $type: 'app.bsky.feed.post', text: p.text, createdAt: p.indexedAt, langs: ['fr'] },
         indexedAt: p.indexedAt,
       };

@@ -40,7 +40,13 @@ export async function startHttpFake(handle: (req: FakeRequest) => FakeResponse):
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://fake');
-      const fr: FakeRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const fr: FakeRequest = {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        query: url.searchParams,
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
       requests.push(fr);
       const i = injected.findIndex((r) => !r.pathPrefix || fr.path.startsWith(r.pathPrefix));
       let answer: FakeResponse;
@@ -52,8 +58,16 @@ export async function startHttpFake(handle: (req: FakeRequest) => FakeResponse):
           answer = { status: 500, body: { error: 'InternalServerError', message: (err as Error).message } };
         }
       }
-      const text = typeof answer.body === 'string' ? answer.body : answer.body === undefined ? '' : JSON.stringify(answer.body);
-      res.writeHead(answer.status, { 'content-type': typeof answer.body === 'string' ? 'text/plain' : 'application/json; charset=utf-8', ...answer.headers });
+      const text =
+        typeof answer.body === 'string'
+          ? answer.body
+          : answer.body === undefined
+            ? ''
+            : JSON.stringify(answer.body);
+      res.writeHead(answer.status, {
+        'content-type': typeof answer.body === 'string' ? 'text/plain' : 'application/json; charset=utf-8',
+        ...answer.headers,
+      });
       res.end(text);
     });
   });
@@ -73,4 +87,8 @@ export async function startHttpFake(handle: (req: FakeRequest) => FakeResponse):
   };
 }
 
-export const json = (status: number, body: unknown, headers?: Record<string, string>): FakeResponse => ({ status, body, headers });
+export const json = (status: number, body: unknown, headers?: Record<string, string>): FakeResponse => ({
+  status,
+  body,
+  headers,
+});

@@ -35,9 +35,27 @@ const REJECTION = Buffer.from([0x30, 0x05, 0x30, 0x03, 0x02, 0x01, 0x02]);
 
 export async function startFakeTsa(): Promise<FakeTsa> {
   const dir = mkdtempSync(path.join(tmpdir(), 'vigie-fake-tsa-'));
-  const run = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-  run(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'key.pem', '-out', 'cert.pem', '-days', '2', '-subj', '/CN=Vigie test TSA',
-    '-addext', 'extendedKeyUsage=critical,timeStamping', '-addext', 'basicConstraints=CA:FALSE']);
+  const run = (args: string[]) =>
+    execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  run([
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'key.pem',
+    '-out',
+    'cert.pem',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=Vigie test TSA',
+    '-addext',
+    'extendedKeyUsage=critical,timeStamping',
+    '-addext',
+    'basicConstraints=CA:FALSE',
+  ]);
   writeFileSync(path.join(dir, 'tsa.cnf'), CNF);
   writeFileSync(path.join(dir, 'serial'), '01\n');
 
@@ -63,7 +81,20 @@ export async function startFakeTsa(): Promise<FakeTsa> {
           run(['ts', '-query', '-digest', 'ab'.repeat(32), '-sha256', '-cert', '-out', query]);
         }
         const out = path.join(dir, `r${state.requests}.tsr`);
-        run(['ts', '-reply', '-queryfile', query, '-signer', 'cert.pem', '-inkey', 'key.pem', '-config', 'tsa.cnf', '-out', out]);
+        run([
+          'ts',
+          '-reply',
+          '-queryfile',
+          query,
+          '-signer',
+          'cert.pem',
+          '-inkey',
+          'key.pem',
+          '-config',
+          'tsa.cnf',
+          '-out',
+          out,
+        ]);
         res.writeHead(200, { 'content-type': 'application/timestamp-reply' }).end(readFileSync(out));
       } catch {
         res.writeHead(500).end();

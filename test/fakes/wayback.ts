@@ -56,7 +56,12 @@ export async function startFakeWayback(): Promise<FakeWayback> {
   let statusRequests = 0;
   let seq = 0;
 
-  const json = (res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+  const json = (
+    res: http.ServerResponse,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ) => {
     res.writeHead(status, { 'content-type': 'application/json', ...headers });
     res.end(JSON.stringify(body));
   };
@@ -82,16 +87,36 @@ export async function startFakeWayback(): Promise<FakeWayback> {
           case 'hang':
             return; // never answers; close() destroys the socket
           case '429':
-            if (fault(sc.times)) return json(res, 429, { message: 'Too Many Requests' }, sc.retryAfterSeconds !== undefined ? { 'retry-after': String(sc.retryAfterSeconds) } : {});
+            if (fault(sc.times))
+              return json(
+                res,
+                429,
+                { message: 'Too Many Requests' },
+                sc.retryAfterSeconds !== undefined ? { 'retry-after': String(sc.retryAfterSeconds) } : {},
+              );
             break;
           case 'user-session-limit':
-            if (fault(sc.times)) return json(res, 200, { status: 'error', status_ext: 'error:user-session-limit', message: 'You have already reached the limit of active sessions.' });
+            if (fault(sc.times))
+              return json(res, 200, {
+                status: 'error',
+                status_ext: 'error:user-session-limit',
+                message: 'You have already reached the limit of active sessions.',
+              });
             break;
           case 'error-200':
-            if (fault(sc.times ?? Infinity)) return json(res, 200, { status: 'error', status_ext: `error:${sc.statusExt}`, message: `Simulated ${sc.statusExt}` });
+            if (fault(sc.times ?? Infinity))
+              return json(res, 200, {
+                status: 'error',
+                status_ext: `error:${sc.statusExt}`,
+                message: `Simulated ${sc.statusExt}`,
+              });
             break;
           case 'too-many-daily-captures':
-            return json(res, 200, { status: 'error', status_ext: 'error:too-many-daily-captures', message: 'This URL has been already captured 10 times today.' });
+            return json(res, 200, {
+              status: 'error',
+              status_ext: 'error:too-many-daily-captures',
+              message: 'This URL has been already captured 10 times today.',
+            });
           default:
             break;
         }
@@ -105,16 +130,31 @@ export async function startFakeWayback(): Promise<FakeWayback> {
     if (req.method === 'GET' && statusMatch) {
       statusRequests++;
       const job = jobs.get(decodeURIComponent(statusMatch[1]!));
-      if (!job) return json(res, 200, { status: 'error', message: 'Job not found', exception: 'unknown job' });
+      if (!job)
+        return json(res, 200, { status: 'error', message: 'Job not found', exception: 'unknown job' });
       job.polls++;
       const sc = job.scenario;
-      if (sc.kind === 'pending-forever' || (sc.kind === 'pending-then-success' && job.polls <= sc.pendingPolls)) {
+      if (
+        sc.kind === 'pending-forever' ||
+        (sc.kind === 'pending-then-success' && job.polls <= sc.pendingPolls)
+      ) {
         return json(res, 200, { status: 'pending', job_id: statusMatch[1], resources: [] });
       }
       if (sc.kind === 'job-error') {
-        return json(res, 200, { status: 'error', status_ext: `error:${sc.statusExt}`, job_id: statusMatch[1], message: `Simulated ${sc.statusExt}` });
+        return json(res, 200, {
+          status: 'error',
+          status_ext: `error:${sc.statusExt}`,
+          job_id: statusMatch[1],
+          message: `Simulated ${sc.statusExt}`,
+        });
       }
-      return json(res, 200, { status: 'success', job_id: statusMatch[1], original_url: job.url, timestamp: TS, duration_sec: 6.2 });
+      return json(res, 200, {
+        status: 'success',
+        job_id: statusMatch[1],
+        original_url: job.url,
+        timestamp: TS,
+        duration_sec: 6.2,
+      });
     }
     if (req.method === 'GET' && u.pathname === '/wayback/available') {
       const target = u.searchParams.get('url') ?? '';
@@ -122,7 +162,14 @@ export async function startFakeWayback(): Promise<FakeWayback> {
       if (sc?.kind === 'too-many-daily-captures' && sc.snapshotTimestamp) {
         return json(res, 200, {
           url: target,
-          archived_snapshots: { closest: { status: '200', available: true, url: `http://web.archive.org/web/${sc.snapshotTimestamp}/${target}`, timestamp: sc.snapshotTimestamp } },
+          archived_snapshots: {
+            closest: {
+              status: '200',
+              available: true,
+              url: `http://web.archive.org/web/${sc.snapshotTimestamp}/${target}`,
+              timestamp: sc.snapshotTimestamp,
+            },
+          },
         });
       }
       return json(res, 200, { url: target, archived_snapshots: {} });

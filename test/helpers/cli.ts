@@ -11,7 +11,10 @@ export interface CliResult {
 }
 
 /** Runs `vigie ARGS` in a child process, as a user would, and collects its output. */
-export function runVigie(args: string[], options: { env?: NodeJS.ProcessEnv; input?: string; cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+export function runVigie(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; input?: string; cwd?: string; timeoutMs?: number } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [VIGIE_BIN, ...args], {
       cwd: options.cwd,

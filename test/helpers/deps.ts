@@ -5,7 +5,12 @@ import { silentLogger } from '../../src/logger.ts';
 import { tempDir } from './temp.ts';
 
 /** A full set of dependencies on a fresh SQLite file built from the real migrations. */
-export function testDeps(raw: Record<string, unknown>): { deps: Deps; config: Config; dir: string; cleanup: () => Promise<void> } {
+export function testDeps(raw: Record<string, unknown>): {
+  deps: Deps;
+  config: Config;
+  dir: string;
+  cleanup: () => Promise<void>;
+} {
   const t = tempDir();
   const config = parseConfig({ dataDir: t.dir, log: { level: 'silent' }, ...raw });
   const deps = createDeps(config, silentLogger());

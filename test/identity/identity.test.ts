@@ -24,14 +24,22 @@ function watch(extra: Record<string, unknown> = {}) {
     names: ['Alice Martin'],
     ownAccounts: ['alice_m'],
     hackernews: { queries: ['alice'] },
-    private: { phones: ['06 12 34 56 78'], addresses: ['12 boulevard Voltaire, 75011 Paris'], relatives: ['Paul Martin'] },
+    private: {
+      phones: ['06 12 34 56 78'],
+      addresses: ['12 boulevard Voltaire, 75011 Paris'],
+      relatives: ['Paul Martin'],
+    },
     ...extra,
   };
 }
 
 async function setup(extra: Record<string, unknown> = {}, key = KEY) {
   hn = await startFakeHackernews();
-  const t = testDeps({ security: { encryptionKey: key }, sources: { hackernews: { baseUrl: hn.url, maxRetries: 0 } }, watches: [watch(extra)] });
+  const t = testDeps({
+    security: { encryptionKey: key },
+    sources: { hackernews: { baseUrl: hn.url, maxRetries: 0 } },
+    watches: [watch(extra)],
+  });
   cleanup = t.cleanup;
   return t;
 }
@@ -41,9 +49,14 @@ describe('private information at rest', { timeout: 30_000 }, () => {
     const { deps } = await setup();
     expect(deps.watches.get('alice')!.definition).not.toHaveProperty('private');
     const client = deps.db.$client;
-    const dump = JSON.stringify([client.prepare('select * from watches').all(), client.prepare('select * from watch_private').all()]);
+    const dump = JSON.stringify([
+      client.prepare('select * from watches').all(),
+      client.prepare('select * from watch_private').all(),
+    ]);
     for (const secret of ['Voltaire', '06 12 34', 'Paul Martin']) expect(dump).not.toContain(secret);
-    const row = client.prepare('select blob from watch_private where watch_id = ?').get('alice') as { blob: string };
+    const row = client.prepare('select blob from watch_private where watch_id = ?').get('alice') as {
+      blob: string;
+    };
     expect(JSON.parse(createSecretBox(KEY).open(row.blob, 'alice')).phones).toEqual(['06 12 34 56 78']);
     expect(() => createSecretBox(KEY).open(row.blob, 'other-watch')).toThrow(/could not be decrypted/);
     expect(() => createSecretBox('b'.repeat(64)).open(row.blob, 'alice')).toThrow(/could not be decrypted/);
@@ -51,35 +64,63 @@ describe('private information at rest', { timeout: 30_000 }, () => {
 
   it('is removed with the watch, and when the watch no longer has any', async () => {
     const { deps } = await setup();
-    const count = () => (deps.db.$client.prepare('select count(*) as n from watch_private').get() as { n: number }).n;
+    const count = () =>
+      (deps.db.$client.prepare('select count(*) as n from watch_private').get() as { n: number }).n;
     expect(count()).toBe(1);
     deps.identity.syncPrivate([]);
     expect(count()).toBe(0);
-    deps.identity.syncPrivate([{ ...deps.watches.get('alice')!.definition, private: { phones: ['0612345678'], emails: [], addresses: [], workplaces: [], relatives: [] } }]);
+    deps.identity.syncPrivate([
+      {
+        ...deps.watches.get('alice')!.definition,
+        private: { phones: ['0612345678'], emails: [], addresses: [], workplaces: [], relatives: [] },
+      },
+    ]);
     expect(count()).toBe(1);
     deps.identity.syncPrivate([{ ...deps.watches.get('alice')!.definition, private: undefined }]);
     expect(count()).toBe(0);
   });
 
   it('is a config error without an encryption key, naming the key', () => {
-    expect(() => parseConfig({ watches: [watch()] })).toThrow(/security\.encryptionKey.*VIGIE_ENCRYPTION_KEY/);
+    expect(() => parseConfig({ watches: [watch()] })).toThrow(
+      /security\.encryptionKey.*VIGIE_ENCRYPTION_KEY/,
+    );
     expect(() => parseConfig({ security: { encryptionKey: 'short' }, watches: [watch()] })).toThrow(/64 hex/);
   });
 
   it('names the missing credentials of a source a watch uses', () => {
-    expect(() => parseConfig({ watches: [{ id: 'a', names: ['A B'], bluesky: { queries: ['a'] } }] })).toThrow(/sources\.bluesky\.appPassword.*VIGIE_BLUESKY_APP_PASSWORD/);
-    expect(() => parseConfig({ watches: [{ id: 'a', names: ['A B'], reddit: { queries: ['a'] } }] })).toThrow(/sources\.reddit\.clientSecret/);
-    expect(() => parseConfig({ watches: [{ id: 'a', names: ['A B'], mastodon: { queries: ['a'] } }] })).toThrow(/sources\.mastodon\.accessToken/);
-    expect(() => parseConfig({ watches: [{ id: 'a', names: ['A B'], mastodon: { hashtags: ['#ab'] }, hackernews: { queries: ['a'] } }] })).not.toThrow();
+    expect(() =>
+      parseConfig({ watches: [{ id: 'a', names: ['A B'], bluesky: { queries: ['a'] } }] }),
+    ).toThrow(/sources\.bluesky\.appPassword.*VIGIE_BLUESKY_APP_PASSWORD/);
+    expect(() => parseConfig({ watches: [{ id: 'a', names: ['A B'], reddit: { queries: ['a'] } }] })).toThrow(
+      /sources\.reddit\.clientSecret/,
+    );
+    expect(() =>
+      parseConfig({ watches: [{ id: 'a', names: ['A B'], mastodon: { queries: ['a'] } }] }),
+    ).toThrow(/sources\.mastodon\.accessToken/);
+    expect(() =>
+      parseConfig({
+        watches: [
+          { id: 'a', names: ['A B'], mastodon: { hashtags: ['#ab'] }, hackernews: { queries: ['a'] } },
+        ],
+      }),
+    ).not.toThrow();
   });
 });
 
 describe('doxxing at ingest', { timeout: 30_000 }, () => {
   it('marks a post publishing the private address doxxing, severe and hostile; others stay as scored', async () => {
     const { deps } = await setup();
-    hn!.add({ created_at_i: T0, comment_text: 'Alice Martin habite au 12 bd Voltaire, allez-y', author: 'troll1' });
+    hn!.add({
+      created_at_i: T0,
+      comment_text: 'Alice Martin habite au 12 bd Voltaire, allez-y',
+      author: 'troll1',
+    });
     hn!.add({ created_at_i: T0 + 1, comment_text: 'Alice was great in that talk', author: 'fan' });
-    hn!.add({ created_at_i: T0 + 2, comment_text: 'alice : son frère paul martin bosse en face', author: 'troll2' });
+    hn!.add({
+      created_at_i: T0 + 2,
+      comment_text: 'alice : son frère paul martin bosse en face',
+      author: 'troll2',
+    });
     const [outcome] = await pollAll(deps, 'alice');
     expect(outcome!.ok).toBe(true);
     const posts = deps.posts.latest('alice', 10);
@@ -96,7 +137,9 @@ describe('doxxing at ingest', { timeout: 30_000 }, () => {
     const { deps, config } = await setup();
     const { createDeps } = await import('../../src/deps.ts');
     const { silentLogger } = await import('../../src/logger.ts');
-    const other = createDeps({ ...config, security: { encryptionKey: 'c'.repeat(64) } }, silentLogger(), { db: deps.db });
+    const other = createDeps({ ...config, security: { encryptionKey: 'c'.repeat(64) } }, silentLogger(), {
+      db: deps.db,
+    });
     const guard = other.pii.forWatch(deps.watches.get('alice')!.definition);
     expect(guard.check('12 bd Voltaire')).toEqual([]);
     expect(guard.check('Alice Martin 06 12 34 56 78').map((h) => h.kind)).toEqual(['published_phone']);
@@ -144,10 +187,17 @@ describe('look-alike accounts', { timeout: 30_000 }, () => {
   it('searches Bluesky accounts by name and stores look-alikes', async () => {
     hn = await startFakeHackernews();
     bsky = await startFakeBluesky({ identifier: 'watcher.bsky.social', password: 'app-pass-word-1234' });
-    bsky.actors.push({ did: 'did:plc:real', handle: 'alice.bsky.social', displayName: 'Alice Martin' }, { did: 'did:plc:evil', handle: 'alice-rnartin.bsky.social', displayName: 'Alice Martin' }, { did: 'did:plc:other', handle: 'zorro.bsky.social', displayName: 'Zorro' });
+    bsky.actors.push(
+      { did: 'did:plc:real', handle: 'alice.bsky.social', displayName: 'Alice Martin' },
+      { did: 'did:plc:evil', handle: 'alice-rnartin.bsky.social', displayName: 'Alice Martin' },
+      { did: 'did:plc:other', handle: 'zorro.bsky.social', displayName: 'Zorro' },
+    );
     const t = testDeps({
       security: { encryptionKey: KEY },
-      sources: { hackernews: { baseUrl: hn.url }, bluesky: { service: bsky.url, identifier: 'watcher.bsky.social', appPassword: 'app-pass-word-1234' } },
+      sources: {
+        hackernews: { baseUrl: hn.url },
+        bluesky: { service: bsky.url, identifier: 'watcher.bsky.social', appPassword: 'app-pass-word-1234' },
+      },
       watches: [watch({ bluesky: { handle: 'alice.bsky.social' } })],
     });
     cleanup = t.cleanup;

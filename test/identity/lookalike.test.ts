@@ -3,13 +3,19 @@ import { compareAccount, compileTargets, editDistance } from '../../src/identity
 import { skeleton } from '../../src/identity/confusables.ts';
 import { MIN_SIMILARITY } from '../../src/identity/service.ts';
 
-const targets = compileTargets({ names: ['Alice Martin'], ownAccounts: ['alice.bsky.social', 'alice@mastodon.social'], x: { handle: 'alice_m' } });
-const check = (handle: string | null, name: string | null = null, id?: string) => compareAccount(targets, { handle, name, id });
+const targets = compileTargets({
+  names: ['Alice Martin'],
+  ownAccounts: ['alice.bsky.social', 'alice@mastodon.social'],
+  x: { handle: 'alice_m' },
+});
+const check = (handle: string | null, name: string | null = null, id?: string) =>
+  compareAccount(targets, { handle, name, id });
 
 describe('skeleton', () => {
   it('folds Cyrillic, Greek, fullwidth and mathematical letters to the Latin skeleton', () => {
     const plain = skeleton('alice');
-    for (const v of ['аlice', 'αlice', 'ａｌｉｃｅ', '𝐚𝐥𝐢𝐜𝐞', 'alıce', 'a\u200blice', 'ALICE', 'a1ice']) expect(skeleton(v)).toBe(plain);
+    for (const v of ['аlice', 'αlice', 'ａｌｉｃｅ', '𝐚𝐥𝐢𝐜𝐞', 'alıce', 'a\u200blice', 'ALICE', 'a1ice'])
+      expect(skeleton(v)).toBe(plain);
     expect(skeleton('rnartin')).toBe(skeleton('martin'));
     expect(skeleton('vvilliam')).toBe(skeleton('william'));
     expect(skeleton('b0b')).toBe(skeleton('bob'));
@@ -70,7 +76,17 @@ describe('look-alike accounts', () => {
   });
 
   it('does not flag unrelated accounts', () => {
-    for (const h of ['bob_dupont', 'jean_martin', 'malice', 'alicia', 'martine', 'alicia_keys', 'al', 'xx', 'alice_lover_fan_club']) {
+    for (const h of [
+      'bob_dupont',
+      'jean_martin',
+      'malice',
+      'alicia',
+      'martine',
+      'alicia_keys',
+      'al',
+      'xx',
+      'alice_lover_fan_club',
+    ]) {
       // Null, or too weak to be worth a review (MIN_SIMILARITY).
       expect(check(h)?.similarity ?? 0, h).toBeLessThan(MIN_SIMILARITY);
     }

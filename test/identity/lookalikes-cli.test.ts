@@ -20,13 +20,28 @@ describe('vigie lookalikes', () => {
     const config = writeFile(
       dir.dir,
       'vigie.yaml',
-      stringify({ dataDir: dir.dir, log: { level: 'silent' }, sources: { hackernews: { baseUrl: hn.url } }, watches: [{ id: 'alice', names: ['Alice Martin'], ownAccounts: ['alice_m'], hackernews: { queries: ['alice'] } }] }),
+      stringify({
+        dataDir: dir.dir,
+        log: { level: 'silent' },
+        sources: { hackernews: { baseUrl: hn.url } },
+        watches: [
+          {
+            id: 'alice',
+            names: ['Alice Martin'],
+            ownAccounts: ['alice_m'],
+            hackernews: { queries: ['alice'] },
+          },
+        ],
+      }),
     );
     const poll = await runVigie(['--config', config, 'poll', '--once']);
     expect(poll.code).toBe(0);
     const jsonl = await runVigie(['--config', config, 'lookalikes', '--watch', 'alice', '--format', 'jsonl']);
     expect(jsonl.code).toBe(0);
-    const items = jsonl.stdout.trim().split('\n').map((l) => JSON.parse(l) as { id: number; handle: string; status: string; reason: string });
+    const items = jsonl.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: number; handle: string; status: string; reason: string });
     expect(items).toHaveLength(1);
     expect(items[0]).toMatchObject({ handle: 'alicem_officiel', status: 'new' });
     const table = await runVigie(['--config', config, 'lookalikes', '--watch', 'alice']);

@@ -19,7 +19,10 @@ async function fakeX(): Promise<FakeXApi> {
 
 function setup(baseUrl: string, watch: Record<string, unknown>) {
   const t = testDeps({
-    sources: { x: { bearerToken: TOKEN, baseUrl, maxRetries: 1, timeoutMs: 5_000, maxRateLimitWaitMs: 2_000 }, feeds: { maxRetries: 0, timeoutMs: 5_000 } },
+    sources: {
+      x: { bearerToken: TOKEN, baseUrl, maxRetries: 1, timeoutMs: 5_000, maxRateLimitWaitMs: 2_000 },
+      feeds: { maxRetries: 0, timeoutMs: 5_000 },
+    },
     watches: [{ id: 'alice', names: ['Alice Martin'], ...watch }],
   });
   closers.push(t.cleanup);
@@ -55,7 +58,11 @@ describe('pollSource() with X', () => {
     const deps = setup(fake.url, { x: { handle: 'alice_m' } });
     // The second page of mentions is refused for 15 minutes.
     let seen = 0;
-    fake.injectFault({ kind: '429', resetInSeconds: 900, at: (r) => r.path.endsWith('/mentions') && ++seen === 2 });
+    fake.injectFault({
+      kind: '429',
+      resetInSeconds: 900,
+      at: (r) => r.path.endsWith('/mentions') && ++seen === 2,
+    });
 
     const [stopped] = await pollAll(deps);
     expect(stopped!.ok).toBe(false);
@@ -73,7 +80,9 @@ describe('pollSource() with X', () => {
 
   it('stores a post found by both the mentions timeline and the search once', async () => {
     const fake = await fakeX();
-    fake.addTweets([{ text: 'hello @alice_m', author: 'bob', matchesQueries: ['"Alice Martin" OR @alice_m'] }]);
+    fake.addTweets([
+      { text: 'hello @alice_m', author: 'bob', matchesQueries: ['"Alice Martin" OR @alice_m'] },
+    ]);
     const deps = setup(fake.url, { x: { handle: 'alice_m', search: '"Alice Martin" OR @alice_m' } });
     const outcomes = await pollAll(deps);
     expect(outcomes.map((o) => o.fetched)).toEqual([1, 1]);
@@ -130,7 +139,11 @@ describe('pollSource() with feeds', () => {
   it('stores a feed once and sends a conditional GET the second time', async () => {
     const feeds = await startFakeFeedServer();
     closers.push(() => feeds.close());
-    feeds.setFeed('/rss', { body: buildRss2(makeItems(30)), contentType: 'application/rss+xml', etag: '"v1"' });
+    feeds.setFeed('/rss', {
+      body: buildRss2(makeItems(30)),
+      contentType: 'application/rss+xml',
+      etag: '"v1"',
+    });
     const deps = setup('http://127.0.0.1:9', { feeds: [`${feeds.url}/rss`] });
     const [first] = await pollAll(deps);
     expect(first).toMatchObject({ ok: true, stored: 30 });
@@ -185,7 +198,11 @@ describe('pollSource() and short rate limits', () => {
     fake.generateMentions('alice_m', 250);
     const deps = setup(fake.url, { x: { handle: 'alice_m' } });
     let seen = 0;
-    fake.injectFault({ kind: '429', resetInSeconds: 1, at: (r) => r.path.endsWith('/mentions') && ++seen === 2 });
+    fake.injectFault({
+      kind: '429',
+      resetInSeconds: 1,
+      at: (r) => r.path.endsWith('/mentions') && ++seen === 2,
+    });
     const [o] = await pollAll(deps);
     expect(o).toMatchObject({ ok: true, stored: 250 });
     expect(fake.requests.some((r) => r.status === 429)).toBe(true);

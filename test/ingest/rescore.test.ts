@@ -28,7 +28,9 @@ describe('rescoreWatch()', () => {
     expect(before.every((p) => !p.hostile)).toBe(true);
 
     // The watch now flags the made-up insult: its scorer version changes.
-    const updated = parseConfig({ watches: [{ ...watch, words: { flag: [{ term: 'zorglubette', category: 'insult', severity: 3 }] } }] }).watches;
+    const updated = parseConfig({
+      watches: [{ ...watch, words: { flag: [{ term: 'zorglubette', category: 'insult', severity: 3 }] } }],
+    }).watches;
     t.deps.watches.syncFromConfig(updated);
     expect(rescoreWatch(t.deps, 'alice')).toBe(2);
     const after = [...t.deps.posts.iterateMentions({ watchId: 'alice' })];

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { PassThrough, Readable, Writable } from 'node:stream';
 import { runScoreStream } from '../../src/scoring/index.ts';
 
-async function run(input: string): Promise<{ out: Record<string, unknown>[]; result: { lines: number; failed: number } }> {
+async function run(
+  input: string,
+): Promise<{ out: Record<string, unknown>[]; result: { lines: number; failed: number } }> {
   const output = new PassThrough();
   const chunks: string[] = [];
   output.on('data', (c: Buffer) => chunks.push(c.toString('utf8')));
@@ -46,7 +48,8 @@ describe('runScoreStream', () => {
   it('streams many lines and respects backpressure of a slow output', async () => {
     const n = 20_000;
     async function* lines(): AsyncGenerator<string> {
-      for (let i = 0; i < n; i++) yield JSON.stringify({ id: i, text: i % 2 ? 'bonjour à tous' : 'sale con' }) + '\n';
+      for (let i = 0; i < n; i++)
+        yield JSON.stringify({ id: i, text: i % 2 ? 'bonjour à tous' : 'sale con' }) + '\n';
     }
     let count = 0;
     let maxPending = 0;

@@ -86,7 +86,17 @@ describe('scoring', () => {
   });
 
   it('does not flag Scunthorpe-style words', () => {
-    for (const t of ['concours', 'Constance', 'analyse', 'Scunthorpe', 'assassin', 'Dickens', 'cocktail', 'Niger', 'butter']) {
+    for (const t of [
+      'concours',
+      'Constance',
+      'analyse',
+      'Scunthorpe',
+      'assassin',
+      'Dickens',
+      'cocktail',
+      'Niger',
+      'butter',
+    ]) {
       expect(score(t).matches, t).toEqual([]);
     }
   });

@@ -1,10 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.ts';
-import { createAccountSearchers, createAdapterRegistry, sourceSpecsForWatch } from '../../src/sources/registry.ts';
+import {
+  createAccountSearchers,
+  createAdapterRegistry,
+  sourceSpecsForWatch,
+} from '../../src/sources/registry.ts';
 
 describe('registry: Bluesky, Mastodon, Reddit and Hacker News', () => {
   const config = parseConfig({
-    sources: { bluesky: { identifier: 'w.bsky.social', appPassword: 'pass-word-1234' }, mastodon: { accessToken: 'tok-1234' }, reddit: { clientId: 'id', clientSecret: 'secret-1234' } },
+    sources: {
+      bluesky: { identifier: 'w.bsky.social', appPassword: 'pass-word-1234' },
+      mastodon: { accessToken: 'tok-1234' },
+      reddit: { clientId: 'id', clientSecret: 'secret-1234' },
+    },
     watches: [
       {
         id: 'alice',
@@ -30,7 +38,14 @@ describe('registry: Bluesky, Mastodon, Reddit and Hacker News', () => {
 
   it('has an adapter for every kind, and account searches where credentials allow', () => {
     const registry = createAdapterRegistry(config);
-    for (const kind of ['bluesky_search', 'mastodon_tag', 'mastodon_search', 'reddit_search', 'hackernews_search']) expect(registry.get(kind)?.kind).toBe(kind);
+    for (const kind of [
+      'bluesky_search',
+      'mastodon_tag',
+      'mastodon_search',
+      'reddit_search',
+      'hackernews_search',
+    ])
+      expect(registry.get(kind)?.kind).toBe(kind);
     expect(createAccountSearchers(config).map((s) => s.platform)).toEqual(['bluesky', 'mastodon']);
     expect(createAccountSearchers(parseConfig({}))).toEqual([]);
   });

@@ -7,16 +7,25 @@ import { allPosts, collect, ctxFor, finalPage, knobs } from './social-helpers.ts
 let fake: FakeHn;
 afterEach(async () => fake?.close());
 
-const adapter = (over: Partial<typeof knobs> = {}) => createHackernewsAdapter({ baseUrl: fake.url, ...knobs, ...over }, { backoffMs: 5 });
+const adapter = (over: Partial<typeof knobs> = {}) =>
+  createHackernewsAdapter({ baseUrl: fake.url, ...knobs, ...over }, { backoffMs: 5 });
 const T0 = 1_790_000_000;
 
 // Generous time-outs: these run real HTTP servers, and CI machines can be busy.
 describe('hackernews adapter', { timeout: 30_000 }, () => {
   it('reads past the 1000-hit limit by narrowing the time window, and keeps the newest time as cursor', async () => {
     fake = await startFakeHackernews();
-    for (let i = 0; i < 1500; i++) fake.add({ created_at_i: T0 + i, comment_text: `<p>about Alice Martin &amp; co #${i}</p>`, author: `u${i}` });
+    for (let i = 0; i < 1500; i++)
+      fake.add({
+        created_at_i: T0 + i,
+        comment_text: `<p>about Alice Martin &amp; co #${i}</p>`,
+        author: `u${i}`,
+      });
     fake.add({ created_at_i: T0 + 5, comment_text: 'unrelated' });
-    const { pages, error } = await collect(adapter({ maxPages: 30 }), ctxFor('hackernews_search', 'alice martin'));
+    const { pages, error } = await collect(
+      adapter({ maxPages: 30 }),
+      ctxFor('hackernews_search', 'alice martin'),
+    );
     expect(error).toBeUndefined();
     const posts = allPosts(pages);
     expect(new Set(posts.map((p) => p.externalId)).size).toBe(1500);
@@ -33,7 +42,9 @@ describe('hackernews adapter', { timeout: 30_000 }, () => {
     fake.add({ created_at_i: T0 + 3600, title: 'Alice Martin new story', _tags: ['story'] });
     const { pages } = await collect(adapter(), ctxFor('hackernews_search', 'alice martin', String(T0 + 10)));
     expect(allPosts(pages).map((p) => p.text)).toEqual(['Alice Martin new story']);
-    expect(fake.requests[0]!.query.get('numericFilters')).toBe(`created_at_i>${T0 + 10 - HN_OVERLAP_SECONDS}`);
+    expect(fake.requests[0]!.query.get('numericFilters')).toBe(
+      `created_at_i>${T0 + 10 - HN_OVERLAP_SECONDS}`,
+    );
     expect(fake.requests[0]!.query.get('tags')).toBe('(story,comment)');
     expect(finalPage(pages)?.cursor).toBe(String(T0 + 3600));
   });
@@ -65,7 +76,11 @@ describe('hackernews adapter', { timeout: 30_000 }, () => {
 
   it('turns a long 429 into a RateLimitError at the Retry-After time', async () => {
     fake = await startFakeHackernews();
-    fake.inject({ status: 429, headers: { 'retry-after': '3600' }, body: { message: 'Too many requests', status: 429 } });
+    fake.inject({
+      status: 429,
+      headers: { 'retry-after': '3600' },
+      body: { message: 'Too many requests', status: 429 },
+    });
     const { error } = await collect(adapter(), ctxFor('hackernews_search', 'alice'));
     expect(error).toBeInstanceOf(RateLimitError);
     expect((error as RateLimitError).retryAt).toBeGreaterThan(Date.now() + 3500_000);
@@ -86,7 +101,12 @@ describe('hackernews adapter', { timeout: 30_000 }, () => {
     const bad = await collect(adapter(), ctxFor('hackernews_search', 'alice'));
     expect(bad.error).toBeInstanceOf(SourceError);
     expect(String(bad.error)).toContain('malformed');
-    fake.inject({ status: 200, body: { hits: [{ objectID: 'x' }, { objectID: '5', created_at_i: T0, author: 'a', comment_text: 'hi' }] } });
+    fake.inject({
+      status: 200,
+      body: {
+        hits: [{ objectID: 'x' }, { objectID: '5', created_at_i: T0, author: 'a', comment_text: 'hi' }],
+      },
+    });
     const partial = await collect(adapter(), ctxFor('hackernews_search', 'alice'));
     expect(allPosts(partial.pages)).toHaveLength(1);
     expect(finalPage(partial.pages)?.warnings?.[0]).toContain('skipped');

@@ -8,15 +8,24 @@ const TOKEN = 'mastodon-user-token-123';
 let fake: FakeMastodon;
 afterEach(async () => fake?.close());
 
-const adapters = (over: Record<string, unknown> = {}) => createMastodonAdapters({ instance: fake.url, accessToken: TOKEN, ...knobs, ...over }, { backoffMs: 5 });
+const adapters = (over: Record<string, unknown> = {}) =>
+  createMastodonAdapters({ instance: fake.url, accessToken: TOKEN, ...knobs, ...over }, { backoffMs: 5 });
 
 // Generous time-outs: these run real HTTP servers, and CI machines can be busy.
 describe('mastodon adapters', { timeout: 30_000 }, () => {
   it('reads a public hashtag timeline back from the newest, turning HTML into text', async () => {
     fake = await startFakeMastodon({ token: TOKEN });
-    for (let i = 0; i < 90; i++) fake.addStatus({ content: `<p>Hello <a href="#">#AliceMartin</a> &amp; co ${i}</p><p>line 2</p>`, tags: ['AliceMartin'], acct: i % 2 ? 'bob@other.social' : 'carol' });
+    for (let i = 0; i < 90; i++)
+      fake.addStatus({
+        content: `<p>Hello <a href="#">#AliceMartin</a> &amp; co ${i}</p><p>line 2</p>`,
+        tags: ['AliceMartin'],
+        acct: i % 2 ? 'bob@other.social' : 'carol',
+      });
     fake.addStatus({ content: '<p>other</p>', tags: ['other'] });
-    const { pages, error } = await collect(adapters({ accessToken: undefined }).tag, ctxFor('mastodon_tag', 'AliceMartin'));
+    const { pages, error } = await collect(
+      adapters({ accessToken: undefined }).tag,
+      ctxFor('mastodon_tag', 'AliceMartin'),
+    );
     expect(error).toBeUndefined();
     const posts = allPosts(pages);
     expect(posts).toHaveLength(90);
@@ -25,7 +34,11 @@ describe('mastodon adapters', { timeout: 30_000 }, () => {
     expect(posts[0]!.author?.handle).toBe('bob@other.social');
     // A local account's bare acct is made global with the instance's host.
     expect(posts[1]!.author?.handle).toBe(`carol@${new URL(fake.url).host}`);
-    const newest = fake.statuses.filter((s) => s.tags.length && s.tags[0]!.name === 'alicemartin').map((s) => s.id).sort(compareIds).pop();
+    const newest = fake.statuses
+      .filter((s) => s.tags.length && s.tags[0]!.name === 'alicemartin')
+      .map((s) => s.id)
+      .sort(compareIds)
+      .pop();
     expect(finalPage(pages)?.cursor).toBe(newest);
     expect(fake.requests.every((r) => r.headers.authorization === undefined)).toBe(true);
   });
@@ -53,10 +66,16 @@ describe('mastodon adapters', { timeout: 30_000 }, () => {
 
   it('fails for good when search has no token or a revoked one', async () => {
     fake = await startFakeMastodon({ token: TOKEN });
-    const none = await collect(adapters({ accessToken: undefined }).search, ctxFor('mastodon_search', 'alice'));
+    const none = await collect(
+      adapters({ accessToken: undefined }).search,
+      ctxFor('mastodon_search', 'alice'),
+    );
     expect(none.error).toBeInstanceOf(SourceError);
     expect((none.error as SourceError).retryable).toBe(false);
-    const bad = await collect(adapters({ accessToken: 'revoked-token-xyz' }).search, ctxFor('mastodon_search', 'alice'));
+    const bad = await collect(
+      adapters({ accessToken: 'revoked-token-xyz' }).search,
+      ctxFor('mastodon_search', 'alice'),
+    );
     expect((bad.error as SourceError).retryable).toBe(false);
     expect((bad.error as Error).message).toContain('The access token is invalid');
     expect((bad.error as Error).message).not.toContain('revoked-token-xyz');
@@ -66,7 +85,15 @@ describe('mastodon adapters', { timeout: 30_000 }, () => {
     fake = await startFakeMastodon({ token: TOKEN });
     const reset = new Date(Date.now() + 3600_000);
     reset.setMilliseconds(0);
-    fake.inject({ status: 429, headers: { 'x-ratelimit-limit': '300', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset.toISOString() }, body: { error: 'Too many requests' } });
+    fake.inject({
+      status: 429,
+      headers: {
+        'x-ratelimit-limit': '300',
+        'x-ratelimit-remaining': '0',
+        'x-ratelimit-reset': reset.toISOString(),
+      },
+      body: { error: 'Too many requests' },
+    });
     const { error } = await collect(adapters().tag, ctxFor('mastodon_tag', 'alice'));
     expect(error).toBeInstanceOf(RateLimitError);
     expect((error as RateLimitError).retryAt).toBe(reset.getTime());
@@ -83,8 +110,16 @@ describe('mastodon adapters', { timeout: 30_000 }, () => {
 
   it('searches accounts for look-alikes', async () => {
     fake = await startFakeMastodon({ token: TOKEN });
-    fake.accounts.push({ id: '1', username: 'alice_m', acct: 'alice_m@evil.example', display_name: 'Alice Martin', url: 'x' });
+    fake.accounts.push({
+      id: '1',
+      username: 'alice_m',
+      acct: 'alice_m@evil.example',
+      display_name: 'Alice Martin',
+      url: 'x',
+    });
     const found = await adapters().accounts.searchAccounts('alice', new AbortController().signal);
-    expect(found).toEqual([{ id: 'alice_m@evil.example', handle: 'alice_m@evil.example', name: 'Alice Martin' }]);
+    expect(found).toEqual([
+      { id: 'alice_m@evil.example', handle: 'alice_m@evil.example', name: 'Alice Martin' },
+    ]);
   });
 });

@@ -10,20 +10,37 @@ afterEach(async () => fake?.close());
 const T0 = 1_790_000_000;
 
 const adapter = (over: Record<string, unknown> = {}) =>
-  createRedditAdapter({ clientId: 'cid', clientSecret: SECRET, userAgent: 'server:vigie-test:0.1', authUrl: fake.url, apiUrl: fake.url, ...knobs, ...over }, { backoffMs: 5 });
+  createRedditAdapter(
+    {
+      clientId: 'cid',
+      clientSecret: SECRET,
+      userAgent: 'server:vigie-test:0.1',
+      authUrl: fake.url,
+      apiUrl: fake.url,
+      ...knobs,
+      ...over,
+    },
+    { backoffMs: 5 },
+  );
 
 // Generous time-outs: these run real HTTP servers, and CI machines can be busy.
 describe('reddit adapter', { timeout: 30_000 }, () => {
   it('logs in app-only, pages newest first and keeps the newest time as cursor', async () => {
     fake = await startFakeReddit({ clientId: 'cid', clientSecret: SECRET });
-    for (let i = 0; i < 230; i++) fake.addLink({ title: `Alice Martin ${i}`, selftext: 'body', created_utc: T0 + i });
+    for (let i = 0; i < 230; i++)
+      fake.addLink({ title: `Alice Martin ${i}`, selftext: 'body', created_utc: T0 + i });
     fake.addLink({ title: 'deleted one about alice martin', author: '[deleted]', created_utc: T0 - 10 });
     const { pages, error } = await collect(adapter(), ctxFor('reddit_search', 'alice martin'));
     expect(error).toBeUndefined();
     expect(pages).toHaveLength(3);
     const posts = allPosts(pages);
     expect(posts).toHaveLength(231);
-    expect(posts[0]).toMatchObject({ platform: 'reddit', externalId: 't3_abc230', text: 'Alice Martin 229\nbody', createdAt: (T0 + 229) * 1000 });
+    expect(posts[0]).toMatchObject({
+      platform: 'reddit',
+      externalId: 't3_abc230',
+      text: 'Alice Martin 229\nbody',
+      createdAt: (T0 + 229) * 1000,
+    });
     expect(posts[0]!.url).toBe('https://www.reddit.com/r/france/comments/abc230/x/');
     expect(posts.at(-1)!.author).toBeNull();
     expect(finalPage(pages)?.cursor).toBe(String(T0 + 229));
@@ -58,7 +75,10 @@ describe('reddit adapter', { timeout: 30_000 }, () => {
 
   it('fails for good on wrong credentials, without leaking the secret', async () => {
     fake = await startFakeReddit({ clientId: 'cid', clientSecret: SECRET });
-    const { error } = await collect(adapter({ clientSecret: 'wrong-secret-value' }), ctxFor('reddit_search', 'alice'));
+    const { error } = await collect(
+      adapter({ clientSecret: 'wrong-secret-value' }),
+      ctxFor('reddit_search', 'alice'),
+    );
     expect(error).toBeInstanceOf(SourceError);
     expect((error as SourceError).retryable).toBe(false);
     expect((error as Error).message).not.toContain('wrong-secret-value');
@@ -73,7 +93,12 @@ describe('reddit adapter', { timeout: 30_000 }, () => {
 
   it('turns a 429 into a RateLimitError at X-Ratelimit-Reset', async () => {
     fake = await startFakeReddit({ clientId: 'cid', clientSecret: SECRET });
-    fake.inject({ pathPrefix: '/search', status: 429, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-used': '600', 'x-ratelimit-reset': '3000' }, body: { message: 'Too Many Requests', error: 429 } });
+    fake.inject({
+      pathPrefix: '/search',
+      status: 429,
+      headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-used': '600', 'x-ratelimit-reset': '3000' },
+      body: { message: 'Too Many Requests', error: 429 },
+    });
     const before = Date.now();
     const { error } = await collect(adapter(), ctxFor('reddit_search', 'alice'));
     expect(error).toBeInstanceOf(RateLimitError);

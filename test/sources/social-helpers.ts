@@ -14,12 +14,20 @@ export const watch: WatchConfig = {
 
 export const knobs = { timeoutMs: 15_000, maxRetries: 2, maxRateLimitWaitMs: 3_000, maxPages: 20 };
 
-export function ctxFor(kind: string, target: string, cursor: string | null = null, signal = new AbortController().signal): PollContext {
+export function ctxFor(
+  kind: string,
+  target: string,
+  cursor: string | null = null,
+  signal = new AbortController().signal,
+): PollContext {
   return { source: { id: 1, kind, target, cursor, state: null }, watch, signal, log: silentLogger() };
 }
 
 /** Every page of a poll; the error (if any) after the pages that came before it. */
-export async function collect(adapter: SourceAdapter, ctx: PollContext): Promise<{ pages: PollPage[]; error?: unknown }> {
+export async function collect(
+  adapter: SourceAdapter,
+  ctx: PollContext,
+): Promise<{ pages: PollPage[]; error?: unknown }> {
   const pages: PollPage[] = [];
   try {
     for await (const p of adapter.poll(ctx)) pages.push(p);

@@ -4,7 +4,17 @@ import { createUsersRepo } from '../../src/web/auth/users-repo.ts';
 import { csrfFrom, CookieJar, login, makeFixture, postForm, type Fixture } from './helpers.ts';
 
 // Routes reachable without a session: everything else must answer 401 (API) or send to /login.
-const PUBLIC = new Set(['GET /healthz', 'GET /login', 'POST /login', 'GET /set-password/:token', 'POST /set-password/:token', 'GET /unsubscribe', 'POST /unsubscribe', 'GET /static/*', 'GET /api/v1/openapi.json']);
+const PUBLIC = new Set([
+  'GET /healthz',
+  'GET /login',
+  'POST /login',
+  'GET /set-password/:token',
+  'POST /set-password/:token',
+  'GET /unsubscribe',
+  'POST /unsubscribe',
+  'GET /static/*',
+  'GET /api/v1/openapi.json',
+]);
 
 function sampleUrl(url: string): string {
   return url.replace(':id', '1').replace(':token', 'x'.repeat(40)).replace('*', 'vigie.css');
@@ -18,13 +28,21 @@ describe('access control', () => {
   afterEach(async () => f.close());
 
   it('every registered route without a session answers 401 (API) or a redirect to /login (pages), except the public ones', async () => {
-    const routes = registeredRoutes(f.app).flatMap((r) => (Array.isArray(r.method) ? r.method : [r.method]).map((m) => ({ method: m, url: r.url })));
+    const routes = registeredRoutes(f.app).flatMap((r) =>
+      (Array.isArray(r.method) ? r.method : [r.method]).map((m) => ({ method: m, url: r.url })),
+    );
     const checked = routes.filter((r) => r.method !== 'HEAD');
     expect(checked.length).toBeGreaterThan(25);
     const publicSeen = new Set<string>();
     for (const r of checked) {
       const key = `${r.method} ${r.url}`;
-      const res = await f.app.inject({ method: r.method as 'GET', url: sampleUrl(r.url), ...(r.method === 'POST' ? { headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'a=1' } : {}) });
+      const res = await f.app.inject({
+        method: r.method as 'GET',
+        url: sampleUrl(r.url),
+        ...(r.method === 'POST'
+          ? { headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'a=1' }
+          : {}),
+      });
       if (PUBLIC.has(key)) {
         publicSeen.add(key);
         expect(res.statusCode, key).not.toBe(401);
@@ -39,11 +57,15 @@ describe('access control', () => {
       }
     }
     // The allow-list is exactly what is open: a public route that disappeared would show here.
-    expect([...publicSeen].sort()).toEqual([...PUBLIC].filter((k) => checked.some((r) => `${r.method} ${r.url}` === k)).sort());
+    expect([...publicSeen].sort()).toEqual(
+      [...PUBLIC].filter((k) => checked.some((r) => `${r.method} ${r.url}` === k)).sort(),
+    );
   });
 
   it('every route of the dashboard declares its query or body, params and response schemas', () => {
-    const ours = registeredRoutes(f.app).filter((r) => !r.url.startsWith('/static') && !r.url.startsWith('/unsubscribe'));
+    const ours = registeredRoutes(f.app).filter(
+      (r) => !r.url.startsWith('/static') && !r.url.startsWith('/unsubscribe'),
+    );
     for (const r of ours) {
       const methods = Array.isArray(r.method) ? r.method : [r.method];
       if (methods.includes('HEAD') && methods.length === 1) continue;
@@ -60,14 +82,25 @@ describe('access control', () => {
     await f.addUser('rev@example.org', 'reviewer', ['alice']);
     const [id] = f.addPosts('alice', [{ text: 'tu es nulle', handle: 'troll', level: 'high' }]);
     const jar = await login(f.app, 'rev@example.org');
-    expect((await f.app.inject({ method: 'GET', url: '/triage', headers: { cookie: jar.header() } })).statusCode).toBe(200);
-    expect((await f.app.inject({ method: 'GET', url: '/exports', headers: { cookie: jar.header() } })).statusCode).toBe(200);
+    expect(
+      (await f.app.inject({ method: 'GET', url: '/triage', headers: { cookie: jar.header() } })).statusCode,
+    ).toBe(200);
+    expect(
+      (await f.app.inject({ method: 'GET', url: '/exports', headers: { cookie: jar.header() } })).statusCode,
+    ).toBe(200);
     expect((await postForm(f.app, jar, '/watches/alice', { names: 'Changed' })).statusCode).toBe(403);
     expect((await postForm(f.app, jar, '/watches', { id: 'new', names: 'X' })).statusCode).toBe(403);
-    expect((await postForm(f.app, jar, '/triage/bulk', { action: 'reviewed', ids: String(id) })).statusCode).toBe(403);
+    expect(
+      (await postForm(f.app, jar, '/triage/bulk', { action: 'reviewed', ids: String(id) })).statusCode,
+    ).toBe(403);
     expect((await postForm(f.app, jar, `/posts/${id}/status`, { status: 'ignored' })).statusCode).toBe(403);
-    expect((await f.app.inject({ method: 'GET', url: '/audit', headers: { cookie: jar.header() } })).statusCode).toBe(403);
-    expect((await f.app.inject({ method: 'GET', url: '/watches/alice/edit', headers: { cookie: jar.header() } })).statusCode).toBe(403);
+    expect(
+      (await f.app.inject({ method: 'GET', url: '/audit', headers: { cookie: jar.header() } })).statusCode,
+    ).toBe(403);
+    expect(
+      (await f.app.inject({ method: 'GET', url: '/watches/alice/edit', headers: { cookie: jar.header() } }))
+        .statusCode,
+    ).toBe(403);
     expect(f.db.$client.prepare('select count(*) as n from post_reviews').get()).toEqual({ n: 0 });
   });
 
@@ -83,15 +116,28 @@ describe('access control', () => {
     expect((await get('/watches/bob/edit')).statusCode).toBe(404);
     expect((await postForm(f.app, jar, '/exports', { watch: 'bob' })).statusCode).toBe(404);
     expect((await postForm(f.app, jar, `/posts/${bobPost}/reveal`, {})).statusCode).toBe(404);
-    expect((await postForm(f.app, jar, '/triage/bulk', { action: 'reviewed', ids: String(bobPost) })).statusCode).toBe(404);
+    expect(
+      (await postForm(f.app, jar, '/triage/bulk', { action: 'reviewed', ids: String(bobPost) })).statusCode,
+    ).toBe(404);
     expect((await postForm(f.app, jar, '/watches/bob', { names: 'Hijack' })).statusCode).toBe(404);
     const overview = await get('/');
     expect(overview.body).not.toContain('watch-bob');
-    const token = createUsersRepo(f.db).createApiToken(createUsersRepo(f.db).byEmail('proxy@example.org')!.id, 't');
-    const api = await f.app.inject({ method: 'GET', url: '/api/v1/mentions?watch=bob', headers: { authorization: `Bearer ${token}` } });
+    const token = createUsersRepo(f.db).createApiToken(
+      createUsersRepo(f.db).byEmail('proxy@example.org')!.id,
+      't',
+    );
+    const api = await f.app.inject({
+      method: 'GET',
+      url: '/api/v1/mentions?watch=bob',
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(api.statusCode).toBe(404);
     expect(api.body).not.toContain('secret about bob');
-    const watches = await f.app.inject({ method: 'GET', url: '/api/v1/watches', headers: { authorization: `Bearer ${token}` } });
+    const watches = await f.app.inject({
+      method: 'GET',
+      url: '/api/v1/watches',
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(watches.json().items.map((w: { id: string }) => w.id)).toEqual(['alice']);
   });
 
@@ -99,13 +145,24 @@ describe('access control', () => {
     await f.addUser('owner@example.org', 'owner', ['alice']);
     const [id] = f.addPosts('alice', [{ text: 'x', level: 'high' }]);
     const jar = await login(f.app, 'owner@example.org');
-    const post = (payload: string) => f.app.inject({ method: 'POST', url: `/posts/${id}/status`, headers: { cookie: jar.header(), 'content-type': 'application/x-www-form-urlencoded' }, payload });
+    const post = (payload: string) =>
+      f.app.inject({
+        method: 'POST',
+        url: `/posts/${id}/status`,
+        headers: { cookie: jar.header(), 'content-type': 'application/x-www-form-urlencoded' },
+        payload,
+      });
     expect((await post('status=reviewed')).statusCode).toBe(403);
     expect((await post('status=reviewed&_csrf=forged-token')).statusCode).toBe(403);
     // The same request with the page's token goes through: the refusals above were about CSRF.
     expect((await postForm(f.app, jar, `/posts/${id}/status`, { status: 'reviewed' })).statusCode).toBe(303);
     // Login too: a cross-site login form post without the token is refused.
-    const loginPost = await f.app.inject({ method: 'POST', url: '/login', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'email=owner%40example.org&password=whatever123' });
+    const loginPost = await f.app.inject({
+      method: 'POST',
+      url: '/login',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'email=owner%40example.org&password=whatever123',
+    });
     expect(loginPost.statusCode).toBe(403);
   });
 
@@ -121,12 +178,18 @@ describe('access control', () => {
         method: 'POST',
         url: '/login',
         headers: { cookie: jar.header(), 'content-type': 'application/x-www-form-urlencoded' },
-        payload: new URLSearchParams({ email: 'owner@example.org', password: `wrong-password-${i}`, _csrf: token }).toString(),
+        payload: new URLSearchParams({
+          email: 'owner@example.org',
+          password: `wrong-password-${i}`,
+          _csrf: token,
+        }).toString(),
       });
       codes.push(res.statusCode);
     }
     expect(codes).toEqual([401, 401, 401, 401, 401, 429, 429]);
-    const failed = f.db.$client.prepare(`select count(*) as n from audit_log where action = 'login_failed'`).get() as { n: number };
+    const failed = f.db.$client
+      .prepare(`select count(*) as n from audit_log where action = 'login_failed'`)
+      .get() as { n: number };
     expect(failed.n).toBe(5);
   });
 });

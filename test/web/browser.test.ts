@@ -6,7 +6,13 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { makeFixture, PASSWORD, type Fixture } from './helpers.ts';
 
 const ARTIFACTS = path.resolve('test/artifacts');
-const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 // Attacker-written strings stored as post text, author handle, author name and URL.
 const XSS = [
@@ -39,17 +45,51 @@ describe('dashboard in a real browser', () => {
     const day = 86_400_000;
     const now = Date.now();
     for (let d = 12; d >= 1; d--) {
-      f.addPosts('alice', Array.from({ length: (d * 7) % 5 }, (_, i) => ({ text: `Alice, tu es une idiote (${d}.${i})`, handle: `troll${i}`, level: i % 2 ? 'high' : 'medium', categories: ['insult'], matches: [{ term: 'idiote', category: 'insult', severity: 2, start: 15, end: 21 }] })), now - d * day);
+      f.addPosts(
+        'alice',
+        Array.from({ length: (d * 7) % 5 }, (_, i) => ({
+          text: `Alice, tu es une idiote (${d}.${i})`,
+          handle: `troll${i}`,
+          level: i % 2 ? 'high' : 'medium',
+          categories: ['insult'],
+          matches: [{ term: 'idiote', category: 'insult', severity: 2, start: 15, end: 21 }],
+        })),
+        now - d * day,
+      );
     }
-    f.addPosts('alice', [{ text: 'Super concert hier soir, bravo Alice !', handle: 'fan_club', level: 'none' }], now - 3_600_000);
-    [hostileId] = f.addPosts('alice', [{ text: 'Alice, je sais où tu habites, fais attention', handle: 'menace_anonyme', name: 'Anonyme', level: 'severe', categories: ['threat'], matches: [{ term: 'je sais où tu habites', category: 'threat', severity: 3, start: 7, end: 28 }] }]) as [number];
+    f.addPosts(
+      'alice',
+      [{ text: 'Super concert hier soir, bravo Alice !', handle: 'fan_club', level: 'none' }],
+      now - 3_600_000,
+    );
+    [hostileId] = f.addPosts('alice', [
+      {
+        text: 'Alice, je sais où tu habites, fais attention',
+        handle: 'menace_anonyme',
+        name: 'Anonyme',
+        level: 'severe',
+        categories: ['threat'],
+        matches: [{ term: 'je sais où tu habites', category: 'threat', severity: 3, start: 7, end: 28 }],
+      },
+    ]) as [number];
     xssIds = f.addPosts(
       'alice',
-      XSS.map((p, i) => ({ text: `${p} Alice idiote`, handle: p.slice(0, 60), name: p, level: i % 2 ? 'high' : 'low', categories: i % 2 ? ['insult'] : [], url: i === 5 ? 'javascript:alert("xss-url")' : `https://example.org/${encodeURIComponent(p)}` })),
+      XSS.map((p, i) => ({
+        text: `${p} Alice idiote`,
+        handle: p.slice(0, 60),
+        name: p,
+        level: i % 2 ? 'high' : 'low',
+        categories: i % 2 ? ['insult'] : [],
+        url: i === 5 ? 'javascript:alert("xss-url")' : `https://example.org/${encodeURIComponent(p)}`,
+      })),
     );
     await f.app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(f.app.server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_FLAGS });
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: CHROMIUM_FLAGS,
+    });
   }, 120_000);
 
   afterAll(async () => {
@@ -66,7 +106,11 @@ describe('dashboard in a real browser', () => {
   }
 
   it('a proxy signs in, triages, reveals, marks reported, downloads the dossier and switches language', async () => {
-    const context = await browser.newContext({ locale: 'en-GB', acceptDownloads: true, viewport: { width: 1280, height: 1000 } });
+    const context = await browser.newContext({
+      locale: 'en-GB',
+      acceptDownloads: true,
+      viewport: { width: 1280, height: 1000 },
+    });
     const page = await context.newPage();
     await signIn(page, 'proxy@example.org');
 
@@ -76,8 +120,14 @@ describe('dashboard in a real browser', () => {
     expect(await item.innerText()).not.toContain('je sais où tu habites');
     await page.screenshot({ path: path.join(ARTIFACTS, 'triage.png'), fullPage: false });
     await Promise.all([page.waitForLoadState('load'), item.locator('button.reveal').click()]);
-    await expect.poll(() => page.locator(`#post-${hostileId} mark.hit`).innerText()).toBe('je sais où tu habites');
-    expect(f.db.$client.prepare(`select count(*) as n from audit_log where action = 'reveal' and post_id = ?`).get(hostileId)).toEqual({ n: 1 });
+    await expect
+      .poll(() => page.locator(`#post-${hostileId} mark.hit`).innerText())
+      .toBe('je sais où tu habites');
+    expect(
+      f.db.$client
+        .prepare(`select count(*) as n from audit_log where action = 'reveal' and post_id = ?`)
+        .get(hostileId),
+    ).toEqual({ n: 1 });
 
     // Mark it reported to PHAROS with a reference, through the bulk bar.
     await page.check(`#post-${hostileId} input[name=ids]`);
@@ -85,7 +135,9 @@ describe('dashboard in a real browser', () => {
     await page.fill('fieldset.bulk input[name=reference]', 'PHAROS-2026-0042');
     await Promise.all([page.waitForLoadState('load'), page.click('fieldset.bulk button[value=report]')]);
     await expect.poll(() => page.locator(`#post-${hostileId} .status`).innerText()).toBe('reported');
-    expect(f.db.$client.prepare('select channel, reference from post_reports where post_id = ?').get(hostileId)).toEqual({ channel: 'pharos', reference: 'PHAROS-2026-0042' });
+    expect(
+      f.db.$client.prepare('select channel, reference from post_reports where post_id = ?').get(hostileId),
+    ).toEqual({ channel: 'pharos', reference: 'PHAROS-2026-0042' });
 
     // The post's detail page: highlighted match, report filed, custody log.
     await page.goto(`${base}/posts/${hostileId}`);
@@ -100,12 +152,17 @@ describe('dashboard in a real browser', () => {
 
     // Download the dossier.
     await page.goto(`${base}/exports`);
-    const [download] = await Promise.all([page.waitForEvent('download'), page.click('form button[type=submit]:not(.logout button)')]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('form button[type=submit]:not(.logout button)'),
+    ]);
     const saved = path.join(ARTIFACTS, 'dossier.zip');
     await download.saveAs(saved);
     expect(readFileSync(saved).subarray(0, 2).toString()).toBe('PK');
     expect(download.suggestedFilename()).toMatch(/^vigie-dossier-alice-.*\.zip$/);
-    expect(f.db.$client.prepare(`select count(*) as n from audit_log where action = 'export'`).get()).toEqual({ n: 1 });
+    expect(f.db.$client.prepare(`select count(*) as n from audit_log where action = 'export'`).get()).toEqual(
+      { n: 1 },
+    );
 
     // Switch to French.
     await page.goto(`${base}/account`);
@@ -143,7 +200,15 @@ describe('dashboard in a real browser', () => {
       const reveal = page.locator(`#post-${id} button.reveal`);
       if (await reveal.count()) await Promise.all([page.waitForLoadState('load'), reveal.click()]);
     }
-    const pages = ['/', '/triage', '/triage?sort=worst', `/triage?q=${encodeURIComponent('Alice idiote')}`, '/authors', '/audit', ...xssIds.map((id) => `/posts/${id}`)];
+    const pages = [
+      '/',
+      '/triage',
+      '/triage?sort=worst',
+      `/triage?q=${encodeURIComponent('Alice idiote')}`,
+      '/authors',
+      '/audit',
+      ...xssIds.map((id) => `/posts/${id}`),
+    ];
     for (const url of pages) await visit(url);
     // The payload text is on the page as text.
     await visit(`/posts/${xssIds[1]}`);

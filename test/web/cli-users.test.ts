@@ -14,7 +14,12 @@ const VIGIE = path.resolve('bin/vigie.js');
 describe('vigie user / token commands', { timeout: 180_000 }, () => {
   let dir: string;
   let configPath: string;
-  const run = (args: string[], input?: string) => spawnSync(process.execPath, [VIGIE, '--config', configPath, ...args], { input: input ?? '', encoding: 'utf8', env: { ...process.env, VIGIE_LOG_LEVEL: 'silent' } });
+  const run = (args: string[], input?: string) =>
+    spawnSync(process.execPath, [VIGIE, '--config', configPath, ...args], {
+      input: input ?? '',
+      encoding: 'utf8',
+      env: { ...process.env, VIGIE_LOG_LEVEL: 'silent' },
+    });
   const withDb = <T>(fn: (db: Db) => T): T => {
     const db = openDb(path.join(dir, 'data', 'vigie.db'));
     try {
@@ -27,12 +32,18 @@ describe('vigie user / token commands', { timeout: 180_000 }, () => {
   beforeEach(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'vigie-cli-users-'));
     configPath = path.join(dir, 'vigie.yaml');
-    writeFileSync(configPath, `dataDir: ${path.join(dir, 'data')}\nserver:\n  publicUrl: https://vigie.example.org\nwatches:\n  - id: alice\n    names: [Alice Martin]\n    feeds: [https://example.org/feed.xml]\n`);
+    writeFileSync(
+      configPath,
+      `dataDir: ${path.join(dir, 'data')}\nserver:\n  publicUrl: https://vigie.example.org\nwatches:\n  - id: alice\n    names: [Alice Martin]\n    feeds: [https://example.org/feed.xml]\n`,
+    );
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('user add reads the password from stdin (not a terminal) and stores an argon2 hash', async () => {
-    const r = run(['user', 'add', '--email', 'Owner@Example.org', '--role', 'owner', '--watch', 'alice'], 'a very good password\n');
+    const r = run(
+      ['user', 'add', '--email', 'Owner@Example.org', '--role', 'owner', '--watch', 'alice'],
+      'a very good password\n',
+    );
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('account owner@example.org (owner) — watches: alice');
@@ -44,8 +55,13 @@ describe('vigie user / token commands', { timeout: 180_000 }, () => {
   });
 
   it('user add refuses a bad role, an unknown watch and a short password', () => {
-    expect(run(['user', 'add', '--email', 'a@b.c', '--role', 'admin'], 'a very good password\n').status).toBe(2);
-    const unknown = run(['user', 'add', '--email', 'a@b.c', '--role', 'proxy', '--watch', 'nobody'], 'a very good password\n');
+    expect(run(['user', 'add', '--email', 'a@b.c', '--role', 'admin'], 'a very good password\n').status).toBe(
+      2,
+    );
+    const unknown = run(
+      ['user', 'add', '--email', 'a@b.c', '--role', 'proxy', '--watch', 'nobody'],
+      'a very good password\n',
+    );
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toContain('no watch with id "nobody"');
     const short = run(['user', 'add', '--email', 'a@b.c', '--role', 'proxy', '--watch', 'alice'], 'short\n');
@@ -54,7 +70,17 @@ describe('vigie user / token commands', { timeout: 180_000 }, () => {
   });
 
   it('user add --link prints a one-time set-password link on the public address', () => {
-    const r = run(['user', 'add', '--email', 'proxy@example.org', '--role', 'proxy', '--watch', 'alice', '--link']);
+    const r = run([
+      'user',
+      'add',
+      '--email',
+      'proxy@example.org',
+      '--role',
+      'proxy',
+      '--watch',
+      'alice',
+      '--link',
+    ]);
     expect(r.status).toBe(0);
     const m = /https:\/\/vigie\.example\.org\/set-password\/([A-Za-z0-9_-]{40,})/.exec(r.stdout);
     expect(m).not.toBeNull();
@@ -63,7 +89,10 @@ describe('vigie user / token commands', { timeout: 180_000 }, () => {
   });
 
   it('token create prints a token once; only its hash is stored', () => {
-    run(['user', 'add', '--email', 'owner@example.org', '--role', 'owner', '--watch', 'alice'], 'a very good password\n');
+    run(
+      ['user', 'add', '--email', 'owner@example.org', '--role', 'owner', '--watch', 'alice'],
+      'a very good password\n',
+    );
     const r = run(['token', 'create', '--email', 'owner@example.org', '--name', 'scripts']);
     expect(r.status).toBe(0);
     const token = r.stdout.trim();

@@ -17,7 +17,15 @@ import type { EvidencePort } from '../../src/web/integrations.ts';
 export const PASSWORD = 'correct horse battery';
 
 export function watchDef(id: string, names: string[] = ['Alice Martin']): WatchConfig {
-  return { id, names, feeds: [`https://feeds.example.org/${id}.xml`], schedule: '*/5 * * * *', ownAccounts: [], words: { flag: [], never: [] }, recipients: [] } as unknown as WatchConfig;
+  return {
+    id,
+    names,
+    feeds: [`https://feeds.example.org/${id}.xml`],
+    schedule: '*/5 * * * *',
+    ownAccounts: [],
+    words: { flag: [], never: [] },
+    recipients: [],
+  } as unknown as WatchConfig;
 }
 
 export interface PostSpec {
@@ -44,7 +52,9 @@ export interface Fixture {
 
 let counter = 0;
 
-export async function makeFixture(options: { watches?: string[]; evidence?: EvidencePort; web?: Record<string, unknown> } = {}): Promise<Fixture> {
+export async function makeFixture(
+  options: { watches?: string[]; evidence?: EvidencePort; web?: Record<string, unknown> } = {},
+): Promise<Fixture> {
   const dir = mkdtempSync(path.join(tmpdir(), 'vigie-web-'));
   const db = openDb(path.join(dir, 'vigie.db'));
   const watches = createWatchesRepo(db);
@@ -84,18 +94,31 @@ export async function makeFixture(options: { watches?: string[]; evidence?: Evid
           platform: 'web',
           externalId: `ext-${n}`,
           url: s.url ?? `https://example.org/post/${n}`,
-          author: s.handle || s.name ? { externalId: `a-${s.handle ?? s.name}`, handle: s.handle ?? null, name: s.name ?? null } : null,
+          author:
+            s.handle || s.name
+              ? { externalId: `a-${s.handle ?? s.name}`, handle: s.handle ?? null, name: s.name ?? null }
+              : null,
           text: s.text,
           lang: 'fr',
           createdAt: seenAt - 60_000,
           raw,
           rawSha256: createHash('sha256').update(raw).digest('hex'),
           score: s.level
-            ? { score: { none: 0, low: 20, medium: 45, high: 70, severe: 90 }[s.level] ?? 0, level: s.level, hostile: s.hostile ?? ['medium', 'high', 'severe'].includes(s.level), categories: s.categories ?? [], matches: s.matches ?? [], targeted: true, version: 'test' }
+            ? {
+                score: { none: 0, low: 20, medium: 45, high: 70, severe: 90 }[s.level] ?? 0,
+                level: s.level,
+                hostile: s.hostile ?? ['medium', 'high', 'severe'].includes(s.level),
+                categories: s.categories ?? [],
+                matches: s.matches ?? [],
+                targeted: true,
+                version: 'test',
+              }
             : null,
         };
       });
-      return posts.storePage({ watchId, sourceId: sourceIds[watchId]!, seenAt, posts: toStore }).map((r) => r.id);
+      return posts
+        .storePage({ watchId, sourceId: sourceIds[watchId]!, seenAt, posts: toStore })
+        .map((r) => r.id);
     },
     async addUser(email, role, watchIds) {
       return users.upsert({ email, role, watchIds, passwordHash: hash }).id;
@@ -149,13 +172,24 @@ export async function login(app: FastifyInstance, email: string, password = PASS
 }
 
 /** GETs a page with the jar, then POSTs a form to `url` with that page's CSRF token. */
-export async function postForm(app: FastifyInstance, jar: CookieJar, url: string, fields: Record<string, string | string[]>, fromPage = '/'): Promise<{ statusCode: number; headers: Record<string, unknown>; body: string }> {
+export async function postForm(
+  app: FastifyInstance,
+  jar: CookieJar,
+  url: string,
+  fields: Record<string, string | string[]>,
+  fromPage = '/',
+): Promise<{ statusCode: number; headers: Record<string, unknown>; body: string }> {
   const page = await app.inject({ method: 'GET', url: fromPage, headers: { cookie: jar.header() } });
   jar.take(page.headers['set-cookie']);
   const body = new URLSearchParams();
   for (const [k, v] of Object.entries(fields)) for (const x of Array.isArray(v) ? v : [v]) body.append(k, x);
   body.set('_csrf', csrfFrom(page.body));
-  const res = await app.inject({ method: 'POST', url, headers: { cookie: jar.header(), 'content-type': 'application/x-www-form-urlencoded' }, payload: body.toString() });
+  const res = await app.inject({
+    method: 'POST',
+    url,
+    headers: { cookie: jar.header(), 'content-type': 'application/x-www-form-urlencoded' },
+    payload: body.toString(),
+  });
   jar.take(res.headers['set-cookie']);
   return res;
 }

@@ -29,15 +29,33 @@ describe('pages', () => {
 
   it('post detail: matches highlighted, attacker text escaped, only http(s) links, custody events listed', async () => {
     const [id] = f.addPosts('alice', [
-      { text: '<b>Alice</b> sale conne', handle: 'tr"oll', name: '<img src=x>', level: 'high', categories: ['insult'], matches: [{ term: 'conne', category: 'insult', severity: 2, start: 18, end: 23 }], url: 'javascript:alert(1)' },
+      {
+        text: '<b>Alice</b> sale conne',
+        handle: 'tr"oll',
+        name: '<img src=x>',
+        level: 'high',
+        categories: ['insult'],
+        matches: [{ term: 'conne', category: 'insult', severity: 2, start: 18, end: 23 }],
+        url: 'javascript:alert(1)',
+      },
     ]);
     const jar = await login(f.app, 'owner@example.org');
-    const hidden = await f.app.inject({ method: 'GET', url: `/posts/${id}`, headers: { cookie: jar.header() } });
+    const hidden = await f.app.inject({
+      method: 'GET',
+      url: `/posts/${id}`,
+      headers: { cookie: jar.header() },
+    });
     expect(hidden.body).not.toContain('conne</mark>');
     expect(hidden.body).not.toContain('&quot;author&quot;'); // raw payload shielded too
     await postForm(f.app, jar, `/posts/${id}/reveal`, { back: `/posts/${id}` }, `/posts/${id}`);
-    const page = await f.app.inject({ method: 'GET', url: `/posts/${id}`, headers: { cookie: jar.header() } });
-    expect(page.body).toContain('&lt;b&gt;Alice&lt;/b&gt; sale <mark class="hit" title="insult">conne</mark>');
+    const page = await f.app.inject({
+      method: 'GET',
+      url: `/posts/${id}`,
+      headers: { cookie: jar.header() },
+    });
+    expect(page.body).toContain(
+      '&lt;b&gt;Alice&lt;/b&gt; sale <mark class="hit" title="insult">conne</mark>',
+    );
     expect(page.body).toContain('&lt;img src=x&gt;');
     expect(page.body).toContain('@tr&quot;oll');
     expect(page.body).not.toContain('href="javascript:');
@@ -47,12 +65,19 @@ describe('pages', () => {
   });
 
   it('overview shows a dead source loudly with since when, and what needs review', async () => {
-    f.addPosts('alice', [{ text: 'x', level: 'high' }, { text: 'y', level: 'severe' }]);
+    f.addPosts('alice', [
+      { text: 'x', level: 'high' },
+      { text: 'y', level: 'severe' },
+    ]);
     const sources = createSourcesRepo(f.db);
     const since = Date.UTC(2026, 10, 20, 8, 30);
     sources.recordFailure(f.sourceIds.alice!, since, 'HTTP 404 <script>');
     const jar = await login(f.app, 'owner@example.org');
-    const page = await f.app.inject({ method: 'GET', url: '/', headers: { cookie: jar.header(), 'accept-language': 'en' } });
+    const page = await f.app.inject({
+      method: 'GET',
+      url: '/',
+      headers: { cookie: jar.header(), 'accept-language': 'en' },
+    });
     expect(page.body).toMatch(/class="source dead"/);
     expect(page.body).toContain('NOT WORKING since');
     expect(page.body).toContain('2026-11-20 08:30 UTC');
@@ -68,18 +93,29 @@ describe('pages', () => {
       { text: 'c', handle: 'plain_troll', name: '@SUM(A1)', level: 'medium' },
     ]);
     const jar = await login(f.app, 'owner@example.org');
-    const res = await f.app.inject({ method: 'GET', url: '/authors.csv?watch=alice', headers: { cookie: jar.header() } });
+    const res = await f.app.inject({
+      method: 'GET',
+      url: '/authors.csv?watch=alice',
+      headers: { cookie: jar.header() },
+    });
     expect(res.headers['content-type']).toContain('text/csv');
     const lines = res.body.trim().split('\r\n');
     expect(lines[0]).toBe('"platform","handle","name","hostile_posts","posts","worst_level","last_seen"');
     expect(lines[1]).toMatch(/^"web","plain_troll","'@SUM\(A1\)","2","2","severe",/);
     expect(lines[2]).toMatch(/^"web","'=HYPERLINK\(""http:\/\/evil""\)","'\+cmd\|calc","1","1","high",/);
-    for (const line of lines.slice(1)) for (const cell of line.split('","')) expect(cell.replace(/^"/, '')).not.toMatch(/^[=+\-@]/);
+    for (const line of lines.slice(1))
+      for (const cell of line.split('","')) expect(cell.replace(/^"/, '')).not.toMatch(/^[=+\-@]/);
   });
 
   it('watch edits are validated with the config schema and saved as the stored definition', async () => {
     const jar = await login(f.app, 'owner@example.org');
-    const bad = await postForm(f.app, jar, '/watches/alice', { names: 'Alice Martin', feeds: 'not a url', schedule: 'every minute' }, '/watches/alice/edit');
+    const bad = await postForm(
+      f.app,
+      jar,
+      '/watches/alice',
+      { names: 'Alice Martin', feeds: 'not a url', schedule: 'every minute' },
+      '/watches/alice/edit',
+    );
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('feeds.0');
     expect(bad.body).toContain('schedule');
@@ -87,27 +123,49 @@ describe('pages', () => {
       f.app,
       jar,
       '/watches/alice',
-      { names: 'Alice Martin\nAlice M.', xSearch: '"Alice Martin"', feeds: 'https://news.example.org/a.xml', flag: 'sorcière;insult;2', never: 'martin-pêcheur', recipients: 'proxy@example.org proxy fr daily', schedule: '*/10 * * * *', archiveMinLevel: 'high' },
+      {
+        names: 'Alice Martin\nAlice M.',
+        xSearch: '"Alice Martin"',
+        feeds: 'https://news.example.org/a.xml',
+        flag: 'sorcière;insult;2',
+        never: 'martin-pêcheur',
+        recipients: 'proxy@example.org proxy fr daily',
+        schedule: '*/10 * * * *',
+        archiveMinLevel: 'high',
+      },
       '/watches/alice/edit',
     );
     expect(ok.statusCode).toBe(303);
-    const row = f.db.$client.prepare('select definition from watches where id = ?').get('alice') as { definition: string };
+    const row = f.db.$client.prepare('select definition from watches where id = ?').get('alice') as {
+      definition: string;
+    };
     const def = JSON.parse(row.definition);
     expect(def.names).toEqual(['Alice Martin', 'Alice M.']);
     expect(def.x).toEqual({ search: '"Alice Martin"' });
     expect(def.feeds).toEqual(['https://news.example.org/a.xml']);
     expect(def.words.flag).toEqual([{ term: 'sorcière', category: 'insult', severity: 2 }]);
-    expect(def.recipients[0]).toMatchObject({ email: 'proxy@example.org', role: 'proxy', language: 'fr', digest: 'daily' });
+    expect(def.recipients[0]).toMatchObject({
+      email: 'proxy@example.org',
+      role: 'proxy',
+      language: 'fr',
+      digest: 'daily',
+    });
     expect(def.archiveMinLevel).toBe('high');
     // The alerts module reads its recipients table: the edit reached it.
-    expect(f.db.$client.prepare('select watch_id, email, role from recipients where removed_at is null').all()).toEqual([{ watch_id: 'alice', email: 'proxy@example.org', role: 'proxy' }]);
-    const sources = f.db.$client.prepare('select kind, target, enabled from sources where watch_id = ? order by id').all('alice');
+    expect(
+      f.db.$client.prepare('select watch_id, email, role from recipients where removed_at is null').all(),
+    ).toEqual([{ watch_id: 'alice', email: 'proxy@example.org', role: 'proxy' }]);
+    const sources = f.db.$client
+      .prepare('select kind, target, enabled from sources where watch_id = ? order by id')
+      .all('alice');
     expect(sources).toEqual([
       { kind: 'feed', target: 'https://feeds.example.org/alice.xml', enabled: 0 },
       { kind: 'x_search', target: '"Alice Martin"', enabled: 1 },
       { kind: 'feed', target: 'https://news.example.org/a.xml', enabled: 1 },
     ]);
-    expect(f.db.$client.prepare(`select action, watch_id from audit_log where action like 'watch%'`).all()).toEqual([{ action: 'watch_edit', watch_id: 'alice' }]);
+    expect(
+      f.db.$client.prepare(`select action, watch_id from audit_log where action like 'watch%'`).all(),
+    ).toEqual([{ action: 'watch_edit', watch_id: 'alice' }]);
 
     const created = await postForm(f.app, jar, '/watches', { id: 'carol', names: 'Carol' }, '/watches/new');
     expect(created.statusCode).toBe(303);
@@ -118,38 +176,83 @@ describe('pages', () => {
     f.addPosts('alice', [{ text: 'hello', handle: 'h', level: 'low' }]);
     const users = createUsersRepo(f.db);
     const token = users.createApiToken(users.byEmail('owner@example.org')!.id, 'test');
-    const ok = await f.app.inject({ method: 'GET', url: '/api/v1/mentions?watch=alice&limit=10', headers: { authorization: `Bearer ${token}` } });
+    const ok = await f.app.inject({
+      method: 'GET',
+      url: '/api/v1/mentions?watch=alice&limit=10',
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(ok.statusCode).toBe(200);
-    expect(ok.json()).toMatchObject({ items: [{ text: 'hello', level: 'low', status: 'new', watchId: 'alice' }], next: null });
+    expect(ok.json()).toMatchObject({
+      items: [{ text: 'hello', level: 'low', status: 'new', watchId: 'alice' }],
+      next: null,
+    });
     const jar = await login(f.app, 'owner@example.org');
-    expect((await f.app.inject({ method: 'GET', url: '/api/v1/mentions', headers: { cookie: jar.header() } })).statusCode).toBe(401);
-    expect((await f.app.inject({ method: 'GET', url: '/api/v1/mentions', headers: { authorization: 'Bearer vigie_forged' } })).statusCode).toBe(401);
+    expect(
+      (await f.app.inject({ method: 'GET', url: '/api/v1/mentions', headers: { cookie: jar.header() } }))
+        .statusCode,
+    ).toBe(401);
+    expect(
+      (
+        await f.app.inject({
+          method: 'GET',
+          url: '/api/v1/mentions',
+          headers: { authorization: 'Bearer vigie_forged' },
+        })
+      ).statusCode,
+    ).toBe(401);
     const doc = (await f.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json();
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths).sort()).toEqual(['/api/v1/exports', '/api/v1/mentions', '/api/v1/openapi.json', '/api/v1/watches']);
-    expect(doc.paths['/api/v1/mentions'].get.parameters.map((p: { name: string }) => p.name)).toContain('cursor');
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      '/api/v1/exports',
+      '/api/v1/mentions',
+      '/api/v1/openapi.json',
+      '/api/v1/watches',
+    ]);
+    expect(doc.paths['/api/v1/mentions'].get.parameters.map((p: { name: string }) => p.name)).toContain(
+      'cursor',
+    );
     expect(doc.paths['/api/v1/exports'].post.requestBody).toBeDefined();
   });
 
   it('exports: the dossier for a period downloads as a zip, written to the audit and custody logs', async () => {
     f.addPosts('alice', [{ text: 'menace', handle: 'h', level: 'severe', categories: ['threat'] }]);
     const jar = await login(f.app, 'owner@example.org');
-    const res = await postForm(f.app, jar, '/exports', { watch: 'alice', from: '2026-01-01', to: '2030-12-31', minLevel: 'low' }, '/exports');
+    const res = await postForm(
+      f.app,
+      jar,
+      '/exports',
+      { watch: 'alice', from: '2026-01-01', to: '2030-12-31', minLevel: 'low' },
+      '/exports',
+    );
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('application/zip');
-    expect(String(res.headers['content-disposition'])).toMatch(/attachment; filename="vigie-dossier-alice-2026-01-01-2030-12-31\.zip"/);
+    expect(String(res.headers['content-disposition'])).toMatch(
+      /attachment; filename="vigie-dossier-alice-2026-01-01-2030-12-31\.zip"/,
+    );
     expect(res.body.slice(0, 2)).toBe('PK');
-    expect(f.db.$client.prepare(`select action, watch_id from audit_log where action = 'export'`).all()).toEqual([{ action: 'export', watch_id: 'alice' }]);
-    expect(f.db.$client.prepare(`select count(*) as n from evidence_events where type = 'exported'`).get()).toEqual({ n: 1 });
-    expect((await postForm(f.app, jar, '/exports', { watch: 'alice', from: 'yesterday' }, '/exports')).statusCode).toBe(400);
+    expect(
+      f.db.$client.prepare(`select action, watch_id from audit_log where action = 'export'`).all(),
+    ).toEqual([{ action: 'export', watch_id: 'alice' }]);
+    expect(
+      f.db.$client.prepare(`select count(*) as n from evidence_events where type = 'exported'`).get(),
+    ).toEqual({ n: 1 });
+    expect(
+      (await postForm(f.app, jar, '/exports', { watch: 'alice', from: 'yesterday' }, '/exports')).statusCode,
+    ).toBe(400);
   });
 
   it('flag for archiving creates a pending archive row for the evidence module', async () => {
     const [id] = f.addPosts('alice', [{ text: 'x', handle: 'h', level: 'low' }]);
     const jar = await login(f.app, 'owner@example.org');
     await postForm(f.app, jar, '/triage/bulk', { action: 'archive', ids: [String(id)] }, '/triage');
-    expect(f.db.$client.prepare('select status, requested_by from archives where post_id = ?').get(id)).toEqual({ status: 'pending', requested_by: 'owner@example.org' });
-    const detail = await f.app.inject({ method: 'GET', url: `/posts/${id}`, headers: { cookie: jar.header() } });
+    expect(
+      f.db.$client.prepare('select status, requested_by from archives where post_id = ?').get(id),
+    ).toEqual({ status: 'pending', requested_by: 'owner@example.org' });
+    const detail = await f.app.inject({
+      method: 'GET',
+      url: `/posts/${id}`,
+      headers: { cookie: jar.header() },
+    });
     expect(detail.body).toMatch(/<dd>\s*pending/);
   });
 });

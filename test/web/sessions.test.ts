@@ -18,10 +18,16 @@ describe('sessions and sign-in', () => {
       method: 'POST',
       url: '/login',
       headers: { cookie: jar.header(), 'content-type': 'application/x-www-form-urlencoded' },
-      payload: new URLSearchParams({ email: 'Owner@Example.org', password: 'correct horse battery', _csrf: csrfFrom(page.body) }).toString(),
+      payload: new URLSearchParams({
+        email: 'Owner@Example.org',
+        password: 'correct horse battery',
+        _csrf: csrfFrom(page.body),
+      }).toString(),
     });
     expect(res.statusCode).toBe(303);
-    const cookie = ([] as string[]).concat(res.headers['set-cookie'] as string[]).find((c) => c.startsWith('vigie_session='))!;
+    const cookie = ([] as string[])
+      .concat(res.headers['set-cookie'] as string[])
+      .find((c) => c.startsWith('vigie_session='))!;
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Strict/i);
     expect(cookie).not.toMatch(/Secure/i); // plain http on the LAN
@@ -29,7 +35,9 @@ describe('sessions and sign-in', () => {
     const token = jar.values.get('vigie_session')!;
     const stored = f.db.$client.prepare('select token_hash from sessions').all() as { token_hash: string }[];
     expect(stored).toEqual([{ token_hash: tokenHash(token) }]);
-    expect((await f.app.inject({ method: 'GET', url: '/', headers: { cookie: jar.header() } })).statusCode).toBe(200);
+    expect(
+      (await f.app.inject({ method: 'GET', url: '/', headers: { cookie: jar.header() } })).statusCode,
+    ).toBe(200);
 
     const stolen = jar.header();
     expect((await postForm(f.app, jar, '/logout', {})).statusCode).toBe(303);
@@ -49,9 +57,17 @@ describe('sessions and sign-in', () => {
       method: 'POST',
       url: '/login',
       headers: { cookie: jar.header(), 'content-type': 'application/x-www-form-urlencoded' },
-      payload: new URLSearchParams({ email: 'owner@example.org', password: 'correct horse battery', _csrf: csrfFrom(page.body) }).toString(),
+      payload: new URLSearchParams({
+        email: 'owner@example.org',
+        password: 'correct horse battery',
+        _csrf: csrfFrom(page.body),
+      }).toString(),
     });
-    expect(([] as string[]).concat(res.headers['set-cookie'] as string[]).find((c) => c.startsWith('vigie_session='))).toMatch(/; Secure/);
+    expect(
+      ([] as string[])
+        .concat(res.headers['set-cookie'] as string[])
+        .find((c) => c.startsWith('vigie_session=')),
+    ).toMatch(/; Secure/);
   });
 
   it('"log out everywhere" ends the other sessions too; an expired session is refused', async () => {
@@ -60,11 +76,15 @@ describe('sessions and sign-in', () => {
     const laptop = await login(f.app, 'owner@example.org');
     const phone = await login(f.app, 'owner@example.org');
     expect((await postForm(f.app, laptop, '/logout-everywhere', {}, '/account')).statusCode).toBe(303);
-    expect((await f.app.inject({ method: 'GET', url: '/', headers: { cookie: phone.header() } })).statusCode).toBe(303);
+    expect(
+      (await f.app.inject({ method: 'GET', url: '/', headers: { cookie: phone.header() } })).statusCode,
+    ).toBe(303);
 
     const third = await login(f.app, 'owner@example.org');
     f.db.$client.prepare('update sessions set expires_at = ? where revoked_at is null').run(Date.now() - 1);
-    expect((await f.app.inject({ method: 'GET', url: '/', headers: { cookie: third.header() } })).statusCode).toBe(303);
+    expect(
+      (await f.app.inject({ method: 'GET', url: '/', headers: { cookie: third.header() } })).statusCode,
+    ).toBe(303);
   });
 
   it('with TOTP enabled, the password alone no longer signs in', async () => {
@@ -72,10 +92,17 @@ describe('sessions and sign-in', () => {
     await f.addUser('owner@example.org', 'owner', ['alice']);
     const jar = await login(f.app, 'owner@example.org');
     await postForm(f.app, jar, '/account/totp/start', {}, '/account');
-    const secret = createUsersRepo(f.db).totp(createUsersRepo(f.db).byEmail('owner@example.org')!.id).pending!;
+    const secret = createUsersRepo(f.db).totp(
+      createUsersRepo(f.db).byEmail('owner@example.org')!.id,
+    ).pending!;
     expect(secret).toBeTruthy();
-    expect((await postForm(f.app, jar, '/account/totp/confirm', { code: '000000' }, '/account')).statusCode).toBe(400);
-    expect((await postForm(f.app, jar, '/account/totp/confirm', { code: await generate({ secret }) }, '/account')).statusCode).toBe(303);
+    expect(
+      (await postForm(f.app, jar, '/account/totp/confirm', { code: '000000' }, '/account')).statusCode,
+    ).toBe(400);
+    expect(
+      (await postForm(f.app, jar, '/account/totp/confirm', { code: await generate({ secret }) }, '/account'))
+        .statusCode,
+    ).toBe(303);
 
     await expect(login(f.app, 'owner@example.org')).rejects.toThrow(/401/);
     const page = await f.app.inject({ method: 'GET', url: '/login' });
@@ -85,7 +112,12 @@ describe('sessions and sign-in', () => {
       method: 'POST',
       url: '/login',
       headers: { cookie: j2.header(), 'content-type': 'application/x-www-form-urlencoded' },
-      payload: new URLSearchParams({ email: 'owner@example.org', password: 'correct horse battery', code: await generate({ secret }), _csrf: csrfFrom(page.body) }).toString(),
+      payload: new URLSearchParams({
+        email: 'owner@example.org',
+        password: 'correct horse battery',
+        code: await generate({ secret }),
+        _csrf: csrfFrom(page.body),
+      }).toString(),
     });
     expect(ok.statusCode).toBe(303);
   });
@@ -100,7 +132,12 @@ describe('sessions and sign-in', () => {
     expect(page.statusCode).toBe(200);
     jar.take(page.headers['set-cookie']);
     const post = (password: string, csrf: string) =>
-      f.app.inject({ method: 'POST', url: `/set-password/${token}`, headers: { cookie: jar.header(), 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ password, _csrf: csrf }).toString() });
+      f.app.inject({
+        method: 'POST',
+        url: `/set-password/${token}`,
+        headers: { cookie: jar.header(), 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({ password, _csrf: csrf }).toString(),
+      });
     expect((await post('short', csrfFrom(page.body))).statusCode).toBe(400);
     expect((await post('a long enough password', csrfFrom(page.body))).statusCode).toBe(200);
     expect((await post('another long password', csrfFrom(page.body))).statusCode).toBe(404);
@@ -110,14 +147,26 @@ describe('sessions and sign-in', () => {
   it('answers in the browser language, and the account setting overrides it', async () => {
     f = await makeFixture();
     await f.addUser('owner@example.org', 'owner', ['alice']);
-    const fr = await f.app.inject({ method: 'GET', url: '/login', headers: { 'accept-language': 'fr-FR,fr;q=0.9,en;q=0.5' } });
+    const fr = await f.app.inject({
+      method: 'GET',
+      url: '/login',
+      headers: { 'accept-language': 'fr-FR,fr;q=0.9,en;q=0.5' },
+    });
     expect(fr.body).toContain('Connexion');
     expect(fr.body).toContain('<html lang="fr">');
     const jar = await login(f.app, 'owner@example.org');
-    const en = await f.app.inject({ method: 'GET', url: '/help', headers: { cookie: jar.header(), 'accept-language': 'en' } });
+    const en = await f.app.inject({
+      method: 'GET',
+      url: '/help',
+      headers: { cookie: jar.header(), 'accept-language': 'en' },
+    });
     expect(en.body).toContain('File a complaint');
     await postForm(f.app, jar, '/account/lang', { lang: 'fr' }, '/account');
-    const nowFr = await f.app.inject({ method: 'GET', url: '/help', headers: { cookie: jar.header(), 'accept-language': 'en' } });
+    const nowFr = await f.app.inject({
+      method: 'GET',
+      url: '/help',
+      headers: { cookie: jar.header(), 'accept-language': 'en' },
+    });
     expect(nowFr.body).toContain('Porter plainte');
     expect(nowFr.body).toContain('116 006');
   });

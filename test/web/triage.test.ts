@@ -12,8 +12,18 @@ describe('triage', () => {
   afterEach(async () => f.close());
 
   it('hides hostile text until revealed; revealing writes the audit log and the custody log', async () => {
-    const [hostile] = f.addPosts('alice', [{ text: 'Alice est une idiote finie', handle: 'troll', level: 'high', categories: ['insult'], matches: [INSULT] }]);
-    const [calm] = f.addPosts('alice', [{ text: 'Bravo Alice pour ce concert', handle: 'fan', level: 'none' }]);
+    const [hostile] = f.addPosts('alice', [
+      {
+        text: 'Alice est une idiote finie',
+        handle: 'troll',
+        level: 'high',
+        categories: ['insult'],
+        matches: [INSULT],
+      },
+    ]);
+    const [calm] = f.addPosts('alice', [
+      { text: 'Bravo Alice pour ce concert', handle: 'fan', level: 'none' },
+    ]);
     const jar = await login(f.app, 'proxy@example.org');
     const before = await f.app.inject({ method: 'GET', url: '/triage', headers: { cookie: jar.header() } });
     expect(before.body).toContain('Bravo Alice pour ce concert');
@@ -21,31 +31,59 @@ describe('triage', () => {
     expect(before.body).toContain('i****e'); // masked and blurred, never the word itself
     expect(before.body).toContain(`formaction="/posts/${hostile}/reveal"`);
 
-    const res = await postForm(f.app, jar, `/posts/${hostile}/reveal`, { back: '/triage?watch=alice' }, '/triage');
+    const res = await postForm(
+      f.app,
+      jar,
+      `/posts/${hostile}/reveal`,
+      { back: '/triage?watch=alice' },
+      '/triage',
+    );
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe(`/triage?watch=alice#post-${hostile}`);
     const after = await f.app.inject({ method: 'GET', url: '/triage', headers: { cookie: jar.header() } });
     expect(after.body).toContain('<mark class="hit" title="insult">idiote</mark>');
-    const audit = f.db.$client.prepare(`select actor, action, post_id, watch_id from audit_log where action = 'reveal'`).all();
-    expect(audit).toEqual([{ actor: 'proxy@example.org', action: 'reveal', post_id: hostile, watch_id: 'alice' }]);
-    const viewed = f.db.$client.prepare(`select type, post_id, actor from evidence_events where type = 'viewed'`).all();
+    const audit = f.db.$client
+      .prepare(`select actor, action, post_id, watch_id from audit_log where action = 'reveal'`)
+      .all();
+    expect(audit).toEqual([
+      { actor: 'proxy@example.org', action: 'reveal', post_id: hostile, watch_id: 'alice' },
+    ]);
+    const viewed = f.db.$client
+      .prepare(`select type, post_id, actor from evidence_events where type = 'viewed'`)
+      .all();
     expect(viewed).toEqual([{ type: 'viewed', post_id: hostile, actor: 'proxy@example.org' }]);
     expect(calm).toBeGreaterThan(0);
 
     // A new session starts shielded again.
     const other = await login(f.app, 'proxy@example.org');
-    expect((await f.app.inject({ method: 'GET', url: '/triage', headers: { cookie: other.header() } })).body).not.toContain('idiote');
+    expect(
+      (await f.app.inject({ method: 'GET', url: '/triage', headers: { cookie: other.header() } })).body,
+    ).not.toContain('idiote');
   });
 
   it('filters by level, status, author, category, date and full text, and sorts worst first', async () => {
     const day = 86_400_000;
     const t0 = Date.UTC(2026, 10, 10, 12);
-    f.addPosts('alice', [{ text: 'menace de mort', handle: 'hater', level: 'severe', categories: ['threat'] }], t0);
-    f.addPosts('alice', [{ text: 'tu es moche', handle: 'hater', level: 'medium', categories: ['insult'] }], t0 + day);
+    f.addPosts(
+      'alice',
+      [{ text: 'menace de mort', handle: 'hater', level: 'severe', categories: ['threat'] }],
+      t0,
+    );
+    f.addPosts(
+      'alice',
+      [{ text: 'tu es moche', handle: 'hater', level: 'medium', categories: ['insult'] }],
+      t0 + day,
+    );
     f.addPosts('alice', [{ text: 'Élodie chante bien', handle: 'fan', level: 'none' }], t0 + 2 * day);
     const jar = await login(f.app, 'proxy@example.org');
     const ids = async (query: string) => {
-      const html = (await f.app.inject({ method: 'GET', url: `/triage?watch=alice&${query}`, headers: { cookie: jar.header() } })).body;
+      const html = (
+        await f.app.inject({
+          method: 'GET',
+          url: `/triage?watch=alice&${query}`,
+          headers: { cookie: jar.header() },
+        })
+      ).body;
       return [...html.matchAll(/id="post-(\d+)"/g)].map((m) => Number(m[1]));
     };
     const all = await ids('');
@@ -62,12 +100,16 @@ describe('triage', () => {
     expect(await ids('status=ignored')).toEqual([fanPost]);
     expect(await ids('status=new')).toEqual([mediumPost, severePost]);
     // Operators typed in the search box are words, not FTS syntax.
-    expect((await f.app.inject({ method: 'GET', url: '/triage?q=%22%29+OR+*', headers: { cookie: jar.header() } })).statusCode).toBe(200);
+    expect(
+      (await f.app.inject({ method: 'GET', url: '/triage?q=%22%29+OR+*', headers: { cookie: jar.header() } }))
+        .statusCode,
+    ).toBe(200);
   });
 
   it('pages with a keyset cursor: every post once, in order, newest and worst first', async () => {
     const levels = ['low', 'medium', 'high', 'severe', 'none'];
-    for (let i = 0; i < 120; i++) f.addPosts('alice', [{ text: `post ${i}`, handle: `u${i % 7}`, level: levels[i % 5]! }]);
+    for (let i = 0; i < 120; i++)
+      f.addPosts('alice', [{ text: `post ${i}`, handle: `u${i % 7}`, level: levels[i % 5]! }]);
     const jar = await login(f.app, 'proxy@example.org');
     for (const sort of ['newest', 'worst']) {
       const seen: number[] = [];
@@ -93,24 +135,64 @@ describe('triage', () => {
       { text: 'b', handle: 'h', level: 'high' },
     ]);
     const jar = await login(f.app, 'proxy@example.org');
-    const res = await postForm(f.app, jar, '/triage/bulk', { action: 'report', ids: ids.map(String), channel: 'pharos', reportedAt: '2026-11-20', reference: 'PH-2026-42' }, '/triage');
+    const res = await postForm(
+      f.app,
+      jar,
+      '/triage/bulk',
+      {
+        action: 'report',
+        ids: ids.map(String),
+        channel: 'pharos',
+        reportedAt: '2026-11-20',
+        reference: 'PH-2026-42',
+      },
+      '/triage',
+    );
     expect(res.statusCode).toBe(303);
-    const rows = f.db.$client.prepare('select post_id, channel, reference, reported_at from post_reports order by post_id').all();
-    expect(rows).toEqual(ids.map((id) => ({ post_id: id, channel: 'pharos', reference: 'PH-2026-42', reported_at: Date.UTC(2026, 10, 20) })));
+    const rows = f.db.$client
+      .prepare('select post_id, channel, reference, reported_at from post_reports order by post_id')
+      .all();
+    expect(rows).toEqual(
+      ids.map((id) => ({
+        post_id: id,
+        channel: 'pharos',
+        reference: 'PH-2026-42',
+        reported_at: Date.UTC(2026, 10, 20),
+      })),
+    );
     const status = f.db.$client.prepare('select status from post_reviews').all();
     expect(status).toEqual([{ status: 'reported' }, { status: 'reported' }]);
-    const detail = await f.app.inject({ method: 'GET', url: `/posts/${ids[0]}`, headers: { cookie: jar.header() } });
+    const detail = await f.app.inject({
+      method: 'GET',
+      url: `/posts/${ids[0]}`,
+      headers: { cookie: jar.header() },
+    });
     expect(detail.body).toContain('PH-2026-42');
     expect(detail.body).toContain('PHAROS');
-    const bad = await postForm(f.app, jar, '/triage/bulk', { action: 'report', ids: [String(ids[0])], channel: 'nowhere' }, '/triage');
+    const bad = await postForm(
+      f.app,
+      jar,
+      '/triage/bulk',
+      { action: 'report', ids: [String(ids[0])], channel: 'nowhere' },
+      '/triage',
+    );
     expect(bad.statusCode).toBe(400);
   });
 
   it('flagging for archiving is recorded on the post and in the audit log', async () => {
     const [id] = f.addPosts('alice', [{ text: 'x', handle: 'h', level: 'medium' }]);
     const jar = await login(f.app, 'proxy@example.org');
-    expect((await postForm(f.app, jar, `/posts/${id}/archive`, { back: `/posts/${id}` }, `/posts/${id}`)).statusCode).toBe(303);
-    expect(f.db.$client.prepare('select archive_flagged_at is not null as flagged from post_reviews where post_id = ?').get(id)).toEqual({ flagged: 1 });
-    expect(f.db.$client.prepare(`select action from audit_log where post_id = ?`).all(id)).toEqual([{ action: 'flag_archive' }]);
+    expect(
+      (await postForm(f.app, jar, `/posts/${id}/archive`, { back: `/posts/${id}` }, `/posts/${id}`))
+        .statusCode,
+    ).toBe(303);
+    expect(
+      f.db.$client
+        .prepare('select archive_flagged_at is not null as flagged from post_reviews where post_id = ?')
+        .get(id),
+    ).toEqual({ flagged: 1 });
+    expect(f.db.$client.prepare(`select action from audit_log where post_id = ?`).all(id)).toEqual([
+      { action: 'flag_archive' },
+    ]);
   });
 });

@@ -77,7 +77,14 @@ export function createPostsRepo(db: Db) {
       if (!p.author) continue;
       const key = `${p.platform}\u0000${p.author.externalId}`;
       if (ids.has(key)) continue;
-      const row = upsertAuthor.get(p.platform, p.author.externalId, p.author.handle, p.author.name, page.seenAt, page.seenAt) as { id: number };
+      const row = upsertAuthor.get(
+        p.platform,
+        p.author.externalId,
+        p.author.handle,
+        p.author.name,
+        page.seenAt,
+        page.seenAt,
+      ) as { id: number };
       ids.set(key, row.id);
     }
     return ids;
@@ -123,7 +130,12 @@ export function createPostsRepo(db: Db) {
               score?.version ?? null,
             ) as { id: number } | undefined;
             if (!row) continue; // already stored: the unique key ignored it
-            inserted.push({ id: row.id, hostile: score?.hostile ?? false, level: score?.level ?? null, categories });
+            inserted.push({
+              id: row.id,
+              hostile: score?.hostile ?? false,
+              level: score?.level ?? null,
+              categories,
+            });
             facts.push({
               id: row.id,
               hostile: score?.hostile ?? false,
@@ -145,7 +157,8 @@ export function createPostsRepo(db: Db) {
           const set: Partial<typeof sources.$inferInsert> = {};
           if (page.cursor.value !== undefined) set.cursor = page.cursor.value;
           if (page.cursor.state !== undefined) set.state = page.cursor.state;
-          if (Object.keys(set).length > 0) tx.update(sources).set(set).where(eq(sources.id, page.sourceId)).run();
+          if (Object.keys(set).length > 0)
+            tx.update(sources).set(set).where(eq(sources.id, page.sourceId)).run();
         }
         return inserted;
       });
@@ -157,11 +170,21 @@ export function createPostsRepo(db: Db) {
 
     getMany(ids: readonly number[]): PostRow[] {
       if (ids.length === 0) return [];
-      return db.select().from(posts).where(inArray(posts.id, [...ids])).all();
+      return db
+        .select()
+        .from(posts)
+        .where(inArray(posts.id, [...ids]))
+        .all();
     },
 
     latest(watchId: string, limit: number): PostRow[] {
-      return db.select().from(posts).where(eq(posts.watchId, watchId)).orderBy(desc(posts.firstSeenAt), desc(posts.id)).limit(limit).all();
+      return db
+        .select()
+        .from(posts)
+        .where(eq(posts.watchId, watchId))
+        .orderBy(desc(posts.firstSeenAt), desc(posts.id))
+        .limit(limit)
+        .all();
     },
 
     count(watchId?: string): number {
@@ -217,7 +240,13 @@ export function createPostsRepo(db: Db) {
       return db
         .select({ id: posts.id })
         .from(posts)
-        .where(and(eq(posts.watchId, watchId), sql`${posts.id} > ${afterId}`, sql`coalesce(${posts.scorerVersion}, '') <> ${version}`))
+        .where(
+          and(
+            eq(posts.watchId, watchId),
+            sql`${posts.id} > ${afterId}`,
+            sql`coalesce(${posts.scorerVersion}, '') <> ${version}`,
+          ),
+        )
         .orderBy(posts.id)
         .limit(limit)
         .all()

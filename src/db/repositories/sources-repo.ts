@@ -18,7 +18,10 @@ export function createSourcesRepo(db: Db) {
         for (const s of specs) {
           tx.insert(sources)
             .values({ watchId, kind: s.kind, target: s.target, enabled: true })
-            .onConflictDoUpdate({ target: [sources.watchId, sources.kind, sources.target], set: { enabled: true } })
+            .onConflictDoUpdate({
+              target: [sources.watchId, sources.kind, sources.target],
+              set: { enabled: true },
+            })
             .run();
         }
         for (const row of tx.select().from(sources).where(eq(sources.watchId, watchId)).all()) {
@@ -34,7 +37,9 @@ export function createSourcesRepo(db: Db) {
     },
 
     listEnabled(watchId?: string): SourceRow[] {
-      const cond = watchId ? and(eq(sources.enabled, true), eq(sources.watchId, watchId)) : eq(sources.enabled, true);
+      const cond = watchId
+        ? and(eq(sources.enabled, true), eq(sources.watchId, watchId))
+        : eq(sources.enabled, true);
       return db.select().from(sources).where(cond).orderBy(asc(sources.watchId), asc(sources.id)).all();
     },
 

@@ -10,6 +10,11 @@ export const watches = sqliteTable('watches', {
   updatedAt: integer('updated_at').notNull(),
   /** Set when the watch left the configuration; its posts and evidence are kept. */
   removedAt: integer('removed_at'),
+  /**
+   * SHA-256 of the configured definition last applied; null for a watch created in the dashboard.
+   * A configured watch is re-applied only when this changes, so dashboard edits survive restarts.
+   */
+  configHash: text('config_hash'),
 });
 
 export const sources = sqliteTable(
@@ -53,7 +58,10 @@ export const authors = sqliteTable(
     firstSeenAt: integer('first_seen_at').notNull(),
     lastSeenAt: integer('last_seen_at').notNull(),
   },
-  (t) => [uniqueIndex('authors_platform_external').on(t.platform, t.externalId), index('authors_handle').on(t.handle)],
+  (t) => [
+    uniqueIndex('authors_platform_external').on(t.platform, t.externalId),
+    index('authors_handle').on(t.handle),
+  ],
 );
 
 export const posts = sqliteTable(
@@ -98,4 +106,3 @@ export const posts = sqliteTable(
     index('posts_scorer_version').on(t.scorerVersion),
   ],
 );
-

@@ -21,7 +21,8 @@ export async function verifyPassword(hash: string | null, password: string): Pro
 }
 
 export function passwordProblem(password: string): string | null {
-  if (password.length < MIN_PASSWORD_LENGTH) return `password too short: at least ${MIN_PASSWORD_LENGTH} characters`;
+  if (password.length < MIN_PASSWORD_LENGTH)
+    return `password too short: at least ${MIN_PASSWORD_LENGTH} characters`;
   if (password.length > 1024) return 'password too long';
   return null;
 }

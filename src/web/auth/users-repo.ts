@@ -30,35 +30,65 @@ export function createUsersRepo(db: Db) {
   );
   const touchStmt = db.$client.prepare(`update sessions set last_seen_at = ? where token_hash = ?`);
   function watchIdsOf(userId: number): string[] {
-    return db.select({ w: userWatches.watchId }).from(userWatches).where(eq(userWatches.userId, userId)).orderBy(asc(userWatches.watchId)).all().map((r) => r.w);
+    return db
+      .select({ w: userWatches.watchId })
+      .from(userWatches)
+      .where(eq(userWatches.userId, userId))
+      .orderBy(asc(userWatches.watchId))
+      .all()
+      .map((r) => r.w);
   }
   function toUser(row: typeof users.$inferSelect): User {
-    return { id: row.id, email: row.email, role: row.role as Role, lang: row.lang, totpEnabled: !!row.totpSecret, watchIds: watchIdsOf(row.id) };
+    return {
+      id: row.id,
+      email: row.email,
+      role: row.role as Role,
+      lang: row.lang,
+      totpEnabled: !!row.totpSecret,
+      watchIds: watchIdsOf(row.id),
+    };
   }
 
   return {
     /** Creates the account, or updates its role and adds the watches when it exists. */
-    upsert(input: { email: string; role: Role; watchIds: readonly string[]; passwordHash?: string | null }, now = Date.now()): User {
+    upsert(
+      input: { email: string; role: Role; watchIds: readonly string[]; passwordHash?: string | null },
+      now = Date.now(),
+    ): User {
       const email = input.email.trim().toLowerCase();
       return db.transaction((tx) => {
         const existing = tx.select().from(users).where(eq(users.email, email)).get();
         const id =
           existing?.id ??
-          tx.insert(users).values({ email, role: input.role, passwordHash: input.passwordHash ?? null, createdAt: now }).returning({ id: users.id }).get().id;
+          tx
+            .insert(users)
+            .values({ email, role: input.role, passwordHash: input.passwordHash ?? null, createdAt: now })
+            .returning({ id: users.id })
+            .get().id;
         if (existing) {
           tx.update(users)
             .set({ role: input.role, ...(input.passwordHash ? { passwordHash: input.passwordHash } : {}) })
             .where(eq(users.id, id))
             .run();
         }
-        for (const w of input.watchIds) tx.insert(userWatches).values({ userId: id, watchId: w }).onConflictDoNothing().run();
+        for (const w of input.watchIds)
+          tx.insert(userWatches).values({ userId: id, watchId: w }).onConflictDoNothing().run();
         return toUser(tx.select().from(users).where(eq(users.id, id)).get()!);
       });
     },
 
-    byEmail(email: string): (User & { passwordHash: string | null; totpSecret: string | null; disabled: boolean }) | undefined {
+    byEmail(
+      email: string,
+    ): (User & { passwordHash: string | null; totpSecret: string | null; disabled: boolean }) | undefined {
       const row = db.select().from(users).where(eq(users.email, email.trim().toLowerCase())).get();
-      return row ? { ...toUser(row), passwordHash: row.passwordHash, totpSecret: row.totpSecret, disabled: row.disabledAt !== null } : undefined;
+      return row
+        ? {
+            ...toUser(row),
+            passwordHash: row.passwordHash,
+            totpSecret: row.totpSecret,
+            disabled: row.disabledAt !== null,
+          }
+        : undefined;
     },
 
     byId(id: number): User | undefined {
@@ -83,13 +113,20 @@ export function createUsersRepo(db: Db) {
     },
 
     totp(userId: number): { secret: string | null; pending: string | null } {
-      const row = db.select({ s: users.totpSecret, p: users.totpPending }).from(users).where(eq(users.id, userId)).get();
+      const row = db
+        .select({ s: users.totpSecret, p: users.totpPending })
+        .from(users)
+        .where(eq(users.id, userId))
+        .get();
       return { secret: row?.s ?? null, pending: row?.p ?? null };
     },
 
     setTotp(userId: number, values: { secret?: string | null; pending?: string | null }): void {
       db.update(users)
-        .set({ ...(values.secret !== undefined ? { totpSecret: values.secret } : {}), ...(values.pending !== undefined ? { totpPending: values.pending } : {}) })
+        .set({
+          ...(values.secret !== undefined ? { totpSecret: values.secret } : {}),
+          ...(values.pending !== undefined ? { totpPending: values.pending } : {}),
+        })
         .where(eq(users.id, userId))
         .run();
     },
@@ -98,7 +135,15 @@ export function createUsersRepo(db: Db) {
 
     createSession(userId: number, ttlMs: number, now = Date.now()): string {
       const token = newToken();
-      db.insert(sessions).values({ tokenHash: tokenHash(token), userId, createdAt: now, expiresAt: now + ttlMs, lastSeenAt: now }).run();
+      db.insert(sessions)
+        .values({
+          tokenHash: tokenHash(token),
+          userId,
+          createdAt: now,
+          expiresAt: now + ttlMs,
+          lastSeenAt: now,
+        })
+        .run();
       return token;
     },
 
@@ -107,7 +152,16 @@ export function createUsersRepo(db: Db) {
       const hash = tokenHash(token);
       // Raw statements: this runs on every page view.
       const row = sessionStmt.get(hash, now) as
-        | { id: number; email: string; role: string; lang: string | null; totp: number; created_at: number; last_seen_at: number; watches: string | null }
+        | {
+            id: number;
+            email: string;
+            role: string;
+            lang: string | null;
+            totp: number;
+            created_at: number;
+            last_seen_at: number;
+            watches: string | null;
+          }
         | undefined;
       if (!row) return undefined;
       // Touch at most once a minute: a page view should not always be a write.
@@ -125,23 +179,34 @@ export function createUsersRepo(db: Db) {
     },
 
     revokeSession(token: string, now = Date.now()): void {
-      db.update(sessions).set({ revokedAt: now }).where(eq(sessions.tokenHash, tokenHash(token))).run();
+      db.update(sessions)
+        .set({ revokedAt: now })
+        .where(eq(sessions.tokenHash, tokenHash(token)))
+        .run();
     },
 
     /** "Log out everywhere": every session of the user ends now. */
     revokeAllSessions(userId: number, now = Date.now()): number {
-      return db.update(sessions).set({ revokedAt: now }).where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt))).run().changes;
+      return db
+        .update(sessions)
+        .set({ revokedAt: now })
+        .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)))
+        .run().changes;
     },
 
     pruneSessions(now = Date.now()): void {
-      db.delete(sessions).where(sql`${sessions.expiresAt} < ${now - 30 * 86_400_000}`).run();
+      db.delete(sessions)
+        .where(sql`${sessions.expiresAt} < ${now - 30 * 86_400_000}`)
+        .run();
     },
 
     // --- one-time password links ----------------------------------------------------------------
 
     createPasswordLink(userId: number, ttlMs: number, now = Date.now()): string {
       const token = newToken();
-      db.insert(passwordLinks).values({ tokenHash: tokenHash(token), userId, expiresAt: now + ttlMs }).run();
+      db.insert(passwordLinks)
+        .values({ tokenHash: tokenHash(token), userId, expiresAt: now + ttlMs })
+        .run();
       return token;
     },
 
@@ -149,20 +214,34 @@ export function createUsersRepo(db: Db) {
       const row = db
         .select({ userId: passwordLinks.userId })
         .from(passwordLinks)
-        .where(and(eq(passwordLinks.tokenHash, tokenHash(token)), isNull(passwordLinks.usedAt), gt(passwordLinks.expiresAt, now)))
+        .where(
+          and(
+            eq(passwordLinks.tokenHash, tokenHash(token)),
+            isNull(passwordLinks.usedAt),
+            gt(passwordLinks.expiresAt, now),
+          ),
+        )
         .get();
       return row ? this.byId(row.userId) : undefined;
     },
 
     usePasswordLink(token: string, now = Date.now()): boolean {
-      return db.update(passwordLinks).set({ usedAt: now }).where(and(eq(passwordLinks.tokenHash, tokenHash(token)), isNull(passwordLinks.usedAt))).run().changes === 1;
+      return (
+        db
+          .update(passwordLinks)
+          .set({ usedAt: now })
+          .where(and(eq(passwordLinks.tokenHash, tokenHash(token)), isNull(passwordLinks.usedAt)))
+          .run().changes === 1
+      );
     },
 
     // --- API tokens -----------------------------------------------------------------------------
 
     createApiToken(userId: number, name: string, now = Date.now()): string {
       const token = newToken('vigie_');
-      db.insert(apiTokens).values({ tokenHash: tokenHash(token), userId, name, createdAt: now }).run();
+      db.insert(apiTokens)
+        .values({ tokenHash: tokenHash(token), userId, name, createdAt: now })
+        .run();
       return token;
     },
 
@@ -171,10 +250,17 @@ export function createUsersRepo(db: Db) {
         .select({ u: users, id: apiTokens.id, lastUsedAt: apiTokens.lastUsedAt })
         .from(apiTokens)
         .innerJoin(users, eq(users.id, apiTokens.userId))
-        .where(and(eq(apiTokens.tokenHash, tokenHash(token)), isNull(apiTokens.revokedAt), isNull(users.disabledAt)))
+        .where(
+          and(
+            eq(apiTokens.tokenHash, tokenHash(token)),
+            isNull(apiTokens.revokedAt),
+            isNull(users.disabledAt),
+          ),
+        )
         .get();
       if (!row) return undefined;
-      if (!row.lastUsedAt || now - row.lastUsedAt > 60_000) db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.id)).run();
+      if (!row.lastUsedAt || now - row.lastUsedAt > 60_000)
+        db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.id)).run();
       return toUser(row.u);
     },
   };

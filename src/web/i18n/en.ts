@@ -32,7 +32,8 @@ export const en = {
   'overview.reviewCount': 'hostile posts not reviewed yet',
   'overview.total': 'posts stored',
   'overview.hostile': 'hostile',
-  'overview.noWatch': 'You are not linked to any watch yet. Ask the owner to add you (vigie user add --watch ID).',
+  'overview.noWatch':
+    'You are not linked to any watch yet. Ask the owner to add you (vigie user add --watch ID).',
   'triage.title': 'Triage',
   'triage.filters': 'Filters',
   'triage.level': 'Level',
@@ -105,7 +106,8 @@ export const en = {
   'watches.saved': 'Saved.',
   'watches.edit': 'Edit',
   'exports.title': 'Exports',
-  'exports.intro': 'The dossier gathers the posts, their archives and the custody log of a period, for a lawyer or the police.',
+  'exports.intro':
+    'The dossier gathers the posts, their archives and the custody log of a period, for a lawyer or the police.',
   'exports.from': 'From',
   'exports.to': 'To',
   'exports.minLevel': 'Minimum level',

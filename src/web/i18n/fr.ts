@@ -33,7 +33,8 @@ export const fr: Record<MessageKey, string> = {
   'overview.reviewCount': 'messages hostiles pas encore examinés',
   'overview.total': 'messages enregistrés',
   'overview.hostile': 'hostiles',
-  'overview.noWatch': "Vous n'êtes lié·e à aucune veille. Demandez à la personne propriétaire de vous ajouter (vigie user add --watch ID).",
+  'overview.noWatch':
+    "Vous n'êtes lié·e à aucune veille. Demandez à la personne propriétaire de vous ajouter (vigie user add --watch ID).",
   'triage.title': 'Tri',
   'triage.filters': 'Filtres',
   'triage.level': 'Niveau',
@@ -106,7 +107,8 @@ export const fr: Record<MessageKey, string> = {
   'watches.saved': 'Enregistré.',
   'watches.edit': 'Modifier',
   'exports.title': 'Exports',
-  'exports.intro': "Le dossier rassemble les messages, leurs archives et le registre de conservation d'une période, pour un·e avocat·e ou la police.",
+  'exports.intro':
+    "Le dossier rassemble les messages, leurs archives et le registre de conservation d'une période, pour un·e avocat·e ou la police.",
   'exports.from': 'Du',
   'exports.to': 'Au',
   'exports.minLevel': 'Niveau minimum',
@@ -123,7 +125,8 @@ export const fr: Record<MessageKey, string> = {
   'account.totp': "Second facteur (application d'authentification)",
   'account.totpOn': 'Activé.',
   'account.totpStart': "Configurer une application d'authentification",
-  'account.totpSecret': "Saisissez cette clé dans votre application d'authentification, puis le code qu'elle affiche :",
+  'account.totpSecret':
+    "Saisissez cette clé dans votre application d'authentification, puis le code qu'elle affiche :",
   'account.totpConfirm': 'Confirmer',
   'account.totpOff': 'Désactiver le second facteur',
   'account.totpBad': "Ce code n'est pas le bon. Réessayez.",

@@ -9,7 +9,13 @@ export interface Segment {
 /** Splits the text at the scorer's match offsets so the template can mark them (escaped as text). */
 export function highlightSegments(text: string, matches: readonly unknown[]): Segment[] {
   const spans = matches
-    .filter((m): m is { start: number; end: number; category?: string } => typeof m === 'object' && m !== null && typeof (m as { start?: unknown }).start === 'number' && typeof (m as { end?: unknown }).end === 'number')
+    .filter(
+      (m): m is { start: number; end: number; category?: string } =>
+        typeof m === 'object' &&
+        m !== null &&
+        typeof (m as { start?: unknown }).start === 'number' &&
+        typeof (m as { end?: unknown }).end === 'number',
+    )
     .map((m) => ({ start: Math.max(0, m.start), end: Math.min(text.length, m.end), category: m.category }))
     .filter((m) => m.end > m.start)
     .sort((a, b) => a.start - b.start);
@@ -58,6 +64,7 @@ function makeHelpers() {
     isoDay: (ms: number | null | undefined) => (ms ? new Date(ms).toISOString().slice(0, 10) : ''),
     highlight: highlightSegments,
     safeHref,
-    handle: (p: { authorHandle: string | null; authorName: string | null }) => (p.authorHandle ? `@${p.authorHandle}` : (p.authorName ?? '—')),
+    handle: (p: { authorHandle: string | null; authorName: string | null }) =>
+      p.authorHandle ? `@${p.authorHandle}` : (p.authorName ?? '—'),
   };
 }

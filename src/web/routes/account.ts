@@ -6,18 +6,48 @@ import { totpValid } from './auth.ts';
 /** The person's own settings: language, second factor, "log out everywhere". */
 export function accountRoutes(ctx: WebContext): FastifyPluginAsync {
   return async (app) => {
-    const page = async (req: Parameters<WebContext['render']>[0], reply: Parameters<WebContext['render']>[1], extra: Record<string, unknown> = {}) => {
+    const page = async (
+      req: Parameters<WebContext['render']>[0],
+      reply: Parameters<WebContext['render']>[1],
+      extra: Record<string, unknown> = {},
+    ) => {
       const user = req.session!;
       const totp = ctx.users.totp(user.id);
-      const uri = totp.pending ? generateURI({ issuer: 'Vigie', label: user.email, secret: totp.pending }) : null;
-      return ctx.render(req, reply, 'account', { title: req.t('account.title'), nav: 'account', me: user, totpOn: !!totp.secret, pending: totp.pending, uri, bad: false, ...extra });
+      const uri = totp.pending
+        ? generateURI({ issuer: 'Vigie', label: user.email, secret: totp.pending })
+        : null;
+      return ctx.render(req, reply, 'account', {
+        title: req.t('account.title'),
+        nav: 'account',
+        me: user,
+        totpOn: !!totp.secret,
+        pending: totp.pending,
+        uri,
+        bad: false,
+        ...extra,
+      });
     };
 
-    app.get('/account', { schema: { querystring: noQuery, response: html } }, async (req, reply) => page(req, reply));
+    app.get('/account', { schema: { querystring: noQuery, response: html } }, async (req, reply) =>
+      page(req, reply),
+    );
 
     app.post(
       '/account/lang',
-      { schema: { body: { type: 'object', required: ['lang'], properties: { lang: { type: 'string', enum: ['auto', 'fr', 'en'] }, back: { type: 'string' }, _csrf: { type: 'string' } } }, response: html } },
+      {
+        schema: {
+          body: {
+            type: 'object',
+            required: ['lang'],
+            properties: {
+              lang: { type: 'string', enum: ['auto', 'fr', 'en'] },
+              back: { type: 'string' },
+              _csrf: { type: 'string' },
+            },
+          },
+          response: html,
+        },
+      },
       async (req, reply) => {
         const { lang } = req.body as { lang: 'auto' | 'fr' | 'en' };
         const user = req.user!;
@@ -36,7 +66,16 @@ export function accountRoutes(ctx: WebContext): FastifyPluginAsync {
 
     app.post(
       '/account/totp/confirm',
-      { schema: { body: { type: 'object', required: ['code'], properties: { code: { type: 'string', maxLength: 12 }, _csrf: { type: 'string' } } }, response: html } },
+      {
+        schema: {
+          body: {
+            type: 'object',
+            required: ['code'],
+            properties: { code: { type: 'string', maxLength: 12 }, _csrf: { type: 'string' } },
+          },
+          response: html,
+        },
+      },
       async (req, reply) => {
         const user = req.user!;
         const { pending } = ctx.users.totp(user.id);

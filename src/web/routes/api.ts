@@ -8,7 +8,11 @@ import { filterFromQuery, type TriageQuery } from './triage.ts';
 import { pickWatch } from './watch-param.ts';
 import { dossierFields } from './exports.ts';
 
-const errorSchema = { type: 'object', properties: { error: { type: 'string' } }, required: ['error'] } as const;
+const errorSchema = {
+  type: 'object',
+  properties: { error: { type: 'string' } },
+  required: ['error'],
+} as const;
 const nullableString = { type: ['string', 'null'] } as const;
 const nullableInt = { type: ['integer', 'null'] } as const;
 
@@ -38,7 +42,14 @@ export function apiRoutes(ctx: WebContext, routes: () => readonly RouteOptions[]
   return async (app) => {
     app.get(
       '/api/v1/openapi.json',
-      { config: { public: true }, schema: { summary: 'This document', querystring: { type: 'object', properties: {} }, response: { 200: { type: 'object', additionalProperties: true } } } },
+      {
+        config: { public: true },
+        schema: {
+          summary: 'This document',
+          querystring: { type: 'object', properties: {} },
+          response: { 200: { type: 'object', additionalProperties: true } },
+        },
+      },
       async () => openApiDocument(routes()),
     );
 
@@ -51,7 +62,22 @@ export function apiRoutes(ctx: WebContext, routes: () => readonly RouteOptions[]
           response: {
             200: {
               type: 'object',
-              properties: { items: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, names: { type: 'array', items: { type: 'string' } }, posts: { type: 'integer' }, hostile: { type: 'integer' }, needsReview: { type: 'integer' } }, required: ['id', 'names'] } } },
+              properties: {
+                items: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    properties: {
+                      id: { type: 'string' },
+                      names: { type: 'array', items: { type: 'string' } },
+                      posts: { type: 'integer' },
+                      hostile: { type: 'integer' },
+                      needsReview: { type: 'integer' },
+                    },
+                    required: ['id', 'names'],
+                  },
+                },
+              },
               required: ['items'],
             },
             401: errorSchema,
@@ -63,7 +89,15 @@ export function apiRoutes(ctx: WebContext, routes: () => readonly RouteOptions[]
           const w = ctx.watches.get(id);
           if (!w) return [];
           const c = ctx.triage.counts(id);
-          return [{ id, names: w.definition.names, posts: c.total, hostile: c.hostile, needsReview: ctx.triage.needsReview(id) }];
+          return [
+            {
+              id,
+              names: w.definition.names,
+              posts: c.total,
+              hostile: c.hostile,
+              needsReview: ctx.triage.needsReview(id),
+            },
+          ];
         });
         return { items };
       },
@@ -86,13 +120,21 @@ export function apiRoutes(ctx: WebContext, routes: () => readonly RouteOptions[]
               to: { type: 'string', pattern: '^(\\d{4}-\\d{2}-\\d{2})?$' },
               q: { type: 'string', maxLength: 200, description: 'full-text search' },
               sort: { type: 'string', enum: ['newest', 'worst'], default: 'newest' },
-              cursor: { type: 'string', pattern: '^(-?\\d+\\.)?\\d+$', description: 'the `next` of the previous page' },
+              cursor: {
+                type: 'string',
+                pattern: '^(-?\\d+\\.)?\\d+$',
+                description: 'the `next` of the previous page',
+              },
               limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
             },
             additionalProperties: false,
           },
           response: {
-            200: { type: 'object', properties: { items: { type: 'array', items: mentionSchema }, next: nullableString }, required: ['items', 'next'] },
+            200: {
+              type: 'object',
+              properties: { items: { type: 'array', items: mentionSchema }, next: nullableString },
+              required: ['items', 'next'],
+            },
             401: errorSchema,
             404: errorSchema,
           },
@@ -103,7 +145,13 @@ export function apiRoutes(ctx: WebContext, routes: () => readonly RouteOptions[]
         const query = req.query as TriageQuery & { limit: number };
         const watchId = pickWatch(user, query.watch);
         const { rows, next } = ctx.triage.list(filterFromQuery(watchId, query, query.limit));
-        ctx.audit.record({ userId: user.id, actor: user.email, action: 'api_mentions', watchId, detail: { count: rows.length } });
+        ctx.audit.record({
+          userId: user.id,
+          actor: user.email,
+          action: 'api_mentions',
+          watchId,
+          detail: { count: rows.length },
+        });
         return { items: rows.map((r) => ({ ...r, status: r.status ?? 'new' })), next };
       },
     );
@@ -113,8 +161,18 @@ export function apiRoutes(ctx: WebContext, routes: () => readonly RouteOptions[]
       {
         schema: {
           summary: 'Build and download the evidence dossier of a watch for a period (zip)',
-          body: { type: 'object', required: ['watch'], properties: dossierFields, additionalProperties: false },
-          response: { 200: { type: 'string', format: 'binary' }, 401: errorSchema, 404: errorSchema, 503: errorSchema },
+          body: {
+            type: 'object',
+            required: ['watch'],
+            properties: dossierFields,
+            additionalProperties: false,
+          },
+          response: {
+            200: { type: 'string', format: 'binary' },
+            401: errorSchema,
+            404: errorSchema,
+            503: errorSchema,
+          },
         },
       },
       async (req, reply) => sendDossier(ctx, req.user!, req.body as DossierParams, reply),

@@ -17,18 +17,33 @@ export async function totpValid(secret: string, code: string | undefined): Promi
 /** Sign in, sign out (here or everywhere), and the one-time set-password links. */
 export function authRoutes(ctx: WebContext): FastifyPluginAsync {
   return async (app) => {
-    const loginQuery = { type: 'object', properties: { next: { type: 'string', maxLength: 2000 } }, additionalProperties: false } as const;
+    const loginQuery = {
+      type: 'object',
+      properties: { next: { type: 'string', maxLength: 2000 } },
+      additionalProperties: false,
+    } as const;
 
-    app.get('/login', { config: { public: true }, schema: { querystring: loginQuery, response: html } }, async (req, reply) => {
-      const { next } = req.query as { next?: string };
-      if (req.session) return reply.redirect(safeBack(next), 303);
-      return ctx.render(req, reply, 'login', { title: req.t('login.title'), next: safeBack(next), failed: false });
-    });
+    app.get(
+      '/login',
+      { config: { public: true }, schema: { querystring: loginQuery, response: html } },
+      async (req, reply) => {
+        const { next } = req.query as { next?: string };
+        if (req.session) return reply.redirect(safeBack(next), 303);
+        return ctx.render(req, reply, 'login', {
+          title: req.t('login.title'),
+          next: safeBack(next),
+          failed: false,
+        });
+      },
+    );
 
     app.post(
       '/login',
       {
-        config: { public: true, rateLimit: { max: ctx.config.web.loginAttemptsPerMinute, timeWindow: 60_000 } },
+        config: {
+          public: true,
+          rateLimit: { max: ctx.config.web.loginAttemptsPerMinute, timeWindow: 60_000 },
+        },
         schema: {
           body: {
             type: 'object',
@@ -47,17 +62,34 @@ export function authRoutes(ctx: WebContext): FastifyPluginAsync {
       async (req, reply) => {
         const body = req.body as { email: string; password: string; code?: string; next?: string };
         const user = ctx.users.byEmail(body.email);
-        let ok = (await verifyPassword(user?.passwordHash ?? null, body.password)) && !!user && !user.disabled;
+        let ok =
+          (await verifyPassword(user?.passwordHash ?? null, body.password)) && !!user && !user.disabled;
         if (ok && user?.totpSecret) ok = await totpValid(user.totpSecret, body.code);
         if (!ok || !user) {
-          ctx.audit.record({ userId: user?.id ?? null, actor: body.email.slice(0, 320), action: 'login_failed', detail: { ip: req.ip } });
-          return ctx.render(req, reply.status(401), 'login', { title: req.t('login.title'), next: safeBack(body.next), failed: true, email: body.email });
+          ctx.audit.record({
+            userId: user?.id ?? null,
+            actor: body.email.slice(0, 320),
+            action: 'login_failed',
+            detail: { ip: req.ip },
+          });
+          return ctx.render(req, reply.status(401), 'login', {
+            title: req.t('login.title'),
+            next: safeBack(body.next),
+            failed: true,
+            email: body.email,
+          });
         }
         const ttl = ctx.config.web.sessionHours * 3_600_000;
         ctx.users.pruneSessions();
         const token = ctx.users.createSession(user.id, ttl);
         ctx.audit.record({ userId: user.id, actor: user.email, action: 'login', detail: { ip: req.ip } });
-        reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: ctx.secureCookies(req), path: '/', maxAge: ttl / 1000 });
+        reply.setCookie(SESSION_COOKIE, token, {
+          httpOnly: true,
+          sameSite: 'strict',
+          secure: ctx.secureCookies(req),
+          path: '/',
+          maxAge: ttl / 1000,
+        });
         return reply.redirect(safeBack(body.next), 303);
       },
     );
@@ -75,26 +107,55 @@ export function authRoutes(ctx: WebContext): FastifyPluginAsync {
     app.post('/logout-everywhere', { schema: { body: csrfBody, response: html } }, async (req, reply) => {
       const user = req.user!;
       const n = ctx.users.revokeAllSessions(user.id);
-      ctx.audit.record({ userId: user.id, actor: user.email, action: 'logout_everywhere', detail: { sessions: n } });
+      ctx.audit.record({
+        userId: user.id,
+        actor: user.email,
+        action: 'logout_everywhere',
+        detail: { sessions: n },
+      });
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return reply.redirect('/login', 303);
     });
 
-    const tokenParams = { type: 'object', required: ['token'], properties: { token: { type: 'string', minLength: 20, maxLength: 100 } } } as const;
+    const tokenParams = {
+      type: 'object',
+      required: ['token'],
+      properties: { token: { type: 'string', minLength: 20, maxLength: 100 } },
+    } as const;
 
-    app.get('/set-password/:token', { config: { public: true }, schema: { params: tokenParams, querystring: { type: 'object', properties: {} }, response: html } }, async (req, reply) => {
-      const { token } = req.params as { token: string };
-      const user = ctx.users.passwordLinkUser(token);
-      return ctx.render(req, reply.status(user ? 200 : 404), 'set-password', { title: req.t('setpw.title'), valid: !!user, email: user?.email, done: false, problem: null });
-    });
+    app.get(
+      '/set-password/:token',
+      {
+        config: { public: true },
+        schema: { params: tokenParams, querystring: { type: 'object', properties: {} }, response: html },
+      },
+      async (req, reply) => {
+        const { token } = req.params as { token: string };
+        const user = ctx.users.passwordLinkUser(token);
+        return ctx.render(req, reply.status(user ? 200 : 404), 'set-password', {
+          title: req.t('setpw.title'),
+          valid: !!user,
+          email: user?.email,
+          done: false,
+          problem: null,
+        });
+      },
+    );
 
     app.post(
       '/set-password/:token',
       {
-        config: { public: true, rateLimit: { max: ctx.config.web.loginAttemptsPerMinute, timeWindow: 60_000 } },
+        config: {
+          public: true,
+          rateLimit: { max: ctx.config.web.loginAttemptsPerMinute, timeWindow: 60_000 },
+        },
         schema: {
           params: tokenParams,
-          body: { type: 'object', required: ['password'], properties: { password: { type: 'string', maxLength: 1024 }, _csrf: { type: 'string' } } },
+          body: {
+            type: 'object',
+            required: ['password'],
+            properties: { password: { type: 'string', maxLength: 1024 }, _csrf: { type: 'string' } },
+          },
           response: html,
         },
       },
@@ -102,14 +163,38 @@ export function authRoutes(ctx: WebContext): FastifyPluginAsync {
         const { token } = req.params as { token: string };
         const { password } = req.body as { password: string };
         const user = ctx.users.passwordLinkUser(token);
-        if (!user) return ctx.render(req, reply.status(404), 'set-password', { title: req.t('setpw.title'), valid: false, done: false, problem: null });
+        if (!user)
+          return ctx.render(req, reply.status(404), 'set-password', {
+            title: req.t('setpw.title'),
+            valid: false,
+            done: false,
+            problem: null,
+          });
         const problem = passwordProblem(password);
-        if (problem) return ctx.render(req, reply.status(400), 'set-password', { title: req.t('setpw.title'), valid: true, email: user.email, done: false, problem });
-        if (!ctx.users.usePasswordLink(token)) return ctx.render(req, reply.status(404), 'set-password', { title: req.t('setpw.title'), valid: false, done: false, problem: null });
+        if (problem)
+          return ctx.render(req, reply.status(400), 'set-password', {
+            title: req.t('setpw.title'),
+            valid: true,
+            email: user.email,
+            done: false,
+            problem,
+          });
+        if (!ctx.users.usePasswordLink(token))
+          return ctx.render(req, reply.status(404), 'set-password', {
+            title: req.t('setpw.title'),
+            valid: false,
+            done: false,
+            problem: null,
+          });
         ctx.users.setPassword(user.id, await hashPassword(password));
         ctx.users.revokeAllSessions(user.id);
         ctx.audit.record({ userId: user.id, actor: user.email, action: 'password_set' });
-        return ctx.render(req, reply, 'set-password', { title: req.t('setpw.title'), valid: true, done: true, problem: null });
+        return ctx.render(req, reply, 'set-password', {
+          title: req.t('setpw.title'),
+          valid: true,
+          done: true,
+          problem: null,
+        });
       },
     );
   };

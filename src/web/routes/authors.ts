@@ -3,27 +3,63 @@ import { html, type WebContext } from '../context.ts';
 import { csvLine } from '../render/csv.ts';
 import { pickWatch } from './watch-param.ts';
 
-const watchQuery = { type: 'object', properties: { watch: { type: 'string', maxLength: 64 } }, additionalProperties: false } as const;
+const watchQuery = {
+  type: 'object',
+  properties: { watch: { type: 'string', maxLength: 64 } },
+  additionalProperties: false,
+} as const;
 
 /** Repeat offenders and the block list (CSV of handles) to import into a platform's block tool. */
 export function authorsRoutes(ctx: WebContext): FastifyPluginAsync {
   return async (app) => {
     app.get('/authors', { schema: { querystring: watchQuery, response: html } }, async (req, reply) => {
       const watchId = pickWatch(req.user!, (req.query as { watch?: string }).watch);
-      return ctx.render(req, reply, 'authors', { title: req.t('authors.title'), nav: 'authors', watchId, authors: ctx.triage.authors(watchId, 500) });
+      return ctx.render(req, reply, 'authors', {
+        title: req.t('authors.title'),
+        nav: 'authors',
+        watchId,
+        authors: ctx.triage.authors(watchId, 500),
+      });
     });
 
-    app.get('/authors.csv', { schema: { querystring: watchQuery, response: { 200: { type: 'string' } } } }, async (req, reply) => {
-      const user = req.user!;
-      const watchId = pickWatch(user, (req.query as { watch?: string }).watch);
-      const rows = ctx.triage.authors(watchId, 100_000);
-      let out = csvLine(['platform', 'handle', 'name', 'hostile_posts', 'posts', 'worst_level', 'last_seen']);
-      for (const a of rows) out += csvLine([a.platform, a.handle, a.name, a.hostile, a.posts, a.worstLevel, new Date(a.lastSeenAt).toISOString()]);
-      ctx.audit.record({ userId: user.id, actor: user.email, action: 'export_blocklist', watchId, detail: { authors: rows.length } });
-      return reply
-        .header('content-type', 'text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="vigie-blocklist-${watchId}.csv"`)
-        .send(out);
-    });
+    app.get(
+      '/authors.csv',
+      { schema: { querystring: watchQuery, response: { 200: { type: 'string' } } } },
+      async (req, reply) => {
+        const user = req.user!;
+        const watchId = pickWatch(user, (req.query as { watch?: string }).watch);
+        const rows = ctx.triage.authors(watchId, 100_000);
+        let out = csvLine([
+          'platform',
+          'handle',
+          'name',
+          'hostile_posts',
+          'posts',
+          'worst_level',
+          'last_seen',
+        ]);
+        for (const a of rows)
+          out += csvLine([
+            a.platform,
+            a.handle,
+            a.name,
+            a.hostile,
+            a.posts,
+            a.worstLevel,
+            new Date(a.lastSeenAt).toISOString(),
+          ]);
+        ctx.audit.record({
+          userId: user.id,
+          actor: user.email,
+          action: 'export_blocklist',
+          watchId,
+          detail: { authors: rows.length },
+        });
+        return reply
+          .header('content-type', 'text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="vigie-blocklist-${watchId}.csv"`)
+          .send(out);
+      },
+    );
   };
 }

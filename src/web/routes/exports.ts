@@ -15,12 +15,27 @@ export const dossierFields = {
 export function exportsRoutes(ctx: WebContext): FastifyPluginAsync {
   return async (app) => {
     app.get('/exports', { schema: { querystring: noQuery, response: html } }, async (req, reply) =>
-      ctx.render(req, reply, 'exports', { title: req.t('exports.title'), nav: 'exports', watchIds: req.user!.watchIds, levels: LEVELS, available: !!ctx.evidence.writeDossier }),
+      ctx.render(req, reply, 'exports', {
+        title: req.t('exports.title'),
+        nav: 'exports',
+        watchIds: req.user!.watchIds,
+        levels: LEVELS,
+        available: !!ctx.evidence.writeDossier,
+      }),
     );
 
     app.post(
       '/exports',
-      { schema: { body: { type: 'object', required: ['watch'], properties: { ...dossierFields, _csrf: { type: 'string' } } }, response: { 200: { type: 'string' } } } },
+      {
+        schema: {
+          body: {
+            type: 'object',
+            required: ['watch'],
+            properties: { ...dossierFields, _csrf: { type: 'string' } },
+          },
+          response: { 200: { type: 'string' } },
+        },
+      },
       async (req, reply) => {
         const body = req.body as DossierParams;
         return sendDossier(ctx, req.user!, { ...body, lang: body.lang ?? req.lang }, reply);

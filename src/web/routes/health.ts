@@ -11,8 +11,16 @@ export function healthRoutes(deps: Pick<AppDeps, 'db'>): FastifyPluginAsync {
         schema: {
           querystring: { type: 'object', properties: {} },
           response: {
-            200: { type: 'object', properties: { status: { type: 'string' }, db: { type: 'string' } }, required: ['status'] },
-            503: { type: 'object', properties: { status: { type: 'string' }, db: { type: 'string' } }, required: ['status'] },
+            200: {
+              type: 'object',
+              properties: { status: { type: 'string' }, db: { type: 'string' } },
+              required: ['status'],
+            },
+            503: {
+              type: 'object',
+              properties: { status: { type: 'string' }, db: { type: 'string' } },
+              required: ['status'],
+            },
           },
         },
       },

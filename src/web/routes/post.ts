@@ -4,50 +4,66 @@ import { applyAction, postsOfUser, revealPost } from '../actions.ts';
 import { REPORT_CHANNELS } from '../triage-repo.ts';
 import { masked, shielded } from './triage.ts';
 
-const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } } as const;
+const idParams = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'integer', minimum: 1 } },
+} as const;
 const back = { type: 'string', maxLength: 4000 } as const;
 
 /** One post: highlighted text, author, archive, custody log, raw payload; and per-post actions. */
 export function postRoutes(ctx: WebContext): FastifyPluginAsync {
   return async (app) => {
-    app.get('/posts/:id', { schema: { params: idParams, querystring: { type: 'object', properties: {} }, response: html } }, async (req, reply) => {
-      const user = req.session!;
-      const { id } = req.params as { id: number };
-      const post = ctx.triage.post(id);
-      if (!post || !user.watchIds.includes(post.watchId)) throw new HttpError(404, req.t('common.notFound'));
-      const hidden = shielded(post) && !ctx.audit.revealedSince(user.id, user.sessionCreatedAt, [id]).has(id);
-      let events: ReturnType<WebContext['evidence']['eventsForPost']> = [];
-      try {
-        events = ctx.evidence.eventsForPost(id);
-      } catch (err) {
-        req.log.warn({ err, postId: id }, 'custody log unavailable');
-      }
-      let rawPretty = post.raw;
-      try {
-        rawPretty = JSON.stringify(JSON.parse(post.raw), null, 2);
-      } catch {
-        // XML or text payloads are shown as stored.
-      }
-      return ctx.render(req, reply, 'post', {
-        title: req.t('post.title'),
-        nav: 'triage',
-        post,
-        hidden,
-        masked: masked(post),
-        archive: ctx.triage.archive(id),
-        review: ctx.triage.review(id),
-        reports: ctx.triage.reports(id),
-        events,
-        raw: hidden ? null : rawPretty,
-        channels: REPORT_CHANNELS,
-        canAct: user.role !== 'reviewer',
-        back: req.url,
-      });
-    });
+    app.get(
+      '/posts/:id',
+      { schema: { params: idParams, querystring: { type: 'object', properties: {} }, response: html } },
+      async (req, reply) => {
+        const user = req.session!;
+        const { id } = req.params as { id: number };
+        const post = ctx.triage.post(id);
+        if (!post || !user.watchIds.includes(post.watchId))
+          throw new HttpError(404, req.t('common.notFound'));
+        const hidden =
+          shielded(post) && !ctx.audit.revealedSince(user.id, user.sessionCreatedAt, [id]).has(id);
+        let events: ReturnType<WebContext['evidence']['eventsForPost']> = [];
+        try {
+          events = ctx.evidence.eventsForPost(id);
+        } catch (err) {
+          req.log.warn({ err, postId: id }, 'custody log unavailable');
+        }
+        let rawPretty = post.raw;
+        try {
+          rawPretty = JSON.stringify(JSON.parse(post.raw), null, 2);
+        } catch {
+          // XML or text payloads are shown as stored.
+        }
+        return ctx.render(req, reply, 'post', {
+          title: req.t('post.title'),
+          nav: 'triage',
+          post,
+          hidden,
+          masked: masked(post),
+          archive: ctx.triage.archive(id),
+          review: ctx.triage.review(id),
+          reports: ctx.triage.reports(id),
+          events,
+          raw: hidden ? null : rawPretty,
+          channels: REPORT_CHANNELS,
+          canAct: user.role !== 'reviewer',
+          back: req.url,
+        });
+      },
+    );
 
     app.post(
       '/posts/:id/reveal',
-      { schema: { params: idParams, body: { type: 'object', properties: { back, _csrf: { type: 'string' } } }, response: html } },
+      {
+        schema: {
+          params: idParams,
+          body: { type: 'object', properties: { back, _csrf: { type: 'string' } } },
+          response: html,
+        },
+      },
       async (req, reply) => {
         const { id } = req.params as { id: number };
         revealPost(ctx, req.user!, id);
@@ -60,7 +76,19 @@ export function postRoutes(ctx: WebContext): FastifyPluginAsync {
       '/posts/:id/status',
       {
         config: { roles: ['owner', 'proxy'] },
-        schema: { params: idParams, body: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['reviewed', 'ignored'] }, back, _csrf: { type: 'string' } } }, response: html },
+        schema: {
+          params: idParams,
+          body: {
+            type: 'object',
+            required: ['status'],
+            properties: {
+              status: { type: 'string', enum: ['reviewed', 'ignored'] },
+              back,
+              _csrf: { type: 'string' },
+            },
+          },
+          response: html,
+        },
       },
       async (req, reply) => {
         const { id } = req.params as { id: number };
@@ -72,11 +100,21 @@ export function postRoutes(ctx: WebContext): FastifyPluginAsync {
 
     app.post(
       '/posts/:id/archive',
-      { config: { roles: ['owner', 'proxy'] }, schema: { params: idParams, body: { type: 'object', properties: { back, _csrf: { type: 'string' } } }, response: html } },
+      {
+        config: { roles: ['owner', 'proxy'] },
+        schema: {
+          params: idParams,
+          body: { type: 'object', properties: { back, _csrf: { type: 'string' } } },
+          response: html,
+        },
+      },
       async (req, reply) => {
         const { id } = req.params as { id: number };
         await applyAction(ctx, req.user!, [id], 'archive');
-        return reply.redirect(`${safeBack((req.body as { back?: string }).back, `/posts/${id}`).split('#')[0]}#post-${id}`, 303);
+        return reply.redirect(
+          `${safeBack((req.body as { back?: string }).back, `/posts/${id}`).split('#')[0]}#post-${id}`,
+          303,
+        );
       },
     );
 
@@ -89,7 +127,13 @@ export function postRoutes(ctx: WebContext): FastifyPluginAsync {
           body: {
             type: 'object',
             required: ['channel'],
-            properties: { channel: { type: 'string', enum: [...REPORT_CHANNELS] }, reportedAt: { type: 'string', maxLength: 40 }, reference: { type: 'string', maxLength: 200 }, back, _csrf: { type: 'string' } },
+            properties: {
+              channel: { type: 'string', enum: [...REPORT_CHANNELS] },
+              reportedAt: { type: 'string', maxLength: 40 },
+              reference: { type: 'string', maxLength: 200 },
+              back,
+              _csrf: { type: 'string' },
+            },
           },
           response: html,
         },

@@ -2,7 +2,13 @@ import type { FastifyPluginAsync } from 'fastify';
 import { LEVELS, maskMatches, type Match } from '../../scoring/index.ts';
 import { HttpError, html, safeBack, type WebContext } from '../context.ts';
 import { ACTIONS, applyAction, type TriageAction } from '../actions.ts';
-import { CATEGORIES, REPORT_CHANNELS, STATUS_FILTERS, type TriageFilter, type TriageRow } from '../triage-repo.ts';
+import {
+  CATEGORIES,
+  REPORT_CHANNELS,
+  STATUS_FILTERS,
+  type TriageFilter,
+  type TriageRow,
+} from '../triage-repo.ts';
 import { pickWatch } from './watch-param.ts';
 
 export const PAGE_SIZE = 50;
@@ -13,7 +19,12 @@ export const triageQuerySchema = {
     watch: { type: 'string', maxLength: 64 },
     level: { type: 'string', enum: ['', ...LEVELS] },
     category: { type: 'string', maxLength: 40 },
-    source: { anyOf: [{ type: 'integer', minimum: 1 }, { type: 'string', maxLength: 0 }] },
+    source: {
+      anyOf: [
+        { type: 'integer', minimum: 1 },
+        { type: 'string', maxLength: 0 },
+      ],
+    },
     author: { type: 'string', maxLength: 200 },
     status: { type: 'string', enum: ['', ...STATUS_FILTERS] },
     from: { type: 'string', pattern: '^(\\d{4}-\\d{2}-\\d{2})?$' },
@@ -74,10 +85,19 @@ export function triageRoutes(ctx: WebContext): FastifyPluginAsync {
       const query = req.query as TriageQuery;
       const watchId = pickWatch(user, query.watch);
       const { rows, next } = ctx.triage.list(filterFromQuery(watchId, query));
-      const revealed = ctx.audit.revealedSince(user.id, user.sessionCreatedAt, rows.filter(shielded).map((r) => r.id));
-      const items = rows.map((r) => ({ ...r, shielded: shielded(r) && !revealed.has(r.id), masked: shielded(r) ? masked(r) : r.text }));
+      const revealed = ctx.audit.revealedSince(
+        user.id,
+        user.sessionCreatedAt,
+        rows.filter(shielded).map((r) => r.id),
+      );
+      const items = rows.map((r) => ({
+        ...r,
+        shielded: shielded(r) && !revealed.has(r.id),
+        masked: shielded(r) ? masked(r) : r.text,
+      }));
       const params = new URLSearchParams();
-      for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '' && k !== 'cursor') params.set(k, String(v));
+      for (const [k, v] of Object.entries(query))
+        if (v !== undefined && v !== '' && k !== 'cursor') params.set(k, String(v));
       params.set('watch', watchId);
       const nextUrl = next ? `/triage?${params.toString()}&cursor=${encodeURIComponent(next)}` : null;
       return ctx.render(req, reply, 'triage', {
@@ -119,7 +139,14 @@ export function triageRoutes(ctx: WebContext): FastifyPluginAsync {
         },
       },
       async (req, reply) => {
-        const body = req.body as { ids?: number[]; action: TriageAction; channel?: string; reportedAt?: string; reference?: string; back?: string };
+        const body = req.body as {
+          ids?: number[];
+          action: TriageAction;
+          channel?: string;
+          reportedAt?: string;
+          reference?: string;
+          back?: string;
+        };
         if (!body.ids?.length) throw new HttpError(400, 'select at least one post');
         await applyAction(ctx, req.user!, body.ids, body.action, body);
         return reply.redirect(safeBack(body.back, '/triage'), 303);

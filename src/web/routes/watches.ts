@@ -6,7 +6,11 @@ import { createWatchAdminRepo } from '../watch-admin-repo.ts';
 import { createRecipientsRepo } from '../../alerts/recipients-repo.ts';
 import { definitionFromForm, formFromDefinition, type WatchForm } from '../watch-form.ts';
 
-const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } } as const;
+const idParams = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'string', maxLength: 64 } },
+} as const;
 const field = { type: 'string', maxLength: 20_000 } as const;
 const formBody = {
   type: 'object',
@@ -34,60 +38,114 @@ export function watchesRoutes(ctx: WebContext): FastifyPluginAsync {
   /** The alerts read recipients from their own table: bring it in line with the stored watches. */
   const syncRecipients = () => recipients.syncFromConfig(ctx.watches.listActive().map((w) => w.definition));
   return async (app) => {
-    const editor = (req: Parameters<WebContext['render']>[0], reply: Parameters<WebContext['render']>[1], data: { isNew: boolean; form: Required<WatchForm>; errors: string[]; saved?: boolean }) =>
-      ctx.render(req, reply, 'watch-edit', { title: req.t('watches.title'), nav: 'watches', levels: LEVELS, saved: false, ...data });
+    const editor = (
+      req: Parameters<WebContext['render']>[0],
+      reply: Parameters<WebContext['render']>[1],
+      data: { isNew: boolean; form: Required<WatchForm>; errors: string[]; saved?: boolean },
+    ) =>
+      ctx.render(req, reply, 'watch-edit', {
+        title: req.t('watches.title'),
+        nav: 'watches',
+        levels: LEVELS,
+        saved: false,
+        ...data,
+      });
 
     app.get('/watches', { schema: { querystring: noQuery, response: html } }, async (req, reply) => {
       const user = req.user!;
       const watches = user.watchIds.map((id) => ctx.watches.get(id)).filter((w) => !!w);
-      return ctx.render(req, reply, 'watches', { title: req.t('watches.title'), nav: 'watches', watches, canEdit: user.role !== 'reviewer' });
-    });
-
-    app.get('/watches/new', { config: { roles: ['owner', 'proxy'] }, schema: { querystring: noQuery, response: html } }, async (req, reply) =>
-      editor(req, reply, { isNew: true, form: formFromDefinition(undefined), errors: [] }),
-    );
-
-    app.post('/watches', { config: { roles: ['owner', 'proxy'] }, schema: { body: formBody, response: html } }, async (req, reply) => {
-      const user = req.user!;
-      const form = req.body as WatchForm;
-      const parsed = definitionFromForm(undefined, form);
-      const errors = parsed.ok ? [] : parsed.errors;
-      if (parsed.ok && admin.exists(parsed.definition.id)) errors.push(`id: a watch "${parsed.definition.id}" already exists`);
-      if (!parsed.ok || errors.length) return editor(req, reply.status(400), { isNew: true, form: { ...formFromDefinition(undefined), ...form } as Required<WatchForm>, errors });
-      admin.save(parsed.definition);
-      ctx.sources.syncForWatch(parsed.definition.id, sourceSpecsForWatch(parsed.definition));
-      ctx.users.linkWatch(user.id, parsed.definition.id);
-      syncRecipients();
-      ctx.audit.record({ userId: user.id, actor: user.email, action: 'watch_create', watchId: parsed.definition.id });
-      return reply.redirect(`/watches/${encodeURIComponent(parsed.definition.id)}/edit?saved=1`, 303);
+      return ctx.render(req, reply, 'watches', {
+        title: req.t('watches.title'),
+        nav: 'watches',
+        watches,
+        canEdit: user.role !== 'reviewer',
+      });
     });
 
     app.get(
+      '/watches/new',
+      { config: { roles: ['owner', 'proxy'] }, schema: { querystring: noQuery, response: html } },
+      async (req, reply) =>
+        editor(req, reply, { isNew: true, form: formFromDefinition(undefined), errors: [] }),
+    );
+
+    app.post(
+      '/watches',
+      { config: { roles: ['owner', 'proxy'] }, schema: { body: formBody, response: html } },
+      async (req, reply) => {
+        const user = req.user!;
+        const form = req.body as WatchForm;
+        const parsed = definitionFromForm(undefined, form);
+        const errors = parsed.ok ? [] : parsed.errors;
+        if (parsed.ok && admin.exists(parsed.definition.id))
+          errors.push(`id: a watch "${parsed.definition.id}" already exists`);
+        if (!parsed.ok || errors.length)
+          return editor(req, reply.status(400), {
+            isNew: true,
+            form: { ...formFromDefinition(undefined), ...form } as Required<WatchForm>,
+            errors,
+          });
+        admin.save(parsed.definition);
+        ctx.sources.syncForWatch(parsed.definition.id, sourceSpecsForWatch(parsed.definition));
+        ctx.users.linkWatch(user.id, parsed.definition.id);
+        syncRecipients();
+        ctx.audit.record({
+          userId: user.id,
+          actor: user.email,
+          action: 'watch_create',
+          watchId: parsed.definition.id,
+        });
+        return reply.redirect(`/watches/${encodeURIComponent(parsed.definition.id)}/edit?saved=1`, 303);
+      },
+    );
+
+    app.get(
       '/watches/:id/edit',
-      { config: { roles: ['owner', 'proxy'] }, schema: { params: idParams, querystring: { type: 'object', properties: { saved: { type: 'string' } } }, response: html } },
+      {
+        config: { roles: ['owner', 'proxy'] },
+        schema: {
+          params: idParams,
+          querystring: { type: 'object', properties: { saved: { type: 'string' } } },
+          response: html,
+        },
+      },
       async (req, reply) => {
         const { id } = req.params as { id: string };
         if (!req.user!.watchIds.includes(id)) throw new HttpError(404, 'no such watch');
         const w = ctx.watches.get(id);
         if (!w) throw new HttpError(404, 'no such watch');
-        return editor(req, reply, { isNew: false, form: formFromDefinition(w.definition), errors: [], saved: (req.query as { saved?: string }).saved === '1' });
+        return editor(req, reply, {
+          isNew: false,
+          form: formFromDefinition(w.definition),
+          errors: [],
+          saved: (req.query as { saved?: string }).saved === '1',
+        });
       },
     );
 
-    app.post('/watches/:id', { config: { roles: ['owner', 'proxy'] }, schema: { params: idParams, body: formBody, response: html } }, async (req, reply) => {
-      const user = req.user!;
-      const { id } = req.params as { id: string };
-      if (!user.watchIds.includes(id)) throw new HttpError(404, 'no such watch');
-      const w = ctx.watches.get(id);
-      if (!w) throw new HttpError(404, 'no such watch');
-      const form = req.body as WatchForm;
-      const parsed = definitionFromForm(w.definition, form);
-      if (!parsed.ok) return editor(req, reply.status(400), { isNew: false, form: { ...formFromDefinition(w.definition), ...form, id } as Required<WatchForm>, errors: parsed.errors });
-      admin.save(parsed.definition);
-      ctx.sources.syncForWatch(id, sourceSpecsForWatch(parsed.definition));
-      syncRecipients();
-      ctx.audit.record({ userId: user.id, actor: user.email, action: 'watch_edit', watchId: id });
-      return reply.redirect(`/watches/${encodeURIComponent(id)}/edit?saved=1`, 303);
-    });
+    app.post(
+      '/watches/:id',
+      { config: { roles: ['owner', 'proxy'] }, schema: { params: idParams, body: formBody, response: html } },
+      async (req, reply) => {
+        const user = req.user!;
+        const { id } = req.params as { id: string };
+        if (!user.watchIds.includes(id)) throw new HttpError(404, 'no such watch');
+        const w = ctx.watches.get(id);
+        if (!w) throw new HttpError(404, 'no such watch');
+        const form = req.body as WatchForm;
+        const parsed = definitionFromForm(w.definition, form);
+        if (!parsed.ok)
+          return editor(req, reply.status(400), {
+            isNew: false,
+            form: { ...formFromDefinition(w.definition), ...form, id } as Required<WatchForm>,
+            errors: parsed.errors,
+          });
+        admin.save(parsed.definition);
+        ctx.sources.syncForWatch(id, sourceSpecsForWatch(parsed.definition));
+        syncRecipients();
+        ctx.audit.record({ userId: user.id, actor: user.email, action: 'watch_edit', watchId: id });
+        return reply.redirect(`/watches/${encodeURIComponent(id)}/edit?saved=1`, 303);
+      },
+    );
   };
 }

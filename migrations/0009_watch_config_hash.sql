@@ -1,0 +1,1 @@
+ALTER TABLE `watches` ADD `config_hash` text;
