@@ -108,11 +108,9 @@ const recipientSchema = z
 
 export const watchSchema = z
   .object({
-    id: z
-      .string()
-      .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, {
-        message: 'expected a short id: lower-case letters, digits, - or _',
-      }),
+    id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, {
+      message: 'expected a short id: lower-case letters, digits, - or _',
+    }),
     names: z.array(z.string().min(1)).min(1, { message: 'expected at least one name of the watched person' }),
     x: z
       .object({

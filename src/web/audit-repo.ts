@@ -45,11 +45,7 @@ export function createAuditRepo(db: Db) {
       return new Set(rows.map((r) => r.post_id));
     },
 
-    list(opts: {
-      watchIds: readonly string[];
-      before?: number;
-      limit: number;
-    }): {
+    list(opts: { watchIds: readonly string[]; before?: number; limit: number }): {
       id: number;
       at: number;
       actor: string;

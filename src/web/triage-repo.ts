@@ -226,9 +226,7 @@ export function createTriageRepo(db: Db) {
       ) as { id: number; kind: string; target: string }[];
     },
 
-    post(
-      id: number,
-    ):
+    post(id: number):
       | (TriageRow & {
           raw: string;
           rawSha256: string;
@@ -325,9 +323,7 @@ export function createTriageRepo(db: Db) {
       return r ? { status: r.status, archiveFlaggedAt: r.archive_flagged_at } : undefined;
     },
 
-    archive(
-      postId: number,
-    ):
+    archive(postId: number):
       | {
           status: string;
           captureUrl: string | null;
