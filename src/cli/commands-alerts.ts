@@ -1,5 +1,12 @@
 import type { Command } from 'commander';
-import { commandContext, requireWatch, runCommand, UsageError, type GlobalOptions } from './context.ts';
+import {
+  commandContext,
+  withDeps,
+  requireWatch,
+  runCommand,
+  UsageError,
+  type GlobalOptions,
+} from './context.ts';
 import { renderTable } from './table.ts';
 import { listOutbox } from '../alerts/outbox.ts';
 import { outboxDirOf } from '../alerts/mailer.ts';
@@ -20,8 +27,7 @@ export function registerAlertsCommands(program: Command): void {
     .option('--watch <id>', 'only this watch')
     .action((o: { watch?: string }, cmd: Command) =>
       runCommand(async () => {
-        const { deps } = commandContext(globals(cmd));
-        try {
+        return withDeps(globals(cmd), async ({ deps }) => {
           deps.syncWatches();
           requireWatch(deps, o.watch);
           const report = await deps.alerts.runDigests({ watchId: o.watch });
@@ -29,9 +35,7 @@ export function registerAlertsCommands(program: Command): void {
             `digests recorded: ${report.recorded}; delivered: ${report.sent} (${deps.alerts.mailer.transport}); unconfirmed: ${report.unconfirmed}; to retry: ${report.retrying}; failed: ${report.failed}\n`,
           );
           return report.failed > 0 ? 1 : 0;
-        } finally {
-          await deps.close();
-        }
+        });
       }),
     );
 
@@ -92,8 +96,7 @@ export function registerAlertsCommands(program: Command): void {
     .action((o: { watch?: string; format: string }, cmd: Command) =>
       runCommand(async () => {
         checkFormat(o.format);
-        const { deps } = commandContext(globals(cmd));
-        try {
+        return withDeps(globals(cmd), async ({ deps }) => {
           requireWatch(deps, o.watch);
           const iso = (ms: number | null) => (ms ? new Date(ms).toISOString() : '');
           const ids = o.watch ? [o.watch] : deps.watches.listActive().map((w) => w.id);
@@ -129,9 +132,7 @@ export function registerAlertsCommands(program: Command): void {
               `${renderTable(['watch', 'started', 'ended', 'peak/hour', 'count', 'categories'], rows)}\n`,
             );
           return 0;
-        } finally {
-          await deps.close();
-        }
+        });
       }),
     );
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import {
   commandContext,
+  withDeps,
   parseIsoDate,
   requireWatch,
   runCommand,
@@ -42,8 +43,7 @@ export function registerCoreCommands(program: Command): void {
     .option('--format <format>', 'table or jsonl', 'table')
     .action((o: { watch?: string; format: string }, cmd: Command) =>
       runCommand(async () => {
-        const { deps } = commandContext(globals(cmd));
-        try {
+        return withDeps(globals(cmd), async ({ deps }) => {
           deps.syncWatches();
           requireWatch(deps, o.watch);
           const outcomes = [];
@@ -69,9 +69,7 @@ export function registerCoreCommands(program: Command): void {
           }
           // Source failures are recorded and printed; they do not make the command fail.
           return 0;
-        } finally {
-          await deps.close();
-        }
+        });
       }),
     );
 
@@ -95,8 +93,7 @@ export function registerCoreCommands(program: Command): void {
           const limit = o.limit ? Number(o.limit) : undefined;
           if (limit !== undefined && (!Number.isInteger(limit) || limit < 1))
             throw new UsageError('--limit: expected a positive integer');
-          const { deps } = commandContext(globals(cmd));
-          try {
+          return withDeps(globals(cmd), async ({ deps }) => {
             requireWatch(deps, o.watch);
             const rows: string[][] = [];
             for (const p of deps.posts.iterateMentions({
@@ -141,9 +138,7 @@ export function registerCoreCommands(program: Command): void {
               process.stdout.write(
                 `${renderTable(['id', 'watch', 'source', 'time', 'level', 'author', 'text'], rows)}\n`,
               );
-          } finally {
-            await deps.close();
-          }
+          });
         }),
     );
 
@@ -153,8 +148,7 @@ export function registerCoreCommands(program: Command): void {
     .option('--format <format>', 'table or jsonl', 'table')
     .action((o: { format: string }, cmd: Command) =>
       runCommand(async () => {
-        const { deps } = commandContext(globals(cmd));
-        try {
+        return withDeps(globals(cmd), async ({ deps }) => {
           deps.syncWatches();
           const iso = (ms: number | null) => (ms ? new Date(ms).toISOString() : '');
           const list = deps.sources.listHealth();
@@ -184,9 +178,7 @@ export function registerCoreCommands(program: Command): void {
               `${renderTable(['watch', 'source', 'target', 'status', 'last success', 'last problem'], rows)}\n`,
             );
           }
-        } finally {
-          await deps.close();
-        }
+        });
       }),
     );
 
@@ -208,15 +200,12 @@ export function registerCoreCommands(program: Command): void {
     .option('--watch <id>', 'only this watch')
     .action((o: { watch?: string }, cmd: Command) =>
       runCommand(async () => {
-        const { deps } = commandContext(globals(cmd));
-        try {
+        return withDeps(globals(cmd), async ({ deps }) => {
           deps.syncWatches();
           requireWatch(deps, o.watch);
           const ids = o.watch ? [o.watch] : deps.watches.listActive().map((w) => w.id);
           for (const id of ids) process.stdout.write(`${id}: ${rescoreWatch(deps, id)} posts rescored\n`);
-        } finally {
-          await deps.close();
-        }
+        });
       }),
     );
 }

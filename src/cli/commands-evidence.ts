@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import path from 'node:path';
 import {
-  commandContext,
+  withDeps,
   parseIsoDate,
   requireWatch,
   runCommand,
@@ -31,8 +31,7 @@ export function registerEvidenceCommands(program: Command): void {
         const waitMs = Number(o.waitMs);
         if (!Number.isInteger(waitMs) || waitMs < 0)
           throw new UsageError('--wait-ms: expected a non-negative integer');
-        const { deps } = commandContext(globals(cmd));
-        try {
+        return withDeps(globals(cmd), async ({ deps }) => {
           deps.syncWatches();
           requireWatch(deps, o.watch);
           const evidence = createEvidence(deps);
@@ -50,9 +49,7 @@ export function registerEvidenceCommands(program: Command): void {
             process.stdout.write(
               `next due at ${new Date(s.nextDueAt).toISOString()} (run again, or let the service do it)\n`,
             );
-        } finally {
-          await deps.close();
-        }
+        });
       }),
     );
 
@@ -62,8 +59,7 @@ export function registerEvidenceCommands(program: Command): void {
     .description('recompute the hash chain of the custody log and name the first broken row')
     .action((_o, cmd: Command) =>
       runCommand(async () => {
-        const { deps } = commandContext(globals(cmd));
-        try {
+        return withDeps(globals(cmd), async ({ deps }) => {
           const r = createEvidence(deps).ledger.verify();
           if (r.ok) {
             process.stdout.write(`ledger intact: ${r.rows} rows, head ${r.head}\n`);
@@ -73,9 +69,7 @@ export function registerEvidenceCommands(program: Command): void {
             `ledger BROKEN at row ${r.firstBrokenId}: ${r.reason} (${r.rows} rows read)\n`,
           );
           return 1;
-        } finally {
-          await deps.close();
-        }
+        });
       }),
     );
 
@@ -101,8 +95,7 @@ export function registerEvidenceCommands(program: Command): void {
           if (!['fr', 'en', 'both'].includes(o.lang)) throw new UsageError('--lang: expected fr, en or both');
           const from = o.from ? parseIsoDate(o.from, '--from') : undefined;
           const to = o.to ? parseIsoDate(o.to, '--to') : undefined;
-          const { deps } = commandContext(globals(cmd));
-          try {
+          return withDeps(globals(cmd), async ({ deps }) => {
             deps.syncWatches();
             requireWatch(deps, o.watch);
             const r = await writeDossier(
@@ -118,9 +111,7 @@ export function registerEvidenceCommands(program: Command): void {
               path.resolve(o.out),
             );
             process.stdout.write(`${r.file}: ${r.posts} posts, sha256 ${r.sha256}\n`);
-          } finally {
-            await deps.close();
-          }
+          });
         }),
     );
 
@@ -145,17 +136,14 @@ export function registerEvidenceCommands(program: Command): void {
     .option('--watch <id>', 'only this watch')
     .action((o: { watch?: string }, cmd: Command) =>
       runCommand(async () => {
-        const { deps } = commandContext(globals(cmd));
-        try {
+        return withDeps(globals(cmd), async ({ deps }) => {
           deps.syncWatches();
           requireWatch(deps, o.watch);
           const s = await createEvidence(deps).deletionCheck({ watchId: o.watch });
           process.stdout.write(
             `checked: ${s.checked}, deleted upstream: ${s.deleted}, unclear (checked again next time): ${s.unclear}\n`,
           );
-        } finally {
-          await deps.close();
-        }
+        });
       }),
     );
 }

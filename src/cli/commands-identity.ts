@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { commandContext, requireWatch, runCommand, UsageError, type GlobalOptions } from './context.ts';
+import { withDeps, requireWatch, runCommand, UsageError, type GlobalOptions } from './context.ts';
 import { renderTable } from './table.ts';
 import type { LookalikeRow } from '../identity/identity-repo.ts';
 
@@ -50,10 +50,11 @@ export function registerIdentityCommands(program: Command): void {
         if (!o.watch) throw new UsageError('--watch: required');
         if (!['jsonl', 'table'].includes(o.format))
           throw new UsageError(`--format: expected jsonl or table, got "${o.format}"`);
-        const { deps } = commandContext(globals(cmd));
-        try {
+        return withDeps(globals(cmd), async ({ deps }) => {
           requireWatch(deps, o.watch);
-          const list = deps.identity.list(o.watch, { includeDismissed: o.all === true }).map(toItem);
+          const list = deps.identity
+            .list(o.watch as string, { includeDismissed: o.all === true })
+            .map(toItem);
           if (o.format === 'jsonl') {
             for (const item of list) process.stdout.write(`${safeJson(item)}\n`);
           } else if (list.length === 0) {
@@ -72,9 +73,7 @@ export function registerIdentityCommands(program: Command): void {
               `${renderTable(['id', 'platform', 'handle', 'name', 'similarity', 'status', 'reason'], rows, 80)}\n`,
             );
           }
-        } finally {
-          await deps.close();
-        }
+        });
       }),
     );
 
@@ -84,8 +83,7 @@ export function registerIdentityCommands(program: Command): void {
     .requiredOption('--watch <id>', 'the watch')
     .action((o: { watch: string }, cmd: Command) =>
       runCommand(async () => {
-        const { deps } = commandContext(globals(cmd));
-        try {
+        return withDeps(globals(cmd), async ({ deps }) => {
           deps.syncWatches();
           requireWatch(deps, o.watch);
           const authors = await deps.identity.scanAuthors(o.watch);
@@ -93,9 +91,7 @@ export function registerIdentityCommands(program: Command): void {
           process.stdout.write(
             `${authors.checked} authors checked, ${authors.candidates} look-alike(s) among them; ${searched} found by account search\n`,
           );
-        } finally {
-          await deps.close();
-        }
+        });
       }),
     );
 
@@ -110,17 +106,14 @@ export function registerIdentityCommands(program: Command): void {
       .action((id: string, o: { actor: string }, cmd: Command) =>
         runCommand(async () => {
           const candidate = parseId(id);
-          const { deps } = commandContext(globals(cmd));
-          try {
+          return withDeps(globals(cmd), async ({ deps }) => {
             if (!deps.identity.get(candidate)) throw new UsageError(`no look-alike candidate ${candidate}`);
             const row =
               name === 'confirm'
                 ? await deps.identity.confirm(candidate, o.actor)
                 : deps.identity.dismiss(candidate);
             process.stdout.write(`candidate ${row.id}: ${row.status}\n`);
-          } finally {
-            await deps.close();
-          }
+          });
         }),
       );
   }

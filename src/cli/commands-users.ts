@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { commandContext, runCommand, UsageError, type GlobalOptions } from './context.ts';
+import { withDeps, runCommand, UsageError, type GlobalOptions } from './context.ts';
 import { createUsersRepo, ROLES, type Role } from '../web/auth/users-repo.ts';
 import { hashPassword, passwordProblem } from '../web/auth/passwords.ts';
 import { createAuditRepo } from '../web/audit-repo.ts';
@@ -35,8 +35,7 @@ export function registerUsersCommands(program: Command): void {
           throw new UsageError(`--role: expected one of ${ROLES.join(', ')}, got "${o.role}"`);
         if (!/^[^\s@]+@[^\s@]+$/.test(o.email))
           throw new UsageError(`--email: expected an e-mail address, got "${o.email}"`);
-        const { deps, config } = commandContext(globals(cmd));
-        try {
+        return withDeps(globals(cmd), async ({ deps, config }) => {
           deps.syncWatches();
           for (const w of o.watch)
             if (!deps.watches.get(w)) throw new UsageError(`--watch: no watch with id "${w}"`);
@@ -71,9 +70,7 @@ export function registerUsersCommands(program: Command): void {
             );
           }
           return 0;
-        } finally {
-          await deps.close();
-        }
+        });
       }),
     );
 
@@ -82,16 +79,13 @@ export function registerUsersCommands(program: Command): void {
     .description('list accounts')
     .action((_o, cmd: Command) =>
       runCommand(async () => {
-        const { deps } = commandContext(globals(cmd));
-        try {
+        return withDeps(globals(cmd), async ({ deps }) => {
           for (const u of createUsersRepo(deps.db).list())
             process.stdout.write(
               `${u.email}\t${u.role}\t${u.watchIds.join(',')}\t${u.totpEnabled ? 'totp' : ''}\n`,
             );
           return 0;
-        } finally {
-          await deps.close();
-        }
+        });
       }),
     );
 
@@ -101,8 +95,7 @@ export function registerUsersCommands(program: Command): void {
     .requiredOption('--email <email>', 'the account')
     .action((o: { email: string }, cmd: Command) =>
       runCommand(async () => {
-        const { deps, config } = commandContext(globals(cmd));
-        try {
+        return withDeps(globals(cmd), async ({ deps, config }) => {
           const users = createUsersRepo(deps.db);
           const u = users.byEmail(o.email);
           if (!u) throw new UsageError(`--email: no account "${o.email}"`);
@@ -110,9 +103,7 @@ export function registerUsersCommands(program: Command): void {
           const base = config.server.publicUrl ?? `http://${config.server.host}:${config.server.port}`;
           process.stdout.write(`${base.replace(/\/$/, '')}/set-password/${token}\n`);
           return 0;
-        } finally {
-          await deps.close();
-        }
+        });
       }),
     );
 
@@ -125,8 +116,7 @@ export function registerUsersCommands(program: Command): void {
     .option('--name <name>', 'what the token is for', 'api')
     .action((o: { email: string; name: string }, cmd: Command) =>
       runCommand(async () => {
-        const { deps } = commandContext(globals(cmd));
-        try {
+        return withDeps(globals(cmd), async ({ deps }) => {
           const users = createUsersRepo(deps.db);
           const u = users.byEmail(o.email);
           if (!u) throw new UsageError(`--email: no account "${o.email}"`);
@@ -139,9 +129,7 @@ export function registerUsersCommands(program: Command): void {
           });
           process.stdout.write(`${token}\n`);
           return 0;
-        } finally {
-          await deps.close();
-        }
+        });
       }),
     );
 }

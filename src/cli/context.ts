@@ -19,6 +19,19 @@ export function commandContext(
   return { config, log, deps };
 }
 
+/** Runs a command body with the dependencies, and closes them (queues, database) whatever happens. */
+export async function withDeps<T>(
+  opts: GlobalOptions,
+  body: (ctx: ReturnType<typeof commandContext>) => Promise<T>,
+): Promise<T> {
+  const ctx = commandContext(opts);
+  try {
+    return await body(ctx);
+  } finally {
+    await ctx.deps.close();
+  }
+}
+
 /** Runs a command body, mapping configuration errors to exit 2 and other failures to exit 1. */
 export async function runCommand(body: () => Promise<number | void>): Promise<void> {
   try {

@@ -165,9 +165,10 @@ export function createArchiveRepo(db: Db) {
             )
             .get(now, ...s.params) as ArchiveWork | undefined;
           if (!work) return { kind: 'none' };
-          // A tenth of the window as margin: requests leave a little after their claim, and the
-          // Wayback Machine counts them when they arrive.
-          const window = opts.windowMs + Math.ceil(opts.windowMs / 10);
+          // A margin (a tenth of the window, at least a second): requests leave a little after
+          // their claim — later still on a loaded machine — and the Wayback Machine counts them
+          // when they arrive.
+          const window = opts.windowMs + Math.max(1_000, Math.ceil(opts.windowMs / 10));
           const recent = client
             .prepare('select count(*) as n, min(at) as oldest from wayback_submissions where at > ?')
             .get(now - window) as { n: number; oldest: number | null };

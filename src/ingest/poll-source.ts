@@ -46,21 +46,27 @@ export function fingerprint(raw: string): string {
   return createHash('sha256').update(raw, 'utf8').digest('hex');
 }
 
-export function preparePost(raw: RawPost, scorer: Scorer, pii?: PiiGuard): PostToStore {
-  const s = withPiiHits(scorer.score(raw.text, raw.lang ?? undefined), pii?.check(raw.text));
+/** A post's full score: the scorer's words, then the watch's private information (doxxing). */
+export function scorePost(
+  text: string,
+  lang: string | null,
+  scorer: Scorer,
+  pii?: PiiGuard,
+): NonNullable<PostToStore['score']> {
+  const s = withPiiHits(scorer.score(text, lang ?? undefined), pii?.check(text));
   return {
-    ...raw,
-    rawSha256: fingerprint(raw.raw),
-    score: {
-      score: s.score,
-      level: s.level,
-      hostile: s.hostile,
-      categories: s.categories,
-      matches: s.matches,
-      targeted: s.targeted,
-      version: s.version,
-    },
+    score: s.score,
+    level: s.level,
+    hostile: s.hostile,
+    categories: s.categories,
+    matches: s.matches,
+    targeted: s.targeted,
+    version: s.version,
   };
+}
+
+export function preparePost(raw: RawPost, scorer: Scorer, pii?: PiiGuard): PostToStore {
+  return { ...raw, rawSha256: fingerprint(raw.raw), score: scorePost(raw.text, raw.lang, scorer, pii) };
 }
 
 /**

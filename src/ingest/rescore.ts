@@ -3,7 +3,8 @@ import type { WatchesRepo } from '../db/repositories/watches-repo.ts';
 import type { ScorerCache } from './scorer-cache.ts';
 import type { Db } from '../db/client.ts';
 import type { WatchConfig } from '../config/schema.ts';
-import { withPiiHits, type PiiGuard } from '../identity/pii.ts';
+import type { PiiGuard } from '../identity/pii.ts';
+import { scorePost } from './poll-source.ts';
 import { createLedger } from '../evidence/ledger.ts';
 
 /**
@@ -32,16 +33,7 @@ export function rescoreWatch(
     const ids = deps.posts.idsNeedingRescore(watchId, scorer.version, after, 500);
     if (ids.length === 0) return count;
     for (const post of deps.posts.getMany(ids)) {
-      const s = withPiiHits(scorer.score(post.text, post.lang ?? undefined), pii?.check(post.text));
-      const score = {
-        score: s.score,
-        level: s.level,
-        hostile: s.hostile,
-        categories: s.categories,
-        matches: s.matches,
-        targeted: s.targeted,
-        version: s.version,
-      };
+      const score = scorePost(post.text, post.lang, scorer, pii);
       // The new score and its custody-log event land together.
       deps.db.transaction(() => {
         deps.posts.updateScore(post.id, score);
@@ -50,11 +42,11 @@ export function rescoreWatch(
           watchId,
           postId: post.id,
           data: {
-            score: s.score,
-            level: s.level,
-            categories: s.categories,
-            targeted: s.targeted,
-            scorerVersion: s.version,
+            score: score.score,
+            level: score.level,
+            categories: score.categories,
+            targeted: score.targeted,
+            scorerVersion: score.version,
             rescore: true,
           },
         });

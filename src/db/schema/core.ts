@@ -97,12 +97,11 @@ export const posts = sqliteTable(
     targeted: integer('targeted', { mode: 'boolean' }),
     scorerVersion: text('scorer_version'),
   },
+  // Every index slows ingest: keep only those a query uses (the dashboard's keyset indexes are in
+  // the web migrations).
   (t) => [
     uniqueIndex('posts_watch_platform_external').on(t.watchId, t.platform, t.externalId),
     index('posts_watch_seen').on(t.watchId, t.firstSeenAt),
-    index('posts_watch_score').on(t.watchId, t.score, t.firstSeenAt),
-    index('posts_watch_level_seen').on(t.watchId, t.level, t.firstSeenAt),
     index('posts_author').on(t.authorId),
-    index('posts_scorer_version').on(t.scorerVersion),
   ],
 );
