@@ -1,5 +1,6 @@
 import { commandContext, type GlobalOptions } from './context.ts';
 import { buildApp } from '../web/app.ts';
+import { createUsersRepo } from '../web/auth/users-repo.ts';
 import { windowJobId, type JobKind } from '../jobs/types.ts';
 
 export interface ServiceRoles {
@@ -48,6 +49,17 @@ export async function runService(
     log.info({ host: config.server.host, port }, `Vigie listening on http://${config.server.host}:${port}`);
   }
   log.info({ watches: deps.watches.listActive().length, driver: deps.driver.name, roles }, 'Vigie started');
+  if (app && createUsersRepo(deps.db).list().length === 0) {
+    // A first start: nobody can sign in yet. Say how, rather than leave a login page nobody can pass.
+    log.warn(
+      'no account yet: create the first one with `npx vigie user add --email you@example.org --role owner --watch ID`',
+    );
+  }
+  if (deps.watches.listActive().length === 0) {
+    log.warn(
+      'no watch yet: copy config/vigie.example.yaml to config/vigie.yaml, add the person to watch, and restart',
+    );
+  }
 
   await new Promise<void>((resolve) => {
     let stopping = false;
