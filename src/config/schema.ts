@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import cron from 'node-cron';
+import { CATEGORIES } from '../scoring/types.ts';
 
 // One schema for the whole configuration: every object is strict so that a misspelt key
 // fails at start with its path, instead of being silently ignored.
@@ -16,17 +17,7 @@ const xHandle = z
 const httpUrl = z.url({ protocol: /^https?$/, message: 'expected an http(s) URL' });
 
 const level = z.enum(['none', 'low', 'medium', 'high', 'severe']);
-const category = z.enum([
-  'insult',
-  'threat',
-  'sexual_harassment',
-  'suicide_incitement',
-  'hate',
-  'doxxing_language',
-  'profanity',
-  'doxxing',
-  'impersonation',
-]);
+const category = z.enum(CATEGORIES);
 
 // Bluesky, Mastodon, Reddit, Hacker News: shared knobs; every base URL can point at a proxy or a fake.
 const socialKnobs = {

@@ -1,5 +1,5 @@
 // Public surface of the hostility scorer (a pure module: no I/O except reading its lexicons).
-export { LEVELS, levelAtLeast } from './types.ts';
+export { CATEGORIES, LEVELS, levelAtLeast } from './types.ts';
 export type { Category, Level, Match, ScoreResult, Scorer, Severity, WatchScoringOptions } from './types.ts';
 export { createScorer, SCORER_VERSION } from './scorer.ts';
 export { maskMatches } from './mask.ts';

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { normalize } from './normalize.ts';
 import { isKeyChar } from './matcher.ts';
-import type { Category, Lang, Severity } from './types.ts';
+import { CATEGORIES, type Category, type Lang, type Severity } from './types.ts';
 
 export interface LexiconEntry {
   /** The pattern line as written in the lexicon (shown in explanations). */
@@ -33,17 +33,7 @@ export interface Variant {
   entry: LexiconEntry;
 }
 
-const CATEGORIES = new Set<Category>([
-  'insult',
-  'threat',
-  'sexual_harassment',
-  'suicide_incitement',
-  'hate',
-  'doxxing_language',
-  'profanity',
-  'doxxing',
-  'impersonation',
-]);
+const CATEGORY_SET: ReadonlySet<string> = new Set<string>(CATEGORIES);
 
 const MAX_EXPANSIONS = 8192;
 
@@ -117,7 +107,7 @@ export function parseLexicon(source: string, fileLang?: Lang): ParsedLexicon {
     if (
       term === undefined ||
       (lang !== 'fr' && lang !== 'en') ||
-      !CATEGORIES.has(category as Category) ||
+      !CATEGORY_SET.has(category ?? '') ||
       (severity !== 1 && severity !== 2 && severity !== 3) ||
       (target !== 'yes' && target !== 'no')
     ) {

@@ -14,16 +14,18 @@ export function levelAtLeast(level: Level, min: Level): boolean {
  * Categories map to what French law punishes (injure, menaces, harcèlement sexuel, provocation au
  * suicide, provocation à la haine…). 'doxxing' and 'impersonation' are set by other modules.
  */
-export type Category =
-  | 'insult'
-  | 'threat'
-  | 'sexual_harassment'
-  | 'suicide_incitement'
-  | 'hate'
-  | 'doxxing_language'
-  | 'profanity'
-  | 'doxxing'
-  | 'impersonation';
+export const CATEGORIES = [
+  'insult',
+  'threat',
+  'sexual_harassment',
+  'suicide_incitement',
+  'hate',
+  'doxxing_language',
+  'profanity',
+  'doxxing',
+  'impersonation',
+] as const;
+export type Category = (typeof CATEGORIES)[number];
 
 export type Severity = 1 | 2 | 3;
 
