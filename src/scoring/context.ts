@@ -342,9 +342,101 @@ function wordIn(w: Words, k: number, sentence: number): string {
   return k >= 0 && w.sentence[k] === sentence ? (w.words[k] as string) : '';
 }
 
-function thirdPerson(w: Words, wi: number, sentence: number): boolean {
+// Possessive determiners. "tes" and "ur" are left out: they are as often "t'es" and "you're".
+const POSSESSIVE = wordSet(['ta', 'ton', 'your', 'votre', 'vos']);
+// Nouns for the person themself, their body or their family: "ta gueule", "your mom".
+const PERSON_NOUN = wordSet([
+  'gueule',
+  'tete',
+  'tronche',
+  'face',
+  'cul',
+  'bouche',
+  'mere',
+  'pere',
+  'soeur',
+  'frere',
+  'famille',
+  'race',
+  'vie',
+  'mouth',
+  'ass',
+  'head',
+  'mom',
+  'mum',
+  'mama',
+  'mother',
+  'dad',
+  'father',
+  'sister',
+  'brother',
+  'family',
+  'life',
+  'self',
+  'kind',
+]);
+// Words that end a noun phrase: after "your dog" these mean the insult was the possessed thing.
+const NP_END = wordSet([
+  'and',
+  'or',
+  'et',
+  'ou',
+  'has',
+  'have',
+  'had',
+  'is',
+  'was',
+  'are',
+  'were',
+  'est',
+  'etait',
+  'sont',
+  'a',
+  'avait',
+  'qui',
+  'que',
+  'which',
+  'that',
+  'who',
+  'with',
+  'avec',
+  'in',
+  'on',
+  'dans',
+  'sur',
+  'to',
+  'for',
+  'pour',
+  'at',
+  'from',
+]);
+
+/** A possessive right before the hit qualifies it only if the hit modifies a noun after it. */
+function hitQualifiesNoun(w: Words, wj: number, clause: number): boolean {
+  const next = wj + 1 < w.words.length && w.clause[wj + 1] === clause ? (w.words[wj + 1] as string) : '';
+  return next !== '' && !NP_END.has(next);
+}
+
+/**
+ * Does the possessive at k make the sentence addressed to someone? Only when what it determines
+ * is the insult itself used as a modifier ("your stupid face"), the person or their kin ("ta mère"),
+ * or when it stands for "you're" ("your a loser", "your so dumb"); not "ton chien", "your argument".
+ */
+function possessiveTargets(w: Words, k: number, wi: number, wj: number): boolean {
+  const next = w.words[k + 1] ?? '';
+  if (k + 1 >= wi && k + 1 <= wj) return hitQualifiesNoun(w, wj, w.clause[wj] as number);
+  if (ARTICLE.has(next) || ADVERB.has(next) || PERSON_NOUN.has(next)) return true;
+  // "your fat stupid face": adjectives between the possessive and the hit.
+  if (k + 2 >= wi && k + 2 <= wj && QUALIFIER.has(next))
+    return hitQualifiesNoun(w, wj, w.clause[wj] as number);
+  return false;
+}
+
+function thirdPerson(w: Words, wi: number, sentence: number, wj: number = wi): boolean {
   let k = wi - 1;
-  if (QUALIFIER.has(wordIn(w, k, sentence))) return true;
+  const before = wordIn(w, k, sentence);
+  if (POSSESSIVE.has(before)) return possessiveTargets(w, k, wi, wj);
+  if (QUALIFIER.has(before)) return true;
   for (let skip = 0; skip < 2 && ADVERB.has(wordIn(w, k, sentence)); skip++) k--;
   const prev = wordIn(w, k, sentence);
   const prev2 = wordIn(w, k - 1, sentence);
@@ -445,6 +537,14 @@ const REPORT_CUES: string[][] = [
   'disent',
   'disait',
   'dit que',
+  'dit que je suis',
+  'dit que j etais',
+  'on me traite',
+  'me traite',
+  'me traitent',
+  'm a traite',
+  'm appelle',
+  'm appellent',
   'se faire traiter',
   'se fait traiter',
   'se faire appeler',
@@ -466,6 +566,13 @@ const REPORT_CUES: string[][] = [
   'calling them',
   'calling us',
   'calling you',
+  'calls me',
+  'calls her',
+  'calls him',
+  'calls them',
+  'calls us',
+  'calls you',
+  'calls people',
   'call me',
   'call her',
   'call him',
@@ -484,6 +591,21 @@ const REPORT_CUES: string[][] = [
   'said he was',
   'said we were',
   'said i m',
+  'said im',
+  'said ima',
+  'said i am',
+  'says i m',
+  'says im',
+  'says ima',
+  'says i am',
+  'says i was',
+  'says she s',
+  'says he s',
+  'says she is',
+  'says he is',
+  'say i m',
+  'say im',
+  'say i am',
   'told me',
   'told her',
   'the word',
@@ -550,6 +672,10 @@ const COUNTER_WORDS = wordSet([
   'bullying',
 ]);
 
+// Inclusive-writing suffixes split off by the parentheses of "traité(e)".
+const INCLUSIVE = wordSet(['e', 'es']);
+const FIRST_PERSON = wordSet(['me', 'm', 'moi', 'je', 'j', 'i', 'im', 'ima', 'myself']);
+
 export interface HitContext {
   /** Aimed at someone: second person, imperative, @mention, watched name. */
   second: boolean;
@@ -558,6 +684,81 @@ export interface HitContext {
   negated: boolean;
   /** Quoted or introduced by a reporting/counter-speech frame. */
   reported: boolean;
+  /** Reported by the person it was said to ("il m'a traitée de …", "he called me …"): aimed at nobody. */
+  selfReport: boolean;
+}
+
+/** A second-person word within reach of words wi..wj, in the same sentence. */
+function secondNear(w: Words, wi: number, wj: number, sentence: number, reach: number): boolean {
+  for (let k = Math.max(0, wi - reach); k <= Math.min(w.words.length - 1, wj + reach); k++) {
+    if (k >= wi && k <= wj) continue;
+    if (w.sentence[k] !== sentence) continue;
+    const word = w.words[k] as string;
+    if (!SECOND.has(word)) continue;
+    if (POSSESSIVE.has(word) && !possessiveTargets(w, k, wi, wj)) continue;
+    return true;
+  }
+  return false;
+}
+
+const COORD = wordSet(['and', 'or', 'et', 'ou', '&']);
+// What may stand between a coordinator and the next conjunct: indefinite articles, intensifiers,
+// insulting adjectives. Demonstratives, possessives and "the" start a new subject instead.
+const CONJUNCT_LEAD = wordSet([
+  'un',
+  'une',
+  'des',
+  'a',
+  'an',
+  'some',
+  ...[...ADVERB],
+  'sale',
+  'sales',
+  'pauvre',
+  'petit',
+  'petite',
+  'vieux',
+  'vieille',
+  'vrai',
+  'vraie',
+  'stupid',
+  'dirty',
+  'dumb',
+  'fat',
+  'ugly',
+  'little',
+  'total',
+  'complete',
+  'absolute',
+  'filthy',
+  'bloody',
+]);
+const MAX_CONJUNCTS = 5;
+
+/**
+ * The conjunct this hit is coordinated with, if any: "you're a disgrace and a clown" → "disgrace",
+ * "t'es une menteuse, une hypocrite" → "menteuse". Only when that conjunct is itself predicated of
+ * a person (so "the match and the clown" stays apart). Returns -1 when there is none.
+ */
+function coordinatedWith(w: Words, wi: number, sentence: number): number {
+  let head = wi;
+
+  for (let hop = 0; hop < MAX_CONJUNCTS; hop++) {
+    let k = head - 1;
+    for (let skip = 0; skip < 3 && CONJUNCT_LEAD.has(wordIn(w, k, sentence)); skip++) k--;
+    const word = wordIn(w, k, sentence);
+    if (word === '') return -1;
+    // Coordinator word in the same clause, or a comma right before the conjunct ("X, une Y").
+    let anchor: number;
+    if (COORD.has(word) && w.clause[k] === w.clause[head]) anchor = k - 1;
+    else if (w.clause[k] !== w.clause[k + 1]) anchor = k;
+    else return -1;
+    if (wordIn(w, anchor, sentence) === '') return -1;
+    if (thirdPerson(w, anchor, sentence)) return anchor;
+    // The anchor may itself be a later conjunct of a list: keep walking left.
+    head = anchor;
+  }
+  return -1;
 }
 
 export function hitContext(
@@ -574,10 +775,7 @@ export function hitContext(
   let second = w.hasMention || nameSentences.has(sentence);
   // Ambiguous words ("nul", "con") need the second person close by; clear abuse, anywhere near.
   const reach = needsTarget ? 4 : 6;
-  for (let k = Math.max(0, wi - reach); !second && k <= Math.min(w.words.length - 1, wj + reach); k++) {
-    if (k >= wi && k <= wj) continue;
-    if (w.sentence[k] === sentence && SECOND.has(w.words[k] as string)) second = true;
-  }
+  if (!second) second = secondNear(w, wi, wj, sentence, reach);
   if (!second) {
     // A sentence that is little more than the insult is a vocative ("Connard !", "Idiot.").
     let count = 0;
@@ -589,7 +787,15 @@ export function hitContext(
     while (first > 0 && w.sentence[first - 1] === sentence) first--;
     if (first < wi && IMPERATIVE.has(w.words[first] as string)) second = true;
   }
-  const third = thirdPerson(w, wi, sentence);
+  let third = thirdPerson(w, wi, sentence, wj);
+  if (!third || !second) {
+    // A coordinated conjunct shares its target: "you're a disgrace and a clown".
+    const anchor = coordinatedWith(w, wi, sentence);
+    if (anchor >= 0) {
+      third = true;
+      if (!second) second = secondNear(w, anchor, anchor, sentence, reach);
+    }
+  }
   let negated = false;
   for (let k = wi - 1; k >= Math.max(0, wi - 4) && w.clause[k] === clause; k--) {
     const word = w.words[k] as string;
@@ -603,21 +809,44 @@ export function hitContext(
     }
   }
   let reported = w.quoted[wi] === true;
-  for (let end = wi - 1; !reported && end >= Math.max(0, wi - 8) && w.sentence[end] === sentence; end--) {
-    const cues = CUES_BY_LAST.get(w.words[end] as string);
+  let selfReport = false;
+  // The words before the hit, skipping inclusive-writing suffixes: "traité(e) de" → "traite de".
+  const before: number[] = [];
+  /** Whether before[i] is in the hit's clause (bridging "(e)" as well). */
+  const sameClause: boolean[] = [];
+  let cur = sentence;
+  let inClause = true;
+  for (let k = wi - 1; k >= 0 && before.length < 8; k--) {
+    if (INCLUSIVE.has(w.words[k] as string)) continue;
+    const bridged = INCLUSIVE.has(w.words[k + 1] as string);
+    if (w.sentence[k] !== cur) {
+      if (!bridged) break;
+      cur = w.sentence[k] as number;
+    }
+    if (w.clause[k] !== w.clause[k + 1] && !bridged) inClause = false;
+    before.push(k);
+    sameClause.push(inClause);
+  }
+  for (let end = 0; !reported && end < before.length; end++) {
+    const cues = CUES_BY_LAST.get(w.words[before[end] as number] as string);
     if (cues === undefined) continue;
     for (const cue of cues) {
-      const startK = end - cue.length + 1;
-      if (startK < 0) continue;
+      if (end + cue.length > before.length) continue;
       let ok = true;
-      for (let c = 0; c < cue.length && ok; c++) ok = w.words[startK + c] === cue[c];
+      for (let c = 0; c < cue.length && ok; c++)
+        ok = w.words[before[end + c] as number] === cue[cue.length - 1 - c];
       if (ok) {
         reported = true;
+        // Said to the speaker ("m'a traitée de", "called me", "said I was"), in the hit's clause.
+        const last = Math.min(before.length, end + cue.length + 2);
+        for (let c = end; c < last && sameClause[c] === true; c++) {
+          if (FIRST_PERSON.has(w.words[before[c] as number] as string)) selfReport = true;
+        }
         break;
       }
     }
   }
-  return { second, third, negated, reported };
+  return { second, third, negated, reported, selfReport };
 }
 
 export function hasCounterWords(w: Words): boolean {

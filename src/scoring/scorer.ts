@@ -12,7 +12,7 @@ import { detectLang, parseLang } from './lang.ts';
 import type { Category, Lang, Level, Match, ScoreResult, Scorer, WatchScoringOptions } from './types.ts';
 
 /** Bump when scoring logic changes; lexicon changes are caught by their hash. */
-const ENGINE_VERSION = '1.1.0';
+const ENGINE_VERSION = '1.2.0';
 
 const BASE_POINTS = [0, 18, 30, 50] as const;
 const CATEGORY_WEIGHT: Record<Category, number> = {
@@ -229,7 +229,8 @@ class HostilityScorer {
     for (const h of candidates) {
       const entry = h.variant.entry;
       const ctx = hitContext(w, h.s, h.e, nameSentences, entry.needsTarget);
-      const second = ctx.second || namedWholeText;
+      // An insult reported by the person it was said to is aimed at nobody, whoever is mentioned.
+      const second = !ctx.selfReport && (ctx.second || namedWholeText);
       if (entry.needsTarget && !second && !ctx.third) continue;
       matches.push({
         term: h.variant.form,
