@@ -20,6 +20,7 @@ import type { Logger } from '../logger.ts';
 import type { PostsRepo } from '../db/repositories/posts-repo.ts';
 import type { WatchesRepo } from '../db/repositories/watches-repo.ts';
 import type { SourcesRepo } from '../db/repositories/sources-repo.ts';
+import type { JobQueue } from '../jobs/types.ts';
 import type { Db } from '../db/client.ts';
 import { createUsersRepo } from './auth/users-repo.ts';
 import { createTriageRepo } from './triage-repo.ts';
@@ -55,6 +56,8 @@ export interface AppDeps {
   /** Ports to the evidence and alerts modules; loaded from the tree when not given. */
   evidencePort?: EvidencePort;
   alertsPort?: AlertsPort;
+  /** The job queue: actions such as "flag for archiving" start their job at once. */
+  queue?: JobQueue;
   /** Other modules' routes (e.g. the alerts' unsubscribe link), registered with the app. */
   extraRoutes?: ((app: FastifyInstance) => Promise<void>)[];
 }
@@ -101,7 +104,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     triage: createTriageRepo(deps.db),
     audit: createAuditRepo(deps.db),
     evidence:
-      deps.evidencePort ?? createEvidencePort({ db: deps.db, log: deps.log, config, watches: deps.watches }),
+      deps.evidencePort ??
+      createEvidencePort({ db: deps.db, log: deps.log, config, watches: deps.watches, queue: deps.queue }),
     alerts: deps.alertsPort ?? createAlertsPort(deps),
     secureCookies: (req) =>
       web.secureCookies === 'always' ||

@@ -1,4 +1,5 @@
 import type { Config } from '../config/schema.ts';
+import type { JobQueue } from '../jobs/types.ts';
 import type { Db } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
 import type { WatchesRepo } from '../db/repositories/watches-repo.ts';
@@ -52,6 +53,8 @@ export function createEvidencePort(deps: {
   log: Logger;
   config: Readonly<Config>;
   watches: WatchesRepo;
+  /** Where to start the archive job at once (absent in tests and benchmarks: the sweep picks it up). */
+  queue?: JobQueue;
 }): EvidencePort {
   const ledger = createLedger(deps.db);
   const archives = createArchiveRepo(deps.db);
@@ -63,7 +66,12 @@ export function createEvidencePort(deps: {
       ledger
         .eventsForPost(postId)
         .map((r) => ({ id: r.id, at: r.at, type: r.type, actor: r.actor, data: r.data, hash: r.hash })),
-    flagForArchive: (postId, actor) => archives.flagForArchive(postId, actor),
+    flagForArchive: async (postId, actor) => {
+      const flagged = archives.flagForArchive(postId, actor);
+      // Archive now rather than at the next sweep: a flagged post may be deleted any minute.
+      await deps.queue?.enqueue('archive', { postIds: [postId] }, { jobId: `archive:post:${postId}` });
+      return flagged;
+    },
     writeDossier: (r, outFile) =>
       writeDossier(
         { config: deps.config, db: deps.db, watches: deps.watches, log: deps.log },

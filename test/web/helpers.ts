@@ -1,3 +1,4 @@
+import type { JobQueue } from '../../src/jobs/types.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -53,7 +54,12 @@ export interface Fixture {
 let counter = 0;
 
 export async function makeFixture(
-  options: { watches?: string[]; evidence?: EvidencePort; web?: Record<string, unknown> } = {},
+  options: {
+    watches?: string[];
+    evidence?: EvidencePort;
+    web?: Record<string, unknown>;
+    queue?: JobQueue;
+  } = {},
 ): Promise<Fixture> {
   const dir = mkdtempSync(path.join(tmpdir(), 'vigie-web-'));
   const db = openDb(path.join(dir, 'vigie.db'));
@@ -75,6 +81,7 @@ export async function makeFixture(
     sources,
     config: configSchema.parse({ web: { ...options.web } }),
     ...(options.evidence ? { evidencePort: options.evidence } : {}),
+    ...(options.queue ? { queue: options.queue } : {}),
   };
   const app = await buildApp(deps);
   await app.ready();

@@ -255,4 +255,24 @@ describe('pages', () => {
     });
     expect(detail.body).toMatch(/<dd>\s*pending/);
   });
+
+  it('flag for archiving starts the archive job at once instead of waiting for the sweep', async () => {
+    const enqueued: { kind: string; payload: unknown; jobId?: string }[] = [];
+    const g = await makeFixture({
+      queue: {
+        enqueue: async (kind, payload, opts) => void enqueued.push({ kind, payload, jobId: opts?.jobId }),
+      },
+    });
+    try {
+      const [id] = g.addPosts('alice', [{ text: 'x', handle: 'h', level: 'low' }]);
+      await g.addUser('proxy@example.org', 'proxy', ['alice']);
+      const jar = await login(g.app, 'proxy@example.org');
+      await postForm(g.app, jar, '/triage/bulk', { action: 'archive', ids: [String(id)] }, '/triage');
+      expect(enqueued).toEqual([
+        { kind: 'archive', payload: { postIds: [id] }, jobId: `archive:post:${id}` },
+      ]);
+    } finally {
+      await g.close();
+    }
+  });
 });
