@@ -28,7 +28,9 @@ export async function runService(
   process.once('SIGTERM', () => onSignal('SIGTERM'));
 
   deps.syncWatches();
-  const app = roles.web ? await buildApp(deps) : undefined;
+  // A watch created or edited in the dashboard gets its poll schedule at once.
+  const onWatchesChanged = roles.scheduler ? () => deps.driver.syncSchedules(deps.schedules()) : undefined;
+  const app = roles.web ? await buildApp({ ...deps, onWatchesChanged }) : undefined;
 
   if (roles.worker) await deps.driver.start(deps.handlers(), workerOptions);
   if (roles.scheduler) {

@@ -56,6 +56,8 @@ export interface AppDeps {
   /** Ports to the evidence and alerts modules; loaded from the tree when not given. */
   evidencePort?: EvidencePort;
   alertsPort?: AlertsPort;
+  /** Called after a watch is created or edited in the dashboard (the service re-syncs schedules). */
+  onWatchesChanged?: () => Promise<void>;
   /** The job queue: actions such as "flag for archiving" start their job at once. */
   queue?: JobQueue;
   /** Other modules' routes (e.g. the alerts' unsubscribe link), registered with the app. */
@@ -107,6 +109,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       deps.evidencePort ??
       createEvidencePort({ db: deps.db, log: deps.log, config, watches: deps.watches, queue: deps.queue }),
     alerts: deps.alertsPort ?? createAlertsPort(deps),
+    watchesChanged: async () => {
+      await deps.onWatchesChanged?.();
+    },
     secureCookies: (req) =>
       web.secureCookies === 'always' ||
       (web.secureCookies === 'auto' && (req.protocol === 'https' || !!publicUrl?.startsWith('https:'))),

@@ -56,6 +56,8 @@ export interface WebContext {
   ): Promise<FastifyReply>;
   /** Whether cookies of this request must be marked Secure. */
   secureCookies(req: FastifyRequest): boolean;
+  /** After a watch is created or edited: its poll schedule follows at once (no restart needed). */
+  watchesChanged(): Promise<void>;
 }
 
 export const SESSION_COOKIE = 'vigie_session';

@@ -59,6 +59,7 @@ export async function makeFixture(
     evidence?: EvidencePort;
     web?: Record<string, unknown>;
     queue?: JobQueue;
+    onWatchesChanged?: () => Promise<void>;
   } = {},
 ): Promise<Fixture> {
   const dir = mkdtempSync(path.join(tmpdir(), 'vigie-web-'));
@@ -82,6 +83,7 @@ export async function makeFixture(
     config: configSchema.parse({ web: { ...options.web } }),
     ...(options.evidence ? { evidencePort: options.evidence } : {}),
     ...(options.queue ? { queue: options.queue } : {}),
+    ...(options.onWatchesChanged ? { onWatchesChanged: options.onWatchesChanged } : {}),
   };
   const app = await buildApp(deps);
   await app.ready();

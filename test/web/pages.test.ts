@@ -256,6 +256,26 @@ describe('pages', () => {
     expect(detail.body).toMatch(/<dd>\s*pending/);
   });
 
+  it('a watch edited in the dashboard gets its new poll schedule without a restart', async () => {
+    let changed = 0;
+    const g = await makeFixture({ onWatchesChanged: async () => void changed++ });
+    try {
+      await g.addUser('owner2@example.org', 'owner', ['alice']);
+      const jar = await login(g.app, 'owner2@example.org');
+      const ok = await postForm(
+        g.app,
+        jar,
+        '/watches/alice',
+        { names: 'Alice Martin', schedule: '*/10 * * * *' },
+        '/watches/alice/edit',
+      );
+      expect(ok.statusCode).toBe(303);
+      expect(changed).toBe(1);
+    } finally {
+      await g.close();
+    }
+  });
+
   it('flag for archiving starts the archive job at once instead of waiting for the sweep', async () => {
     const enqueued: { kind: string; payload: unknown; jobId?: string }[] = [];
     const g = await makeFixture({

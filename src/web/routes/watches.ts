@@ -89,6 +89,7 @@ export function watchesRoutes(ctx: WebContext): FastifyPluginAsync {
         ctx.sources.syncForWatch(parsed.definition.id, sourceSpecsForWatch(parsed.definition));
         ctx.users.linkWatch(user.id, parsed.definition.id);
         syncRecipients();
+        await ctx.watchesChanged();
         ctx.audit.record({
           userId: user.id,
           actor: user.email,
@@ -143,6 +144,7 @@ export function watchesRoutes(ctx: WebContext): FastifyPluginAsync {
         admin.save(parsed.definition);
         ctx.sources.syncForWatch(id, sourceSpecsForWatch(parsed.definition));
         syncRecipients();
+        await ctx.watchesChanged();
         ctx.audit.record({ userId: user.id, actor: user.email, action: 'watch_edit', watchId: id });
         return reply.redirect(`/watches/${encodeURIComponent(id)}/edit?saved=1`, 303);
       },
