@@ -185,16 +185,7 @@ class HostilityScorer {
     const words: Words | null = hits.length > 0 || given === null ? splitWords(n) : null;
     const lang: Lang = given ?? detectLang(words as Words, text);
     if (hits.length === 0) {
-      return {
-        score: 0,
-        level: 'none',
-        hostile: false,
-        categories: [],
-        matches: [],
-        targeted: false,
-        lang,
-        version,
-      };
+      return noMatch(lang, version);
     }
     const w = words as Words;
     let nameSentences = NO_SENTENCES;
@@ -305,20 +296,24 @@ export function createScorer(options: WatchScoringOptions = {}): Scorer {
   return { version: impl.version, score: (text, lang) => impl.score(text, lang) };
 }
 
+function noMatch(lang: Lang, version: string): ScoreResult {
+  return {
+    score: 0,
+    level: 'none',
+    hostile: false,
+    categories: [],
+    matches: [],
+    targeted: false,
+    lang,
+    version,
+  };
+}
+
 /** The common case: nothing matched. The language is only worked out if someone asks for it. */
 function cleanResult(text: string, langHint: string | undefined, version: string): ScoreResult {
   const given = parseLang(langHint);
   if (given !== null) {
-    return {
-      score: 0,
-      level: 'none',
-      hostile: false,
-      categories: [],
-      matches: [],
-      targeted: false,
-      lang: given,
-      version,
-    };
+    return noMatch(given, version);
   }
   let lang: Lang | null = null;
   return {

@@ -4,7 +4,14 @@
 // as `since` (inclusive; the store dedupes the overlap).
 import type { Config } from '../config/schema.ts';
 import type { AccountSearcher, FoundAccount } from '../identity/service.ts';
-import { SourceError, type PollContext, type PollPage, type RawPost, type SourceAdapter } from './source.ts';
+import {
+  SourceError,
+  finalPage,
+  type PollContext,
+  type PollPage,
+  type RawPost,
+  type SourceAdapter,
+} from './source.ts';
 import {
   epochMs,
   HttpRefusedError,
@@ -215,7 +222,7 @@ export function createBlueskyAdapter(
           warnings.push(`stopped after ${page} pages: older results are left for the next poll window`);
         if (last) {
           ctx.log.info({ query: q.slice(0, 60), pages: page }, 'bluesky: poll complete');
-          yield { posts, final: true, cursor: newest ?? null, ...(warnings.length ? { warnings } : {}) };
+          yield finalPage(posts, newest ?? null, warnings);
           return;
         }
         yield { posts };

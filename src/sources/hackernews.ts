@@ -4,7 +4,14 @@
 // `created_at_i` seen (seconds); polls re-read a safety margin before it (late indexing).
 import type { Config } from '../config/schema.ts';
 import { htmlToText } from './html-text.ts';
-import { SourceError, type PollContext, type PollPage, type RawPost, type SourceAdapter } from './source.ts';
+import {
+  SourceError,
+  finalPage,
+  type PollContext,
+  type PollPage,
+  type RawPost,
+  type SourceAdapter,
+} from './source.ts';
 import { isRecord, requestJson, str, type CallContext } from './social-http.ts';
 
 export type HackernewsConfig = Config['sources']['hackernews'];
@@ -107,12 +114,7 @@ export function createHackernewsAdapter(
         if (last) {
           if (more) warnings.push(`stopped after ${page} pages: older results were not read`);
           ctx.log.info({ query: q.slice(0, 60), pages: page }, 'hackernews: poll complete');
-          yield {
-            posts,
-            final: true,
-            cursor: newest !== undefined ? String(newest) : null,
-            ...(warnings.length ? { warnings } : {}),
-          };
+          yield finalPage(posts, newest !== undefined ? String(newest) : null, warnings);
           return;
         }
         yield { posts };

@@ -4,7 +4,14 @@
 import type { Config } from '../config/schema.ts';
 import type { AccountSearcher, FoundAccount } from '../identity/service.ts';
 import { htmlToText } from './html-text.ts';
-import { SourceError, type PollContext, type PollPage, type RawPost, type SourceAdapter } from './source.ts';
+import {
+  SourceError,
+  finalPage,
+  type PollContext,
+  type PollPage,
+  type RawPost,
+  type SourceAdapter,
+} from './source.ts';
 import { epochMs, isRecord, requestJson, str, type CallContext } from './social-http.ts';
 
 export type MastodonConfig = Config['sources']['mastodon'];
@@ -117,7 +124,7 @@ export function createMastodonAdapters(
         if (full && page >= config.maxPages)
           warnings.push(`stopped after ${page} pages: the rest is left for the next poll`);
         ctx.log.info({ what, pages: page }, 'mastodon: poll complete');
-        yield { posts, final: true, cursor: newest ?? null, ...(warnings.length ? { warnings } : {}) };
+        yield finalPage(posts, newest ?? null, warnings);
         return;
       }
       yield { posts };

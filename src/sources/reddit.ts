@@ -2,7 +2,14 @@
 // is blocked. Cursor: the newest `created_utc` seen (seconds); a poll pages back (`after`) until
 // it reaches posts older than that. The store dedupes the overlap at the boundary second.
 import type { Config } from '../config/schema.ts';
-import { SourceError, type PollContext, type PollPage, type RawPost, type SourceAdapter } from './source.ts';
+import {
+  SourceError,
+  finalPage,
+  type PollContext,
+  type PollPage,
+  type RawPost,
+  type SourceAdapter,
+} from './source.ts';
 import {
   HttpRefusedError,
   isRecord,
@@ -168,12 +175,7 @@ export function createRedditAdapter(config: RedditConfig, tuning: RedditTuning =
           if (!reachedCursor && next)
             warnings.push(`stopped after ${page} pages: older results were not read`);
           ctx.log.info({ query: q.slice(0, 60), pages: page }, 'reddit: poll complete');
-          yield {
-            posts,
-            final: true,
-            cursor: newest !== undefined ? String(newest) : null,
-            ...(warnings.length ? { warnings } : {}),
-          };
+          yield finalPage(posts, newest !== undefined ? String(newest) : null, warnings);
           return;
         }
         yield { posts };

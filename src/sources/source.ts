@@ -49,6 +49,11 @@ export interface PollContext {
   log: Logger;
 }
 
+/** The last page of a complete poll: its posts, the cursor to store with them, and any warnings. */
+export function finalPage(posts: RawPost[], cursor: string | null, warnings: readonly string[]): PollPage {
+  return { posts, final: true, cursor, ...(warnings.length ? { warnings: [...warnings] } : {}) };
+}
+
 /** One integration, one method: yields pages; the last one carries `final: true` and the cursor. */
 export interface SourceAdapter {
   readonly kind: string;

@@ -8,18 +8,8 @@ import { ftsQuery } from '../db/repositories/fts-query.ts';
 export const REVIEW_STATUSES = ['reviewed', 'reported', 'ignored'] as const;
 export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
 export const STATUS_FILTERS = ['new', ...REVIEW_STATUSES] as const;
-/** The scorer's categories plus those set by other modules (doxxing, impersonation). */
-export const CATEGORIES = [
-  'insult',
-  'threat',
-  'sexual_harassment',
-  'suicide_incitement',
-  'hate',
-  'doxxing_language',
-  'profanity',
-  'doxxing',
-  'impersonation',
-] as const;
+/** The scorer's categories, including those set by other modules (doxxing, impersonation). */
+export { CATEGORIES } from '../scoring/types.ts';
 export const REPORT_CHANNELS = ['platform', 'pharos', 'point_de_contact', 'complaint'] as const;
 export type ReportChannel = (typeof REPORT_CHANNELS)[number];
 

@@ -1,33 +1,11 @@
 // Held-out check: labelled posts written before the scorer was run on them (fixtures/heldout.tsv),
 // never used to pick lexicon entries. Asserts a minimum precision/recall balance (F1) per language,
 // so that lexicon changes that trade generality for the training examples show up here.
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createScorer } from '../../src/scoring/index.ts';
+import { loadLabelled, type Labelled as Example } from './labelled.ts';
 
-interface Example {
-  lang: 'fr' | 'en';
-  hostile: boolean;
-  category: string | null;
-  text: string;
-}
-
-function loadHeldout(): Example[] {
-  const path = fileURLToPath(new URL('./fixtures/heldout.tsv', import.meta.url));
-  return readFileSync(path, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '' && !l.startsWith('#'))
-    .map((l) => {
-      const [lang, label, category, ...rest] = l.split('\t');
-      return {
-        lang: lang === 'en' ? 'en' : 'fr',
-        hostile: label === '1',
-        category: category === '-' || category === undefined ? null : category,
-        text: rest.join('\t'),
-      };
-    });
-}
+const loadHeldout = (): Example[] => loadLabelled('heldout.tsv');
 
 export interface Metrics {
   tp: number;

@@ -9,8 +9,9 @@ export interface Labelled {
   text: string;
 }
 
-export function loadLabelled(): Labelled[] {
-  const path = fileURLToPath(new URL('./fixtures/labelled.tsv', import.meta.url));
+/** The examples of a fixture file: `labelled.tsv` (default) or `heldout.tsv`. */
+export function loadLabelled(file = 'labelled.tsv'): Labelled[] {
+  const path = fileURLToPath(new URL(`./fixtures/${file}`, import.meta.url));
   return readFileSync(path, 'utf8')
     .split('\n')
     .filter((l) => l.trim() !== '' && !l.startsWith('#'))
