@@ -1,6 +1,7 @@
 import { LEVELS } from '../scoring/index.ts';
 import type { DossierPost } from './dossier-repo.ts';
 import { translator, verifySteps, type ReportLang, type WordKey } from './report-i18n.ts';
+import { escapeHtml as esc } from '../escape-html.ts';
 
 // report.html: one self-contained, printable page (no script, no outside resource; a CSP meta tag
 // makes sure of it). Every attacker-written string goes through `esc`, links only keep http(s) URLs.
@@ -28,13 +29,6 @@ const GROUPS: { key: WordKey; categories: string[] }[] = [
   { key: 'cat_hate', categories: ['hate'] },
   { key: 'cat_insult', categories: ['insult'] },
 ];
-
-export function esc(s: string): string {
-  return s.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
-  );
-}
 
 function safeHref(url: string | null): string | undefined {
   if (!url || !/^https?:\/\//i.test(url)) return undefined;

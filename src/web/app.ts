@@ -42,6 +42,7 @@ import { exportsRoutes } from './routes/exports.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { helpRoutes } from './routes/help.ts';
 import { apiRoutes } from './routes/api.ts';
+import { escapeHtml } from '../escape-html.ts';
 
 export const DASHBOARD_DIR = fileURLToPath(new URL('../../dashboard', import.meta.url));
 
@@ -263,7 +264,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 }
 
 function errorPage(status: number, message: string): string {
-  const esc = message.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  const esc = escapeHtml(message);
   return `<!doctype html><html><head><meta charset="utf-8"><title>${status}</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/static/vigie.css"></head><body><main><h1>${status}</h1><p>${esc}</p><p><a href="/">Vigie</a></p></main></body></html>`;
 }
 

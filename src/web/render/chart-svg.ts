@@ -1,3 +1,4 @@
+import { escapeHtml } from '../../escape-html.ts';
 /**
  * A bar chart of counts per day as an SVG string, built on the server: no script, no inline
  * style (the CSP forbids both). Only numbers and ISO dates go into it, and the title is escaped.
@@ -11,7 +12,7 @@ export function barChartSvg(points: readonly { day: string; count: number }[], t
   const innerH = height - pad.top - pad.bottom;
   const step = innerW / Math.max(1, points.length);
   const barW = Math.max(1, step * 0.7);
-  const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  const esc = escapeHtml;
   const bars = points
     .map((p, i) => {
       const h = Math.round((p.count / max) * innerH);

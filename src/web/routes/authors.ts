@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { html, type WebContext } from '../context.ts';
-import { csvLine } from '../render/csv.ts';
+import { csvRow } from '../../evidence/csv.ts';
 import { pickWatch } from './watch-param.ts';
 
 const watchQuery = {
@@ -29,7 +29,7 @@ export function authorsRoutes(ctx: WebContext): FastifyPluginAsync {
         const user = req.user!;
         const watchId = pickWatch(user, (req.query as { watch?: string }).watch);
         const rows = ctx.triage.authors(watchId, 100_000);
-        let out = csvLine([
+        let out = csvRow([
           'platform',
           'handle',
           'name',
@@ -39,7 +39,7 @@ export function authorsRoutes(ctx: WebContext): FastifyPluginAsync {
           'last_seen',
         ]);
         for (const a of rows)
-          out += csvLine([
+          out += csvRow([
             a.platform,
             a.handle,
             a.name,

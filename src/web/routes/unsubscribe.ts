@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Db } from '../../db/client.ts';
 import { createRecipientsRepo } from '../../alerts/recipients-repo.ts';
 import { unsubscribeKey, verifyUnsubscribeToken } from '../../alerts/unsubscribe-token.ts';
+import { escapeHtml } from '../../escape-html.ts';
 
 // The digest's one-click unsubscribe (RFC 8058). It needs no login: the signed token in the link
 // is the authority. GET only shows a confirmation button, because mail scanners open links;
@@ -30,10 +31,6 @@ const TEXT = {
     invalid: 'This link is not valid or has been altered.',
   },
 };
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 function page(reply: FastifyReply, status: number, lang: 'fr' | 'en', body: string): FastifyReply {
   const html = `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(TEXT[lang].title)}</title><link rel="stylesheet" href="/static/vigie.css"></head><body><main class="narrow"><h1>${escapeHtml(TEXT[lang].title)}</h1>${body}</main></body></html>`;
