@@ -1,4 +1,5 @@
 import type { Config } from '../config/schema.ts';
+import { parseRetryAfter } from '../sources/source.ts';
 
 // The Save Page Now 2 client: one request per method, every documented answer turned into data.
 // Deciding what an answer means for the stored archive row is the archiver's job.
@@ -167,12 +168,11 @@ function normaliseExt(v: unknown): string | undefined {
   return v.replace(/^error:/, '').slice(0, 100);
 }
 
+/** Retry-After as a wait in ms (the shared parser gives a time). */
 function retryAfterMs(header: string | null): number | undefined {
-  if (!header) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+  const now = Date.now();
+  const at = parseRetryAfter(header, now);
+  return at === null ? undefined : Math.max(0, at - now);
 }
 
 function asRecord(v: unknown): Record<string, unknown> | undefined {

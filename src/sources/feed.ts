@@ -1,6 +1,7 @@
 import type { Config } from '../config/schema.ts';
 import { FeedParseError, parseFeed, type ParsedFeedItem } from './feed-parse.ts';
 import {
+  parseRetryAfter,
   RateLimitError,
   SourceError,
   sleep,
@@ -45,14 +46,7 @@ function readState(state: Record<string, unknown> | null): FeedState {
   return { etag: str(state?.['etag']), lastModified: str(state?.['lastModified']) };
 }
 
-/** Retry-After as epoch ms: delta-seconds or an HTTP date; null when absent or unreadable. */
-export function parseRetryAfter(value: string | null, now = Date.now()): number | null {
-  if (!value) return null;
-  const v = value.trim();
-  if (/^\d+$/.test(v)) return now + Number(v) * 1000;
-  const at = Date.parse(v);
-  return Number.isNaN(at) ? null : at;
-}
+export { parseRetryAfter };
 
 /** A failure of one attempt that another attempt may cure. */
 class TransientError extends Error {

@@ -2,7 +2,7 @@
 // place that decides what a failure means: wait (rate limit), try again (5xx, network, time-out),
 // or give up (other 4xx, malformed answer). Messages never carry tokens.
 import type { Logger } from '../logger.ts';
-import { RateLimitError, SourceError, sleep } from './source.ts';
+import { parseRetryAfter, RateLimitError, SourceError, sleep } from './source.ts';
 
 export interface HttpKnobs {
   timeoutMs: number;
@@ -55,11 +55,7 @@ class Transient extends Error {}
 
 /** Retry-After as epoch ms: delta-seconds or an HTTP date. */
 export function retryAfterMs(headers: Headers, now = Date.now()): number | undefined {
-  const v = headers.get('retry-after')?.trim();
-  if (!v) return undefined;
-  if (/^\d+$/.test(v)) return now + Number(v) * 1000;
-  const at = Date.parse(v);
-  return Number.isNaN(at) ? undefined : at;
+  return parseRetryAfter(headers.get('retry-after'), now) ?? undefined;
 }
 
 export function scrub(message: string, secrets: readonly (string | undefined)[] = []): string {

@@ -83,6 +83,15 @@ export class SourceError extends Error {
   }
 }
 
+/** Retry-After as epoch ms: delta-seconds or an HTTP date; null when absent or unreadable. */
+export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | null {
+  const v = value?.trim();
+  if (!v) return null;
+  if (/^\d+$/.test(v)) return now + Number(v) * 1000;
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? null : at;
+}
+
 /** Waits `ms` unless the signal aborts first. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
