@@ -22,6 +22,8 @@ export interface AcTables {
   /** Next state on the failure chain that has an output, or 0. */
   dict: Int32Array;
   depth: Int32Array;
+  /** The word-start state (keys are anchored behind a boundary: see matcher.ts). */
+  boundary: number;
 }
 
 /** Transition from a deep state (s >= nDense): its own child, else its failure state's transition. */
@@ -33,4 +35,15 @@ export function deepStep(t: AcTables, state: number, c: number): number {
     for (let k = t.cStart[s] as number; k < end; k++) if (t.cChar[k] === c) return t.cNext[k] as number;
     s = t.fail[s] as number;
   }
+}
+
+/** The trie child of state s on alphabet index c, or -1: failure transitions are not children. */
+export function trieChild(t: AcTables, s: number, c: number): number {
+  if (s < t.nDense) {
+    const next = t.dense[s * ALPHA + c] as number;
+    return t.depth[next] === (t.depth[s] as number) + 1 ? next : -1;
+  }
+  const end = t.cStart[s + 1] as number;
+  for (let k = t.cStart[s] as number; k < end; k++) if (t.cChar[k] === c) return t.cNext[k] as number;
+  return -1;
 }

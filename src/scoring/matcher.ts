@@ -1,6 +1,12 @@
 // Aho-Corasick automaton over the normalised stream: every lexicon key found in one pass.
-// Built once per process for the base lexicons (a dense DFA: one array read per character) and
-// once per watch for its few extra terms.
+// Built once per process for the base lexicons and once per watch for its few extra terms.
+//
+// Keys are anchored at word starts: each is stored behind a word boundary (a space), and the scan
+// is in the boundary state at the start of the text and after every separator. A key inside a word
+// ("con" in "concours") is never reported, so the scan does not stop at every short key that ends
+// inside ordinary words, and a character that continues a word with no key in it leaves the
+// automaton in its root, whose row is one cache line. Keys glued inside hashtags (#salepute) are
+// found by walking the trie from each inner position of the hashtag (insideWord()).
 
 /** Stream characters that may appear inside a key; anything else resets the automaton. */
 const CHAR_INDEX = new Int8Array(128).fill(-1);
@@ -8,6 +14,11 @@ for (let c = 97; c <= 122; c++) CHAR_INDEX[c] = c - 97;
 for (let c = 48; c <= 57; c++) CHAR_INDEX[c] = 26 + c - 48;
 CHAR_INDEX[42] = 36; // '*'
 CHAR_INDEX[32] = 37; // ' ' between the words of a phrase
+
+/** The automaton's word boundary, stored before every key. */
+const SPACE = 37;
+/** Stream character of a letter no key contains: it continues a word, so no key starts after it. */
+const OTHER_LETTER = 95;
 
 /** A masking star stands for any letter (or a literal star, for lexicon entries written masked). */
 const ANY_LETTER = Int32Array.from([42, ...Array.from({ length: 26 }, (_, i) => 97 + i)]);
@@ -19,10 +30,10 @@ export function isKeyChar(code: number): boolean {
 }
 
 import { needsFullScan } from './quick-scan.ts';
-import { ALPHA, deepStep, type AcTables } from './ac-tables.ts';
+import { ALPHA, deepStep, trieChild, type AcTables } from './ac-tables.ts';
 
-/** States up to this depth keep a dense transition row (see ac-tables.ts). */
-const DENSE_DEPTH = 2;
+/** States up to this depth (the boundary and two letters) keep a dense transition row (see ac-tables.ts). */
+const DENSE_DEPTH = 5;
 
 export class AhoCorasick {
   readonly tables: AcTables;
@@ -32,15 +43,19 @@ export class AhoCorasick {
     // The trie's edges live in a Map keyed by state × ALPHA + char while building: a dense
     // transition table over every state would take hundreds of megabytes for a full lexicon.
     const edges = new Map<number, number>();
-    let capacity = 1;
+    let capacity = 2;
     for (const k of keys) capacity += k.length;
     const out = new Int32Array(capacity).fill(-1);
     const depth = new Int32Array(capacity);
     const childOf = new Int32Array(capacity);
     const charOf = new Uint8Array(capacity);
-    let count = 1;
+    // The boundary state: the trie node of the leading space every key is stored behind.
+    edges.set(SPACE, 1);
+    depth[1] = 1;
+    charOf[1] = SPACE;
+    let count = 2;
     keys.forEach((key, keyId) => {
-      let st = 0;
+      let st = 1;
       for (let i = 0; i < key.length; i++) {
         const c = CHAR_INDEX[key.charCodeAt(i)] ?? -1;
         if (c < 0) throw new Error(`invalid character in key ${JSON.stringify(key)}`);
@@ -48,7 +63,7 @@ export class AhoCorasick {
         if (next === undefined) {
           next = count++;
           edges.set(st * ALPHA + c, next);
-          depth[next] = i + 1;
+          depth[next] = i + 2;
           childOf[next] = st;
           charOf[next] = c;
         }
@@ -146,9 +161,14 @@ export class AhoCorasick {
       out: out2,
       dict: dict2,
       depth: depth2,
+      boundary: id[1] as number,
     };
     this.states = count;
+    this.boundary = id[1] as number;
   }
+
+  /** The state at a word start: where the scan begins and where every separator leads. */
+  readonly boundary: number;
 
   /** Cheap pre-filter on the raw text: false means no key can be found in it. */
   mayMatch(text: string): boolean {
@@ -187,13 +207,14 @@ export class AhoCorasick {
     const dense = t.dense;
     const nDense = t.nDense;
     const accept = t.accept;
+    const boundary = this.boundary;
     if (alt === null) {
-      let s = 0;
+      let s = boundary;
       for (let i = 0; i < len; i++) {
         const code = codes[i] as number;
         const c = code < 128 ? (CHAR_INDEX[code] as number) : -1;
         if (c < 0) {
-          s = 0;
+          s = code === OTHER_LETTER ? 0 : boundary;
           continue;
         }
         s = s < nDense ? (dense[s * ALPHA + c] as number) : deepStep(t, s, c);
@@ -205,7 +226,7 @@ export class AhoCorasick {
     const cur = this.cur;
     const next = this.next;
     let nCur = 1;
-    cur[0] = 0;
+    cur[0] = boundary;
     for (let i = 0; i < len; i++) {
       const a = alt[i] as number;
       const nCodes = a === 42 ? ANY_LETTER.length : a !== 0 ? 2 : 1;
@@ -215,7 +236,14 @@ export class AhoCorasick {
         for (let q = 0; q < nCodes; q++) {
           const code = a === 42 ? (ANY_LETTER[q] as number) : q === 0 ? (codes[i] as number) : a;
           const c = code < 128 ? (CHAR_INDEX[code] as number) : -1;
-          const to = c < 0 ? 0 : s < nDense ? (dense[s * ALPHA + c] as number) : deepStep(t, s, c);
+          const to =
+            c >= 0
+              ? s < nDense
+                ? (dense[s * ALPHA + c] as number)
+                : deepStep(t, s, c)
+              : code === OTHER_LETTER
+                ? 0
+                : boundary;
           // Insert in order of decreasing depth, after equals (a stable sort), without duplicates.
           let dup = false;
           for (let x = 0; x < nNext && !dup; x++) dup = next[x] === to;
@@ -241,20 +269,73 @@ export class AhoCorasick {
     return this.nHits;
   }
 
+  /**
+   * Keys of at least minLen characters starting strictly inside the word codes[from..to) and
+   * ending in it (glued hashtags: #salepute). Appends them to the hits of the last scanCodes() call
+   * and returns the new count. Walks the trie from the boundary state at each inner position;
+   * hashtags are short, so this costs little, and only texts with hashtags pay it.
+   */
+  insideWord(codes: Uint16Array, from: number, to: number, alt: Uint8Array | null, minLen: number): number {
+    for (let p = from + 1; p + minLen <= to; p++) this.walk(codes, p, p, to, alt, this.boundary, minLen);
+    return this.nHits;
+  }
+
+  /** Trie walk (children only, no failure links) from state s at position q, for a key starting at p. */
+  private walk(
+    codes: Uint16Array,
+    p: number,
+    q: number,
+    to: number,
+    alt: Uint8Array | null,
+    s: number,
+    minLen: number,
+  ): void {
+    const t = this.tables;
+    let st = s;
+    for (let i = q; i < to; i++) {
+      const a = alt === null ? 0 : (alt[i] as number);
+      if (a !== 0) {
+        // Every reading of an ambiguous character: the key may use either.
+        const n = a === 42 ? ANY_LETTER.length : 2;
+        for (let k = 0; k < n; k++) {
+          const code = a === 42 ? (ANY_LETTER[k] as number) : k === 0 ? (codes[i] as number) : a;
+          const next = this.child(st, code);
+          if (next < 0) continue;
+          if ((t.out[next] as number) >= 0 && i + 1 - p >= minLen) this.push(t.out[next] as number, i + 1);
+          this.walk(codes, p, i + 1, to, alt, next, minLen);
+        }
+        return;
+      }
+      st = this.child(st, codes[i] as number);
+      if (st < 0) return;
+      if ((t.out[st] as number) >= 0 && i + 1 - p >= minLen) this.push(t.out[st] as number, i + 1);
+    }
+  }
+
+  /** The trie child of state s on a stream character, or -1. */
+  private child(s: number, code: number): number {
+    const c = code < 128 ? (CHAR_INDEX[code] as number) : -1;
+    return c < 0 ? -1 : trieChild(this.tables, s, c);
+  }
+
+  private push(keyId: number, end: number): void {
+    if (this.nHits * 2 + 2 > this.hits.length) {
+      const grown = new Int32Array(this.hits.length * 2);
+      grown.set(this.hits);
+      this.hits = grown;
+    }
+    this.hits[this.nHits * 2] = keyId;
+    this.hits[this.nHits * 2 + 1] = end;
+    this.nHits++;
+  }
+
   private emit(state: number, end: number): void {
     const out = this.tables.out;
     const dict = this.tables.dict;
     let s = state;
     if ((out[s] as number) < 0) s = dict[s] as number;
     while (s !== 0) {
-      if (this.nHits * 2 + 2 > this.hits.length) {
-        const grown = new Int32Array(this.hits.length * 2);
-        grown.set(this.hits);
-        this.hits = grown;
-      }
-      this.hits[this.nHits * 2] = out[s] as number;
-      this.hits[this.nHits * 2 + 1] = end;
-      this.nHits++;
+      this.push(out[s] as number, end);
       s = dict[s] as number;
     }
   }

@@ -69,6 +69,8 @@ export interface Stream {
   /** Meaningful only when hasAlt. */
   alt: Uint8Array;
   hasAlt: boolean;
+  /** Some stream character is in a hashtag (FLAG_HASHTAG). */
+  hasHashtag: boolean;
 }
 
 // Raw character kinds inside a token.
@@ -110,6 +112,7 @@ const stream: Stream = {
   flags: new Uint8Array(0),
   alt: new Uint8Array(0),
   hasAlt: false,
+  hasHashtag: false,
 };
 
 function ensure(n: number): void {
@@ -369,6 +372,7 @@ function emit(rawChars: number, trailing: number, len: number): void {
   const ke = re;
   const kk = rk;
   let hasAlt = false;
+  let hasHashtag = false;
   let m = 0;
   for (let i = 0; i < nu;) {
     // Join letters split by spaces, dots, dashes or emoji: "c o n n a r d", "c.o.n.n.a.r.d".
@@ -384,6 +388,7 @@ function emit(rawChars: number, trailing: number, len: number): void {
     const cont = j - i === 1 && uCont[i] === 1;
     const at = rs[uCs[i] as number] as number;
     const flag = pre === 64 ? FLAG_HANDLE : pre === 35 ? FLAG_HASHTAG : 0;
+    if (flag === FLAG_HASHTAG) hasHashtag = true;
     if (tsep & SEP_QUOTE) m = pushSep(m, 34, at, 0);
     if (m > 0 && tsep & (SEP_CLAUSE | SEP_DOT)) m = pushSep(m, 124, at, 0);
     else if (m > 0 && tsep & SEP_COMMA) m = pushSep(m, 44, at, 0);
@@ -442,6 +447,7 @@ function emit(rawChars: number, trailing: number, len: number): void {
   if (trailing & SEP_QUOTE) m = pushSep(m, 34, len, 0);
   o.length = m;
   o.hasAlt = hasAlt;
+  o.hasHashtag = hasHashtag;
 }
 
 /** The stream's characters as a string (for word lists and explanations, not the hot path). */

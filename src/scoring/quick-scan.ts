@@ -6,7 +6,8 @@
 import { foldCodePoint, K } from './fold.ts';
 
 import { LEET_ALT, LEET_MAP } from './fold.ts';
-import { ALPHA, deepStep, type AcTables } from './ac-tables.ts';
+import { ALPHA, deepStep, trieChild, type AcTables } from './ac-tables.ts';
+import { MAX_SUFFIX } from './suffixes.ts';
 
 const SPACE = 37;
 const SEP = -1;
@@ -15,6 +16,7 @@ const IGNORE = -3;
 const LEETISH = -12;
 const AT = -13;
 const HASH = -14;
+const OTHER = -4;
 const UNKNOWN = -128;
 
 /** Per BMP code unit: 0..25 letter, 26..35 digit, or one of the negative classes; UNKNOWN until computed. */
@@ -29,6 +31,8 @@ function classify(cp: number): number {
       return 26 + f.out.charCodeAt(0) - 48;
     case K.Ignore:
       return IGNORE;
+    case K.OtherLetter:
+      return OTHER;
     case K.Hash:
       return HASH;
     case K.Space:
@@ -70,15 +74,15 @@ for (let d = 0; d < 10; d++) {
 /**
  * True when the full path is needed: a key may occur, or the text needs careful normalisation.
  * Mirrors normalize() where that is cheap: digits in words with letters are read as leetspeak,
- * and @handles are skipped (the matcher never reports a term starting inside one).
+ * and @handles are skipped (the matcher never reports a term starting inside one). The automaton
+ * is anchored at word starts (matcher.ts), so an accepting state always means a key starting a word.
  */
 export function needsFullScan(text: string, t: AcTables): boolean {
   const dense = t.dense;
   const nDense = t.nDense;
   const accept = t.accept;
-  let s = 0;
-  let pos = 0; // stream characters stepped so far
-  let nStarts = 0; // word starts recorded in STARTS (a ring of the last few)
+  const boundary = t.boundary;
+  let s = boundary;
   let last = -1;
   let tokenLen = 0;
   let singles = 0;
@@ -90,6 +94,14 @@ export function needsFullScan(text: string, t: AcTables): boolean {
   // a handle only with neither.
   let raw = false;
   let hashPrefix = false;
+  // A key starting a word ended at this token length: it counts only if the word ends within
+  // MAX_SUFFIX more characters (the matcher's right boundary, inflections allowed), so
+  // "conference" does not send a clean text down the full path for "con".
+  let keyEndAt = -1;
+  // A letter of the token was upper case after a lower-case one: a camelCase hashtag, which the
+  // full path splits into words.
+  let camel = false;
+  let lowerBefore = false;
   const len = text.length;
   for (let i = 0; i < len; i++) {
     const code = text.charCodeAt(i);
@@ -116,29 +128,49 @@ export function needsFullScan(text: string, t: AcTables): boolean {
         if (q === -2) return true; // '1' is i or l: the full path follows both readings
         if (q >= 0) c = q;
       }
-      if (c < 26 && c === last) continue;
-      if (tokenLen === 0) {
-        STARTS[nStarts & RING_MASK] = pos;
-        nStarts++;
+      if (hashPrefix && c < 26) {
+        // An astral letter (𝐒𝐚𝐥𝐞…) may be a capital: count it as a camelCase break, to be safe.
+        const upper = code >= 0xd800 || isUpper(code);
+        if (upper && lowerBefore) camel = true;
+        lowerBefore = !upper;
       }
+      if (c < 26 && c === last) continue;
+      if (hashPrefix && tokenLen < HASHTAG_MAX) HASHTAG[tokenLen] = c;
       s = s < nDense ? (dense[s * ALPHA + c] as number) : deepStep(t, s, c);
-      pos++;
-      // The matcher only keeps terms starting a word, or glued inside a hashtag.
-      if (accept[s] === 1 && (hashPrefix || startsAWord(s, pos, nStarts, t))) return true;
       last = c;
       tokenLen++;
+      if (accept[s] === 1) {
+        // In a hashtag a key at its start may run on into the next glued word.
+        if (hashPrefix) return true;
+        keyEndAt = tokenLen;
+      } else if (s === 0 && keyEndAt < 0 && !hashPrefix) {
+        // No key starts this word and none ended in it: skip to its end, where a word may start.
+        const to = wordEnd(text, i + 1);
+        tokenLen += to - i - 1;
+        i = to - 1;
+      }
       continue;
     }
     if (c === IGNORE) continue;
-    if (c === AT && !raw && !hashPrefix) {
-      // A handle: its characters can start no term, and the '@' before it resets the automaton.
-      i = handleEnd(text, i + 1) - 1;
+    if (c === OTHER) {
+      // A letter no key contains (CJK, Arabic…): the word goes on, and no key ends or starts in it.
+      raw = true;
       s = 0;
+      keyEndAt = -1;
+      last = -1;
+      tokenLen++;
+      continue;
+    }
+    if (c === AT && !raw && !hashPrefix) {
+      // A handle: its characters can start no term; a word starts after it.
+      i = handleEnd(text, i + 1) - 1;
+      s = boundary;
       last = -1;
       tokenLen = 0;
       singles = 0; // a handle breaks a run of single letters
       leetWord = -1;
       leetBefore = false;
+      keyEndAt = -1;
       raw = true; // so that a '#' right after it ends the token, as in normalize()
       continue;
     }
@@ -149,7 +181,8 @@ export function needsFullScan(text: string, t: AcTables): boolean {
       continue;
     }
     if (c === RISKY) return true;
-    // separator ('#' too)
+    // A separator ('#' too) ends the token.
+    if (tokenLen > 0 && endOfWord(t, keyEndAt, tokenLen, hashPrefix, camel)) return true;
     if (c === HASH) {
       if (!raw && !hashPrefix) hashPrefix = true;
       else {
@@ -165,38 +198,64 @@ export function needsFullScan(text: string, t: AcTables): boolean {
     } else if (tokenLen > 1) singles = 0;
     if (tokenLen > 0) {
       s = s < nDense ? (dense[s * ALPHA + SPACE] as number) : deepStep(t, s, SPACE);
-      pos++;
       if (accept[s] === 1) return true; // never: keys do not end with a space
     }
+    keyEndAt = -1;
+    camel = false;
+    lowerBefore = false;
     last = -1;
     tokenLen = 0;
     leetWord = -1;
     leetBefore = false;
   }
+  if (tokenLen > 0 && endOfWord(t, keyEndAt, tokenLen, hashPrefix, camel)) return true;
   return tokenLen === 1 && singles >= 2;
 }
 
-// The last word starts (stream positions, increasing): enough for the longest phrase.
-const RING = 64;
-const RING_MASK = RING - 1;
-const STARTS = new Int32Array(RING);
+/** At the end of a word: does a key found in it count, or may one be glued inside a hashtag? */
+function endOfWord(t: AcTables, keyEndAt: number, tokenLen: number, hashtag: boolean, camel: boolean): boolean {
+  if (keyEndAt >= 0 && tokenLen - keyEndAt <= MAX_SUFFIX) return true;
+  if (!hashtag) return false;
+  // The full path splits "#SaleCon" into words, each a word start: leave those to it.
+  if (camel || tokenLen > HASHTAG_MAX) return true;
+  return keyInside(t, HASHTAG, tokenLen, HASHTAG_MIN_KEY);
+}
 
-/** True when some key ending at `pos` in state s begins at a recorded word start (or may). */
-function startsAWord(s: number, pos: number, nStarts: number, tables: AcTables): boolean {
-  const dict = tables.dict;
-  let t = (tables.out[s] as number) >= 0 ? s : (dict[s] as number);
-  while (t !== 0) {
-    const start = pos - (tables.depth[t] as number);
-    let k = nStarts - 1;
-    for (; k >= 0 && k >= nStarts - RING; k--) {
-      const at = STARTS[k & RING_MASK] as number;
-      if (at === start) return true;
-      if (at < start) break;
+// The letters of the current hashtag, for the keys glued inside it.
+const HASHTAG_MAX = 64;
+const HASHTAG = new Uint8Array(HASHTAG_MAX);
+/** As the matcher: shorter keys inside a hashtag do not count (see term-matcher.ts). */
+const HASHTAG_MIN_KEY = 5;
+
+/** A key of minLen+ characters starting inside word[1..len) and ending in it (a trie walk from each position). */
+function keyInside(t: AcTables, word: Uint8Array, len: number, minLen: number): boolean {
+  for (let p = 1; p + minLen <= len; p++) {
+    let s = t.boundary;
+    for (let q = p; q < len; q++) {
+      s = trieChild(t, s, word[q] as number);
+      if (s < 0) break;
+      if ((t.accept[s] as number) === 1 && q + 1 - p >= minLen) return true;
     }
-    if (k >= 0 && k < nStarts - RING) return true; // older than the ring remembers: assume it does
-    t = dict[t] as number;
   }
   return false;
+}
+
+function isUpper(code: number): boolean {
+  return foldCodePoint(code).upper;
+}
+
+/**
+ * Index of the first character from i that may end the current word: a separator, '#', or a
+ * character the table has not classified yet. Inside a word with no key, letters, digits, leet
+ * symbols, stars, ignorable and foreign characters only continue it (none starts a word).
+ */
+function wordEnd(text: string, from: number): number {
+  let i = from;
+  for (; i < text.length; i++) {
+    const c = table[text.charCodeAt(i)] as number;
+    if (c < 0 && c !== IGNORE && c !== LEETISH && c !== AT && c !== RISKY && c !== OTHER) break;
+  }
+  return i;
 }
 
 /** 1 if the run of letters, digits and ignorable characters from i holds a letter, else 0. */
@@ -204,7 +263,7 @@ function wordHasLetter(text: string, from: number): number {
   for (let i = from; i < text.length; i++) {
     const c = classAt(text, i);
     if (c >= 0 && c < 26) return 1;
-    if (c >= 26 || c === IGNORE) {
+    if (c >= 26 || c === IGNORE || c === OTHER) {
       if (
         text.charCodeAt(i) >= 0xd800 &&
         text.charCodeAt(i) <= 0xdbff &&

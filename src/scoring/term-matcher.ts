@@ -4,7 +4,7 @@
 import { AhoCorasick } from './matcher.ts';
 import { FLAG_HANDLE, FLAG_HASHTAG, type Stream } from './normalize.ts';
 import type { LexiconEntry, Variant } from './lexicon.ts';
-import type { Lang } from './types.ts';
+import { MAX_SUFFIX, SUFFIXES } from './suffixes.ts';
 
 export interface Hit {
   variant: Variant;
@@ -13,11 +13,6 @@ export interface Hit {
   e: number;
 }
 
-// Plurals and common inflections, allowed after keys of 4+ characters that are not marked exact.
-const SUFFIXES: Record<Lang, ReadonlySet<string>> = {
-  fr: new Set(['s', 'x', 'e', 'es']),
-  en: new Set(['s', 'es', 'ed', 'er', 'ers', 'ing', 'in', 'z']),
-};
 
 function isWordChar(code: number): boolean {
   return (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || code === 42 || code === 95;
@@ -61,7 +56,9 @@ export class TermMatcher {
   find(n: Stream, out: Hit[]): void {
     const codes = n.codes;
     const len = n.length;
-    const count = this.ac.scanCodes(codes, len, n.hasAlt ? n.alt : null);
+    const alt = n.hasAlt ? n.alt : null;
+    let count = this.ac.scanCodes(codes, len, alt);
+    if (n.hasHashtag) count = this.insideHashtags(n, alt, count);
     if (count === 0) return;
     const found = this.ac.hits;
     for (let k = 0; k < count; k++) {
@@ -81,14 +78,35 @@ export class TermMatcher {
           ok = SUFFIXES[v.entry.lang].has(codesText(codes, e, wordEnd));
         }
         // Glued hashtags (#salepute): long, unambiguous terms may match inside them.
-        if (!ok && flag & FLAG_HASHTAG && v.key.length >= 5 && !v.entry.needsTarget) ok = true;
+        if (!ok && flag & FLAG_HASHTAG && v.key.length >= HASHTAG_MIN_KEY && !v.entry.needsTarget) ok = true;
         if (!ok) continue;
         if (hasHit(out, s, e, v.entry)) continue;
         out.push({ variant: v, s, e });
       }
     }
   }
+
+  /** Adds the keys glued inside hashtag words (#salepute): only long ones count there (see find). */
+  private insideHashtags(n: Stream, alt: Uint8Array | null, found: number): number {
+    const codes = n.codes;
+    const flags = n.flags;
+    let count = found;
+    for (let i = 0; i < n.length; ) {
+      if (!((flags[i] as number) & FLAG_HASHTAG) || !isWordChar(codes[i] as number)) {
+        i++;
+        continue;
+      }
+      let j = i + 1;
+      while (j < n.length && isWordChar(codes[j] as number)) j++;
+      count = this.ac.insideWord(codes, i, j, alt, HASHTAG_MIN_KEY);
+      i = j;
+    }
+    return count;
+  }
 }
+
+/** Shorter keys glued inside a hashtag are too often innocent ("#concours" holds "con"). */
+const HASHTAG_MIN_KEY = 5;
 
 function runsOk(n: Stream, s: number, v: Variant): boolean {
   const key = v.key;
@@ -104,7 +122,6 @@ function hasHit(hits: readonly Hit[], s: number, e: number, entry: LexiconEntry)
   return false;
 }
 
-const MAX_SUFFIX = Math.max(...Object.values(SUFFIXES).flatMap((set) => [...set].map((x) => x.length)));
 
 /** codes[from..to) as a string; anything longer than the longest suffix cannot be one. */
 function codesText(codes: Uint16Array, from: number, to: number): string {

@@ -22,15 +22,26 @@ describe('levels', () => {
 });
 
 describe('Aho-Corasick', () => {
-  it('finds overlapping keys in one pass', () => {
-    const ac = new AhoCorasick(['he', 'she', 'his', 'hers']);
+  it('finds overlapping keys that start words, in one pass', () => {
+    const ac = new AhoCorasick(['he', 'she', 'his', 'hers', 'she sells', 'sells sea']);
     const found: [number, number][] = [];
-    ac.scan('ushers', null, (id, end) => found.push([id, end]));
-    expect(found.sort()).toEqual([
-      [0, 4],
-      [1, 4],
-      [3, 6],
+    ac.scan('ushers she sells sea hers|he', null, (id, end) => found.push([id, end]));
+    expect(found.sort((a, b) => a[1] - b[1] || a[0] - b[0])).toEqual([
+      [1, 10], // "she"
+      [4, 16], // "she sells"
+      [5, 20], // "sells sea"
+      [0, 23], // "he" at the start of "hers"
+      [3, 25], // "hers"
+      [0, 28], // "he" after a clause break
     ]);
+  });
+
+  it('finds keys glued inside a word only when asked, from an inner position', () => {
+    const ac = new AhoCorasick(['pute', 'salepute', 'epute']);
+    const codes = Uint16Array.from('salepute', (c) => c.charCodeAt(0));
+    expect(ac.scanCodes(codes, codes.length, null)).toBe(1);
+    const count = ac.insideWord(codes, 0, codes.length, null, 5);
+    expect([...ac.hits.slice(2, count * 2)]).toEqual([2, 8]); // "epute" from position 3
   });
 });
 
