@@ -213,7 +213,13 @@ export function needsFullScan(text: string, t: AcTables): boolean {
 }
 
 /** At the end of a word: does a key found in it count, or may one be glued inside a hashtag? */
-function endOfWord(t: AcTables, keyEndAt: number, tokenLen: number, hashtag: boolean, camel: boolean): boolean {
+function endOfWord(
+  t: AcTables,
+  keyEndAt: number,
+  tokenLen: number,
+  hashtag: boolean,
+  camel: boolean,
+): boolean {
   if (keyEndAt >= 0 && tokenLen - keyEndAt <= MAX_SUFFIX) return true;
   if (!hashtag) return false;
   // The full path splits "#SaleCon" into words, each a word start: leave those to it.

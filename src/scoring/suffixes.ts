@@ -9,4 +9,6 @@ export const SUFFIXES: Record<Lang, ReadonlySet<string>> = {
 };
 
 /** The longest suffix: a word running on further past a key is another word. */
-export const MAX_SUFFIX = Math.max(...Object.values(SUFFIXES).flatMap((set) => [...set].map((x) => x.length)));
+export const MAX_SUFFIX = Math.max(
+  ...Object.values(SUFFIXES).flatMap((set) => [...set].map((x) => x.length)),
+);

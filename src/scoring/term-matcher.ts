@@ -13,7 +13,6 @@ export interface Hit {
   e: number;
 }
 
-
 function isWordChar(code: number): boolean {
   return (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || code === 42 || code === 95;
 }
@@ -91,7 +90,7 @@ export class TermMatcher {
     const codes = n.codes;
     const flags = n.flags;
     let count = found;
-    for (let i = 0; i < n.length; ) {
+    for (let i = 0; i < n.length;) {
       if (!((flags[i] as number) & FLAG_HASHTAG) || !isWordChar(codes[i] as number)) {
         i++;
         continue;
@@ -121,7 +120,6 @@ function hasHit(hits: readonly Hit[], s: number, e: number, entry: LexiconEntry)
   for (const h of hits) if (h.s === s && h.e === e && h.variant.entry === entry) return true;
   return false;
 }
-
 
 /** codes[from..to) as a string; anything longer than the longest suffix cannot be one. */
 function codesText(codes: Uint16Array, from: number, to: number): string {
