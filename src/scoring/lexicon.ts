@@ -24,12 +24,13 @@ export interface LexiconEntry {
   exact: boolean;
 }
 
-/** One normalised form of an entry: the automaton key and the minimum repeat count per key char. */
+/** One normalised form of an entry: the automaton key and the minimum repeat counts of its letters. */
 export interface Variant {
   /** The expanded surface form, shown as Match.term. */
   form: string;
   key: string;
-  runs: Uint16Array;
+  /** (index, minimum run) pairs for the key characters whose run is above 1, or null: most keys have none. */
+  repeats: Uint16Array | null;
   entry: LexiconEntry;
 }
 
@@ -85,7 +86,14 @@ export function toVariant(form: string, entry: LexiconEntry): Variant | null {
   const key = n.text;
   if (key.length === 0) return null;
   for (let i = 0; i < key.length; i++) if (!isKeyChar(key.charCodeAt(i))) return null;
-  return { form, key, runs: Uint16Array.from(n.run), entry };
+  return { form, key, repeats: repeatsOf(n.run), entry };
+}
+
+/** The (index, run) pairs of a key's repeated letters ("connasse": n×2, s×2). */
+export function repeatsOf(runs: ArrayLike<number>): Uint16Array | null {
+  const pairs: number[] = [];
+  for (let k = 0; k < runs.length; k++) if ((runs[k] as number) > 1) pairs.push(k, runs[k] as number);
+  return pairs.length === 0 ? null : Uint16Array.from(pairs);
 }
 
 export interface ParsedLexicon {

@@ -91,7 +91,7 @@ function buildWatch(options: WatchScoringOptions): WatchMatchers {
     const entry = specialEntry(term);
     const v = toVariant(term, entry);
     if (v) {
-      special.push({ ...v, runs: new Uint16Array(v.runs.length).fill(1) });
+      special.push({ ...v, repeats: null });
       roles.set(entry, role);
     }
   };

@@ -107,11 +107,15 @@ export class TermMatcher {
 /** Shorter keys glued inside a hashtag are too often innocent ("#concours" holds "con"). */
 const HASHTAG_MIN_KEY = 5;
 
+/** The key's repeated letters are repeated in the text too ("ass" is not "as"). */
 function runsOk(n: Stream, s: number, v: Variant): boolean {
+  const repeats = v.repeats;
+  if (repeats === null) return true;
   const key = v.key;
-  for (let k = 0; k < key.length; k++) {
-    const need = v.runs[k] as number;
-    if (need > 1 && n.codes[s + k] === key.charCodeAt(k) && (n.run[s + k] as number) < need) return false;
+  for (let r = 0; r < repeats.length; r += 2) {
+    const k = repeats[r] as number;
+    const at = s + k;
+    if (n.codes[at] === key.charCodeAt(k) && (n.run[at] as number) < (repeats[r + 1] as number)) return false;
   }
   return true;
 }
