@@ -38,7 +38,8 @@ for (let i = 0; i < POSTS; i++) {
       ? (labelled[rand(labelled.length)] as Labelled).text
       : (filler[rand(filler.length)] as string);
   const b = filler[rand(filler.length)] as string;
-  posts.push(rand(2) === 0 ? `${a} ${b}` : a);
+  // Through JSON, as posts arrive from an API: a flat string, not the concatenation of two.
+  posts.push(JSON.parse(JSON.stringify(rand(2) === 0 ? `${a} ${b}` : a)) as string);
 }
 
 const vigie = createScorer();
