@@ -274,6 +274,8 @@ const PREDICATE = wordSet([
   'm',
   's',
 ]);
+// Personal subjects of a bare predicate; the first person is left out: "je suis crevée", "I'm so
+// stupid" describe the speaker, not someone attacked.
 const PERSON_SUBJECT = wordSet([
   'elle',
   'il',
@@ -282,29 +284,187 @@ const PERSON_SUBJECT = wordSet([
   't',
   'tu',
   'vous',
-  'je',
-  'j',
-  'on',
   'she',
   'he',
   'they',
   'you',
   'u',
-  'i',
-  'we',
   'ur',
   'youre',
   'hes',
   'shes',
   'theyre',
-  'im',
   'toi',
   'lui',
   'eux',
 ]);
+// People named by a protected characteristic (religion, origin, gender, sexuality, gender
+// identity): an insult predicated of the whole group is hate ("blacks are animals", "les migrants
+// c'est des cafards"). Political or professional groups are not listed: venting at them is not.
+const GROUP = wordSet([
+  'muslims',
+  'jews',
+  'blacks',
+  'arabs',
+  'immigrants',
+  'migrants',
+  'refugees',
+  'mexicans',
+  'latinos',
+  'hispanics',
+  'asians',
+  'chinese',
+  'africans',
+  'indians',
+  'pakistanis',
+  'pakis',
+  'gypsies',
+  'roma',
+  'christians',
+  'hindus',
+  'women',
+  'females',
+  'gays',
+  'lesbians',
+  'homosexuals',
+  'queers',
+  'trans',
+  'transgenders',
+  'trannies',
+  'musulmans',
+  'musulmanes',
+  'juifs',
+  'juives',
+  'noirs',
+  'noires',
+  'renois',
+  'arabes',
+  'rebeus',
+  'beurs',
+  'maghrebins',
+  'africains',
+  'asiatiques',
+  'chinois',
+  'migrants',
+  'immigres',
+  'etrangers',
+  'refugies',
+  'roms',
+  'gitans',
+  'femmes',
+  'meufs',
+  'homos',
+  'pedes',
+  'lesbiennes',
+  'transsexuels',
+]);
+// Pets and things: "my cat is such an idiot", "mon chat est un vrai con", "what a stupid mistake"
+// insult no one.
+const THING = wordSet([
+  'cat',
+  'cats',
+  'dog',
+  'dogs',
+  'kitten',
+  'puppy',
+  'chat',
+  'chats',
+  'chaton',
+  'chien',
+  'chiens',
+  'chiot',
+  'car',
+  'voiture',
+  'phone',
+  'telephone',
+  'tel',
+  'ordi',
+  'ordinateur',
+  'computer',
+  'laptop',
+  'pc',
+  'printer',
+  'imprimante',
+  'wifi',
+  'internet',
+  'router',
+  'app',
+  'appli',
+  'bug',
+  'code',
+  'weather',
+  'meteo',
+  'game',
+  'jeu',
+  'film',
+  'movie',
+  'show',
+  'serie',
+  'song',
+  'chanson',
+  'book',
+  'livre',
+  'mistake',
+  'mistakes',
+  'erreur',
+  'erreurs',
+  'idea',
+  'ideas',
+  'idee',
+  'idees',
+  'question',
+  'questions',
+  'decision',
+  'decisions',
+  'choice',
+  'choix',
+  'thing',
+  'things',
+  'truc',
+  'trucs',
+  'chose',
+  'choses',
+  'move',
+  'day',
+  'journee',
+  'week',
+  'semaine',
+  'plan',
+  'rule',
+  'rules',
+  'regle',
+  'regles',
+  'law',
+  'loi',
+  'policy',
+  'system',
+  'systeme',
+  'argument',
+  'arguments',
+  'take',
+  'comment',
+  'comments',
+  'commentaire',
+  'tweet',
+  'tweets',
+  'post',
+  'article',
+  'video',
+  'excuse',
+  'excuses',
+  'reason',
+  'raison',
+  'traffic',
+  'trafic',
+  'match',
+  'question',
+]);
 // Copulas whose subject is a thing, not a person: "c'est con", "it's shit", "that is crap".
 const IMPERSONAL = wordSet(['c', 'ca', 'cela', 'it', 'that', 'this', 'its', 'thats', 'ce', 'there']);
 const ADVERB = wordSet([
+  'all',
+  'tous',
+  'toutes',
   'trop',
   'tellement',
   'vraiment',
@@ -443,9 +603,75 @@ function thirdPerson(w: Words, wi: number, sentence: number, wj: number = wi): b
   const prev3 = wordIn(w, k - 2, sentence);
   if (prev === 'de' || prev === 'd' || prev === 'of') return DE_HEADS.has(prev2);
   if (QUALIFIER.has(prev)) return true;
-  if (ARTICLE.has(prev)) return PREDICATE.has(prev2) && !IMPERSONAL.has(prev3);
-  // A bare predicate adjective needs a personal subject: "elle est conne", not "ce film est nul".
-  if (PREDICATE.has(prev) && prev !== 'qu' && prev !== 'que') return PERSON_SUBJECT.has(prev2);
+  if (ARTICLE.has(prev)) {
+    if (!PREDICATE.has(prev2)) return false;
+    // "c'est des cafards" is about a thing, unless a group was named first: "les migrants c'est des…"
+    return !IMPERSONAL.has(prev3) || GROUP.has(wordIn(w, k - 3, sentence));
+  }
+  // A bare predicate needs a personal subject: "elle est conne", "blacks are animals", not
+  // "ce film est nul".
+  if (PREDICATE.has(prev) && prev !== 'qu' && prev !== 'que')
+    return PERSON_SUBJECT.has(prev2) || GROUP.has(prev2);
+  return false;
+}
+
+// Copulas proper (PREDICATE also holds "such", "like", "what"…): the word before one is the subject.
+const COPULA = wordSet([
+  'es',
+  'est',
+  'etes',
+  'sont',
+  'suis',
+  'etait',
+  'etais',
+  'etaient',
+  'is',
+  'are',
+  'was',
+  'were',
+  'be',
+  'am',
+  's',
+  're',
+  'm',
+]);
+
+/** The word at stream position p is predicated of a protected group (see groupSubject). */
+export function predicatedOfGroup(w: Words, p: number): boolean {
+  const wi = wordAt(w, p);
+  return groupSubject(w, wi, w.sentence[wi] as number);
+}
+
+/** The insult is predicated of a protected group: "muslims are vermin", "les juifs sont des rats". */
+function groupSubject(w: Words, wi: number, sentence: number): boolean {
+  for (let k = wi - 1; k >= Math.max(0, wi - 5); k--) {
+    if (w.sentence[k] !== sentence) return false;
+    if (COPULA.has(w.words[k] as string)) {
+      const subject = wordIn(w, k - 1, sentence);
+      return GROUP.has(subject) || (IMPERSONAL.has(subject) && GROUP.has(wordIn(w, k - 2, sentence)));
+    }
+  }
+  return false;
+}
+
+const SELF = wordSet(['i', 'je', 'j', 'we', 'nous', 'on']);
+
+/**
+ * The insult describes the speaker, a pet or a thing, not someone attacked: it qualifies a thing
+ * noun right after it ("a stupid mistake"), or the subject of its copula is one ("my cat is such
+ * an idiot", "I'm such an idiot", "je suis une idiote").
+ */
+function notAboutAPerson(w: Words, wi: number, wj: number, sentence: number): boolean {
+  const next =
+    wj + 1 < w.words.length && w.clause[wj + 1] === w.clause[wj] ? (w.words[wj + 1] as string) : '';
+  if (THING.has(next)) return true;
+  for (let k = wi - 1; k >= Math.max(0, wi - 5); k--) {
+    if (w.sentence[k] !== sentence) return false;
+    if (COPULA.has(w.words[k] as string)) {
+      const subject = wordIn(w, k - 1, sentence);
+      return THING.has(subject) || SELF.has(subject);
+    }
+  }
   return false;
 }
 
@@ -573,6 +799,19 @@ const REPORT_CUES: string[][] = [
   'calls us',
   'calls you',
   'calls people',
+  'calling someone',
+  'calling somebody',
+  'call someone',
+  'call somebody',
+  'called someone',
+  'calling women',
+  'calling a woman',
+  'calling a girl',
+  'traiter quelqu un de',
+  'traiter quelqu un d',
+  'traiter une femme de',
+  'traiter les gens de',
+  'traiter les femmes de',
   'call me',
   'call her',
   'call him',
@@ -632,6 +871,23 @@ const REPORT_CUES: string[][] = [
   'receiving',
   'got messages',
   'saying that',
+  'posting that',
+  'posted that',
+  'posts that',
+  'tweeting that',
+  'tweeted that',
+  'tweets that',
+  'claiming that',
+  'claims that',
+  'claimed that',
+  'pretend que',
+  'pretendre que',
+  'pretendent que',
+  'affirme que',
+  'affirmer que',
+  'affirment que',
+  'ecrit que',
+  'ecrire que',
   'said that',
   'says that',
   'wrote that',
@@ -686,6 +942,8 @@ export interface HitContext {
   reported: boolean;
   /** Reported by the person it was said to ("il m'a traitée de …", "he called me …"): aimed at nobody. */
   selfReport: boolean;
+  /** Predicated of a protected group ("muslims are vermin"): hate, whatever the word's category. */
+  group: boolean;
 }
 
 /** A second-person word within reach of words wi..wj, in the same sentence. */
@@ -796,6 +1054,13 @@ export function hitContext(
       if (!second) second = secondNear(w, anchor, anchor, sentence, reach);
     }
   }
+  const group = third && groupSubject(w, wi, sentence);
+  // A word that needs a target finds none in the speaker, a pet or a thing ("ton chien est con" is
+  // handled by the possessive rule; "my cat is such an idiot", "a stupid mistake" here).
+  if (needsTarget && notAboutAPerson(w, wi, wj, sentence)) {
+    second = false;
+    third = false;
+  }
   let negated = false;
   for (let k = wi - 1; k >= Math.max(0, wi - 4) && w.clause[k] === clause; k--) {
     const word = w.words[k] as string;
@@ -846,7 +1111,7 @@ export function hitContext(
       }
     }
   }
-  return { second, third, negated, reported, selfReport };
+  return { second, third, negated, reported, selfReport, group };
 }
 
 export function hasCounterWords(w: Words): boolean {

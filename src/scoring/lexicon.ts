@@ -22,6 +22,8 @@ export interface LexiconEntry {
   mono: boolean;
   /** No inflectional suffix allowed after the key. */
   exact: boolean;
+  /** Counts only when predicated of a protected group ("migrants are vermin"): dehumanising nouns. */
+  group: boolean;
 }
 
 /** One normalised form of an entry: the automaton key and the minimum repeat counts of its letters. */
@@ -133,6 +135,7 @@ export function parseLexicon(source: string, fileLang?: Lang): ParsedLexicon {
       needsTarget: target === 'yes',
       mono: flagSet.has('mono'),
       exact: flagSet.has('exact'),
+      group: flagSet.has('group'),
     };
     entries.push(entry);
     try {

@@ -7,12 +7,12 @@ import { createHash } from 'node:crypto';
 import { normalizeStream } from './normalize.ts';
 import { loadBaseLexicon, toVariant, type LexiconEntry, type Variant } from './lexicon.ts';
 import { TermMatcher, type Hit } from './term-matcher.ts';
-import { hasCounterWords, hitContext, splitWords, type Words } from './context.ts';
+import { hasCounterWords, hitContext, predicatedOfGroup, splitWords, type Words } from './context.ts';
 import { detectLang, parseLang } from './lang.ts';
 import type { Category, Lang, Level, Match, ScoreResult, Scorer, WatchScoringOptions } from './types.ts';
 
 /** Bump when scoring logic changes; lexicon changes are caught by their hash. */
-const ENGINE_VERSION = '1.2.0';
+const ENGINE_VERSION = '1.3.0';
 
 const BASE_POINTS = [0, 18, 30, 50] as const;
 const CATEGORY_WEIGHT: Record<Category, number> = {
@@ -67,7 +67,16 @@ interface WatchMatchers {
 }
 
 function specialEntry(term: string): LexiconEntry {
-  return { term, lang: 'fr', category: 'insult', severity: 1, needsTarget: false, mono: false, exact: true };
+  return {
+    term,
+    lang: 'fr',
+    category: 'insult',
+    severity: 1,
+    needsTarget: false,
+    mono: false,
+    exact: true,
+    group: false,
+  };
 }
 
 function buildWatch(options: WatchScoringOptions): WatchMatchers {
@@ -81,6 +90,7 @@ function buildWatch(options: WatchScoringOptions): WatchMatchers {
       needsTarget: false,
       mono: false,
       exact: false,
+      group: false,
     };
     const v = toVariant(t.term, entry);
     if (v) extras.push(v);
@@ -205,6 +215,8 @@ class HostilityScorer {
     for (const h of hits) {
       if (h.variant.entry.lang !== lang && h.variant.entry.mono) continue;
       if (specials.length > 0 && insideNever(specials, watch.roles, h)) continue;
+      // Before the longest-match choice: a group-only reading must not hide another one.
+      if (h.variant.entry.group && !predicatedOfGroup(w, h.s)) continue;
       kept.push(h);
     }
     const candidates = dropContained(kept);
@@ -217,39 +229,47 @@ class HostilityScorer {
     let targeted = false;
     let floor = 0;
     let onlyProfanity = true;
+    // Every counted hit is reported or quoted ("stop saying immigrants are rapists"): the post
+    // denounces or recounts abuse, and is at most 'low' unless a threat-like floor applies.
+    let onlyReported = true;
     for (const h of candidates) {
       const entry = h.variant.entry;
       const ctx = hitContext(w, h.s, h.e, nameSentences, entry.needsTarget);
       // An insult reported by the person it was said to is aimed at nobody, whoever is mentioned.
       const second = !ctx.selfReport && (ctx.second || namedWholeText);
       if (entry.needsTarget && !second && !ctx.third) continue;
+      // An insult predicated of a whole protected group is hate speech.
+      const category: Category = ctx.group && entry.category === 'insult' ? 'hate' : entry.category;
       matches.push({
         term: h.variant.form,
-        category: entry.category,
+        category,
         severity: entry.severity,
         start: n.start[h.s] as number,
         end: n.end[h.e - 1] as number,
       });
       if (ctx.negated) continue;
-      let p = BASE_POINTS[entry.severity] * CATEGORY_WEIGHT[entry.category];
+      let p = BASE_POINTS[entry.severity] * CATEGORY_WEIGHT[category];
       p *= second ? SECOND_PERSON : ctx.third ? THIRD_PERSON : 1;
       if (ctx.reported) p *= REPORTED;
-      else if (counter && !second) p *= COUNTER_SPEECH;
+      else {
+        onlyReported = false;
+        if (counter && !second) p *= COUNTER_SPEECH;
+      }
       p = Math.min(p, 95);
       keep *= 1 - p / 100;
-      if (second && entry.category !== 'profanity') targeted = true;
-      if (entry.category !== 'profanity') onlyProfanity = false;
-      const ci = cats.indexOf(entry.category);
+      if (second && category !== 'profanity') targeted = true;
+      if (category !== 'profanity') onlyProfanity = false;
+      const ci = cats.indexOf(category);
       if (ci < 0) {
-        cats.push(entry.category);
+        cats.push(category);
         points.push(Math.max(0, p));
       } else points[ci] = Math.max(points[ci] as number, p);
-      if (ALWAYS_HIGH.has(entry.category)) {
+      if (ALWAYS_HIGH.has(category)) {
         floor = Math.max(floor, entry.severity === 3 && (second || ctx.third) ? SEVERE_FLOOR : HIGH_FLOOR);
       }
     }
     let value = Math.round(100 * (1 - keep));
-    if (onlyProfanity) value = Math.min(value, PROFANITY_CAP);
+    if (onlyProfanity || onlyReported) value = Math.min(value, PROFANITY_CAP);
     value = Math.max(value, floor);
     if (value === 0 && cats.length > 0) value = 1;
     const level = levelFor(value);

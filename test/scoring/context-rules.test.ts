@@ -74,3 +74,52 @@ describe('possessives target only when the insult qualifies the person', () => {
     expect(targeted(text, lang)).toBe(false);
   });
 });
+
+describe('insults predicated of a protected group are hate', () => {
+  it.each([
+    ['en', 'blacks are animals'],
+    ['en', 'muslims are vermin and should be wiped out'],
+    ['en', 'immigrants are just animals'],
+    ['en', 'jews are a plague on this country'],
+    ['fr', "les migrants c'est des cafards"],
+    ['fr', 'les juifs sont des rats'],
+    ['fr', 'tous les arabes sont des voleurs'],
+  ] as const)('%s: %s', (lang, text) => {
+    const r = scorer.score(text, lang);
+    expect(r.hostile).toBe(true);
+    expect(r.categories[0]).toBe('hate');
+  });
+  it.each([
+    ['en', 'the rats in my barn are animals too'],
+    ['en', 'Muslims are not terrorists'],
+    ['en', 'Saying that muslims are terrorists is racist'],
+    ['en', "Stop saying immigrants are rapists, it's a lie"],
+    ['en', 'he keeps posting that jews are a plague, reported'],
+    ['fr', "j'ai vu des rats dans le métro"],
+    ['fr', 'Les migrants ne sont pas des cafards, arrêtez'],
+    ['fr', 'les femmes sont des battantes'],
+  ] as const)('not for animals, negations and denunciations — %s: %s', (lang, text) => {
+    expect(hostile(text, lang)).toBe(false);
+  });
+});
+
+describe('words that need a target find none in the speaker, a pet or a thing', () => {
+  it.each([
+    ['en', 'my cat is such an idiot sometimes lol'],
+    ['en', "I'm such an idiot, forgot my keys again"],
+    ['en', 'what a stupid mistake I made today'],
+    ['en', "you made a stupid mistake but it's fine"],
+    ['fr', 'mon chat est un vrai con parfois'],
+    ['fr', 'je suis crevée ce soir'],
+    ['fr', "c'est une idée débile"],
+  ] as const)('%s: %s', (lang, text) => {
+    expect(hostile(text, lang)).toBe(false);
+  });
+  it.each([
+    ['en', 'my boss is such an idiot'],
+    ['en', 'you are such an idiot'],
+    ['fr', 'ton frère est un vrai con'],
+  ] as const)('but a person still is — %s: %s', (lang, text) => {
+    expect(hostile(text, lang)).toBe(true);
+  });
+});
