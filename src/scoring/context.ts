@@ -1034,6 +1034,8 @@ export function hitContext(
   // Ambiguous words ("nul", "con") need the second person close by; clear abuse, anywhere near.
   const reach = needsTarget ? 4 : 6;
   if (!second) second = secondNear(w, wi, wj, sentence, reach);
+  // A phrase that holds its own address: "t'es débile", "ta gueule", "you're a joke".
+  for (let k = wi; k <= wj && !second; k++) if (SECOND.has(w.words[k] as string)) second = true;
   if (!second) {
     // A sentence that is little more than the insult is a vocative ("Connard !", "Idiot.").
     let count = 0;
@@ -1045,6 +1047,7 @@ export function hitContext(
     while (first > 0 && w.sentence[first - 1] === sentence) first--;
     if (first < wi && IMPERATIVE.has(w.words[first] as string)) second = true;
   }
+  if (!second && trailingVocative(w, wi, wj, sentence, clause)) second = true;
   let third = thirdPerson(w, wi, sentence, wj);
   if (!third || !second) {
     // A coordinated conjunct shares its target: "you're a disgrace and a clown".
@@ -1092,7 +1095,11 @@ export function hitContext(
     before.push(k);
     sameClause.push(inClause);
   }
+  // A clause that addresses someone itself is not part of an earlier report: "you called me a
+  // liar, you idiot", "tu m'as traitée de menteuse, espèce de connard".
+  const addressed = addressedInClause(w, wi, clause);
   for (let end = 0; !reported && end < before.length; end++) {
+    if (addressed && sameClause[end] !== true) break;
     const cues = CUES_BY_LAST.get(w.words[before[end] as number] as string);
     if (cues === undefined) continue;
     for (const cue of cues) {
@@ -1112,6 +1119,62 @@ export function hitContext(
     }
   }
   return { second, third, negated, reported, selfReport, group };
+}
+
+// Words that open an address to someone within a clause: a second-person word, "espèce de", "sale".
+const VOCATIVE_LEAD = wordSet([...SECOND, 'espece', 'sale', 'sales', 'bande', 'pauvre', 'sacre', 'sacree']);
+
+/** The hit's clause, up to its first word, speaks to someone. */
+function addressedInClause(w: Words, wi: number, clause: number): boolean {
+  for (let k = wi; k >= 0 && w.clause[k] === clause; k--) {
+    if (VOCATIVE_LEAD.has(w.words[k] as string)) return true;
+  }
+  return false;
+}
+
+/**
+ * An insult alone in the last clause of a sentence that speaks to someone is a vocative: "you
+ * should be locked up, psycho", "ferme-la, connard".
+ */
+function trailingVocative(w: Words, wi: number, wj: number, sentence: number, clause: number): boolean {
+  let addressed = false;
+  for (let k = 0; k < w.words.length; k++) {
+    if (w.sentence[k] !== sentence) continue;
+    if (k >= wi && k <= wj) continue;
+    if (w.clause[k] === clause || k > wj) return false; // not alone, or not the last clause
+    if (SECOND.has(w.words[k] as string) || IMPERATIVE.has(w.words[k] as string)) addressed = true;
+  }
+  return addressed;
+}
+
+// Affection in the same post makes mild insults banter: "t'es con, je t'adore", "you're so dumb
+// I love you".
+const AFFECTION: string[][] = [
+  'je t adore',
+  'je t aime',
+  'je vous adore',
+  'je vous aime',
+  'jtm',
+  'jtd',
+  'love you',
+  'love u',
+  'luv you',
+  'luv u',
+  'ily',
+  'ilysm',
+  'bisous',
+  'love ya',
+].map((c) => c.split(' ').map(collapse));
+
+export function hasAffection(w: Words): boolean {
+  for (let k = 0; k < w.words.length; k++) {
+    for (const phrase of AFFECTION) {
+      let ok = k + phrase.length <= w.words.length;
+      for (let c = 0; c < phrase.length && ok; c++) ok = w.words[k + c] === phrase[c];
+      if (ok) return true;
+    }
+  }
+  return false;
 }
 
 export function hasCounterWords(w: Words): boolean {

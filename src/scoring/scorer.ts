@@ -7,7 +7,14 @@ import { createHash } from 'node:crypto';
 import { normalizeStream } from './normalize.ts';
 import { loadBaseLexicon, toVariant, type LexiconEntry, type Variant } from './lexicon.ts';
 import { TermMatcher, type Hit } from './term-matcher.ts';
-import { hasCounterWords, hitContext, predicatedOfGroup, splitWords, type Words } from './context.ts';
+import {
+  hasAffection,
+  hasCounterWords,
+  hitContext,
+  predicatedOfGroup,
+  splitWords,
+  type Words,
+} from './context.ts';
 import { detectLang, parseLang } from './lang.ts';
 import type { Category, Lang, Level, Match, ScoreResult, Scorer, WatchScoringOptions } from './types.ts';
 
@@ -31,6 +38,7 @@ const SECOND_PERSON = 1.6;
 const THIRD_PERSON = 1.4;
 const REPORTED = 0.3;
 const COUNTER_SPEECH = 0.6;
+const BANTER = 0.4;
 const PROFANITY_CAP = 24;
 const HIGH_FLOOR = 50;
 const SEVERE_FLOOR = 75;
@@ -221,6 +229,7 @@ class HostilityScorer {
     }
     const candidates = dropContained(kept);
     const counter = hasCounterWords(w);
+    const affection = hasAffection(w);
     const matches: Match[] = [];
     // Best points per category, in order of first appearance (the order ties keep when sorted).
     const cats: Category[] = [];
@@ -250,6 +259,7 @@ class HostilityScorer {
       if (ctx.negated) continue;
       let p = BASE_POINTS[entry.severity] * CATEGORY_WEIGHT[category];
       p *= second ? SECOND_PERSON : ctx.third ? THIRD_PERSON : 1;
+      if (affection && category === 'insult' && entry.severity === 1) p *= BANTER;
       if (ctx.reported) p *= REPORTED;
       else {
         onlyReported = false;

@@ -123,3 +123,45 @@ describe('words that need a target find none in the speaker, a pet or a thing', 
     expect(hostile(text, lang)).toBe(true);
   });
 });
+
+describe('a clause that addresses someone is not part of an earlier report', () => {
+  it.each([
+    ['en', '@bob you called me a liar, you idiot'],
+    ['fr', "@paul tu m'as traitée de menteuse, espèce de connard"],
+  ] as const)('%s: %s', (lang, text) => {
+    expect(hostile(text, lang)).toBe(true);
+  });
+  it.each([
+    ['en', 'he called me a liar, a cheat and a fraud'],
+    ['fr', "il m'a traitée de menteuse, de salope"],
+  ] as const)('but a list continues the report — %s: %s', (lang, text) => {
+    expect(hostile(text, lang)).toBe(false);
+  });
+});
+
+describe('an insult alone in the last clause of an address is a vocative', () => {
+  it.each([
+    ['en', 'you should be locked up, psycho'],
+    ['fr', 'tu devrais avoir honte de toi, minable'],
+  ] as const)('%s: %s', (lang, text) => {
+    expect(targeted(text, lang)).toBe(true);
+  });
+  it('not in a sentence that addresses nobody', () => {
+    expect(targeted('the film was long, stupid', 'en')).toBe(false);
+  });
+});
+
+describe('affection in the same post makes mild insults banter', () => {
+  it.each([
+    ['en', "lmao you're so dumb I love you"],
+    ['fr', "t'es con, je t'adore"],
+  ] as const)('%s: %s', (lang, text) => {
+    expect(hostile(text, lang)).toBe(false);
+  });
+  it.each([
+    ['en', 'I love you but you are a fucking whore'],
+    ['fr', "je t'aime mais je vais te tuer"],
+  ] as const)('not severe abuse or threats — %s: %s', (lang, text) => {
+    expect(hostile(text, lang)).toBe(true);
+  });
+});
