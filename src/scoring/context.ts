@@ -642,6 +642,66 @@ export function predicatedOfGroup(w: Words, p: number): boolean {
   return groupSubject(w, wi, w.sentence[wi] as number);
 }
 
+// After "on va te retrouver" / "we will find you", words that make it a threat, not a meeting.
+const MENACE_PLACE = wordSet([
+  'chez',
+  'maison',
+  'rue',
+  'adresse',
+  'famille',
+  'enfants',
+  'gosses',
+  'mere',
+  'travail',
+  'boulot',
+  'taf',
+  'ecole',
+  'irl',
+  'home',
+  'house',
+  'address',
+  'family',
+  'kids',
+  'children',
+  'street',
+  'work',
+  'job',
+  'school',
+  'mom',
+  'mother',
+  'wherever',
+  'partout',
+  'soon',
+  'bientot',
+  'tot',
+  'toi',
+  'te',
+  't',
+  'you',
+]);
+
+/**
+ * A meeting phrase ("on va te retrouver au resto", "we will find you there") followed by an
+ * ordinary complement is no threat. Alone, or followed by home, family, work, "wherever you are",
+ * or another hit in its clause, it stays one.
+ */
+export function meetingNotThreat(
+  w: Words,
+  hit: { s: number; e: number },
+  hits: readonly { s: number }[],
+): boolean {
+  const wj = wordAt(w, hit.e - 1);
+  const clause = w.clause[wj] as number;
+  let next = 0;
+  for (let k = wj + 1; k < w.words.length && k <= wj + 6 && w.clause[k] === clause; k++) {
+    if (MENACE_PLACE.has(w.words[k] as string)) return false;
+    next++;
+  }
+  if (next === 0) return false;
+  for (const other of hits) if (other.s >= hit.e && w.clause[wordAt(w, other.s)] === clause) return false;
+  return true;
+}
+
 /** The insult is predicated of a protected group: "muslims are vermin", "les juifs sont des rats". */
 function groupSubject(w: Words, wi: number, sentence: number): boolean {
   for (let k = wi - 1; k >= Math.max(0, wi - 5); k--) {
@@ -1166,11 +1226,19 @@ const AFFECTION: string[][] = [
   'love ya',
 ].map((c) => c.split(' ').map(collapse));
 
+const AFFECTION_BY_FIRST = new Map<string, string[][]>();
+for (const phrase of AFFECTION) {
+  const first = phrase[0] as string;
+  AFFECTION_BY_FIRST.set(first, [...(AFFECTION_BY_FIRST.get(first) ?? []), phrase]);
+}
+
 export function hasAffection(w: Words): boolean {
   for (let k = 0; k < w.words.length; k++) {
-    for (const phrase of AFFECTION) {
+    const phrases = AFFECTION_BY_FIRST.get(w.words[k] as string);
+    if (phrases === undefined) continue;
+    for (const phrase of phrases) {
       let ok = k + phrase.length <= w.words.length;
-      for (let c = 0; c < phrase.length && ok; c++) ok = w.words[k + c] === phrase[c];
+      for (let c = 1; c < phrase.length && ok; c++) ok = w.words[k + c] === phrase[c];
       if (ok) return true;
     }
   }

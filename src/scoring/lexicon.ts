@@ -24,6 +24,8 @@ export interface LexiconEntry {
   exact: boolean;
   /** Counts only when predicated of a protected group ("migrants are vermin"): dehumanising nouns. */
   group: boolean;
+  /** Also how friends arrange to meet ("we will find you there"): see meetingNotThreat(). */
+  meet: boolean;
 }
 
 /** One normalised form of an entry: the automaton key and the minimum repeat counts of its letters. */
@@ -136,6 +138,7 @@ export function parseLexicon(source: string, fileLang?: Lang): ParsedLexicon {
       mono: flagSet.has('mono'),
       exact: flagSet.has('exact'),
       group: flagSet.has('group'),
+      meet: flagSet.has('meet'),
     };
     entries.push(entry);
     try {

@@ -11,6 +11,7 @@ import {
   hasAffection,
   hasCounterWords,
   hitContext,
+  meetingNotThreat,
   predicatedOfGroup,
   splitWords,
   type Words,
@@ -84,6 +85,7 @@ function specialEntry(term: string): LexiconEntry {
     mono: false,
     exact: true,
     group: false,
+    meet: false,
   };
 }
 
@@ -99,6 +101,7 @@ function buildWatch(options: WatchScoringOptions): WatchMatchers {
       mono: false,
       exact: false,
       group: false,
+      meet: false,
     };
     const v = toVariant(t.term, entry);
     if (v) extras.push(v);
@@ -225,6 +228,7 @@ class HostilityScorer {
       if (specials.length > 0 && insideNever(specials, watch.roles, h)) continue;
       // Before the longest-match choice: a group-only reading must not hide another one.
       if (h.variant.entry.group && !predicatedOfGroup(w, h.s)) continue;
+      if (h.variant.entry.meet && meetingNotThreat(w, h, hits)) continue;
       kept.push(h);
     }
     const candidates = dropContained(kept);

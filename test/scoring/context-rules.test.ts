@@ -165,3 +165,25 @@ describe('affection in the same post makes mild insults banter', () => {
     expect(hostile(text, lang)).toBe(true);
   });
 });
+
+describe('meeting phrases are threats only alone or aimed at home, family or work', () => {
+  it.each([
+    ['fr', 'on va te retrouver au resto ce soir'],
+    ['en', 'see you at the restaurant, we will find you there'],
+    ['en', 'I will get you a coffee'],
+  ] as const)('a meeting — %s: %s', (lang, text) => {
+    expect(hostile(text, lang)).toBe(false);
+  });
+  it.each([
+    ['fr', 'on va te retrouver'],
+    ['fr', 'on va te retrouver chez toi'],
+    ['fr', 'je vais te retrouver et te défoncer'],
+    ['en', 'we will find you'],
+    ['en', 'we will find you wherever you hide'],
+    ['en', 'I will find your kids'],
+  ] as const)('a threat — %s: %s', (lang, text) => {
+    const r = scorer.score(text, lang);
+    expect(r.level).toBe('severe');
+    expect(r.categories).toContain('threat');
+  });
+});
