@@ -617,6 +617,7 @@ function thirdPerson(w: Words, wi: number, sentence: number, wj: number = wi): b
 
 // Copulas proper (PREDICATE also holds "such", "like", "what"…): the word before one is the subject.
 const COPULA = wordSet([
+  'r',
   'es',
   'est',
   'etes',
@@ -637,9 +638,13 @@ const COPULA = wordSet([
 ]);
 
 /** The word at stream position p is predicated of a protected group (see groupSubject). */
-export function predicatedOfGroup(w: Words, p: number): boolean {
-  const wi = wordAt(w, p);
-  return groupSubject(w, wi, w.sentence[wi] as number);
+export function predicatedOfGroup(w: Words, s: number, e: number): boolean {
+  const wi = wordAt(w, s);
+  const sentence = w.sentence[wi] as number;
+  // Group entries start at their copula ("are animals", "c'est des cafards"): its subject decides.
+  const wj = Math.max(wi, wordAt(w, e - 1));
+  for (let k = wi; k <= wj; k++) if (COPULA.has(w.words[k] as string)) return groupSubjectOf(w, k, sentence);
+  return groupSubject(w, wi, sentence);
 }
 
 // After "on va te retrouver" / "we will find you", words that make it a threat, not a meeting.
@@ -706,12 +711,18 @@ export function meetingNotThreat(
 function groupSubject(w: Words, wi: number, sentence: number): boolean {
   for (let k = wi - 1; k >= Math.max(0, wi - 5); k--) {
     if (w.sentence[k] !== sentence) return false;
-    if (COPULA.has(w.words[k] as string)) {
-      const subject = wordIn(w, k - 1, sentence);
-      return GROUP.has(subject) || (IMPERSONAL.has(subject) && GROUP.has(wordIn(w, k - 2, sentence)));
-    }
+    if (COPULA.has(w.words[k] as string)) return groupSubjectOf(w, k, sentence);
   }
   return false;
+}
+
+/** The subject of the copula at k is a protected group, named directly or before "c'est". */
+function groupSubjectOf(w: Words, k: number, sentence: number): boolean {
+  // "les juifs ne sont que des…": the negative particle stands between the subject and the verb.
+  const particle = wordIn(w, k - 1, sentence);
+  const at = particle === 'ne' || particle === 'n' ? k - 1 : k;
+  const subject = wordIn(w, at - 1, sentence);
+  return GROUP.has(subject) || (IMPERSONAL.has(subject) && GROUP.has(wordIn(w, at - 2, sentence)));
 }
 
 const SELF = wordSet(['i', 'je', 'j', 'we', 'nous', 'on']);

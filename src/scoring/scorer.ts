@@ -227,7 +227,7 @@ class HostilityScorer {
       if (h.variant.entry.lang !== lang && h.variant.entry.mono) continue;
       if (specials.length > 0 && insideNever(specials, watch.roles, h)) continue;
       // Before the longest-match choice: a group-only reading must not hide another one.
-      if (h.variant.entry.group && !predicatedOfGroup(w, h.s)) continue;
+      if (h.variant.entry.group && !predicatedOfGroup(w, h.s, h.e)) continue;
       if (h.variant.entry.meet && meetingNotThreat(w, h, hits)) continue;
       kept.push(h);
     }
