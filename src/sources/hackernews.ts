@@ -1,7 +1,12 @@
 // Hacker News through Algolia's search_by_date, newest first. Only the first 1000 hits of a
-// query are reachable by page number, so pages are walked by narrowing the time window instead:
-// each next request asks for items up to the oldest one just read. Cursor: the newest
-// `created_at_i` seen (seconds); polls re-read a safety margin before it (late indexing).
+// query are reachable by page number (Algolia's paginationLimitedTo), so the time window is walked
+// by narrowing it instead: each next request asks for items up to the oldest one just read
+// (inclusive, as that second may hold more). When a full page holds a single second, that second
+// alone may hold more than a page: it is read through Algolia's pages (`created_at_i=S`, page 0 to
+// nbPages), then the walk steps past it. Only a second with more than 1000 matching items cannot be
+// read whole; the poll then says how many were left. Items are de-duplicated by objectID within a
+// poll (the store de-duplicates across polls). Cursor: the newest `created_at_i` seen (seconds);
+// polls re-read a safety margin before it (late indexing, and items of the cursor second itself).
 import type { Config } from '../config/schema.ts';
 import { htmlToText } from './html-text.ts';
 import {
@@ -17,11 +22,25 @@ import { isRecord, requestJson, str, type CallContext } from './social-http.ts';
 export type HackernewsConfig = Config['sources']['hackernews'];
 
 const HITS_PER_PAGE = 100;
+/** Algolia answers no hits past this many for one query (page * hitsPerPage), whatever nbHits says. */
+export const HN_PAGINATION_LIMIT = 1000;
 /** Algolia indexes items a little after they are posted: re-read this far behind the cursor. */
 export const HN_OVERLAP_SECONDS = 600;
 
 export interface HackernewsTuning {
   backoffMs?: number;
+}
+
+/** One answer of search_by_date, its new items kept (items seen earlier in the poll dropped). */
+interface SearchPage {
+  posts: RawPost[];
+  /** Hits in the answer, malformed ones included: a full page means there may be more. */
+  count: number;
+  /** Oldest and newest created_at_i of the page's valid hits. */
+  oldest?: number;
+  latest?: number;
+  nbHits: number | undefined;
+  nbPages: number | undefined;
 }
 
 export function hitToRaw(hit: unknown): RawPost | null {
@@ -71,22 +90,18 @@ export function createHackernewsAdapter(
         warnings.push(`ignored an invalid cursor "${ctx.source.cursor.slice(0, 40)}"`);
       const lower = cursor !== undefined ? cursor - HN_OVERLAP_SECONDS : undefined;
       let newest = cursor;
-      let upper: number | undefined;
       const seen = new Set<string>();
-      for (let page = 1; ; page++) {
-        const filters = [
-          lower !== undefined ? `created_at_i>${lower}` : null,
-          upper !== undefined ? `created_at_i<=${upper}` : null,
-        ]
-          .filter(Boolean)
-          .join(',');
+      /** Distinct items read per second, to tell how many of a crowded second were left. */
+      const perSecond = new Map<number, number>();
+
+      const search = async (filters: string[], pageNo: number, what: string): Promise<SearchPage> => {
         const params = new URLSearchParams({
           query: q,
           tags: '(story,comment)',
           hitsPerPage: String(HITS_PER_PAGE),
         });
-        if (filters) params.set('numericFilters', filters);
-        const what = `search "${q.slice(0, 60)}" page ${page}`;
+        if (filters.length) params.set('numericFilters', filters.join(','));
+        if (pageNo > 0) params.set('page', String(pageNo));
         const a = await requestJson(
           { url: `${base}/api/v1/search_by_date?${params}`, what },
           callCtx(ctx.signal, ctx.log),
@@ -94,33 +109,72 @@ export function createHackernewsAdapter(
         const b = a.body;
         if (!isRecord(b) || !Array.isArray(b.hits))
           throw new SourceError(`hackernews: malformed answer for ${what}: no hits array`, true);
-        const posts: RawPost[] = [];
-        let oldest: number | undefined;
-        let fresh = 0;
+        const out: SearchPage = {
+          posts: [],
+          count: b.hits.length,
+          nbHits: typeof b.nbHits === 'number' ? b.nbHits : undefined,
+          nbPages: typeof b.nbPages === 'number' ? b.nbPages : undefined,
+        };
         b.hits.forEach((hit, i) => {
           const post = hitToRaw(hit);
           if (!post || post.createdAt === null)
             return void warnings.push(`${what}: item ${i + 1} skipped (malformed hit)`);
           const seconds = post.createdAt / 1000;
-          if (oldest === undefined || seconds < oldest) oldest = seconds;
+          if (out.oldest === undefined || seconds < out.oldest) out.oldest = seconds;
+          if (out.latest === undefined || seconds > out.latest) out.latest = seconds;
           if (newest === undefined || seconds > newest) newest = seconds;
           if (seen.has(post.externalId)) return;
           seen.add(post.externalId);
-          fresh++;
-          posts.push(post);
+          perSecond.set(seconds, (perSecond.get(seconds) ?? 0) + 1);
+          out.posts.push(post);
         });
-        const more = b.hits.length >= HITS_PER_PAGE && oldest !== undefined;
-        const last = !more || page >= config.maxPages;
+        return out;
+      };
+
+      let upper: number | undefined;
+      /** The crowded second being read through Algolia's pages, if any. */
+      let crowded: { second: number; page: number } | undefined;
+      for (let request = 1; ; request++) {
+        let done: boolean;
+        let r: SearchPage;
+        if (crowded) {
+          const { second, page } = crowded;
+          const what = `search "${q.slice(0, 60)}" second ${second} page ${page}`;
+          r = await search([`created_at_i=${second}`], page, what);
+          if (r.nbHits === undefined || r.nbPages === undefined)
+            throw new SourceError(`hackernews: malformed answer for ${what}: no nbHits or nbPages`, true);
+          const nextReachable = (page + 1) * HITS_PER_PAGE < HN_PAGINATION_LIMIT;
+          if (r.count > 0 && page + 1 < r.nbPages && nextReachable) crowded.page++;
+          else {
+            const left = r.nbHits - (perSecond.get(second) ?? 0);
+            if (left > 0)
+              warnings.push(
+                `${left} of the ${r.nbHits} items of second ${second} were not read: Algolia pages through at most ${HN_PAGINATION_LIMIT} hits of one query`,
+              );
+            crowded = undefined;
+            upper = second - 1;
+          }
+          done = !crowded && lower !== undefined && upper !== undefined && upper <= lower;
+        } else {
+          const filters = [
+            lower !== undefined ? `created_at_i>${lower}` : null,
+            upper !== undefined ? `created_at_i<=${upper}` : null,
+          ].filter((f): f is string => f !== null);
+          r = await search(filters, 0, `search "${q.slice(0, 60)}" page ${request}`);
+          done = r.count < HITS_PER_PAGE || r.oldest === undefined;
+          // Next window ends at the oldest item read (inclusive: items of that second may remain);
+          // a full page of one second means that second may hold more than a page: read it by pages.
+          if (!done && r.oldest === r.latest) crowded = { second: r.oldest!, page: 0 };
+          else if (!done) upper = r.oldest;
+        }
+        const last = done || request >= config.maxPages;
         if (last) {
-          if (more) warnings.push(`stopped after ${page} pages: older results were not read`);
-          ctx.log.info({ query: q.slice(0, 60), pages: page }, 'hackernews: poll complete');
-          yield finalPage(posts, newest !== undefined ? String(newest) : null, warnings);
+          if (!done) warnings.push(`stopped after ${request} pages: older results were not read`);
+          ctx.log.info({ query: q.slice(0, 60), pages: request }, 'hackernews: poll complete');
+          yield finalPage(r.posts, newest !== undefined ? String(newest) : null, warnings);
           return;
         }
-        yield { posts };
-        // Next window ends at the oldest item read (inclusive: items of that second may remain);
-        // a page with nothing new means one second holds more than a page: step past it.
-        upper = fresh > 0 ? oldest : oldest! - 1;
+        yield { posts: r.posts };
       }
     },
   };

@@ -2,144 +2,23 @@
 // adapter is exercised through twitter-api-v2's own transport. Bounds, patterns and shapes follow
 // the official OpenAPI spec (getUsersByUsername, getUsersMentions, searchPostsRecent,
 // getPostsByIds); where the spec is silent the fake copies what the live API answers.
+// This file holds the HTTP server and fault injection; the data and post generator are in
+// x-api-model.ts, pagination and rate limits in x-api-paging.ts, the endpoints in x-api-routes.ts
+// and the error bodies and parameter checks in x-api-problems.ts.
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-export interface FakeUser {
-  id: string;
-  username: string;
-  name: string;
-  created_at: string;
-  profile_image_url: string;
-  description: string;
-  verified: boolean;
-}
+import {
+  createXStore,
+  type FakeUser,
+  type GenerateOptions,
+  type StoredTweet,
+  type TweetInput,
+} from './x-api-model.ts';
+import { createRateLimiter } from './x-api-paging.ts';
+import { PROBLEM } from './x-api-problems.ts';
+import { route } from './x-api-routes.ts';
 
-/** A post as the fake keeps it: compact, turned into JSON (with the requested fields) per answer. */
-export interface StoredTweet {
-  id: string;
-  idBig: bigint;
-  text: string;
-  authorId: string;
-  createdAt: number;
-  lang: string;
-  /** Lower-case user names mentioned in the text. */
-  mentions: string[];
-  /** Lower-case recent-search queries it matches. */
-  queries: string[];
-  replyTo?: string;
-  deleted: boolean;
-}
-
-export interface TweetJson {
-  id: string;
-  text: string;
-  edit_history_tweet_ids: string[];
-  author_id?: string;
-  created_at?: string;
-  lang?: string;
-  conversation_id?: string;
-  public_metrics?: Record<string, number>;
-  referenced_tweets?: { type: string; id: string }[];
-  entities?: { mentions: { start: number; end: number; username: string; id?: string }[] };
-}
-
-const PROBLEM_BASE = 'https://api.x.com/2/problems/';
-
-// Bodies copied from what the live API answers for each case.
-const PROBLEM = {
-  unauthorized: () => ({ title: 'Unauthorized', type: 'about:blank', status: 401, detail: 'Unauthorized' }),
-  tooMany: () => ({
-    title: 'Too Many Requests',
-    detail: 'Too Many Requests',
-    type: 'about:blank',
-    status: 429,
-  }),
-  server: (status: number) => ({
-    title: status === 503 ? 'Service Unavailable' : 'Internal Server Error',
-    detail: 'Upstream failure',
-    type: 'about:blank',
-    status,
-  }),
-  notFound: (path: string) => ({
-    title: 'Not Found',
-    detail: `No route for ${path}`,
-    type: 'about:blank',
-    status: 404,
-  }),
-  resourceNotFound: (resource_type: string, parameter: string, value: string, detail: string) => ({
-    value,
-    detail,
-    title: 'Not Found Error',
-    resource_type,
-    parameter,
-    resource_id: value,
-    type: `${PROBLEM_BASE}resource-not-found`,
-  }),
-  notAuthorizedForResource: (id: string) => ({
-    value: id,
-    detail: `Sorry, you are not authorized to see the Post with id: [${id}].`,
-    title: 'Authorization Error',
-    resource_type: 'tweet',
-    parameter: 'referenced_tweets.id',
-    resource_id: id,
-    type: `${PROBLEM_BASE}not-authorized-for-resource`,
-  }),
-};
-
-function badParam(name: string, value: string, message: string): unknown {
-  return {
-    errors: [{ parameters: { [name]: [value] }, message }],
-    title: 'Invalid Request',
-    detail: 'One or more parameters to your request was invalid.',
-    type: `${PROBLEM_BASE}invalid-request`,
-  };
-}
-
-function allowedParams(query: URLSearchParams, allowed: string[]): unknown {
-  for (const name of query.keys()) {
-    if (!allowed.includes(name))
-      return badParam(
-        name,
-        query.get(name) ?? '',
-        `The query parameter [${name}] is not one of [${allowed.join(',')}]`,
-      );
-  }
-  return undefined;
-}
-
-function parseFields(v: string | null): Set<string> {
-  return new Set((v ?? '').split(',').filter((s) => s.length > 0));
-}
-
-// Opaque to clients, like X's; it only says "continue below this id".
-function encodeToken(after: bigint): string {
-  return Buffer.from(`v1:${after.toString(36)}`).toString('base64url');
-}
-
-function decodeToken(token: string): bigint | undefined {
-  const m = Buffer.from(token, 'base64url')
-    .toString()
-    .match(/^v1:([0-9a-z]+)$/);
-  if (!m?.[1]) return undefined;
-  return [...m[1]].reduce((acc, ch) => acc * 36n + BigInt(parseInt(ch, 36)), 0n);
-}
-
-/** Index of the first post (newest first list) whose id is < `id`. */
-function firstOlderThan(list: StoredTweet[], id: bigint): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((list[mid] as StoredTweet).idBig < id) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
-}
-
-/** Index of the first post whose id is <= `id` (the end of a since_id range). */
-function firstNotNewerThan(list: StoredTweet[], id: bigint): number {
-  return firstOlderThan(list, id + 1n);
-}
+export type { FakeUser, GenerateOptions, StoredTweet, TweetInput, TweetJson } from './x-api-model.ts';
 
 export interface RecordedRequest {
   method: string;
@@ -172,25 +51,6 @@ export interface FaultSpec {
   times?: number;
 }
 
-export interface TweetInput {
-  id?: string;
-  text: string;
-  /** Author's user name; created when unknown. */
-  author: string;
-  createdAt?: Date | string | number;
-  lang?: string;
-  /** Recent-search queries this post matches (besides a case-insensitive text match). */
-  matchesQueries?: string[];
-  replyTo?: string;
-}
-
-export interface GenerateOptions {
-  /** Number of distinct authors the posts are spread over (default 20). */
-  authors?: number;
-  /** Lang of the posts (default alternates en / fr). */
-  lang?: string;
-}
-
 export interface FakeXApiOptions {
   token: string;
   host?: string;
@@ -221,433 +81,13 @@ export interface FakeXApi {
   close(): Promise<void>;
 }
 
-const TWITTER_EPOCH = 1288834974657n;
-const DEFAULT_START = Date.UTC(2026, 0, 1);
-const MAX_RESULTS_BOUNDS = { mentions: [5, 100], search: [10, 100] } as const;
-
 export async function startFakeXApi(options: FakeXApiOptions): Promise<FakeXApi> {
-  const spacing = options.spacingMs ?? 1000;
-  const window = options.rateLimit ?? { limit: 100_000, windowMs: 15 * 60_000 };
-  let clock = options.startTime ?? DEFAULT_START;
-  let seq = 0n;
-  let version = 0;
-  const usersByName = new Map<string, FakeUser>();
-  const usersById = new Map<string, FakeUser>();
-  const tweetsById = new Map<string, StoredTweet>();
-  /** Live posts, newest first; re-sorted lazily after additions. */
-  let timeline: StoredTweet[] = [];
-  let dirty = false;
-  const views = new Map<string, { version: number; list: StoredTweet[] }>();
+  const store = createXStore({ startTime: options.startTime, spacingMs: options.spacingMs });
+  const limiter = createRateLimiter(options.rateLimit ?? { limit: 100_000, windowMs: 15 * 60_000 });
   const faults: (FaultSpec & { left: number })[] = [];
-  const buckets = new Map<string, { remaining: number; resetAt: number }>();
   const requests: RecordedRequest[] = [];
   const hung = new Set<http.ServerResponse>();
   const sockets = new Set<Socket>();
-
-  function addUser(username: string, opts: { id?: string; name?: string } = {}): FakeUser {
-    const existing = usersByName.get(username.toLowerCase());
-    if (existing) return existing;
-    if (!/^[A-Za-z0-9_]{1,15}$/.test(username)) throw new Error(`invalid X user name ${username}`);
-    const id = opts.id ?? String(1_000_000 + usersById.size * 7919);
-    const user: FakeUser = {
-      id,
-      username,
-      name: opts.name ?? `${username} (fake)`,
-      created_at: new Date(Date.UTC(2015, 0, 1) + usersById.size * 86_400_000).toISOString(),
-      profile_image_url: `https://pbs.twimg.com/profile_images/${id}/avatar_normal.jpg`,
-      description: '',
-      verified: false,
-    };
-    usersByName.set(username.toLowerCase(), user);
-    usersById.set(id, user);
-    return user;
-  }
-
-  /** Snowflake-like: time in the high bits, so ids grow with time and compare as BigInt. */
-  function nextId(atMs: number): string {
-    seq = (seq + 1n) & 0x3fffffn;
-    return String(((BigInt(atMs) - TWITTER_EPOCH) << 22n) | seq);
-  }
-
-  function addTweets(inputs: TweetInput[]): string[] {
-    const ids: string[] = [];
-    for (const input of inputs) {
-      const author = addUser(input.author);
-      const createdAt =
-        input.createdAt === undefined ? (clock += spacing) : new Date(input.createdAt).getTime();
-      const id = input.id ?? nextId(createdAt);
-      if (!/^[0-9]{1,19}$/.test(id)) throw new Error(`invalid post id ${id}`);
-      const mentions = [...input.text.matchAll(/@([A-Za-z0-9_]{1,15})/g)].map((m) =>
-        (m[1] ?? '').toLowerCase(),
-      );
-      const stored: StoredTweet = {
-        id,
-        idBig: BigInt(id),
-        text: input.text,
-        authorId: author.id,
-        createdAt,
-        lang: input.lang ?? 'en',
-        mentions,
-        queries: (input.matchesQueries ?? []).map((q) => q.toLowerCase()),
-        replyTo: input.replyTo,
-        deleted: false,
-      };
-      tweetsById.set(id, stored);
-      timeline.push(stored);
-      ids.push(id);
-    }
-    dirty = true;
-    version++;
-    return ids;
-  }
-
-  function generate(
-    count: number,
-    text: (i: number, author: string) => string,
-    opts: GenerateOptions,
-    queries: string[],
-  ): string[] {
-    const authorCount = Math.max(1, opts.authors ?? 20);
-    const authors = Array.from(
-      { length: authorCount },
-      (_, i) => addUser(`fan_${i}`, { name: `Fan number ${i}` }).username,
-    );
-    const inputs: TweetInput[] = [];
-    for (let i = 0; i < count; i++) {
-      const author = authors[i % authorCount] ?? 'fan_0';
-      inputs.push({
-        text: text(i, author),
-        author,
-        lang: opts.lang ?? (i % 2 ? 'fr' : 'en'),
-        matchesQueries: queries,
-      });
-    }
-    return addTweets(inputs);
-  }
-
-  function live(): StoredTweet[] {
-    if (dirty) {
-      timeline = timeline
-        .filter((t) => !t.deleted)
-        .sort((a, b) => (a.idBig > b.idBig ? -1 : a.idBig < b.idBig ? 1 : 0));
-      dirty = false;
-    }
-    return timeline;
-  }
-
-  /** Per-user / per-query lists, rebuilt only after the data changed (a 1 000-page walk stays O(pages)). */
-  function view(key: string, keep: (t: StoredTweet) => boolean): StoredTweet[] {
-    const cached = views.get(key);
-    if (cached && cached.version === version) return cached.list;
-    const list = live().filter(keep);
-    views.set(key, { version, list });
-    return list;
-  }
-
-  function deleteTweet(id: string): void {
-    const t = tweetsById.get(id);
-    if (!t || t.deleted) return;
-    t.deleted = true;
-    dirty = true;
-    version++;
-  }
-
-  function tweetJson(t: StoredTweet, fields: Set<string>): TweetJson {
-    const out: TweetJson = { id: t.id, text: t.text, edit_history_tweet_ids: [t.id] };
-    if (fields.has('author_id')) out.author_id = t.authorId;
-    if (fields.has('created_at')) out.created_at = new Date(t.createdAt).toISOString();
-    if (fields.has('lang')) out.lang = t.lang;
-    if (fields.has('conversation_id')) out.conversation_id = t.replyTo ?? t.id;
-    if (fields.has('public_metrics')) {
-      const n = Number(t.idBig % 97n);
-      out.public_metrics = {
-        retweet_count: n % 5,
-        reply_count: n % 3,
-        like_count: n,
-        quote_count: 0,
-        bookmark_count: 0,
-        impression_count: n * 13,
-      };
-    }
-    if (fields.has('referenced_tweets') && t.replyTo)
-      out.referenced_tweets = [{ type: 'replied_to', id: t.replyTo }];
-    if (fields.has('entities') && t.mentions.length) {
-      out.entities = {
-        mentions: [...t.text.matchAll(/@([A-Za-z0-9_]{1,15})/g)].map((m) => ({
-          start: m.index ?? 0,
-          end: (m.index ?? 0) + m[0].length,
-          username: m[1] ?? '',
-          ...(usersByName.get((m[1] ?? '').toLowerCase())
-            ? { id: usersByName.get((m[1] ?? '').toLowerCase())?.id }
-            : {}),
-        })),
-      };
-    }
-    return out;
-  }
-
-  function userJson(u: FakeUser, fields: Set<string>): Record<string, unknown> {
-    const out: Record<string, unknown> = { id: u.id, name: u.name, username: u.username };
-    for (const f of fields) if (f in u && !(f in out)) out[f] = u[f as keyof FakeUser];
-    return out;
-  }
-
-  function withIncludes(tweets: StoredTweet[], query: URLSearchParams): Record<string, unknown> {
-    const tweetFields = parseFields(query.get('tweet.fields') ?? query.get('post.fields'));
-    const expansions = parseFields(query.get('expansions'));
-    const body: Record<string, unknown> = {};
-    if (tweets.length) body.data = tweets.map((t) => tweetJson(t, tweetFields));
-    if (tweets.length && expansions.has('author_id')) {
-      const userFields = parseFields(query.get('user.fields'));
-      const authors = [...new Set(tweets.map((t) => t.authorId))]
-        .map((id) => usersById.get(id))
-        .filter((u): u is FakeUser => !!u);
-      body.includes = { users: authors.map((u) => userJson(u, userFields)) };
-    }
-    return body;
-  }
-
-  /** One page of a newest-first list, X style: since_id/until_id exclusive, opaque next_token. */
-  function page(
-    list: StoredTweet[],
-    query: URLSearchParams,
-    tokenParam: string[],
-    maxDefault: number,
-  ): { status: number; body: unknown } {
-    const max = Number(query.get('max_results') ?? maxDefault);
-    let upper: bigint | undefined = query.has('until_id') ? BigInt(query.get('until_id') ?? '0') : undefined;
-    for (const name of tokenParam) {
-      const token = query.get(name);
-      if (token === null) continue;
-      const after = decodeToken(token);
-      if (after === undefined)
-        return {
-          status: 400,
-          body: badParam(name, token, `The \`${name}\` query parameter value [${token}] is not valid`),
-        };
-      upper = upper === undefined || after < upper ? after : upper;
-    }
-    const since = query.has('since_id') ? BigInt(query.get('since_id') ?? '0') : undefined;
-    const start = upper === undefined ? 0 : firstOlderThan(list, upper);
-    const end = since === undefined ? list.length : firstNotNewerThan(list, since);
-    const slice = list.slice(start, Math.min(end, start + max));
-    const body = withIncludes(slice, query);
-    const meta: Record<string, unknown> = { result_count: slice.length };
-    const first = slice[0];
-    const last = slice[slice.length - 1];
-    if (first && last) {
-      meta.newest_id = first.id;
-      meta.oldest_id = last.id;
-      if (start + max < end) meta.next_token = encodeToken(last.idBig);
-    }
-    body.meta = meta;
-    return { status: 200, body };
-  }
-
-  function route(
-    method: string,
-    path: string,
-    query: URLSearchParams,
-  ): { status: number; body: unknown; bucket: string } {
-    let m: RegExpMatchArray | null;
-    if (method !== 'GET') return { status: 404, body: PROBLEM.notFound(path), bucket: 'other' };
-    if ((m = path.match(/^\/2\/users\/by\/username\/([^/]+)$/))) {
-      const bucket = 'users/by/username';
-      const username = decodeURIComponent(m[1] ?? '');
-      const invalid = allowedParams(query, ['user.fields', 'expansions', 'tweet.fields', 'post.fields']);
-      if (invalid) return { status: 400, body: invalid, bucket };
-      if (!/^[A-Za-z0-9_]{1,15}$/.test(username))
-        return {
-          status: 400,
-          body: badParam(
-            'username',
-            username,
-            `The \`username\` query parameter value [${username}] does not match ^[A-Za-z0-9_]{1,15}$`,
-          ),
-          bucket,
-        };
-      const user = usersByName.get(username.toLowerCase());
-      if (!user)
-        return {
-          status: 200,
-          body: {
-            errors: [
-              PROBLEM.resourceNotFound(
-                'user',
-                'username',
-                username,
-                `Could not find user with username: [${username}].`,
-              ),
-            ],
-          },
-          bucket,
-        };
-      return { status: 200, body: { data: userJson(user, parseFields(query.get('user.fields'))) }, bucket };
-    }
-    if ((m = path.match(/^\/2\/users\/([^/]+)\/mentions$/))) {
-      const bucket = 'users/:id/mentions';
-      const id = decodeURIComponent(m[1] ?? '');
-      const invalid = checkTimelineParams(query, 'mentions', ['pagination_token']);
-      if (invalid) return { status: 400, body: invalid, bucket };
-      if (!/^[0-9]{1,19}$/.test(id))
-        return {
-          status: 400,
-          body: badParam('id', id, `The \`id\` query parameter value [${id}] does not match ^[0-9]{1,19}$`),
-          bucket,
-        };
-      const user = usersById.get(id);
-      if (!user)
-        return {
-          status: 200,
-          body: {
-            errors: [PROBLEM.resourceNotFound('user', 'id', id, `Could not find user with id: [${id}].`)],
-          },
-          bucket,
-        };
-      const name = user.username.toLowerCase();
-      const list = view(`mentions:${name}`, (t) => t.mentions.includes(name));
-      return { ...page(list, query, ['pagination_token'], 10), bucket };
-    }
-    if (path === '/2/tweets/search/recent') {
-      const bucket = 'tweets/search/recent';
-      const invalid = checkTimelineParams(query, 'search', [
-        'next_token',
-        'pagination_token',
-        'query',
-        'sort_order',
-      ]);
-      if (invalid) return { status: 400, body: invalid, bucket };
-      const q = query.get('query') ?? '';
-      if (q.length < 1 || q.length > 4096)
-        return {
-          status: 400,
-          body: badParam('query', q, 'The `query` query parameter must be 1 to 4096 characters long'),
-          bucket,
-        };
-      const since = query.get('since_id');
-      if (since !== null && options.recentSearchWindowMs !== undefined) {
-        const after = Date.now() - options.recentSearchWindowMs;
-        if (Number((BigInt(since) >> 22n) + TWITTER_EPOCH) < after) {
-          const iso = new Date(after).toISOString();
-          const message = `Invalid 'since_id':'${since}'. 'since_id' must be a tweet id created after ${iso}. Please use a 'since_id' that is newer.`;
-          return { status: 400, body: badParam('since_id', since, message), bucket };
-        }
-      }
-      const needle = q.toLowerCase();
-      const list = view(
-        `search:${needle}`,
-        (t) => t.queries.includes(needle) || t.text.toLowerCase().includes(needle),
-      );
-      return { ...page(list, query, ['next_token', 'pagination_token'], 10), bucket };
-    }
-    if (path === '/2/tweets') {
-      const bucket = 'tweets';
-      const invalid = allowedParams(query, [
-        'ids',
-        'tweet.fields',
-        'post.fields',
-        'expansions',
-        'user.fields',
-        'media.fields',
-        'poll.fields',
-        'place.fields',
-      ]);
-      if (invalid) return { status: 400, body: invalid, bucket };
-      const ids = (query.get('ids') ?? '').split(',').filter((s) => s.length > 0);
-      if (ids.length < 1 || ids.length > 100)
-        return {
-          status: 400,
-          body: badParam('ids', query.get('ids') ?? '', 'The `ids` query parameter must hold 1 to 100 ids'),
-          bucket,
-        };
-      const wrong = ids.find((id) => !/^[0-9]{1,19}$/.test(id));
-      if (wrong !== undefined)
-        return {
-          status: 400,
-          body: badParam(
-            'ids',
-            wrong,
-            `The \`ids\` query parameter value [${wrong}] does not match ^[0-9]{1,19}$`,
-          ),
-          bucket,
-        };
-      const found = ids.map((id) => tweetsById.get(id)).filter((t): t is StoredTweet => !!t && !t.deleted);
-      const body = withIncludes(found, query);
-      const missing = ids.filter((id) => !found.some((t) => t.id === id));
-      if (missing.length)
-        body.errors = missing.map((id) =>
-          PROBLEM.resourceNotFound('tweet', 'ids', id, `Could not find tweet with ids: [${id}].`),
-        );
-      return { status: 200, body, bucket };
-    }
-    return { status: 404, body: PROBLEM.notFound(path), bucket: 'other' };
-  }
-
-  function checkTimelineParams(
-    query: URLSearchParams,
-    kind: 'mentions' | 'search',
-    extra: string[],
-  ): unknown {
-    const invalid = allowedParams(query, [
-      'max_results',
-      'start_time',
-      'end_time',
-      'since_id',
-      'until_id',
-      'tweet.fields',
-      'post.fields',
-      'expansions',
-      'user.fields',
-      'media.fields',
-      'poll.fields',
-      'place.fields',
-      ...extra,
-    ]);
-    if (invalid) return invalid;
-    const [lo, hi] = MAX_RESULTS_BOUNDS[kind];
-    const raw = query.get('max_results');
-    if (raw !== null && (!/^-?\d+$/.test(raw) || Number(raw) < lo || Number(raw) > hi))
-      return badParam(
-        'max_results',
-        raw,
-        `The \`max_results\` query parameter value [${raw}] is not between ${lo} and ${hi}`,
-      );
-    for (const name of ['since_id', 'until_id']) {
-      const v = query.get(name);
-      if (v !== null && !/^[0-9]{1,19}$/.test(v))
-        return badParam(name, v, `The \`${name}\` query parameter value [${v}] does not match ^[0-9]{1,19}$`);
-    }
-    for (const name of ['pagination_token', 'next_token']) {
-      if (query.get(name) === '')
-        return badParam(name, '', `The \`${name}\` query parameter can not be empty`);
-    }
-    return undefined;
-  }
-
-  /** Rate-limit headers on every answer, as X sends them; a spent window answers 429 by itself. */
-  function rateHeaders(
-    bucket: string,
-    spend: boolean,
-  ): { headers: Record<string, string>; exhausted: boolean; reset: number } {
-    const now = Date.now();
-    let b = buckets.get(bucket);
-    if (!b || b.resetAt <= now) {
-      b = { remaining: window.limit, resetAt: now + window.windowMs };
-      buckets.set(bucket, b);
-    }
-    const exhausted = b.remaining <= 0;
-    if (spend && !exhausted) b.remaining--;
-    const reset = Math.ceil(b.resetAt / 1000);
-    return {
-      headers: {
-        'x-rate-limit-limit': String(window.limit),
-        'x-rate-limit-remaining': String(b.remaining),
-        'x-rate-limit-reset': String(reset),
-      },
-      exhausted,
-      reset,
-    };
-  }
 
   function takeFault(rec: RecordedRequest): FaultSpec | undefined {
     const i = faults.findIndex((f) => f.at === undefined || f.at === 'nextRequest' || f.at(rec));
@@ -679,14 +119,8 @@ export async function startFakeXApi(options: FakeXApiOptions): Promise<FakeXApi>
     };
     requests.push(rec);
     if (req.headers.authorization !== `Bearer ${options.token}`) {
-      send(
-        res,
-        rec,
-        401,
-        PROBLEM.unauthorized(),
-        rateHeaders('auth', false).headers,
-        'application/problem+json',
-      );
+      const headers = limiter.rateHeaders('auth', false).headers;
+      send(res, rec, 401, PROBLEM.unauthorized(), headers, 'application/problem+json');
       return;
     }
     const fault = takeFault(rec);
@@ -699,19 +133,14 @@ export async function startFakeXApi(options: FakeXApiOptions): Promise<FakeXApi>
       req.socket.destroy();
       return;
     }
-    if (fault?.kind === 'deleteTweet' && fault.tweetId) deleteTweet(fault.tweetId);
-    const result = route(rec.method, rec.path, url.searchParams);
+    if (fault?.kind === 'deleteTweet' && fault.tweetId) store.deleteTweet(fault.tweetId);
+    const result = route(store, options, rec.method, rec.path, url.searchParams);
     if (fault?.kind === '429') {
-      const reset = Math.floor(Date.now() / 1000) + (fault.resetInSeconds ?? 900);
-      const headers = {
-        'x-rate-limit-limit': String(window.limit),
-        'x-rate-limit-remaining': '0',
-        'x-rate-limit-reset': String(reset),
-      };
+      const headers = limiter.spentHeaders(fault.resetInSeconds ?? 900);
       send(res, rec, 429, PROBLEM.tooMany(), headers, 'application/problem+json');
       return;
     }
-    const rate = rateHeaders(result.bucket, true);
+    const rate = limiter.rateHeaders(result.bucket, true);
     if (rate.exhausted)
       return send(res, rec, 429, PROBLEM.tooMany(), rate.headers, 'application/problem+json');
     if (fault?.kind === '500' || fault?.kind === '503') {
@@ -750,11 +179,11 @@ export async function startFakeXApi(options: FakeXApiOptions): Promise<FakeXApi>
   return {
     url: `http://${options.host ?? '127.0.0.1'}:${port}`,
     requests,
-    addUser,
-    addTweets,
+    addUser: store.addUser,
+    addTweets: store.addTweets,
     generateMentions(username, count, opts = {}) {
-      addUser(username);
-      return generate(
+      store.addUser(username);
+      return store.generate(
         count,
         (i, a) => `@${username} message ${i} from ${a}${i % 7 === 0 ? ' — tu devrais avoir honte' : ''}`,
         opts,
@@ -762,7 +191,7 @@ export async function startFakeXApi(options: FakeXApiOptions): Promise<FakeXApi>
       );
     },
     generateSearchResults(query, count, opts = {}) {
-      return generate(count, (i, a) => `search hit ${i} by ${a}: ${query}`, opts, [query]);
+      return store.generate(count, (i, a) => `search hit ${i} by ${a}: ${query}`, opts, [query]);
     },
     injectFault(fault) {
       faults.push({ ...fault, left: fault.times ?? 1 });
@@ -770,8 +199,8 @@ export async function startFakeXApi(options: FakeXApiOptions): Promise<FakeXApi>
     clearFaults() {
       faults.length = 0;
     },
-    deleteTweet,
-    getTweet: (id) => tweetsById.get(id),
+    deleteTweet: store.deleteTweet,
+    getTweet: (id) => store.tweetsById.get(id),
     close() {
       for (const res of hung) res.destroy();
       for (const s of sockets) s.destroy();
