@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import path from 'node:path';
+import { readFile } from 'node:fs/promises';
 import {
   withDeps,
   parseIsoDate,
@@ -11,6 +12,7 @@ import {
 import { createEvidence } from '../evidence/evidence.ts';
 import { writeDossier } from '../evidence/dossier.ts';
 import { verifyDossier } from '../evidence/verify.ts';
+import { readCertificates } from '../evidence/tsa-signer.ts';
 import { LEVELS, type Level } from '../scoring/index.ts';
 import type { ReportLang } from '../evidence/report-i18n.ts';
 
@@ -118,12 +120,27 @@ export function registerEvidenceCommands(program: Command): void {
   program
     .command('verify')
     .description(
-      'check a dossier ZIP: every file hash, every post hash against its payload, and the ledger chain',
+      'check a dossier ZIP: every file hash, every post hash against its payload, the ledger chain, and the signature of the manifest timestamp',
     )
     .argument('<file>', 'the dossier ZIP')
-    .action((file: string) =>
+    .option(
+      '--tsa-cert <file.pem>',
+      'the timestamp authority certificate (or the one that issued it): the manifest timestamp must be signed with it',
+    )
+    .action((file: string, o: { tsaCert?: string }) =>
       runCommand(async () => {
-        const r = await verifyDossier(file);
+        let tsaCerts;
+        if (o.tsaCert !== undefined) {
+          const bytes = await readFile(o.tsaCert).catch((err: Error) => {
+            throw new UsageError(`--tsa-cert: ${err.message}`);
+          });
+          try {
+            tsaCerts = readCertificates(bytes);
+          } catch {
+            throw new UsageError(`--tsa-cert: ${o.tsaCert} holds no readable certificate (PEM or DER)`);
+          }
+        }
+        const r = await verifyDossier(file, { tsaCerts });
         process.stdout.write(`${clean(r.summary)}\n`);
         return r.ok ? 0 : 1;
       }),

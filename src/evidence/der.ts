@@ -1,5 +1,6 @@
-// Just enough DER (ASN.1) to build an RFC 3161 request and read the answer: definite lengths,
-// single-byte tags (every tag RFC 3161 and CMS use here).
+// Just enough DER (ASN.1) to build an RFC 3161 request and read the answer, its CMS signature and
+// the signer's X.509 certificate: definite lengths, single-byte tags (every tag RFC 3161, CMS and
+// X.509 use here).
 
 export interface Tlv {
   tag: number;
@@ -93,4 +94,20 @@ export function oidToString(value: Uint8Array): string {
     }
   }
   return parts.join('.');
+}
+
+/** A UTCTime or GeneralizedTime (as X.509 and RFC 3161 write them: UTC, "Z") in epoch milliseconds. */
+export function readTime(t: Tlv): number {
+  const s = Buffer.from(t.value).toString('latin1');
+  const m =
+    t.tag === 0x17
+      ? s.match(/^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})()Z$/)
+      : t.tag === 0x18
+        ? s.match(/^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\.\d+)?Z$/)
+        : null;
+  if (!m) throw new Error('DER: not a UTC time');
+  let year = Number(m[1]);
+  if (t.tag === 0x17) year += year < 50 ? 2000 : 1900; // RFC 5280 4.1.2.5.1
+  const ms = m[7] ? Math.floor(Number(`0${m[7]}`) * 1000) : 0;
+  return Date.UTC(year, Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), ms);
 }

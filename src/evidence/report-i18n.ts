@@ -67,10 +67,10 @@ export function verifySteps(lang: ReportLang, tsa: boolean): string[][] {
   ];
   if (tsa) {
     fr.push(
-      'manifest.json.tsr est un horodatage RFC 3161 de manifest.json par une autorité d’horodatage : « openssl ts -reply -in manifest.json.tsr -text » montre la date et l’empreinte horodatée.',
+      'manifest.json.tsr est un horodatage RFC 3161 de manifest.json par une autorité d’horodatage : « openssl ts -reply -in manifest.json.tsr -text » montre la date et l’empreinte horodatée. « vigie verify dossier.zip --tsa-cert autorite.pem » vérifie aussi la signature de l’autorité avec son certificat publié ; « openssl ts -verify -data manifest.json -in manifest.json.tsr -CAfile autorite.pem » en est une vérification indépendante.',
     );
     en.push(
-      'manifest.json.tsr is an RFC 3161 timestamp of manifest.json by a timestamp authority: "openssl ts -reply -in manifest.json.tsr -text" shows the date and the time-stamped fingerprint.',
+      'manifest.json.tsr is an RFC 3161 timestamp of manifest.json by a timestamp authority: "openssl ts -reply -in manifest.json.tsr -text" shows the date and the time-stamped fingerprint. "vigie verify dossier.zip --tsa-cert authority.pem" also checks the authority’s signature against its published certificate; "openssl ts -verify -data manifest.json -in manifest.json.tsr -CAfile authority.pem" is an independent check.',
     );
   }
   return lang === 'fr' ? [fr] : lang === 'en' ? [en] : [fr, en];

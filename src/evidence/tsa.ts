@@ -1,14 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { bool, children, int, nul, octets, oid, oidToString, read, seq, type Tlv } from './der.ts';
+import { bool, children, int, nul, octets, oid, oidToString, read, readTime, seq, type Tlv } from './der.ts';
+import { parseSignedData, type SignedData } from './cms-signature.ts';
+import { checkTimestampSigner } from './tsa-signer.ts';
 
 // RFC 3161 trusted timestamps of a dossier's manifest: the request is built by hand (a SHA-256
 // imprint), the authority's answer (TimeStampResp, what `openssl ts -reply` reads) is kept as is.
 // Checked here: the answer is "granted", the time-stamped imprint is the manifest's hash, and (at
-// request time) the nonce. The authority's CMS signature is not checked by Vigie: `openssl ts
-// -verify` with the authority's certificate does that (explained in the report).
+// request time) the nonce. The authority's CMS signature and certificate are checked by
+// tsa-signer.ts, at request time and by `vigie verify`, so that a dossier can be checked without
+// openssl; `openssl ts -verify` with the authority's certificate stays a second, independent way.
 
 const SHA256 = '2.16.840.1.101.3.4.2.1';
-const SIGNED_DATA = '1.2.840.113549.1.7.2';
 const TST_INFO = '1.2.840.113549.1.9.16.1.4';
 
 export function buildTimestampRequest(sha256: Uint8Array, nonce: Uint8Array): Uint8Array {
@@ -16,10 +18,14 @@ export function buildTimestampRequest(sha256: Uint8Array, nonce: Uint8Array): Ui
 }
 
 export interface TimestampInfo {
+  /** ISO 8601, with the fraction of a second the authority gave. */
   genTime: string;
+  genTimeMs: number;
   imprint: Buffer;
   nonce: Buffer | undefined;
   policy: string;
+  /** The token, for checkTimestampSigner. */
+  signedData: SignedData;
 }
 
 /** Reads a TimeStampResp; throws with the reason when it is not a granted token. */
@@ -32,20 +38,9 @@ export function parseTimestampResponse(resp: Uint8Array): TimestampInfo {
   if (code !== 0 && code !== 1)
     throw new Error(`the timestamp authority refused the request (status ${code})`);
   if (!token) throw new Error('the answer holds no timestamp token');
-  const [contentType, explicitSigned] = children(token.value);
-  if (!contentType || oidToString(contentType.value) !== SIGNED_DATA || !explicitSigned)
-    throw new Error('the token is not CMS SignedData');
-  const signedData = children(explicitSigned.value)[0];
-  const encap =
-    signedData &&
-    children(signedData.value).find((c) => c.tag === 0x30 && children(c.value)[0]?.tag === 0x06);
-  if (!encap) throw new Error('the token holds no encapsulated content');
-  const [eType, eExplicit] = children(encap.value);
-  if (!eType || oidToString(eType.value) !== TST_INFO || !eExplicit)
-    throw new Error('the token does not hold a TSTInfo');
-  const eContent = children(eExplicit.value)[0];
-  if (!eContent || eContent.tag !== 0x04) throw new Error('malformed TSTInfo');
-  const tst = children(read(eContent.value).value);
+  const signedData = parseSignedData(token);
+  if (signedData.eContentType !== TST_INFO) throw new Error('the token does not hold a TSTInfo');
+  const tst = children(read(signedData.eContent).value);
   const [, policy, imprint, , genTime, ...rest] = tst as (Tlv | undefined)[];
   if (!policy || !imprint || !genTime || genTime.tag !== 0x18) throw new Error('malformed TSTInfo');
   const [algo, hashed] = children(imprint.value);
@@ -54,11 +49,14 @@ export function parseTimestampResponse(resp: Uint8Array): TimestampInfo {
   const nonce = rest.find((t) => t?.tag === 0x02);
   const g = Buffer.from(genTime.value).toString('latin1');
   const m = g.match(/^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\.\d+)?Z$/);
+  if (!m) throw new Error('malformed TSTInfo time');
   return {
-    genTime: m ? `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}${m[7] ?? ''}Z` : g,
+    genTime: `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}${m[7] ?? ''}Z`,
+    genTimeMs: readTime(genTime),
     imprint: Buffer.from(hashed.value),
     nonce: nonce ? Buffer.from(nonce.value) : undefined,
     policy: oidToString(policy.value),
+    signedData,
   };
 }
 
@@ -83,5 +81,13 @@ export async function requestTimestamp(
     throw new Error('the timestamp authority stamped another hash');
   if (!info.nonce || !info.nonce.equals(nonce))
     throw new Error('the timestamp answer does not carry our nonce');
+  // A token `vigie verify` would refuse must not go into a dossier.
+  try {
+    checkTimestampSigner(info.signedData, info.genTimeMs);
+  } catch (err) {
+    throw new Error(`the timestamp authority's token does not verify: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
   return body;
 }

@@ -1,11 +1,15 @@
 import { readFile } from 'node:fs/promises';
+import type { X509Certificate } from 'node:crypto';
 import { unzipSync, strFromU8 } from 'fflate';
 import { checkChain, sha256Hex, type ExportedLedgerRow } from './ledger-hash.ts';
 import { CONTENT_FILES, DOSSIER_FORMAT, type Manifest } from './dossier.ts';
 import { parseTimestampResponse } from './tsa.ts';
+import { checkTimestampSigner, type TimestampSigner } from './tsa-signer.ts';
 
 // Independent check of a dossier ZIP: needs nothing but the file. Any changed, added or removed
-// byte makes it fail, naming the first mismatch.
+// byte makes it fail, naming the first mismatch. A manifest timestamp must carry a valid signature
+// of a time-stamping certificate; `tsaCerts` (the authority's certificate, or the one that issued
+// it) pins who that may be.
 
 export interface DossierVerification {
   ok: boolean;
@@ -19,7 +23,12 @@ const fail = (firstMismatch: string): DossierVerification => ({
   firstMismatch,
 });
 
-export async function verifyDossier(file: string): Promise<DossierVerification> {
+export interface VerifyOptions {
+  /** The timestamp must be signed by one of these certificates or by one they issued. */
+  tsaCerts?: readonly X509Certificate[];
+}
+
+export async function verifyDossier(file: string, opts: VerifyOptions = {}): Promise<DossierVerification> {
   let files: Record<string, Uint8Array>;
   try {
     files = unzipSync(new Uint8Array(await readFile(file)));
@@ -114,14 +123,20 @@ export async function verifyDossier(file: string): Promise<DossierVerification> 
 
   let stamp = '';
   if (manifest.timestamp) {
+    const name = manifest.timestamp.file;
     try {
-      const info = parseTimestampResponse(files[manifest.timestamp.file]!);
+      const info = parseTimestampResponse(files[name]!);
       if (!info.imprint.equals(Buffer.from(manifestSha, 'hex')))
-        return fail(`${manifest.timestamp.file}: the timestamp is for another manifest`);
-      stamp = `; manifest time-stamped at ${info.genTime} by ${manifest.timestamp.authority}`;
+        return fail(`${name}: the timestamp is for another manifest`);
+      const signer = checkTimestampSigner(info.signedData, info.genTimeMs, opts.tsaCerts);
+      stamp =
+        `; manifest time-stamped at ${info.genTime} by ${manifest.timestamp.authority}, ` +
+        `signature valid (${signedBy(signer)})`;
     } catch (err) {
-      return fail(`${manifest.timestamp.file}: ${(err as Error).message}`);
+      return fail(`${name}: ${(err as Error).message}`);
     }
+  } else if (opts.tsaCerts?.length) {
+    return fail('an authority certificate was given but the dossier holds no timestamp');
   }
   return {
     ok: true,
@@ -130,6 +145,14 @@ export async function verifyDossier(file: string): Promise<DossierVerification> 
       `${rows.length} ledger rows chained to head ${manifest.ledger.head ?? '(none)'}; ` +
       `watch ${manifest.watchId}, generated ${manifest.generatedAt} by Vigie ${manifest.vigieVersion}${stamp}`,
   };
+}
+
+function signedBy(s: TimestampSigner): string {
+  const who = `signed by ${s.subject}, certificate SHA-256 ${s.fingerprint}`;
+  if (!s.anchor) return who;
+  return s.anchor.same
+    ? `${who}, the given authority certificate`
+    : `${who}, issued by the given authority certificate ${s.anchor.subject}`;
 }
 
 function lines(bytes: Uint8Array): string[] {
