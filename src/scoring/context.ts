@@ -726,6 +726,7 @@ function groupSubjectOf(w: Words, k: number, sentence: number): boolean {
 }
 
 const SELF = wordSet(['i', 'je', 'j', 'we', 'nous', 'on']);
+const DEMONSTRATIVE = wordSet(['ce', 'cet', 'cette', 'ces', 'this', 'that', 'these', 'those']);
 
 /**
  * The insult describes the speaker, a pet or a thing, not someone attacked: it qualifies a thing
@@ -736,6 +737,8 @@ function notAboutAPerson(w: Words, wi: number, wj: number, sentence: number): bo
   const next =
     wj + 1 < w.words.length && w.clause[wj + 1] === w.clause[wj] ? (w.words[wj + 1] as string) : '';
   if (THING.has(next)) return true;
+  // A subject named after the fact: "elle est bête, cette série", "it's so dumb this game".
+  if (DEMONSTRATIVE.has(next) && THING.has(w.words[wj + 2] ?? '')) return true;
   for (let k = wi - 1; k >= Math.max(0, wi - 5); k--) {
     if (w.sentence[k] !== sentence) return false;
     if (COPULA.has(w.words[k] as string)) {
@@ -768,8 +771,8 @@ const NEGATION = wordSet([
   'neither',
   'ni',
 ]);
-// "pas que", "not only": restriction, not negation.
-const NEG_BREAKERS = wordSet(['que', 'qu', 'only', 'just', 'seulement']);
+// "pas que", "not only": restriction, not negation; "can't wait to": eagerness.
+const NEG_BREAKERS = wordSet(['que', 'qu', 'only', 'just', 'seulement', 'wait']);
 
 // Reporting and counter-speech frames that precede a quoted insult.
 const REPORT_CUES: string[][] = [
@@ -1235,6 +1238,8 @@ const AFFECTION: string[][] = [
   'ilysm',
   'bisous',
   'love ya',
+  'je l adore',
+  'i love it',
 ].map((c) => c.split(' ').map(collapse));
 
 const AFFECTION_BY_FIRST = new Map<string, string[][]>();

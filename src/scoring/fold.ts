@@ -255,6 +255,8 @@ export const SEP_CLAUSE = 2;
 export const SEP_QUOTE = 4;
 export const SEP_DOT = 8;
 export const SEP_COMMA = 16;
+/** Two or more spaces in a row. */
+export const SEP_WIDE = 32;
 
 export const FOLD_CLASS = new Uint8Array(0x10000);
 /** Folded code (letters, digits, leet symbols, '*'), separator flags for C_SEP. */

@@ -36,10 +36,15 @@ import {
   SEP_DOT,
   SEP_QUOTE,
   SEP_SPACE,
+  SEP_WIDE,
 } from './fold.ts';
 
 export const FLAG_HANDLE = 1;
-export const FLAG_HASHTAG = 2;
+/**
+ * Words glued together: a hashtag (#salepute) or letters joined from single characters
+ * ("s t f u w h o r e"). Long terms may match inside such a word, not only at its start.
+ */
+export const FLAG_GLUED = 2;
 
 /** Views on shared scratch buffers: valid until the next normalize() call (copy to keep). */
 export interface Normalized {
@@ -49,7 +54,7 @@ export interface Normalized {
   end: Int32Array;
   /** How many repeated original letters were collapsed into each stream character. */
   run: Uint16Array;
-  /** FLAG_HANDLE / FLAG_HASHTAG per stream character. */
+  /** FLAG_HANDLE / FLAG_GLUED per stream character. */
   flags: Uint8Array;
   /** Second reading of ambiguous leet characters ('1' = i or l) per stream index, 0 = none; 42 ('*') = any letter. */
   alt: Uint8Array | null;
@@ -69,8 +74,8 @@ export interface Stream {
   /** Meaningful only when hasAlt. */
   alt: Uint8Array;
   hasAlt: boolean;
-  /** Some stream character is in a hashtag (FLAG_HASHTAG). */
-  hasHashtag: boolean;
+  /** Some stream character is in a glued word (FLAG_GLUED). */
+  hasGlued: boolean;
 }
 
 // Raw character kinds inside a token.
@@ -112,7 +117,7 @@ const stream: Stream = {
   flags: new Uint8Array(0),
   alt: new Uint8Array(0),
   hasAlt: false,
-  hasHashtag: false,
+  hasGlued: false,
 };
 
 function ensure(n: number): void {
@@ -302,7 +307,11 @@ export function normalizeStream(input: string): Stream {
         break; // zero-width characters inside a word do not split it
       default: // C_SEP: `code` holds the separator flags
         if (n > tokStart) endToken();
-        else prefix = 0;
+        else {
+          prefix = 0;
+          // A second space in a row: a wide gap (see emit()).
+          if (code & SEP_SPACE && sep & SEP_SPACE) sep |= SEP_WIDE;
+        }
         sep |= code;
     }
     k = n;
@@ -372,14 +381,15 @@ function emit(rawChars: number, trailing: number, len: number): void {
   const ke = re;
   const kk = rk;
   let hasAlt = false;
-  let hasHashtag = false;
+  let hasGlued = false;
   let m = 0;
   for (let i = 0; i < nu;) {
     // Join letters split by spaces, dots, dashes or emoji: "c o n n a r d", "c.o.n.n.a.r.d".
     let j = i;
     for (; j < nu; j++) {
       if ((uCe[j] as number) - (uCs[j] as number) !== 1 || uPre[j] !== 0) break;
-      if (j > i && ((uSep[j] as number) & (SEP_CLAUSE | SEP_QUOTE | SEP_COMMA)) !== 0) break;
+      // A wide gap (two spaces) separates words spelt out letter by letter: "s t f u  w h o r e".
+      if (j > i && ((uSep[j] as number) & (SEP_CLAUSE | SEP_QUOTE | SEP_COMMA | SEP_WIDE)) !== 0) break;
     }
     if (j - i < 3) j = i + 1; // a token of its own
     // Token(s) i..j-1 form one word; a joined group takes the first part's separator and no prefix.
@@ -387,8 +397,8 @@ function emit(rawChars: number, trailing: number, len: number): void {
     const pre = j - i === 1 ? (uPre[i] as number) : 0;
     const cont = j - i === 1 && uCont[i] === 1;
     const at = rs[uCs[i] as number] as number;
-    const flag = pre === 64 ? FLAG_HANDLE : pre === 35 ? FLAG_HASHTAG : 0;
-    if (flag === FLAG_HASHTAG) hasHashtag = true;
+    const flag = pre === 64 ? FLAG_HANDLE : pre === 35 || j - i > 1 ? FLAG_GLUED : 0;
+    if (flag === FLAG_GLUED) hasGlued = true;
     if (tsep & SEP_QUOTE) m = pushSep(m, 34, at, 0);
     if (m > 0 && tsep & (SEP_CLAUSE | SEP_DOT)) m = pushSep(m, 124, at, 0);
     else if (m > 0 && tsep & SEP_COMMA) m = pushSep(m, 44, at, 0);
@@ -447,7 +457,7 @@ function emit(rawChars: number, trailing: number, len: number): void {
   if (trailing & SEP_QUOTE) m = pushSep(m, 34, len, 0);
   o.length = m;
   o.hasAlt = hasAlt;
-  o.hasHashtag = hasHashtag;
+  o.hasGlued = hasGlued;
 }
 
 /** The stream's characters as a string (for word lists and explanations, not the hot path). */

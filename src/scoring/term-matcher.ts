@@ -2,7 +2,7 @@
 // checked for word boundaries (so "con" is not found in "concours" nor "cunt" in "Scunthorpe"),
 // inflectional suffixes, and the repeat counts of letters (so "as" ≠ "ass", "Niger" ≠ the slur).
 import { AhoCorasick } from './matcher.ts';
-import { FLAG_HANDLE, FLAG_HASHTAG, type Stream } from './normalize.ts';
+import { FLAG_HANDLE, FLAG_GLUED, type Stream } from './normalize.ts';
 import type { LexiconEntry, Variant } from './lexicon.ts';
 import { MAX_SUFFIX, SUFFIXES } from './suffixes.ts';
 
@@ -57,7 +57,7 @@ export class TermMatcher {
     const len = n.length;
     const alt = n.hasAlt ? n.alt : null;
     let count = this.ac.scanCodes(codes, len, alt);
-    if (n.hasHashtag) count = this.insideHashtags(n, alt, count);
+    if (n.hasGlued) count = this.insideGlued(n, alt, count);
     if (count === 0) return;
     const found = this.ac.hits;
     for (let k = 0; k < count; k++) {
@@ -76,8 +76,8 @@ export class TermMatcher {
         if (!ok && leftOk && !v.entry.exact && v.key.length >= 4) {
           ok = SUFFIXES[v.entry.lang].has(codesText(codes, e, wordEnd));
         }
-        // Glued hashtags (#salepute): long, unambiguous terms may match inside them.
-        if (!ok && flag & FLAG_HASHTAG && v.key.length >= HASHTAG_MIN_KEY && !v.entry.needsTarget) ok = true;
+        // Glued words (#salepute, "s t f u w h o r e"): long, unambiguous terms may match inside them.
+        if (!ok && flag & FLAG_GLUED && v.key.length >= GLUED_MIN_KEY && !v.entry.needsTarget) ok = true;
         if (!ok) continue;
         if (hasHit(out, s, e, v.entry)) continue;
         out.push({ variant: v, s, e });
@@ -85,27 +85,27 @@ export class TermMatcher {
     }
   }
 
-  /** Adds the keys glued inside hashtag words (#salepute): only long ones count there (see find). */
-  private insideHashtags(n: Stream, alt: Uint8Array | null, found: number): number {
+  /** Adds the keys glued inside words (#salepute): only long ones count there (see find). */
+  private insideGlued(n: Stream, alt: Uint8Array | null, found: number): number {
     const codes = n.codes;
     const flags = n.flags;
     let count = found;
     for (let i = 0; i < n.length;) {
-      if (!((flags[i] as number) & FLAG_HASHTAG) || !isWordChar(codes[i] as number)) {
+      if (!((flags[i] as number) & FLAG_GLUED) || !isWordChar(codes[i] as number)) {
         i++;
         continue;
       }
       let j = i + 1;
       while (j < n.length && isWordChar(codes[j] as number)) j++;
-      count = this.ac.insideWord(codes, i, j, alt, HASHTAG_MIN_KEY);
+      count = this.ac.insideWord(codes, i, j, alt, GLUED_MIN_KEY);
       i = j;
     }
     return count;
   }
 }
 
-/** Shorter keys glued inside a hashtag are too often innocent ("#concours" holds "con"). */
-const HASHTAG_MIN_KEY = 5;
+/** Shorter keys glued inside a word are too often innocent ("#concours" holds "con"). */
+const GLUED_MIN_KEY = 5;
 
 /** The key's repeated letters are repeated in the text too ("ass" is not "as"). */
 function runsOk(n: Stream, s: number, v: Variant): boolean {

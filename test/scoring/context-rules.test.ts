@@ -187,3 +187,13 @@ describe('meeting phrases are threats only alone or aimed at home, family or wor
     expect(r.categories).toContain('threat');
   });
 });
+
+describe('words spelt out letter by letter', () => {
+  it.each([
+    ['en', '@ella_r s t f u  w h o r e'],
+    ['en', 's t f u w h o r e'],
+    ['fr', 'f d p'],
+  ] as const)('%s: %s', (lang, text) => {
+    expect(hostile(text, lang)).toBe(true);
+  });
+});

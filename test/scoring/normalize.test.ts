@@ -24,6 +24,11 @@ describe('normalize', () => {
     expect(norm(input)).toBe(expected);
   });
 
+  it('keeps words spelt out letter by letter apart across a wide gap', () => {
+    expect(norm('s t f u  w h o r e')).toBe('stfu whore');
+    expect(norm('s t f u w h o r e')).toBe('stfuwhore');
+  });
+
   it('splits camelCase hashtags and handles into words, with markers', () => {
     expect(norm('#SaleConnasse @JeanDupont')).toBe('#sale conase @jean dupont');
   });
