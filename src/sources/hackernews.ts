@@ -5,8 +5,12 @@
 // alone may hold more than a page: it is read through Algolia's pages (`created_at_i=S`, page 0 to
 // nbPages), then the walk steps past it. Only a second with more than 1000 matching items cannot be
 // read whole; the poll then says how many were left. Items are de-duplicated by objectID within a
-// poll (the store de-duplicates across polls). Cursor: the newest `created_at_i` seen (seconds);
-// polls re-read a safety margin before it (late indexing, and items of the cursor second itself).
+// poll (the store de-duplicates across polls). Polls re-read a safety margin before the newest
+// `created_at_i` seen (late indexing, and items of that second itself). A poll that reaches
+// maxPages keeps where it stopped in its cursor, and the next polls read the new items first, then
+// the rest of that backlog with the pages left (see parseCursor; with maxPages 1 none is ever
+// left while new items are read first). A first poll (no cursor) reads the newest maxPages pages
+// only: older history is not a backlog, and reading years of it would alert on stale posts.
 import type { Config } from '../config/schema.ts';
 import { htmlToText } from './html-text.ts';
 import {
@@ -42,6 +46,37 @@ interface SearchPage {
   nbHits: number | undefined;
   nbPages: number | undefined;
 }
+
+/** Items with lower < created_at_i <= top still to read; `page`: second `top` is being read
+ *  through Algolia's pages, and its pages before this one were read (kept so that a crowded second
+ *  needing more pages than a poll has left still advances, instead of restarting at page 0). */
+interface Backlog {
+  lower: number;
+  top: number;
+  page?: number;
+}
+
+const CURSOR = /^(\d{1,12})(?:;(\d{1,12});(\d{1,12})(?:;(\d{1,3}))?)?$/;
+
+/**
+ * The stored cursor: "N", the newest created_at_i seen (the only form before backlogs were kept,
+ * still read), or "N;T;L" / "N;T;L;P" when a poll stopped at maxPages with a backlog (see Backlog).
+ * Anything else, or bounds out of order, is invalid.
+ */
+function parseCursor(s: string): { newest: number; backlog?: Backlog } | undefined {
+  const m = CURSOR.exec(s);
+  if (!m) return undefined;
+  const newest = Number(m[1]);
+  if (m[2] === undefined) return { newest };
+  const [top, lower] = [Number(m[2]), Number(m[3])];
+  const page = m[4] === undefined ? undefined : Number(m[4]);
+  if (!(lower < top && top <= newest)) return undefined;
+  if (page !== undefined && page * HITS_PER_PAGE >= HN_PAGINATION_LIMIT) return undefined;
+  return { newest, backlog: { lower, top, ...(page !== undefined ? { page } : {}) } };
+}
+
+const formatCursor = (newest: number, b?: Backlog): string =>
+  b ? [newest, b.top, b.lower, ...(b.page !== undefined ? [b.page] : [])].join(';') : String(newest);
 
 export function hitToRaw(hit: unknown): RawPost | null {
   if (!isRecord(hit)) return null;
@@ -84,12 +119,12 @@ export function createHackernewsAdapter(
     async *poll(ctx: PollContext): AsyncIterable<PollPage> {
       const q = ctx.source.target;
       const warnings: string[] = [];
-      const cursor =
-        ctx.source.cursor && /^\d{1,12}$/.test(ctx.source.cursor) ? Number(ctx.source.cursor) : undefined;
+      const cursor = ctx.source.cursor ? parseCursor(ctx.source.cursor) : undefined;
       if (ctx.source.cursor && cursor === undefined)
         warnings.push(`ignored an invalid cursor "${ctx.source.cursor.slice(0, 40)}"`);
-      const lower = cursor !== undefined ? cursor - HN_OVERLAP_SECONDS : undefined;
-      let newest = cursor;
+      let newest = cursor?.newest;
+      const backlog = cursor?.backlog;
+      let inBacklog = false;
       const seen = new Set<string>();
       /** Distinct items read per second, to tell how many of a crowded second were left. */
       const perSecond = new Map<number, number>();
@@ -131,9 +166,12 @@ export function createHackernewsAdapter(
         return out;
       };
 
+      // The window walked: lower < created_at_i <= upper. New items first (a margin behind the cursor).
+      let lower = newest !== undefined ? newest - HN_OVERLAP_SECONDS : undefined;
       let upper: number | undefined;
-      /** The crowded second being read through Algolia's pages, if any. */
-      let crowded: { second: number; page: number } | undefined;
+      /** The crowded second being read through Algolia's pages, if any; `before`: its items read by
+       *  earlier polls (a backlog resumed in it), for the count of those left. */
+      let crowded: { second: number; page: number; before: number } | undefined;
       for (let request = 1; ; request++) {
         let done: boolean;
         let r: SearchPage;
@@ -146,7 +184,7 @@ export function createHackernewsAdapter(
           const nextReachable = (page + 1) * HITS_PER_PAGE < HN_PAGINATION_LIMIT;
           if (r.count > 0 && page + 1 < r.nbPages && nextReachable) crowded.page++;
           else {
-            const left = r.nbHits - (perSecond.get(second) ?? 0);
+            const left = r.nbHits - (perSecond.get(second) ?? 0) - crowded.before;
             if (left > 0)
               warnings.push(
                 `${left} of the ${r.nbHits} items of second ${second} were not read: Algolia pages through at most ${HN_PAGINATION_LIMIT} hits of one query`,
@@ -164,14 +202,34 @@ export function createHackernewsAdapter(
           done = r.count < HITS_PER_PAGE || r.oldest === undefined;
           // Next window ends at the oldest item read (inclusive: items of that second may remain);
           // a full page of one second means that second may hold more than a page: read it by pages.
-          if (!done && r.oldest === r.latest) crowded = { second: r.oldest!, page: 0 };
+          if (!done && r.oldest === r.latest) crowded = { second: r.oldest!, page: 0, before: 0 };
           else if (!done) upper = r.oldest;
         }
-        const last = done || request >= config.maxPages;
-        if (last) {
-          if (!done) warnings.push(`stopped after ${request} pages: older results were not read`);
-          ctx.log.info({ query: q.slice(0, 60), pages: request }, 'hackernews: poll complete');
-          yield finalPage(r.posts, newest !== undefined ? String(newest) : null, warnings);
+        if (done && backlog && !inBacklog) {
+          // The new items are all read: go on with the backlog of an earlier poll, where it stopped.
+          [inBacklog, done, lower, upper] = [true, false, backlog.lower, backlog.top];
+          const page = backlog.page;
+          crowded =
+            page === undefined ? undefined : { second: backlog.top, page, before: page * HITS_PER_PAGE };
+        }
+        if (done || request >= config.maxPages) {
+          const top = crowded?.second ?? upper;
+          let rest: Backlog | undefined;
+          // Stopped in the new items, their rest and the older backlog make one window: the part
+          // between them, already read, is read again (only when new items overflow a poll).
+          if (!done && lower !== undefined && top !== undefined)
+            rest = {
+              lower: inBacklog || !backlog ? lower : Math.min(lower, backlog.lower),
+              top,
+              ...(crowded ? { page: crowded.page } : {}),
+            };
+          if (!done)
+            warnings.push(
+              `stopped after ${request} pages: ${rest ? 'older results will be read on the next polls' : 'older results were not read (a first poll reads the newest only)'}`,
+            );
+          const next = newest !== undefined ? formatCursor(newest, rest) : null;
+          ctx.log.info({ query: q.slice(0, 60), pages: request, cursor: next }, 'hackernews: poll complete');
+          yield finalPage(r.posts, next, warnings);
           return;
         }
         yield { posts: r.posts };
