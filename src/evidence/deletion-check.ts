@@ -1,19 +1,32 @@
 import type { Logger } from '../logger.ts';
 import type { Config } from '../config/schema.ts';
+import type { Db } from '../db/client.ts';
 import type { XPostLookup } from '../sources/x.ts';
 import type { ArchiveRepo } from './archive-repo.ts';
+import { checkBlueskyPosts, PUBLIC_APPVIEW } from './deletion-bluesky.ts';
+import { readRawPayloads, type DuePost, type PlatformCheckContext, type Verdict } from './deletion-common.ts';
+import { checkMastodonPosts } from './deletion-mastodon.ts';
+import { checkRedditPosts } from './deletion-reddit.ts';
 
 // The deletion watch: archived posts are checked again upstream; a post that has disappeared gets
 // a `deleted_upstream` ledger event — with the archive and the captured payload, proof that it
-// existed and was later removed. Only a clear answer counts as deletion (X "resource not found",
-// HTTP 404/410); anything unclear (protected, suspended, 5xx, time-out) is left for the next run.
+// existed and was later removed. Only a clear answer counts as deletion; anything unclear
+// (protected, suspended, 5xx, time-out, rate limit) is left for the next run.
+// - X: the X lookup API ("resource not found").
+// - Bluesky, Mastodon, Reddit: their own APIs (deletion-bluesky.ts, deletion-mastodon.ts,
+//   deletion-reddit.ts) — their web pages answer 200 for deleted or removed posts.
+// - Anything else (feeds, web pages): the page's URL, HTTP 404/410.
 
 export interface DeletionCheckDeps {
   config: Readonly<Config>;
   log: Logger;
   archives: ArchiveRepo;
+  /** The posts' captured payloads are read from here (Mastodon: the polled instance's status id). */
+  db: Db;
   /** Absent when X is not configured: X posts are then not checked. */
   xLookup?: XPostLookup;
+  /** Bluesky's AppView, asked without a session (default: the public AppView; tests: a fake). */
+  blueskyAppViewUrl?: string;
   now?: () => number;
 }
 
@@ -60,7 +73,73 @@ export async function runDeletionCheck(
     }
   }
 
-  const webPosts = due.filter((p) => p.platform !== 'x' && /^https?:\/\//i.test(p.url));
+  const apiChecks: [
+    platform: string,
+    how: string,
+    check: (posts: DuePost[], ctx: PlatformCheckContext) => Promise<Map<number, Verdict>>,
+  ][] = [
+    [
+      'bluesky',
+      'bluesky-getposts',
+      (posts, ctx) =>
+        checkBlueskyPosts(posts, { ...ctx, appViewUrl: deps.blueskyAppViewUrl ?? PUBLIC_APPVIEW }),
+    ],
+    [
+      'mastodon',
+      'mastodon-status',
+      (posts, ctx) =>
+        checkMastodonPosts(posts, {
+          ...ctx,
+          raws: readRawPayloads(
+            deps.db,
+            posts.map((p) => p.postId),
+          ),
+        }),
+    ],
+    ['reddit', 'reddit-info', checkRedditPosts],
+  ];
+  const ctx: PlatformCheckContext = {
+    config: deps.config,
+    log: deps.log,
+    signal: options.signal ?? new AbortController().signal,
+  };
+  for (const [platform, how, check] of apiChecks) {
+    const posts = due.filter((p) => p.platform === platform);
+    if (posts.length === 0) continue;
+    let verdicts = new Map<number, Verdict>();
+    if (!ctx.signal.aborted) {
+      try {
+        verdicts = await check(posts, ctx);
+      } catch (err) {
+        deps.log.warn(
+          { platform, posts: posts.length, err: (err as Error).message },
+          'deletion check: platform check failed',
+        );
+      }
+    }
+    const present: number[] = [];
+    for (const p of posts) {
+      const v = verdicts.get(p.postId);
+      if (!v) {
+        summary.unclear++;
+        continue;
+      }
+      summary.checked++;
+      if (v.kind === 'present') present.push(p.postId);
+      else {
+        deps.archives.markDeletedUpstream(p, { now: now(), how, detail: v.detail });
+        summary.deleted++;
+      }
+    }
+    deps.archives.markChecked(present, now());
+  }
+
+  const webPosts = due.filter(
+    (p) =>
+      p.platform !== 'x' &&
+      !apiChecks.some(([platform]) => platform === p.platform) &&
+      /^https?:\/\//i.test(p.url),
+  );
   for (const p of webPosts) {
     if (options.signal?.aborted) break;
     const gone = await urlGone(p.url, deps.config, options.signal);

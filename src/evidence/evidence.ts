@@ -35,7 +35,13 @@ export function createEvidence(deps: {
     archiver,
     deletionCheck: (options: { watchId?: string; signal?: AbortSignal } = {}) =>
       runDeletionCheck(
-        { config: deps.config, log: deps.log.child({ part: 'deletion-check' }), archives, xLookup },
+        {
+          config: deps.config,
+          log: deps.log.child({ part: 'deletion-check' }),
+          archives,
+          db: deps.db,
+          xLookup,
+        },
         options,
       ),
   };

@@ -34,7 +34,7 @@ export interface BlueskyTuning {
 }
 
 /** `ratelimit-reset` is epoch seconds on Bluesky's PDS. */
-function resetFromHeaders(h: Headers): number | undefined {
+export function resetFromHeaders(h: Headers): number | undefined {
   const v = Number(h.get('ratelimit-reset'));
   return Number.isFinite(v) && v > 0 ? v * 1000 : undefined;
 }

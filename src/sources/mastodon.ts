@@ -20,7 +20,7 @@ const PAGE_SIZE = 40;
 const ID = /^[0-9A-Za-z]{1,40}$/;
 
 /** Mastodon's X-RateLimit-Reset is an ISO 8601 time. */
-function resetFromHeaders(h: Headers): number | undefined {
+export function resetFromHeaders(h: Headers): number | undefined {
   const v = h.get('x-ratelimit-reset');
   const t = v ? Date.parse(v) : Number.NaN;
   return Number.isNaN(t) ? undefined : t;

@@ -54,7 +54,11 @@ export function thingToRaw(thing: unknown): RawPost | null {
   };
 }
 
-export function createRedditAdapter(config: RedditConfig, tuning: RedditTuning = {}): SourceAdapter {
+/**
+ * App-only OAuth (client_credentials) and authenticated GETs on the API base, with Reddit's
+ * User-Agent: shared by the search adapter and the deletion watch (`/api/info`).
+ */
+export function createRedditClient(config: RedditConfig, tuning: RedditTuning = {}) {
   const authBase = config.authUrl.replace(/\/+$/, '');
   const apiBase = config.apiUrl.replace(/\/+$/, '');
   let token: { value: string; expiresAt: number } | undefined;
@@ -69,7 +73,7 @@ export function createRedditAdapter(config: RedditConfig, tuning: RedditTuning =
     resetFromHeaders,
   });
 
-  async function getToken(ctx: PollContext): Promise<string> {
+  async function getToken(signal: AbortSignal, log?: PollContext['log']): Promise<string> {
     if (token && token.expiresAt > Date.now() + 60_000) return token.value;
     if (!config.clientId || !config.clientSecret)
       throw new SourceError('Reddit is not configured: set sources.reddit.clientId and clientSecret', false);
@@ -88,7 +92,7 @@ export function createRedditAdapter(config: RedditConfig, tuning: RedditTuning =
           },
           body: 'grant_type=client_credentials',
         },
-        callCtx(ctx.signal, ctx.log),
+        callCtx(signal, log),
       );
     } catch (err) {
       if (err instanceof HttpRefusedError && err.status === 401)
@@ -109,17 +113,23 @@ export function createRedditAdapter(config: RedditConfig, tuning: RedditTuning =
     return token.value;
   }
 
-  async function search(ctx: PollContext, params: URLSearchParams, what: string): Promise<JsonAnswer> {
+  /** GET `pathAndQuery` on the API base with the app token; a token refused early is renewed once. */
+  async function get(
+    pathAndQuery: string,
+    what: string,
+    signal: AbortSignal,
+    log?: PollContext['log'],
+  ): Promise<JsonAnswer> {
     for (let attempt = 0; ; attempt++) {
-      const value = await getToken(ctx);
+      const value = await getToken(signal, log);
       try {
         return await requestJson(
           {
-            url: `${apiBase}/search?${params}`,
+            url: `${apiBase}${pathAndQuery}`,
             what,
             headers: { authorization: `bearer ${value}`, 'user-agent': config.userAgent },
           },
-          callCtx(ctx.signal, ctx.log),
+          callCtx(signal, log),
         );
       } catch (err) {
         // A token revoked or expired early: one new login, then give up.
@@ -128,6 +138,15 @@ export function createRedditAdapter(config: RedditConfig, tuning: RedditTuning =
       }
     }
   }
+
+  return { get, callCtx, resetFromHeaders };
+}
+
+export function createRedditAdapter(config: RedditConfig, tuning: RedditTuning = {}): SourceAdapter {
+  const client = createRedditClient(config, tuning);
+  const { callCtx } = client;
+  const search = (ctx: PollContext, params: URLSearchParams, what: string): Promise<JsonAnswer> =>
+    client.get(`/search?${params}`, what, ctx.signal, ctx.log);
 
   return {
     kind: 'reddit_search',

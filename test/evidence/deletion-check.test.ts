@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createXAdapters } from '../../src/sources/x.ts';
-import { createArchiveRepo } from '../../src/evidence/archive-repo.ts';
 import { runDeletionCheck } from '../../src/evidence/deletion-check.ts';
 import { createLedger } from '../../src/evidence/ledger.ts';
 import { startFakeXApi, type FakeXApi } from '../fakes/x-api.ts';
 import { startFakeFeedServer, type FakeFeedServer } from '../fakes/feed-server.ts';
-import { makeStore, storePosts, type TestStore } from './helpers.ts';
+import { makeStore, type TestStore } from './helpers.ts';
+import { storeArchived } from './deletion-helpers.ts';
 
 const TOKEN = 'deletion-test-token';
 let x: FakeXApi;
@@ -31,28 +31,20 @@ describe('deletion watch', () => {
     store = makeStore({
       sources: { x: { bearerToken: TOKEN, baseUrl: x.url, timeoutMs: 2000, maxRetries: 0 } },
     });
-    const ids = storePosts(store, [
+    const { ids, archives } = storeArchived(store, [
       { externalId: kept!, platform: 'x', url: `https://x.com/troll_a/status/${kept}` },
       { externalId: gone!, platform: 'x', url: `https://x.com/troll_b/status/${gone}` },
       { externalId: 'w1', url: `${web.url}/still.html` },
       { externalId: 'w2', url: `${web.url}/missing.html` },
       { externalId: 'w3', url: `${web.url}/removed.html` },
     ]);
-    const archives = createArchiveRepo(store.db);
-    archives.enrollPosts(ids, 'auto', Date.now());
-    for (const id of ids)
-      archives.markArchived(archives.get(id)!, {
-        now: Date.now(),
-        captureUrl: `https://web.archive.org/web/1/${id}`,
-        timestamp: '20261126000000',
-        via: 'spn2',
-      });
     x.deleteTweet(gone!);
 
     const deps = {
       config: store.config,
       log: store.log,
       archives,
+      db: store.db,
       xLookup: createXAdapters(store.config.sources.x).lookup,
     };
     const first = await runDeletionCheck(deps);
@@ -88,16 +80,8 @@ describe('deletion watch', () => {
     web.setFeed('/flaky.html', { body: 'x', contentType: 'text/html' });
     web.injectFault('/flaky.html', '503', { times: 2 });
     store = makeStore();
-    const ids = storePosts(store, [{ externalId: 'f', url: `${web.url}/flaky.html` }]);
-    const archives = createArchiveRepo(store.db);
-    archives.enrollPosts(ids, 'auto', Date.now());
-    archives.markArchived(archives.get(ids[0]!)!, {
-      now: Date.now(),
-      captureUrl: 'https://web.archive.org/web/1/f',
-      timestamp: '1',
-      via: 'spn2',
-    });
-    const s = await runDeletionCheck({ config: store.config, log: store.log, archives });
+    const { ids, archives } = storeArchived(store, [{ externalId: 'f', url: `${web.url}/flaky.html` }]);
+    const s = await runDeletionCheck({ config: store.config, log: store.log, archives, db: store.db });
     expect(s).toEqual({ checked: 0, deleted: 0, unclear: 1 });
     expect(archives.get(ids[0]!)!.deletedUpstreamAt).toBeNull();
   });

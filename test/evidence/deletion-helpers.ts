@@ -1,0 +1,74 @@
+import { Writable } from 'node:stream';
+import { createArchiveRepo, type ArchiveRepo } from '../../src/evidence/archive-repo.ts';
+import { runDeletionCheck, type DeletionCheckDeps } from '../../src/evidence/deletion-check.ts';
+import { createLedger } from '../../src/evidence/ledger.ts';
+import { createLogger } from '../../src/logger.ts';
+import type { RawPost } from '../../src/sources/source.ts';
+import { storePosts, type PostSpec, type TestStore } from './helpers.ts';
+
+/** A post as its source adapter turned it into a RawPost (the payload stored as the API sent it). */
+export function specOf(raw: RawPost | null): PostSpec {
+  if (!raw) throw new Error('the adapter refused the fake item');
+  return {
+    platform: raw.platform,
+    externalId: raw.externalId,
+    url: raw.url,
+    text: raw.text,
+    raw: raw.raw,
+  };
+}
+
+/** Stores the posts for `alice` and archives them all: the deletion watch only checks archived posts. */
+export function storeArchived(store: TestStore, specs: PostSpec[]): { ids: number[]; archives: ArchiveRepo } {
+  const ids = storePosts(store, specs);
+  const archives = createArchiveRepo(store.db);
+  archives.enrollPosts(ids, 'auto', Date.now());
+  for (const id of ids)
+    archives.markArchived(archives.get(id)!, {
+      now: Date.now(),
+      captureUrl: `https://web.archive.org/web/1/${id}`,
+      timestamp: '20261126000000',
+      via: 'spn2',
+    });
+  return { ids, archives };
+}
+
+/** A logger writing JSON lines to memory, to check what a run logs. */
+export function memoryLogger() {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      lines.push(chunk.toString());
+      cb();
+    },
+  });
+  return {
+    log: createLogger('debug', sink),
+    lines,
+    entries: () => lines.flatMap((l) => l.split('\n').filter((x) => x !== '')).map((l) => JSON.parse(l)),
+  };
+}
+
+export function deletionRunner(
+  store: TestStore,
+  archives: ArchiveRepo,
+  extra: Partial<DeletionCheckDeps> = {},
+): () => ReturnType<typeof runDeletionCheck> {
+  return () => runDeletionCheck({ config: store.config, log: store.log, archives, db: store.db, ...extra });
+}
+
+/** The `deleted_upstream` events recorded for a post: their data. */
+export function deletionEvents(store: TestStore, postId: number): { how: string; detail?: string }[] {
+  return createLedger(store.db)
+    .eventsForPost(postId)
+    .filter((e) => e.type === 'deleted_upstream')
+    .map((e) => JSON.parse(e.data) as { how: string; detail?: string });
+}
+
+/** The archive row's deletion-watch columns, by post. */
+export function watchState(archives: ArchiveRepo, ids: readonly number[]) {
+  return ids.map((id) => {
+    const row = archives.get(id)!;
+    return { deleted: row.deletedUpstreamAt !== null, checked: row.lastCheckedAt !== null };
+  });
+}
