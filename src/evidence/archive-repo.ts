@@ -327,7 +327,10 @@ export function createArchiveRepo(db: Db) {
 
     // ── deletion watch ──────────────────────────────────────────────────────────────────────────
 
-    /** Archived posts still believed online, the least recently checked first. */
+    /**
+     * Archived posts still believed online, the least recently tried first: a post whose platform
+     * keeps answering unclearly goes to the back of the line instead of filling every batch.
+     */
     toRecheck(
       limit: number,
       watchId?: string,
@@ -337,7 +340,7 @@ export function createArchiveRepo(db: Db) {
           `select a.post_id as postId, a.watch_id as watchId, p.platform, p.external_id as externalId, p.url
            from archives a join posts p on p.id = a.post_id
            where a.status = 'archived' and a.deleted_upstream_at is null and p.url is not null${watchId ? ' and a.watch_id = ?' : ''}
-           order by coalesce(a.last_checked_at, 0), a.post_id limit ?`,
+           order by coalesce(a.last_tried_at, a.last_checked_at, 0), a.post_id limit ?`,
         )
         .all(...(watchId ? [watchId] : []), limit) as {
         postId: number;
@@ -346,6 +349,14 @@ export function createArchiveRepo(db: Db) {
         externalId: string;
         url: string;
       }[];
+    },
+
+    /** The deletion watch is about to ask about these posts (whatever the answer turns out to be). */
+    markTried(postIds: readonly number[], now: number): void {
+      const stmt = client.prepare('update archives set last_tried_at = ? where post_id = ?');
+      client.transaction(() => {
+        for (const id of postIds) stmt.run(now, id);
+      })();
     },
 
     markChecked(postIds: readonly number[], now: number): void {

@@ -44,6 +44,12 @@ export async function runDeletionCheck(
   const cfg = deps.config.archive.deletionCheck;
   const summary: DeletionCheckSummary = { checked: 0, deleted: 0, unclear: 0 };
   const due = deps.archives.toRecheck(cfg.batchSize, options.watchId);
+  // Marked before asking: posts left unclear (or not reached after a 429) wait for the others'
+  // turn instead of taking the head of every batch.
+  deps.archives.markTried(
+    due.map((p) => p.postId),
+    now(),
+  );
 
   const xPosts = due.filter((p) => p.platform === 'x');
   if (xPosts.length > 0 && deps.xLookup) {

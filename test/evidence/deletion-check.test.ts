@@ -85,4 +85,33 @@ describe('deletion watch', () => {
     expect(s).toEqual({ checked: 0, deleted: 0, unclear: 1 });
     expect(archives.get(ids[0]!)!.deletedUpstreamAt).toBeNull();
   });
+
+  it('puts a post that keeps answering unclearly behind the others, so it cannot fill every batch', async () => {
+    web = await startFakeFeedServer();
+    web.setFeed('/flaky.html', { body: 'x', contentType: 'text/html', status: 503 });
+    web.setFeed('/fine.html', { body: '<html>ok</html>', contentType: 'text/html' });
+    web.setFeed('/gone.html', { body: 'gone', contentType: 'text/html', status: 404 });
+    store = makeStore();
+    // Stored in this order, so the flaky post is first in line on the first run.
+    const { ids, archives } = storeArchived(store, [
+      { externalId: 'f', url: `${web.url}/flaky.html` },
+      { externalId: 'ok', url: `${web.url}/fine.html` },
+      { externalId: 'g', url: `${web.url}/gone.html` },
+    ]);
+    const config = {
+      ...store.config,
+      archive: {
+        ...store.config.archive,
+        deletionCheck: { ...store.config.archive.deletionCheck, batchSize: 1 },
+      },
+    };
+    const run = () =>
+      runDeletionCheck({ config, log: store.log, archives, db: store.db, now: () => Date.now() });
+    expect(await run()).toEqual({ checked: 0, deleted: 0, unclear: 1 });
+    expect(await run()).toEqual({ checked: 1, deleted: 0, unclear: 0 });
+    expect(await run()).toEqual({ checked: 1, deleted: 1, unclear: 0 });
+    expect(archives.get(ids[2]!)!.deletedUpstreamAt).not.toBeNull();
+    // Every post has had its turn: the flaky one is first again.
+    expect(await run()).toEqual({ checked: 0, deleted: 0, unclear: 1 });
+  });
 });

@@ -49,7 +49,10 @@ export const archives = sqliteTable(
     requestedBy: text('requested_by').notNull(),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
+    /** Last upstream check that got a clear answer (present). */
     lastCheckedAt: integer('last_checked_at'),
+    /** Last upstream check attempted, clear or not: the deletion watch takes the least recently tried first. */
+    lastTriedAt: integer('last_tried_at'),
     deletedUpstreamAt: integer('deleted_upstream_at'),
   },
   (t) => [

@@ -1,0 +1,1 @@
+ALTER TABLE `archives` ADD `last_tried_at` integer;
