@@ -219,6 +219,7 @@ const top = both.map((x) => {
 for (const cat of cats) {
   const c: Counts = { tp: 0, fp: 0, fn: 0, tn: 0 };
   both.forEach((x, i) => {
+    if (x.hostile && x.category === null) return; // hostile, but no category was labelled
     const predicted = top[i] === cat;
     const gold = x.hostile && x.category === cat;
     if (predicted && gold) c.tp++;
