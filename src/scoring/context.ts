@@ -573,8 +573,13 @@ const NP_END = wordSet([
 
 /** A possessive right before the hit qualifies it only if the hit modifies a noun after it. */
 function hitQualifiesNoun(w: Words, wj: number, clause: number): boolean {
-  const next = wj + 1 < w.words.length && w.clause[wj + 1] === clause ? (w.words[wj + 1] as string) : '';
+  const next = wordInClause(w, wj + 1, clause);
   return next !== '' && !NP_END.has(next);
+}
+
+/** Word k if it is in the given comma-clause, else ''. */
+function wordInClause(w: Words, k: number, clause: number): string {
+  return k >= 0 && k < w.words.length && w.clause[k] === clause ? (w.words[k] as string) : '';
 }
 
 /**
@@ -709,11 +714,17 @@ export function meetingNotThreat(
 
 /** The insult is predicated of a protected group: "muslims are vermin", "les juifs sont des rats". */
 function groupSubject(w: Words, wi: number, sentence: number): boolean {
+  const k = copulaBefore(w, wi, sentence);
+  return k >= 0 && groupSubjectOf(w, k, sentence);
+}
+
+/** The nearest copula among the five words before word wi, in its sentence, or -1. */
+function copulaBefore(w: Words, wi: number, sentence: number): number {
   for (let k = wi - 1; k >= Math.max(0, wi - 5); k--) {
-    if (w.sentence[k] !== sentence) return false;
-    if (COPULA.has(w.words[k] as string)) return groupSubjectOf(w, k, sentence);
+    if (w.sentence[k] !== sentence) return -1;
+    if (COPULA.has(w.words[k] as string)) return k;
   }
-  return false;
+  return -1;
 }
 
 /** The subject of the copula at k is a protected group, named directly or before "c'est". */
@@ -734,19 +745,15 @@ const DEMONSTRATIVE = wordSet(['ce', 'cet', 'cette', 'ces', 'this', 'that', 'the
  * an idiot", "I'm such an idiot", "je suis une idiote").
  */
 function notAboutAPerson(w: Words, wi: number, wj: number, sentence: number): boolean {
-  const next =
-    wj + 1 < w.words.length && w.clause[wj + 1] === w.clause[wj] ? (w.words[wj + 1] as string) : '';
+  const clause = w.clause[wj] as number;
+  const next = wordInClause(w, wj + 1, clause);
   if (THING.has(next)) return true;
   // A subject named after the fact: "elle est bête, cette série", "it's so dumb this game".
   if (DEMONSTRATIVE.has(next) && THING.has(w.words[wj + 2] ?? '')) return true;
-  for (let k = wi - 1; k >= Math.max(0, wi - 5); k--) {
-    if (w.sentence[k] !== sentence) return false;
-    if (COPULA.has(w.words[k] as string)) {
-      const subject = wordIn(w, k - 1, sentence);
-      return THING.has(subject) || SELF.has(subject);
-    }
-  }
-  return false;
+  const k = copulaBefore(w, wi, sentence);
+  if (k < 0) return false;
+  const subject = wordIn(w, k - 1, sentence);
+  return THING.has(subject) || SELF.has(subject);
 }
 
 const NEGATION = wordSet([
@@ -1248,20 +1255,23 @@ for (const phrase of AFFECTION) {
   AFFECTION_BY_FIRST.set(first, [...(AFFECTION_BY_FIRST.get(first) ?? []), phrase]);
 }
 
-export function hasAffection(w: Words): boolean {
-  for (let k = 0; k < w.words.length; k++) {
-    const phrases = AFFECTION_BY_FIRST.get(w.words[k] as string);
+/** Post-wide markers, found in one pass over the words (see postMarkers). */
+export const COUNTER_MARK = 1;
+export const AFFECTION_MARK = 2;
+
+/** COUNTER_MARK when a word marks support or denunciation, AFFECTION_MARK when affection is expressed. */
+export function postMarkers(w: Words): number {
+  let marks = 0;
+  for (let k = 0; k < w.words.length && marks !== (COUNTER_MARK | AFFECTION_MARK); k++) {
+    const word = w.words[k] as string;
+    if (COUNTER_WORDS.has(word)) marks |= COUNTER_MARK;
+    const phrases = AFFECTION_BY_FIRST.get(word);
     if (phrases === undefined) continue;
     for (const phrase of phrases) {
       let ok = k + phrase.length <= w.words.length;
       for (let c = 1; c < phrase.length && ok; c++) ok = w.words[k + c] === phrase[c];
-      if (ok) return true;
+      if (ok) marks |= AFFECTION_MARK;
     }
   }
-  return false;
-}
-
-export function hasCounterWords(w: Words): boolean {
-  for (const word of w.words) if (COUNTER_WORDS.has(word)) return true;
-  return false;
+  return marks;
 }

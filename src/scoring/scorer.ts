@@ -8,8 +8,9 @@ import { normalizeStream } from './normalize.ts';
 import { loadBaseLexicon, toVariant, type LexiconEntry, type Variant } from './lexicon.ts';
 import { TermMatcher, type Hit } from './term-matcher.ts';
 import {
-  hasAffection,
-  hasCounterWords,
+  AFFECTION_MARK,
+  COUNTER_MARK,
+  postMarkers,
   hitContext,
   meetingNotThreat,
   predicatedOfGroup,
@@ -232,8 +233,9 @@ class HostilityScorer {
       kept.push(h);
     }
     const candidates = dropContained(kept);
-    const counter = hasCounterWords(w);
-    const affection = hasAffection(w);
+    const marks = postMarkers(w);
+    const counter = (marks & COUNTER_MARK) !== 0;
+    const affection = (marks & AFFECTION_MARK) !== 0;
     const matches: Match[] = [];
     // Best points per category, in order of first appearance (the order ties keep when sorted).
     const cats: Category[] = [];
