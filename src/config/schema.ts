@@ -35,6 +35,11 @@ const socialKnobs = {
 const blueskySourceSchema = z
   .object({
     service: httpUrl.default('https://bsky.social'),
+    /**
+     * The AppView the deletion watch asks, without a session (a block must not look like a
+     * deletion): the public one, or a self-hosted or mirrored AppView.
+     */
+    appViewUrl: httpUrl.default('https://public.api.bsky.app'),
     identifier: z.string().min(1).optional(),
     appPassword: z.string().min(1).optional(),
     ...socialKnobs,

@@ -20,8 +20,6 @@ import {
 // author's profile (`app.bsky.actor.getProfile`, which does say AccountDeactivated /
 // AccountTakedown / "Profile not found") then tells which case it was, when it can be asked.
 
-export const PUBLIC_APPVIEW = 'https://public.api.bsky.app';
-
 /** getPosts takes at most 25 URIs (lexicon `maxLength: 25`). */
 export const GETPOSTS_BATCH = 25;
 /** Profiles asked per run to explain absent posts; the rest keep the bare detail. */
@@ -31,7 +29,7 @@ const POST_URI =
   /^at:\/\/(did:[a-z]+:[A-Za-z0-9._:%-]{1,2048})\/app\.bsky\.feed\.post\/[A-Za-z0-9._~:-]{1,512}$/;
 
 export interface BlueskyCheckContext extends PlatformCheckContext {
-  /** The AppView's base URL (PUBLIC_APPVIEW; a fake in tests). */
+  /** The AppView's base URL (sources.bluesky.appViewUrl: the public AppView by default). */
   appViewUrl: string;
 }
 

@@ -3,7 +3,7 @@ import type { Config } from '../config/schema.ts';
 import type { Db } from '../db/client.ts';
 import type { XPostLookup } from '../sources/x.ts';
 import type { ArchiveRepo } from './archive-repo.ts';
-import { checkBlueskyPosts, PUBLIC_APPVIEW } from './deletion-bluesky.ts';
+import { checkBlueskyPosts } from './deletion-bluesky.ts';
 import { readRawPayloads, type DuePost, type PlatformCheckContext, type Verdict } from './deletion-common.ts';
 import { checkMastodonPosts } from './deletion-mastodon.ts';
 import { checkRedditPosts } from './deletion-reddit.ts';
@@ -25,8 +25,6 @@ export interface DeletionCheckDeps {
   db: Db;
   /** Absent when X is not configured: X posts are then not checked. */
   xLookup?: XPostLookup;
-  /** Bluesky's AppView, asked without a session (default: the public AppView; tests: a fake). */
-  blueskyAppViewUrl?: string;
   now?: () => number;
 }
 
@@ -88,7 +86,7 @@ export async function runDeletionCheck(
       'bluesky',
       'bluesky-getposts',
       (posts, ctx) =>
-        checkBlueskyPosts(posts, { ...ctx, appViewUrl: deps.blueskyAppViewUrl ?? PUBLIC_APPVIEW }),
+        checkBlueskyPosts(posts, { ...ctx, appViewUrl: deps.config.sources.bluesky.appViewUrl }),
     ],
     [
       'mastodon',

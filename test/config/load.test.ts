@@ -72,6 +72,21 @@ describe('loadConfig()', () => {
     expect(config.watches).toEqual([]);
   });
 
+  it('reads the Bluesky AppView the deletion watch asks, the public one by default', () => {
+    const { file, dir } = configFile('sources:\n  bluesky: { appViewUrl: "http://127.0.0.1:7777" }\n');
+    expect(loadConfig({ configPath: file, env: {}, cwd: dir }).config.sources.bluesky.appViewUrl).toBe(
+      'http://127.0.0.1:7777',
+    );
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    expect(loadConfig({ env: {}, cwd: t.dir }).config.sources.bluesky.appViewUrl).toBe(
+      'https://public.api.bsky.app',
+    );
+    expect(loadError('sources:\n  bluesky: { appViewUrl: "bsky" }\n').message).toContain(
+      'sources.bluesky.appViewUrl',
+    );
+  });
+
   it('names an unknown key with its full path', () => {
     const err = loadError(ALICE.replace('schedule:', 'shedule:'));
     expect(err.message).toContain('watches[0].shedule: unknown setting');

@@ -52,9 +52,17 @@ export function memoryLogger() {
 export function deletionRunner(
   store: TestStore,
   archives: ArchiveRepo,
-  extra: Partial<DeletionCheckDeps> = {},
+  { blueskyAppViewUrl, ...extra }: Partial<DeletionCheckDeps> & { blueskyAppViewUrl?: string } = {},
 ): () => ReturnType<typeof runDeletionCheck> {
-  return () => runDeletionCheck({ config: store.config, log: store.log, archives, db: store.db, ...extra });
+  // The AppView is a setting (sources.bluesky.appViewUrl): the fake's address goes in the config.
+  const sources = store.config.sources;
+  const config = blueskyAppViewUrl
+    ? {
+        ...store.config,
+        sources: { ...sources, bluesky: { ...sources.bluesky, appViewUrl: blueskyAppViewUrl } },
+      }
+    : store.config;
+  return () => runDeletionCheck({ config, log: store.log, archives, db: store.db, ...extra });
 }
 
 /** The `deleted_upstream` events recorded for a post: their data. */

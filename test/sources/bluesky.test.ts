@@ -14,6 +14,7 @@ afterEach(async () => fake?.close());
 
 const config = (over: Record<string, unknown> = {}) => ({
   service: fake.url,
+  appViewUrl: fake.url,
   identifier: 'watcher.bsky.social',
   appPassword: PASSWORD,
   ...knobs,
