@@ -712,6 +712,128 @@ export function meetingNotThreat(
   return true;
 }
 
+// Games and matches: a threat played out in one is trash talk ("I'm gonna destroy you in smash",
+// "je vais te défoncer à FIFA", "murder you at chess").
+const GAME_LEAD = wordSet(['in', 'at', 'on', 'a', 'au', 'aux', 'en', 'sur']);
+const GAME = wordSet([
+  'chess',
+  'echecs',
+  'smash',
+  'fifa',
+  'fortnite',
+  'cod',
+  'warzone',
+  'valorant',
+  'league',
+  'apex',
+  'overwatch',
+  'minecraft',
+  'mario',
+  'mariokart',
+  'kart',
+  'tekken',
+  'tennis',
+  'ping',
+  'pingpong',
+  'poker',
+  'monopoly',
+  'scrabble',
+  'uno',
+  'bowling',
+  'darts',
+  'pool',
+  'golf',
+  'padel',
+  'badminton',
+  'squash',
+  'cards',
+  'cartes',
+  'babyfoot',
+  'belote',
+  'tarot',
+  'petanque',
+  'game',
+  'games',
+  'match',
+  'rematch',
+  'round',
+  'ranked',
+  '1v1',
+  'finale',
+  'final',
+  'tournament',
+  'tournoi',
+  'partie',
+  'quiz',
+  'trivia',
+  'pictionary',
+  'karaoke',
+  'muscu',
+  'course',
+  'race',
+  'foot',
+  'basket',
+]);
+// One's own family or friends after a threat make it a figure of speech: "je vais le tuer mon
+// frère, il a fini le Nutella". Their possessive must be the speaker's ("ton frère" stays a threat).
+const OWN = wordSet(['mon', 'ma', 'my']);
+const KIN = wordSet([
+  'frere',
+  'soeur',
+  'mere',
+  'pere',
+  'daron',
+  'daronne',
+  'coloc',
+  'cousin',
+  'cousine',
+  'mec',
+  'copain',
+  'copine',
+  'pote',
+  'fils',
+  'fille',
+  'gosse',
+  'brother',
+  'bro',
+  'sister',
+  'sis',
+  'mum',
+  'mom',
+  'dad',
+  'roommate',
+  'flatmate',
+  'husband',
+  'wife',
+  'bf',
+  'gf',
+  'boyfriend',
+  'girlfriend',
+  'son',
+  'daughter',
+  'kid',
+  'kids',
+  'cat',
+  'dog',
+  'chat',
+  'chien',
+]);
+
+/** A threat made in a game ("destroy you in smash") or at one's own kin ("je vais le tuer mon frère"). */
+export function playfulThreat(w: Words, e: number): boolean {
+  const wj = wordAt(w, e - 1);
+  const clause = w.clause[wj] as number;
+  for (let k = wj + 1; k <= wj + 4; k++) {
+    const word = wordInClause(w, k, clause);
+    if (word === '') return false;
+    if (GAME_LEAD.has(word)) {
+      for (let q = k + 1; q <= k + 3; q++) if (GAME.has(wordInClause(w, q, clause))) return true;
+    }
+    if (OWN.has(word) && KIN.has(wordInClause(w, k + 1, clause))) return k === wj + 1;
+  }
+  return false;
+}
+
 /** The insult is predicated of a protected group: "muslims are vermin", "les juifs sont des rats". */
 function groupSubject(w: Words, wi: number, sentence: number): boolean {
   const k = copulaBefore(w, wi, sentence);
@@ -733,8 +855,31 @@ function groupSubjectOf(w: Words, k: number, sentence: number): boolean {
   const particle = wordIn(w, k - 1, sentence);
   const at = particle === 'ne' || particle === 'n' ? k - 1 : k;
   const subject = wordIn(w, at - 1, sentence);
-  return GROUP.has(subject) || (IMPERSONAL.has(subject) && GROUP.has(wordIn(w, at - 2, sentence)));
+  if (GROUP.has(subject)) return true;
+  // "les migrants c'est des cafards", and with a complement: "les rebeus de ma cité c'est des…",
+  // "muslims in this country are…": a determined group word a few words before the verb.
+  const from = IMPERSONAL.has(subject) ? at - 2 : at - 1;
+  for (let q = from; q >= Math.max(0, from - 4); q--) {
+    const word = wordIn(w, q, sentence);
+    if (word === '' || COPULA.has(word)) return false;
+    if (!GROUP.has(word)) continue;
+    const det = wordIn(w, q - 1, sentence);
+    return q === from || det === '' || GROUP_DETERMINER.has(det);
+  }
+  return false;
 }
+const GROUP_DETERMINER = wordSet([
+  'les',
+  'des',
+  'ces',
+  'tous',
+  'toutes',
+  'the',
+  'these',
+  'those',
+  'all',
+  'most',
+]);
 
 const SELF = wordSet(['i', 'je', 'j', 'we', 'nous', 'on']);
 const DEMONSTRATIVE = wordSet(['ce', 'cet', 'cette', 'ces', 'this', 'that', 'these', 'those']);
@@ -780,6 +925,39 @@ const NEGATION = wordSet([
 ]);
 // "pas que", "not only": restriction, not negation; "can't wait to": eagerness.
 const NEG_BREAKERS = wordSet(['que', 'qu', 'only', 'just', 'seulement', 'wait']);
+const STATEMENT_VERB = wordSet(['dis', 'dit', 'disais', 'pense', 'crois', 'trouve', 'pretends']);
+// Verbs whose "n't" the normaliser splits off ("don t", "weren t"): only these make "t" a negation
+// ("@lea_mrtn t'es conne" is an address, not "mrtn't").
+const NT_STEM = wordSet([
+  'don',
+  'doesn',
+  'didn',
+  'isn',
+  'aren',
+  'wasn',
+  'weren',
+  'won',
+  'can',
+  'couldn',
+  'shouldn',
+  'wouldn',
+  'mustn',
+  'needn',
+  'ain',
+  'haven',
+  'hasn',
+  'hadn',
+]);
+// "if you weren't such a bitch", "si t'étais pas si conne": the condition takes the insult for true.
+const CONDITION = wordSet(['if', 'si', 'unless']);
+
+/** The negation at k sits in a condition that opens its clause (within three words). */
+function counterfactual(w: Words, k: number, clause: number): boolean {
+  for (let q = k - 1; q >= Math.max(0, k - 4) && w.clause[q] === clause; q--) {
+    if (CONDITION.has(w.words[q] as string)) return true;
+  }
+  return false;
+}
 
 // Reporting and counter-speech frames that precede a quoted insult.
 const REPORT_CUES: string[][] = [
@@ -972,6 +1150,28 @@ const REPORT_CUES: string[][] = [
   'said that',
   'says that',
   'wrote that',
+  'tells you to',
+  'tell you to',
+  'told you to',
+  'telling you to',
+  'tells her to',
+  'told him to',
+  'telling her to',
+  'telling me to',
+  'messages saying',
+  'comments saying',
+  'dms saying',
+  'replies saying',
+  'texts saying',
+  'tweets saying',
+  'posts saying',
+  'me dit de',
+  'te dit de',
+  'lui dit de',
+  'm a dit de',
+  'messages disant',
+  'commentaires disant',
+  'messages qui disent',
 ].map((c) => c.split(' ').map(collapse));
 /** The cues by their last word: a cue ending at word k can only be one of CUES_BY_LAST[words[k]]. */
 const CUES_BY_LAST = new Map<string, string[][]>();
@@ -1150,10 +1350,13 @@ export function hitContext(
     const word = w.words[k] as string;
     const isNeg =
       NEGATION.has(word) ||
-      (word === 't' && k > 0 && (w.words[k - 1] as string).endsWith('n') && w.clause[k - 1] === clause);
+      (word === 't' && k > 0 && NT_STEM.has(w.words[k - 1] as string) && w.clause[k - 1] === clause);
     if (isNeg) {
       const after = w.words[k + 1] ?? '';
-      if (!NEG_BREAKERS.has(after)) negated = true;
+      // "pas que" restricts ("t'es pas qu'une idiote"), except after a verb of saying or thinking:
+      // "je dis pas que t'es nul" denies the whole statement.
+      const denied = NEG_BREAKERS.has(after) && STATEMENT_VERB.has(w.words[k - 1] ?? '');
+      if ((!NEG_BREAKERS.has(after) || denied) && !counterfactual(w, k, clause)) negated = true;
       break;
     }
   }

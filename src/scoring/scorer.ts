@@ -13,6 +13,7 @@ import {
   postMarkers,
   hitContext,
   meetingNotThreat,
+  playfulThreat,
   predicatedOfGroup,
   splitWords,
   type Words,
@@ -21,7 +22,7 @@ import { detectLang, parseLang } from './lang.ts';
 import type { Category, Lang, Level, Match, ScoreResult, Scorer, WatchScoringOptions } from './types.ts';
 
 /** Bump when scoring logic changes; lexicon changes are caught by their hash. */
-const ENGINE_VERSION = '1.3.0';
+const ENGINE_VERSION = '1.4.0';
 
 const BASE_POINTS = [0, 18, 30, 50] as const;
 const CATEGORY_WEIGHT: Record<Category, number> = {
@@ -230,6 +231,8 @@ class HostilityScorer {
       // Before the longest-match choice: a group-only reading must not hide another one.
       if (h.variant.entry.group && !predicatedOfGroup(w, h.s, h.e)) continue;
       if (h.variant.entry.meet && meetingNotThreat(w, h, hits)) continue;
+      const cat = h.variant.entry.category;
+      if ((cat === 'threat' || cat === 'sexual_harassment') && playfulThreat(w, h.e)) continue;
       kept.push(h);
     }
     const candidates = dropContained(kept);
@@ -280,7 +283,8 @@ class HostilityScorer {
         cats.push(category);
         points.push(Math.max(0, p));
       } else points[ci] = Math.max(points[ci] as number, p);
-      if (ALWAYS_HIGH.has(category)) {
+      // A threat reported or quoted ("she was told to kys, reported and blocked") is no threat.
+      if (ALWAYS_HIGH.has(category) && !ctx.reported) {
         floor = Math.max(floor, entry.severity === 3 && (second || ctx.third) ? SEVERE_FLOOR : HIGH_FLOOR);
       }
     }
