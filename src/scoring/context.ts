@@ -855,7 +855,7 @@ function groupSubjectOf(w: Words, k: number, sentence: number): boolean {
   const particle = wordIn(w, k - 1, sentence);
   const at = particle === 'ne' || particle === 'n' ? k - 1 : k;
   const subject = wordIn(w, at - 1, sentence);
-  if (GROUP.has(subject)) return true;
+  if (GROUP.has(subject) || identityPeople(subject, wordIn(w, at - 2, sentence))) return true;
   // "les migrants c'est des cafards", and with a complement: "les rebeus de ma cité c'est des…",
   // "muslims in this country are…": a determined group word a few words before the verb.
   const from = IMPERSONAL.has(subject) ? at - 2 : at - 1;
@@ -867,6 +867,52 @@ function groupSubjectOf(w: Words, k: number, sentence: number): boolean {
     return q === from || det === '' || GROUP_DETERMINER.has(det);
   }
   return false;
+}
+// People named by an identity adjective: "gay people are…", "les personnes trans sont…".
+const PEOPLE = wordSet([
+  'people',
+  'folks',
+  'folk',
+  'men',
+  'women',
+  'guys',
+  'persons',
+  'gens',
+  'personnes',
+  'hommes',
+  'mecs',
+]);
+const IDENTITY = wordSet([
+  'gay',
+  'gays',
+  'trans',
+  'lesbian',
+  'queer',
+  'bi',
+  'black',
+  'jewish',
+  'muslim',
+  'arab',
+  'asian',
+  'african',
+  'immigrant',
+  'homosexual',
+  'homosexuels',
+  'homosexuelles',
+  'disabled',
+  'autistic',
+  'noirs',
+  'noires',
+  'juifs',
+  'musulmans',
+  'handicapees',
+  'handicapes',
+  'autistes',
+]);
+
+/** "gay people" (adjective first) or "personnes trans" (noun first). */
+function identityPeople(subject: string, before: string): boolean {
+  return (PEOPLE.has(subject) && IDENTITY.has(before)) || (IDENTITY.has(subject) && PEOPLE.has(before));
 }
 const GROUP_DETERMINER = wordSet([
   'les',
@@ -1172,6 +1218,11 @@ const REPORT_CUES: string[][] = [
   'messages disant',
   'commentaires disant',
   'messages qui disent',
+  'stop telling people to',
+  'telling people to',
+  'tell people to',
+  'told people to',
+  'arretez de dire aux gens de',
 ].map((c) => c.split(' ').map(collapse));
 /** The cues by their last word: a cue ending at word k can only be one of CUES_BY_LAST[words[k]]. */
 const CUES_BY_LAST = new Map<string, string[][]>();
