@@ -156,6 +156,8 @@ const prf = (c: Counts): string => {
 };
 
 const heldout = loadLabelled('heldout.tsv');
+const probesTuned = loadLabelled('probes-tuned.tsv');
+const probesBlind = loadLabelled('probes-blind.tsv');
 const slices: [string, (x: Labelled) => boolean][] = [
   ['fr', (x) => x.lang === 'fr'],
   ['en', (x) => x.lang === 'en'],
@@ -164,6 +166,14 @@ const slices: [string, (x: Labelled) => boolean][] = [
 for (const [title, examples] of [
   [`the labelled set (${labelled.length} examples, written alongside the rules: optimistic)`, labelled],
   [`the held-out set (${heldout.length} posts written before they were scored)`, heldout],
+  [
+    `the tuned probes (${probesTuned.length} posts written without sight of the rules, then used to fix them: optimistic)`,
+    probesTuned,
+  ],
+  [
+    `the blind probes (${probesBlind.length} posts written without sight of the rules, never tuned on)`,
+    probesBlind,
+  ],
 ] as const) {
   console.log(`\n## Quality on ${title}: precision / recall / F1\n`);
   console.log(`| slice | n | ${engines.map((e) => e.name).join(' | ')} |`);
