@@ -834,6 +834,58 @@ export function playfulThreat(w: Words, e: number): boolean {
   return false;
 }
 
+// Doxxing by address: a street word counts when it follows a verb of dwelling ("elle habite rue…",
+// "lives on Maple Ave") or a house number in a post that speaks of a home ("found your address,
+// 14 Elm Street"). "Brocante au 14 rue des Lilas" gives a place, not someone's home.
+const DWELL = wordSet([
+  'habite',
+  'habites',
+  'habitent',
+  'vit',
+  'vivent',
+  'demeure',
+  'lives',
+  'live',
+  'living',
+  'resides',
+]);
+const HOME = wordSet([
+  ...DWELL,
+  'domicile',
+  'adresse',
+  'address',
+  'house',
+  'home',
+  'door',
+  'porte',
+  'etage',
+  'floor',
+  'flat',
+  'apartment',
+  'appart',
+  'appartement',
+  'maison',
+]);
+const HOUSE_NUMBER = /^[0-9]{1,4}[a-z]?$/;
+
+/** The street word at stream position s gives someone's home address (not the speaker's own). */
+export function addressGiven(w: Words, s: number): boolean {
+  const wi = wordAt(w, s);
+  const sentence = w.sentence[wi] as number;
+  for (let k = wi - 1; k >= Math.max(0, wi - 4) && w.sentence[k] === sentence; k--) {
+    if (DWELL.has(w.words[k] as string)) return !SELF.has(wordIn(w, k - 1, sentence));
+  }
+  let numbered = false;
+  for (let k = wi - 1; k >= Math.max(0, wi - 3) && w.sentence[k] === sentence && !numbered; k--) {
+    numbered = HOUSE_NUMBER.test(w.words[k] as string);
+  }
+  if (!numbered) return false;
+  for (let k = 0; k < w.words.length; k++) {
+    if (HOME.has(w.words[k] as string) && !SELF.has(w.words[k - 1] ?? '')) return true;
+  }
+  return false;
+}
+
 /** The insult is predicated of a protected group: "muslims are vermin", "les juifs sont des rats". */
 function groupSubject(w: Words, wi: number, sentence: number): boolean {
   const k = copulaBefore(w, wi, sentence);

@@ -26,6 +26,8 @@ export interface LexiconEntry {
   group: boolean;
   /** Also how friends arrange to meet ("we will find you there"): see meetingNotThreat(). */
   meet: boolean;
+  /** A street word: counts only when it gives someone's home address (see addressGiven()). */
+  address: boolean;
 }
 
 /** One normalised form of an entry: the automaton key and the minimum repeat counts of its letters. */
@@ -139,6 +141,7 @@ export function parseLexicon(source: string, fileLang?: Lang): ParsedLexicon {
       exact: flagSet.has('exact'),
       group: flagSet.has('group'),
       meet: flagSet.has('meet'),
+      address: flagSet.has('address'),
     };
     entries.push(entry);
     try {

@@ -8,6 +8,7 @@ import { normalizeStream } from './normalize.ts';
 import { loadBaseLexicon, toVariant, type LexiconEntry, type Variant } from './lexicon.ts';
 import { TermMatcher, type Hit } from './term-matcher.ts';
 import {
+  addressGiven,
   AFFECTION_MARK,
   COUNTER_MARK,
   postMarkers,
@@ -88,6 +89,7 @@ function specialEntry(term: string): LexiconEntry {
     exact: true,
     group: false,
     meet: false,
+    address: false,
   };
 }
 
@@ -104,6 +106,7 @@ function buildWatch(options: WatchScoringOptions): WatchMatchers {
       exact: false,
       group: false,
       meet: false,
+      address: false,
     };
     const v = toVariant(t.term, entry);
     if (v) extras.push(v);
@@ -231,6 +234,7 @@ class HostilityScorer {
       // Before the longest-match choice: a group-only reading must not hide another one.
       if (h.variant.entry.group && !predicatedOfGroup(w, h.s, h.e)) continue;
       if (h.variant.entry.meet && meetingNotThreat(w, h, hits)) continue;
+      if (h.variant.entry.address && !addressGiven(w, h.s)) continue;
       const cat = h.variant.entry.category;
       if ((cat === 'threat' || cat === 'sexual_harassment') && playfulThreat(w, h.e)) continue;
       kept.push(h);

@@ -197,3 +197,84 @@ describe('words spelt out letter by letter', () => {
     expect(hostile(text, lang)).toBe(true);
   });
 });
+
+describe("'n't' is a negation only after its verbs, and a condition keeps the insult", () => {
+  it.each([
+    ['fr', "@lea_mrtn t'es vraiment une grosse conne"], // "mrtn t" is no "n't"
+    ['fr', "@amandine_rn t'as pensé à te jeter sous un train ?"],
+    ['en', "maybe if u weren't such a miserable bitch he'd have stayed"],
+    ['fr', "si t'étais pas une telle connasse t'aurais des amis"],
+  ] as const)('hostile — %s: %s', (lang, text) => {
+    expect(hostile(text, lang)).toBe(true);
+  });
+  it.each([
+    ['en', "you aren't a bitch"],
+    ['fr', "je dis pas que t'es nul, ton argument tient pas la route"],
+  ] as const)('negated — %s: %s', (lang, text) => {
+    expect(hostile(text, lang)).toBe(false);
+  });
+});
+
+describe('threats played out in a game or at one’s own kin are figures of speech', () => {
+  it.each([
+    ['en', "i'm gonna destroy you in smash tonight"],
+    ['en', "I'm going to murder you at chess"],
+    ['fr', 'je vais te défoncer à FIFA ce soir'],
+    ['fr', 'Je vais le tuer mon frère il a fini le Nutella'],
+  ] as const)('%s: %s', (lang, text) => {
+    expect(hostile(text, lang)).toBe(false);
+  });
+  it.each([
+    ['en', "i'm gonna destroy you in your sleep"],
+    ['fr', 'je vais le tuer ton frère'],
+    ['fr', 'je vais te défoncer à la sortie'],
+  ] as const)('still threats — %s: %s', (lang, text) => {
+    expect(hostile(text, lang)).toBe(true);
+  });
+});
+
+describe('a reported or quoted threat is no threat', () => {
+  it.each([
+    ['fr', 'Ma cousine a entendu « suicide-toi » tous les jours pendant un an. Parlez-en.'],
+    ['en', 'someone in my DMs just told me to kys. reported and blocked'],
+    ['en', 'my sister is getting messages saying they know where she lives'],
+    ['en', "Stop telling people to kys online. It's not a joke"],
+  ] as const)('%s: %s', (lang, text) => {
+    expect(hostile(text, lang)).toBe(false);
+  });
+});
+
+describe('a street word is doxxing only when it gives someone’s home', () => {
+  it.each([
+    ['fr', '@nadia habite au 14 rue des Lilas à Villeurbanne, 3e étage'],
+    ['fr', 'elle habite rue Victor Hugo, allez lui dire bonjour'],
+    ['en', '@lauren lives on Maple Ave in Headingley, blue door. go say hi lads'],
+    ['en', 'found your address lol, 14 Elm Street right?'],
+  ] as const)('doxxing — %s: %s', (lang, text) => {
+    expect(scorer.score(text, lang).categories).toContain('doxxing_language');
+  });
+  it.each([
+    ['fr', 'Brocante au 14 rue des Lilas samedi, venez nombreux'],
+    ['fr', "J'habite rue de la Paix depuis dix ans"],
+    ['en', 'New coffee shop opening at 12 High Street, come say hi!'],
+    ['en', 'Road trip this weekend, who is in?'],
+    ['en', 'I live on Elm Street, the house with the red door'],
+  ] as const)('a place — %s: %s', (lang, text) => {
+    expect(scorer.score(text, lang).categories).not.toContain('doxxing_language');
+  });
+});
+
+describe('a group named with a complement or an identity adjective', () => {
+  it.each([
+    ['fr', "les rebeus de ma cité c'est des cafards"],
+    ['en', 'gay people are an abomination'],
+  ] as const)('%s: %s', (lang, text) => {
+    expect(scorer.score(text, lang).categories).toContain('hate');
+  });
+  it.each([
+    ['en', 'people are an abomination sometimes'],
+    ['fr', "les voisins de ma cité c'est des cafards"],
+  ] as const)('not a protected group — %s: %s', (lang, text) => {
+    expect(scorer.score(text, lang).categories).not.toContain('hate');
+  });
+});
