@@ -22,6 +22,8 @@ export interface Words {
   clause: number[];
   /** Inside quotation marks. */
   quoted: boolean[];
+  /** The word is (part of) an @handle. */
+  handle: boolean[];
   hasMention: boolean;
 }
 
@@ -35,6 +37,7 @@ export function splitWords(n: Stream): Words {
     sentence: [],
     clause: [],
     quoted: [],
+    handle: [],
     hasMention: false,
   };
   let sentence = 0;
@@ -64,7 +67,9 @@ export function splitWords(n: Stream): Words {
       w.sentence.push(sentence);
       w.clause.push(clause);
       w.quoted.push(quotes % 2 === 1);
-      if ((n.flags[s] as number) & FLAG_HANDLE) w.hasMention = true;
+      const handle = ((n.flags[s] as number) & FLAG_HANDLE) !== 0;
+      w.handle.push(handle);
+      if (handle) w.hasMention = true;
     }
   }
   return w;
@@ -277,6 +282,7 @@ const PREDICATE = wordSet([
 // Personal subjects of a bare predicate; the first person is left out: "je suis crevée", "I'm so
 // stupid" describe the speaker, not someone attacked.
 const PERSON_SUBJECT = wordSet([
+  'op',
   'elle',
   'il',
   'elles',
@@ -456,6 +462,21 @@ const THING = wordSet([
   'raison',
   'traffic',
   'trafic',
+  'flu',
+  'cold',
+  'grippe',
+  'rhume',
+  'covid',
+  'migraine',
+  'hangover',
+  'gueule de bois',
+  'lag',
+  'update',
+  'patch',
+  'vacuum',
+  'aspirateur',
+  'monday',
+  'lundi',
   'match',
   'question',
 ]);
@@ -980,6 +1001,29 @@ const GROUP_DETERMINER = wordSet([
 ]);
 
 const SELF = wordSet(['i', 'je', 'j', 'we', 'nous', 'on']);
+// "I am" and "je suis" written as one word.
+const SELF_COPULA = wordSet(['jsuis', 'jsui', 'chui', 'chuis', 'jss', 'im', 'iam']);
+// Titles before a surname: "M. Conard", "Mrs Bitch" is a name.
+const TITLE = wordSet([
+  'm',
+  'mme',
+  'mlle',
+  'mr',
+  'mrs',
+  'ms',
+  'dr',
+  'monsieur',
+  'madame',
+  'mademoiselle',
+  'docteur',
+  'maitre',
+]);
+
+/** The word at k in the clause, past an article ("de la grippe", "of a flu"). */
+function skipArticle(w: Words, k: number, clause: number): string {
+  const word = wordInClause(w, k, clause);
+  return ARTICLE.has(word) ? wordInClause(w, k + 1, clause) : word;
+}
 const DEMONSTRATIVE = wordSet(['ce', 'cet', 'cette', 'ces', 'this', 'that', 'these', 'those']);
 
 /**
@@ -990,7 +1034,14 @@ const DEMONSTRATIVE = wordSet(['ce', 'cet', 'cette', 'ces', 'this', 'that', 'the
 function notAboutAPerson(w: Words, wi: number, wj: number, sentence: number): boolean {
   const clause = w.clause[wj] as number;
   const next = wordInClause(w, wj + 1, clause);
-  if (THING.has(next)) return true;
+  if (THING.has(next) || (ARTICLE.has(next) && THING.has(wordInClause(w, wj + 2, clause)))) return true;
+  // "salope de grippe", "bitch of a flu": the insult qualifies a thing.
+  if ((next === 'de' || next === 'd' || next === 'of') && THING.has(skipArticle(w, wj + 2, clause)))
+    return true;
+  // Self-mockery in one word: "jsuis vraiment un gros connard", "chui trop conne".
+  for (let k = wi - 1; k >= Math.max(0, wi - 4) && w.clause[k] === clause; k--) {
+    if (SELF_COPULA.has(w.words[k] as string) && w.handle[k] !== true) return true;
+  }
   // A subject named after the fact: "elle est bête, cette série", "it's so dumb this game".
   if (DEMONSTRATIVE.has(next) && THING.has(w.words[wj + 2] ?? '')) return true;
   const k = copulaBefore(w, wi, sentence);
@@ -1270,6 +1321,11 @@ const REPORT_CUES: string[][] = [
   'messages disant',
   'commentaires disant',
   'messages qui disent',
+  'inbox',
+  'insultes recues',
+  'messages recus',
+  'in my dms',
+  'my dms today',
   'stop telling people to',
   'telling people to',
   'tell people to',
@@ -1328,6 +1384,10 @@ export interface HitContext {
   selfReport: boolean;
   /** Predicated of a protected group ("muslims are vermin"): hate, whatever the word's category. */
   group: boolean;
+  /** About the speaker, a pet or a thing ("I'm such a dumbass", "salope de grippe"). */
+  aboutNoOne: boolean;
+  /** A surname after a title ("M. Conard", "Mr Dick"). */
+  surname: boolean;
 }
 
 /** A second-person word within reach of words wi..wj, in the same sentence. */
@@ -1444,10 +1504,13 @@ export function hitContext(
   const group = third && groupSubject(w, wi, sentence);
   // A word that needs a target finds none in the speaker, a pet or a thing ("ton chien est con" is
   // handled by the possessive rule; "my cat is such an idiot", "a stupid mistake" here).
-  if (needsTarget && notAboutAPerson(w, wi, wj, sentence)) {
+  const aboutNoOne = notAboutAPerson(w, wi, wj, sentence);
+  if (needsTarget && aboutNoOne) {
     second = false;
     third = false;
   }
+  // Not the tail of a handle cut at '_' ("@julie_m t'es une idiote").
+  const surname = TITLE.has(w.words[wi - 1] ?? '') && w.handle[wi - 1] !== true && w.handle[wi - 2] !== true;
   let negated = false;
   for (let k = wi - 1; k >= Math.max(0, wi - 4) && w.clause[k] === clause; k--) {
     const word = w.words[k] as string;
@@ -1505,7 +1568,7 @@ export function hitContext(
       }
     }
   }
-  return { second, third, negated, reported, selfReport, group };
+  return { second, third, negated, reported, selfReport, group, aboutNoOne, surname };
 }
 
 // Words that open an address to someone within a clause: a second-person word, "espèce de", "sale".

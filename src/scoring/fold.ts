@@ -257,6 +257,8 @@ export const SEP_DOT = 8;
 export const SEP_COMMA = 16;
 /** Two or more spaces in a row. */
 export const SEP_WIDE = 32;
+/** A second quotation mark between two tokens: one quotation closes, the next opens (`"a", "b"`). */
+export const SEP_QUOTE_TWICE = 64;
 
 export const FOLD_CLASS = new Uint8Array(0x10000);
 /** Folded code (letters, digits, leet symbols, '*'), separator flags for C_SEP. */

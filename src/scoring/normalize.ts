@@ -35,6 +35,7 @@ import {
   SEP_COMMA,
   SEP_DOT,
   SEP_QUOTE,
+  SEP_QUOTE_TWICE,
   SEP_SPACE,
   SEP_WIDE,
 } from './fold.ts';
@@ -312,6 +313,8 @@ export function normalizeStream(input: string): Stream {
           // A second space in a row: a wide gap (see emit()).
           if (code & SEP_SPACE && sep & SEP_SPACE) sep |= SEP_WIDE;
         }
+        // Quotation marks alternate: two between tokens close one quotation and open the next.
+        if (code & SEP_QUOTE && sep & SEP_QUOTE) sep |= SEP_QUOTE_TWICE;
         sep |= code;
     }
     k = n;
@@ -367,7 +370,7 @@ function pushSep(m: number, code: number, at: number, flag: number): number {
 }
 
 function emit(rawChars: number, trailing: number, len: number): void {
-  ensureOut(rawChars + nu * 3 + 4);
+  ensureOut(rawChars + nu * 4 + 4);
   const o = stream;
   // Locals, not property loads, in the per-character loop.
   const oc = o.codes;
@@ -403,6 +406,7 @@ function emit(rawChars: number, trailing: number, len: number): void {
     if (m > 0 && tsep & (SEP_CLAUSE | SEP_DOT)) m = pushSep(m, 124, at, 0);
     else if (m > 0 && tsep & SEP_COMMA) m = pushSep(m, 44, at, 0);
     else if (m > 0 && !(tsep & SEP_QUOTE)) m = pushSep(m, 32, at, cont ? flag : 0);
+    if (tsep & SEP_QUOTE_TWICE) m = pushSep(m, 34, at, 0);
     if (pre !== 0 && !cont) m = pushSep(m, pre, at - 1, flag);
     let leet = false;
     for (let p = i; p < j && !leet; p++) {
@@ -455,6 +459,7 @@ function emit(rawChars: number, trailing: number, len: number): void {
     i = j;
   }
   if (trailing & SEP_QUOTE) m = pushSep(m, 34, len, 0);
+  if (trailing & SEP_QUOTE_TWICE) m = pushSep(m, 34, len, 0);
   o.length = m;
   o.hasAlt = hasAlt;
   o.hasGlued = hasGlued;

@@ -8,6 +8,7 @@ import { foldCodePoint, K } from './fold.ts';
 import { LEET_ALT, LEET_MAP } from './fold.ts';
 import { ALPHA, deepStep, trieChild, type AcTables } from './ac-tables.ts';
 import { MAX_SUFFIX } from './suffixes.ts';
+import { isCodedHateSign } from './coded-hate.ts';
 
 const SPACE = 37;
 const SEP = -1;
@@ -23,6 +24,7 @@ const UNKNOWN = -128;
 const table = new Int8Array(0x10000).fill(UNKNOWN);
 
 function classify(cp: number): number {
+  if (isCodedHateSign(cp)) return RISKY; // monkey emoji: see coded-hate.ts
   const f = foldCodePoint(cp);
   switch (f.kind) {
     case K.Letter:

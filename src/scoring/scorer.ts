@@ -17,13 +17,15 @@ import {
   playfulThreat,
   predicatedOfGroup,
   splitWords,
+  type HitContext,
   type Words,
 } from './context.ts';
 import { detectLang, parseLang } from './lang.ts';
+import { codedHateSigns, mayHoldCodedHate } from './coded-hate.ts';
 import type { Category, Lang, Level, Match, ScoreResult, Scorer, WatchScoringOptions } from './types.ts';
 
 /** Bump when scoring logic changes; lexicon changes are caught by their hash. */
-const ENGINE_VERSION = '1.4.0';
+const ENGINE_VERSION = '1.5.0';
 
 const BASE_POINTS = [0, 18, 30, 50] as const;
 const CATEGORY_WEIGHT: Record<Category, number> = {
@@ -178,6 +180,13 @@ function dropContained(hits: Hit[]): Hit[] {
 }
 
 const NO_SENTENCES: ReadonlySet<number> = new Set<number>();
+const NO_SIGNS: Match[] = [];
+
+/** The post has no words of its own: only emoji, handles and hashtags. */
+function wordless(w: Words): boolean {
+  for (let k = 0; k < w.words.length; k++) if (!w.handle[k]) return false;
+  return true;
+}
 
 /** Per-scorer state; score() is a method so that nothing is created per call but the result. */
 class HostilityScorer {
@@ -196,7 +205,11 @@ class HostilityScorer {
   score(text: string, langHint?: string): ScoreResult {
     const watch = this.watch;
     const version = this.version;
-    if (!this.base.mayMatch(text) && (watch.extras === null || !watch.extras.mayMatch(text))) {
+    if (
+      !this.base.mayMatch(text) &&
+      (watch.extras === null || !watch.extras.mayMatch(text)) &&
+      !text.includes('(((') // the echo sign: see coded-hate.ts
+    ) {
       return cleanResult(text, langHint, version);
     }
     const n = normalizeStream(text);
@@ -208,9 +221,11 @@ class HostilityScorer {
     watch.extras?.find(n, hits);
     watch.special?.find(n, specials);
     const given = parseLang(langHint);
-    const words: Words | null = hits.length > 0 || given === null ? splitWords(n) : null;
+    const coded = mayHoldCodedHate(text);
+    const words: Words | null = hits.length > 0 || given === null || coded ? splitWords(n) : null;
     const lang: Lang = given ?? detectLang(words as Words, text);
-    if (hits.length === 0) {
+    const signs = coded ? codedHateSigns(text, wordless(words as Words)) : NO_SIGNS;
+    if (hits.length === 0 && signs.length === 0) {
       return noMatch(lang, version);
     }
     const w = words as Words;
@@ -254,9 +269,21 @@ class HostilityScorer {
     // Every counted hit is reported or quoted ("stop saying immigrants are rapists"): the post
     // denounces or recounts abuse, and is at most 'low' unless a threat-like floor applies.
     let onlyReported = true;
-    for (const h of candidates) {
+    const contexts = candidates.map((h) =>
+      hitContext(w, h.s, h.e, nameSentences, h.variant.entry.needsTarget),
+    );
+    // A post that quotes abuse and calls its authors names answers them ("people writing 'go back
+    // to your country' under her videos, you're pathetic"): its mild insults count as reported.
+    const quotesAbuse = candidates.some((h, i) => {
+      const c = contexts[i] as HitContext;
+      return c.reported && !c.negated && h.variant.entry.severity >= 2;
+    });
+    for (let i = 0; i < candidates.length; i++) {
+      const h = candidates[i] as Hit;
       const entry = h.variant.entry;
-      const ctx = hitContext(w, h.s, h.e, nameSentences, entry.needsTarget);
+      const ctx = contexts[i] as HitContext;
+      // An insult about the speaker, a pet or a thing, or a surname after a title ("M. Conard").
+      if (!entry.needsTarget && (ctx.aboutNoOne || ctx.surname) && entry.category !== 'threat') continue;
       // An insult reported by the person it was said to is aimed at nobody, whoever is mentioned.
       const second = !ctx.selfReport && (ctx.second || namedWholeText);
       if (entry.needsTarget && !second && !ctx.third) continue;
@@ -273,7 +300,8 @@ class HostilityScorer {
       let p = BASE_POINTS[entry.severity] * CATEGORY_WEIGHT[category];
       p *= second ? SECOND_PERSON : ctx.third ? THIRD_PERSON : 1;
       if (affection && category === 'insult' && entry.severity === 1) p *= BANTER;
-      if (ctx.reported) p *= REPORTED;
+      const answering = quotesAbuse && !ctx.reported && category === 'insult' && entry.severity === 1;
+      if (ctx.reported || answering) p *= REPORTED;
       else {
         onlyReported = false;
         if (counter && !second) p *= COUNTER_SPEECH;
@@ -291,6 +319,22 @@ class HostilityScorer {
       if (ALWAYS_HIGH.has(category) && !ctx.reported) {
         floor = Math.max(floor, entry.severity === 3 && (second || ctx.third) ? SEVERE_FLOOR : HIGH_FLOOR);
       }
+    }
+    for (const sign of signs) {
+      matches.push(sign);
+      let p =
+        BASE_POINTS[sign.severity] * CATEGORY_WEIGHT.hate * (w.hasMention ? SECOND_PERSON : THIRD_PERSON);
+      if (counter) p *= COUNTER_SPEECH;
+      p = Math.min(p, 95);
+      keep *= 1 - p / 100;
+      onlyProfanity = false;
+      onlyReported = false;
+      if (w.hasMention) targeted = true;
+      const ci = cats.indexOf('hate');
+      if (ci < 0) {
+        cats.push('hate');
+        points.push(p);
+      } else points[ci] = Math.max(points[ci] as number, p);
     }
     let value = Math.round(100 * (1 - keep));
     if (onlyProfanity || onlyReported) value = Math.min(value, PROFANITY_CAP);

@@ -73,7 +73,10 @@ export class TermMatcher {
       for (const v of this.groups[id] as Variant[]) {
         if (!runsOk(n, s, v)) continue;
         let ok = leftOk && rightOk;
-        if (!ok && leftOk && !v.entry.exact && v.key.length >= 4) {
+        // A suffix makes another word when the key's last letter is doubled before it ("boulette"
+        // is not "boulet" + "e") or when masking stars are read as the key ("f***ing" is not
+        // "faggo" + "ng"): a masked word matches whole.
+        if (!ok && leftOk && !v.entry.exact && v.key.length >= 4 && !suffixChangesWord(n, s, e, alt)) {
           ok = SUFFIXES[v.entry.lang].has(codesText(codes, e, wordEnd));
         }
         // Glued words (#salepute, "s t f u w h o r e"): long, unambiguous terms may match inside them.
@@ -118,6 +121,12 @@ function runsOk(n: Stream, s: number, v: Variant): boolean {
     if (n.codes[at] === key.charCodeAt(k) && (n.run[at] as number) < (repeats[r + 1] as number)) return false;
   }
   return true;
+}
+
+function suffixChangesWord(n: Stream, s: number, e: number, alt: Uint8Array | null): boolean {
+  if ((n.run[e - 1] as number) > 1) return true;
+  if (alt !== null) for (let k = s; k < e; k++) if (alt[k] === 42) return true;
+  return false;
 }
 
 function hasHit(hits: readonly Hit[], s: number, e: number, entry: LexiconEntry): boolean {

@@ -278,3 +278,66 @@ describe('a group named with a complement or an identity adjective', () => {
     expect(scorer.score(text, lang).categories).not.toContain('hate');
   });
 });
+
+describe('coded hate the word stream cannot see', () => {
+  it.each([
+    ['en', '(((journalist))) we all know who is behind this'],
+    ['fr', '@samuel (((encore eux))) comme par hasard'],
+    ['en', '@sterling 🐒🐒🍌🍌 back where you came from'],
+    ['fr', '🐒🐒🐒🍌'],
+  ] as const)('%s: %s', (lang, text) => {
+    const r = scorer.score(text, lang);
+    expect(r.hostile).toBe(true);
+    expect(r.categories).toContain('hate');
+    const m = r.matches.find((x) => x.category === 'hate')!;
+    expect(text.slice(m.start, m.end)).toMatch(/\(\(\(|🐒/u);
+  });
+  it.each([
+    ['fr', 'Zoo de Beauval aujourd’hui avec les enfants 🐒🦍'],
+    ['en', 'so (i think) the answer is (probably) no'],
+  ] as const)('not — %s: %s', (lang, text) => {
+    expect(scorer.score(text, lang).hostile).toBe(false);
+  });
+});
+
+describe('insults about no one', () => {
+  it.each([
+    ['fr', "jsuis vraiment un gros c0nnard j'ai oublié l'anniv de ma mère"],
+    ['en', "lmao I'm such a dumbass, left my keys in the fridge again"],
+    ['fr', 'salope de grippe, ça fait une semaine que je suis au lit'],
+    ['fr', 'M. Conard ouvre sa nouvelle boulangerie lundi, venez nombreux'],
+    ['fr', 'Grosse boulette de ma part au tournoi, désolé la team'],
+    ['en', 'f***ing traffic on I-95 this morning, 1 hr to go 8 miles'],
+  ] as const)('%s: %s', (lang, text) => {
+    expect(hostile(text, lang)).toBe(false);
+  });
+  it.each([
+    ['fr', '@julie_m t es une idiote'],
+    ['fr', 't es un gros connard'],
+    ['en', "you're such a dumbass"],
+  ] as const)('still insults — %s: %s', (lang, text) => {
+    expect(hostile(text, lang)).toBe(true);
+  });
+});
+
+describe('quotations in a row and answers to quoted abuse', () => {
+  it('two quotations separated by a comma are both quotations', () => {
+    expect(
+      hostile('Le harcèlement de rue c’est "t’es bonne", "suce moi", "souris un peu". Stop.', 'fr'),
+    ).toBe(false);
+  });
+  it.each([
+    [
+      'en',
+      'People commenting "go back to your country" under videos of a woman born in Manchester, you\'re pathetic',
+    ],
+    ['fr', 'Ceux qui écrivent "retourne dans ton pays" sous ses posts, vous êtes pathétiques'],
+  ] as const)('%s: %s', (lang, text) => {
+    expect(hostile(text, lang)).toBe(false);
+  });
+  it('a severe insult at the quoted abusers still counts', () => {
+    expect(
+      hostile('People commenting "go back to your country" under her videos, you fucking cunts', 'en'),
+    ).toBe(true);
+  });
+});
