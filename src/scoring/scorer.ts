@@ -8,19 +8,17 @@ import { normalizeStream } from './normalize.ts';
 import { loadBaseLexicon, toVariant, type LexiconEntry, type Variant } from './lexicon.ts';
 import { TermMatcher, type Hit } from './term-matcher.ts';
 import {
-  addressGiven,
   AFFECTION_MARK,
   COUNTER_MARK,
   postMarkers,
   hitContext,
-  meetingNotThreat,
-  playfulThreat,
   predicatedOfGroup,
   splitWords,
   type HitContext,
   type Words,
 } from './context.ts';
 import { detectLang, parseLang } from './lang.ts';
+import { addressGiven, meetingNotThreat, playfulThreat } from './threat-context.ts';
 import { codedHateSigns, mayHoldCodedHate } from './coded-hate.ts';
 import type { Category, Lang, Level, Match, ScoreResult, Scorer, WatchScoringOptions } from './types.ts';
 
