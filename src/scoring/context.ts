@@ -363,6 +363,20 @@ const GROUP = wordSet([
   'pedes',
   'lesbiennes',
   'transsexuels',
+  'aboriginals',
+  'aborigines',
+  'gypsies',
+  'romanos',
+  'tsiganes',
+  'handicapes',
+  'autistes',
+  'trisos',
+  'feujs',
+  'pakis',
+  'pajeets',
+  'somalis',
+  'nigerians',
+  'jewish',
 ]);
 // Pets and things: "my cat is such an idiot", "mon chat est un vrai con", "what a stupid mistake"
 // insult no one.
@@ -661,6 +675,8 @@ const COPULA = wordSet([
   's',
   're',
   'm',
+  'ete',
+  'been',
 ]);
 
 /** The word at stream position p is predicated of a protected group (see groupSubject). */
@@ -670,7 +686,8 @@ export function predicatedOfGroup(w: Words, s: number, e: number): boolean {
   // Group entries start at their copula ("are animals", "c'est des cafards"): its subject decides.
   const wj = Math.max(wi, wordAt(w, e - 1));
   for (let k = wi; k <= wj; k++) if (COPULA.has(w.words[k] as string)) return groupSubjectOf(w, k, sentence);
-  return groupSubject(w, wi, sentence);
+  // Or at their verb ("control the media", "ont un QI plus bas"): the words before it are the subject.
+  return groupSubject(w, wi, sentence) || groupSubjectOf(w, wi, sentence);
 }
 
 /** The insult is predicated of a protected group: "muslims are vermin", "les juifs sont des rats". */

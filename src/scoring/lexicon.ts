@@ -28,6 +28,11 @@ export interface LexiconEntry {
   meet: boolean;
   /** A street word: counts only when it gives someone's home address (see addressGiven()). */
   address: boolean;
+  /**
+   * A harmless phrase that holds a listed word ("bad bitches", "chink in the armour", "une putain
+   * de soirée"): it wins the longest-match choice over what it contains, then counts for nothing.
+   */
+  benign: boolean;
 }
 
 /** One normalised form of an entry: the automaton key and the minimum repeat counts of its letters. */
@@ -142,6 +147,7 @@ export function parseLexicon(source: string, fileLang?: Lang): ParsedLexicon {
       group: flagSet.has('group'),
       meet: flagSet.has('meet'),
       address: flagSet.has('address'),
+      benign: flagSet.has('benign'),
     };
     entries.push(entry);
     try {

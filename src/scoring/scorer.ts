@@ -90,6 +90,7 @@ function specialEntry(term: string): LexiconEntry {
     group: false,
     meet: false,
     address: false,
+    benign: false,
   };
 }
 
@@ -107,6 +108,7 @@ function buildWatch(options: WatchScoringOptions): WatchMatchers {
       group: false,
       meet: false,
       address: false,
+      benign: false,
     };
     const v = toVariant(t.term, entry);
     if (v) extras.push(v);
@@ -279,6 +281,7 @@ class HostilityScorer {
     for (let i = 0; i < candidates.length; i++) {
       const h = candidates[i] as Hit;
       const entry = h.variant.entry;
+      if (entry.benign) continue; // it only shields the words it contains
       const ctx = contexts[i] as HitContext;
       // An insult about the speaker, a pet or a thing, or a surname after a title ("M. Conard").
       if (!entry.needsTarget && (ctx.aboutNoOne || ctx.surname) && entry.category !== 'threat') continue;

@@ -341,3 +341,39 @@ describe('quotations in a row and answers to quoted abuse', () => {
     ).toBe(true);
   });
 });
+
+describe('harmless phrases shield the listed words they hold', () => {
+  it.each([
+    ['en', 'Me and my girls are bad bitches and we know it'],
+    ['en', 'finally found the chink in the armour of their defence'],
+    ['en', '"Die Hard" is a Christmas movie and I\'ll die on this hill'],
+    ['fr', 'bordel ce concert était une putain de dinguerie'],
+    ['fr', 'oh le bâtard le retourné acrobatique'],
+  ] as const)('%s: %s', (lang, text) => {
+    expect(hostile(text, lang)).toBe(false);
+  });
+  it.each([
+    ['en', 'you are a bad person and a bitch'],
+    ['fr', "t'es une putain"],
+  ] as const)('the word alone still counts — %s: %s', (lang, text) => {
+    expect(hostile(text, lang)).toBe(true);
+  });
+});
+
+describe('generalisations about a protected group, keyed from their verb', () => {
+  it.each([
+    ['en', 'jews control the media and the banks'],
+    ['en', 'Gypsies are thieving scum'],
+    ['fr', 'les romanos c est tous des voleurs'],
+    ['fr', 'Les noirs ont un QI plus bas'],
+  ] as const)('%s: %s', (lang, text) => {
+    expect(scorer.score(text, lang).categories).toContain('hate');
+  });
+  it.each([
+    ['en', 'big tech companies control the media'],
+    ['fr', 'les banquiers controlent la finance'],
+    ['en', 'my neighbours are thieving scum'],
+  ] as const)('not a protected group — %s: %s', (lang, text) => {
+    expect(scorer.score(text, lang).categories).not.toContain('hate');
+  });
+});
