@@ -7,14 +7,9 @@ const ECHO = /\({3}[^()\n]{1,60}\){3}/u;
 const APES = /[\u{1F412}\u{1F435}\u{1F98D}\u{1F9A7}]/gu; // 🐒 🐵 🦍 🦧
 const BANANA = '\u{1F34C}'; // 🍌
 
-/** Code points the pre-filter must not call clean: see mayHoldCodedHate(). */
+/** Monkey emoji: the pre-filter and the normaliser flag texts holding one (Stream.hasCodedSign). */
 export function isCodedHateSign(cp: number): boolean {
   return cp === 0x1f412 || cp === 0x1f435 || cp === 0x1f98d || cp === 0x1f9a7;
-}
-
-/** Cheap test on the raw text: only texts that pass it are searched for signs. */
-export function mayHoldCodedHate(text: string): boolean {
-  return text.includes('(((') || text.includes('\u{D83D}') || text.includes('\u{D83E}');
 }
 
 /**

@@ -39,6 +39,7 @@ import {
   SEP_SPACE,
   SEP_WIDE,
 } from './fold.ts';
+import { isCodedHateSign } from './coded-hate.ts';
 
 export const FLAG_HANDLE = 1;
 /**
@@ -77,6 +78,8 @@ export interface Stream {
   hasAlt: boolean;
   /** Some stream character is in a glued word (FLAG_GLUED). */
   hasGlued: boolean;
+  /** The raw text holds a sign of coded hate the stream drops: "(((" or a monkey emoji (coded-hate.ts). */
+  hasCodedSign: boolean;
 }
 
 // Raw character kinds inside a token.
@@ -119,6 +122,7 @@ const stream: Stream = {
   alt: new Uint8Array(0),
   hasAlt: false,
   hasGlued: false,
+  hasCodedSign: false,
 };
 
 function ensure(n: number): void {
@@ -204,6 +208,9 @@ export function normalizeStream(input: string): Stream {
   nt = 0;
   let urlAt = -1;
   let urlEnd = 0;
+  let parens = 0;
+  let parenAt = -2;
+  stream.hasCodedSign = false;
   if (input.includes('http') || input.includes('www.')) {
     reUrl.lastIndex = 0;
     const u = reUrl.exec(input);
@@ -262,6 +269,7 @@ export function normalizeStream(input: string): Stream {
       if (lo >= 0xdc00 && lo <= 0xdfff) {
         cp = (cp - 0xd800) * 0x400 + (lo - 0xdc00) + 0x10000;
         w = 2;
+        if (isCodedHateSign(cp)) stream.hasCodedSign = true;
         const f = foldCodePoint(cp);
         cls = classOf(f);
         code = codeOf(f);
@@ -307,6 +315,12 @@ export function normalizeStream(input: string): Stream {
       case C_IGNORE:
         break; // zero-width characters inside a word do not split it
       default: // C_SEP: `code` holds the separator flags
+        if (cp === 40) {
+          // "(((": the echo, a sign of coded hate (coded-hate.ts).
+          parens = parenAt === i - 1 ? parens + 1 : 1;
+          parenAt = i;
+          if (parens >= 3) stream.hasCodedSign = true;
+        }
         if (n > tokStart) endToken();
         else {
           prefix = 0;

@@ -18,6 +18,8 @@ const LEETISH = -12;
 const AT = -13;
 const HASH = -14;
 const OTHER = -4;
+/** '(' : a separator, but three in a row are the echo (coded-hate.ts), which the full path reads. */
+const PAREN = -15;
 const UNKNOWN = -128;
 
 /** Per BMP code unit: 0..25 letter, 26..35 digit, or one of the negative classes; UNKNOWN until computed. */
@@ -25,6 +27,7 @@ const table = new Int8Array(0x10000).fill(UNKNOWN);
 
 function classify(cp: number): number {
   if (isCodedHateSign(cp)) return RISKY; // monkey emoji: see coded-hate.ts
+  if (cp === 40) return PAREN;
   const f = foldCodePoint(cp);
   switch (f.kind) {
     case K.Letter:
@@ -104,6 +107,8 @@ export function needsFullScan(text: string, t: AcTables): boolean {
   // full path splits into words.
   let camel = false;
   let lowerBefore = false;
+  let parens = 0;
+  let parenAt = -2;
   const len = text.length;
   for (let i = 0; i < len; i++) {
     const code = text.charCodeAt(i);
@@ -183,6 +188,11 @@ export function needsFullScan(text: string, t: AcTables): boolean {
       continue;
     }
     if (c === RISKY) return true;
+    if (c === PAREN) {
+      parens = parenAt === i - 1 ? parens + 1 : 1;
+      parenAt = i;
+      if (parens >= 3) return true;
+    }
     // A separator ('#' too) ends the token.
     if (tokenLen > 0 && endOfWord(t, keyEndAt, tokenLen, hashPrefix, camel)) return true;
     if (c === HASH) {
@@ -291,7 +301,7 @@ function handleEnd(text: string, from: number): number {
   let i = from;
   while (i < text.length) {
     const c = classAt(text, i);
-    if (c === SEP || c === HASH) return i;
+    if (c === SEP || c === HASH || c === PAREN) return i;
     i +=
       text.charCodeAt(i) >= 0xd800 && text.charCodeAt(i) <= 0xdbff && (text.codePointAt(i) as number) > 0xffff
         ? 2

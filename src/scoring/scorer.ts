@@ -19,7 +19,7 @@ import {
 } from './context.ts';
 import { detectLang, parseLang } from './lang.ts';
 import { addressGiven, meetingNotThreat, playfulThreat } from './threat-context.ts';
-import { codedHateSigns, mayHoldCodedHate } from './coded-hate.ts';
+import { codedHateSigns } from './coded-hate.ts';
 import type { Category, Lang, Level, Match, ScoreResult, Scorer, WatchScoringOptions } from './types.ts';
 
 /** Bump when scoring logic changes; lexicon changes are caught by their hash. */
@@ -205,11 +205,7 @@ class HostilityScorer {
   score(text: string, langHint?: string): ScoreResult {
     const watch = this.watch;
     const version = this.version;
-    if (
-      !this.base.mayMatch(text) &&
-      (watch.extras === null || !watch.extras.mayMatch(text)) &&
-      !text.includes('(((') // the echo sign: see coded-hate.ts
-    ) {
+    if (!this.base.mayMatch(text) && (watch.extras === null || !watch.extras.mayMatch(text))) {
       return cleanResult(text, langHint, version);
     }
     const n = normalizeStream(text);
@@ -221,7 +217,7 @@ class HostilityScorer {
     watch.extras?.find(n, hits);
     watch.special?.find(n, specials);
     const given = parseLang(langHint);
-    const coded = mayHoldCodedHate(text);
+    const coded = n.hasCodedSign;
     const words: Words | null = hits.length > 0 || given === null || coded ? splitWords(n) : null;
     const lang: Lang = given ?? detectLang(words as Words, text);
     const signs = coded ? codedHateSigns(text, wordless(words as Words)) : NO_SIGNS;
