@@ -307,11 +307,7 @@ class HostilityScorer {
       keep *= 1 - p / 100;
       if (second && category !== 'profanity') targeted = true;
       if (category !== 'profanity') onlyProfanity = false;
-      const ci = cats.indexOf(category);
-      if (ci < 0) {
-        cats.push(category);
-        points.push(Math.max(0, p));
-      } else points[ci] = Math.max(points[ci] as number, p);
+      bestPoints(cats, points, category, p);
       // A threat reported or quoted ("she was told to kys, reported and blocked") is no threat.
       if (ALWAYS_HIGH.has(category) && !ctx.reported) {
         floor = Math.max(floor, entry.severity === 3 && (second || ctx.third) ? SEVERE_FLOOR : HIGH_FLOOR);
@@ -327,11 +323,7 @@ class HostilityScorer {
       onlyProfanity = false;
       onlyReported = false;
       if (w.hasMention) targeted = true;
-      const ci = cats.indexOf('hate');
-      if (ci < 0) {
-        cats.push('hate');
-        points.push(p);
-      } else points[ci] = Math.max(points[ci] as number, p);
+      bestPoints(cats, points, 'hate', p);
     }
     let value = Math.round(100 * (1 - keep));
     if (onlyProfanity || onlyReported) value = Math.min(value, PROFANITY_CAP);
@@ -349,6 +341,15 @@ class HostilityScorer {
       version,
     };
   }
+}
+
+/** Keeps the best points of each category, categories in order of first appearance. */
+function bestPoints(cats: Category[], points: number[], category: Category, p: number): void {
+  const ci = cats.indexOf(category);
+  if (ci < 0) {
+    cats.push(category);
+    points.push(Math.max(0, p));
+  } else points[ci] = Math.max(points[ci] as number, p);
 }
 
 /** A hit inside a never-flag term ("Jean Connard") does not count. */
