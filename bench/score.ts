@@ -218,26 +218,32 @@ console.log(
 
 // Vigie names a category, the others only say yes or no: precision per category is Vigie's alone
 // (a post counts for the category Vigie puts first).
-console.log('\n## Vigie per category on both sets: precision / recall / F1\n');
-console.log('| category | labelled n | P / R / F1 |');
-console.log('|---|---:|---|');
-const both = [...labelled, ...heldout];
-const top = both.map((x) => {
-  const r = vigie.score(x.text, x.lang);
-  return r.hostile ? (r.categories[0] as string) : null;
-});
-for (const cat of cats) {
-  const c: Counts = { tp: 0, fp: 0, fn: 0, tn: 0 };
-  both.forEach((x, i) => {
-    if (x.hostile && x.category === null) return; // hostile, but no category was labelled
-    const predicted = top[i] === cat;
-    const gold = x.hostile && x.category === cat;
-    if (predicted && gold) c.tp++;
-    else if (predicted) c.fp++;
-    else if (gold) c.fn++;
+console.log('\n## Vigie per category: precision / recall / F1\n');
+const pools: [string, Labelled[]][] = [
+  ['labelled + held-out', [...labelled, ...heldout]],
+  ['blind probes', probesBlind],
+];
+console.log(`| category | ${pools.map(([name]) => `${name}: n | P / R / F1`).join(' | ')} |`);
+console.log(`|---|${pools.map(() => '---:|---').join('|')}|`);
+const perCategory = pools.map(([, pool]) => {
+  const top = pool.map((x) => {
+    const r = vigie.score(x.text, x.lang);
+    return r.hostile ? (r.categories[0] as string) : null;
   });
-  console.log(`| ${cat} | ${both.filter((x) => x.hostile && x.category === cat).length} | ${prf(c)} |`);
-}
+  return (cat: string): string => {
+    const c: Counts = { tp: 0, fp: 0, fn: 0, tn: 0 };
+    pool.forEach((x, i) => {
+      if (x.hostile && x.category === null) return; // hostile, but no category was labelled
+      const predicted = top[i] === cat;
+      const gold = x.hostile && x.category === cat;
+      if (predicted && gold) c.tp++;
+      else if (predicted) c.fp++;
+      else if (gold) c.fn++;
+    });
+    return `${pool.filter((x) => x.hostile && x.category === cat).length} | ${prf(c)}`;
+  };
+});
+for (const cat of cats) console.log(`| ${cat} | ${perCategory.map((f) => f(cat)).join(' | ')} |`);
 
 const lexicon = loadBaseLexicon();
 const matcher = getBaseMatcher();
