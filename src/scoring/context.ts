@@ -645,8 +645,11 @@ function thirdPerson(w: Words, wi: number, sentence: number, wj: number = wi): b
   if (QUALIFIER.has(prev)) return true;
   if (ARTICLE.has(prev)) {
     if (!PREDICATE.has(prev2)) return false;
-    // "c'est des cafards" is about a thing, unless a group was named first: "les migrants c'est des…"
-    return !IMPERSONAL.has(prev3) || GROUP.has(wordIn(w, k - 3, sentence));
+    // "c'est des cafards" is about a thing, unless a group or a person was named first: "les
+    // migrants c'est des…", "ce streameur c'est un gros puceau", "@hugo c'est un…".
+    if (!IMPERSONAL.has(prev3)) return true;
+    const named = wordIn(w, k - 3, sentence);
+    return GROUP.has(named) || PERSON_REFERENT.has(named) || w.handle[k - 3] === true;
   }
   // A bare predicate needs a personal subject: "elle est conne", "blacks are animals", not
   // "ce film est nul".
@@ -654,6 +657,41 @@ function thirdPerson(w: Words, wi: number, sentence: number, wj: number = wi): b
     return PERSON_SUBJECT.has(prev2) || GROUP.has(prev2);
   return false;
 }
+
+// People named before "c'est un…": "ce mec c'est un tocard", "cette streameuse c'est une…".
+const PERSON_REFERENT = wordSet([
+  'lui',
+  'elle',
+  'mec',
+  'meuf',
+  'type',
+  'gars',
+  'nana',
+  'fille',
+  'femme',
+  'homme',
+  'keum',
+  'gonzesse',
+  'streameur',
+  'streameuse',
+  'youtubeur',
+  'youtubeuse',
+  'influenceur',
+  'influenceuse',
+  'prof',
+  'journaliste',
+  'arbitre',
+  'voisin',
+  'voisine',
+  'guy',
+  'dude',
+  'girl',
+  'woman',
+  'man',
+  'streamer',
+  'teacher',
+  'ref',
+]);
 
 // Copulas proper (PREDICATE also holds "such", "like", "what"…): the word before one is the subject.
 const COPULA = wordSet([

@@ -377,3 +377,15 @@ describe('generalisations about a protected group, keyed from their verb', () =>
     expect(scorer.score(text, lang).categories).not.toContain('hate');
   });
 });
+
+describe("a person named before « c'est un… » is its target", () => {
+  it.each([
+    ['fr', "ce streameur c'est un gros puceau aigri"],
+    ['fr', "@hugo c'est un gros puceau"],
+  ] as const)('%s: %s', (lang, text) => {
+    expect(hostile(text, lang)).toBe(true);
+  });
+  it("not a thing: « ce jeu c'est un boulet »", () => {
+    expect(hostile("ce jeu c'est un boulet", 'fr')).toBe(false);
+  });
+});
