@@ -33,6 +33,8 @@ export interface LexiconEntry {
    * de soirée"): it wins the longest-match choice over what it contains, then counts for nothing.
    */
   benign: boolean;
+  /** A call to action ("à vous de jouer"): doxxing only when the post locates a person (calloutGiven()). */
+  callout: boolean;
 }
 
 /** One normalised form of an entry: the automaton key and the minimum repeat counts of its letters. */
@@ -148,6 +150,7 @@ export function parseLexicon(source: string, fileLang?: Lang): ParsedLexicon {
       meet: flagSet.has('meet'),
       address: flagSet.has('address'),
       benign: flagSet.has('benign'),
+      callout: flagSet.has('callout'),
     };
     entries.push(entry);
     try {

@@ -18,7 +18,7 @@ import {
   type Words,
 } from './context.ts';
 import { detectLang, parseLang } from './lang.ts';
-import { addressGiven, meetingNotThreat, playfulThreat } from './threat-context.ts';
+import { addressGiven, calloutGiven, meetingNotThreat, playfulThreat } from './threat-context.ts';
 import { codedHateSigns } from './coded-hate.ts';
 import type { Category, Lang, Level, Match, ScoreResult, Scorer, WatchScoringOptions } from './types.ts';
 
@@ -91,6 +91,7 @@ function specialEntry(term: string): LexiconEntry {
     meet: false,
     address: false,
     benign: false,
+    callout: false,
   };
 }
 
@@ -109,6 +110,7 @@ function buildWatch(options: WatchScoringOptions): WatchMatchers {
       meet: false,
       address: false,
       benign: false,
+      callout: false,
     };
     const v = toVariant(t.term, entry);
     if (v) extras.push(v);
@@ -246,6 +248,7 @@ class HostilityScorer {
       if (h.variant.entry.group && !predicatedOfGroup(w, h.s, h.e)) continue;
       if (h.variant.entry.meet && meetingNotThreat(w, h, hits)) continue;
       if (h.variant.entry.address && !addressGiven(w, h.s)) continue;
+      if (h.variant.entry.callout && !calloutGiven(w)) continue;
       const cat = h.variant.entry.category;
       if ((cat === 'threat' || cat === 'sexual_harassment') && playfulThreat(w, h.e)) continue;
       kept.push(h);

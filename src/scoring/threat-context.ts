@@ -40,6 +40,14 @@ const MENACE_PLACE = wordSet([
   'te',
   't',
   'you',
+  // Coming with a group is a threat: "je t'attends devant le lycée avec mes reufs".
+  'reufs',
+  'freres',
+  'potes',
+  'gars',
+  'lads',
+  'boys',
+  'mates',
 ]);
 
 /**
@@ -125,6 +133,10 @@ const GAME = wordSet([
   'race',
   'foot',
   'basket',
+  'period',
+  'quarter',
+  'innings',
+  'fut',
 ]);
 // One's own family or friends after a threat make it a figure of speech: "je vais le tuer mon
 // frère, il a fini le Nutella". Their possessive must be the speaker's ("ton frère" stays a threat).
@@ -232,8 +244,109 @@ export function addressGiven(w: Words, s: number): boolean {
     numbered = HOUSE_NUMBER.test(w.words[k] as string);
   }
   if (!numbered) return false;
-  for (let k = 0; k < w.words.length; k++) {
-    if (HOME.has(w.words[k] as string) && !SELF.has(w.words[k - 1] ?? '')) return true;
+  // Someone else's home: the post speaks of one and names a person ("found your address, 14 Elm
+  // Street"), not a business announcing its own ("notre atelier déménage : nouvelle adresse…").
+  let home = false;
+  let person = w.hasMention;
+  for (let k = 0; k < w.words.length && !(home && person); k++) {
+    const word = w.words[k] as string;
+    if (HOME.has(word) && !SELF.has(w.words[k - 1] ?? '')) home = true;
+    if (SOMEONE.has(word)) person = true;
   }
-  return false;
+  return home && person;
+}
+// Second- and third-person words: the address is someone's.
+const SOMEONE = wordSet([
+  'your',
+  'ur',
+  'ton',
+  'ta',
+  'tes',
+  'her',
+  'his',
+  'sa',
+  'son',
+  'ses',
+  'il',
+  'elle',
+  'she',
+  'he',
+  'lui',
+  'him',
+  't',
+  'tu',
+]);
+
+// A call to action ("à vous de jouer", "faites tourner", "you know what to do") is a doxxing call
+// when the post also locates a person: where they live, work or study, their street, car or plate.
+// "Chat perdu, faites tourner" locates no one; "elle bosse à la pharmacie de Roubaix, à vous de
+// jouer" does.
+const LOCATOR = wordSet([
+  ...DWELL,
+  'bosse',
+  'bosses',
+  'travaille',
+  'taf',
+  'boulot',
+  'lycee',
+  'college',
+  'ecole',
+  'fac',
+  'adresse',
+  'rue',
+  'bd',
+  'boulevard',
+  'avenue',
+  'quartier',
+  'immeuble',
+  'interphone',
+  'plaque',
+  'parking',
+  'works',
+  'work',
+  'school',
+  'address',
+  'street',
+  'plate',
+  'apartment',
+  'flat',
+  'neighbourhood',
+  'neighborhood',
+  'dorm',
+  'office',
+  'house',
+]);
+const PERSON_MARK = wordSet([
+  'il',
+  'elle',
+  'lui',
+  'she',
+  'he',
+  'her',
+  'him',
+  'his',
+  'sa',
+  'son',
+  'ses',
+  'guy',
+  'girl',
+  'woman',
+  'man',
+  'mec',
+  'meuf',
+  'nana',
+  'type',
+  'gars',
+]);
+
+/** The post locates a person: a handle or a third-person word, and where they live, work or study. */
+export function calloutGiven(w: Words): boolean {
+  let located = false;
+  let person = w.hasMention;
+  for (let k = 0; k < w.words.length && !(located && person); k++) {
+    const word = w.words[k] as string;
+    if (LOCATOR.has(word)) located = true;
+    else if (PERSON_MARK.has(word)) person = true;
+  }
+  return located && person;
 }

@@ -389,3 +389,20 @@ describe("a person named before « c'est un… » is its target", () => {
     expect(hostile("ce jeu c'est un boulet", 'fr')).toBe(false);
   });
 });
+
+describe('a call to action is doxxing when the post locates a person', () => {
+  it.each([
+    ['fr', 'elle bosse à la pharmacie de la place du marché à Roubaix, à vous de jouer'],
+    ['en', 'found the guy from the viral video: works at Halvorsen Tyres on Route 9, you know what to do'],
+  ] as const)('%s: %s', (lang, text) => {
+    expect(scorer.score(text, lang).categories).toContain('doxxing_language');
+  });
+  it.each([
+    ['fr', 'Concours photo de la semaine : à vous de jouer !'],
+    ['fr', 'Brocante ce samedi rue des Lilas, faites tourner !'],
+    ['en', 'Polls open at 7am tomorrow, you know what to do'],
+    ['en', "We've moved! The studio is now on the 2nd floor of 118 Canal Street. Same phone number."],
+  ] as const)('no one located — %s: %s', (lang, text) => {
+    expect(scorer.score(text, lang).categories).not.toContain('doxxing_language');
+  });
+});
