@@ -406,3 +406,10 @@ describe('a call to action is doxxing when the post locates a person', () => {
     expect(scorer.score(text, lang).categories).not.toContain('doxxing_language');
   });
 });
+
+describe('"jte jure" is no threat', () => {
+  it('"jte" alone is "je te", not "je te tue"', () => {
+    expect(hostile("jte jure si t'arrives encore en retard je te laisse sur le quai", 'fr')).toBe(false);
+    expect(hostile('jte bute', 'fr')).toBe(true);
+  });
+});
