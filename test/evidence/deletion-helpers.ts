@@ -80,3 +80,9 @@ export function watchState(archives: ArchiveRepo, ids: readonly number[]) {
     return { deleted: row.deletedUpstreamAt !== null, checked: row.lastCheckedAt !== null };
   });
 }
+
+/** The watch's `deleted_upstream` ledger rows, and whether the ledger's hash chain still verifies. */
+export function recordedDeletions(store: TestStore): { count: number; chained: boolean } {
+  const ledger = createLedger(store.db);
+  return { count: ledger.ofWatchAndType('alice', 'deleted_upstream').length, chained: ledger.verify().ok };
+}
