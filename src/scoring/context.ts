@@ -307,7 +307,7 @@ const PERSON_SUBJECT = wordSet([
 // People named by a protected characteristic (religion, origin, gender, sexuality, gender
 // identity): an insult predicated of the whole group is hate ("blacks are animals", "les migrants
 // c'est des cafards"). Political or professional groups are not listed: venting at them is not.
-const GROUP = wordSet([
+export const GROUP = wordSet([
   'muslims',
   'jews',
   'blacks',

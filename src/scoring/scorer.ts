@@ -4,7 +4,7 @@
 // never more than 100. Floors and caps then encode the product's rules: threats, incitement to
 // suicide and doxxing language are at least 'high'; profanity alone is at most 'low'.
 import { createHash } from 'node:crypto';
-import { normalizeStream } from './normalize.ts';
+import { normalize, normalizeStream } from './normalize.ts';
 import { loadBaseLexicon, toVariant, type LexiconEntry, type Variant } from './lexicon.ts';
 import { TermMatcher, type Hit } from './term-matcher.ts';
 import {
@@ -21,9 +21,19 @@ import { detectLang, parseLang } from './lang.ts';
 import { addressGiven, calloutGiven, meetingNotThreat, playfulThreat } from './threat-context.ts';
 import { codedHateSigns } from './coded-hate.ts';
 import type { Category, Lang, Level, Match, ScoreResult, Scorer, WatchScoringOptions } from './types.ts';
+import { findFrames, type Target } from './frames.ts';
+import { ruleFeatures, wordFeatures, type FeatureSpans } from './learned-features.ts';
+import {
+  learnedHash,
+  learnedVerdict,
+  loadLearned,
+  RULES_ONLY,
+  type LearnedOptions,
+  type LearnedVerdict,
+} from './learned-model.ts';
 
 /** Bump when scoring logic changes; lexicon changes are caught by their hash. */
-const ENGINE_VERSION = '1.5.0';
+const ENGINE_VERSION = '1.6.0';
 
 const BASE_POINTS = [0, 18, 30, 50] as const;
 const CATEGORY_WEIGHT: Record<Category, number> = {
@@ -46,11 +56,19 @@ const BANTER = 0.4;
 const PROFANITY_CAP = 24;
 const HIGH_FLOOR = 50;
 const SEVERE_FLOOR = 75;
+/** A post the learned layer finds hostile scores from 'medium' up to LEARNED_FLOOR + LEARNED_SPAN. */
+const LEARNED_FLOOR = 25;
+const LEARNED_SPAN = 40;
+const MAX_REASONS = 5;
+const MAX_TERM = 80;
+/** A frame of severity 3 (a threat or death wish) is 'high'; severity 2 (hate, impersonation) 'medium'. */
+const FRAME_POINTS = [0, 25, 40, 60] as const;
 
 const lexicon = loadBaseLexicon();
 export const SCORER_VERSION = `${ENGINE_VERSION}+${createHash('sha256')
   .update(ENGINE_VERSION)
   .update(lexicon.hash)
+  .update(learnedHash())
   .digest('hex')
   .slice(0, 12)}`;
 
@@ -59,6 +77,15 @@ let baseMatcher: TermMatcher | null = null;
 export function getBaseMatcher(): TermMatcher {
   baseMatcher ??= new TermMatcher(lexicon.variants);
   return baseMatcher;
+}
+
+/** How many lexicon words the rules meet in a text, before reading their context. */
+export function lexiconHits(text: string): number {
+  const m = getBaseMatcher();
+  if (!m.mayMatch(text)) return 0;
+  const hits: Hit[] = [];
+  m.find(normalizeStream(text), hits);
+  return hits.length;
 }
 
 export function levelFor(score: number): Level {
@@ -197,14 +224,101 @@ class HostilityScorer {
   private readonly specials: Hit[] = [];
   private readonly candidates: Hit[] = [];
   private readonly watch: WatchMatchers;
+  private readonly learned: boolean;
+  /** The last scoreRules() call found lexicon words and judged them in context. */
+  private judged = false;
+  /** Normalised words of the watch's never-flag terms: the learned layer ignores them too. */
+  private readonly never: ReadonlySet<string>;
+  private readonly target: Target;
   readonly version: string;
 
-  constructor(options: WatchScoringOptions) {
+  constructor(options: WatchScoringOptions, learned: LearnedOptions) {
+    this.target = { names: (options.names ?? []).map((name) => splitWords(normalizeStream(name)).words) };
     this.watch = buildWatch(options);
     this.version = watchVersion(options);
+    this.learned = learned.learned;
+    this.never = new Set(
+      (options.neverFlag ?? []).flatMap((t) =>
+        normalize(t)
+          .text.split(/[^a-z0-9*]+/)
+          .filter((x) => x.length > 0),
+      ),
+    );
   }
 
   score(text: string, langHint?: string): ScoreResult {
+    const r = this.withFrames(this.scoreRules(text, langHint), text);
+    // Only what the rules found nothing in: a word the rules read in context (a reported insult,
+    // friendly profanity, a quoted threat) keeps the rules' verdict.
+    if (!this.learned || r.hostile || this.judged) return r;
+    const heads = loadLearned(r.lang);
+    if (heads.length === 0) return r;
+    const f: FeatureSpans = { keys: [], starts: [], ends: [] };
+    const n = normalizeStream(text);
+    wordFeatures(n, splitWords(n), f);
+    ruleFeatures(r.categories, r.level, r.targeted, f);
+    let best: LearnedVerdict | null = null;
+    for (const head of heads) {
+      const v = learnedVerdict(head, f, this.never, r.matches);
+      if (best === null || v.margin > best.margin) best = v;
+    }
+    const v = best as LearnedVerdict;
+    // The learned layer only adds: what the rules found hostile stays hostile (measured on the
+    // corpora, letting it overturn the rules' insults lost more than it gained).
+    if (v.margin < 0 || r.hostile) return r;
+    const reasons = v.reasons.slice(0, MAX_REASONS);
+    const cats: Category[] = r.categories.filter((c) => c !== 'profanity');
+    for (const x of reasons) if (x.category !== null && !cats.includes(x.category)) cats.push(x.category);
+    if (cats.length === 0) cats.push('insult');
+    if (r.categories.includes('profanity')) cats.push('profanity');
+    const score = Math.max(r.score, LEARNED_FLOOR + Math.round(LEARNED_SPAN * v.margin));
+    return {
+      ...r,
+      score,
+      level: levelFor(score),
+      hostile: true,
+      categories: cats,
+      matches: [
+        ...r.matches,
+        ...reasons.map((x) => ({
+          term: x.key,
+          category: x.category ?? (cats[0] as Category),
+          severity: 1 as const,
+          start: x.start,
+          end: x.end,
+        })),
+      ].sort((a, b) => a.start - b.start),
+    };
+  }
+
+  /** Adds what the frames find (threats and wishes in any words, hate as an emotion, impersonation). */
+  private withFrames(r: ScoreResult, text: string): ScoreResult {
+    if (r.level === 'severe') return r;
+    const n = normalizeStream(text);
+    // Shown as written: the explanation quotes the post, not its normalised stream.
+    const found = findFrames(n, splitWords(n), this.target).map((m) => ({
+      ...m,
+      term: text.slice(m.start, m.end).slice(0, MAX_TERM),
+    }));
+    if (found.length === 0) return r;
+    let score = r.score;
+    const cats = [...r.categories];
+    for (const m of found) {
+      score = Math.max(score, FRAME_POINTS[m.severity]);
+      if (!cats.includes(m.category)) cats.unshift(m.category);
+    }
+    return {
+      ...r,
+      score,
+      level: levelFor(score),
+      hostile: true,
+      categories: cats,
+      matches: [...r.matches, ...found].sort((a, b) => a.start - b.start),
+    };
+  }
+
+  private scoreRules(text: string, langHint?: string): ScoreResult {
+    this.judged = false;
     const watch = this.watch;
     const version = this.version;
     if (!this.base.mayMatch(text) && (watch.extras === null || !watch.extras.mayMatch(text))) {
@@ -212,6 +326,7 @@ class HostilityScorer {
     }
     const n = normalizeStream(text);
     const hits = this.hits;
+    this.judged = false;
     const specials = this.specials;
     hits.length = 0;
     specials.length = 0;
@@ -220,12 +335,14 @@ class HostilityScorer {
     watch.special?.find(n, specials);
     const given = parseLang(langHint);
     const coded = n.hasCodedSign;
+    if (coded) this.judged = true;
     const words: Words | null = hits.length > 0 || given === null || coded ? splitWords(n) : null;
     const lang: Lang = given ?? detectLang(words as Words, text);
     const signs = coded ? codedHateSigns(text, wordless(words as Words)) : NO_SIGNS;
     if (hits.length === 0 && signs.length === 0) {
       return noMatch(lang, version);
     }
+    this.judged = true;
     const w = words as Words;
     let nameSentences = NO_SENTENCES;
     let namedWholeText = false;
@@ -379,8 +496,11 @@ function sortCategories(cats: Category[], points: number[]): Category[] {
   return cats;
 }
 
-export function createScorer(options: WatchScoringOptions = {}): Scorer {
-  const impl = new HostilityScorer(options);
+export function createScorer(
+  options: WatchScoringOptions = {},
+  learned: LearnedOptions = RULES_ONLY,
+): Scorer {
+  const impl = new HostilityScorer(options, learned);
   // A plain { version, score } as before: callers may destructure or spread it.
   return { version: impl.version, score: (text, lang) => impl.score(text, lang) };
 }
