@@ -8,12 +8,11 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createScorer } from '../src/scoring/index.ts';
 import { normalizeStream } from '../src/scoring/normalize.ts';
 import { splitWords } from '../src/scoring/context.ts';
-import { ruleFeatures, wordFeatures, type FeatureSpans } from '../src/scoring/learned-features.ts';
-import { RULES_ONLY, STRONG_WORD } from '../src/scoring/learned-model.ts';
-import { lexiconHits } from '../src/scoring/scorer.ts';
+import { wordFeatures, type FeatureSpans } from '../src/scoring/learned-features.ts';
+import { STRONG_WORD } from '../src/scoring/learned-model.ts';
+import { createRuleReader } from '../src/scoring/scorer.ts';
 import { loadCorpora, SHIPPABLE, type CorpusPost } from './corpora.ts';
 
 const num = (name: string, fallback: number): number => {
@@ -21,17 +20,14 @@ const num = (name: string, fallback: number): number => {
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 };
 const MIN_DF = num('min-df', 4);
-const EPOCHS = num('epochs', 12);
-const L2 = num('l2', 2e-6);
+const EPOCHS = num('epochs', 6);
+const L2 = num('l2', 5e-2);
 const RATE = num('rate', 0.2);
 /** The sets that label every kind of hostility: their alerts must stay worth reading. */
 const BROAD = new Set(['fr-toxifrench', 'fr-hateday', 'en-convabuse']);
 const MIN_PRECISION = num('min-precision', 0.78);
-/**
- * A head says "hostile" only when it is at least this sure: below, it flags what the self-written
- * regression sets show to be harmless (pride posts, news of a conviction, banter).
- */
-const MIN_THRESHOLD = num('min-threshold', 0.5);
+/** The lowest threshold tried for a head. */
+const MIN_THRESHOLD = num('min-threshold', 0.05);
 const FOLDS = 5;
 const KEEP = 0.02;
 const dryRun = process.argv.includes('--dry-run');
@@ -50,37 +46,26 @@ interface Doc {
   feats: number[];
   cat: string;
   ruleHostile: boolean;
-  ruleMatched: boolean;
+  excused: boolean;
 }
 
-const scorer = createScorer({}, RULES_ONLY);
+const rules = createRuleReader();
 const corpora = loadCorpora().filter((c) => SHIPPABLE.has(c.name));
 if (corpora.length === 0) {
   console.error('No development corpora found: nothing to learn from.');
   process.exit(2);
 }
 
-function featuresOf(p: CorpusPost): { keys: string[]; ruleHostile: boolean; ruleMatched: boolean } {
-  const r = scorer.score(p.text, p.lang);
+function featuresOf(p: CorpusPost): { keys: string[]; ruleHostile: boolean; excused: boolean } {
+  const { result: r, excused } = rules.read(p.text, p.lang);
   const out: FeatureSpans = { keys: [], starts: [], ends: [] };
   const n = normalizeStream(p.text);
   wordFeatures(n, splitWords(n), out);
-  // As the scorer does: words the rules already read in context are left to the rule features.
+  // As the scorer does: words the rules already read in context are left to the rules.
   const keys = out.keys.filter(
     (_, i) => !r.matches.some((m) => (out.starts[i] as number) < m.end && m.start < (out.ends[i] as number)),
   );
-  const rules: FeatureSpans = { keys: [], starts: [], ends: [] };
-  ruleFeatures(r.categories, r.level, r.targeted, rules);
-  return {
-    keys: [...new Set([...keys, ...rules.keys])],
-    ruleHostile: r.hostile,
-    ruleMatched: r.matches.length > 0 || rulesJudged(p),
-  };
-}
-
-/** Whether the rules met a lexicon word in the post (even one they then judged harmless). */
-function rulesJudged(p: CorpusPost): boolean {
-  return lexiconHits(p.text) > 0;
+  return { keys: [...new Set(keys)], ruleHostile: r.hostile, excused: excused };
 }
 
 function sigmoid(z: number): number {
@@ -179,8 +164,7 @@ function perSet(docs: Doc[], flags: boolean[], sets: number): { p: number; r: nu
 
 for (const lang of ['en', 'fr'] as const) {
   const sets = corpora.filter((c) => c.train[0]?.lang === lang);
-  const raw: { keys: string[]; set: number; p: CorpusPost; ruleHostile: boolean; ruleMatched: boolean }[] =
-    [];
+  const raw: { keys: string[]; set: number; p: CorpusPost; ruleHostile: boolean; excused: boolean }[] = [];
   sets.forEach((c, si) => {
     for (const p of c.train) raw.push({ ...featuresOf(p), set: si, p });
   });
@@ -197,7 +181,7 @@ for (const lang of ['en', 'fr'] as const) {
       feats: r.keys.map((k) => vocab.get(k)).filter((x): x is number => x !== undefined),
       cat: r.p.category === null ? 'insult' : (LABEL_CATEGORY[r.p.category] ?? 'insult'),
       ruleHostile: r.ruleHostile,
-      ruleMatched: r.ruleMatched,
+      excused: r.excused,
     }));
   };
   const heads = HEADS.map((head) => {
@@ -244,7 +228,7 @@ for (const lang of ['en', 'fr'] as const) {
       const flags = docs.map(
         (d, i) =>
           d.ruleHostile ||
-          (!d.ruleMatched && ((heads[0]?.oof[i] as number) >= t0 || (heads[1]?.oof[i] as number) >= t1)),
+          (!d.excused && ((heads[0]?.oof[i] as number) >= t0 || (heads[1]?.oof[i] as number) >= t1)),
       );
       const f1 = meanF1(docs, flags, sets.length, broad);
       if (f1 > best.f1) best = { t: [t0, t1], f1 };
@@ -258,7 +242,7 @@ for (const lang of ['en', 'fr'] as const) {
   const flags = docs.map(
     (d, i) =>
       d.ruleHostile ||
-      (!d.ruleMatched &&
+      (!d.excused &&
         ((heads[0]?.oof[i] as number) >= (best.t[0] as number) ||
           (heads[1]?.oof[i] as number) >= (best.t[1] as number))),
   );

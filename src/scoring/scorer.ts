@@ -22,7 +22,7 @@ import { addressGiven, calloutGiven, meetingNotThreat, playfulThreat } from './t
 import { codedHateSigns } from './coded-hate.ts';
 import type { Category, Lang, Level, Match, ScoreResult, Scorer, WatchScoringOptions } from './types.ts';
 import { findFrames, type Target } from './frames.ts';
-import { ruleFeatures, wordFeatures, type FeatureSpans } from './learned-features.ts';
+import { wordFeatures, type FeatureSpans } from './learned-features.ts';
 import {
   learnedHash,
   learnedVerdict,
@@ -225,8 +225,16 @@ class HostilityScorer {
   private readonly candidates: Hit[] = [];
   private readonly watch: WatchMatchers;
   private readonly learned: boolean;
-  /** The last scoreRules() call found lexicon words and judged them in context. */
-  private judged = false;
+  /**
+   * The last scoreRules() call read a lexicon word as harmless in its context (reported, quoted,
+   * negated, banter, counter-speech, a game, a harmless phrase, a never-flag term): the learned
+   * layer does not overrule such a reading. A word left aside for want of a target is no excuse.
+   */
+  private excused = false;
+
+  wasExcused(): boolean {
+    return this.excused;
+  }
   /** Normalised words of the watch's never-flag terms: the learned layer ignores them too. */
   private readonly never: ReadonlySet<string>;
   private readonly target: Target;
@@ -248,15 +256,14 @@ class HostilityScorer {
 
   score(text: string, langHint?: string): ScoreResult {
     const r = this.withFrames(this.scoreRules(text, langHint), text);
-    // Only what the rules found nothing in: a word the rules read in context (a reported insult,
-    // friendly profanity, a quoted threat) keeps the rules' verdict.
-    if (!this.learned || r.hostile || this.judged) return r;
+    // A word the rules read as harmless in its context (a reported insult, banter, a quoted
+    // threat) keeps the rules' verdict; the learned layer decides the rest.
+    if (!this.learned || r.hostile || this.excused) return r;
     const heads = loadLearned(r.lang);
     if (heads.length === 0) return r;
     const f: FeatureSpans = { keys: [], starts: [], ends: [] };
     const n = normalizeStream(text);
     wordFeatures(n, splitWords(n), f);
-    ruleFeatures(r.categories, r.level, r.targeted, f);
     let best: LearnedVerdict | null = null;
     for (const head of heads) {
       const v = learnedVerdict(head, f, this.never, r.matches);
@@ -318,7 +325,7 @@ class HostilityScorer {
   }
 
   private scoreRules(text: string, langHint?: string): ScoreResult {
-    this.judged = false;
+    this.excused = false;
     const watch = this.watch;
     const version = this.version;
     if (!this.base.mayMatch(text) && (watch.extras === null || !watch.extras.mayMatch(text))) {
@@ -326,7 +333,7 @@ class HostilityScorer {
     }
     const n = normalizeStream(text);
     const hits = this.hits;
-    this.judged = false;
+    this.excused = false;
     const specials = this.specials;
     hits.length = 0;
     specials.length = 0;
@@ -335,14 +342,13 @@ class HostilityScorer {
     watch.special?.find(n, specials);
     const given = parseLang(langHint);
     const coded = n.hasCodedSign;
-    if (coded) this.judged = true;
+    if (coded) this.excused = true;
     const words: Words | null = hits.length > 0 || given === null || coded ? splitWords(n) : null;
     const lang: Lang = given ?? detectLang(words as Words, text);
     const signs = coded ? codedHateSigns(text, wordless(words as Words)) : NO_SIGNS;
     if (hits.length === 0 && signs.length === 0) {
       return noMatch(lang, version);
     }
-    this.judged = true;
     const w = words as Words;
     let nameSentences = NO_SENTENCES;
     let namedWholeText = false;
@@ -360,14 +366,23 @@ class HostilityScorer {
     kept.length = 0;
     for (const h of hits) {
       if (h.variant.entry.lang !== lang && h.variant.entry.mono) continue;
-      if (specials.length > 0 && insideNever(specials, watch.roles, h)) continue;
+      if (specials.length > 0 && insideNever(specials, watch.roles, h)) {
+        this.excused = true;
+        continue;
+      }
       // Before the longest-match choice: a group-only reading must not hide another one.
       if (h.variant.entry.group && !predicatedOfGroup(w, h.s, h.e)) continue;
-      if (h.variant.entry.meet && meetingNotThreat(w, h, hits)) continue;
+      if (h.variant.entry.meet && meetingNotThreat(w, h, hits)) {
+        this.excused = true;
+        continue;
+      }
       if (h.variant.entry.address && !addressGiven(w, h.s)) continue;
       if (h.variant.entry.callout && !calloutGiven(w)) continue;
       const cat = h.variant.entry.category;
-      if ((cat === 'threat' || cat === 'sexual_harassment') && playfulThreat(w, h.e)) continue;
+      if ((cat === 'threat' || cat === 'sexual_harassment') && playfulThreat(w, h.e)) {
+        this.excused = true;
+        continue;
+      }
       kept.push(h);
     }
     const candidates = dropContained(kept);
@@ -397,10 +412,16 @@ class HostilityScorer {
     for (let i = 0; i < candidates.length; i++) {
       const h = candidates[i] as Hit;
       const entry = h.variant.entry;
-      if (entry.benign) continue; // it only shields the words it contains
+      if (entry.benign) {
+        this.excused = true; // it only shields the words it contains
+        continue;
+      }
       const ctx = contexts[i] as HitContext;
       // An insult about the speaker, a pet or a thing, or a surname after a title ("M. Conard").
-      if (!entry.needsTarget && (ctx.aboutNoOne || ctx.surname) && entry.category !== 'threat') continue;
+      if (!entry.needsTarget && (ctx.aboutNoOne || ctx.surname) && entry.category !== 'threat') {
+        this.excused = true;
+        continue;
+      }
       // An insult reported by the person it was said to is aimed at nobody, whoever is mentioned.
       const second = !ctx.selfReport && (ctx.second || namedWholeText);
       if (entry.needsTarget && !second && !ctx.third) continue;
@@ -413,15 +434,26 @@ class HostilityScorer {
         start: n.start[h.s] as number,
         end: n.end[h.e - 1] as number,
       });
-      if (ctx.negated) continue;
+      if (ctx.negated) {
+        this.excused = true;
+        continue;
+      }
       let p = BASE_POINTS[entry.severity] * CATEGORY_WEIGHT[category];
       p *= second ? SECOND_PERSON : ctx.third ? THIRD_PERSON : 1;
-      if (affection && category === 'insult' && entry.severity === 1) p *= BANTER;
+      if (affection && category === 'insult' && entry.severity === 1) {
+        p *= BANTER;
+        this.excused = true;
+      }
       const answering = quotesAbuse && !ctx.reported && category === 'insult' && entry.severity === 1;
-      if (ctx.reported || answering) p *= REPORTED;
-      else {
+      if (ctx.reported || answering) {
+        p *= REPORTED;
+        this.excused = true;
+      } else {
         onlyReported = false;
-        if (counter && !second) p *= COUNTER_SPEECH;
+        if (counter && !second) {
+          p *= COUNTER_SPEECH;
+          this.excused = true;
+        }
       }
       p = Math.min(p, 95);
       keep *= 1 - p / 100;
@@ -494,6 +526,19 @@ function sortCategories(cats: Category[], points: number[]): Category[] {
     points[j] = p;
   }
   return cats;
+}
+
+/** The rules' verdict and whether they excused a word in context: what the learned layer is trained on. */
+export function createRuleReader(): {
+  read(text: string, lang: string): { result: ScoreResult; excused: boolean };
+} {
+  const impl = new HostilityScorer({}, RULES_ONLY);
+  return {
+    read: (text, lang) => {
+      const result = impl.score(text, lang);
+      return { result, excused: impl.wasExcused() };
+    },
+  };
 }
 
 export function createScorer(
