@@ -22,6 +22,7 @@ import { addressGiven, calloutGiven, meetingNotThreat, playfulThreat } from './t
 import { codedHateSigns } from './coded-hate.ts';
 import type { Category, Lang, Level, Match, ScoreResult, Scorer, WatchScoringOptions } from './types.ts';
 import { findFrames, type Target } from './frames.ts';
+import { loadGluePrefixes, loadOrdinaryWords, SpellingMatcher } from './spelling.ts';
 import { wordFeatures, type FeatureSpans } from './learned-features.ts';
 import {
   learnedHash,
@@ -71,6 +72,12 @@ export const SCORER_VERSION = `${ENGINE_VERSION}+${createHash('sha256')
   .update(learnedHash())
   .digest('hex')
   .slice(0, 12)}`;
+
+let spellingMatcher: SpellingMatcher | null = null;
+function getSpellingMatcher(): SpellingMatcher {
+  spellingMatcher ??= new SpellingMatcher(lexicon.variants, loadOrdinaryWords(), loadGluePrefixes());
+  return spellingMatcher;
+}
 
 let baseMatcher: TermMatcher | null = null;
 /** The base automaton: built on first use, then shared by every scorer of the process. */
@@ -220,6 +227,9 @@ function wordless(w: Words): boolean {
 /** Per-scorer state; score() is a method so that nothing is created per call but the result. */
 class HostilityScorer {
   private readonly base = getBaseMatcher();
+  // Built before any scoring: building it normalises its word lists, which reuses the scratch
+  // buffers a stream being scored lives in.
+  private readonly spelling = getSpellingMatcher();
   private readonly hits: Hit[] = [];
   private readonly specials: Hit[] = [];
   private readonly candidates: Hit[] = [];
@@ -328,16 +338,15 @@ class HostilityScorer {
     this.excused = false;
     const watch = this.watch;
     const version = this.version;
-    if (!this.base.mayMatch(text) && (watch.extras === null || !watch.extras.mayMatch(text))) {
-      return cleanResult(text, langHint, version);
-    }
+    // No pre-filter on the raw text: the automaton's cannot see a misspelt or glued word, and the
+    // spelling matcher needs the stream.
     const n = normalizeStream(text);
     const hits = this.hits;
-    this.excused = false;
     const specials = this.specials;
     hits.length = 0;
     specials.length = 0;
     this.base.find(n, hits);
+    this.spelling.find(n, hits, hits);
     watch.extras?.find(n, hits);
     watch.special?.find(n, specials);
     const given = parseLang(langHint);
@@ -559,28 +568,6 @@ function noMatch(lang: Lang, version: string): ScoreResult {
     matches: [],
     targeted: false,
     lang,
-    version,
-  };
-}
-
-/** The common case: nothing matched. The language is only worked out if someone asks for it. */
-function cleanResult(text: string, langHint: string | undefined, version: string): ScoreResult {
-  const given = parseLang(langHint);
-  if (given !== null) {
-    return noMatch(given, version);
-  }
-  let lang: Lang | null = null;
-  return {
-    score: 0,
-    level: 'none',
-    hostile: false,
-    categories: [],
-    matches: [],
-    targeted: false,
-    get lang(): Lang {
-      lang ??= detectLang(splitWords(normalizeStream(text)), text);
-      return lang;
-    },
     version,
   };
 }

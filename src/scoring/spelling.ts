@@ -1,0 +1,181 @@
+// Spelling a harasser actually uses, beyond what normalisation folds (accents, leet, repeats,
+// spaced letters): one slip of the keyboard ("stupdi", "idoit", "biatch") and words glued together
+// ("tesuneconne", "killurself"). Only whole words, only long keys, and never an ordinary word:
+// words of the dictionary and of everyday posts that sit one edit from a lexicon word ("regard"
+// from "retard", "Putin" from "putain") are listed in lexicons/spelling-ordinary.txt.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { FLAG_HANDLE, normalize, type Stream } from './normalize.ts';
+import type { LexiconEntry, Variant } from './lexicon.ts';
+import type { Hit } from './term-matcher.ts';
+
+/** A slip only counts on keys this long: shorter words are one edit from too many others. */
+export const SLIP_MIN_KEY = 5;
+/** Dropping or replacing a letter is a bigger step than swapping two: longer keys only. */
+const SLIP_MIN_KEY_LOSSY = 7;
+/** Glued phrases this long are unambiguous ("tesuneconne" is no ordinary word). */
+const GLUED_MIN = 8;
+/** The lexicon word after a glue word: long enough to be no accident ("sale" + "con" is "salecon"). */
+const GLUED_REST_MIN = 4;
+
+function isWordChar(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 48 && code <= 57);
+}
+
+/**
+ * One adjacent swap, one letter added, or (long keys, when `lossy`) one removed or replaced; never
+ * the first letter, and never a letter added or removed at the end: endings are the suffix rules'
+ * business ("boulette" is not "boulet" + a slip).
+ */
+export function oneSlip(word: string, key: string, lossy = true): boolean {
+  if (word === key || word[0] !== key[0]) return false;
+  const lw = word.length;
+  const lk = key.length;
+  if (lw === lk) {
+    let i = 0;
+    while (i < lw && word[i] === key[i]) i++;
+    let j = lw - 1;
+    while (j > i && word[j] === key[j]) j--;
+    if (j === i + 1 && word[i] === key[j] && word[j] === key[i]) return true; // swap
+    return lossy && j === i && lk >= SLIP_MIN_KEY_LOSSY; // one replaced letter
+  }
+  const longer = lw > lk ? word : key;
+  const shorter = lw > lk ? key : word;
+  if (longer.length - shorter.length !== 1) return false;
+  if (lw < lk && (!lossy || lk < SLIP_MIN_KEY_LOSSY)) return false; // a letter dropped
+  let i = 0;
+  while (i < shorter.length && shorter[i] === longer[i]) i++;
+  return i < shorter.length && shorter.slice(i) === longer.slice(i + 1);
+}
+
+function deletions(word: string): string[] {
+  const out: string[] = [];
+  for (let i = 1; i < word.length; i++) out.push(word.slice(0, i) + word.slice(i + 1));
+  return out;
+}
+
+function readList(name: string): string[] {
+  const file = fileURLToPath(new URL(`./lexicons/${name}`, import.meta.url));
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
+}
+
+export function loadOrdinaryWords(): ReadonlySet<string> {
+  return new Set(readList('spelling-ordinary.txt'));
+}
+
+/** The glue words, folded and with their spaces removed ("t es une" → "tesune"), longest first. */
+export function loadGluePrefixes(): string[] {
+  return [...new Set(readList('spelling-glue.txt').map((p) => normalize(p).text.replace(/ /g, '')))]
+    .filter((p) => p.length > 0)
+    .sort((a, b) => b.length - a.length);
+}
+
+export class SpellingMatcher {
+  /** Glued multi-word keys ("tesunecone") → their variants. */
+  private readonly glued = new Map<string, Variant[]>();
+  /** Each single-word key and its one-letter deletions → the keys they come from (symmetric delete). */
+  private readonly near = new Map<string, string[]>();
+  private readonly byKey = new Map<string, Variant[]>();
+  /** Single-word keys that may follow a glue word. */
+  private readonly gluable = new Map<string, Variant[]>();
+  /** The same entries aimed at someone: the glued pronoun addresses the insult ("tesuneconne"). */
+  private readonly addressed = new Map<LexiconEntry, LexiconEntry>();
+
+  constructor(
+    variants: readonly Variant[],
+    private readonly ordinary: ReadonlySet<string>,
+    private readonly glue: readonly string[] = [],
+  ) {
+    for (const v of variants) {
+      const e = v.entry;
+      if (e.benign || e.group || e.address || e.meet || e.callout) continue;
+      if (v.key.includes(' ')) {
+        const g = v.key.replace(/ /g, '');
+        if (g.length >= GLUED_MIN && !e.needsTarget && /^[a-z0-9]+$/.test(g)) push(this.glued, g, v);
+      } else if (/^[a-z]+$/.test(v.key)) {
+        if (v.key.length >= GLUED_REST_MIN) push(this.gluable, v.key, v);
+        if (v.key.length < SLIP_MIN_KEY || v.repeats !== null) continue;
+        // (A key whose doubled letters make its meaning — "Niger" is not the slur — takes no slip.)
+        if (!this.byKey.has(v.key)) {
+          for (const d of [v.key, ...deletions(v.key)]) push(this.near, d, v.key);
+        }
+        push(this.byKey, v.key, v);
+      }
+    }
+  }
+
+  /**
+   * Appends hits for the words of the stream that no other hit covers: a glued phrase, or a word
+   * one slip away from a lexicon word.
+   */
+  find(n: Stream, covered: readonly Hit[], out: Hit[]): void {
+    const codes = n.codes;
+    for (let i = 0; i < n.length;) {
+      if (!isWordChar(codes[i] as number)) {
+        i++;
+        continue;
+      }
+      let j = i + 1;
+      while (j < n.length && isWordChar(codes[j] as number)) j++;
+      if (j - i >= SLIP_MIN_KEY - 1 && !((n.flags[i] as number) & FLAG_HANDLE) && !coveredBy(covered, i, j)) {
+        let word = '';
+        for (let k = i; k < j; k++) word += String.fromCharCode(codes[k] as number);
+        this.matchWord(word, i, j, out);
+      }
+      i = j;
+    }
+  }
+
+  private aimed(entry: LexiconEntry): LexiconEntry {
+    let a = this.addressed.get(entry);
+    if (a === undefined) {
+      a = { ...entry, needsTarget: false };
+      this.addressed.set(entry, a);
+    }
+    return a;
+  }
+
+  private matchWord(word: string, s: number, e: number, out: Hit[]): void {
+    const glued = word.length >= GLUED_MIN ? this.glued.get(word) : undefined;
+    if (glued !== undefined) {
+      for (const v of glued) out.push({ variant: v, s, e });
+      return;
+    }
+    if (word.length >= GLUED_MIN) {
+      for (const prefix of this.glue) {
+        if (!word.startsWith(prefix) || word.length - prefix.length < GLUED_REST_MIN) continue;
+        const rest = this.gluable.get(word.slice(prefix.length));
+        if (rest === undefined) continue;
+        for (const v of rest) out.push({ variant: { ...v, entry: this.aimed(v.entry) }, s, e });
+        return;
+      }
+    }
+    if (this.ordinary.has(word)) return;
+    const seen = new Set<string>();
+    for (const probe of [word, ...deletions(word)]) {
+      for (const key of this.near.get(probe) ?? []) {
+        if (seen.has(key)) continue;
+        seen.add(key);
+        for (const v of this.byKey.get(key) ?? []) {
+          // Dropped or replaced letters only for English keys: the dictionary of ordinary English
+          // words guards them; French ones have no such list here.
+          if (oneSlip(word, key, v.entry.lang === 'en')) out.push({ variant: v, s, e });
+        }
+      }
+    }
+  }
+}
+
+function push<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [value]);
+  else if (!list.includes(value)) list.push(value);
+}
+
+function coveredBy(hits: readonly Hit[], s: number, e: number): boolean {
+  for (const h of hits) if (h.s < e && s < h.e) return true;
+  return false;
+}
