@@ -11,6 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { collapse } from './words.ts';
 
 export interface WordLists {
+  /** The names of the file's lists, in file order. */
+  names(): string[];
   /** The list's words, folded like the stream (see collapse). */
   words(name: string): Set<string>;
   /** The list's phrases in file order, each as its folded words. */
@@ -28,8 +30,9 @@ export function parseWordLists(source: string, file: string): WordLists {
   const lines = new Map<string, string[]>();
   // The file line each list starts at, for errors raised when the list is read.
   const firstLine = new Map<string, number>();
-  source.split(/\r?\n/).forEach((raw, i) => {
-    const line = raw.trimEnd();
+  source.split('\n').forEach((raw, i) => {
+    // Trailing spaces go, not a trailing tab: "second<TAB>" is a list with no entries, not a bad line.
+    const line = raw.replace(/[ \r]+$/, '');
     if (line === '' || line.startsWith('#')) return;
     const where = `${file} line ${i + 1}`;
     const tab = line.indexOf('\t');
@@ -55,6 +58,7 @@ export function parseWordLists(source: string, file: string): WordLists {
     return list;
   }
   return {
+    names: () => [...lines.keys()],
     words(name) {
       const words: string[] = [];
       for (const entries of linesOf(name)) {
