@@ -7,6 +7,7 @@ import { copulaBefore, GROUP, IMPERSONAL } from './groups.ts';
 import { wordIn, wordInClause, type Words } from './words.ts';
 import { loadWordLists } from './word-lists.ts';
 
+// What each list holds, with examples, is written beside it in the data file.
 const L = loadWordLists('targets.tsv');
 export const SECOND = L.words('second');
 export const IMPERATIVE = L.words('imperative');
@@ -21,6 +22,7 @@ const PERSON_NOUN = L.words('person_noun');
 const NP_END = L.words('np_end');
 const PERSON_REFERENT = L.words('person_referent');
 const COORD = L.words('coordinator');
+// Lists that extend another, joined here so that a word added to the base list counts in both.
 const CONJUNCT_LEAD = new Set([...ADVERB, ...L.words('conjunct_lead')]);
 const VOCATIVE_LEAD = new Set([...SECOND, ...L.words('vocative_lead')]);
 export const TITLE = L.words('title');
@@ -50,6 +52,10 @@ function possessiveTargets(w: Words, k: number, wi: number, wj: number): boolean
   return false;
 }
 
+/**
+ * A person is called the hit: after a qualifier ("sale con"), "de" after a head ("espèce de"), an
+ * article after a predicate ("t'es un con"), or a bare predicate with a personal subject.
+ */
 export function thirdPerson(w: Words, wi: number, sentence: number, wj: number = wi): boolean {
   let k = wi - 1;
   const before = wordIn(w, k, sentence);
