@@ -1,54 +1,15 @@
 // Context rules that decide whether a threat or a doxxing phrase is one: a meeting between friends
 // ("on va te retrouver au resto"), trash talk in a game ("destroy you in smash"), a figure of speech
 // about one's own kin ("je vais le tuer mon frère"), a street named as a place rather than as
-// someone's home.
-import { SELF, wordAt, wordIn, wordInClause, wordSet, type Words } from './context.ts';
+// someone's home. The word lists are data (lexicons/threat-context.tsv).
+import { SELF } from './targets.ts';
+import { wordAt, wordIn, wordInClause, type Words } from './words.ts';
+import { loadWordLists } from './word-lists.ts';
+
+const L = loadWordLists('threat-context.tsv');
 
 // After "on va te retrouver" / "we will find you", words that make it a threat, not a meeting.
-const MENACE_PLACE = wordSet([
-  'chez',
-  'maison',
-  'rue',
-  'adresse',
-  'famille',
-  'enfants',
-  'gosses',
-  'mere',
-  'travail',
-  'boulot',
-  'taf',
-  'ecole',
-  'irl',
-  'home',
-  'house',
-  'address',
-  'family',
-  'kids',
-  'children',
-  'street',
-  'work',
-  'job',
-  'school',
-  'mom',
-  'mother',
-  'wherever',
-  'partout',
-  'soon',
-  'bientot',
-  'tot',
-  'toi',
-  'te',
-  't',
-  'you',
-  // Coming with a group is a threat: "je t'attends devant le lycée avec mes reufs".
-  'reufs',
-  'freres',
-  'potes',
-  'gars',
-  'lads',
-  'boys',
-  'mates',
-]);
+const MENACE_PLACE = L.words('menace_place');
 
 /**
  * A meeting phrase ("on va te retrouver au resto", "we will find you there") followed by an
@@ -74,114 +35,12 @@ export function meetingNotThreat(
 
 // Games and matches: a threat played out in one is trash talk ("I'm gonna destroy you in smash",
 // "je vais te défoncer à FIFA", "murder you at chess").
-const GAME_LEAD = wordSet(['in', 'at', 'on', 'a', 'au', 'aux', 'en', 'sur']);
-const GAME = wordSet([
-  'chess',
-  'echecs',
-  'smash',
-  'fifa',
-  'fortnite',
-  'cod',
-  'warzone',
-  'valorant',
-  'league',
-  'apex',
-  'overwatch',
-  'minecraft',
-  'mario',
-  'mariokart',
-  'kart',
-  'tekken',
-  'tennis',
-  'ping',
-  'pingpong',
-  'poker',
-  'monopoly',
-  'scrabble',
-  'uno',
-  'bowling',
-  'darts',
-  'pool',
-  'golf',
-  'padel',
-  'badminton',
-  'squash',
-  'cards',
-  'cartes',
-  'babyfoot',
-  'belote',
-  'tarot',
-  'petanque',
-  'game',
-  'games',
-  'match',
-  'rematch',
-  'round',
-  'ranked',
-  '1v1',
-  'finale',
-  'final',
-  'tournament',
-  'tournoi',
-  'partie',
-  'quiz',
-  'trivia',
-  'pictionary',
-  'karaoke',
-  'muscu',
-  'course',
-  'race',
-  'foot',
-  'basket',
-  'period',
-  'quarter',
-  'innings',
-  'fut',
-]);
+const GAME_LEAD = L.words('game_lead');
+const GAME = L.words('game');
 // One's own family or friends after a threat make it a figure of speech: "je vais le tuer mon
 // frère, il a fini le Nutella". Their possessive must be the speaker's ("ton frère" stays a threat).
-const OWN = wordSet(['mon', 'ma', 'my']);
-const KIN = wordSet([
-  'frere',
-  'soeur',
-  'mere',
-  'pere',
-  'daron',
-  'daronne',
-  'coloc',
-  'cousin',
-  'cousine',
-  'mec',
-  'copain',
-  'copine',
-  'pote',
-  'fils',
-  'fille',
-  'gosse',
-  'brother',
-  'bro',
-  'sister',
-  'sis',
-  'mum',
-  'mom',
-  'dad',
-  'roommate',
-  'flatmate',
-  'husband',
-  'wife',
-  'bf',
-  'gf',
-  'boyfriend',
-  'girlfriend',
-  'son',
-  'daughter',
-  'kid',
-  'kids',
-  'cat',
-  'dog',
-  'chat',
-  'chien',
-]);
+const OWN = L.words('own');
+const KIN = L.words('kin');
 
 /** A threat made in a game ("destroy you in smash") or at one's own kin ("je vais le tuer mon frère"). */
 export function playfulThreat(w: Words, e: number): boolean {
@@ -201,35 +60,8 @@ export function playfulThreat(w: Words, e: number): boolean {
 // Doxxing by address: a street word counts when it follows a verb of dwelling ("elle habite rue…",
 // "lives on Maple Ave") or a house number in a post that speaks of a home ("found your address,
 // 14 Elm Street"). "Brocante au 14 rue des Lilas" gives a place, not someone's home.
-const DWELL = wordSet([
-  'habite',
-  'habites',
-  'habitent',
-  'vit',
-  'vivent',
-  'demeure',
-  'lives',
-  'live',
-  'living',
-  'resides',
-]);
-const HOME = wordSet([
-  ...DWELL,
-  'domicile',
-  'adresse',
-  'address',
-  'house',
-  'home',
-  'door',
-  'porte',
-  'etage',
-  'floor',
-  'flat',
-  'apartment',
-  'appart',
-  'appartement',
-  'maison',
-]);
+const DWELL = L.words('dwell');
+const HOME = new Set([...DWELL, ...L.words('home')]);
 const HOUSE_NUMBER = /^[0-9]{1,4}[a-z]?$/;
 
 /** The street word at stream position s gives someone's home address (not the speaker's own). */
@@ -256,103 +88,14 @@ export function addressGiven(w: Words, s: number): boolean {
   return home && person;
 }
 // Second- and third-person words: the address is someone's.
-const SOMEONE = wordSet([
-  'your',
-  'ur',
-  'ton',
-  'ta',
-  'tes',
-  'her',
-  'his',
-  'sa',
-  'son',
-  'ses',
-  'il',
-  'elle',
-  'she',
-  'he',
-  'lui',
-  'him',
-  't',
-  'tu',
-]);
+const SOMEONE = L.words('someone');
 
 // A call to action ("à vous de jouer", "faites tourner", "you know what to do") is a doxxing call
 // when the post also locates a person: where they live, work or study, their street, car or plate.
 // "Chat perdu, faites tourner" locates no one; "elle bosse à la pharmacie de Roubaix, à vous de
 // jouer" does.
-const LOCATOR = wordSet([
-  ...DWELL,
-  'bosse',
-  'bosses',
-  'travaille',
-  'taf',
-  'boulot',
-  'lycee',
-  'college',
-  'ecole',
-  'fac',
-  'adresse',
-  'rue',
-  'bd',
-  'boulevard',
-  'avenue',
-  'quartier',
-  'immeuble',
-  'interphone',
-  'plaque',
-  'parking',
-  'works',
-  'work',
-  'school',
-  'address',
-  'street',
-  'plate',
-  'apartment',
-  'flat',
-  'neighbourhood',
-  'neighborhood',
-  'dorm',
-  'office',
-  'house',
-  'shift',
-  'branch',
-  'store',
-  'shop',
-  'job',
-  'gym',
-  'campus',
-  'class',
-  'building',
-  'church',
-  'classe',
-  'cabinet',
-  'magasin',
-  'boutique',
-  'salle',
-]);
-const PERSON_MARK = wordSet([
-  'il',
-  'elle',
-  'lui',
-  'she',
-  'he',
-  'her',
-  'him',
-  'his',
-  'sa',
-  'son',
-  'ses',
-  'guy',
-  'girl',
-  'woman',
-  'man',
-  'mec',
-  'meuf',
-  'nana',
-  'type',
-  'gars',
-]);
+const LOCATOR = new Set([...DWELL, ...L.words('locator')]);
+const PERSON_MARK = L.words('person_mark');
 
 /** The post locates a person: a handle or a third-person word, and where they live, work or study. */
 export function calloutGiven(w: Words): boolean {
