@@ -71,14 +71,6 @@ export function loadLearned(lang: Lang): LearnedModel[] {
   return heads;
 }
 
-/** Identifies the shipped weights in the scorer's version, so `vigie rescore` follows a retraining. */
-export function learnedHash(): string {
-  return (['fr', 'en'] as const)
-    .flatMap((l) => loadLearned(l))
-    .map((m) => m.hash)
-    .join('');
-}
-
 export interface Contribution {
   key: string;
   start: number;

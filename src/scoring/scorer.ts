@@ -4,7 +4,10 @@
 // never more than 100. Floors and caps then encode the product's rules: threats, incitement to
 // suicide and doxxing language are at least 'high'; profanity alone is at most 'low'.
 import { createHash } from 'node:crypto';
-import { normalize, normalizeStream } from './normalize.ts';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { normalize, normalizeStream, type Stream } from './normalize.ts';
 import { loadBaseLexicon, toVariant, type LexiconEntry, type Variant } from './lexicon.ts';
 import { TermMatcher, type Hit } from './term-matcher.ts';
 import {
@@ -25,7 +28,6 @@ import { findFrames, type Target } from './frames.ts';
 import { loadGluePrefixes, loadOrdinaryWords, SpellingMatcher } from './spelling.ts';
 import { wordFeatures, type FeatureSpans } from './learned-features.ts';
 import {
-  learnedHash,
   learnedVerdict,
   loadLearned,
   RULES_ONLY,
@@ -69,9 +71,26 @@ const lexicon = loadBaseLexicon();
 export const SCORER_VERSION = `${ENGINE_VERSION}+${createHash('sha256')
   .update(ENGINE_VERSION)
   .update(lexicon.hash)
-  .update(learnedHash())
+  .update(dataFilesHash())
   .digest('hex')
   .slice(0, 12)}`;
+
+/**
+ * Every data file beside the lexicons (word lists, frames, spelling lists, learned weights) is
+ * part of the version: editing any of them changes verdicts, and `vigie rescore` must see it.
+ */
+function dataFilesHash(): string {
+  const dir = fileURLToPath(new URL('./lexicons/', import.meta.url));
+  const hash = createHash('sha256');
+  for (const name of readdirSync(dir).sort()) {
+    if (name === 'fr.tsv' || name === 'en.tsv' || name.endsWith('.md')) continue;
+    hash
+      .update(name)
+      .update('\u0000')
+      .update(readFileSync(path.join(dir, name)));
+  }
+  return hash.digest('hex');
+}
 
 let spellingMatcher: SpellingMatcher | null = null;
 function getSpellingMatcher(): SpellingMatcher {
@@ -233,6 +252,17 @@ class HostilityScorer {
   private readonly hits: Hit[] = [];
   private readonly specials: Hit[] = [];
   private readonly candidates: Hit[] = [];
+  /**
+   * The stream and words of the text scoreRules() last read: frames and the learned layer read
+   * them too instead of normalising the text again (the stream lives in shared scratch buffers,
+   * valid until the next normalisation).
+   */
+  private stream: Stream | null = null;
+  private words: Words | null = null;
+  private wordsOf(n: Stream): Words {
+    this.words ??= splitWords(n);
+    return this.words;
+  }
   private readonly watch: WatchMatchers;
   private readonly learned: boolean;
   /**
@@ -272,8 +302,8 @@ class HostilityScorer {
     const heads = loadLearned(r.lang);
     if (heads.length === 0) return r;
     const f: FeatureSpans = { keys: [], starts: [], ends: [] };
-    const n = normalizeStream(text);
-    wordFeatures(n, splitWords(n), f);
+    const n = this.stream as Stream;
+    wordFeatures(n, this.wordsOf(n), f);
     let best: LearnedVerdict | null = null;
     for (const head of heads) {
       const v = learnedVerdict(head, f, this.never, r.matches);
@@ -311,9 +341,9 @@ class HostilityScorer {
   /** Adds what the frames find (threats and wishes in any words, hate as an emotion, impersonation). */
   private withFrames(r: ScoreResult, text: string): ScoreResult {
     if (r.level === 'severe') return r;
-    const n = normalizeStream(text);
+    const n = this.stream as Stream;
     // Shown as written: the explanation quotes the post, not its normalised stream.
-    const found = findFrames(n, splitWords(n), this.target).map((m) => ({
+    const found = findFrames(n, this.wordsOf(n), this.target).map((m) => ({
       ...m,
       term: text.slice(m.start, m.end).slice(0, MAX_TERM),
     }));
@@ -341,6 +371,8 @@ class HostilityScorer {
     // No pre-filter on the raw text: the automaton's cannot see a misspelt or glued word, and the
     // spelling matcher needs the stream.
     const n = normalizeStream(text);
+    this.stream = n;
+    this.words = null;
     const hits = this.hits;
     const specials = this.specials;
     hits.length = 0;
@@ -352,7 +384,7 @@ class HostilityScorer {
     const given = parseLang(langHint);
     const coded = n.hasCodedSign;
     if (coded) this.excused = true;
-    const words: Words | null = hits.length > 0 || given === null || coded ? splitWords(n) : null;
+    const words: Words | null = hits.length > 0 || given === null || coded ? this.wordsOf(n) : null;
     const lang: Lang = given ?? detectLang(words as Words, text);
     const signs = coded ? codedHateSigns(text, wordless(words as Words)) : NO_SIGNS;
     if (hits.length === 0 && signs.length === 0) {

@@ -17,6 +17,8 @@ const SLIP_MIN_KEY_LOSSY = 7;
 const GLUED_MIN = 8;
 /** The lexicon word after a glue word: long enough to be no accident ("sale" + "con" is "salecon"). */
 const GLUED_REST_MIN = 4;
+/** Longer words are no slip nor glued phrase of any lexicon entry (and a 1 MB token costs nothing). */
+const MAX_WORD = 60;
 
 function isWordChar(code: number): boolean {
   return (code >= 97 && code <= 122) || (code >= 48 && code <= 57);
@@ -79,8 +81,11 @@ export class SpellingMatcher {
   /** Each single-word key and its one-letter deletions → the keys they come from (symmetric delete). */
   private readonly near = new Map<string, string[]>();
   private readonly byKey = new Map<string, Variant[]>();
+  /** First letters of every key and glue word: a word starting otherwise cannot match. */
+  private readonly firsts = new Set<number>();
   /** Single-word keys that may follow a glue word. */
   private readonly gluable = new Map<string, Variant[]>();
+  private readonly memo = new Map<string, readonly Variant[]>();
   /** The same entries aimed at someone: the glued pronoun addresses the insult ("tesuneconne"). */
   private readonly addressed = new Map<LexiconEntry, LexiconEntry>();
 
@@ -89,7 +94,9 @@ export class SpellingMatcher {
     private readonly ordinary: ReadonlySet<string>,
     private readonly glue: readonly string[] = [],
   ) {
+    for (const p of glue) this.firsts.add(p.charCodeAt(0));
     for (const v of variants) {
+      this.firsts.add(v.key.charCodeAt(0));
       const e = v.entry;
       if (e.benign || e.group || e.address || e.meet || e.callout) continue;
       if (v.key.includes(' ')) {
@@ -120,7 +127,14 @@ export class SpellingMatcher {
       }
       let j = i + 1;
       while (j < n.length && isWordChar(codes[j] as number)) j++;
-      if (j - i >= SLIP_MIN_KEY - 1 && !((n.flags[i] as number) & FLAG_HANDLE) && !coveredBy(covered, i, j)) {
+      const len = j - i;
+      if (
+        len >= SLIP_MIN_KEY &&
+        len <= MAX_WORD &&
+        this.firsts.has(codes[i] as number) &&
+        !((n.flags[i] as number) & FLAG_HANDLE) &&
+        !coveredBy(covered, i, j)
+      ) {
         let word = '';
         for (let k = i; k < j; k++) word += String.fromCharCode(codes[k] as number);
         this.matchWord(word, i, j, out);
@@ -139,21 +153,28 @@ export class SpellingMatcher {
   }
 
   private matchWord(word: string, s: number, e: number, out: Hit[]): void {
-    const glued = word.length >= GLUED_MIN ? this.glued.get(word) : undefined;
-    if (glued !== undefined) {
-      for (const v of glued) out.push({ variant: v, s, e });
-      return;
+    let found = this.memo.get(word);
+    if (found === undefined) {
+      found = this.variantsFor(word);
+      // Words repeat from post to post: remember the answer, within bounds.
+      if (this.memo.size >= MEMO_MAX) this.memo.clear();
+      this.memo.set(word, found);
     }
+    for (const v of found) out.push({ variant: v, s, e });
+  }
+
+  private variantsFor(word: string): readonly Variant[] {
+    const glued = word.length >= GLUED_MIN ? this.glued.get(word) : undefined;
+    if (glued !== undefined) return glued;
     if (word.length >= GLUED_MIN) {
       for (const prefix of this.glue) {
         if (!word.startsWith(prefix) || word.length - prefix.length < GLUED_REST_MIN) continue;
         const rest = this.gluable.get(word.slice(prefix.length));
-        if (rest === undefined) continue;
-        for (const v of rest) out.push({ variant: { ...v, entry: this.aimed(v.entry) }, s, e });
-        return;
+        if (rest !== undefined) return rest.map((v) => ({ ...v, entry: this.aimed(v.entry) }));
       }
     }
-    if (this.ordinary.has(word)) return;
+    if (this.ordinary.has(word)) return NONE;
+    let found: Variant[] | null = null;
     const seen = new Set<string>();
     for (const probe of [word, ...deletions(word)]) {
       for (const key of this.near.get(probe) ?? []) {
@@ -162,12 +183,17 @@ export class SpellingMatcher {
         for (const v of this.byKey.get(key) ?? []) {
           // Dropped or replaced letters only for English keys: the dictionary of ordinary English
           // words guards them; French ones have no such list here.
-          if (oneSlip(word, key, v.entry.lang === 'en')) out.push({ variant: v, s, e });
+          if (oneSlip(word, key, v.entry.lang === 'en')) (found ??= []).push(v);
         }
       }
     }
+    return found ?? NONE;
   }
 }
+
+const NONE: readonly Variant[] = [];
+/** Distinct words remembered by one matcher before it starts again. */
+const MEMO_MAX = 50_000;
 
 function push<T>(map: Map<string, T[]>, key: string, value: T): void {
   const list = map.get(key);
