@@ -25,7 +25,11 @@ type ListName =
   | 'negation'
   | 'emotion'
   | 'negated_emotion'
-  | 'real';
+  | 'real'
+  | 'request'
+  | 'nt_stem'
+  | 'sexual'
+  | 'sexual_person';
 
 export function parseFrames(source: string): Record<ListName, ReadonlySet<string>> {
   const lists = new Map<string, Set<string>>();
@@ -57,6 +61,10 @@ export function parseFrames(source: string): Record<ListName, ReadonlySet<string
     emotion: get('emotion'),
     negated_emotion: get('negated_emotion'),
     real: get('real'),
+    request: get('request'),
+    nt_stem: get('nt_stem'),
+    sexual: get('sexual'),
+    sexual_person: get('sexual_person'),
   };
 }
 
@@ -97,6 +105,16 @@ export function findFrames(n: Stream, w: Words, target: Target): Match[] {
   const names = nameStarts(w, target);
   const count = w.words.length;
   const isName = (k: number): boolean => names.includes(k);
+  // "won't", "don't" reach the stream as "won t", "don t".
+  const negatedAt = (k: number): boolean =>
+    L.negation.has(w.words[k - 1] ?? '') || (w.words[k - 1] === 't' && L.nt_stem.has(w.words[k - 2] ?? ''));
+  const personIn = (sentence: number): boolean => {
+    for (let q = 0; q < count; q++) {
+      if (w.sentence[q] === sentence && (L.sexual_person.has(w.words[q] as string) || w.handle[q] === true))
+        return true;
+    }
+    return false;
+  };
   const human = (k: number, pronouns: ReadonlySet<string>): boolean => {
     const word = w.words[k];
     if (word === undefined) return false;
@@ -142,7 +160,7 @@ export function findFrames(n: Stream, w: Words, target: Target): Match[] {
           L.suicide.has(pred) ||
           L.reflexive.has(w.words[j + 1] ?? '') ||
           L.reflexive.has(w.words[j - 1] ?? '');
-        const negated = k > 0 && L.negation.has(w.words[k - 1] as string);
+        const negated = negatedAt(k);
         // "I'm going to murder you at chess", "je vais le tuer mon frère": the rules' game and kin readings.
         if (negated || !aimed(k, j) || playfulThreat(w, w.ends[j] as number)) break;
         out.push({
@@ -154,6 +172,21 @@ export function findFrames(n: Stream, w: Words, target: Target): Match[] {
           severity: 3,
           ...span(n, w, k, j),
         });
+        break;
+      }
+    }
+    if (L.request.has(word)) {
+      for (let j = k + 1; j <= k + WINDOW && j < count; j++) {
+        if (w.sentence[j] !== w.sentence[k] || w.quoted[j]) break;
+        const act = w.words[j] as string;
+        if (L.negation.has(act)) break;
+        if (!L.sexual.has(act)) continue;
+        if (!personIn(w.sentence[k] as number) || negatedAt(k)) break;
+        const at = span(n, w, k, j);
+        // "would you like to fuck": one request, however many request words lead to it.
+        if (!out.some((m) => m.end === at.end)) {
+          out.push({ term: `${word} … ${act}`, category: 'sexual_harassment', severity: 2, ...at });
+        }
         break;
       }
     }

@@ -12,6 +12,8 @@ const STATEMENT_VERB = L.words('statement_verb');
 // Only these make "t" a negation ("don t", "weren t").
 const NT_STEM = L.words('nt_stem');
 const CONDITION = L.words('condition');
+const RETORT = L.words('retort');
+const RETORT_ADDRESS = L.words('retort_address');
 
 /** The negation at k sits in a condition that opens its clause (within three words). */
 function counterfactual(w: Words, k: number, clause: number): boolean {
@@ -30,6 +32,7 @@ export function negatedBefore(w: Words, wi: number, clause: number): boolean {
       (word === 't' && k > 0 && NT_STEM.has(w.words[k - 1] as string) && w.clause[k - 1] === clause);
     if (isNeg) {
       const after = w.words[k + 1] ?? '';
+      if (RETORT.has(word) && RETORT_ADDRESS.has(after)) return false;
       // "pas que" restricts ("t'es pas qu'une idiote"), except after a verb of saying or thinking:
       // "je dis pas que t'es nul" denies the whole statement.
       const denied = NEG_BREAKERS.has(after) && STATEMENT_VERB.has(w.words[k - 1] ?? '');

@@ -32,6 +32,30 @@ describe('frames: hostility composed from an intent, a predicate and a human obj
     },
   );
 
+  it.each([
+    ['would you like to fuck?', 'en'],
+    ['have sex with me', 'en'],
+    ['are you naked ?', 'en'],
+    ['envoie-moi des nudes', 'fr'],
+  ])('reads a sexual request aimed at someone: "%s"', (text, lang) => {
+    const r = watch.score(text, lang);
+    expect(r.hostile).toBe(true);
+    expect(r.categories).toContain('sexual_harassment');
+  });
+
+  it.each([
+    ['I love watching Sex and the City with you'],
+    ['can you send me the file'],
+    ["I don't want sex talk here"],
+  ])('leaves "%s" alone', (text) => {
+    expect(watch.score(text, 'en').categories).not.toContain('sexual_harassment');
+  });
+
+  it('reads "no" before the second person as a retort, not a negation', () => {
+    expect(watch.score('no you fat whore', 'en').hostile).toBe(true);
+    expect(watch.score("no, you're not a whore", 'en').hostile).toBe(false);
+  });
+
   it('flags a claim to be the watched person: « je suis la vraie Alice Martin »', () => {
     const r = watch.score("je suis la vraie Alice Martin, l'autre est un fake");
     expect(r.categories).toContain('impersonation');
