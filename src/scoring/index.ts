@@ -4,3 +4,4 @@ export type { Category, Level, Match, ScoreResult, Scorer, Severity, WatchScorin
 export { createScorer, SCORER_VERSION } from './scorer.ts';
 export { maskMatches } from './mask.ts';
 export { runScoreStream } from './score-stream.ts';
+export { RULES_ONLY, WITH_LEARNED, type LearnedOptions } from './learned-model.ts';

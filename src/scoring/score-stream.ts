@@ -3,6 +3,7 @@
 // whatever the number of lines.
 import { createInterface } from 'node:readline';
 import { once } from 'node:events';
+import { RULES_ONLY, type LearnedOptions } from './learned-model.ts';
 import { createScorer } from './scorer.ts';
 import type { WatchScoringOptions } from './types.ts';
 
@@ -29,8 +30,9 @@ export async function runScoreStream(
   input: NodeJS.ReadableStream,
   output: NodeJS.WritableStream,
   options?: WatchScoringOptions,
+  learned: LearnedOptions = RULES_ONLY,
 ): Promise<{ lines: number; failed: number }> {
-  const scorer = createScorer(options);
+  const scorer = createScorer(options, learned);
   const rl = createInterface({ input, crlfDelay: Infinity });
   let lineNo = 0;
   let lines = 0;

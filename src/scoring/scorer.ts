@@ -63,6 +63,8 @@ const SEVERE_FLOOR = 75;
 const LEARNED_FLOOR = 25;
 const LEARNED_SPAN = 40;
 const MAX_REASONS = 5;
+/** Appended to the version of a scorer with the learned layer on. */
+const LEARNED_MARK = '+learned';
 const MAX_TERM = 80;
 /** A frame of severity 3 (a threat or death wish) is 'high'; severity 2 (hate, impersonation) 'medium'. */
 const FRAME_POINTS = [0, 25, 40, 60] as const;
@@ -283,7 +285,8 @@ class HostilityScorer {
   constructor(options: WatchScoringOptions, learned: LearnedOptions) {
     this.target = { names: (options.names ?? []).map((name) => splitWords(normalizeStream(name)).words) };
     this.watch = buildWatch(options);
-    this.version = watchVersion(options);
+    // Turning the learned layer on or off changes verdicts: `vigie rescore` must see it.
+    this.version = watchVersion(options) + (learned.learned ? LEARNED_MARK : '');
     this.learned = learned.learned;
     this.never = new Set(
       (options.neverFlag ?? []).flatMap((t) =>
