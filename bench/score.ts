@@ -9,7 +9,7 @@ import { englishDataset, englishRecommendedTransformers, RegExpMatcher } from 'o
 import { createScorer, runScoreStream } from '../src/scoring/index.ts';
 import { getBaseMatcher } from '../src/scoring/scorer.ts';
 import { loadBaseLexicon } from '../src/scoring/lexicon.ts';
-import { loadLabelled, type Labelled } from '../test/scoring/labelled.ts';
+import { loadLabelled, type Labelled } from '../tools/labelled-sets.ts';
 
 const POSTS = 100_000;
 const labelled = loadLabelled();
