@@ -12,7 +12,7 @@ import { parseConfig } from '../src/config/load.ts';
 import { createWatchesRepo } from '../src/db/repositories/watches-repo.ts';
 import { createSourcesRepo } from '../src/db/repositories/sources-repo.ts';
 import { createPostsRepo, type PostToStore } from '../src/db/repositories/posts-repo.ts';
-import { createLedger, postStoredEvents } from '../src/evidence/ledger.ts';
+import { createLedger, postStoredEvents } from '../src/db/ledger/ledger.ts';
 import { fmt, median } from './lib.ts';
 
 const { values } = parseArgs({

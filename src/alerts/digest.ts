@@ -1,7 +1,7 @@
 import { LEVELS, levelAtLeast } from '../scoring/index.ts';
 import { STRINGS, formatWhen } from './i18n.ts';
-import type { AlertsContext } from './context.ts';
-import { itemView } from './context.ts';
+import type { AlertsContext } from './alerts-context.ts';
+import { itemView } from './alerts-context.ts';
 import type { Recipient } from './recipients-repo.ts';
 import { afterQuietHours, periodsEndedBetween, type DigestFrequency, type Period } from './periods.ts';
 import { renderDigest, type DigestView, type Rendered } from './templates.ts';

@@ -1,5 +1,5 @@
 import { STRINGS } from './i18n.ts';
-import { itemView, type AlertsContext } from './context.ts';
+import { itemView, type AlertsContext } from './alerts-context.ts';
 import type { TopItem } from './digest-repo.ts';
 import type { Recipient } from './recipients-repo.ts';
 import { renderNotice } from './templates.ts';

@@ -1,5 +1,5 @@
 // Public surface of the alerts module: immediate alerts, waves, digests and the mailer.
-export { createAlerts, alertHandlers, alertSchedules, type Alerts } from './service.ts';
+export { createAlerts, alertHandlers, alertSchedules, type Alerts } from './alerts-port.ts';
 export { createMailer, buildMessage, type Mailer, type OutgoingMail, type SendResult } from './mailer.ts';
 export { currentWave, listWaves, type WaveRow } from './waves-repo.ts';
 export { detectWaves } from './wave-detector.ts';

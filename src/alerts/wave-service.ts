@@ -1,5 +1,5 @@
 import { STRINGS, formatWhen } from './i18n.ts';
-import type { AlertsContext } from './context.ts';
+import type { AlertsContext } from './alerts-context.ts';
 import { afterQuietHours } from './periods.ts';
 import { renderNotice } from './templates.ts';
 import type { WaveRow } from './waves-repo.ts';

@@ -6,7 +6,7 @@ import {
   runCommand,
   UsageError,
   type GlobalOptions,
-} from './context.ts';
+} from './run-command.ts';
 import { renderTable } from './table.ts';
 import { listOutbox } from '../alerts/outbox.ts';
 import { outboxDirOf } from '../alerts/mailer.ts';

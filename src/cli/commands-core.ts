@@ -7,12 +7,12 @@ import {
   runCommand,
   UsageError,
   type GlobalOptions,
-} from './context.ts';
+} from './run-command.ts';
 import { pollSource } from '../ingest/poll-source.ts';
 import { renderTable } from './table.ts';
 import { rescoreWatch } from '../ingest/rescore.ts';
 import { runScoreStream } from '../scoring/index.ts';
-import { runService } from './service.ts';
+import { runService } from '../app/run-service.ts';
 
 const globals = (cmd: Command) => cmd.optsWithGlobals() as GlobalOptions;
 

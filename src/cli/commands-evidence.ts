@@ -8,8 +8,8 @@ import {
   runCommand,
   UsageError,
   type GlobalOptions,
-} from './context.ts';
-import { createEvidence } from '../evidence/evidence.ts';
+} from './run-command.ts';
+import { createEvidence } from '../evidence/evidence-port.ts';
 import { writeDossier } from '../evidence/dossier.ts';
 import { verifyDossier } from '../evidence/verify.ts';
 import { readCertificates } from '../evidence/tsa-signer.ts';

@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
 import pino from 'pino';
-import { runCommand, UsageError, type GlobalOptions } from './context.ts';
-import { runService } from './service.ts';
+import { runCommand, UsageError, type GlobalOptions } from './run-command.ts';
+import { runService } from '../app/run-service.ts';
 import { renderTable } from './table.ts';
 import { loadConfig } from '../config/load.ts';
 import { createLogger } from '../logger.ts';
-import { createJobDriver, isDistributed } from '../jobs/driver-factory.ts';
+import { createJobDriver, isDistributed } from '../app/job-driver.ts';
 import { isBullmqDriver } from '../jobs/bullmq-driver.ts';
 import { JOB_KINDS, type JobKind } from '../jobs/types.ts';
 

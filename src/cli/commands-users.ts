@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { withDeps, runCommand, UsageError, type GlobalOptions } from './context.ts';
+import { withDeps, runCommand, UsageError, type GlobalOptions } from './run-command.ts';
 import { createUsersRepo, ROLES, type Role } from '../web/auth/users-repo.ts';
 import { hashPassword, passwordProblem } from '../web/auth/passwords.ts';
 import { createAuditRepo } from '../web/audit-repo.ts';

@@ -1,5 +1,5 @@
 import type { Db } from '../db/client.ts';
-import { createLedger, type LedgerEvent } from './ledger.ts';
+import { createLedger, type LedgerEvent } from '../db/ledger/ledger.ts';
 
 // SQL of the archive rows (one per post), the shared submission log that the global Wayback rate
 // is counted from, and the deletion watch's bookkeeping. Every state change that is evidence

@@ -3,7 +3,7 @@ import type { Config } from '../config/schema.ts';
 import type { Db } from '../db/client.ts';
 import type { WatchesRepo } from '../db/repositories/watches-repo.ts';
 import { RetryLaterError, type JobHandlers, type Schedule } from '../jobs/types.ts';
-import { createEvidence } from './evidence.ts';
+import { createEvidence } from './evidence-port.ts';
 
 export interface EvidenceHandlerDeps {
   config: Readonly<Config>;

@@ -5,7 +5,7 @@ import type { Db } from '../db/client.ts';
 import type { WatchConfig } from '../config/schema.ts';
 import type { PiiGuard } from '../identity/pii.ts';
 import { scorePost } from './poll-source.ts';
-import { createLedger } from '../evidence/ledger.ts';
+import { createLedger } from '../db/ledger/ledger.ts';
 
 /**
  * Scores again every post of a watch whose stored score came from another scorer version (a

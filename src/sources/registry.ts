@@ -1,18 +1,18 @@
 import type { Config, WatchConfig } from '../config/schema.ts';
 import type { SourceSpec } from '../db/repositories/sources-repo.ts';
 import type { SourceAdapter } from './source.ts';
-import { createXAdapters } from './x.ts';
-import { createFeedAdapter } from './feed.ts';
+import { createXAdapters } from './x/x-adapter.ts';
+import { createFeedAdapter } from './feed/feed-adapter.ts';
 import {
   createBlueskyAccountSearch,
   createBlueskyAdapter,
   createBlueskyClient,
   type BlueskyClient,
-} from './bluesky.ts';
-import { createMastodonAdapters } from './mastodon.ts';
-import { createRedditAdapter } from './reddit.ts';
-import { createHackernewsAdapter } from './hackernews.ts';
-import type { AccountSearcher } from '../identity/service.ts';
+} from './bluesky/bluesky-adapter.ts';
+import { createMastodonAdapters } from './mastodon/mastodon-adapter.ts';
+import { createRedditAdapter } from './reddit/reddit-adapter.ts';
+import { createHackernewsAdapter } from './hackernews/hackernews-adapter.ts';
+import type { AccountSearcher } from '../identity/identity-port.ts';
 
 export type AdapterRegistry = ReadonlyMap<string, SourceAdapter>;
 

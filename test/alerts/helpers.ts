@@ -7,7 +7,7 @@ import { closeDb, openDb, type Db } from '../../src/db/client.ts';
 import { createWatchesRepo } from '../../src/db/repositories/watches-repo.ts';
 import { createPostsRepo, type PostToStore } from '../../src/db/repositories/posts-repo.ts';
 import { silentLogger } from '../../src/logger.ts';
-import { createAlerts, type Alerts } from '../../src/alerts/service.ts';
+import { createAlerts, type Alerts } from '../../src/alerts/alerts-port.ts';
 import type { Match, Category } from '../../src/scoring/index.ts';
 
 /** Hostile words used by the fixtures: the owner's messages must contain none of them. */

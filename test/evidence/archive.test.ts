@@ -4,7 +4,7 @@ import { createWatchesRepo } from '../../src/db/repositories/watches-repo.ts';
 import { createArchiveRepo } from '../../src/evidence/archive-repo.ts';
 import { createArchiver } from '../../src/evidence/archiver.ts';
 import { createWaybackClient } from '../../src/evidence/wayback.ts';
-import { createLedger } from '../../src/evidence/ledger.ts';
+import { createLedger } from '../../src/db/ledger/ledger.ts';
 import { startFakeWayback, type FakeWayback, type Scenario } from '../fakes/wayback.ts';
 import { makeStore, storePosts, type TestStore } from './helpers.ts';
 import type { Db } from '../../src/db/client.ts';

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createXAdapters } from '../../src/sources/x.ts';
+import { createXAdapters } from '../../src/sources/x/x-adapter.ts';
 import { runDeletionCheck } from '../../src/evidence/deletion-check.ts';
-import { createLedger } from '../../src/evidence/ledger.ts';
+import { createLedger } from '../../src/db/ledger/ledger.ts';
 import { startFakeXApi, type FakeXApi } from '../fakes/x-api.ts';
 import { startFakeFeedServer, type FakeFeedServer } from '../fakes/feed-server.ts';
 import { makeStore, type TestStore } from './helpers.ts';

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { createArchiveRepo, type ArchiveRepo } from '../../src/evidence/archive-repo.ts';
 import { runDeletionCheck, type DeletionCheckDeps } from '../../src/evidence/deletion-check.ts';
-import { createLedger } from '../../src/evidence/ledger.ts';
+import { createLedger } from '../../src/db/ledger/ledger.ts';
 import { createLogger } from '../../src/logger.ts';
 import type { RawPost } from '../../src/sources/source.ts';
 import { storePosts, type PostSpec, type TestStore } from './helpers.ts';

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { writeDossier } from '../../src/evidence/dossier.ts';
 import { verifyDossier } from '../../src/evidence/verify.ts';
 import { createArchiveRepo } from '../../src/evidence/archive-repo.ts';
-import { createLedger } from '../../src/evidence/ledger.ts';
+import { createLedger } from '../../src/db/ledger/ledger.ts';
 import { makeStore, storePosts, type TestStore } from './helpers.ts';
 
 let store: TestStore;

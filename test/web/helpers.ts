@@ -13,7 +13,7 @@ import { buildApp, type AppDeps } from '../../src/web/app.ts';
 import { createUsersRepo, type Role } from '../../src/web/auth/users-repo.ts';
 import { hashPassword } from '../../src/web/auth/passwords.ts';
 import { configSchema, type WatchConfig } from '../../src/config/schema.ts';
-import type { EvidencePort } from '../../src/web/integrations.ts';
+import type { EvidencePort } from '../../src/web/ports.ts';
 
 export const PASSWORD = 'correct horse battery';
 

@@ -2,7 +2,7 @@ import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import { posts, sources } from '../schema/index.ts';
 import { ftsQuery } from './fts-query.ts';
-import { createLedger, postStoredEvents, type Ledger } from '../../evidence/ledger.ts';
+import { createLedger, postStoredEvents, type Ledger } from '../ledger/ledger.ts';
 
 export type PostRow = typeof posts.$inferSelect;
 

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { LEVELS } from '../../scoring/index.ts';
 import { sourceSpecsForWatch } from '../../sources/registry.ts';
-import { HttpError, html, noQuery, type WebContext } from '../context.ts';
+import { HttpError, html, noQuery, type WebContext } from '../web-context.ts';
 import { createWatchAdminRepo } from '../watch-admin-repo.ts';
 import { createRecipientsRepo } from '../../alerts/recipients-repo.ts';
 import { definitionFromForm, formFromDefinition, type WatchForm } from '../watch-form.ts';
