@@ -9,7 +9,7 @@ import {
   createAdapterRegistry,
   sourceSpecsForWatch,
   type AdapterRegistry,
-} from '../sources/registry.ts';
+} from './source-adapters.ts';
 import { createScorerCache } from '../ingest/scorer-cache.ts';
 import { createJobDriver } from './job-driver.ts';
 import { windowJobId, type JobDriver } from '../jobs/types.ts';

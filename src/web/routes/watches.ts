@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { LEVELS } from '../../scoring/index.ts';
-import { sourceSpecsForWatch } from '../../sources/registry.ts';
+import { sourceSpecsForWatch } from '../../app/source-adapters.ts';
 import { HttpError, html, noQuery, type WebContext } from '../web-context.ts';
 import { createWatchAdminRepo } from '../watch-admin-repo.ts';
 import { createRecipientsRepo } from '../../alerts/recipients-repo.ts';

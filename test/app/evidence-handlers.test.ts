@@ -3,7 +3,7 @@ import { createEvidenceHandlers, evidenceSchedules } from '../../src/evidence/ha
 import { createArchiveRepo } from '../../src/evidence/archive-repo.ts';
 import { RetryLaterError } from '../../src/jobs/types.ts';
 import { startFakeWayback, type FakeWayback } from '../fakes/wayback.ts';
-import { makeStore, storePosts, type TestStore } from './helpers.ts';
+import { makeStore, storePosts, type TestStore } from '../evidence/helpers.ts';
 
 let fake: FakeWayback;
 let store: TestStore;

@@ -4,7 +4,7 @@ import {
   createAccountSearchers,
   createAdapterRegistry,
   sourceSpecsForWatch,
-} from '../../src/sources/registry.ts';
+} from '../../src/app/source-adapters.ts';
 
 describe('registry: Bluesky, Mastodon, Reddit and Hacker News', () => {
   const config = parseConfig({

@@ -1,17 +1,17 @@
 import type { Config, WatchConfig } from '../config/schema.ts';
 import type { SourceSpec } from '../db/repositories/sources-repo.ts';
-import type { SourceAdapter } from './source.ts';
-import { createXAdapters } from './x/x-adapter.ts';
-import { createFeedAdapter } from './feed/feed-adapter.ts';
+import type { SourceAdapter } from '../sources/source.ts';
+import { createXAdapters } from '../sources/x/x-adapter.ts';
+import { createFeedAdapter } from '../sources/feed/feed-adapter.ts';
 import {
   createBlueskyAccountSearch,
   createBlueskyAdapter,
   createBlueskyClient,
   type BlueskyClient,
-} from './bluesky/bluesky-adapter.ts';
-import { createMastodonAdapters } from './mastodon/mastodon-adapter.ts';
-import { createRedditAdapter } from './reddit/reddit-adapter.ts';
-import { createHackernewsAdapter } from './hackernews/hackernews-adapter.ts';
+} from '../sources/bluesky/bluesky-adapter.ts';
+import { createMastodonAdapters } from '../sources/mastodon/mastodon-adapter.ts';
+import { createRedditAdapter } from '../sources/reddit/reddit-adapter.ts';
+import { createHackernewsAdapter } from '../sources/hackernews/hackernews-adapter.ts';
 import type { AccountSearcher } from '../identity/identity-port.ts';
 
 export type AdapterRegistry = ReadonlyMap<string, SourceAdapter>;
