@@ -59,7 +59,8 @@ function once(): { store: number; ledgerOnly: number } {
     const sources = createSourcesRepo(db);
     sources.syncForWatch('alice', [{ kind: 'feed', target: 'https://example.org/feed' }]);
     const sourceId = sources.listEnabled('alice')[0]!.id;
-    const posts = createPostsRepo(db);
+    const ledger = createLedger(db);
+    const posts = createPostsRepo(db, ledger);
     const pages: PostToStore[][] = [];
     for (let i = 0; i < POSTS; i += PAGE)
       pages.push(Array.from({ length: Math.min(PAGE, POSTS - i) }, (_, k) => makePost(i + k)));
@@ -70,7 +71,6 @@ function once(): { store: number; ledgerOnly: number } {
     const store = POSTS / ((performance.now() - t) / 1000);
 
     // The same events again, alone (other ids), to show the ledger's share.
-    const ledger = createLedger(db);
     const facts = pages.map((page, p) =>
       page.map((x, k) => ({
         ...x,

@@ -1,19 +1,19 @@
 import type { Config, WatchConfig } from '../config/schema.ts';
 import type { Db } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
-import type { JobHandlers, Schedule } from '../jobs/types.ts';
 import { createAlertsContext, type AlertsContext } from './alerts-context.ts';
 import { createDelivery, type FlushReport } from './delivery.ts';
 import { scheduleDigests } from './digest.ts';
 import { scheduleAlerts } from './immediate.ts';
 import { createMailer, type Mailer } from './mailer.ts';
 import { evaluateWaves } from './wave-service.ts';
-import { createWatchesRepo } from '../db/repositories/watches-repo.ts';
+import type { WatchesRepo } from '../db/repositories/watches-repo.ts';
 
 export interface AlertsDeps {
   db: Db;
   config: Readonly<Config>;
   log: Logger;
+  watches: WatchesRepo;
   /** Defaults to the configured transport (SMTP, or the outbox). */
   mailer?: Mailer;
 }
@@ -32,7 +32,7 @@ export function createAlerts(deps: AlertsDeps) {
   const ctx: AlertsContext = createAlertsContext(deps.db, deps.config, log);
   const mailer = deps.mailer ?? createMailer(deps.config.mail, deps.config.dataDir, log);
   const delivery = createDelivery({ messages: ctx.messages, mailer, log });
-  const watches = createWatchesRepo(deps.db);
+  const watches = deps.watches;
 
   function watchIds(watchId?: string): string[] {
     return watches
@@ -82,30 +82,3 @@ export function createAlerts(deps: AlertsDeps) {
 }
 
 export type Alerts = ReturnType<typeof createAlerts>;
-
-/** Job handlers: `alert` ({watchId} after a poll, or {task: 'tick'}) and `digest`. */
-export function alertHandlers(alerts: Alerts): JobHandlers {
-  return {
-    async alert(payload, ctx) {
-      const report =
-        payload.watchId && payload.task !== 'tick'
-          ? await alerts.runAlerts(payload.watchId)
-          : await alerts.tick();
-      if (report.recorded || report.sent || report.retrying || report.failed)
-        ctx.log.info(report, 'alerts run');
-    },
-    async digest(payload, ctx) {
-      const report = await alerts.runDigests({ watchId: payload.watchId });
-      if (report.recorded || report.sent || report.retrying || report.failed)
-        ctx.log.info(report, 'digest run');
-    },
-  };
-}
-
-/** The recurring ticks: held alerts, waves (including all-clears) and retries; due digests. */
-export function alertSchedules(config: Readonly<Config>): Schedule[] {
-  return [
-    { id: 'alerts:tick', pattern: config.alerts.tick, kind: 'alert', payload: { task: 'tick' } },
-    { id: 'digest:tick', pattern: config.alerts.tick, kind: 'digest', payload: {} },
-  ];
-}

@@ -1,23 +1,24 @@
 import type { Config } from '../config/schema.ts';
 import type { Logger } from '../logger.ts';
 import { closeDb, dbFile, openDb, type Db } from '../db/client.ts';
+import { createLedger } from '../db/ledger/ledger.ts';
 import { createWatchesRepo } from '../db/repositories/watches-repo.ts';
 import { createSourcesRepo } from '../db/repositories/sources-repo.ts';
 import { createPostsRepo } from '../db/repositories/posts-repo.ts';
-import {
-  createAccountSearchers,
-  createAdapterRegistry,
-  sourceSpecsForWatch,
-  type AdapterRegistry,
-} from './source-adapters.ts';
+import type { JobDriver } from '../jobs/types.ts';
+import { sourceSpecsForWatch } from '../sources/source-specs.ts';
 import { createScorerCache } from '../ingest/scorer-cache.ts';
-import { createJobDriver } from './job-driver.ts';
-import { windowJobId, type JobDriver } from '../jobs/types.ts';
-import type { StoredPostRef } from '../db/repositories/posts-repo.ts';
-import { createHandlers, pollSchedules } from './handlers.ts';
-import { evidenceSchedules } from '../evidence/handlers.ts';
+import { createArchiveRepo } from '../evidence/archive-repo.ts';
+import { createArchiver } from '../evidence/archiver.ts';
+import { createWaybackClient } from '../evidence/wayback.ts';
+import { evidencePort } from '../evidence/evidence-port.ts';
+import { createIdentityRepo } from '../identity/identity-repo.ts';
 import { createIdentity, withoutPrivate } from '../identity/identity-port.ts';
-import { alertSchedules, createAlerts } from '../alerts/alerts-port.ts';
+import { createAlerts } from '../alerts/alerts-port.ts';
+import { createJobDriver } from './job-driver.ts';
+import { createSourceAdapters } from './source-adapters.ts';
+import { createWebPorts } from './web-ports.ts';
+import { afterStoreRule, createHandlers, schedules } from './handlers.ts';
 
 /**
  * The composition root: the only place that constructs things. Everything else receives what it
@@ -29,54 +30,64 @@ export function createDeps(
   options: { db?: Db; driver?: JobDriver } = {},
 ) {
   const db = options.db ?? openDb(dbFile(config.dataDir));
+  // One ledger object: its appends are chained, and every writer shares the same statements.
+  const ledger = createLedger(db);
   const watches = createWatchesRepo(db);
   const sources = createSourcesRepo(db);
-  const posts = createPostsRepo(db);
-  const adapters: AdapterRegistry = createAdapterRegistry(config);
+  const posts = createPostsRepo(db, ledger);
+  const platforms = createSourceAdapters(config);
   const scorers = createScorerCache();
   const driver =
     // BullMQ on Redis when REDIS_URL / queue.redisUrl is set, the in-process runner otherwise.
     options.driver ?? createJobDriver(config, log);
 
-  const alerts = createAlerts({ db, config, log });
-  const identity = createIdentity({
+  const archives = createArchiveRepo(db, ledger);
+  const evidence = evidencePort({
+    config,
+    log,
     db,
+    ledger,
+    archives,
+    archiver: createArchiver({
+      config,
+      log: log.child({ part: 'archive' }),
+      watches,
+      archives,
+      wayback: createWaybackClient(config.archive.wayback, config.sources.feeds.userAgent),
+    }),
+    xLookup: platforms.xLookup,
+  });
+  const alerts = createAlerts({ db, config, log, watches });
+  const identity = createIdentity({
+    repo: createIdentityRepo(db),
+    ledger,
     config,
     watches,
     queue: driver,
     log,
-    searchers: createAccountSearchers(config),
+    searchers: platforms.accountSearchers,
   });
-
-  /**
-   * After new posts are stored: hostile ones call for evidence (archive) and maybe an immediate
-   * alert. The jobs carry only the watch id; their handlers find the work in the database, and a
-   * job id per minute collapses the many pages of one poll into one job.
-   */
-  async function afterStore(watchId: string, stored: readonly StoredPostRef[]): Promise<void> {
-    // Look-alike check of the new posts' authors (cheap; account searches are throttled inside).
-    await identity.afterStore(watchId, stored);
-    if (!stored.some((p) => p.hostile || p.categories.length > 0)) return;
-    const now = Date.now();
-    await driver.enqueue('archive', { watchId }, { jobId: windowJobId(`archive:${watchId}`, now) });
-    await driver.enqueue('alert', { watchId }, { jobId: windowJobId(`alert:${watchId}`, now) });
-  }
+  const afterStore = afterStoreRule({ identity, queue: driver });
 
   const deps = {
     config,
     log,
     db,
+    ledger,
     watches,
     sources,
     posts,
-    adapters,
+    adapters: platforms.registry,
     scorers,
+    /** The job driver; it is also the queue every producer enqueues on. */
     driver,
-    queue: driver,
     afterStore,
     identity,
     pii: identity.pii,
+    evidence,
     alerts,
+    // The dashboard's repositories and ports (users, triage, audit, recipients, evidence, alerts).
+    ...createWebPorts({ db, log, config, watches, ledger, archives, queue: driver }),
     /**
      * Applies the configuration to the store: watches (a configured watch is re-applied only when
      * its definition in the file changed, so dashboard edits survive restarts), their sources and
@@ -96,11 +107,7 @@ export function createDeps(
       return createHandlers({ ...deps, queue: driver });
     },
     schedules() {
-      return [
-        ...pollSchedules(watches.listActive()),
-        ...evidenceSchedules(config),
-        ...alertSchedules(config),
-      ];
+      return schedules(config, watches.listActive());
     },
     async close(): Promise<void> {
       await driver.stop();

@@ -1,6 +1,5 @@
 import { commandContext, type GlobalOptions } from '../cli/run-command.ts';
 import { buildApp } from '../web/app.ts';
-import { createUsersRepo } from '../web/auth/users-repo.ts';
 import { windowJobId, type JobKind } from '../jobs/types.ts';
 
 export interface ServiceRoles {
@@ -37,7 +36,7 @@ export async function runService(
     await deps.driver.syncSchedules(deps.schedules());
     // Poll once at boot: nobody should wait a full schedule period for the first results.
     for (const w of deps.watches.listActive()) {
-      await deps.queue.enqueue(
+      await deps.driver.enqueue(
         'poll',
         { task: 'watch', watchId: w.id },
         { jobId: windowJobId(`poll:${w.id}`, Date.now()) },
@@ -51,7 +50,7 @@ export async function runService(
     log.info({ host: config.server.host, port }, `Vigie listening on http://${config.server.host}:${port}`);
   }
   log.info({ watches: deps.watches.listActive().length, driver: deps.driver.name, roles }, 'Vigie started');
-  if (app && createUsersRepo(deps.db).list().length === 0) {
+  if (app && deps.users.list().length === 0) {
     // A first start: nobody can sign in yet. Say how, rather than leave a login page nobody can pass.
     log.warn(
       'no account yet: create the first one with `npx vigie user add --email you@example.org --role owner --watch ID`',

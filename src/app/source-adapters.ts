@@ -1,69 +1,50 @@
-import type { Config, WatchConfig } from '../config/schema.ts';
-import type { SourceSpec } from '../db/repositories/sources-repo.ts';
-import type { SourceAdapter } from '../sources/source.ts';
-import { createXAdapters } from '../sources/x/x-adapter.ts';
+import type { Config } from '../config/schema.ts';
+import type { AccountSearcher, AdapterRegistry, SourceAdapter } from '../sources/source.ts';
+import { createXAdapters, type XPostLookup } from '../sources/x/x-adapter.ts';
 import { createFeedAdapter } from '../sources/feed/feed-adapter.ts';
 import {
   createBlueskyAccountSearch,
   createBlueskyAdapter,
   createBlueskyClient,
-  type BlueskyClient,
 } from '../sources/bluesky/bluesky-adapter.ts';
 import { createMastodonAdapters } from '../sources/mastodon/mastodon-adapter.ts';
 import { createRedditAdapter } from '../sources/reddit/reddit-adapter.ts';
 import { createHackernewsAdapter } from '../sources/hackernews/hackernews-adapter.ts';
-import type { AccountSearcher } from '../identity/identity-port.ts';
 
-export type AdapterRegistry = ReadonlyMap<string, SourceAdapter>;
+export interface SourceAdapters {
+  /** Every adapter this configuration can use, by kind. */
+  registry: AdapterRegistry;
+  /** Account searches (look-alikes) on the platforms whose credentials are configured. */
+  accountSearchers: AccountSearcher[];
+  /** X post lookup for the deletion watch, when X credentials are configured. */
+  xLookup: XPostLookup | undefined;
+}
 
-/** Every adapter this configuration can use, by kind. */
-export function createAdapterRegistry(config: Config): AdapterRegistry {
+/**
+ * Every platform client, built once: the X adapters serve polling and the deletion watch, one
+ * Bluesky session serves the post search and the account search.
+ */
+export function createSourceAdapters(config: Config): SourceAdapters {
   const x = createXAdapters(config.sources.x);
-  const adapters: SourceAdapter[] = [x.mentions, x.search, createFeedAdapter(config.sources.feeds)];
   const mastodon = createMastodonAdapters(config.sources.mastodon);
-  adapters.push(
-    createBlueskyAdapter(config.sources.bluesky, {}, blueskyClient(config)),
+  const bluesky = createBlueskyClient(config.sources.bluesky);
+  const adapters: SourceAdapter[] = [
+    x.mentions,
+    x.search,
+    createFeedAdapter(config.sources.feeds),
+    createBlueskyAdapter(config.sources.bluesky, {}, bluesky),
     mastodon.tag,
     mastodon.search,
-  );
-  adapters.push(
     createRedditAdapter(config.sources.reddit),
     createHackernewsAdapter(config.sources.hackernews),
-  );
-  return new Map(adapters.map((a) => [a.kind, a]));
-}
-
-/** The sources a watch's definition asks for: one row per watch × kind × target. */
-export function sourceSpecsForWatch(watch: WatchConfig): SourceSpec[] {
-  const specs: SourceSpec[] = [];
-  if (watch.x?.handle) specs.push({ kind: 'x_mentions', target: watch.x.handle });
-  if (watch.x?.search) specs.push({ kind: 'x_search', target: watch.x.search });
-  for (const url of watch.feeds) specs.push({ kind: 'feed', target: url });
-  for (const q of watch.bluesky?.queries ?? []) specs.push({ kind: 'bluesky_search', target: q });
-  if (watch.bluesky?.handle)
-    specs.push({ kind: 'bluesky_search', target: `mentions:${watch.bluesky.handle}` });
-  for (const tag of watch.mastodon?.hashtags ?? []) specs.push({ kind: 'mastodon_tag', target: tag });
-  for (const q of watch.mastodon?.queries ?? []) specs.push({ kind: 'mastodon_search', target: q });
-  for (const q of watch.reddit?.queries ?? []) specs.push({ kind: 'reddit_search', target: q });
-  for (const q of watch.hackernews?.queries ?? []) specs.push({ kind: 'hackernews_search', target: q });
-  return specs;
-}
-
-// One Bluesky session per configuration, shared by the post search and the account search.
-const blueskyClients = new WeakMap<object, BlueskyClient>();
-function blueskyClient(config: Config): BlueskyClient {
-  let client = blueskyClients.get(config.sources.bluesky);
-  if (!client)
-    blueskyClients.set(config.sources.bluesky, (client = createBlueskyClient(config.sources.bluesky)));
-  return client;
-}
-
-/** Account searches (look-alikes) on the platforms whose credentials are configured. */
-export function createAccountSearchers(config: Config): AccountSearcher[] {
-  const searchers: AccountSearcher[] = [];
+  ];
+  const accountSearchers: AccountSearcher[] = [];
   const bsky = config.sources.bluesky;
-  if (bsky.identifier && bsky.appPassword) searchers.push(createBlueskyAccountSearch(blueskyClient(config)));
-  if (config.sources.mastodon.accessToken)
-    searchers.push(createMastodonAdapters(config.sources.mastodon).accounts);
-  return searchers;
+  if (bsky.identifier && bsky.appPassword) accountSearchers.push(createBlueskyAccountSearch(bluesky));
+  if (config.sources.mastodon.accessToken) accountSearchers.push(mastodon.accounts);
+  return {
+    registry: new Map(adapters.map((a) => [a.kind, a])),
+    accountSearchers,
+    xLookup: config.sources.x.bearerToken ? x.lookup : undefined,
+  };
 }

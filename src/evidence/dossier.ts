@@ -9,7 +9,7 @@ import { LEVELS, type Level } from '../scoring/index.ts';
 import { VERSION } from '../version.ts';
 import { csvRow } from './csv.ts';
 import { createDossierRepo, type DossierPost } from './dossier-repo.ts';
-import { createLedger } from '../db/ledger/ledger.ts';
+import type { Ledger } from '../db/ledger/ledger.ts';
 import { contentHash, sha256Hex, type ExportedLedgerRow } from '../db/ledger/ledger-hash.ts';
 import { groupOf, renderReport } from './report-html.ts';
 import type { ReportLang } from './report-i18n.ts';
@@ -22,6 +22,7 @@ export interface DossierDeps {
   config: Readonly<Config>;
   db: Db;
   watches: WatchesRepo;
+  ledger: Ledger;
   log?: Logger;
 }
 
@@ -64,7 +65,7 @@ export async function writeDossier(
   const minLevel: Level = o.minLevel ?? 'low';
   const levels = LEVELS.filter((l) => LEVELS.indexOf(l) >= LEVELS.indexOf(minLevel));
   const posts = createDossierRepo(deps.db).select({ watchId: o.watchId, levels, from: o.from, to: o.to });
-  const ledger = createLedger(deps.db);
+  const ledger = deps.ledger;
   const generatedAt = now();
 
   // The ledger from this watch's first event to the current head; other watches' rows are sealed

@@ -1,50 +1,42 @@
 import type { Logger } from '../logger.ts';
 import type { Config } from '../config/schema.ts';
 import type { Db } from '../db/client.ts';
-import type { WatchesRepo } from '../db/repositories/watches-repo.ts';
-import { createXAdapters } from '../sources/x/x-adapter.ts';
-import { createArchiveRepo } from './archive-repo.ts';
-import { createArchiver } from './archiver.ts';
-import { createLedger } from '../db/ledger/ledger.ts';
-import { createWaybackClient } from './wayback.ts';
+import type { Ledger } from '../db/ledger/ledger.ts';
+import type { XPostLookup } from '../sources/x/x-adapter.ts';
+import type { ArchiveRepo } from './archive-repo.ts';
+import type { Archiver } from './archiver.ts';
 import { runDeletionCheck } from './deletion-check.ts';
 
-/** The evidence module wired from the shared deps (built in the composition root or a handler factory). */
-export function createEvidence(deps: {
+export interface EvidenceParts {
   config: Readonly<Config>;
   log: Logger;
+  /** Read by the deletion check (the raw payloads of the posts it checks). */
   db: Db;
-  watches: WatchesRepo;
-}) {
-  const ledger = createLedger(deps.db);
-  const archives = createArchiveRepo(deps.db);
-  const wayback = createWaybackClient(deps.config.archive.wayback, deps.config.sources.feeds.userAgent);
-  const archiver = createArchiver({
-    config: deps.config,
-    log: deps.log.child({ part: 'archive' }),
-    watches: deps.watches,
-    archives,
-    wayback,
-  });
-  const xLookup = deps.config.sources.x.bearerToken
-    ? createXAdapters(deps.config.sources.x).lookup
-    : undefined;
+  ledger: Ledger;
+  archives: ArchiveRepo;
+  archiver: Archiver;
+  /** Absent when no X credentials are configured: X posts are then checked by their page. */
+  xLookup?: XPostLookup;
+}
+
+/** The evidence module's port, from parts built in the composition root. */
+export function evidencePort(parts: EvidenceParts) {
   return {
-    ledger,
-    archives,
-    archiver,
+    ledger: parts.ledger,
+    archives: parts.archives,
+    archiver: parts.archiver,
     deletionCheck: (options: { watchId?: string; signal?: AbortSignal } = {}) =>
       runDeletionCheck(
         {
-          config: deps.config,
-          log: deps.log.child({ part: 'deletion-check' }),
-          archives,
-          db: deps.db,
-          xLookup,
+          config: parts.config,
+          log: parts.log.child({ part: 'deletion-check' }),
+          archives: parts.archives,
+          db: parts.db,
+          xLookup: parts.xLookup,
         },
         options,
       ),
   };
 }
 
-export type Evidence = ReturnType<typeof createEvidence>;
+export type Evidence = ReturnType<typeof evidencePort>;

@@ -2,32 +2,20 @@
 // store, hands the ingest a doxxing guard per watch, checks the authors of new posts and the
 // accounts found by name search for look-alikes, and records reviewers' decisions.
 import type { Config, WatchConfig } from '../config/schema.ts';
-import type { Db } from '../db/client.ts';
 import type { WatchesRepo } from '../db/repositories/watches-repo.ts';
 import type { StoredPostRef } from '../db/repositories/posts-repo.ts';
 import type { Logger } from '../logger.ts';
+import type { AccountSearcher } from '../sources/source.ts';
 import { windowJobId, type JobQueue } from '../jobs/types.ts';
-import { createLedger, type EventType } from '../db/ledger/ledger.ts';
+import type { EventType, Ledger } from '../db/ledger/ledger.ts';
 import { createSecretBox, type SecretBox } from './crypto.ts';
 import { compilePiiGuard, hasPrivateInfo, type PiiGuard, type PrivateInfo } from './pii.ts';
 import { compareAccount, compileTargets, LIKELY_SIMILARITY, type CompiledTargets } from './lookalike.ts';
-import { createIdentityRepo, type AuthorSeen, type LookalikeRow } from './identity-repo.ts';
-
-/** An account found by a platform's account search. */
-export interface FoundAccount {
-  id: string;
-  handle: string | null;
-  name: string | null;
-}
-
-/** A source that can search accounts by name (Bluesky searchActors, Mastodon account search). */
-export interface AccountSearcher {
-  readonly platform: string;
-  searchAccounts(query: string, signal: AbortSignal): Promise<FoundAccount[]>;
-}
+import type { IdentityRepo, AuthorSeen, LookalikeRow } from './identity-repo.ts';
 
 export interface IdentityDeps {
-  db: Db;
+  repo: IdentityRepo;
+  ledger: Ledger;
   config: Readonly<Config>;
   watches: WatchesRepo;
   queue: JobQueue;
@@ -48,7 +36,7 @@ export function withoutPrivate(watch: WatchConfig): WatchConfig {
 }
 
 export function createIdentity(deps: IdentityDeps) {
-  const repo = createIdentityRepo(deps.db);
+  const repo = deps.repo;
   const now = deps.now ?? Date.now;
   const log = deps.log.child({ module: 'identity' });
   const key = deps.config.security.encryptionKey;
@@ -264,7 +252,7 @@ export function createIdentity(deps: IdentityDeps) {
       const at = now();
       repo.setStatus(id, 'confirmed', at);
       // The ledger's EVENT_TYPES does not list `impersonation` yet; the row is valid all the same.
-      createLedger(deps.db).append({
+      deps.ledger.append({
         type: 'impersonation' as EventType,
         watchId: row.watchId,
         actor,

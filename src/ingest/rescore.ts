@@ -5,28 +5,29 @@ import type { Db } from '../db/client.ts';
 import type { WatchConfig } from '../config/schema.ts';
 import type { PiiGuard } from '../identity/pii.ts';
 import { scorePost } from './poll-source.ts';
-import { createLedger } from '../db/ledger/ledger.ts';
+import type { Ledger } from '../db/ledger/ledger.ts';
+
+export interface RescoreDeps {
+  /** For the transaction that keeps a new score and its ledger event together. */
+  db: Db;
+  posts: PostsRepo;
+  watches: WatchesRepo;
+  scorers: ScorerCache;
+  ledger: Ledger;
+  pii?: { forWatch(watch: WatchConfig): PiiGuard };
+}
 
 /**
  * Scores again every post of a watch whose stored score came from another scorer version (a
  * changed lexicon, new custom words). Returns how many were rescored.
  */
-export function rescoreWatch(
-  deps: {
-    db: Db;
-    posts: PostsRepo;
-    watches: WatchesRepo;
-    scorers: ScorerCache;
-    pii?: { forWatch(watch: WatchConfig): PiiGuard };
-  },
-  watchId: string,
-): number {
+export function rescoreWatch(deps: RescoreDeps, watchId: string): number {
   const watch = deps.watches.get(watchId);
   if (!watch) throw new Error(`unknown watch "${watchId}"`);
   const scorer = deps.scorers.forWatch(watch.definition);
   // The private-information check is part of the score: a rescore must not drop doxxing marks.
   const pii = deps.pii?.forWatch(watch.definition);
-  const ledger = createLedger(deps.db);
+  const ledger = deps.ledger;
   let after = 0;
   let count = 0;
   for (;;) {

@@ -107,3 +107,19 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+/** An account found by a platform's account search. */
+export interface FoundAccount {
+  id: string;
+  handle: string | null;
+  name: string | null;
+}
+
+/** A source that can search accounts by name (Bluesky searchActors, Mastodon account search). */
+export interface AccountSearcher {
+  readonly platform: string;
+  searchAccounts(query: string, signal: AbortSignal): Promise<FoundAccount[]>;
+}
+
+/** Every adapter this configuration can use, by kind. */
+export type AdapterRegistry = ReadonlyMap<string, SourceAdapter>;

@@ -16,18 +16,8 @@ import fastifyCsrf from '@fastify/csrf-protection';
 import { Eta } from 'eta';
 import { fileURLToPath } from 'node:url';
 import { configSchema, type Config } from '../config/schema.ts';
-import type { Logger } from '../logger.ts';
-import type { PostsRepo } from '../db/repositories/posts-repo.ts';
-import type { WatchesRepo } from '../db/repositories/watches-repo.ts';
-import type { SourcesRepo } from '../db/repositories/sources-repo.ts';
-import type { JobQueue } from '../jobs/types.ts';
-import type { Db } from '../db/client.ts';
-import { createUsersRepo } from './auth/users-repo.ts';
-import { createTriageRepo } from './triage-repo.ts';
-import { createAuditRepo } from './audit-repo.ts';
-import { createAlertsPort, createEvidencePort, type AlertsPort, type EvidencePort } from './ports.ts';
 import { pickLang, translator } from './i18n/index.ts';
-import { SESSION_COOKIE, type WebContext, type WebSettings } from './web-context.ts';
+import { SESSION_COOKIE, type AppDeps, type WebContext, type WebSettings } from './web-context.ts';
 import { viewHelpers } from './render/view-helpers.ts';
 import { healthRoutes } from './routes/health.ts';
 import { unsubscribeRoutes } from './routes/unsubscribe.ts';
@@ -45,25 +35,6 @@ import { apiRoutes } from './routes/api.ts';
 import { escapeHtml } from '../escape-html.ts';
 
 export const DASHBOARD_DIR = fileURLToPath(new URL('../../dashboard', import.meta.url));
-
-export interface AppDeps {
-  log: Logger;
-  db: Db;
-  posts: PostsRepo;
-  watches: WatchesRepo;
-  sources: SourcesRepo;
-  /** The whole configuration (defaults when absent, e.g. in benchmarks). */
-  config?: Readonly<Config>;
-  /** Ports to the evidence and alerts modules; loaded from the tree when not given. */
-  evidencePort?: EvidencePort;
-  alertsPort?: AlertsPort;
-  /** Called after a watch is created or edited in the dashboard (the service re-syncs schedules). */
-  onWatchesChanged?: () => Promise<void>;
-  /** The job queue: actions such as "flag for archiving" start their job at once. */
-  queue?: JobQueue;
-  /** Other modules' routes (e.g. the alerts' unsubscribe link), registered with the app. */
-  extraRoutes?: ((app: FastifyInstance) => Promise<void>)[];
-}
 
 /** Paths reachable without a session besides routes marked `config.public`. */
 const PUBLIC_PREFIXES = ['/static/', '/unsubscribe'];
@@ -103,13 +74,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     posts: deps.posts,
     watches: deps.watches,
     sources: deps.sources,
-    users: createUsersRepo(deps.db),
-    triage: createTriageRepo(deps.db),
-    audit: createAuditRepo(deps.db),
-    evidence:
-      deps.evidencePort ??
-      createEvidencePort({ db: deps.db, log: deps.log, config, watches: deps.watches, queue: deps.queue }),
-    alerts: deps.alertsPort ?? createAlertsPort(deps),
+    users: deps.users,
+    triage: deps.triage,
+    audit: deps.audit,
+    recipients: deps.recipients,
+    watchAdmin: deps.watchAdmin,
+    evidence: deps.evidencePort,
+    alerts: deps.alertsPort,
     watchesChanged: async () => {
       await deps.onWatchesChanged?.();
     },
@@ -259,7 +230,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(auditRoutes(ctx));
   await app.register(helpRoutes(ctx));
   await app.register(apiRoutes(ctx, () => routes));
-  for (const extra of deps.extraRoutes ?? []) await app.register(extra);
   return app;
 }
 
@@ -268,4 +238,4 @@ function errorPage(status: number, message: string): string {
   return `<!doctype html><html><head><meta charset="utf-8"><title>${status}</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/static/vigie.css"></head><body><main><h1>${status}</h1><p>${esc}</p><p><a href="/">Vigie</a></p></main></body></html>`;
 }
 
-export type { FastifyReply, FastifyRequest };
+export type { AppDeps, FastifyReply, FastifyRequest };

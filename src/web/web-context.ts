@@ -8,6 +8,8 @@ import type { WatchesRepo } from '../db/repositories/watches-repo.ts';
 import type { AuditRepo } from './audit-repo.ts';
 import type { Role, SessionUser, User, UsersRepo } from './auth/users-repo.ts';
 import type { TriageRepo } from './triage-repo.ts';
+import type { WatchAdminRepo } from './watch-admin-repo.ts';
+import type { RecipientsRepo } from '../alerts/recipients-repo.ts';
 import type { AlertsPort, EvidencePort } from './ports.ts';
 import type { Translate, UiLang } from './i18n/index.ts';
 
@@ -35,6 +37,28 @@ export interface WebSettings {
   passwordLinkHours: number;
 }
 
+/** What `buildApp` is given: the store's repositories and the ports to other modules (src/app/ builds them). */
+export interface AppDeps {
+  log: Logger;
+  /** Read by the health check and for the unsubscribe links' key. */
+  db: Db;
+  posts: PostsRepo;
+  watches: WatchesRepo;
+  sources: SourcesRepo;
+  users: UsersRepo;
+  triage: TriageRepo;
+  audit: AuditRepo;
+  recipients: RecipientsRepo;
+  watchAdmin: WatchAdminRepo;
+  /** Ports to the evidence and alerts modules. */
+  evidencePort: EvidencePort;
+  alertsPort: AlertsPort;
+  /** The whole configuration (defaults when absent, e.g. in benchmarks). */
+  config?: Readonly<Config>;
+  /** Called after a watch is created or edited in the dashboard (the service re-syncs schedules). */
+  onWatchesChanged?: () => Promise<void>;
+}
+
 /** What the route modules share: repositories, ports, settings and the page renderer. */
 export interface WebContext {
   db: Db;
@@ -46,6 +70,8 @@ export interface WebContext {
   users: UsersRepo;
   triage: TriageRepo;
   audit: AuditRepo;
+  recipients: RecipientsRepo;
+  watchAdmin: WatchAdminRepo;
   evidence: EvidencePort;
   alerts: AlertsPort;
   render(

@@ -171,7 +171,9 @@ describe('digests', () => {
     const url = new URL(/List-Unsubscribe: <([^>]+)>/.exec(raw)![1]!);
     const app = Fastify();
     await app.register(fastifyFormbody);
-    await app.register(unsubscribeRoutes({ db: s.db, config: s.config }));
+    await app.register(
+      unsubscribeRoutes({ db: s.db, config: s.config, recipients: s.alerts.ctx.recipients }),
+    );
     const page = await app.inject({ method: 'GET', url: `${url.pathname}${url.search}` });
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('<form method="post"');

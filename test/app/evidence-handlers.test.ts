@@ -1,6 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createEvidenceHandlers, evidenceSchedules } from '../../src/evidence/handlers.ts';
+import { evidenceHandlers, evidenceSchedules } from '../../src/app/handlers.ts';
 import { createArchiveRepo } from '../../src/evidence/archive-repo.ts';
+import { createArchiver } from '../../src/evidence/archiver.ts';
+import { createWaybackClient } from '../../src/evidence/wayback.ts';
+import { evidencePort } from '../../src/evidence/evidence-port.ts';
 import { RetryLaterError } from '../../src/jobs/types.ts';
 import { startFakeWayback, type FakeWayback } from '../fakes/wayback.ts';
 import { makeStore, storePosts, type TestStore } from '../evidence/helpers.ts';
@@ -20,15 +23,30 @@ describe('evidence job handlers', () => {
     });
     const [id] = storePosts(store, [{ externalId: 'a' }]);
     fake.setScenario('https://example.org/p/a', { kind: 'pending-then-success', pendingPolls: 1 });
-    const handlers = createEvidenceHandlers({
-      config: store.config,
-      log: store.log,
-      db: store.db,
-      watches: store.watches,
-    });
+    const archives = createArchiveRepo(store.db, store.ledger);
+    const handlers = evidenceHandlers(
+      evidencePort({
+        config: store.config,
+        log: store.log,
+        db: store.db,
+        ledger: store.ledger,
+        archives,
+        archiver: createArchiver({
+          config: store.config,
+          log: store.log,
+          watches: store.watches,
+          archives,
+          wayback: createWaybackClient(store.config.archive.wayback, store.config.sources.feeds.userAgent),
+        }),
+      }),
+    );
     const ctx = { log: store.log, signal: new AbortController().signal, attempt: 1 };
     let deferred = 0;
-    for (let i = 0; i < 20 && createArchiveRepo(store.db).get(id!)?.status !== 'archived'; i++) {
+    for (
+      let i = 0;
+      i < 20 && createArchiveRepo(store.db, store.ledger).get(id!)?.status !== 'archived';
+      i++
+    ) {
       try {
         await handlers.archive!({ watchId: 'alice' }, ctx);
       } catch (err) {
@@ -38,7 +56,7 @@ describe('evidence job handlers', () => {
       }
     }
     expect(deferred).toBeGreaterThan(0);
-    expect(createArchiveRepo(store.db).get(id!)!.status).toBe('archived');
+    expect(createArchiveRepo(store.db, store.ledger).get(id!)!.status).toBe('archived');
     // Nothing left: the job ends normally.
     await expect(handlers.archive!({ watchId: 'alice' }, ctx)).resolves.toBeUndefined();
   });

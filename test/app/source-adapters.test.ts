@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.ts';
-import {
-  createAccountSearchers,
-  createAdapterRegistry,
-  sourceSpecsForWatch,
-} from '../../src/app/source-adapters.ts';
+import { createSourceAdapters } from '../../src/app/source-adapters.ts';
+import { sourceSpecsForWatch } from '../../src/sources/source-specs.ts';
 
 describe('registry: Bluesky, Mastodon, Reddit and Hacker News', () => {
   const config = parseConfig({
@@ -37,7 +34,7 @@ describe('registry: Bluesky, Mastodon, Reddit and Hacker News', () => {
   });
 
   it('has an adapter for every kind, and account searches where credentials allow', () => {
-    const registry = createAdapterRegistry(config);
+    const registry = createSourceAdapters(config).registry;
     for (const kind of [
       'bluesky_search',
       'mastodon_tag',
@@ -46,7 +43,10 @@ describe('registry: Bluesky, Mastodon, Reddit and Hacker News', () => {
       'hackernews_search',
     ])
       expect(registry.get(kind)?.kind).toBe(kind);
-    expect(createAccountSearchers(config).map((s) => s.platform)).toEqual(['bluesky', 'mastodon']);
-    expect(createAccountSearchers(parseConfig({}))).toEqual([]);
+    expect(createSourceAdapters(config).accountSearchers.map((s) => s.platform)).toEqual([
+      'bluesky',
+      'mastodon',
+    ]);
+    expect(createSourceAdapters(parseConfig({})).accountSearchers).toEqual([]);
   });
 });

@@ -59,7 +59,7 @@ beforeAll(async () => {
     seenAt: Date.now(),
     posts: [post({ externalId: 'bob1', text: 'secret of bob' })],
   });
-  const archives = createArchiveRepo(store.db);
+  const archives = createArchiveRepo(store.db, store.ledger);
   archives.enrollPosts([ids[0]!], 'auto', Date.now());
   archives.markArchived(archives.get(ids[0]!)!, {
     now: Date.now(),

@@ -2,7 +2,7 @@ import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import { posts, sources } from '../schema/index.ts';
 import { ftsQuery } from './fts-query.ts';
-import { createLedger, postStoredEvents, type Ledger } from '../ledger/ledger.ts';
+import { postStoredEvents, type Ledger } from '../ledger/ledger.ts';
 
 export type PostRow = typeof posts.$inferSelect;
 
@@ -52,10 +52,9 @@ export interface MentionFilter {
   limit?: number;
 }
 
-export function createPostsRepo(db: Db) {
+/** The custody ledger records `captured` and `scored` for every new post in the storing transaction. */
+export function createPostsRepo(db: Db, ledger: Ledger) {
   const client = db.$client;
-  // The custody ledger records `captured` and `scored` for every new post in the storing transaction.
-  let ledger: Ledger | undefined;
 
   const insertPost = client.prepare(
     `insert into posts (watch_id, source_id, platform, external_id, url, author_id, author_handle, author_name, text, lang,
@@ -151,7 +150,7 @@ export function createPostsRepo(db: Db) {
               scorerVersion: score?.version ?? null,
             });
           }
-          (ledger ??= createLedger(db)).appendInTx(tx, postStoredEvents(page.watchId, page.seenAt, facts));
+          ledger.appendInTx(tx, postStoredEvents(page.watchId, page.seenAt, facts));
         }
         if (page.cursor) {
           const set: Partial<typeof sources.$inferInsert> = {};

@@ -3,7 +3,7 @@
 // XRPC over fetch: @atproto/api needs Node 22. Cursor: the newest `indexedAt` seen, sent back
 // as `since` (inclusive; the store dedupes the overlap).
 import type { Config } from '../../config/schema.ts';
-import type { AccountSearcher, FoundAccount } from '../../identity/identity-port.ts';
+import type { AccountSearcher, FoundAccount } from '../source.ts';
 import {
   SourceError,
   finalPage,

@@ -2,7 +2,7 @@
 // read:search) status search; account search for look-alikes. Content is HTML, turned into text.
 // Cursor: the highest status id seen, sent back as `min_id` (ids sort by length, then text).
 import type { Config } from '../../config/schema.ts';
-import type { AccountSearcher, FoundAccount } from '../../identity/identity-port.ts';
+import type { AccountSearcher, FoundAccount } from '../source.ts';
 import { htmlToText } from '../html-text.ts';
 import {
   SourceError,

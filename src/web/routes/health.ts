@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { AppDeps } from '../app.ts';
+import type { AppDeps } from '../web-context.ts';
 
 /** Liveness for supervisors and load balancers: no data, no session needed. */
 export function healthRoutes(deps: Pick<AppDeps, 'db'>): FastifyPluginAsync {

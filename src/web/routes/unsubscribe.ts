@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Db } from '../../db/client.ts';
-import { createRecipientsRepo } from '../../alerts/recipients-repo.ts';
+import type { RecipientsRepo } from '../../alerts/recipients-repo.ts';
 import { unsubscribeKey, verifyUnsubscribeToken } from '../../alerts/unsubscribe-token.ts';
 import { escapeHtml } from '../../escape-html.ts';
 
@@ -10,6 +10,7 @@ import { escapeHtml } from '../../escape-html.ts';
 
 export interface UnsubscribeDeps {
   db: Db;
+  recipients: RecipientsRepo;
   /** The full configuration at run time; only `alerts.unsubscribeSecret` is read. */
   config?: object;
 }
@@ -39,7 +40,7 @@ function page(reply: FastifyReply, status: number, lang: 'fr' | 'en', body: stri
 
 export function unsubscribeRoutes(deps: UnsubscribeDeps) {
   return async (app: FastifyInstance): Promise<void> => {
-    const recipients = createRecipientsRepo(deps.db);
+    const recipients = deps.recipients;
     let key: string | undefined;
     const resolve = (token: string) => {
       key ??= unsubscribeKey(
