@@ -6,7 +6,7 @@ import { maskMatches, type Match } from '../scoring/index.ts';
 import { createDigestRepo, type DigestRepo, type TopItem } from './digest-repo.ts';
 import { STRINGS, formatWhen, type Lang } from './i18n.ts';
 import { createMessagesRepo, type MessagesRepo } from './messages-repo.ts';
-import { createRecipientsRepo, type Recipient, type RecipientsRepo } from './recipients-repo.ts';
+import { createRecipientsRepo, type RecipientsRepo } from './recipients-repo.ts';
 import { cleanText, type ItemView } from './templates.ts';
 import { signUnsubscribeToken, unsubscribeKey } from './unsubscribe-token.ts';
 import { createWavesRepo, type WavesRepo } from './waves-repo.ts';
@@ -92,8 +92,4 @@ export function itemView(ctx: AlertsContext, item: TopItem, lang: Lang, timeZone
     .filter(Boolean)
     .join(' · ');
   return { excerpt: maskedExcerpt(item.text, item.matches), meta, url: ctx.links.post(item.id) };
-}
-
-export function recipientLang(r: Recipient): Lang {
-  return r.language;
 }

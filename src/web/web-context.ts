@@ -97,11 +97,6 @@ export class HttpError extends Error {
   }
 }
 
-/** The watches this user may see; a request for another watch is refused as if it did not exist. */
-export function assertWatch(user: User | null, watchId: string): void {
-  if (!user || !user.watchIds.includes(watchId)) throw new HttpError(404, 'no such watch');
-}
-
 /** A local path to go back to after a form post; anything else (//evil, https://…) becomes `/`. */
 export function safeBack(value: unknown, fallback = '/'): string {
   if (
