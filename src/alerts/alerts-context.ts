@@ -1,19 +1,17 @@
 import { createHash } from 'node:crypto';
 import type { Config } from '../config/schema.ts';
-import type { Db } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
 import { maskMatches, type Match } from '../scoring/index.ts';
-import { createDigestRepo, type DigestRepo, type TopItem } from './digest-repo.ts';
+import type { DigestRepo, TopItem } from './digest-repo.ts';
 import { STRINGS, formatWhen, type Lang } from './i18n.ts';
-import { createMessagesRepo, type MessagesRepo } from './messages-repo.ts';
-import { createRecipientsRepo, type RecipientsRepo } from './recipients-repo.ts';
+import type { MessagesRepo } from './messages-repo.ts';
+import type { RecipientsRepo } from './recipients-repo.ts';
 import { cleanText, type ItemView } from './templates.ts';
-import { signUnsubscribeToken, unsubscribeKey } from './unsubscribe-token.ts';
-import { createWavesRepo, type WavesRepo } from './waves-repo.ts';
+import { signUnsubscribeToken } from './unsubscribe-token.ts';
+import type { WavesRepo } from './waves-repo.ts';
 
 /** What the digest, alert and wave steps share. */
 export interface AlertsContext {
-  db: Db;
   config: Readonly<Config>;
   log: Logger;
   recipients: RecipientsRepo;
@@ -31,19 +29,6 @@ export interface Links {
   messageId(recipientId: number, dedupeKey: string): string;
 }
 
-export function createAlertsContext(db: Db, config: Readonly<Config>, log: Logger): AlertsContext {
-  return {
-    db,
-    config,
-    log,
-    recipients: createRecipientsRepo(db),
-    messages: createMessagesRepo(db),
-    waves: createWavesRepo(db),
-    digests: createDigestRepo(db),
-    links: createLinks(db, config),
-  };
-}
-
 export function dashboardBase(config: Readonly<Config>): string {
   return (config.server.publicUrl ?? `http://${config.server.host}:${config.server.port}`).replace(
     /\/+$/,
@@ -51,7 +36,8 @@ export function dashboardBase(config: Readonly<Config>): string {
   );
 }
 
-function createLinks(db: Db, config: Readonly<Config>): Links {
+/** The links in messages; `unsubscribeKey` reads (or creates) the stored key on first use. */
+export function alertLinks(config: Readonly<Config>, unsubscribeKey: () => string): Links {
   const base = dashboardBase(config);
   const domain = /@([A-Za-z0-9.-]+)>?\s*$/.exec(config.mail.from)?.[1] ?? 'vigie.local';
   let key: string | undefined;
@@ -59,7 +45,7 @@ function createLinks(db: Db, config: Readonly<Config>): Links {
     dashboard: (watchId) => `${base}/?watch=${encodeURIComponent(watchId)}`,
     post: (postId) => `${base}/posts/${postId}`,
     unsubscribe(recipientId) {
-      key ??= unsubscribeKey(db, config.alerts.unsubscribeSecret);
+      key ??= unsubscribeKey();
       return `${base}/unsubscribe?token=${encodeURIComponent(signUnsubscribeToken(key, recipientId))}`;
     },
     messageId(recipientId, dedupeKey) {

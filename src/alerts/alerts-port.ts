@@ -1,21 +1,19 @@
 import type { Config, WatchConfig } from '../config/schema.ts';
-import type { Db } from '../db/client.ts';
-import type { Logger } from '../logger.ts';
-import { createAlertsContext, type AlertsContext } from './alerts-context.ts';
-import { createDelivery, type FlushReport } from './delivery.ts';
+import type { AlertsContext } from './alerts-context.ts';
+import type { Delivery, FlushReport } from './delivery.ts';
 import { scheduleDigests } from './digest.ts';
 import { scheduleAlerts } from './immediate.ts';
-import { createMailer, type Mailer } from './mailer.ts';
+import type { Mailer } from './mailer.ts';
 import { evaluateWaves } from './wave-service.ts';
 import type { WatchesRepo } from '../db/repositories/watches-repo.ts';
 
-export interface AlertsDeps {
-  db: Db;
+export interface AlertsParts {
   config: Readonly<Config>;
-  log: Logger;
   watches: WatchesRepo;
-  /** Defaults to the configured transport (SMTP, or the outbox). */
-  mailer?: Mailer;
+  /** The repositories, links and logger the digest, alert and wave steps share. */
+  ctx: AlertsContext;
+  mailer: Mailer;
+  delivery: Delivery;
 }
 
 export interface RunReport extends FlushReport {
@@ -27,12 +25,8 @@ export interface RunReport extends FlushReport {
  * sent (idempotently, in the database), then delivers whatever is due — so a run that crashed,
  * an SMTP outage, or a period missed while the service was down are all picked up by the next run.
  */
-export function createAlerts(deps: AlertsDeps) {
-  const log = deps.log.child({ part: 'alerts' });
-  const ctx: AlertsContext = createAlertsContext(deps.db, deps.config, log);
-  const mailer = deps.mailer ?? createMailer(deps.config.mail, deps.config.dataDir, log);
-  const delivery = createDelivery({ messages: ctx.messages, mailer, log });
-  const watches = deps.watches;
+export function alertsPort(deps: AlertsParts) {
+  const { ctx, mailer, delivery, watches } = deps;
 
   function watchIds(watchId?: string): string[] {
     return watches
@@ -81,4 +75,4 @@ export function createAlerts(deps: AlertsDeps) {
   };
 }
 
-export type Alerts = ReturnType<typeof createAlerts>;
+export type Alerts = ReturnType<typeof alertsPort>;

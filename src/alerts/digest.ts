@@ -5,7 +5,6 @@ import { itemView } from './alerts-context.ts';
 import type { Recipient } from './recipients-repo.ts';
 import { afterQuietHours, periodsEndedBetween, type DigestFrequency, type Period } from './periods.ts';
 import { renderDigest, type DigestView, type Rendered } from './templates.ts';
-import { wavesOverlapping } from './waves-repo.ts';
 
 const LEVEL_ORDER = ['severe', 'high', 'medium', 'low'];
 const TOP_ITEMS = 5;
@@ -60,7 +59,7 @@ export function buildDigest(
     .byCategory(w, period.start, period.end)
     .map((c) => ({ label: t.categories[c.category] ?? c.category, count: c.count }));
 
-  const waves = wavesOverlapping(ctx.db, w, period.start, now);
+  const waves = ctx.waves.overlapping(w, period.start, now);
   const ongoing = waves.find((x) => x.endedAt === null);
   const ended = waves.filter((x) => x.endedAt !== null).pop();
   const wave = ongoing

@@ -13,8 +13,9 @@ import { createArchiver } from '../evidence/archiver.ts';
 import { createWaybackClient } from '../evidence/wayback.ts';
 import { evidencePort } from '../evidence/evidence-port.ts';
 import { createIdentityRepo } from '../identity/identity-repo.ts';
+import { createSecretBox } from '../identity/crypto.ts';
 import { createIdentity, withoutPrivate } from '../identity/identity-port.ts';
-import { createAlerts } from '../alerts/alerts-port.ts';
+import { createAlerts } from './alerts-wiring.ts';
 import { createJobDriver } from './job-driver.ts';
 import { createSourceAdapters } from './source-adapters.ts';
 import { createWebPorts } from './web-ports.ts';
@@ -60,6 +61,7 @@ export function createDeps(
   const alerts = createAlerts({ db, config, log, watches });
   const identity = createIdentity({
     repo: createIdentityRepo(db),
+    box: config.security.encryptionKey ? createSecretBox(config.security.encryptionKey) : undefined,
     ledger,
     config,
     watches,

@@ -7,7 +7,7 @@ import type { WatchesRepo } from '../db/repositories/watches-repo.ts';
 import type { Level } from '../scoring/index.ts';
 import { createArchiveRepo, type ArchiveRepo } from '../evidence/archive-repo.ts';
 import { writeDossier } from '../evidence/dossier.ts';
-import { currentWave } from '../alerts/waves-repo.ts';
+import { createWavesRepo } from '../alerts/waves-repo.ts';
 import { createRecipientsRepo } from '../alerts/recipients-repo.ts';
 import { createUsersRepo } from '../web/auth/users-repo.ts';
 import { createTriageRepo } from '../web/triage-repo.ts';
@@ -76,5 +76,6 @@ function createEvidencePort(deps: WebPortsDeps & { archives: ArchiveRepo }): Evi
 }
 
 function createAlertsPort(deps: { db: Db }): AlertsPort {
-  return { currentWave: (watchId) => currentWave(deps.db, watchId) ?? null };
+  const waves = createWavesRepo(deps.db);
+  return { currentWave: (watchId) => waves.current(watchId) ?? null };
 }

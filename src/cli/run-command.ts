@@ -1,36 +1,7 @@
-import pino from 'pino';
-import { loadConfig, ConfigError } from '../config/load.ts';
-import { createLogger, type Logger } from '../logger.ts';
-import { createDeps, type Deps } from '../app/deps.ts';
-import type { Config } from '../config/schema.ts';
+import { ConfigError } from '../config/load.ts';
+import type { Deps } from '../app/deps.ts';
 
-export interface GlobalOptions {
-  config?: string;
-}
-
-/** Loads the configuration and builds the dependencies for one CLI command. */
-export function commandContext(
-  opts: GlobalOptions,
-  logTo: 'stdout' | 'stderr' = 'stderr',
-): { config: Readonly<Config>; log: Logger; deps: Deps } {
-  const { config } = loadConfig({ configPath: opts.config });
-  const log = createLogger(config.log.level, logTo === 'stderr' ? pino.destination(2) : undefined);
-  const deps = createDeps(config, log);
-  return { config, log, deps };
-}
-
-/** Runs a command body with the dependencies, and closes them (queues, database) whatever happens. */
-export async function withDeps<T>(
-  opts: GlobalOptions,
-  body: (ctx: ReturnType<typeof commandContext>) => Promise<T>,
-): Promise<T> {
-  const ctx = commandContext(opts);
-  try {
-    return await body(ctx);
-  } finally {
-    await ctx.deps.close();
-  }
-}
+export { commandContext, withDeps, type GlobalOptions } from '../app/command-context.ts';
 
 /** Runs a command body, mapping configuration errors to exit 2 and other failures to exit 1. */
 export async function runCommand(body: () => Promise<number | void>): Promise<void> {

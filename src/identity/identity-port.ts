@@ -8,13 +8,15 @@ import type { Logger } from '../logger.ts';
 import type { AccountSearcher } from '../sources/source.ts';
 import { windowJobId, type JobQueue } from '../jobs/types.ts';
 import type { EventType, Ledger } from '../db/ledger/ledger.ts';
-import { createSecretBox, type SecretBox } from './crypto.ts';
+import type { SecretBox } from './crypto.ts';
 import { compilePiiGuard, hasPrivateInfo, type PiiGuard, type PrivateInfo } from './pii.ts';
 import { compareAccount, compileTargets, LIKELY_SIMILARITY, type CompiledTargets } from './lookalike.ts';
 import type { IdentityRepo, AuthorSeen, LookalikeRow } from './identity-repo.ts';
 
 export interface IdentityDeps {
   repo: IdentityRepo;
+  /** Seals and opens private information; absent when no encryption key is configured. */
+  box: SecretBox | undefined;
   ledger: Ledger;
   config: Readonly<Config>;
   watches: WatchesRepo;
@@ -39,8 +41,7 @@ export function createIdentity(deps: IdentityDeps) {
   const repo = deps.repo;
   const now = deps.now ?? Date.now;
   const log = deps.log.child({ module: 'identity' });
-  const key = deps.config.security.encryptionKey;
-  const box: SecretBox | undefined = key ? createSecretBox(key) : undefined;
+  const box = deps.box;
   const guards = new Map<string, { stamp: string; guard: PiiGuard }>();
   const targets = new Map<string, { stamp: string; compiled: CompiledTargets }>();
   let warnedNoKey = false;

@@ -8,7 +8,8 @@ import { createWatchesRepo } from '../../src/db/repositories/watches-repo.ts';
 import { createPostsRepo, type PostToStore } from '../../src/db/repositories/posts-repo.ts';
 import { createLedger } from '../../src/db/ledger/ledger.ts';
 import { silentLogger } from '../../src/logger.ts';
-import { createAlerts, type Alerts } from '../../src/alerts/alerts-port.ts';
+import { createAlerts } from '../../src/app/alerts-wiring.ts';
+import type { Alerts } from '../../src/alerts/alerts-port.ts';
 import type { Match, Category } from '../../src/scoring/index.ts';
 
 /** Hostile words used by the fixtures: the owner's messages must contain none of them. */
