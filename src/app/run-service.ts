@@ -1,4 +1,4 @@
-import { commandContext, type GlobalOptions } from '../cli/run-command.ts';
+import { commandContext, type GlobalOptions } from './command-context.ts';
 import { buildApp } from '../web/app.ts';
 import { windowJobId, type JobKind } from '../jobs/types.ts';
 
