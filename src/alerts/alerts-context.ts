@@ -4,9 +4,9 @@ import type { Logger } from '../logger.ts';
 import { maskMatches, type Match } from '../scoring/index.ts';
 import type { DigestRepo, TopItem } from './digest-repo.ts';
 import { STRINGS, formatWhen, type Lang } from './i18n.ts';
-import type { MessagesRepo } from './messages-repo.ts';
-import type { RecipientsRepo } from './recipients-repo.ts';
-import { cleanText, type ItemView } from './templates.ts';
+import type { MessageIntent, MessageKind, MessagesRepo } from './messages-repo.ts';
+import type { Recipient, RecipientsRepo } from './recipients-repo.ts';
+import { cleanText, type ItemView, type Rendered } from './templates.ts';
 import { signUnsubscribeToken } from './unsubscribe-token.ts';
 import type { WavesRepo } from './waves-repo.ts';
 
@@ -78,4 +78,28 @@ export function itemView(ctx: AlertsContext, item: TopItem, lang: Lang, timeZone
     .filter(Boolean)
     .join(' · ');
   return { excerpt: maskedExcerpt(item.text, item.matches), meta, url: ctx.links.post(item.id) };
+}
+
+/**
+ * The row of one outgoing message to one recipient: its Message-ID follows from the dedupe key, so
+ * every attempt to send it reuses the same one.
+ */
+export function messageIntent(
+  ctx: AlertsContext,
+  r: Recipient,
+  message: { kind: MessageKind; dedupeKey: string; rendered: Rendered },
+  timing: Pick<MessageIntent, 'notBefore' | 'unsubscribeUrl' | 'periodStart' | 'periodEnd'>,
+): MessageIntent {
+  return {
+    recipientId: r.id,
+    watchId: r.watchId,
+    kind: message.kind,
+    dedupeKey: message.dedupeKey,
+    messageId: ctx.links.messageId(r.id, message.dedupeKey),
+    toAddress: r.email,
+    subject: message.rendered.subject,
+    textBody: message.rendered.text,
+    htmlBody: message.rendered.html,
+    ...timing,
+  };
 }

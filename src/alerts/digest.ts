@@ -1,7 +1,6 @@
 import { LEVELS, levelAtLeast } from '../scoring/index.ts';
 import { STRINGS, formatWhen } from './i18n.ts';
-import type { AlertsContext } from './alerts-context.ts';
-import { itemView } from './alerts-context.ts';
+import { itemView, messageIntent, type AlertsContext } from './alerts-context.ts';
 import type { Recipient } from './recipients-repo.ts';
 import { afterQuietHours, periodsEndedBetween, type DigestFrequency, type Period } from './periods.ts';
 import { renderDigest, type DigestView, type Rendered } from './templates.ts';
@@ -142,22 +141,18 @@ export function scheduleDigests(ctx: AlertsContext, now: number, options: { watc
       const dedupeKey = `digest:${frequency}:${new Date(period.start).toISOString()}`;
       const rendered = buildDigest(ctx, r, frequency, period, now);
       const id = ctx.messages.recordIntent(
-        {
-          recipientId: r.id,
-          watchId: r.watchId,
-          kind: 'digest',
-          dedupeKey,
-          messageId: ctx.links.messageId(r.id, dedupeKey),
-          toAddress: r.email,
-          subject: rendered.subject,
-          textBody: rendered.text,
-          htmlBody: rendered.html,
-          unsubscribeUrl: ctx.links.unsubscribe(r.id),
-          // Digests are not urgent: they wait for the end of the recipient's quiet hours.
-          notBefore: afterQuietHours(now, r.quietHours, r.timezone),
-          periodStart: period.start,
-          periodEnd: period.end,
-        },
+        messageIntent(
+          ctx,
+          r,
+          { kind: 'digest', dedupeKey, rendered },
+          {
+            unsubscribeUrl: ctx.links.unsubscribe(r.id),
+            // Digests are not urgent: they wait for the end of the recipient's quiet hours.
+            notBefore: afterQuietHours(now, r.quietHours, r.timezone),
+            periodStart: period.start,
+            periodEnd: period.end,
+          },
+        ),
         now,
       );
       if (id !== undefined) recorded++;
