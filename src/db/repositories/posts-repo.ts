@@ -6,16 +6,24 @@ import { postStoredEvents, type Ledger } from '../ledger/ledger.ts';
 
 export type PostRow = typeof posts.$inferSelect;
 
-/** A post ready to store: what the adapter read plus its fingerprint and score. */
-export interface PostToStore {
+/** A post as an adapter read it, before it is stored (the sources' contract, sources/source.ts). */
+export interface RawPost {
+  /** Where the post lives: `x`, `web` (feeds), `bluesky`… The same post seen twice has one (platform, externalId). */
   platform: string;
   externalId: string;
   url: string | null;
   author: { externalId: string; handle: string | null; name: string | null } | null;
+  /** Plain text (HTML already turned into text). */
   text: string;
   lang: string | null;
+  /** Publication time, epoch ms, when the source gives one. */
   createdAt: number | null;
+  /** This post's payload exactly as the API answered it (JSON or XML text): kept as evidence. */
   raw: string;
+}
+
+/** A post ready to store: what the adapter read plus its fingerprint and score. */
+export interface PostToStore extends RawPost {
   rawSha256: string;
   score: {
     score: number;
