@@ -9,6 +9,7 @@ import { LEVELS, type Level } from '../scoring/index.ts';
 import { VERSION } from '../version.ts';
 import { csvRow } from './csv.ts';
 import { createDossierRepo, type DossierPost } from './dossier-repo.ts';
+import { isoOrNull, postJsonCore } from '../db/repositories/post-json.ts';
 import type { Ledger } from '../db/ledger/ledger.ts';
 import { contentHash, sha256Hex, type ExportedLedgerRow } from '../db/ledger/ledger-hash.ts';
 import { groupOf, renderReport } from './report-html.ts';
@@ -49,9 +50,6 @@ export interface Manifest {
   files: Record<string, string>;
   timestamp: { file: string; authority: string } | null;
 }
-
-const isoOrNull = (ms: number | null | undefined) =>
-  ms === null || ms === undefined ? null : new Date(ms).toISOString();
 
 /** Writes the dossier ZIP and records an `exported` event. */
 export async function writeDossier(
@@ -161,14 +159,7 @@ function postLine(p: DossierPost) {
   return {
     id: p.id,
     watchId: p.watchId,
-    platform: p.platform,
-    externalId: p.externalId,
-    url: p.url,
-    author: { handle: p.authorHandle, name: p.authorName },
-    text: p.text,
-    lang: p.lang,
-    createdAt: isoOrNull(p.createdAt),
-    firstSeenAt: isoOrNull(p.firstSeenAt),
+    ...postJsonCore(p),
     level: p.level,
     score: p.score,
     categories: p.categories,
