@@ -88,6 +88,14 @@ export interface WebContext {
 
 export const SESSION_COOKIE = 'vigie_session';
 
+/** Paths reachable without a session besides routes marked `config.public`. */
+export const PUBLIC_PREFIXES = ['/static/', '/unsubscribe'];
+
+/** The API takes bearer tokens, never the session cookie. */
+export function isApi(url: string): boolean {
+  return url === '/api/v1' || url.startsWith('/api/v1/');
+}
+
 export class HttpError extends Error {
   constructor(
     readonly statusCode: number,
