@@ -37,11 +37,11 @@ export interface WebSettings {
   passwordLinkHours: number;
 }
 
-/** What `buildApp` is given: the store's repositories and the ports to other modules (src/app/ builds them). */
-export interface AppDeps {
-  log: Logger;
+/** The store's repositories the dashboard reads and writes. */
+interface WebRepos {
   /** Read by the health check and for the unsubscribe links' key. */
   db: Db;
+  log: Logger;
   posts: PostsRepo;
   watches: WatchesRepo;
   sources: SourcesRepo;
@@ -50,6 +50,10 @@ export interface AppDeps {
   audit: AuditRepo;
   recipients: RecipientsRepo;
   watchAdmin: WatchAdminRepo;
+}
+
+/** What `buildApp` is given: the store's repositories and the ports to other modules (src/app/ builds them). */
+export interface AppDeps extends WebRepos {
   /** Ports to the evidence and alerts modules. */
   evidencePort: EvidencePort;
   alertsPort: AlertsPort;
@@ -60,18 +64,8 @@ export interface AppDeps {
 }
 
 /** What the route modules share: repositories, ports, settings and the page renderer. */
-export interface WebContext {
-  db: Db;
-  log: Logger;
+export interface WebContext extends WebRepos {
   config: Readonly<Pick<Config, 'server'>> & { web: WebSettings };
-  posts: PostsRepo;
-  watches: WatchesRepo;
-  sources: SourcesRepo;
-  users: UsersRepo;
-  triage: TriageRepo;
-  audit: AuditRepo;
-  recipients: RecipientsRepo;
-  watchAdmin: WatchAdminRepo;
   evidence: EvidencePort;
   alerts: AlertsPort;
   render(
