@@ -108,6 +108,11 @@ function scanCycles() {
     }
   };
   walk(path.join(ROOT, 'src'));
+  return cyclesIn(graph);
+}
+
+/** Every module that is part of an import cycle, with the members of its cycle. */
+export function cyclesIn(graph) {
   const index = new Map();
   const low = new Map();
   const stack = [];
@@ -135,7 +140,10 @@ function scanCycles() {
         members.push(w);
       } while (w !== v);
       const selfLoop = (graph.get(v) ?? []).includes(v);
-      if (members.length > 1 || selfLoop) for (const m of members) result.set(m, members.sort());
+      if (members.length > 1 || selfLoop) {
+        members.sort();
+        for (const m of members) result.set(m, members);
+      }
     }
   };
   for (const v of graph.keys()) if (!index.has(v)) strong(v);
