@@ -46,7 +46,7 @@ export function createDeps(
   const evidence = evidencePort({
     config,
     log,
-    db,
+    posts,
     ledger,
     archives,
     archiver: createArchiver({

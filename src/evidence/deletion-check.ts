@@ -1,15 +1,10 @@
 import type { Logger } from '../logger.ts';
 import type { Config } from '../config/schema.ts';
-import type { Db } from '../db/client.ts';
+import type { PostsRepo } from '../db/repositories/posts-repo.ts';
 import type { XPostLookup } from '../sources/x/x-adapter.ts';
 import type { ArchiveRepo } from './archive-repo.ts';
 import { checkBlueskyPosts } from '../sources/bluesky/bluesky-deletion.ts';
-import {
-  readRawPayloads,
-  type DuePost,
-  type PlatformCheckContext,
-  type Verdict,
-} from '../sources/deletion-common.ts';
+import { type DuePost, type PlatformCheckContext, type Verdict } from '../sources/deletion-common.ts';
 import { checkMastodonPosts } from '../sources/mastodon/mastodon-deletion.ts';
 import { checkRedditPosts } from '../sources/reddit/reddit-deletion.ts';
 
@@ -27,7 +22,7 @@ export interface DeletionCheckDeps {
   log: Logger;
   archives: ArchiveRepo;
   /** The posts' captured payloads are read from here (Mastodon: the polled instance's status id). */
-  db: Db;
+  posts: Pick<PostsRepo, 'rawPayloads'>;
   /** Absent when X is not configured: X posts are then not checked. */
   xLookup?: XPostLookup;
   now?: () => number;
@@ -99,10 +94,7 @@ export async function runDeletionCheck(
       (posts, ctx) =>
         checkMastodonPosts(posts, {
           ...ctx,
-          raws: readRawPayloads(
-            deps.db,
-            posts.map((p) => p.postId),
-          ),
+          raws: deps.posts.rawPayloads(posts.map((p) => p.postId)),
         }),
     ],
     ['reddit', 'reddit-info', checkRedditPosts],

@@ -1,6 +1,6 @@
 import type { Logger } from '../logger.ts';
 import type { Config } from '../config/schema.ts';
-import type { Db } from '../db/client.ts';
+import type { PostsRepo } from '../db/repositories/posts-repo.ts';
 import type { Ledger } from '../db/ledger/ledger.ts';
 import type { XPostLookup } from '../sources/x/x-adapter.ts';
 import type { ArchiveRepo } from './archive-repo.ts';
@@ -11,7 +11,7 @@ export interface EvidenceParts {
   config: Readonly<Config>;
   log: Logger;
   /** Read by the deletion check (the raw payloads of the posts it checks). */
-  db: Db;
+  posts: Pick<PostsRepo, 'rawPayloads'>;
   ledger: Ledger;
   archives: ArchiveRepo;
   archiver: Archiver;
@@ -31,7 +31,7 @@ export function evidencePort(parts: EvidenceParts) {
           config: parts.config,
           log: parts.log.child({ part: 'deletion-check' }),
           archives: parts.archives,
-          db: parts.db,
+          posts: parts.posts,
           xLookup: parts.xLookup,
         },
         options,

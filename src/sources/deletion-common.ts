@@ -1,5 +1,4 @@
 import type { Config } from '../config/schema.ts';
-import type { Db } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
 import type { CallContext } from './social-http.ts';
 import { RateLimitError } from './source.ts';
@@ -92,19 +91,6 @@ export function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<s
     const list = out.get(k);
     if (list) list.push(item);
     else out.set(k, [item]);
-  }
-  return out;
-}
-
-/** The captured payloads of these posts (the API's own answer, as stored). */
-export function readRawPayloads(db: Db, postIds: readonly number[]): Map<number, string> {
-  const out = new Map<number, string>();
-  for (let i = 0; i < postIds.length; i += 500) {
-    const batch = postIds.slice(i, i + 500);
-    const rows = db.$client
-      .prepare(`select id, raw from posts where id in (${batch.map(() => '?').join(',')})`)
-      .all(...batch) as { id: number; raw: string }[];
-    for (const r of rows) out.set(r.id, r.raw);
   }
   return out;
 }

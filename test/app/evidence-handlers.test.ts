@@ -28,7 +28,7 @@ describe('evidence job handlers', () => {
       evidencePort({
         config: store.config,
         log: store.log,
-        db: store.db,
+        posts: store.posts,
         ledger: store.ledger,
         archives,
         archiver: createArchiver({

@@ -62,7 +62,7 @@ export function deletionRunner(
         sources: { ...sources, bluesky: { ...sources.bluesky, appViewUrl: blueskyAppViewUrl } },
       }
     : store.config;
-  return () => runDeletionCheck({ config, log: store.log, archives, db: store.db, ...extra });
+  return () => runDeletionCheck({ config, log: store.log, archives, posts: store.posts, ...extra });
 }
 
 /** The `deleted_upstream` events recorded for a post: their data. */

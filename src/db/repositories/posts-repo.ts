@@ -259,6 +259,19 @@ export function createPostsRepo(db: Db, ledger: Ledger) {
         .all()
         .map((r) => r.id);
     },
+
+    /** The captured payloads of these posts (the API's own answer, as stored). */
+    rawPayloads(postIds: readonly number[]): Map<number, string> {
+      const out = new Map<number, string>();
+      for (let i = 0; i < postIds.length; i += 500) {
+        const batch = postIds.slice(i, i + 500);
+        const rows = client
+          .prepare(`select id, raw from posts where id in (${batch.map(() => '?').join(',')})`)
+          .all(...batch) as { id: number; raw: string }[];
+        for (const r of rows) out.set(r.id, r.raw);
+      }
+      return out;
+    },
   };
 }
 
