@@ -10,6 +10,7 @@ import { sourceSpecsForWatch } from '../sources/source-specs.ts';
 import { createScorerCache } from '../ingest/scorer-cache.ts';
 import { createArchiveRepo } from '../evidence/archive-repo.ts';
 import { createArchiver } from '../evidence/archiver.ts';
+import { createDossierRepo } from '../evidence/dossier-repo.ts';
 import { createWaybackClient } from '../evidence/wayback.ts';
 import { evidencePort } from '../evidence/evidence-port.ts';
 import { createIdentityRepo } from '../identity/identity-repo.ts';
@@ -43,6 +44,7 @@ export function createDeps(
     options.driver ?? createJobDriver(config, log);
 
   const archives = createArchiveRepo(db, ledger);
+  const dossierPosts = createDossierRepo(db);
   const evidence = evidencePort({
     config,
     log,
@@ -87,9 +89,10 @@ export function createDeps(
     identity,
     pii: identity.pii,
     evidence,
+    dossierPosts,
     alerts,
     // The dashboard's repositories and ports (users, triage, audit, recipients, evidence, alerts).
-    ...createWebPorts({ db, log, config, watches, ledger, archives, queue: driver }),
+    ...createWebPorts({ db, log, config, watches, ledger, archives, dossierPosts, queue: driver }),
     /**
      * Applies the configuration to the store: watches (a configured watch is re-applied only when
      * its definition in the file changed, so dashboard edits survive restarts), their sources and

@@ -7,6 +7,7 @@ import type { WatchesRepo } from '../db/repositories/watches-repo.ts';
 import type { Level } from '../scoring/index.ts';
 import { createArchiveRepo, type ArchiveRepo } from '../evidence/archive-repo.ts';
 import { writeDossier } from '../evidence/dossier.ts';
+import { createDossierRepo, type DossierRepo } from '../evidence/dossier-repo.ts';
 import { createWavesRepo } from '../alerts/waves-repo.ts';
 import { createRecipientsRepo } from '../alerts/recipients-repo.ts';
 import { createUsersRepo } from '../web/auth/users-repo.ts';
@@ -23,6 +24,7 @@ export interface WebPortsDeps {
   ledger: Ledger;
   /** Built with the ledger when not given. */
   archives?: ArchiveRepo;
+  dossierPosts?: DossierRepo;
   /** Where to start the archive job at once (absent in tests and benchmarks: the sweep picks it up). */
   queue?: JobQueue;
 }
@@ -38,12 +40,15 @@ export function createWebPorts(deps: WebPortsDeps) {
     evidencePort: createEvidencePort({
       ...deps,
       archives: deps.archives ?? createArchiveRepo(deps.db, deps.ledger),
+      dossierPosts: deps.dossierPosts ?? createDossierRepo(deps.db),
     }),
     alertsPort: createAlertsPort(deps),
   };
 }
 
-function createEvidencePort(deps: WebPortsDeps & { archives: ArchiveRepo }): EvidencePort {
+function createEvidencePort(
+  deps: WebPortsDeps & { archives: ArchiveRepo; dossierPosts: DossierRepo },
+): EvidencePort {
   const { ledger, archives } = deps;
   return {
     recordViewed: (e) => {
@@ -61,7 +66,13 @@ function createEvidencePort(deps: WebPortsDeps & { archives: ArchiveRepo }): Evi
     },
     writeDossier: (r, outFile) =>
       writeDossier(
-        { config: deps.config, db: deps.db, watches: deps.watches, ledger, log: deps.log },
+        {
+          config: deps.config,
+          watches: deps.watches,
+          ledger,
+          dossierPosts: deps.dossierPosts,
+          log: deps.log,
+        },
         {
           watchId: r.watchId,
           from: r.from,

@@ -2,13 +2,12 @@ import { renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { zipSync, strToU8 } from 'fflate';
 import type { Config } from '../config/schema.ts';
-import type { Db } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
 import type { WatchesRepo } from '../db/repositories/watches-repo.ts';
 import { LEVELS, type Level } from '../scoring/index.ts';
 import { VERSION } from '../version.ts';
 import { csvRow } from './csv.ts';
-import { createDossierRepo, type DossierPost } from './dossier-repo.ts';
+import type { DossierPost, DossierRepo } from './dossier-repo.ts';
 import { isoOrNull, postJsonCore } from '../db/repositories/post-json.ts';
 import type { Ledger } from '../db/ledger/ledger.ts';
 import { contentHash, sha256Hex, type ExportedLedgerRow } from '../db/ledger/ledger-hash.ts';
@@ -21,9 +20,10 @@ export const CONTENT_FILES = ['report.html', 'posts.csv', 'posts.jsonl', 'ledger
 
 export interface DossierDeps {
   config: Readonly<Config>;
-  db: Db;
   watches: WatchesRepo;
   ledger: Ledger;
+  /** The posts a dossier holds, with their archive and deletion state. */
+  dossierPosts: Pick<DossierRepo, 'select'>;
   log?: Logger;
 }
 
@@ -62,7 +62,7 @@ export async function writeDossier(
   if (!watch) throw new Error(`no watch with id "${o.watchId}"`);
   const minLevel: Level = o.minLevel ?? 'low';
   const levels = LEVELS.filter((l) => LEVELS.indexOf(l) >= LEVELS.indexOf(minLevel));
-  const posts = createDossierRepo(deps.db).select({ watchId: o.watchId, levels, from: o.from, to: o.to });
+  const posts = deps.dossierPosts.select({ watchId: o.watchId, levels, from: o.from, to: o.to });
   const ledger = deps.ledger;
   const generatedAt = now();
 

@@ -10,12 +10,14 @@ import { createSourcesRepo } from '../../src/db/repositories/sources-repo.ts';
 import { createPostsRepo, type PostToStore } from '../../src/db/repositories/posts-repo.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { createLedger, type Ledger } from '../../src/db/ledger/ledger.ts';
+import { createDossierRepo, type DossierRepo } from '../../src/evidence/dossier-repo.ts';
 
 export interface TestStore {
   dir: string;
   file: string;
   db: Db;
   ledger: Ledger;
+  dossierPosts: DossierRepo;
   config: Config;
   watches: ReturnType<typeof createWatchesRepo>;
   sources: ReturnType<typeof createSourcesRepo>;
@@ -47,6 +49,7 @@ export function makeStore(rawConfig: Record<string, unknown> = {}): TestStore {
     file,
     db,
     ledger,
+    dossierPosts: createDossierRepo(db),
     config,
     watches,
     sources,
