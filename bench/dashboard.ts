@@ -126,7 +126,6 @@ const ledger = createLedger(db);
 const config = configSchema.parse({});
 const app = await buildApp({
   log,
-  db,
   posts: createPostsRepo(db, ledger),
   watches,
   sources,

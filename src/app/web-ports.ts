@@ -10,6 +10,7 @@ import { writeDossier } from '../evidence/dossier.ts';
 import { createDossierRepo, type DossierRepo } from '../evidence/dossier-repo.ts';
 import { createWavesRepo } from '../alerts/waves-repo.ts';
 import { createRecipientsRepo } from '../alerts/recipients-repo.ts';
+import { unsubscribeKey } from '../alerts/unsubscribe-token.ts';
 import { createUsersRepo } from '../web/auth/users-repo.ts';
 import { createTriageRepo } from '../web/triage-repo.ts';
 import { createAuditRepo } from '../web/audit-repo.ts';
@@ -43,6 +44,10 @@ export function createWebPorts(deps: WebPortsDeps) {
       dossierPosts: deps.dossierPosts ?? createDossierRepo(deps.db),
     }),
     alertsPort: createAlertsPort(deps),
+    unsubscribeKey: () => unsubscribeKey(deps.db, deps.config.alerts.unsubscribeSecret),
+    pingDb: () => {
+      deps.db.$client.prepare('select 1').get();
+    },
   };
 }
 

@@ -54,7 +54,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const publicUrl = config.server.publicUrl;
   const ctx: WebContext = {
-    db: deps.db,
     log: deps.log,
     config: { server: config.server, web },
     posts: deps.posts,

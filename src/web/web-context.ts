@@ -1,6 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config/schema.ts';
-import type { Db } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
 import type { PostsRepo } from '../db/repositories/posts-repo.ts';
 import type { SourcesRepo } from '../db/repositories/sources-repo.ts';
@@ -39,8 +38,6 @@ export interface WebSettings {
 
 /** The store's repositories the dashboard reads and writes. */
 interface WebRepos {
-  /** Read by the health check and for the unsubscribe links' key. */
-  db: Db;
   log: Logger;
   posts: PostsRepo;
   watches: WatchesRepo;
@@ -57,6 +54,10 @@ export interface AppDeps extends WebRepos {
   /** Ports to the evidence and alerts modules. */
   evidencePort: EvidencePort;
   alertsPort: AlertsPort;
+  /** The unsubscribe links' signing key (configured, or generated once and stored). */
+  unsubscribeKey: () => string;
+  /** The health check's question to the database; throws when it does not answer. */
+  pingDb: () => void;
   /** The whole configuration (defaults when absent, e.g. in benchmarks). */
   config?: Readonly<Config>;
   /** Called after a watch is created or edited in the dashboard (the service re-syncs schedules). */

@@ -20,7 +20,6 @@ beforeEach(async () => {
   const log = silentLogger();
   app = await buildApp({
     log,
-    db: s.db,
     posts: createPostsRepo(s.db, ledger),
     watches,
     sources: createSourcesRepo(s.db),

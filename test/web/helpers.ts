@@ -81,7 +81,6 @@ export async function makeFixture(
   const config = configSchema.parse({ web: { ...options.web } });
   const deps: AppDeps = {
     log,
-    db,
     posts,
     watches,
     sources,
