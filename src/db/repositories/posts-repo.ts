@@ -2,7 +2,7 @@ import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import { posts, sources } from '../schema/index.ts';
 import { ftsQuery } from './fts-query.ts';
-import { postStoredEvents, type Ledger } from '../ledger/ledger.ts';
+import { postStoredEvents, type Ledger, type LedgerEvent } from '../ledger/ledger.ts';
 
 export type PostRow = typeof posts.$inferSelect;
 
@@ -63,6 +63,22 @@ export interface MentionFilter {
 /** The custody ledger records `captured` and `scored` for every new post in the storing transaction. */
 export function createPostsRepo(db: Db, ledger: Ledger) {
   const client = db.$client;
+
+  /** Applies a new score (rescoring after a lexicon change). */
+  function updateScore(id: number, score: NonNullable<PostToStore['score']>): void {
+    db.update(posts)
+      .set({
+        score: score.score,
+        level: score.level,
+        hostile: score.hostile,
+        categories: score.categories,
+        matches: score.matches,
+        targeted: score.targeted,
+        scorerVersion: score.version,
+      })
+      .where(eq(posts.id, id))
+      .run();
+  }
 
   const insertPost = client.prepare(
     `insert into posts (watch_id, source_id, platform, external_id, url, author_id, author_handle, author_name, text, lang,
@@ -226,20 +242,12 @@ export function createPostsRepo(db: Db, ledger: Ledger) {
       }
     },
 
-    /** Applies a new score (rescoring after a lexicon change). */
-    updateScore(id: number, score: NonNullable<PostToStore['score']>): void {
-      db.update(posts)
-        .set({
-          score: score.score,
-          level: score.level,
-          hostile: score.hostile,
-          categories: score.categories,
-          matches: score.matches,
-          targeted: score.targeted,
-          scorerVersion: score.version,
-        })
-        .where(eq(posts.id, id))
-        .run();
+    /** A new score and its custody-ledger event, landing together in one transaction. */
+    updateScoreRecorded(id: number, score: NonNullable<PostToStore['score']>, event: LedgerEvent): void {
+      db.transaction(() => {
+        updateScore(id, score);
+        ledger.append(event);
+      });
     },
 
     /** Ids of a watch's posts scored by another scorer version than `version`. */
