@@ -7,9 +7,9 @@ import floorPlan, { cyclesIn, locate } from '../../tools/eslint-floor-plan.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
-/** Lints `code` as if it were the file at `file`, with the floor-plan rules only. */
-async function lint(file: string, code: string): Promise<string[]> {
-  const eslint = new ESLint({
+/** ESLint with the floor-plan rules only, on TypeScript files. */
+function floorPlanLinter(rules: Record<string, 'error'>): ESLint {
+  return new ESLint({
     cwd: ROOT,
     overrideConfigFile: true,
     overrideConfig: [
@@ -17,10 +17,15 @@ async function lint(file: string, code: string): Promise<string[]> {
         files: ['**/*.ts'],
         languageOptions: { parser: tseslint.parser },
         plugins: { 'floor-plan': floorPlan },
-        rules: { 'floor-plan/layers': 'error' },
+        rules,
       },
     ],
   });
+}
+
+/** Lints `code` as if it were the file at `file`, with the layers rule only. */
+async function lint(file: string, code: string): Promise<string[]> {
+  const eslint = floorPlanLinter({ 'floor-plan/layers': 'error' });
   const [result] = await eslint.lintText(code, { filePath: path.join(ROOT, file) });
   return result!.messages.map((m) => `${m.ruleId}: ${m.message}`);
 }
@@ -72,18 +77,7 @@ describe('the floor-plan lint rule', () => {
   });
 
   it('finds no upward import and no cycle in src/ as it stands', async () => {
-    const eslint = new ESLint({
-      cwd: ROOT,
-      overrideConfigFile: true,
-      overrideConfig: [
-        {
-          files: ['src/**/*.ts'],
-          languageOptions: { parser: tseslint.parser },
-          plugins: { 'floor-plan': floorPlan },
-          rules: { 'floor-plan/layers': 'error', 'floor-plan/no-cycle': 'error' },
-        },
-      ],
-    });
+    const eslint = floorPlanLinter({ 'floor-plan/layers': 'error', 'floor-plan/no-cycle': 'error' });
     const results = await eslint.lintFiles(['src']);
     expect(results.flatMap((r) => r.messages.map((m) => `${r.filePath}: ${m.message}`))).toEqual([]);
   });
