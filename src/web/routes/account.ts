@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { generateSecret, generateURI } from 'otplib';
-import { html, noQuery, type WebContext } from '../context.ts';
+import { html, noQuery, type WebContext } from '../web-context.ts';
 import { totpValid } from './auth.ts';
 
 /** The person's own settings: language, second factor, "log out everywhere". */

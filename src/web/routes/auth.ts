@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { verify as verifyTotp } from 'otplib';
-import { SESSION_COOKIE, html, safeBack, type WebContext } from '../context.ts';
+import { SESSION_COOKIE, html, safeBack, type WebContext } from '../web-context.ts';
 import { hashPassword, passwordProblem, verifyPassword } from '../auth/passwords.ts';
 
 export async function totpValid(secret: string, code: string | undefined): Promise<boolean> {
