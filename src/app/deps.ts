@@ -38,7 +38,7 @@ export function createDeps(
   const sources = createSourcesRepo(db);
   const posts = createPostsRepo(db, ledger);
   const platforms = createSourceAdapters(config);
-  const scorers = createScorerCache();
+  const scorers = createScorerCache({ learned: config.scoring.learned });
   const driver =
     // BullMQ on Redis when REDIS_URL / queue.redisUrl is set, the in-process runner otherwise.
     options.driver ?? createJobDriver(config, log);

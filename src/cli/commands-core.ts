@@ -12,7 +12,7 @@ import { pollSource } from '../ingest/poll-source.ts';
 import { renderTable } from './table.ts';
 import { postJsonCore } from '../db/repositories/post-json.ts';
 import { rescoreWatch } from '../ingest/rescore.ts';
-import { runScoreStream } from '../scoring/index.ts';
+import { RULES_ONLY, runScoreStream, WITH_LEARNED } from '../scoring/index.ts';
 import { runService } from '../app/run-service.ts';
 
 const globals = (cmd: Command) => cmd.optsWithGlobals() as GlobalOptions;
@@ -179,9 +179,15 @@ export function registerCoreCommands(program: Command): void {
   program
     .command('score')
     .description('score JSON Lines {"id","text","lang"?} from stdin; one result line per input line')
-    .action(() =>
+    .option('--learned', 'add the learned layer to the rules (see README: more found, more false alarms)')
+    .action((o: { learned?: boolean }) =>
       runCommand(async () => {
-        const { failed } = await runScoreStream(process.stdin, process.stdout);
+        const { failed } = await runScoreStream(
+          process.stdin,
+          process.stdout,
+          undefined,
+          o.learned === true ? WITH_LEARNED : RULES_ONLY,
+        );
         return failed > 0 ? 1 : 0;
       }),
     );
