@@ -35,11 +35,22 @@ import { ALPHA, deepStep, trieChild, type AcTables } from './ac-tables.ts';
 /** States up to this depth (the boundary and two letters) keep a dense transition row (see ac-tables.ts). */
 const DENSE_DEPTH = 5;
 
+/** Part of the prebuilt file's key (prebuilt.ts): bump when the tables' construction changes. */
+export const MATCHER_VERSION = `ac1-dense${DENSE_DEPTH}-alpha${ALPHA}`;
+
 export class AhoCorasick {
   readonly tables: AcTables;
   readonly states: number;
 
-  constructor(keys: readonly string[]) {
+  /** Built over `keys`, or over tables built earlier (the prebuilt file: prebuilt.ts). */
+  constructor(keys: readonly string[] | AcTables) {
+    if (!Array.isArray(keys)) {
+      const t = keys as AcTables;
+      this.tables = t;
+      this.states = t.fail.length;
+      this.boundary = t.boundary;
+      return;
+    }
     // The trie's edges live in a Map keyed by state × ALPHA + char while building: a dense
     // transition table over every state would take hundreds of megabytes for a full lexicon.
     const edges = new Map<number, number>();
@@ -54,7 +65,7 @@ export class AhoCorasick {
     depth[1] = 1;
     charOf[1] = SPACE;
     let count = 2;
-    keys.forEach((key, keyId) => {
+    (keys as readonly string[]).forEach((key, keyId) => {
       let st = 1;
       for (let i = 0; i < key.length; i++) {
         const c = CHAR_INDEX[key.charCodeAt(i)] ?? -1;
