@@ -295,9 +295,12 @@ function loadPrebuiltLexicon(
   const variants: Variant[] = new Array<Variant>(n);
   for (let i = 0; i < n; i++) {
     const r = p.repOf[i] as number;
+    const key = keys[p.variantKey[i] as number] as string;
+    const f0 = p.formStart[i] as number;
+    const f1 = p.formStart[i + 1] as number;
     variants[i] = {
-      form: p.formText.slice(p.formStart[i], p.formStart[i + 1]),
-      key: keys[p.variantKey[i] as number] as string,
+      form: f0 === f1 ? key : p.formText.slice(f0, f1),
+      key,
       // Shared by the variants with the same pattern: nothing writes into a variant's repeats.
       repeats: r < 0 ? null : (patterns[r] as Uint16Array),
       entry: entries[p.variantEntry[i] as number] as LexiconEntry,

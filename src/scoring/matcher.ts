@@ -136,7 +136,6 @@ export class AhoCorasick {
     // Children: new ids are breadth-first, so children of state i come in increasing parent order.
     const cStart = new Int32Array(count + 1);
     const cChar = new Uint8Array(Math.max(1, count - 1));
-    const cNext = new Int32Array(Math.max(1, count - 1));
     for (let i = 1; i < count; i++) {
       const p = (id[childOf[order[i] as number] as number] as number) + 1;
       cStart[p] = (cStart[p] as number) + 1;
@@ -149,7 +148,8 @@ export class AhoCorasick {
       const k = fill[p] as number;
       fill[p] = k + 1;
       cChar[k] = charOf[old] as number;
-      cNext[k] = i;
+      // State i is slot i - 1: see AcTables.cStart.
+      if (k !== i - 1) throw new Error('children out of breadth-first order');
     }
     for (let i = 0; i < count; i++) {
       const old = order[i] as number;
@@ -166,7 +166,6 @@ export class AhoCorasick {
       nDense,
       cStart,
       cChar,
-      cNext,
       fail: fail2,
       accept,
       out: out2,

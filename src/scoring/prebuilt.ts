@@ -24,7 +24,7 @@ import { keyIds, TermMatcher } from './term-matcher.ts';
 export const PREBUILT_FILE = fileURLToPath(new URL('./.prebuilt/automaton.bin', import.meta.url));
 
 const MAGIC = 'VIGIEAC1';
-const FORMAT = 1;
+const FORMAT = 2;
 const KEY_BYTES = 32;
 const TABLE_AT = 72;
 
@@ -43,7 +43,7 @@ export interface Prebuilt {
   /** Per variant: index of its entry in the base lexicon's entries, and its key id. */
   variantEntry: Int32Array;
   variantKey: Int32Array;
-  /** Form of variant i: formText[formStart[i] .. formStart[i + 1]) (UTF-16 units). */
+  /** Form of variant i: formText[formStart[i] .. formStart[i + 1]) (UTF-16 units); empty: its key. */
   formStart: Int32Array;
   formText: string;
   /** Repeats of variant i: pattern repOf[i] (or -1: none), pattern k repData[repStart[k] .. repStart[k + 1]). */
@@ -72,7 +72,6 @@ const SECTIONS: readonly [string, Kind][] = [
   ['dense', 'i32'],
   ['cStart', 'i32'],
   ['cChar', 'u8'],
-  ['cNext', 'i32'],
   ['fail', 'i32'],
   ['accept', 'u8'],
   ['out', 'i32'],
@@ -117,7 +116,8 @@ export function encodeLexicon(lexicon: ParsedLexicon, key: Uint8Array): Uint8Arr
     const e = entryIndex.get(v.entry);
     if (e === undefined) throw new Error(`variant ${JSON.stringify(v.form)} of no entry of the lexicon`);
     variantEntry[i] = e;
-    formStart[i + 1] = (formStart[i] as number) + v.form.length;
+    // Half the forms are their own key ("connard"): stored once, as an empty form.
+    formStart[i + 1] = (formStart[i] as number) + (v.form === v.key ? 0 : v.form.length);
     if (v.repeats === null) {
       repOf[i] = -1;
       return;
@@ -140,7 +140,7 @@ export function encodeLexicon(lexicon: ParsedLexicon, key: Uint8Array): Uint8Arr
     variantEntry,
     variantKey: keyOf,
     formStart,
-    formText: variants.map((v) => v.form).join(''),
+    formText: variants.map((v) => (v.form === v.key ? '' : v.form)).join(''),
     repOf,
     repStart: Int32Array.from(repStart),
     repData: Uint16Array.from(repData),
@@ -234,7 +234,6 @@ export function readPrebuilt(input: Uint8Array): Prebuilt {
     nDense: view.getUint32(56, true),
     cStart: sec.cStart as Int32Array,
     cChar: sec.cChar as Uint8Array,
-    cNext: sec.cNext as Int32Array,
     fail: sec.fail as Int32Array,
     accept: sec.accept as Uint8Array,
     out: sec.out as Int32Array,
@@ -283,7 +282,7 @@ function checkShape(p: Prebuilt): void {
     t.nDense > n ||
     t.dense.length !== t.nDense * ALPHA ||
     t.cStart.length !== n + 1 ||
-    t.cChar.length !== t.cNext.length ||
+    t.cChar.length !== n - 1 ||
     t.accept.length !== n ||
     t.out.length !== n ||
     t.dict.length !== n ||
@@ -302,15 +301,12 @@ function checkShape(p: Prebuilt): void {
   ascending(p.formStart, p.formText.length, bad);
   ascending(p.repStart, p.repData.length, bad);
   ascending(p.keyStart, p.keyText.length, bad);
-  ascending(t.cStart, t.cNext.length, bad);
+  ascending(t.cStart, t.cChar.length, bad);
   for (let i = 0; i < t.dense.length; i++) {
     const s = t.dense[i] as number;
     if (s < 0 || s >= n) bad('dense row');
   }
-  for (let i = 0; i < t.cNext.length; i++) {
-    const s = t.cNext[i] as number;
-    if (s <= 0 || s >= n || (t.cChar[i] as number) >= ALPHA) bad('children');
-  }
+  for (let i = 0; i < t.cChar.length; i++) if ((t.cChar[i] as number) >= ALPHA) bad('children');
   const depth = t.depth;
   if (depth[0] !== 0) bad('root depth');
   for (let s = 1; s < n; s++) {
