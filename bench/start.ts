@@ -41,10 +41,14 @@ async function child(): Promise<void> {
 }
 
 function run(prebuilt: boolean): Sample {
-  const out = spawnSync(process.execPath, [`${ROOT}bin/run-ts.js`, fileURLToPath(import.meta.url), '--child'], {
-    env: { ...process.env, VIGIE_PREBUILT: prebuilt ? '1' : '0' },
-    encoding: 'utf8',
-  });
+  const out = spawnSync(
+    process.execPath,
+    [`${ROOT}bin/run-ts.js`, fileURLToPath(import.meta.url), '--child'],
+    {
+      env: { ...process.env, VIGIE_PREBUILT: prebuilt ? '1' : '0' },
+      encoding: 'utf8',
+    },
+  );
   if (out.status !== 0) throw new Error(`child failed: ${out.stderr}`);
   return JSON.parse(out.stdout.trim().split('\n').pop() as string) as Sample;
 }

@@ -291,7 +291,8 @@ function loadPrebuiltLexicon(
   for (let k = 0; k < keys.length; k++) keys[k] = p.keyText.slice(p.keyStart[k], p.keyStart[k + 1]);
   const n = p.variantEntry.length;
   const patterns: Uint16Array[] = [];
-  for (let k = 0; k + 1 < p.repStart.length; k++) patterns.push(p.repData.slice(p.repStart[k], p.repStart[k + 1]));
+  for (let k = 0; k + 1 < p.repStart.length; k++)
+    patterns.push(p.repData.slice(p.repStart[k], p.repStart[k + 1]));
   const variants: Variant[] = new Array<Variant>(n);
   for (let i = 0; i < n; i++) {
     const r = p.repOf[i] as number;

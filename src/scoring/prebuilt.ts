@@ -158,7 +158,8 @@ export function writePrebuilt(p: Prebuilt): Uint8Array {
   const enc = new TextEncoder();
   const parts: Uint8Array[] = [];
   for (const [name, kind] of SECTIONS) {
-    const value = name === 'errors' ? JSON.stringify(p.errors) : (p as unknown as Record<string, unknown>)[name];
+    const value =
+      name === 'errors' ? JSON.stringify(p.errors) : (p as unknown as Record<string, unknown>)[name];
     const v = value ?? (p.tables as unknown as Record<string, unknown>)[name];
     if (kind === 'text') parts.push(enc.encode(v as string));
     else {
@@ -201,7 +202,8 @@ export function readPrebuilt(input: Uint8Array): Prebuilt {
   const bytes = input.byteOffset % 8 === 0 ? input : input.slice();
   if (bytes.length < TABLE_AT) throw new PrebuiltError(`truncated: ${bytes.length} bytes, not even a header`);
   const dec = new TextDecoder('utf-8', { fatal: true });
-  if (dec.decode(bytes.subarray(0, 8)) !== MAGIC) throw new PrebuiltError('not a prebuilt automaton (bad magic)');
+  if (dec.decode(bytes.subarray(0, 8)) !== MAGIC)
+    throw new PrebuiltError('not a prebuilt automaton (bad magic)');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const format = view.getUint32(8, true);
   if (format !== FORMAT) throw new PrebuiltError(`format ${format}, expected ${FORMAT}`);
@@ -210,7 +212,8 @@ export function readPrebuilt(input: Uint8Array): Prebuilt {
   const total = view.getUint32(48, true);
   if (bytes.length < total) throw new PrebuiltError(`truncated: ${bytes.length} of ${total} bytes`);
   if (bytes.length > total) throw new PrebuiltError(`${bytes.length - total} bytes after its end`);
-  if (checksum(bytes.subarray(TABLE_AT)) !== view.getUint32(52, true)) throw new PrebuiltError('corrupt: checksum mismatch');
+  if (checksum(bytes.subarray(TABLE_AT)) !== view.getUint32(52, true))
+    throw new PrebuiltError('corrupt: checksum mismatch');
   const sec: Record<string, Int32Array | Uint8Array | Uint16Array | string> = {};
   SECTIONS.forEach(([name, kind], k) => {
     const off = view.getUint32(TABLE_AT + 8 * k, true);
@@ -315,12 +318,14 @@ function checkShape(p: Prebuilt): void {
     const o = t.dict[s] as number;
     const k = t.out[s] as number;
     if (f < 0 || f >= n || (depth[f] as number) >= d) bad('failure links');
-    if (o < 0 || o >= n || (o !== 0 && ((depth[o] as number) >= d || (t.out[o] as number) < 0))) bad('output links');
+    if (o < 0 || o >= n || (o !== 0 && ((depth[o] as number) >= d || (t.out[o] as number) < 0)))
+      bad('output links');
     if (k < -1 || k >= nKeys) bad('outputs');
   }
 }
 
 function ascending(starts: Int32Array, end: number, bad: (what: string) => never): void {
   if (starts.length === 0 || starts[0] !== 0 || starts[starts.length - 1] !== end) bad('offsets');
-  for (let i = 1; i < starts.length; i++) if ((starts[i] as number) < (starts[i - 1] as number)) bad('offsets');
+  for (let i = 1; i < starts.length; i++)
+    if ((starts[i] as number) < (starts[i - 1] as number)) bad('offsets');
 }

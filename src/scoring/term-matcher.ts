@@ -39,7 +39,8 @@ export class TermMatcher {
       const k = (keyOf[i] as number) + 1;
       groupStart[k] = (groupStart[k] as number) + 1;
     }
-    for (let k = 0; k < keys.length; k++) groupStart[k + 1] = (groupStart[k + 1] as number) + (groupStart[k] as number);
+    for (let k = 0; k < keys.length; k++)
+      groupStart[k + 1] = (groupStart[k + 1] as number) + (groupStart[k] as number);
     const fill = groupStart.slice(0, keys.length);
     const grouped = new Array<Variant>(variants.length);
     for (let i = 0; i < variants.length; i++) {

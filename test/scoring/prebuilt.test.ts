@@ -45,7 +45,9 @@ describe('prebuilt automaton', () => {
     // Each variant points at the entry of the same line.
     const index = new Map(loaded.entries.map((e, i) => [e, i]));
     const freshIndex = new Map(fresh.entries.map((e, i) => [e, i]));
-    expect(loaded.variants.map((v) => index.get(v.entry))).toEqual(fresh.variants.map((v) => freshIndex.get(v.entry)));
+    expect(loaded.variants.map((v) => index.get(v.entry))).toEqual(
+      fresh.variants.map((v) => freshIndex.get(v.entry)),
+    );
   });
 
   it('finds exactly what a freshly built automaton finds, on every fixture text in several settings', () => {
@@ -118,7 +120,9 @@ describe('prebuilt automaton', () => {
     const p = readPrebuilt(bytes);
     const fail = p.tables.fail.slice();
     fail[fail.length - 1] = fail.length - 1; // a failure link to itself: deepStep would never end
-    expect(() => readPrebuilt(writePrebuilt({ ...p, tables: { ...p.tables, fail } }))).toThrow(/failure links/);
+    expect(() => readPrebuilt(writePrebuilt({ ...p, tables: { ...p.tables, fail } }))).toThrow(
+      /failure links/,
+    );
     const cChar = p.tables.cChar.slice();
     cChar[0] = 200;
     expect(() => readPrebuilt(writePrebuilt({ ...p, tables: { ...p.tables, cChar } }))).toThrow(/children/);
@@ -143,6 +147,8 @@ describe('prebuilt automaton', () => {
   });
 
   it('refuses a file that is not one', () => {
-    expect(() => readPrebuilt(new TextEncoder().encode('fr\tinsult\t1\tno\n'.repeat(20)))).toThrow(/bad magic/);
+    expect(() => readPrebuilt(new TextEncoder().encode('fr\tinsult\t1\tno\n'.repeat(20)))).toThrow(
+      /bad magic/,
+    );
   });
 });
