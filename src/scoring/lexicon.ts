@@ -7,8 +7,14 @@ import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { normalize } from './normalize.ts';
-import { isKeyChar, MATCHER_VERSION } from './matcher.ts';
-import { PREBUILT_FILE, readPrebuilt, type Prebuilt, type PrebuiltAutomaton } from './prebuilt.ts';
+import { isKeyChar } from './matcher.ts';
+import {
+  engineHash,
+  PREBUILT_FILE,
+  readPrebuilt,
+  type Prebuilt,
+  type PrebuiltAutomaton,
+} from './prebuilt.ts';
 import { CATEGORIES, type Category, type Lang, type Severity } from './types.ts';
 
 export interface LexiconEntry {
@@ -191,9 +197,6 @@ export interface BaseLexicon extends ParsedLexicon {
   source: string;
 }
 
-/** Bump when expansion or variant building changes in a way the lexicon files' hash cannot see. */
-const EXPANSION_VERSION = 1;
-
 let base: BaseLexicon | null = null;
 
 /** The lexicon files' bytes, in order. */
@@ -204,9 +207,9 @@ function readSources(): { lang: Lang; source: string }[] {
   });
 }
 
-/** What a prebuilt file must have been built from: the lexicon sources and the engine's versions. */
+/** What a prebuilt file must have been built from: the lexicon sources and the engine's code (engineHash()). */
 export function prebuiltKey(sources: readonly { lang: Lang; source: string }[]): Uint8Array {
-  const h = createHash('sha256').update(`vigie-prebuilt ${EXPANSION_VERSION} ${MATCHER_VERSION}\u0000`);
+  const h = createHash('sha256').update('vigie-prebuilt\u0000').update(engineHash());
   for (const { lang, source } of sources) h.update(`${lang}\u0000`).update(source).update('\u0000');
   return h.digest();
 }

@@ -35,9 +35,6 @@ import { ALPHA, deepStep, trieChild, type AcTables } from './ac-tables.ts';
 /** States up to this depth (the boundary and two letters) keep a dense transition row (see ac-tables.ts). */
 const DENSE_DEPTH = 5;
 
-/** Part of the prebuilt file's key (prebuilt.ts): bump when the tables' construction changes. */
-export const MATCHER_VERSION = `ac1-dense${DENSE_DEPTH}-alpha${ALPHA}`;
-
 export class AhoCorasick {
   readonly tables: AcTables;
   readonly states: number;

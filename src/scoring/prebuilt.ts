@@ -16,12 +16,47 @@
 //   72  section table: per section, u32 byte offset and u32 byte length
 //   then the sections, each at an offset that is a multiple of 8, in SECTIONS order.
 import zlib from 'node:zlib';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ALPHA, type AcTables } from './ac-tables.ts';
 import type { LexiconEntry, ParsedLexicon } from './lexicon.ts';
 import { keyIds, TermMatcher } from './term-matcher.ts';
 
 export const PREBUILT_FILE = fileURLToPath(new URL('./.prebuilt/automaton.bin', import.meta.url));
+
+/** The modules whose code shapes the variants and the tables (with all they import, see engineHash()). */
+const ENGINE_ROOTS = ['lexicon', 'term-matcher', 'prebuilt'];
+
+/**
+ * Hash of the code that turns lexicon lines into variants and tables: ENGINE_ROOTS and every
+ * module of this directory they import, as the files of this tree (.ts under src/, .js under
+ * dist/: each tree's file is built by its own code). Any edit to normalisation, expansion or the
+ * automaton's construction makes a prebuilt file stale instead of silently wrong.
+ */
+export function engineHash(): Uint8Array {
+  const hash = createHash('sha256');
+  for (const { name, source } of engineSources())
+    hash.update(`${name}\u0000`).update(source).update('\u0000');
+  return hash.digest();
+}
+
+/** ENGINE_ROOTS and the modules of this directory they import, transitively, with their code. */
+export function engineSources(): { name: string; source: string }[] {
+  const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
+  const out: { name: string; source: string }[] = [];
+  const seen = new Set<string>();
+  const todo = [...ENGINE_ROOTS];
+  for (let name = todo.shift(); name !== undefined; name = todo.shift()) {
+    if (seen.has(name)) continue;
+    seen.add(name);
+    const source = readFileSync(fileURLToPath(new URL(`./${name}.${ext}`, import.meta.url)), 'utf8');
+    out.push({ name, source });
+    for (const m of source.matchAll(/(?:from|import)\s+'\.\/([\w-]+)\.(?:ts|js)'/g))
+      todo.push(m[1] as string);
+  }
+  return out;
+}
 
 const MAGIC = 'VIGIEAC1';
 const FORMAT = 2;

@@ -6,7 +6,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { basePrebuiltKey, buildBaseLexicon, type Variant } from '../../src/scoring/lexicon.ts';
-import { encodeLexicon, PrebuiltError, readPrebuilt, writePrebuilt } from '../../src/scoring/prebuilt.ts';
+import {
+  encodeLexicon,
+  engineSources,
+  PrebuiltError,
+  readPrebuilt,
+  writePrebuilt,
+} from '../../src/scoring/prebuilt.ts';
 import { baseTermMatcher, type Hit } from '../../src/scoring/term-matcher.ts';
 import { normalizeStream } from '../../src/scoring/normalize.ts';
 import { loadLabelled } from './labelled.ts';
@@ -80,6 +86,21 @@ describe('prebuilt automaton', () => {
       }
     }
     expect(found).toBeGreaterThan(1000);
+  });
+
+  it('is keyed by the code that makes variants and tables, not only by the lexicon files', () => {
+    const names = engineSources().map((s) => s.name);
+    for (const name of [
+      'lexicon',
+      'normalize',
+      'stream-writer',
+      'fold',
+      'matcher',
+      'ac-tables',
+      'term-matcher',
+    ])
+      expect(names).toContain(name);
+    expect(names).not.toContain('scorer');
   });
 
   it('falls back to building in process when the file is missing', () => {
