@@ -233,8 +233,9 @@ export function writePrebuilt(p: Prebuilt): Uint8Array {
  * question (compare `key`).
  */
 export function readPrebuilt(input: Uint8Array): Prebuilt {
-  // Views need aligned offsets: a file read into a pooled buffer is copied once.
-  const bytes = input.byteOffset % 8 === 0 ? input : input.slice();
+  // Views need aligned offsets: a file read into a pooled buffer is copied once (new Uint8Array
+  // copies; a Buffer's slice() would not).
+  const bytes = input.byteOffset % 8 === 0 ? input : new Uint8Array(input);
   if (bytes.length < TABLE_AT) throw new PrebuiltError(`truncated: ${bytes.length} bytes, not even a header`);
   const dec = new TextDecoder('utf-8', { fatal: true });
   if (dec.decode(bytes.subarray(0, 8)) !== MAGIC)

@@ -167,6 +167,14 @@ describe('prebuilt automaton', () => {
     expect(l.variants.length).toBe(fresh.variants.length);
   });
 
+  it('reads a file whose bytes do not start on an aligned offset (a pooled Buffer)', () => {
+    const shifted = Buffer.alloc(bytes.length + 3);
+    shifted.set(bytes, 3);
+    const p = readPrebuilt(shifted.subarray(3));
+    expect(p.tables.fail.length).toBe(readPrebuilt(bytes).tables.fail.length);
+    expect(() => readPrebuilt(Buffer.from(shifted.subarray(3, 1003)))).toThrow(/truncated/);
+  });
+
   it('refuses a file that is not one', () => {
     expect(() => readPrebuilt(new TextEncoder().encode('fr\tinsult\t1\tno\n'.repeat(20)))).toThrow(
       /bad magic/,
