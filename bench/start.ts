@@ -4,7 +4,7 @@
 // `npm run build:automaton`) and without it (VIGIE_PREBUILT=0 forces the in-process build).
 // Run: node bin/run-ts.js bench/start.ts [runs]
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { fmt, median, ROOT } from './lib.ts';
 
@@ -15,6 +15,8 @@ interface Sample {
   totalMs: number;
   rssMb: number;
   heapMb: number;
+  /** Where the lexicon came from: 'prebuilt', or why not ('disabled', 'stale', 'missing', 'refused: …'). */
+  source: string;
 }
 
 const POST = "t'es vraiment qu'une grosse connasse, je vais te retrouver @marie_d";
@@ -29,6 +31,7 @@ async function child(): Promise<void> {
   const t3 = performance.now();
   if (result.matches.length === 0) throw new Error('the sample post found nothing');
   const mem = process.memoryUsage();
+  const { loadBaseLexicon } = await import('../src/scoring/lexicon.ts');
   const sample: Sample = {
     importMs: t1 - t0,
     createMs: t2 - t1,
@@ -36,6 +39,7 @@ async function child(): Promise<void> {
     totalMs: t3 - t0,
     rssMb: mem.rss / 2 ** 20,
     heapMb: mem.heapUsed / 2 ** 20,
+    source: loadBaseLexicon().source,
   };
   process.stdout.write(`${JSON.stringify(sample)}\n`);
 }
@@ -57,17 +61,20 @@ async function main(): Promise<void> {
   const runs = Number(process.argv[2] ?? 7);
   const file = fileURLToPath(new URL('../src/scoring/.prebuilt/automaton.bin', import.meta.url));
   const modes: [string, boolean][] = [['in-process build', false]];
-  if (existsSync(file)) modes.unshift(['prebuilt file', true]);
-  else console.log('(no prebuilt file: run `npm run build:automaton` to compare)');
+  if (existsSync(file)) {
+    modes.unshift(['prebuilt file', true]);
+    console.log(`prebuilt file: ${(statSync(file).size / 2 ** 20).toFixed(1)} MB`);
+  } else console.log('(no prebuilt file: run `npm run build:automaton` to compare)');
   console.log(`Scoring module start-up, medians of ${runs} fresh processes (ms, MB)\n`);
   console.log('| mode | import | createScorer() | first score | total | RSS | heap used |');
   console.log('|---|---:|---:|---:|---:|---:|---:|');
   for (const [name, prebuilt] of modes) {
     const samples: Sample[] = [];
     for (let i = 0; i < runs; i++) samples.push(run(prebuilt));
-    const m = (k: keyof Sample): string => fmt(median(samples.map((s) => s[k])), 0);
+    const m = (k: Exclude<keyof Sample, 'source'>): string => fmt(median(samples.map((s) => s[k])), 0);
+    const sources = [...new Set(samples.map((s) => s.source))].join(', ');
     console.log(
-      `| ${name} | ${m('importMs')} | ${m('createMs')} | ${m('firstScoreMs')} | ${m('totalMs')} | ${m('rssMb')} | ${m('heapMb')} |`,
+      `| ${name} (${sources}) | ${m('importMs')} | ${m('createMs')} | ${m('firstScoreMs')} | ${m('totalMs')} | ${m('rssMb')} | ${m('heapMb')} |`,
     );
   }
 }
