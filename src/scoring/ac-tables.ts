@@ -10,10 +10,13 @@ export interface AcTables {
   /** Dense rows for states below nDense (breadth-first numbering puts the shallow ones first). */
   dense: Int32Array;
   nDense: number;
-  /** Children of state s: cChar/cNext[cStart[s] .. cStart[s + 1]). */
+  /**
+   * Children of state s: slots cStart[s] .. cStart[s + 1]), slot k on character cChar[k] leading
+   * to state k + 1. Breadth-first numbering makes the children of a state consecutive states, in
+   * the order of their parents, so the state of slot k needs no table of its own.
+   */
   cStart: Int32Array;
   cChar: Uint8Array;
-  cNext: Int32Array;
   fail: Int32Array;
   /** 1 where some key ends (directly or via the failure chain). */
   accept: Uint8Array;
@@ -32,7 +35,7 @@ export function deepStep(t: AcTables, state: number, c: number): number {
   for (;;) {
     if (s < t.nDense) return t.dense[s * ALPHA + c] as number;
     const end = t.cStart[s + 1] as number;
-    for (let k = t.cStart[s] as number; k < end; k++) if (t.cChar[k] === c) return t.cNext[k] as number;
+    for (let k = t.cStart[s] as number; k < end; k++) if (t.cChar[k] === c) return k + 1;
     s = t.fail[s] as number;
   }
 }
@@ -44,6 +47,6 @@ export function trieChild(t: AcTables, s: number, c: number): number {
     return t.depth[next] === (t.depth[s] as number) + 1 ? next : -1;
   }
   const end = t.cStart[s + 1] as number;
-  for (let k = t.cStart[s] as number; k < end; k++) if (t.cChar[k] === c) return t.cNext[k] as number;
+  for (let k = t.cStart[s] as number; k < end; k++) if (t.cChar[k] === c) return k + 1;
   return -1;
 }

@@ -8,6 +8,13 @@ import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { normalize } from './normalize.ts';
 import { isKeyChar } from './matcher.ts';
+import {
+  engineHash,
+  PREBUILT_FILE,
+  readPrebuilt,
+  type Prebuilt,
+  type PrebuiltAutomaton,
+} from './prebuilt.ts';
 import { CATEGORIES, type Category, type Lang, type Severity } from './types.ts';
 
 export interface LexiconEntry {
@@ -116,9 +123,19 @@ export interface ParsedLexicon {
 }
 
 export function parseLexicon(source: string, fileLang?: Lang): ParsedLexicon {
+  return parseLexiconLines(source, fileLang, true);
+}
+
+/**
+ * The entries of a lexicon file and, when `expand`, their variants. Without expansion (the
+ * prebuilt automaton holds the variants) only the lines' own format is checked.
+ */
+function parseLexiconLines(source: string, fileLang: Lang | undefined, expand: boolean): ParsedLexicon {
   const entries: LexiconEntry[] = [];
   const variants: Variant[] = [];
   const errors: string[] = [];
+  // Repeat patterns are few (about 1 400 for 60 000 variants): one shared array per pattern.
+  const patterns = new Map<string, Uint16Array>();
   source.split('\n').forEach((raw, i) => {
     const line = raw.replace(/\r$/, '');
     if (line.trim() === '' || line.startsWith('#')) return;
@@ -153,12 +170,21 @@ export function parseLexicon(source: string, fileLang?: Lang): ParsedLexicon {
       callout: flagSet.has('callout'),
     };
     entries.push(entry);
+    if (!expand) return;
     try {
       for (const form of expandPattern(entry.term)) {
         const v = toVariant(form, entry);
         if (v === null)
           errors.push(`line ${i + 1}: form ${JSON.stringify(form)} normalises to nothing matchable`);
-        else variants.push(v);
+        else {
+          if (v.repeats !== null) {
+            const id = String(v.repeats);
+            const shared = patterns.get(id);
+            if (shared === undefined) patterns.set(id, v.repeats);
+            else v.repeats = shared;
+          }
+          variants.push(v);
+        }
       }
     } catch (e) {
       errors.push(`line ${i + 1}: ${(e as Error).message}`);
@@ -172,25 +198,139 @@ const LEXICON_FILES: readonly Lang[] = ['fr', 'en'];
 export interface BaseLexicon extends ParsedLexicon {
   /** SHA-256 of the lexicon files' bytes: part of the scorer version. */
   hash: string;
+  /** The prebuilt automaton over these variants (see prebuilt.ts), or null: matchers build it. */
+  automaton: PrebuiltAutomaton | null;
+  /**
+   * Where the variants came from: 'prebuilt', or why the file was not used ('missing', 'stale',
+   * 'disabled', 'refused: …'), in which case they were expanded in process as before.
+   */
+  source: string;
 }
 
 let base: BaseLexicon | null = null;
 
-/** The shipped French and English lexicons, read once per process. */
-export function loadBaseLexicon(): BaseLexicon {
-  if (base !== null) return base;
-  const hash = createHash('sha256');
-  const all: ParsedLexicon = { entries: [], variants: [], errors: [] };
-  for (const lang of LEXICON_FILES) {
+/** The lexicon files' bytes, in order. */
+function readSources(): { lang: Lang; source: string }[] {
+  return LEXICON_FILES.map((lang) => {
     const url = new URL(`./lexicons/${lang}.tsv`, import.meta.url);
-    const source = readFileSync(fileURLToPath(url), 'utf8');
-    hash.update(source);
-    const parsed = parseLexicon(source, lang);
+    return { lang, source: readFileSync(fileURLToPath(url), 'utf8') };
+  });
+}
+
+/** What a prebuilt file must have been built from: the lexicon sources and the engine's code (engineHash()). */
+export function prebuiltKey(sources: readonly { lang: Lang; source: string }[]): Uint8Array {
+  const h = createHash('sha256').update('vigie-prebuilt\u0000').update(engineHash());
+  for (const { lang, source } of sources) h.update(`${lang}\u0000`).update(source).update('\u0000');
+  return h.digest();
+}
+
+/** The key of a prebuilt file for the shipped lexicons as they are now. */
+export function basePrebuiltKey(): Uint8Array {
+  return prebuiltKey(readSources());
+}
+
+/**
+ * The shipped French and English lexicons, read once per process. Their variants and automaton
+ * come from the prebuilt file (tools/build-automaton.ts) when it matches the sources; otherwise
+ * (missing, stale, refused, or VIGIE_PREBUILT=0) they are expanded and built in process.
+ */
+export function loadBaseLexicon(): BaseLexicon {
+  base ??= buildBaseLexicon(process.env.VIGIE_PREBUILT !== '0');
+  return base;
+}
+
+/** The base lexicon, from the prebuilt file when `usePrebuilt` and it fits, else expanded here. */
+export function buildBaseLexicon(usePrebuilt: boolean, file: string = PREBUILT_FILE): BaseLexicon {
+  const sources = readSources();
+  const hash = createHash('sha256');
+  for (const { source } of sources) hash.update(source);
+  const digest = hash.digest('hex');
+  let source = 'disabled';
+  if (usePrebuilt) {
+    const all = parseAll(sources, false);
+    const loaded = loadPrebuiltLexicon(file, prebuiltKey(sources), all.entries);
+    if (typeof loaded !== 'string') {
+      // The file holds every error of the full parse, in its order (the sources are the same).
+      return {
+        entries: all.entries,
+        variants: loaded.variants,
+        errors: loaded.errors,
+        hash: digest,
+        automaton: loaded.automaton,
+        source: 'prebuilt',
+      };
+    }
+    source = loaded;
+  }
+  return { ...parseAll(sources, true), hash: digest, automaton: null, source };
+}
+
+function parseAll(sources: readonly { lang: Lang; source: string }[], expand: boolean): ParsedLexicon {
+  const all: ParsedLexicon = { entries: [], variants: [], errors: [] };
+  for (const { lang, source } of sources) {
+    const parsed = parseLexiconLines(source, lang, expand);
     // Loops, not push(...spread): a spread of 100k+ variants overflows the call stack.
     for (const e of parsed.entries) all.entries.push(e);
     for (const v of parsed.variants) all.variants.push(v);
     for (const e of parsed.errors) all.errors.push(`${lang}.tsv ${e}`);
   }
-  base = { ...all, hash: hash.digest('hex') };
-  return base;
+  return all;
+}
+
+/** Variants checked against toVariant() on load: a change in normalisation makes the file stale. */
+const SELF_CHECKS = 256;
+
+/** The prebuilt variants and automaton, or why they cannot be used. */
+function loadPrebuiltLexicon(
+  file: string,
+  key: Uint8Array,
+  entries: readonly LexiconEntry[],
+): { variants: Variant[]; errors: string[]; automaton: PrebuiltAutomaton } | string {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(file);
+  } catch {
+    return 'missing';
+  }
+  let p: Prebuilt;
+  try {
+    p = readPrebuilt(bytes);
+  } catch (e) {
+    return `refused: ${(e as Error).message}`;
+  }
+  if (!sameBytes(p.key, key)) return 'stale';
+  if (p.nEntries !== entries.length) return 'stale';
+  const keys: string[] = new Array<string>(p.keyStart.length - 1);
+  for (let k = 0; k < keys.length; k++) keys[k] = p.keyText.slice(p.keyStart[k], p.keyStart[k + 1]);
+  const n = p.variantEntry.length;
+  const patterns: Uint16Array[] = [];
+  for (let k = 0; k + 1 < p.repStart.length; k++)
+    patterns.push(p.repData.slice(p.repStart[k], p.repStart[k + 1]));
+  const variants: Variant[] = new Array<Variant>(n);
+  for (let i = 0; i < n; i++) {
+    const r = p.repOf[i] as number;
+    const key = keys[p.variantKey[i] as number] as string;
+    const f0 = p.formStart[i] as number;
+    const f1 = p.formStart[i + 1] as number;
+    variants[i] = {
+      form: f0 === f1 ? key : p.formText.slice(f0, f1),
+      key,
+      // Shared by the variants with the same pattern: nothing writes into a variant's repeats.
+      repeats: r < 0 ? null : (patterns[r] as Uint16Array),
+      entry: entries[p.variantEntry[i] as number] as LexiconEntry,
+    };
+  }
+  const step = Math.max(1, Math.floor(n / SELF_CHECKS));
+  for (let i = 0; i < n; i += step) {
+    const v = variants[i] as Variant;
+    const fresh = toVariant(v.form, v.entry);
+    if (fresh === null || fresh.key !== v.key || String(fresh.repeats) !== String(v.repeats)) return 'stale';
+  }
+  return { variants, errors: p.errors, automaton: { tables: p.tables, keyOf: p.variantKey, keys } };
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

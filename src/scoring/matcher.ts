@@ -39,7 +39,15 @@ export class AhoCorasick {
   readonly tables: AcTables;
   readonly states: number;
 
-  constructor(keys: readonly string[]) {
+  /** Built over `keys`, or over tables built earlier (the prebuilt file: prebuilt.ts). */
+  constructor(keys: readonly string[] | AcTables) {
+    if (!Array.isArray(keys)) {
+      const t = keys as AcTables;
+      this.tables = t;
+      this.states = t.fail.length;
+      this.boundary = t.boundary;
+      return;
+    }
     // The trie's edges live in a Map keyed by state × ALPHA + char while building: a dense
     // transition table over every state would take hundreds of megabytes for a full lexicon.
     const edges = new Map<number, number>();
@@ -54,7 +62,7 @@ export class AhoCorasick {
     depth[1] = 1;
     charOf[1] = SPACE;
     let count = 2;
-    keys.forEach((key, keyId) => {
+    (keys as readonly string[]).forEach((key, keyId) => {
       let st = 1;
       for (let i = 0; i < key.length; i++) {
         const c = CHAR_INDEX[key.charCodeAt(i)] ?? -1;
@@ -125,7 +133,6 @@ export class AhoCorasick {
     // Children: new ids are breadth-first, so children of state i come in increasing parent order.
     const cStart = new Int32Array(count + 1);
     const cChar = new Uint8Array(Math.max(1, count - 1));
-    const cNext = new Int32Array(Math.max(1, count - 1));
     for (let i = 1; i < count; i++) {
       const p = (id[childOf[order[i] as number] as number] as number) + 1;
       cStart[p] = (cStart[p] as number) + 1;
@@ -138,7 +145,8 @@ export class AhoCorasick {
       const k = fill[p] as number;
       fill[p] = k + 1;
       cChar[k] = charOf[old] as number;
-      cNext[k] = i;
+      // State i is slot i - 1: see AcTables.cStart.
+      if (k !== i - 1) throw new Error('children out of breadth-first order');
     }
     for (let i = 0; i < count; i++) {
       const old = order[i] as number;
@@ -155,7 +163,6 @@ export class AhoCorasick {
       nDense,
       cStart,
       cChar,
-      cNext,
       fail: fail2,
       accept,
       out: out2,

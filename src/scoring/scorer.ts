@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { normalize, normalizeStream, type Stream } from './normalize.ts';
 import { loadBaseLexicon, toVariant, type LexiconEntry, type Variant } from './lexicon.ts';
-import { TermMatcher, type Hit } from './term-matcher.ts';
+import { baseTermMatcher, TermMatcher, type Hit } from './term-matcher.ts';
 import {
   AFFECTION_MARK,
   COUNTER_MARK,
@@ -103,7 +103,7 @@ function getSpellingMatcher(): SpellingMatcher {
 let baseMatcher: TermMatcher | null = null;
 /** The base automaton: built on first use, then shared by every scorer of the process. */
 export function getBaseMatcher(): TermMatcher {
-  baseMatcher ??= new TermMatcher(lexicon.variants);
+  baseMatcher ??= baseTermMatcher(lexicon);
   return baseMatcher;
 }
 

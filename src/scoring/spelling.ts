@@ -76,8 +76,12 @@ export function loadGluePrefixes(): string[] {
 }
 
 export class SpellingMatcher {
-  /** Glued multi-word keys ("tesunecone") → their variants. */
-  private readonly glued = new Map<string, Variant[]>();
+  /**
+   * Glued multi-word keys ("tesunecone"): their variants sorted by a hash of the key without its
+   * spaces (ties in lexicon order). Over 100 000 phrases: typed arrays rather than a Map of strings.
+   */
+  private readonly gluedHash: Float64Array;
+  private readonly gluedVariants: Variant[];
   /** Each single-word key and its one-letter deletions → the keys they come from (symmetric delete). */
   private readonly near = new Map<string, string[]>();
   private readonly byKey = new Map<string, Variant[]>();
@@ -95,23 +99,50 @@ export class SpellingMatcher {
     private readonly glue: readonly string[] = [],
   ) {
     for (const p of glue) this.firsts.add(p.charCodeAt(0));
-    for (const v of variants) {
+    const glued: number[] = [];
+    variants.forEach((v, i) => {
       this.firsts.add(v.key.charCodeAt(0));
       const e = v.entry;
-      if (e.benign || e.group || e.address || e.meet || e.callout) continue;
+      if (e.benign || e.group || e.address || e.meet || e.callout) return;
       if (v.key.includes(' ')) {
-        const g = v.key.replace(/ /g, '');
-        if (g.length >= GLUED_MIN && !e.needsTarget && /^[a-z0-9]+$/.test(g)) push(this.glued, g, v);
+        if (!e.needsTarget) {
+          const h = gluedHashOf(v.key);
+          if (h >= 0) glued.push(h * 2 ** 18 + i);
+        }
       } else if (/^[a-z]+$/.test(v.key)) {
         if (v.key.length >= GLUED_REST_MIN) push(this.gluable, v.key, v);
-        if (v.key.length < SLIP_MIN_KEY || v.repeats !== null) continue;
+        if (v.key.length < SLIP_MIN_KEY || v.repeats !== null) return;
         // (A key whose doubled letters make its meaning — "Niger" is not the slur — takes no slip.)
         if (!this.byKey.has(v.key)) {
           for (const d of [v.key, ...deletions(v.key)]) push(this.near, d, v.key);
         }
         push(this.byKey, v.key, v);
       }
+    });
+    if (variants.length > 2 ** 18) throw new Error('too many variants for the glued-phrase index');
+    const order = Float64Array.from(glued).sort();
+    this.gluedHash = order.map((x) => Math.floor(x / 2 ** 18));
+    this.gluedVariants = Array.from(order, (x) => variants[x % 2 ** 18] as Variant);
+  }
+
+  /** The variants whose key without its spaces is `word`, in lexicon order, or undefined. */
+  private gluedOf(word: string): Variant[] | undefined {
+    const h = gluedHashOf(word);
+    if (h < 0) return undefined;
+    const hashes = this.gluedHash;
+    let lo = 0;
+    let hi = hashes.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((hashes[mid] as number) < h) lo = mid + 1;
+      else hi = mid;
     }
+    let found: Variant[] | undefined;
+    for (let k = lo; k < hashes.length && hashes[k] === h; k++) {
+      const v = this.gluedVariants[k] as Variant;
+      if (v.key.replace(/ /g, '') === word) (found ??= []).push(v);
+    }
+    return found;
   }
 
   /**
@@ -164,7 +195,7 @@ export class SpellingMatcher {
   }
 
   private variantsFor(word: string): readonly Variant[] {
-    const glued = word.length >= GLUED_MIN ? this.glued.get(word) : undefined;
+    const glued = word.length >= GLUED_MIN ? this.gluedOf(word) : undefined;
     if (glued !== undefined) return glued;
     if (word.length >= GLUED_MIN) {
       for (const prefix of this.glue) {
@@ -192,6 +223,23 @@ export class SpellingMatcher {
 }
 
 const NONE: readonly Variant[] = [];
+
+/**
+ * A 32-bit hash of the text without its spaces, or -1 when that is shorter than GLUED_MIN or holds
+ * anything but [a-z0-9] (no glued phrase then).
+ */
+function gluedHashOf(text: string): number {
+  let h = 0x811c9dc5;
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32) continue;
+    if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57))) return -1;
+    h = Math.imul(h ^ c, 0x01000193);
+    n++;
+  }
+  return n < GLUED_MIN ? -1 : h >>> 0;
+}
 /** Distinct words remembered by one matcher before it starts again. */
 const MEMO_MAX = 50_000;
 

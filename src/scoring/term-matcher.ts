@@ -3,7 +3,9 @@
 // inflectional suffixes, and the repeat counts of letters (so "as" ≠ "ass", "Niger" ≠ the slur).
 import { AhoCorasick } from './matcher.ts';
 import { FLAG_HANDLE, FLAG_GLUED, type Stream } from './normalize.ts';
-import type { LexiconEntry, Variant } from './lexicon.ts';
+import type { BaseLexicon, LexiconEntry, Variant } from './lexicon.ts';
+import type { AcTables } from './ac-tables.ts';
+import type { PrebuiltAutomaton } from './prebuilt.ts';
 import { MAX_SUFFIX, SUFFIXES } from './suffixes.ts';
 
 export interface Hit {
@@ -19,27 +21,46 @@ function isWordChar(code: number): boolean {
 
 export class TermMatcher {
   private readonly ac: AhoCorasick;
-  private readonly groups: Variant[][];
+  /** The variants of key id k: grouped[groupStart[k] .. groupStart[k + 1]), in lexicon order. */
+  private readonly grouped: Variant[];
+  private readonly groupStart: Int32Array;
   private readonly keyLen: Int32Array;
 
   constructor(
     variants: readonly Variant[],
     private readonly skipHandles = true,
+    /** The automaton over these variants' keys, built earlier (see prebuilt.ts). */
+    prebuilt: PrebuiltAutomaton | null = null,
   ) {
-    const byKey = new Map<string, Variant[]>();
-    for (const v of variants) {
-      const g = byKey.get(v.key);
-      if (g) g.push(v);
-      else byKey.set(v.key, [v]);
+    const { keys, keyOf } = prebuilt ?? keyIds(variants);
+    // A counting sort by key id (stable): one array for all groups rather than one per key.
+    const groupStart = new Int32Array(keys.length + 1);
+    for (let i = 0; i < variants.length; i++) {
+      const k = (keyOf[i] as number) + 1;
+      groupStart[k] = (groupStart[k] as number) + 1;
     }
-    const keys = [...byKey.keys()];
-    this.groups = keys.map((k) => byKey.get(k) as Variant[]);
-    this.keyLen = Int32Array.from(keys.map((k) => k.length));
-    this.ac = new AhoCorasick(keys);
+    for (let k = 0; k < keys.length; k++)
+      groupStart[k + 1] = (groupStart[k + 1] as number) + (groupStart[k] as number);
+    const fill = groupStart.slice(0, keys.length);
+    const grouped = new Array<Variant>(variants.length);
+    for (let i = 0; i < variants.length; i++) {
+      const k = keyOf[i] as number;
+      grouped[fill[k] as number] = variants[i] as Variant;
+      fill[k] = (fill[k] as number) + 1;
+    }
+    this.grouped = grouped;
+    this.groupStart = groupStart;
+    this.keyLen = Int32Array.from(keys, (k) => k.length);
+    this.ac = new AhoCorasick(prebuilt?.tables ?? keys);
+  }
+
+  /** The automaton's tables (written into the prebuilt file by tools/build-automaton.ts). */
+  get tables(): AcTables {
+    return this.ac.tables;
   }
 
   get keyCount(): number {
-    return this.groups.length;
+    return this.keyLen.length;
   }
 
   get stateCount(): number {
@@ -70,7 +91,9 @@ export class TermMatcher {
       const rightOk = e === len || !isWordChar(codes[e] as number);
       let wordEnd = e;
       if (!rightOk) while (wordEnd < len && isWordChar(codes[wordEnd] as number)) wordEnd++;
-      for (const v of this.groups[id] as Variant[]) {
+      const gEnd = this.groupStart[id + 1] as number;
+      for (let g = this.groupStart[id] as number; g < gEnd; g++) {
+        const v = this.grouped[g] as Variant;
         if (!runsOk(n, s, v)) continue;
         let ok = leftOk && rightOk;
         // A suffix makes another word when the key's last letter is doubled before it ("boulette"
@@ -105,6 +128,26 @@ export class TermMatcher {
     }
     return count;
   }
+}
+
+/** The distinct keys of the variants in order of first appearance, and each variant's key id. */
+export function keyIds(variants: readonly Variant[]): { keys: string[]; keyOf: Int32Array } {
+  const ids = new Map<string, number>();
+  const keyOf = new Int32Array(variants.length);
+  variants.forEach((v, i) => {
+    let id = ids.get(v.key);
+    if (id === undefined) {
+      id = ids.size;
+      ids.set(v.key, id);
+    }
+    keyOf[i] = id;
+  });
+  return { keys: [...ids.keys()], keyOf };
+}
+
+/** The matcher of the base lexicon: over its prebuilt automaton when it has one. */
+export function baseTermMatcher(lexicon: BaseLexicon): TermMatcher {
+  return new TermMatcher(lexicon.variants, true, lexicon.automaton);
 }
 
 /** Shorter keys glued inside a word are too often innocent ("#concours" holds "con"). */
