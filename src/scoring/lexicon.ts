@@ -8,51 +8,23 @@ import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { normalize } from './normalize.ts';
 import { isKeyChar } from './matcher.ts';
-import {
-  engineHash,
-  PREBUILT_FILE,
-  readPrebuilt,
-  type Prebuilt,
-  type PrebuiltAutomaton,
-} from './prebuilt.ts';
-import { CATEGORIES, type Category, type Lang, type Severity } from './types.ts';
+import { engineHash, PREBUILT_FILE, readPrebuilt, type Prebuilt } from './prebuilt.ts';
+import { CATEGORIES, type Category, type Lang } from './types.ts';
+import type {
+  BaseLexicon,
+  LexiconEntry,
+  ParsedLexicon,
+  PrebuiltAutomaton,
+  Variant,
+} from './lexicon-types.ts';
 
-export interface LexiconEntry {
-  /** The pattern line as written in the lexicon (shown in explanations). */
-  term: string;
-  lang: Lang;
-  category: Category;
-  severity: Severity;
-  /** Counts only when aimed at someone (ambiguous words: "con", "crever", "idiot"). */
-  needsTarget: boolean;
-  /** Only in texts of its own language ("bite" is a French vulgarity and an English verb). */
-  mono: boolean;
-  /** No inflectional suffix allowed after the key. */
-  exact: boolean;
-  /** Counts only when predicated of a protected group ("migrants are vermin"): dehumanising nouns. */
-  group: boolean;
-  /** Also how friends arrange to meet ("we will find you there"): see meetingNotThreat(). */
-  meet: boolean;
-  /** A street word: counts only when it gives someone's home address (see addressGiven()). */
-  address: boolean;
-  /**
-   * A harmless phrase that holds a listed word ("bad bitches", "chink in the armour", "une putain
-   * de soirée"): it wins the longest-match choice over what it contains, then counts for nothing.
-   */
-  benign: boolean;
-  /** A call to action ("à vous de jouer"): doxxing only when the post locates a person (calloutGiven()). */
-  callout: boolean;
-}
-
-/** One normalised form of an entry: the automaton key and the minimum repeat counts of its letters. */
-export interface Variant {
-  /** The expanded surface form, shown as Match.term. */
-  form: string;
-  key: string;
-  /** (index, minimum run) pairs for the key characters whose run is above 1, or null: most keys have none. */
-  repeats: Uint16Array | null;
-  entry: LexiconEntry;
-}
+export type {
+  BaseLexicon,
+  LexiconEntry,
+  ParsedLexicon,
+  PrebuiltAutomaton,
+  Variant,
+} from './lexicon-types.ts';
 
 const CATEGORY_SET: ReadonlySet<string> = new Set<string>(CATEGORIES);
 
@@ -114,12 +86,6 @@ export function repeatsOf(runs: ArrayLike<number>): Uint16Array | null {
   const pairs: number[] = [];
   for (let k = 0; k < runs.length; k++) if ((runs[k] as number) > 1) pairs.push(k, runs[k] as number);
   return pairs.length === 0 ? null : Uint16Array.from(pairs);
-}
-
-export interface ParsedLexicon {
-  entries: LexiconEntry[];
-  variants: Variant[];
-  errors: string[];
 }
 
 export function parseLexicon(source: string, fileLang?: Lang): ParsedLexicon {
@@ -194,18 +160,6 @@ function parseLexiconLines(source: string, fileLang: Lang | undefined, expand: b
 }
 
 const LEXICON_FILES: readonly Lang[] = ['fr', 'en'];
-
-export interface BaseLexicon extends ParsedLexicon {
-  /** SHA-256 of the lexicon files' bytes: part of the scorer version. */
-  hash: string;
-  /** The prebuilt automaton over these variants (see prebuilt.ts), or null: matchers build it. */
-  automaton: PrebuiltAutomaton | null;
-  /**
-   * Where the variants came from: 'prebuilt', or why the file was not used ('missing', 'stale',
-   * 'disabled', 'refused: …'), in which case they were expanded in process as before.
-   */
-  source: string;
-}
 
 let base: BaseLexicon | null = null;
 

@@ -20,7 +20,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ALPHA, type AcTables } from './ac-tables.ts';
-import type { LexiconEntry, ParsedLexicon } from './lexicon.ts';
+import type { LexiconEntry, ParsedLexicon } from './lexicon-types.ts';
+
+export type { PrebuiltAutomaton } from './lexicon-types.ts';
 import { keyIds, TermMatcher } from './term-matcher.ts';
 
 export const PREBUILT_FILE = fileURLToPath(new URL('./.prebuilt/automaton.bin', import.meta.url));
@@ -62,14 +64,6 @@ const MAGIC = 'VIGIEAC1';
 const FORMAT = 2;
 const KEY_BYTES = 32;
 const TABLE_AT = 72;
-
-/** What the variants of a base matcher need beside their Variant objects. */
-export interface PrebuiltAutomaton {
-  tables: AcTables;
-  /** Key id of each variant (keys numbered in order of first appearance). */
-  keyOf: Int32Array;
-  keys: readonly string[];
-}
 
 /** The decoded file: plain arrays and views, turned into Variant objects by lexicon.ts. */
 export interface Prebuilt {

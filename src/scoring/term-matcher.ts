@@ -3,9 +3,8 @@
 // inflectional suffixes, and the repeat counts of letters (so "as" ≠ "ass", "Niger" ≠ the slur).
 import { AhoCorasick } from './matcher.ts';
 import { FLAG_HANDLE, FLAG_GLUED, type Stream } from './normalize.ts';
-import type { BaseLexicon, LexiconEntry, Variant } from './lexicon.ts';
+import type { BaseLexicon, LexiconEntry, PrebuiltAutomaton, Variant } from './lexicon-types.ts';
 import type { AcTables } from './ac-tables.ts';
-import type { PrebuiltAutomaton } from './prebuilt.ts';
 import { MAX_SUFFIX, SUFFIXES } from './suffixes.ts';
 
 export interface Hit {
