@@ -115,21 +115,10 @@ function predict(d: Doc, m: { weights: Float64Array; bias: number }, ruleFeature
 }
 
 function meanF1(docs: Doc[], flags: boolean[], sets: number, broad: ReadonlySet<number> = new Set()): number {
-  let sum = 0;
-  for (let s = 0; s < sets; s++) {
-    let tp = 0;
-    let fp = 0;
-    let fn = 0;
-    docs.forEach((d, i) => {
-      if (d.set !== s) return;
-      if (flags[i] && d.y === 1) tp++;
-      else if (flags[i]) fp++;
-      else if (d.y === 1) fn++;
-    });
-    if (broad.has(s) && tp / Math.max(1, tp + fp) < MIN_PRECISION) return 0;
-    sum += tp === 0 ? 0 : (2 * tp) / (2 * tp + fp + fn);
-  }
-  return sum / sets;
+  const per = perSet(docs, flags, sets);
+  // A threshold that lets a broad set's precision fall under the floor is no candidate.
+  if (per.some((m, s) => broad.has(s) && m.p < MIN_PRECISION)) return 0;
+  return per.reduce((sum, m) => sum + m.f1, 0) / sets;
 }
 
 /**

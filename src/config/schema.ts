@@ -263,7 +263,7 @@ export const configSchema = z
       .object({
         /**
          * The learned layer: weights of words learned from public labelled corpora, added to the
-         * rules. Finds more hostile posts (macro F1 0.45 → 0.50 on the development corpora) at the
+         * rules. Finds more hostile posts (macro F1 0.46 → 0.51 on the development corpora) at the
          * cost of more false alarms with weaker explanations; off by default (see README).
          */
         learned: z.boolean().default(false),

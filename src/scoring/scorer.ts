@@ -322,23 +322,14 @@ class HostilityScorer {
     if (cats.length === 0) cats.push('insult');
     if (r.categories.includes('profanity')) cats.push('profanity');
     const score = Math.max(r.score, LEARNED_FLOOR + Math.round(LEARNED_SPAN * v.margin));
-    return {
-      ...r,
-      score,
-      level: levelFor(score),
-      hostile: true,
-      categories: cats,
-      matches: [
-        ...r.matches,
-        ...reasons.map((x) => ({
-          term: x.key,
-          category: x.category ?? (cats[0] as Category),
-          severity: 1 as const,
-          start: x.start,
-          end: x.end,
-        })),
-      ].sort((a, b) => a.start - b.start),
-    };
+    const found: Match[] = reasons.map((x) => ({
+      term: x.key,
+      category: x.category ?? (cats[0] as Category),
+      severity: 1,
+      start: x.start,
+      end: x.end,
+    }));
+    return hostileWith(r, score, cats, found);
   }
 
   /** Adds what the frames find (threats and wishes in any words, hate as an emotion, impersonation). */
@@ -357,14 +348,7 @@ class HostilityScorer {
       score = Math.max(score, FRAME_POINTS[m.severity]);
       if (!cats.includes(m.category)) cats.unshift(m.category);
     }
-    return {
-      ...r,
-      score,
-      level: levelFor(score),
-      hostile: true,
-      categories: cats,
-      matches: [...r.matches, ...found].sort((a, b) => a.start - b.start),
-    };
+    return hostileWith(r, score, cats, found);
   }
 
   private scoreRules(text: string, langHint?: string): ScoreResult {
@@ -537,6 +521,18 @@ class HostilityScorer {
       version,
     };
   }
+}
+
+/** The rules' result made hostile by what a later layer found, its matches added in text order. */
+function hostileWith(r: ScoreResult, score: number, categories: Category[], found: Match[]): ScoreResult {
+  return {
+    ...r,
+    score,
+    level: levelFor(score),
+    hostile: true,
+    categories,
+    matches: [...r.matches, ...found].sort((a, b) => a.start - b.start),
+  };
 }
 
 /** Keeps the best points of each category, categories in order of first appearance. */
