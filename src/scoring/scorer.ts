@@ -4,12 +4,13 @@
 // never more than 100. Floors and caps then encode the product's rules: threats, incitement to
 // suicide and doxxing language are at least 'high'; profanity alone is at most 'low'.
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dataFilesHash } from './data-files-hash.ts';
+import { buildWatch, insideNever, watchVersion, type WatchMatchers } from './watch-terms.ts';
+import { dropContained } from './hit-selection.ts';
+import { bestPoints, hostileWith, levelFor, noMatch, sortCategories } from './points.ts';
 import { normalize, normalizeStream, type Stream } from './normalize.ts';
-import { loadBaseLexicon, toVariant, type LexiconEntry, type Variant } from './lexicon.ts';
-import { baseTermMatcher, TermMatcher, type Hit } from './term-matcher.ts';
+import type { Hit } from './term-matcher.ts';
+import { baseLexicon, getBaseMatcher, getSpellingMatcher } from './base-matchers.ts';
 import {
   AFFECTION_MARK,
   COUNTER_MARK,
@@ -20,12 +21,12 @@ import {
   type HitContext,
   type Words,
 } from './context.ts';
+import { wordIndex } from './words.ts';
 import { detectLang, parseLang } from './lang.ts';
 import { addressGiven, calloutGiven, meetingNotThreat, playfulThreat } from './threat-context.ts';
 import { codedHateSigns } from './coded-hate.ts';
-import type { Category, Lang, Level, Match, ScoreResult, Scorer, WatchScoringOptions } from './types.ts';
+import type { Category, Lang, Match, ScoreResult, Scorer, WatchScoringOptions } from './types.ts';
 import { findFrames, type Target } from './frames.ts';
-import { loadGluePrefixes, loadOrdinaryWords, SpellingMatcher } from './spelling.ts';
 import { wordFeatures, type FeatureSpans } from './learned-features.ts';
 import {
   learnedVerdict,
@@ -69,172 +70,12 @@ const MAX_TERM = 80;
 /** A frame of severity 3 (a threat or death wish) is 'high'; severity 2 (hate, impersonation) 'medium'. */
 const FRAME_POINTS = [0, 25, 40, 60] as const;
 
-const lexicon = loadBaseLexicon();
 export const SCORER_VERSION = `${ENGINE_VERSION}+${createHash('sha256')
   .update(ENGINE_VERSION)
-  .update(lexicon.hash)
+  .update(baseLexicon().hash)
   .update(dataFilesHash())
   .digest('hex')
   .slice(0, 12)}`;
-
-/**
- * Every data file beside the lexicons (word lists, frames, spelling lists, learned weights) is
- * part of the version: editing any of them changes verdicts, and `vigie rescore` must see it.
- */
-function dataFilesHash(): string {
-  const dir = fileURLToPath(new URL('./lexicons/', import.meta.url));
-  const hash = createHash('sha256');
-  for (const name of readdirSync(dir).sort()) {
-    if (name === 'fr.tsv' || name === 'en.tsv' || name.endsWith('.md')) continue;
-    hash
-      .update(name)
-      .update('\u0000')
-      .update(readFileSync(path.join(dir, name)));
-  }
-  return hash.digest('hex');
-}
-
-let spellingMatcher: SpellingMatcher | null = null;
-function getSpellingMatcher(): SpellingMatcher {
-  spellingMatcher ??= new SpellingMatcher(lexicon.variants, loadOrdinaryWords(), loadGluePrefixes());
-  return spellingMatcher;
-}
-
-let baseMatcher: TermMatcher | null = null;
-/** The base automaton: built on first use, then shared by every scorer of the process. */
-export function getBaseMatcher(): TermMatcher {
-  baseMatcher ??= baseTermMatcher(lexicon);
-  return baseMatcher;
-}
-
-/** How many lexicon words the rules meet in a text, before reading their context. */
-export function lexiconHits(text: string): number {
-  const m = getBaseMatcher();
-  if (!m.mayMatch(text)) return 0;
-  const hits: Hit[] = [];
-  m.find(normalizeStream(text), hits);
-  return hits.length;
-}
-
-export function levelFor(score: number): Level {
-  if (score <= 0) return 'none';
-  if (score < 25) return 'low';
-  if (score < 50) return 'medium';
-  if (score < 75) return 'high';
-  return 'severe';
-}
-
-type Role = 'never' | 'name';
-
-interface WatchMatchers {
-  extras: TermMatcher | null;
-  special: TermMatcher | null;
-  roles: Map<LexiconEntry, Role>;
-  handles: string[];
-}
-
-function specialEntry(term: string): LexiconEntry {
-  return {
-    term,
-    lang: 'fr',
-    category: 'insult',
-    severity: 1,
-    needsTarget: false,
-    mono: false,
-    exact: true,
-    group: false,
-    meet: false,
-    address: false,
-    benign: false,
-    callout: false,
-  };
-}
-
-function buildWatch(options: WatchScoringOptions): WatchMatchers {
-  const extras: Variant[] = [];
-  for (const t of options.extraTerms ?? []) {
-    const entry: LexiconEntry = {
-      term: t.term,
-      lang: 'fr',
-      category: t.category,
-      severity: t.severity,
-      needsTarget: false,
-      mono: false,
-      exact: false,
-      group: false,
-      meet: false,
-      address: false,
-      benign: false,
-      callout: false,
-    };
-    const v = toVariant(t.term, entry);
-    if (v) extras.push(v);
-  }
-  const special: Variant[] = [];
-  const roles = new Map<LexiconEntry, Role>();
-  const add = (term: string, role: Role): void => {
-    const entry = specialEntry(term);
-    const v = toVariant(term, entry);
-    if (v) {
-      special.push({ ...v, repeats: null });
-      roles.set(entry, role);
-    }
-  };
-  for (const t of options.neverFlag ?? []) add(t, 'never');
-  for (const t of options.names ?? []) add(t, 'name');
-  return {
-    extras: extras.length > 0 ? new TermMatcher(extras) : null,
-    special: special.length > 0 ? new TermMatcher(special, false) : null,
-    roles,
-    handles: (options.handles ?? [])
-      .map((h) => h.replace(/^@/, '').toLowerCase())
-      .filter((h) => h.length > 0),
-  };
-}
-
-function watchVersion(options: WatchScoringOptions): string {
-  const parts = [
-    ...(options.extraTerms ?? []).map((t) => `x:${t.term}\u0000${t.category}\u0000${t.severity}`).sort(),
-    ...(options.neverFlag ?? []).map((t) => `n:${t}`).sort(),
-    ...(options.names ?? []).map((t) => `p:${t}`).sort(),
-    ...(options.handles ?? []).map((t) => `h:${t}`).sort(),
-  ];
-  if (parts.length === 0) return SCORER_VERSION;
-  return `${SCORER_VERSION}.w${createHash('sha256').update(parts.join('\u0001')).digest('hex').slice(0, 8)}`;
-}
-
-/** Longer first, then more severe; ties keep their order (Array.prototype.sort is stable). */
-// On the same span, an entry that counts on its own wins over one that needs a target: the same
-// word listed both ways must not vanish when nobody is addressed. (A longer span that needs a
-// target still shields what it contains: "bitchin'" is not "bitch".)
-function byLengthThenSeverity(a: Hit, b: Hit): number {
-  return (
-    b.e - b.s - (a.e - a.s) ||
-    Number(a.variant.entry.needsTarget) - Number(b.variant.entry.needsTarget) ||
-    b.variant.entry.severity - a.variant.entry.severity
-  );
-}
-function byStart(a: Hit, b: Hit): number {
-  return a.s - b.s;
-}
-
-/** Keep the longest hit where one lies inside another ("fils de pute" over "pute"). */
-function dropContained(hits: Hit[]): Hit[] {
-  if (hits.length < 2) return hits;
-  const sorted = [...hits].sort(byLengthThenSeverity);
-  const kept: Hit[] = [];
-  for (const h of sorted) {
-    let inside = false;
-    for (const k of kept) {
-      if (k.s <= h.s && h.e <= k.e) {
-        inside = true;
-        break;
-      }
-    }
-    if (!inside) kept.push(h);
-  }
-  return kept.sort(byStart);
-}
 
 const NO_SENTENCES: ReadonlySet<number> = new Set<number>();
 const NO_SIGNS: Match[] = [];
@@ -286,7 +127,7 @@ class HostilityScorer {
     this.target = { names: (options.names ?? []).map((name) => splitWords(normalizeStream(name)).words) };
     this.watch = buildWatch(options);
     // Turning the learned layer on or off changes verdicts: `vigie rescore` must see it.
-    this.version = watchVersion(options) + (learned.learned ? LEARNED_MARK : '');
+    this.version = watchVersion(options, SCORER_VERSION) + (learned.learned ? LEARNED_MARK : '');
     this.learned = learned.learned;
     this.never = new Set(
       (options.neverFlag ?? []).flatMap((t) =>
@@ -523,51 +364,6 @@ class HostilityScorer {
   }
 }
 
-/** The rules' result made hostile by what a later layer found, its matches added in text order. */
-function hostileWith(r: ScoreResult, score: number, categories: Category[], found: Match[]): ScoreResult {
-  return {
-    ...r,
-    score,
-    level: levelFor(score),
-    hostile: true,
-    categories,
-    matches: [...r.matches, ...found].sort((a, b) => a.start - b.start),
-  };
-}
-
-/** Keeps the best points of each category, categories in order of first appearance. */
-function bestPoints(cats: Category[], points: number[], category: Category, p: number): void {
-  const ci = cats.indexOf(category);
-  if (ci < 0) {
-    cats.push(category);
-    points.push(Math.max(0, p));
-  } else points[ci] = Math.max(points[ci] as number, p);
-}
-
-/** A hit inside a never-flag term ("Jean Connard") does not count. */
-function insideNever(specials: readonly Hit[], roles: ReadonlyMap<LexiconEntry, Role>, h: Hit): boolean {
-  for (const nv of specials)
-    if (nv.s <= h.s && h.e <= nv.e && roles.get(nv.variant.entry) === 'never') return true;
-  return false;
-}
-
-/** Categories by decreasing points; equal points keep first-appearance order (a stable sort). */
-function sortCategories(cats: Category[], points: number[]): Category[] {
-  for (let i = 1; i < cats.length; i++) {
-    const c = cats[i] as Category;
-    const p = points[i] as number;
-    let j = i;
-    while (j > 0 && (points[j - 1] as number) < p) {
-      cats[j] = cats[j - 1] as Category;
-      points[j] = points[j - 1] as number;
-      j--;
-    }
-    cats[j] = c;
-    points[j] = p;
-  }
-  return cats;
-}
-
 /** The rules' verdict and whether they excused a word in context: what the learned layer is trained on. */
 export function createRuleReader(): {
   read(text: string, lang: string): { result: ScoreResult; excused: boolean };
@@ -590,21 +386,5 @@ export function createScorer(
   return { version: impl.version, score: (text, lang) => impl.score(text, lang) };
 }
 
-function noMatch(lang: Lang, version: string): ScoreResult {
-  return {
-    score: 0,
-    level: 'none',
-    hostile: false,
-    categories: [],
-    matches: [],
-    targeted: false,
-    lang,
-    version,
-  };
-}
-
-function wordIndex(w: Words, p: number): number {
-  let k = 0;
-  while (k + 1 < w.starts.length && (w.starts[k + 1] as number) <= p) k++;
-  return k;
-}
+export { levelFor } from './points.ts';
+export { getBaseMatcher, lexiconHits } from './base-matchers.ts';

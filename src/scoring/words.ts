@@ -99,3 +99,10 @@ export function wordIn(w: Words, k: number, sentence: number): string {
 export function wordInClause(w: Words, k: number, clause: number): string {
   return k >= 0 && k < w.words.length && w.clause[k] === clause ? (w.words[k] as string) : '';
 }
+
+/** Index of the word holding stream position p. */
+export function wordIndex(w: Words, p: number): number {
+  let k = 0;
+  while (k + 1 < w.starts.length && (w.starts[k + 1] as number) <= p) k++;
+  return k;
+}
