@@ -105,6 +105,16 @@ export function findFrames(n: Stream, w: Words, target: Target): Match[] {
   const names = nameStarts(w, target);
   const count = w.words.length;
   const isName = (k: number): boolean => names.includes(k);
+  /** The first word of `set` a few words after k in its sentence, unquoted and not past a negation; -1 if none. */
+  const predicateAfter = (k: number, set: ReadonlySet<string>): number => {
+    for (let j = k + 1; j <= k + WINDOW && j < count; j++) {
+      if (w.sentence[j] !== w.sentence[k] || w.quoted[j]) return -1;
+      const word = w.words[j] as string;
+      if (L.negation.has(word)) return -1;
+      if (set.has(word)) return j;
+    }
+    return -1;
+  };
   // "won't", "don't" reach the stream as "won t", "don t".
   const negatedAt = (k: number): boolean =>
     L.negation.has(w.words[k - 1] ?? '') || (w.words[k - 1] === 't' && L.nt_stem.has(w.words[k - 2] ?? ''));
@@ -150,19 +160,15 @@ export function findFrames(n: Stream, w: Words, target: Target): Match[] {
     const word = w.words[k] as string;
     if (w.handle[k] || w.quoted[k]) continue;
     if (L.intent.has(word)) {
-      for (let j = k + 1; j <= k + WINDOW && j < count; j++) {
-        if (w.sentence[j] !== w.sentence[k] || w.quoted[j]) break;
+      const j = predicateAfter(k, L.violent);
+      // "I'm going to murder you at chess", "je vais le tuer mon frère": the rules' game and kin readings.
+      if (j >= 0 && !negatedAt(k) && aimed(k, j) && !playfulThreat(w, w.ends[j] as number)) {
         const pred = w.words[j] as string;
-        if (L.negation.has(pred)) break;
-        if (!L.violent.has(pred)) continue;
         // "kill herself", "se suicider": a wish that the target dies by their own hand.
         const reflexive =
           L.suicide.has(pred) ||
           L.reflexive.has(w.words[j + 1] ?? '') ||
           L.reflexive.has(w.words[j - 1] ?? '');
-        const negated = negatedAt(k);
-        // "I'm going to murder you at chess", "je vais le tuer mon frère": the rules' game and kin readings.
-        if (negated || !aimed(k, j) || playfulThreat(w, w.ends[j] as number)) break;
         out.push({
           term: `${word} … ${pred}`,
           category:
@@ -172,22 +178,21 @@ export function findFrames(n: Stream, w: Words, target: Target): Match[] {
           severity: 3,
           ...span(n, w, k, j),
         });
-        break;
       }
     }
     if (L.request.has(word)) {
-      for (let j = k + 1; j <= k + WINDOW && j < count; j++) {
-        if (w.sentence[j] !== w.sentence[k] || w.quoted[j]) break;
-        const act = w.words[j] as string;
-        if (L.negation.has(act)) break;
-        if (!L.sexual.has(act)) continue;
-        if (!personIn(w.sentence[k] as number) || negatedAt(k)) break;
+      const j = predicateAfter(k, L.sexual);
+      if (j >= 0 && personIn(w.sentence[k] as number) && !negatedAt(k)) {
         const at = span(n, w, k, j);
         // "would you like to fuck": one request, however many request words lead to it.
         if (!out.some((m) => m.end === at.end)) {
-          out.push({ term: `${word} … ${act}`, category: 'sexual_harassment', severity: 2, ...at });
+          out.push({
+            term: `${word} … ${w.words[j] as string}`,
+            category: 'sexual_harassment',
+            severity: 2,
+            ...at,
+          });
         }
-        break;
       }
     }
     if (L.emotion.has(word)) {

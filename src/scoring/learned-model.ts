@@ -1,9 +1,9 @@
-// The learned layer: a logistic regression over the post's words, pairs of words and the rules'
-// verdict, with weights learned from real labelled posts (lexicons/learned-*.tsv, written by
-// tools/train-weights.ts). It decides posts whose rules were not sure (nothing found, or an insult
-// that may be banter), never overturns a threat, doxxing or incitement the rules are sure of, and
-// explains itself: the words that pushed a post over the threshold become its matches, with
-// offsets and the category of the labelled posts they came from.
+// The learned layer: a logistic regression over the post's words and pairs of words, with weights
+// learned from real labelled posts (lexicons/learned-*.tsv, written by tools/train-weights.ts).
+// It only adds: it decides posts the rules found nothing hostile in, never overrules a word the
+// rules read as harmless in its context, and explains itself: the words that pushed a post over
+// the threshold become its matches, with offsets and the category of the labelled posts they came
+// from.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
@@ -98,8 +98,8 @@ export const STRONG_WORD = 0.35;
 
 /**
  * `judged`: original spans the rules already read in context (a reported insult, friendly
- * profanity, a negated threat). Their words are left out here: the rules' verdict on them comes in
- * through the rule features, and a learned weight must not undo "stop calling her a slut".
+ * profanity, a negated threat). Their words are left out here: the rules have judged them, and a
+ * learned weight must not undo "stop calling her a slut".
  */
 export function learnedVerdict(
   model: LearnedModel,
