@@ -3,6 +3,7 @@ import type { Config } from '../config/schema.ts';
 import type { Db } from '../db/client.ts';
 import type { XPostLookup } from '../sources/x.ts';
 import type { ArchiveRepo } from './archive-repo.ts';
+import { safeFetch } from '../net/safe-fetch.ts';
 import { checkBlueskyPosts } from './deletion-bluesky.ts';
 import { readRawPayloads, type DuePost, type PlatformCheckContext, type Verdict } from './deletion-common.ts';
 import { checkMastodonPosts } from './deletion-mastodon.ts';
@@ -171,10 +172,12 @@ async function urlGone(
   const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
   const headers = { 'user-agent': config.sources.feeds.userAgent };
   try {
-    let res = await fetch(url, { method: 'HEAD', headers, signal: combined, redirect: 'follow' });
+    // The URL comes from a post: the network policy applies to it and to every redirect.
+    const network = config.network;
+    let res = await safeFetch(url, { method: 'HEAD', headers, signal: combined, network });
     // Some servers refuse HEAD: ask with GET before concluding anything.
     if (res.status === 405 || res.status === 501 || res.status === 403) {
-      res = await fetch(url, { method: 'GET', headers, signal: combined, redirect: 'follow' });
+      res = await safeFetch(url, { method: 'GET', headers, signal: combined, network });
       await res.body?.cancel();
     }
     if (res.status === 404 || res.status === 410) return res.status;

@@ -34,8 +34,8 @@ export interface ParsedFeed {
 
 /** The document is not a feed we can read: ill-formed XML, an HTML page, JSON, an empty body… */
 export class FeedParseError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = 'FeedParseError';
   }
 }
@@ -314,6 +314,18 @@ function parseAtom(xml: string, root: XmlNode, opts: ParseFeedOptions): ParsedFe
   return { format: 'atom', title: nonEmpty(atomText(xml, child(root, 'title'))), lang: feedLang, items };
 }
 
+const VALIDATOR_CODES: Record<string, string> = {
+  InvalidChar: 'unexpected character',
+  InvalidTag: 'unclosed, mismatched or invalid tag',
+  InvalidAttr: 'invalid attribute',
+  InvalidXml: 'not well-formed',
+};
+const KNOWN_OTHER_ROOTS: Record<string, string> = {
+  html: 'an HTML page',
+  opml: 'an OPML outline, a list of feeds',
+  svg: 'an SVG image',
+};
+
 /**
  * Parses an RSS 2.0, RSS 1.0 (RDF) or Atom document. Throws FeedParseError with a readable reason
  * for anything else: ill-formed XML, an HTML page, JSON, an empty body, entity bombs.
@@ -323,14 +335,17 @@ export function parseFeed(xml: string, opts: ParseFeedOptions = {}): ParsedFeed 
   // The parser is lenient (it accepts unclosed tags); the validator is what rejects truncated XML.
   const valid = XMLValidator.validate(xml);
   if (valid !== true) {
-    const { msg, line, col } = valid.err;
-    throw new FeedParseError(`ill-formed XML: ${msg} (line ${line}${col ? `, column ${col}` : ''})`);
+    // The validator's own message quotes names and characters from the document: it is shown on
+    // the dashboard, and the document may be anything a URL answered, so only its kind is said.
+    const { code, line, col } = valid.err;
+    const what = VALIDATOR_CODES[code] ?? 'not well-formed';
+    throw new FeedParseError(`ill-formed XML: ${what} (line ${line}${col ? `, column ${col}` : ''})`);
   }
   let doc: unknown;
   try {
     doc = parser.parse(xml);
   } catch (err) {
-    throw new FeedParseError(`unreadable XML: ${err instanceof Error ? err.message : String(err)}`);
+    throw new FeedParseError('unreadable XML (entity limits or structure)', { cause: err });
   }
   const root = isNode(doc) ? rootOf(doc) : null;
   if (!root) throw new FeedParseError('no root element');
@@ -339,5 +354,6 @@ export function parseFeed(xml: string, opts: ParseFeedOptions = {}): ParsedFeed 
   if (root.name === 'rss') return parseRss2(xml, node, opts);
   if (local === 'RDF') return parseRss1(xml, node, opts);
   if (root.name === 'feed') return parseAtom(xml, node, opts);
-  throw new FeedParseError(`root element <${root.name}> is not <rss>, <rdf:RDF> or <feed>`);
+  const kind = KNOWN_OTHER_ROOTS[local.toLowerCase()];
+  throw new FeedParseError(`the root element is not <rss>, <rdf:RDF> or <feed>${kind ? ` (${kind})` : ''}`);
 }

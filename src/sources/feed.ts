@@ -1,4 +1,6 @@
 import type { Config } from '../config/schema.ts';
+import { BlockedUrlError, safeFetch } from '../net/safe-fetch.ts';
+import { STRICT_NETWORK, type NetworkPolicy } from '../net/address-policy.ts';
 import { FeedParseError, parseFeed, type ParsedFeedItem } from './feed-parse.ts';
 import {
   parseRetryAfter,
@@ -140,7 +142,11 @@ interface Fetched {
   state: FeedState;
 }
 
-export function createFeedAdapter(config: FeedsConfig, tuning: FeedAdapterTuning = {}): SourceAdapter {
+export function createFeedAdapter(
+  config: FeedsConfig,
+  tuning: FeedAdapterTuning = {},
+  network: NetworkPolicy = STRICT_NETWORK,
+): SourceAdapter {
   const opts = { ...DEFAULTS, ...tuning };
 
   /** One HTTP attempt. Throws TransientError (retry may help), SourceError / RateLimitError (it will not). */
@@ -156,7 +162,7 @@ export function createFeedAdapter(config: FeedsConfig, tuning: FeedAdapterTuning
     const timeout = AbortSignal.timeout(config.timeoutMs);
     const signal = AbortSignal.any([ctx.signal, timeout]);
     try {
-      const res = await fetch(ctx.source.target, { headers, signal, redirect: 'follow' });
+      const res = await safeFetch(ctx.source.target, { headers, signal, network });
       if (res.status === 304) {
         await res.body?.cancel();
         return { status: 304, body: '', finalUrl: res.url, state: prev };
@@ -191,6 +197,8 @@ export function createFeedAdapter(config: FeedsConfig, tuning: FeedAdapterTuning
     } catch (err) {
       if (err instanceof SourceError || err instanceof RateLimitError || err instanceof TransientError)
         throw err;
+      if (err instanceof BlockedUrlError)
+        throw new SourceError(`feed URL refused: ${err.message}`, false, { cause: err });
       if (ctx.signal.aborted) throw err; // Shutting down: not a failure of the feed.
       if (timeout.aborted)
         throw new TransientError(`timed out after ${config.timeoutMs} ms`, null, null, { cause: err });

@@ -19,7 +19,11 @@ export type AdapterRegistry = ReadonlyMap<string, SourceAdapter>;
 /** Every adapter this configuration can use, by kind. */
 export function createAdapterRegistry(config: Config): AdapterRegistry {
   const x = createXAdapters(config.sources.x);
-  const adapters: SourceAdapter[] = [x.mentions, x.search, createFeedAdapter(config.sources.feeds)];
+  const adapters: SourceAdapter[] = [
+    x.mentions,
+    x.search,
+    createFeedAdapter(config.sources.feeds, {}, config.network),
+  ];
   const mastodon = createMastodonAdapters(config.sources.mastodon);
   adapters.push(
     createBlueskyAdapter(config.sources.bluesky, {}, blueskyClient(config)),

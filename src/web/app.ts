@@ -99,7 +99,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const ctx: WebContext = {
     db: deps.db,
     log: deps.log,
-    config: { server: config.server, web },
+    config: { server: config.server, network: config.network, web },
     posts: deps.posts,
     watches: deps.watches,
     sources: deps.sources,

@@ -39,7 +39,7 @@ export interface WebSettings {
 export interface WebContext {
   db: Db;
   log: Logger;
-  config: Readonly<Pick<Config, 'server'>> & { web: WebSettings };
+  config: Readonly<Pick<Config, 'server' | 'network'>> & { web: WebSettings };
   posts: PostsRepo;
   watches: WatchesRepo;
   sources: SourcesRepo;

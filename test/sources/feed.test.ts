@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { WatchConfig } from '../../src/config/schema.ts';
 import { createLogger, silentLogger, type Logger } from '../../src/logger.ts';
 import { createFeedAdapter, type FeedAdapterTuning, type FeedsConfig } from '../../src/sources/feed.ts';
+import type { NetworkPolicy } from '../../src/net/address-policy.ts';
 import { RateLimitError, SourceError, type PollContext, type PollPage } from '../../src/sources/source.ts';
 import {
   buildAtom,
@@ -41,13 +42,17 @@ function ctxFor(
   };
 }
 
+// The fake feed server listens on 127.0.0.1: only an intranet setting lets the adapter reach it.
+const INTRANET: NetworkPolicy = { allowPrivateAddresses: true };
+
 async function pollAll(
   ctx: PollContext,
   config: FeedsConfig = CONFIG,
   tuning: FeedAdapterTuning = FAST,
+  network: NetworkPolicy = INTRANET,
 ): Promise<PollPage[]> {
   const pages: PollPage[] = [];
-  for await (const page of createFeedAdapter(config, tuning).poll(ctx)) pages.push(page);
+  for await (const page of createFeedAdapter(config, tuning, network).poll(ctx)) pages.push(page);
   return pages;
 }
 
@@ -55,9 +60,10 @@ async function pollError(
   ctx: PollContext,
   config: FeedsConfig = CONFIG,
   tuning: FeedAdapterTuning = FAST,
+  network: NetworkPolicy = INTRANET,
 ): Promise<unknown> {
   try {
-    await pollAll(ctx, config, tuning);
+    await pollAll(ctx, config, tuning, network);
   } catch (err) {
     return err;
   }
@@ -70,6 +76,59 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await server.close();
+});
+
+describe('feed adapter: addresses a feed URL may not reach (SSRF)', () => {
+  const STRICT: NetworkPolicy = { allowPrivateAddresses: false };
+
+  it('refuses a feed on a loopback address, in any spelling, without asking it or retrying', async () => {
+    server.setFeed('/f', { body: buildRss2(makeItems(2)) });
+    const port = new URL(server.url).port;
+    for (const host of [
+      '127.0.0.1',
+      'localhost',
+      '2130706433',
+      '0x7f000001',
+      '0.0.0.0',
+      '[::1]',
+      '[::ffff:7f00:1]',
+    ]) {
+      const err = await pollError(ctxFor(`http://${host}:${port}/f`), CONFIG, FAST, STRICT);
+      expect(err, host).toBeInstanceOf(SourceError);
+      expect((err as SourceError).retryable, host).toBe(false);
+      expect((err as SourceError).message, host).toMatch(/^feed URL refused: .*not allowed/);
+    }
+    const err = await pollError(ctxFor(`http://169.254.169.254/latest/meta-data/`), CONFIG, FAST, STRICT);
+    expect((err as SourceError).message).toMatch(/feed URL refused: .*linkLocal/);
+    expect(server.requests).toEqual([]);
+  });
+
+  it('refuses a redirect from a reachable feed to the cloud metadata address', async () => {
+    server.setFeed('/moved', {
+      body: '',
+      status: 302,
+      headers: { location: 'http://169.254.169.254/latest/meta-data/' },
+    });
+    const err = await pollError(ctxFor(server.url + '/moved'));
+    expect((err as SourceError).message).toMatch(/feed URL refused: .*169\.254\.169\.254/);
+  });
+
+  it('refuses credentials in the feed URL', async () => {
+    server.setFeed('/f', { body: buildRss2(makeItems(2)) });
+    const err = await pollError(ctxFor(server.url.replace('http://', 'http://user:pw@') + '/f'));
+    expect((err as SourceError).message).toMatch(/feed URL refused: credentials/);
+    expect(server.requests).toEqual([]);
+  });
+
+  it('never shows what a non-feed answer said in its error', async () => {
+    server.setFeed('/admin', {
+      body: 'root:x:0:0:SECRET-INTERNAL:/root:/bin/bash',
+      contentType: 'text/plain',
+    });
+    const err = await pollError(ctxFor(server.url + '/admin'));
+    expect((err as SourceError).message).toMatch(/^feed is not valid RSS\/Atom: /);
+    expect((err as SourceError).message).not.toMatch(/SECRET|root:x/);
+  });
 });
 
 describe('feed adapter: Google Alerts', () => {

@@ -58,6 +58,7 @@ export async function makeFixture(
     watches?: string[];
     evidence?: EvidencePort;
     web?: Record<string, unknown>;
+    network?: Record<string, unknown>;
     queue?: JobQueue;
     onWatchesChanged?: () => Promise<void>;
   } = {},
@@ -80,7 +81,7 @@ export async function makeFixture(
     posts,
     watches,
     sources,
-    config: configSchema.parse({ web: { ...options.web } }),
+    config: configSchema.parse({ web: { ...options.web }, network: { ...options.network } }),
     ...(options.evidence ? { evidencePort: options.evidence } : {}),
     ...(options.queue ? { queue: options.queue } : {}),
     ...(options.onWatchesChanged ? { onWatchesChanged: options.onWatchesChanged } : {}),

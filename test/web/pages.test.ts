@@ -172,6 +172,72 @@ describe('pages', () => {
     expect(createUsersRepo(f.db).byEmail('owner@example.org')!.watchIds).toEqual(['alice', 'carol']);
   });
 
+  it('a feed URL to this machine, a private address or with credentials is refused on its field when saved', async () => {
+    const jar = await login(f.app, 'owner@example.org');
+    const hostile = [
+      'http://127.0.0.1:8080/admin',
+      'http://localhost/feed',
+      'http://2130706433/',
+      'http://0x7f000001/',
+      'http://[::1]/',
+      'http://[::ffff:127.0.0.1]/',
+      'http://0.0.0.0/',
+      'http://169.254.169.254/latest/meta-data/',
+      'http://10.0.0.5/rss',
+      'https://user:secret@feeds.example.org/x.xml',
+    ];
+    for (const feed of hostile) {
+      const res = await postForm(
+        f.app,
+        jar,
+        '/watches/alice',
+        { names: 'Alice', feeds: feed },
+        '/watches/alice/edit',
+      );
+      expect(res.statusCode, feed).toBe(400);
+      expect(res.body, feed).toMatch(/feeds\.0: [^<]*(not allowed)/);
+      const created = await postForm(
+        f.app,
+        jar,
+        '/watches',
+        { id: 'evil', names: 'E', feeds: feed },
+        '/watches/new',
+      );
+      expect(created.statusCode, feed).toBe(400);
+    }
+    const row = f.db.$client.prepare('select definition from watches where id = ?').get('alice') as {
+      definition: string;
+    };
+    expect(JSON.parse(row.definition).feeds).toEqual(['https://feeds.example.org/alice.xml']);
+    expect(f.db.$client.prepare(`select id from watches where id = 'evil'`).all()).toEqual([]);
+  });
+
+  it('an intranet feed is accepted when network.allowPrivateAddresses is set', async () => {
+    const g = await makeFixture({ network: { allowPrivateAddresses: true } });
+    try {
+      await g.addUser('owner@example.org', 'owner', ['alice']);
+      const jar = await login(g.app, 'owner@example.org');
+      const res = await postForm(
+        g.app,
+        jar,
+        '/watches/alice',
+        { names: 'Alice', feeds: 'http://10.0.0.5/rss' },
+        '/watches/alice/edit',
+      );
+      expect(res.statusCode).toBe(303);
+      const bad = await postForm(
+        g.app,
+        jar,
+        '/watches/alice',
+        { names: 'Alice', feeds: 'http://169.254.169.254/latest/' },
+        '/watches/alice/edit',
+      );
+      expect(bad.statusCode).toBe(400);
+    } finally {
+      await g.close();
+    }
+  });
+
   it('the JSON API answers with a token, refuses the cookie, and is described by OpenAPI', async () => {
     f.addPosts('alice', [{ text: 'hello', handle: 'h', level: 'low' }]);
     const users = createUsersRepo(f.db);

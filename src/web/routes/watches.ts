@@ -5,6 +5,7 @@ import { HttpError, html, noQuery, type WebContext } from '../context.ts';
 import { createWatchAdminRepo } from '../watch-admin-repo.ts';
 import { createRecipientsRepo } from '../../alerts/recipients-repo.ts';
 import { definitionFromForm, formFromDefinition, type WatchForm } from '../watch-form.ts';
+import { feedUrlErrors } from '../watch-form-urls.ts';
 
 const idParams = {
   type: 'object',
@@ -76,7 +77,7 @@ export function watchesRoutes(ctx: WebContext): FastifyPluginAsync {
         const user = req.user!;
         const form = req.body as WatchForm;
         const parsed = definitionFromForm(undefined, form);
-        const errors = parsed.ok ? [] : parsed.errors;
+        const errors = parsed.ok ? feedUrlErrors(parsed.definition, ctx.config.network) : parsed.errors;
         if (parsed.ok && admin.exists(parsed.definition.id))
           errors.push(`id: a watch "${parsed.definition.id}" already exists`);
         if (!parsed.ok || errors.length)
@@ -135,11 +136,12 @@ export function watchesRoutes(ctx: WebContext): FastifyPluginAsync {
         if (!w) throw new HttpError(404, 'no such watch');
         const form = req.body as WatchForm;
         const parsed = definitionFromForm(w.definition, form);
-        if (!parsed.ok)
+        const errors = parsed.ok ? feedUrlErrors(parsed.definition, ctx.config.network) : parsed.errors;
+        if (!parsed.ok || errors.length)
           return editor(req, reply.status(400), {
             isNew: false,
             form: { ...formFromDefinition(w.definition), ...form, id } as Required<WatchForm>,
-            errors: parsed.errors,
+            errors,
           });
         admin.save(parsed.definition);
         ctx.sources.syncForWatch(id, sourceSpecsForWatch(parsed.definition));
