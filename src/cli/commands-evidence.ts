@@ -141,7 +141,12 @@ export function registerEvidenceCommands(program: Command): void {
           }
         }
         const r = await verifyDossier(file, { tsaCerts });
-        process.stdout.write(`${clean(r.summary)}\n`);
+        // Nothing to judge (no such file, not a ZIP): a usage problem, not a verdict on a dossier.
+        if (r.unreadable) {
+          process.stderr.write(`vigie verify: ${clean(r.summary)}\n`);
+          return 2;
+        }
+        process.stdout.write(`${r.summary.split('\n').map(clean).join('\n')}\n`);
         return r.ok ? 0 : 1;
       }),
     );

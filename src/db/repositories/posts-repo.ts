@@ -3,6 +3,7 @@ import type { Db } from '../client.ts';
 import { posts, sources } from '../schema/index.ts';
 import { ftsQuery } from './fts-query.ts';
 import { createLedger, postStoredEvents, type Ledger } from '../../evidence/ledger.ts';
+import { wellFormedDeep } from '../../text/well-formed.ts';
 
 export type PostRow = typeof posts.$inferSelect;
 
@@ -96,7 +97,9 @@ export function createPostsRepo(db: Db) {
      * key), their authors, and — on the last page — the source's cursor, so a crash never leaves
      * a cursor ahead of the posts it covers. Returns the posts that were new.
      */
-    storePage(page: PageWrite): StoredPostRef[] {
+    storePage(input: PageWrite): StoredPostRef[] {
+      // Lone surrogates would be stored lossily (see text/well-formed.ts): never let one reach SQLite.
+      const page: PageWrite = { ...input, posts: input.posts.map((p) => wellFormedDeep(p)) };
       return db.transaction((tx) => {
         const inserted: StoredPostRef[] = [];
         if (page.posts.length > 0) {
