@@ -10,6 +10,7 @@ import type { Role, SessionUser, User, UsersRepo } from './auth/users-repo.ts';
 import type { TriageRepo } from './triage-repo.ts';
 import type { AlertsPort, EvidencePort } from './integrations.ts';
 import type { Translate, UiLang } from './i18n/index.ts';
+import { sameOriginPath } from './safe-back.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -76,17 +77,9 @@ export function assertWatch(user: User | null, watchId: string): void {
   if (!user || !user.watchIds.includes(watchId)) throw new HttpError(404, 'no such watch');
 }
 
-/** A local path to go back to after a form post; anything else (//evil, https://…) becomes `/`. */
+/** A local path to go back to after a form post; anything else (//evil, /\t/evil, https://…) becomes `fallback`. */
 export function safeBack(value: unknown, fallback = '/'): string {
-  if (
-    typeof value !== 'string' ||
-    !value.startsWith('/') ||
-    value.startsWith('//') ||
-    value.startsWith('/\\') ||
-    /[\r\n]/.test(value)
-  )
-    return fallback;
-  return value;
+  return sameOriginPath(value, fallback);
 }
 
 export const html = { 200: { type: 'string' }, '4xx': {} } as const;
