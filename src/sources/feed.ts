@@ -2,6 +2,7 @@ import type { Config } from '../config/schema.ts';
 import { BlockedUrlError, safeFetch } from '../net/safe-fetch.ts';
 import { STRICT_NETWORK, type NetworkPolicy } from '../net/address-policy.ts';
 import { FeedParseError, parseFeed, type ParsedFeedItem } from './feed-parse.ts';
+import { feedItemKey } from './feed-keys.ts';
 import {
   parseRetryAfter,
   RateLimitError,
@@ -16,8 +17,8 @@ import {
 // RSS / Atom adapter (Google Alerts and any other feed). One poll = one conditional GET = one final
 // page. Cursor: always left undefined. A feed is a sliding window of its latest items, dates are
 // publisher-controlled (backdated, reordered, missing), so a "newest seen" cursor would hide items;
-// the database dedupes on (platform, externalId) and the ETag / Last-Modified state spares the
-// download when nothing changed.
+// the database dedupes on (platform, externalId) — the key is chosen in feed-keys.ts — and the
+// ETag / Last-Modified state spares the download when nothing changed.
 
 export type FeedsConfig = Config['sources']['feeds'];
 
@@ -118,10 +119,9 @@ function hostOf(url: string | null): string | null {
   }
 }
 
-/** Maps a parsed item to a RawPost; null when it has nothing to dedupe on. */
-export function itemToRawPost(item: ParsedFeedItem): RawPost | null {
-  const externalId = item.id ?? item.link;
-  if (!externalId) return null;
+/** Maps a parsed item of the feed at `feedUrl` to a RawPost (keyed as feed-keys.ts says). */
+export function itemToRawPost(item: ParsedFeedItem, feedUrl: string): RawPost {
+  const externalId = feedItemKey(item, feedUrl);
   const authorId = item.authorName ?? hostOf(item.link);
   return {
     platform: 'web',
@@ -259,12 +259,16 @@ export function createFeedAdapter(
       }
       const posts: RawPost[] = [];
       const warnings: string[] = [];
+      const seen = new Map<string, number>();
       feed.items.forEach((item, index) => {
-        const post = itemToRawPost(item);
-        if (!post) {
-          warnings.push(`item ${index + 1} skipped: it has neither an id nor a link`);
+        const post = itemToRawPost(item, ctx.source.target);
+        const first = seen.get(post.externalId);
+        if (first !== undefined) {
+          // The same key twice in one document: the database keeps the first; say so.
+          warnings.push(`item ${index + 1} has the same id as item ${first}: only item ${first} is stored`);
           return;
         }
+        seen.set(post.externalId, index + 1);
         if (!item.rawIsExact)
           warnings.push(`item ${index + 1}: raw XML could not be sliced, stored as parsed JSON`);
         posts.push(post);

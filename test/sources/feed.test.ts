@@ -190,24 +190,48 @@ describe('feed adapter: formats and dedupe keys', () => {
     });
   }
 
-  it('uses the guid as the key, then the link, and skips items with neither (with a warning)', async () => {
+  it('keys an item on a URI id, on the feed and a local id, on the link, or on the feed and its content', async () => {
     const xml = buildRss2([
-      { id: 'guid-1', link: 'https://example.org/1', title: 'with guid' },
+      { id: 'guid-1', link: 'https://example.org/1', title: 'with a local guid' },
       { link: '  https://example.org/2  ', title: 'link only' },
       { title: 'nothing to key on', html: '<p>orphan</p>' },
+      { id: 'tag:example.org,2024:7', title: 'with a tag URI' },
+      { title: 'nothing to key on either', html: '<p>another orphan</p>' },
     ]);
+    const url = server.url + '/f';
     server.setFeed('/f', { body: xml });
-    const [page] = await pollAll(ctxFor(server.url + '/f'));
-    expect(page?.posts.map((p) => p.externalId)).toEqual(['guid-1', 'https://example.org/2']);
+    const [page] = await pollAll(ctxFor(url));
+    const keys = page?.posts.map((p) => p.externalId);
+    expect(keys?.slice(0, 2)).toEqual([`${url}#id:guid-1`, 'https://example.org/2']);
+    expect(keys?.[2]).toMatch(new RegExp(`^${url.replace(/[.]/g, '\\.')}#sha256:[0-9a-f]{64}$`));
+    expect(keys?.[3]).toBe('tag:example.org,2024:7');
+    expect(keys?.[4]).toMatch(/#sha256:[0-9a-f]{64}$/);
+    expect(keys?.[4]).not.toBe(keys?.[2]);
     expect(page?.posts[1]?.url).toBe('https://example.org/2');
-    expect(page?.warnings).toEqual(['item 3 skipped: it has neither an id nor a link']);
+    expect(page?.posts[2]?.text).toBe('nothing to key on\norphan');
+    expect(page?.warnings).toBeUndefined();
+    // The same document gives the same keys: a second poll stores nothing twice.
+    const [again] = await pollAll(ctxFor(url));
+    expect(again?.posts.map((p) => p.externalId)).toEqual(keys);
+  });
+
+  it('says so when one document repeats an id (the database keeps the first)', async () => {
+    server.setFeed('/f', {
+      body: buildRss2([
+        { id: '1', title: 'first' },
+        { id: '1', title: 'second, same guid' },
+      ]),
+    });
+    const [page] = await pollAll(ctxFor(server.url + '/f'));
+    expect(page?.posts).toHaveLength(1);
+    expect(page?.warnings).toEqual(['item 2 has the same id as item 1: only item 1 is stored']);
   });
 
   it('gives null author and date when the item has none', async () => {
     server.setFeed('/f', { body: buildRss2([{ id: 'x' }]) });
     const [page] = await pollAll(ctxFor(server.url + '/f'));
     expect(page?.posts[0]).toMatchObject({
-      externalId: 'x',
+      externalId: `${server.url}/f#id:x`,
       url: null,
       author: null,
       createdAt: null,
