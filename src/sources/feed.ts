@@ -3,6 +3,7 @@ import { BlockedUrlError, safeFetch } from '../net/safe-fetch.ts';
 import { STRICT_NETWORK, type NetworkPolicy } from '../net/address-policy.ts';
 import { FeedParseError, parseFeed, type ParsedFeedItem } from './feed-parse.ts';
 import { feedItemKey } from './feed-keys.ts';
+import { decodeFeedBytes } from './feed-decode.ts';
 import {
   parseRetryAfter,
   RateLimitError,
@@ -63,21 +64,8 @@ class TransientError extends Error {
   }
 }
 
-function charsetOf(contentType: string | null, head: Uint8Array): string {
-  const fromHeader = /charset\s*=\s*"?([\w.:-]+)/i.exec(contentType ?? '')?.[1];
-  if (fromHeader) return fromHeader;
-  // The XML declaration is ASCII, so it can be read before knowing the encoding.
-  const decl = new TextDecoder('latin1').decode(head.subarray(0, 200));
-  return /^\s*<\?xml[^>]*encoding\s*=\s*["']([\w.:-]+)["']/i.exec(decl)?.[1] ?? 'utf-8';
-}
-
 function decodeBody(bytes: Uint8Array, contentType: string | null): string {
-  try {
-    return new TextDecoder(charsetOf(contentType, bytes)).decode(bytes);
-  } catch {
-    // An unknown charset label: UTF-8 is what nearly every feed really is.
-    return new TextDecoder('utf-8').decode(bytes);
-  }
+  return decodeFeedBytes(bytes, contentType);
 }
 
 /** Reads the body up to `max` bytes; beyond that the download is cancelled and the poll fails. */
