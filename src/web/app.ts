@@ -26,6 +26,7 @@ import { createUsersRepo } from './auth/users-repo.ts';
 import { createTriageRepo } from './triage-repo.ts';
 import { createAuditRepo } from './audit-repo.ts';
 import { createAlertsPort, createEvidencePort, type AlertsPort, type EvidencePort } from './integrations.ts';
+import { createMailer, type Mailer } from '../alerts/mailer.ts';
 import { pickLang, translator } from './i18n/index.ts';
 import { SESSION_COOKIE, type WebContext, type WebSettings } from './context.ts';
 import { viewHelpers } from './render/view-helpers.ts';
@@ -61,6 +62,8 @@ export interface AppDeps {
   onWatchesChanged?: () => Promise<void>;
   /** The job queue: actions such as "flag for archiving" start their job at once. */
   queue?: JobQueue;
+  /** Mail to dashboard users (failed sign-ins); the configured transport when not given. */
+  mailer?: Mailer;
   /** Other modules' routes (e.g. the alerts' unsubscribe link), registered with the app. */
   extraRoutes?: ((app: FastifyInstance) => Promise<void>)[];
 }
@@ -110,6 +113,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       deps.evidencePort ??
       createEvidencePort({ db: deps.db, log: deps.log, config, watches: deps.watches, queue: deps.queue }),
     alerts: deps.alertsPort ?? createAlertsPort(deps),
+    mailer: deps.mailer ?? createMailer(config.mail, config.dataDir, deps.log),
     watchesChanged: async () => {
       await deps.onWatchesChanged?.();
     },

@@ -11,6 +11,7 @@ import type { TriageRepo } from './triage-repo.ts';
 import type { AlertsPort, EvidencePort } from './integrations.ts';
 import type { Translate, UiLang } from './i18n/index.ts';
 import { sameOriginPath } from './safe-back.ts';
+import type { Mailer } from '../alerts/mailer.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -49,6 +50,8 @@ export interface WebContext {
   audit: AuditRepo;
   evidence: EvidencePort;
   alerts: AlertsPort;
+  /** Mail to the dashboard's users (an account's owner about failed sign-ins). */
+  mailer?: Mailer;
   render(
     req: FastifyRequest,
     reply: FastifyReply,

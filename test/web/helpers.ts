@@ -81,7 +81,7 @@ export async function makeFixture(
     posts,
     watches,
     sources,
-    config: configSchema.parse({ web: { ...options.web }, network: { ...options.network } }),
+    config: configSchema.parse({ dataDir: dir, web: { ...options.web }, network: { ...options.network } }),
     ...(options.evidence ? { evidencePort: options.evidence } : {}),
     ...(options.queue ? { queue: options.queue } : {}),
     ...(options.onWatchesChanged ? { onWatchesChanged: options.onWatchesChanged } : {}),

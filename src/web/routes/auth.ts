@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { verify as verifyTotp } from 'otplib';
 import { SESSION_COOKIE, html, safeBack, type WebContext } from '../context.ts';
 import { hashPassword, passwordProblem, verifyPassword } from '../auth/passwords.ts';
+import { createLoginGuard } from '../auth/login-guard.ts';
 
 export async function totpValid(secret: string, code: string | undefined): Promise<boolean> {
   if (!code || !/^\d{6}$/.test(code.trim())) return false;
@@ -16,6 +17,7 @@ export async function totpValid(secret: string, code: string | undefined): Promi
 
 /** Sign in, sign out (here or everywhere), and the one-time set-password links. */
 export function authRoutes(ctx: WebContext): FastifyPluginAsync {
+  const guard = createLoginGuard({ db: ctx.db, log: ctx.log, mailer: ctx.mailer });
   return async (app) => {
     const loginQuery = {
       type: 'object',
@@ -61,6 +63,19 @@ export function authRoutes(ctx: WebContext): FastifyPluginAsync {
       },
       async (req, reply) => {
         const body = req.body as { email: string; password: string; code?: string; next?: string };
+        // Per account, whatever the client address: refused unread while the account is paused.
+        const { lockedUntil } = guard.state(body.email);
+        if (lockedUntil) {
+          const minutes = Math.max(1, Math.ceil((lockedUntil - Date.now()) / 60_000));
+          reply.header('retry-after', String(Math.ceil((lockedUntil - Date.now()) / 1000)));
+          return ctx.render(req, reply.status(429), 'login', {
+            title: req.t('login.title'),
+            next: safeBack(body.next),
+            failed: false,
+            throttled: minutes,
+            email: body.email,
+          });
+        }
         const user = ctx.users.byEmail(body.email);
         let ok =
           (await verifyPassword(user?.passwordHash ?? null, body.password)) && !!user && !user.disabled;
@@ -72,6 +87,7 @@ export function authRoutes(ctx: WebContext): FastifyPluginAsync {
             action: 'login_failed',
             detail: { ip: req.ip },
           });
+          await guard.afterFailure(user);
           return ctx.render(req, reply.status(401), 'login', {
             title: req.t('login.title'),
             next: safeBack(body.next),
