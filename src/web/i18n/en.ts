@@ -15,6 +15,7 @@ export const en = {
   'login.code': 'Authenticator code (if enabled)',
   'login.submit': 'Sign in',
   'login.failed': 'Wrong e-mail, password or code.',
+  'account.reauthBad': 'Wrong password or code: nothing was changed.',
   'login.throttled': 'Too many failed attempts for this account. Try again in',
   'setpw.title': 'Choose your password',
   'setpw.submit': 'Save the password',

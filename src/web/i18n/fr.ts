@@ -16,6 +16,7 @@ export const fr: Record<MessageKey, string> = {
   'login.code': "Code de l'application d'authentification (si activée)",
   'login.submit': 'Se connecter',
   'login.failed': 'E-mail, mot de passe ou code incorrect.',
+  'account.reauthBad': 'Mot de passe ou code incorrect : rien n’a été changé.',
   'login.throttled': 'Trop d’échecs pour ce compte. Réessayez dans',
   'setpw.title': 'Choisissez votre mot de passe',
   'setpw.submit': 'Enregistrer le mot de passe',

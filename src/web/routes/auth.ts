@@ -1,19 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { verify as verifyTotp } from 'otplib';
 import { SESSION_COOKIE, html, safeBack, type WebContext } from '../context.ts';
 import { hashPassword, passwordProblem, verifyPassword } from '../auth/passwords.ts';
 import { createLoginGuard } from '../auth/login-guard.ts';
-
-export async function totpValid(secret: string, code: string | undefined): Promise<boolean> {
-  if (!code || !/^\d{6}$/.test(code.trim())) return false;
-  try {
-    // One step of tolerance either side: phone clocks drift.
-    const result = await verifyTotp({ secret, token: code.trim(), epochTolerance: 30 });
-    return result.valid;
-  } catch {
-    return false;
-  }
-}
+import { totpValid } from '../auth/totp.ts';
+import { reauthenticate, reauthFields } from '../auth/reauth.ts';
 
 /** Sign in, sign out (here or everywhere), and the one-time set-password links. */
 export function authRoutes(ctx: WebContext): FastifyPluginAsync {
@@ -120,18 +110,29 @@ export function authRoutes(ctx: WebContext): FastifyPluginAsync {
       return reply.redirect('/login', 303);
     });
 
-    app.post('/logout-everywhere', { schema: { body: csrfBody, response: html } }, async (req, reply) => {
-      const user = req.user!;
-      const n = ctx.users.revokeAllSessions(user.id);
-      ctx.audit.record({
-        userId: user.id,
-        actor: user.email,
-        action: 'logout_everywhere',
-        detail: { sessions: n },
-      });
-      reply.clearCookie(SESSION_COOKIE, { path: '/' });
-      return reply.redirect('/login', 303);
-    });
+    app.post(
+      '/logout-everywhere',
+      {
+        schema: {
+          body: { type: 'object', properties: { ...reauthFields, _csrf: { type: 'string' } } },
+          response: html,
+        },
+      },
+      async (req, reply) => {
+        const user = req.user!;
+        if (!(await reauthenticate(ctx, user, req.body as { password?: string; code?: string }, req.ip)))
+          return reply.redirect('/account?reauth=failed', 303);
+        const n = ctx.users.revokeAllSessions(user.id);
+        ctx.audit.record({
+          userId: user.id,
+          actor: user.email,
+          action: 'logout_everywhere',
+          detail: { sessions: n },
+        });
+        reply.clearCookie(SESSION_COOKIE, { path: '/' });
+        return reply.redirect('/login', 303);
+      },
+    );
 
     const tokenParams = {
       type: 'object',
