@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { generateSecret, generateURI } from 'otplib';
-import { html, noQuery, type WebContext } from '../context.ts';
+import { html, type WebContext } from '../context.ts';
 import { totpValid } from '../auth/totp.ts';
 import { reauthenticate, reauthFields } from '../auth/reauth.ts';
 
