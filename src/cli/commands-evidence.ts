@@ -12,6 +12,7 @@ import {
 import { createEvidence } from '../evidence/evidence.ts';
 import { writeDossier } from '../evidence/dossier.ts';
 import { verifyDossier } from '../evidence/verify.ts';
+import { outFileProblem } from './out-file.ts';
 import { readCertificates } from '../evidence/tsa-signer.ts';
 import { LEVELS, type Level } from '../scoring/index.ts';
 import type { ReportLang } from '../evidence/report-i18n.ts';
@@ -97,6 +98,9 @@ export function registerEvidenceCommands(program: Command): void {
           if (!['fr', 'en', 'both'].includes(o.lang)) throw new UsageError('--lang: expected fr, en or both');
           const from = o.from ? parseIsoDate(o.from, '--from') : undefined;
           const to = o.to ? parseIsoDate(o.to, '--to') : undefined;
+          // Named before anything is written: the file asked for, not a temporary one.
+          const outProblem = outFileProblem(path.resolve(o.out));
+          if (outProblem) throw new UsageError(`--out: ${outProblem}`);
           return withDeps(globals(cmd), async ({ deps }) => {
             deps.syncWatches();
             requireWatch(deps, o.watch);

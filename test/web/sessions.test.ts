@@ -135,7 +135,7 @@ describe('sessions and sign-in', () => {
       (await f.app.inject({ method: 'GET', url: '/', headers: { cookie: j.header() } })).statusCode === 200;
 
     // Without TOTP: the password is asked.
-    for (const fields of [{}, { password: 'wrong' }]) {
+    for (const fields of [{}, { password: 'wrong' }] as Record<string, string>[]) {
       const res = await postForm(f.app, jar, '/logout-everywhere', fields, '/account');
       expect(res.headers.location).toBe('/account?reauth=failed');
     }
@@ -151,7 +151,7 @@ describe('sessions and sign-in', () => {
       { password: PASSWORD },
       { password: PASSWORD, code: '000000' },
       { password: 'wrong', code: await generate({ secret }) },
-    ]) {
+    ] as Record<string, string>[]) {
       const res = await postForm(f.app, jar, '/account/totp/disable', fields, '/account');
       expect(res.statusCode, JSON.stringify(fields)).toBe(400);
       expect(res.body).toContain('nothing was changed');
