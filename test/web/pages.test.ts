@@ -169,7 +169,75 @@ describe('pages', () => {
 
     const created = await postForm(f.app, jar, '/watches', { id: 'carol', names: 'Carol' }, '/watches/new');
     expect(created.statusCode).toBe(303);
-    expect(createUsersRepo(f.db).byEmail('owner@example.org')!.watchIds).toEqual(['alice', 'carol']);
+    const ids = createUsersRepo(f.db).byEmail('owner@example.org')!.watchIds;
+    expect(ids).toHaveLength(2);
+    expect(ids[0]).toBe('alice');
+    expect(ids[1]).toMatch(/^carol-[0-9a-f]{8}$/);
+    expect(created.headers.location).toBe(`/watches/${ids[1]}/edit?saved=1`);
+  });
+
+  it('creating a watch never tells whether another watch holds the id typed', async () => {
+    await f.addUser('proxy@example.org', 'proxy', ['alice']);
+    const jar = await login(f.app, 'proxy@example.org');
+    // "bob" is another person's watch on this install; "zed" is free.
+    const taken = await postForm(f.app, jar, '/watches', { id: 'bob', names: 'B' }, '/watches/new');
+    const free = await postForm(f.app, jar, '/watches', { id: 'zed', names: 'Z' }, '/watches/new');
+    expect([taken.statusCode, free.statusCode]).toEqual([303, 303]);
+    expect(String(taken.headers.location)).toMatch(/^\/watches\/bob-[0-9a-f]{8}\/edit\?saved=1$/);
+    expect(String(free.headers.location)).toMatch(/^\/watches\/zed-[0-9a-f]{8}\/edit\?saved=1$/);
+    expect(taken.body).not.toMatch(/exists/);
+    // Bob's watch is untouched and still not this proxy's.
+    const bob = f.db.$client.prepare(`select definition from watches where id = 'bob'`).get() as {
+      definition: string;
+    };
+    expect(JSON.parse(bob.definition).names).toEqual(['Alice Martin']);
+    expect(createUsersRepo(f.db).byEmail('proxy@example.org')!.watchIds).not.toContain('bob');
+  });
+
+  it("an owner's API token gets hostile text masked, as in the dashboard, unless it asks to reveal (audited)", async () => {
+    const [hostile, calm] = f.addPosts('alice', [
+      {
+        text: 'Alice tu es une idiote',
+        level: 'high',
+        categories: ['insult'],
+        matches: [{ term: 'idiote', category: 'insult', severity: 2, start: 16, end: 22 }],
+      },
+      { text: 'bravo Alice', level: 'none' },
+    ]);
+    const users = createUsersRepo(f.db);
+    const ownerToken = users.createApiToken(users.byEmail('owner@example.org')!.id, 'owner');
+    const get = (url: string, token: string) =>
+      f.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } });
+    const items = (await get('/api/v1/mentions?watch=alice', ownerToken)).json().items as {
+      id: number;
+      text: string;
+      shielded?: boolean;
+    }[];
+    const byId = new Map(items.map((i) => [i.id, i]));
+    expect(byId.get(hostile!)!.text).not.toContain('idiote');
+    expect(byId.get(hostile!)!.shielded).toBe(true);
+    expect(byId.get(calm!)!.text).toBe('bravo Alice');
+    const reveals = () =>
+      (
+        f.db.$client.prepare(`select count(*) as n from audit_log where action = 'reveal'`).get() as {
+          n: number;
+        }
+      ).n;
+    expect(reveals()).toBe(0);
+    const revealed = (await get('/api/v1/mentions?watch=alice&reveal=true', ownerToken)).json().items as {
+      id: number;
+      text: string;
+    }[];
+    expect(revealed.find((i) => i.id === hostile)!.text).toBe('Alice tu es une idiote');
+    expect(reveals()).toBe(1);
+    // A proxy's token reads as before.
+    await f.addUser('proxy@example.org', 'proxy', ['alice']);
+    const proxyToken = users.createApiToken(users.byEmail('proxy@example.org')!.id, 'proxy');
+    const proxyItems = (await get('/api/v1/mentions?watch=alice', proxyToken)).json().items as {
+      id: number;
+      text: string;
+    }[];
+    expect(proxyItems.find((i) => i.id === hostile)!.text).toBe('Alice tu es une idiote');
   });
 
   it('a feed URL to this machine, a private address or with credentials is refused on its field when saved', async () => {

@@ -6,6 +6,7 @@ import { createWatchAdminRepo } from '../watch-admin-repo.ts';
 import { createRecipientsRepo } from '../../alerts/recipients-repo.ts';
 import { definitionFromForm, formFromDefinition, type WatchForm } from '../watch-form.ts';
 import { feedUrlErrors } from '../watch-form-urls.ts';
+import { opaqueWatchId } from '../watch-ids.ts';
 
 const idParams = {
   type: 'object',
@@ -78,14 +79,14 @@ export function watchesRoutes(ctx: WebContext): FastifyPluginAsync {
         const form = req.body as WatchForm;
         const parsed = definitionFromForm(undefined, form);
         const errors = parsed.ok ? feedUrlErrors(parsed.definition, ctx.config.network) : parsed.errors;
-        if (parsed.ok && admin.exists(parsed.definition.id))
-          errors.push(`id: a watch "${parsed.definition.id}" already exists`);
         if (!parsed.ok || errors.length)
           return editor(req, reply.status(400), {
             isNew: true,
             form: { ...formFromDefinition(undefined), ...form } as Required<WatchForm>,
             errors,
           });
+        // Whether the id typed is taken is never told: every new id gets a random suffix.
+        parsed.definition.id = opaqueWatchId(parsed.definition.id, (id) => admin.exists(id));
         admin.save(parsed.definition);
         ctx.sources.syncForWatch(parsed.definition.id, sourceSpecsForWatch(parsed.definition));
         ctx.users.linkWatch(user.id, parsed.definition.id);
