@@ -187,6 +187,49 @@ describe('sessions and sign-in', () => {
     expect(await stillIn(other)).toBe(false);
   });
 
+  it('changing the password asks for the current one, and ends every session', async () => {
+    f = await makeFixture();
+    await f.addUser('owner@example.org', 'owner', ['alice']);
+    const jar = await login(f.app, 'owner@example.org');
+    const other = await login(f.app, 'owner@example.org');
+    const newPassword = 'another long passphrase';
+    const wrong = await postForm(
+      f.app,
+      jar,
+      '/account/password',
+      { password: 'nope', newPassword },
+      '/account',
+    );
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.body).toContain('nothing was changed');
+    const noCurrent = await postForm(f.app, jar, '/account/password', { newPassword }, '/account');
+    expect(noCurrent.statusCode).toBe(400);
+    const short = await postForm(
+      f.app,
+      jar,
+      '/account/password',
+      { password: PASSWORD, newPassword: 'short' },
+      '/account',
+    );
+    expect(short.statusCode).toBe(400);
+    expect(short.body).toContain('password too short');
+    const ok = await postForm(
+      f.app,
+      jar,
+      '/account/password',
+      { password: PASSWORD, newPassword },
+      '/account',
+    );
+    expect(ok.statusCode).toBe(303);
+    expect(ok.headers.location).toBe('/login');
+    for (const j of [jar, other])
+      expect(
+        (await f.app.inject({ method: 'GET', url: '/', headers: { cookie: j.header() } })).statusCode,
+      ).toBe(303);
+    await expect(login(f.app, 'owner@example.org')).rejects.toThrow(/401/);
+    expect(await login(f.app, 'owner@example.org', newPassword)).toBeInstanceOf(CookieJar);
+  });
+
   it('a one-time set-password link works once, then is refused', async () => {
     f = await makeFixture();
     const users = createUsersRepo(f.db);

@@ -124,6 +124,8 @@ export const en = {
   'audit.what': 'What',
   'account.title': 'Your account',
   'account.lang': 'Language',
+  'account.password': 'Password',
+  'account.newPassword': 'New password',
   'account.langAuto': 'Follow the browser',
   'account.save': 'Save',
   'account.totp': 'Second factor (authenticator app)',

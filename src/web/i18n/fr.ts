@@ -125,6 +125,8 @@ export const fr: Record<MessageKey, string> = {
   'audit.what': 'Quoi',
   'account.title': 'Votre compte',
   'account.lang': 'Langue',
+  'account.password': 'Mot de passe',
+  'account.newPassword': 'Nouveau mot de passe',
   'account.langAuto': 'Celle du navigateur',
   'account.save': 'Enregistrer',
   'account.totp': "Second facteur (application d'authentification)",

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { generateSecret, generateURI } from 'otplib';
-import { html, type WebContext } from '../context.ts';
+import { SESSION_COOKIE, html, type WebContext } from '../context.ts';
+import { hashPassword, passwordProblem } from '../auth/passwords.ts';
 import { totpValid } from '../auth/totp.ts';
 import { reauthenticate, reauthFields } from '../auth/reauth.ts';
 
@@ -73,6 +74,38 @@ export function accountRoutes(ctx: WebContext): FastifyPluginAsync {
     );
 
     const csrfBody = { type: 'object', properties: { _csrf: { type: 'string' } } } as const;
+
+    app.post(
+      '/account/password',
+      {
+        schema: {
+          body: {
+            type: 'object',
+            required: ['newPassword'],
+            properties: {
+              ...reauthFields,
+              newPassword: { type: 'string', maxLength: 1024 },
+              _csrf: { type: 'string' },
+            },
+          },
+          response: html,
+        },
+      },
+      async (req, reply) => {
+        const user = req.user!;
+        const body = req.body as { password?: string; code?: string; newPassword: string };
+        if (!(await reauthenticate(ctx, user, body, req.ip)))
+          return page(req, reply.status(400), { reauthFailed: true });
+        const problem = passwordProblem(body.newPassword);
+        if (problem) return page(req, reply.status(400), { passwordProblem: problem });
+        ctx.users.setPassword(user.id, await hashPassword(body.newPassword));
+        // The other sessions end: whoever else was signed in must know the new password.
+        ctx.users.revokeAllSessions(user.id);
+        ctx.audit.record({ userId: user.id, actor: user.email, action: 'password_changed' });
+        reply.clearCookie(SESSION_COOKIE, { path: '/' });
+        return reply.redirect('/login', 303);
+      },
+    );
 
     app.post('/account/totp/start', { schema: { body: csrfBody, response: html } }, async (req, reply) => {
       // A new secret would replace the one in use at confirmation: turning it off comes first.
