@@ -27,6 +27,8 @@ import { createTriageRepo } from './triage-repo.ts';
 import { createAuditRepo } from './audit-repo.ts';
 import { createAlertsPort, createEvidencePort, type AlertsPort, type EvidencePort } from './integrations.ts';
 import { createMailer, type Mailer } from '../alerts/mailer.ts';
+import { createLoginGuard } from './auth/login-guard.ts';
+import { createLoginAttemptsRepo } from './auth/login-attempts-repo.ts';
 import { pickLang, translator } from './i18n/index.ts';
 import { SESSION_COOKIE, type WebContext, type WebSettings } from './context.ts';
 import { viewHelpers } from './render/view-helpers.ts';
@@ -113,7 +115,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       deps.evidencePort ??
       createEvidencePort({ db: deps.db, log: deps.log, config, watches: deps.watches, queue: deps.queue }),
     alerts: deps.alertsPort ?? createAlertsPort(deps),
-    mailer: deps.mailer ?? createMailer(config.mail, config.dataDir, deps.log),
+    loginGuard: createLoginGuard({
+      attempts: createLoginAttemptsRepo(deps.db),
+      log: deps.log,
+      mailer: deps.mailer ?? createMailer(config.mail, config.dataDir, deps.log),
+    }),
     watchesChanged: async () => {
       await deps.onWatchesChanged?.();
     },

@@ -11,7 +11,7 @@ import type { TriageRepo } from './triage-repo.ts';
 import type { AlertsPort, EvidencePort } from './integrations.ts';
 import type { Translate, UiLang } from './i18n/index.ts';
 import { sameOriginPath } from './safe-back.ts';
-import type { Mailer } from '../alerts/mailer.ts';
+import type { LoginGuard } from './auth/login-guard.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -50,8 +50,8 @@ export interface WebContext {
   audit: AuditRepo;
   evidence: EvidencePort;
   alerts: AlertsPort;
-  /** Mail to the dashboard's users (an account's owner about failed sign-ins). */
-  mailer?: Mailer;
+  /** The per-account sign-in limit (and the mail to an account's owner after failures). */
+  loginGuard: LoginGuard;
   render(
     req: FastifyRequest,
     reply: FastifyReply,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Db } from '../../db/client.ts';
+import type { LoginAttemptsRepo } from './login-attempts-repo.ts';
 import type { Mailer } from '../../alerts/mailer.ts';
 import type { Logger } from '../../logger.ts';
 import { escapeHtml } from '../../escape-html.ts';
@@ -21,29 +21,17 @@ export interface LoginState {
   lockedUntil: number;
 }
 
-export function createLoginGuard(deps: { db: Db; log: Logger; mailer?: Mailer; now?: () => number }) {
+export function createLoginGuard(deps: {
+  attempts: LoginAttemptsRepo;
+  log: Logger;
+  mailer?: Mailer;
+  now?: () => number;
+}) {
   const now = deps.now ?? Date.now;
-  const client = deps.db.$client;
-  const lastSuccess = client.prepare(
-    `select max(at) as at from audit_log where action = 'login' and lower(actor) = ? and at > ?`,
-  );
-  const failuresSince = client.prepare(
-    `select count(*) as n, max(at) as last, count(distinct json_extract(detail, '$.ip')) as ips
-       from audit_log where action = 'login_failed' and lower(actor) = ? and at > ?`,
-  );
-  const alertSince = client.prepare(
-    `select 1 from audit_log where action = 'login_alert' and user_id = ? and at > ? limit 1`,
-  );
-  const recordAlert = client.prepare(
-    `insert into audit_log (at, user_id, actor, action, detail) values (?, ?, 'system', 'login_alert', ?)`,
-  );
 
   function counts(email: string): { failures: number; last: number; ips: number } {
-    const key = email.trim().toLowerCase();
-    const t = now();
-    const success = (lastSuccess.get(key, t - WINDOW_MS) as { at: number | null }).at ?? t - WINDOW_MS;
-    const row = failuresSince.get(key, success) as { n: number; last: number | null; ips: number };
-    return { failures: row.n, last: row.last ?? 0, ips: row.ips };
+    const c = deps.attempts.failures(email.trim().toLowerCase(), now() - WINDOW_MS);
+    return { failures: c.failures, last: c.last, ips: c.addresses };
   }
 
   function delayAfter(failures: number): number {
@@ -65,8 +53,8 @@ export function createLoginGuard(deps: { db: Db; log: Logger; mailer?: Mailer; n
       const c = counts(user.email);
       if (c.failures < FREE_FAILURES) return;
       const t = now();
-      if (alertSince.get(user.id, t - WINDOW_MS)) return;
-      recordAlert.run(t, user.id, JSON.stringify({ failures: c.failures, addresses: c.ips }));
+      if (deps.attempts.alertedSince(user.id, t - WINDOW_MS)) return;
+      deps.attempts.recordAlert(user.id, t, { failures: c.failures, addresses: c.ips });
       const fr = user.lang === 'fr';
       const subject = fr
         ? 'Vigie : tentatives de connexion échouées sur votre compte'

@@ -1,7 +1,6 @@
 import type { WebContext } from '../context.ts';
 import { verifyPassword } from './passwords.ts';
 import { totpValid } from './totp.ts';
-import { createLoginGuard } from './login-guard.ts';
 
 // Acts that would let a stolen session keep the account (turning the second factor off, ending
 // the owner's other sessions) ask again for what a sign-in asks: the password and, when the second
@@ -14,13 +13,13 @@ export interface ReauthAnswer {
 }
 
 export async function reauthenticate(
-  ctx: Pick<WebContext, 'users' | 'audit' | 'db' | 'log'>,
+  ctx: Pick<WebContext, 'users' | 'audit' | 'loginGuard'>,
   user: { id: number; email: string },
   answer: ReauthAnswer,
   ip: string,
 ): Promise<boolean> {
   // A paused account (too many failures) is not asked at all, as at sign-in.
-  if (createLoginGuard({ db: ctx.db, log: ctx.log }).state(user.email).lockedUntil) return false;
+  if (ctx.loginGuard.state(user.email).lockedUntil) return false;
   const account = ctx.users.byEmail(user.email);
   let ok =
     !!account &&

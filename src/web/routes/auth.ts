@@ -1,13 +1,12 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { SESSION_COOKIE, html, safeBack, type WebContext } from '../context.ts';
 import { hashPassword, passwordProblem, verifyPassword } from '../auth/passwords.ts';
-import { createLoginGuard } from '../auth/login-guard.ts';
 import { totpValid } from '../auth/totp.ts';
 import { reauthenticate, reauthFields } from '../auth/reauth.ts';
 
 /** Sign in, sign out (here or everywhere), and the one-time set-password links. */
 export function authRoutes(ctx: WebContext): FastifyPluginAsync {
-  const guard = createLoginGuard({ db: ctx.db, log: ctx.log, mailer: ctx.mailer });
+  const guard = ctx.loginGuard;
   return async (app) => {
     const loginQuery = {
       type: 'object',
