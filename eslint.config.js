@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import floorPlan from './tools/eslint-floor-plan.js';
 
 export default tseslint.config(
   {
@@ -24,5 +25,11 @@ export default tseslint.config(
       'no-control-regex': 'off',
       'no-misleading-character-class': 'off',
     },
+  },
+  {
+    // The floor plan (docs/ARCHITECTURE.md): who may import whom in src/, and no cycles.
+    files: ['src/**/*.ts'],
+    plugins: { 'floor-plan': floorPlan },
+    rules: { 'floor-plan/layers': 'error', 'floor-plan/no-cycle': 'error' },
   },
 );

@@ -15,7 +15,9 @@ import { createPostsRepo } from '../src/db/repositories/posts-repo.ts';
 import { buildApp } from '../src/web/app.ts';
 import { createUsersRepo } from '../src/web/auth/users-repo.ts';
 import { createTriageRepo } from '../src/web/triage-repo.ts';
-import type { WatchConfig } from '../src/config/schema.ts';
+import { configSchema, type WatchConfig } from '../src/config/schema.ts';
+import { createLedger } from '../src/db/ledger/ledger.ts';
+import { createWebPorts } from '../src/app/web-ports.ts';
 import { fmt, percentile } from './lib.ts';
 
 const arg = (name: string, fallback: number) => {
@@ -119,7 +121,16 @@ db.$client.pragma('optimize');
 const users = createUsersRepo(db);
 const user = users.upsert({ email: 'proxy@example.org', role: 'proxy', watchIds: ['alice'] });
 const session = users.createSession(user.id, 3_600_000);
-const app = await buildApp({ log: silentLogger(), db, posts: createPostsRepo(db), watches, sources });
+const log = silentLogger();
+const ledger = createLedger(db);
+const config = configSchema.parse({});
+const app = await buildApp({
+  log,
+  posts: createPostsRepo(db, ledger),
+  watches,
+  sources,
+  ...createWebPorts({ db, log, config, watches, ledger }),
+});
 await app.listen({ host: '127.0.0.1', port: 0 });
 const port = (app.server.address() as AddressInfo).port;
 

@@ -5,7 +5,7 @@ import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { compilePiiGuard } from '../src/identity/pii.ts';
 import { compareAccount, compileTargets } from '../src/identity/lookalike.ts';
-import { MIN_SIMILARITY } from '../src/identity/service.ts';
+import { MIN_SIMILARITY } from '../src/identity/identity-port.ts';
 import { createScorer } from '../src/scoring/index.ts';
 
 const { values } = parseArgs({

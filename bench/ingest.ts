@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseConfig } from '../src/config/load.ts';
-import { createDeps } from '../src/deps.ts';
+import { createDeps } from '../src/app/deps.ts';
 import { silentLogger } from '../src/logger.ts';
 import { pollSource } from '../src/ingest/poll-source.ts';
 import { startFakeXApi } from '../test/fakes/x-api.ts';

@@ -12,7 +12,7 @@ import { parseConfig } from '../src/config/load.ts';
 import { createWatchesRepo } from '../src/db/repositories/watches-repo.ts';
 import { createSourcesRepo } from '../src/db/repositories/sources-repo.ts';
 import { createPostsRepo, type PostToStore } from '../src/db/repositories/posts-repo.ts';
-import { createLedger, postStoredEvents } from '../src/evidence/ledger.ts';
+import { createLedger, postStoredEvents } from '../src/db/ledger/ledger.ts';
 import { fmt, median } from './lib.ts';
 
 const { values } = parseArgs({
@@ -59,7 +59,8 @@ function once(): { store: number; ledgerOnly: number } {
     const sources = createSourcesRepo(db);
     sources.syncForWatch('alice', [{ kind: 'feed', target: 'https://example.org/feed' }]);
     const sourceId = sources.listEnabled('alice')[0]!.id;
-    const posts = createPostsRepo(db);
+    const ledger = createLedger(db);
+    const posts = createPostsRepo(db, ledger);
     const pages: PostToStore[][] = [];
     for (let i = 0; i < POSTS; i += PAGE)
       pages.push(Array.from({ length: Math.min(PAGE, POSTS - i) }, (_, k) => makePost(i + k)));
@@ -70,7 +71,6 @@ function once(): { store: number; ledgerOnly: number } {
     const store = POSTS / ((performance.now() - t) / 1000);
 
     // The same events again, alone (other ids), to show the ledger's share.
-    const ledger = createLedger(db);
     const facts = pages.map((page, p) =>
       page.map((x, k) => ({
         ...x,

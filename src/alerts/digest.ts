@@ -1,11 +1,9 @@
 import { LEVELS, levelAtLeast } from '../scoring/index.ts';
 import { STRINGS, formatWhen } from './i18n.ts';
-import type { AlertsContext } from './context.ts';
-import { itemView } from './context.ts';
+import { itemView, messageIntent, type AlertsContext } from './alerts-context.ts';
 import type { Recipient } from './recipients-repo.ts';
 import { afterQuietHours, periodsEndedBetween, type DigestFrequency, type Period } from './periods.ts';
 import { renderDigest, type DigestView, type Rendered } from './templates.ts';
-import { wavesOverlapping } from './waves-repo.ts';
 
 const LEVEL_ORDER = ['severe', 'high', 'medium', 'low'];
 const TOP_ITEMS = 5;
@@ -60,7 +58,7 @@ export function buildDigest(
     .byCategory(w, period.start, period.end)
     .map((c) => ({ label: t.categories[c.category] ?? c.category, count: c.count }));
 
-  const waves = wavesOverlapping(ctx.db, w, period.start, now);
+  const waves = ctx.waves.overlapping(w, period.start, now);
   const ongoing = waves.find((x) => x.endedAt === null);
   const ended = waves.filter((x) => x.endedAt !== null).pop();
   const wave = ongoing
@@ -143,22 +141,18 @@ export function scheduleDigests(ctx: AlertsContext, now: number, options: { watc
       const dedupeKey = `digest:${frequency}:${new Date(period.start).toISOString()}`;
       const rendered = buildDigest(ctx, r, frequency, period, now);
       const id = ctx.messages.recordIntent(
-        {
-          recipientId: r.id,
-          watchId: r.watchId,
-          kind: 'digest',
-          dedupeKey,
-          messageId: ctx.links.messageId(r.id, dedupeKey),
-          toAddress: r.email,
-          subject: rendered.subject,
-          textBody: rendered.text,
-          htmlBody: rendered.html,
-          unsubscribeUrl: ctx.links.unsubscribe(r.id),
-          // Digests are not urgent: they wait for the end of the recipient's quiet hours.
-          notBefore: afterQuietHours(now, r.quietHours, r.timezone),
-          periodStart: period.start,
-          periodEnd: period.end,
-        },
+        messageIntent(
+          ctx,
+          r,
+          { kind: 'digest', dedupeKey, rendered },
+          {
+            unsubscribeUrl: ctx.links.unsubscribe(r.id),
+            // Digests are not urgent: they wait for the end of the recipient's quiet hours.
+            notBefore: afterQuietHours(now, r.quietHours, r.timezone),
+            periodStart: period.start,
+            periodEnd: period.end,
+          },
+        ),
         now,
       );
       if (id !== undefined) recorded++;

@@ -1,5 +1,5 @@
 import { STRINGS } from './i18n.ts';
-import { itemView, type AlertsContext } from './context.ts';
+import { itemView, messageIntent, type AlertsContext } from './alerts-context.ts';
 import type { TopItem } from './digest-repo.ts';
 import type { Recipient } from './recipients-repo.ts';
 import { renderNotice } from './templates.ts';
@@ -35,19 +35,13 @@ function recordAlert(ctx: AlertsContext, r: Recipient, items: TopItem[], now: nu
   const dedupeKey = grouped ? `alerts:${ids[0]}-${ids[ids.length - 1]}:${ids.length}` : `alert:${ids[0]}`;
   return (
     ctx.messages.recordAlertIntent(
-      {
-        recipientId: r.id,
-        watchId: r.watchId,
-        kind: grouped ? 'alerts_grouped' : 'alert',
-        dedupeKey,
-        messageId: ctx.links.messageId(r.id, dedupeKey),
-        toAddress: r.email,
-        subject: rendered.subject,
-        textBody: rendered.text,
-        htmlBody: rendered.html,
+      messageIntent(
+        ctx,
+        r,
+        { kind: grouped ? 'alerts_grouped' : 'alert', dedupeKey, rendered },
         // Urgent: quiet hours do not hold alerts back.
-        notBefore: now,
-      },
+        { notBefore: now },
+      ),
       ids,
       now,
     ) !== undefined

@@ -1,5 +1,5 @@
 import { STRINGS, formatWhen } from './i18n.ts';
-import type { AlertsContext } from './context.ts';
+import { messageIntent, type AlertsContext } from './alerts-context.ts';
 import { afterQuietHours } from './periods.ts';
 import { renderNotice } from './templates.ts';
 import type { WaveRow } from './waves-repo.ts';
@@ -104,18 +104,7 @@ function recordWaveStart(ctx: AlertsContext, wave: WaveRow, now: number): void {
     );
     const dedupeKey = `wave_start:${wave.id}`;
     ctx.messages.recordIntent(
-      {
-        recipientId: r.id,
-        watchId: wave.watchId,
-        kind: 'wave_start',
-        dedupeKey,
-        messageId: ctx.links.messageId(r.id, dedupeKey),
-        toAddress: r.email,
-        subject: rendered.subject,
-        textBody: rendered.text,
-        htmlBody: rendered.html,
-        notBefore: now,
-      },
+      messageIntent(ctx, r, { kind: 'wave_start', dedupeKey, rendered }, { notBefore: now }),
       now,
     );
   }
@@ -143,19 +132,13 @@ function recordAllClear(ctx: AlertsContext, wave: WaveRow, now: number): void {
     );
     const dedupeKey = `all_clear:${wave.id}`;
     ctx.messages.recordIntent(
-      {
-        recipientId: r.id,
-        watchId: wave.watchId,
-        kind: 'all_clear',
-        dedupeKey,
-        messageId: ctx.links.messageId(r.id, dedupeKey),
-        toAddress: r.email,
-        subject: rendered.subject,
-        textBody: rendered.text,
-        htmlBody: rendered.html,
+      messageIntent(
+        ctx,
+        r,
+        { kind: 'all_clear', dedupeKey, rendered },
         // Good news can wait for the morning.
-        notBefore: afterQuietHours(now, r.quietHours, r.timezone),
-      },
+        { notBefore: afterQuietHours(now, r.quietHours, r.timezone) },
+      ),
       now,
     );
   }

@@ -84,6 +84,10 @@ export function createWavesRepo(db: Db) {
     get(id: number): WaveRow | undefined {
       return db.select().from(waves).where(eq(waves.id, id)).get();
     },
+
+    current: (watchId: string) => currentWave(db, watchId),
+    list: (watchId: string, limit?: number) => listWaves(db, watchId, limit),
+    overlapping: (watchId: string, from: number, to: number) => wavesOverlapping(db, watchId, from, to),
   };
 }
 

@@ -6,11 +6,10 @@ import {
   runCommand,
   UsageError,
   type GlobalOptions,
-} from './context.ts';
+} from './run-command.ts';
 import { renderTable } from './table.ts';
 import { listOutbox } from '../alerts/outbox.ts';
 import { outboxDirOf } from '../alerts/mailer.ts';
-import { listWaves } from '../alerts/waves-repo.ts';
 
 const globals = (cmd: Command) => cmd.optsWithGlobals() as GlobalOptions;
 
@@ -102,7 +101,7 @@ export function registerAlertsCommands(program: Command): void {
           const ids = o.watch ? [o.watch] : deps.watches.listActive().map((w) => w.id);
           const rows: string[][] = [];
           for (const id of ids) {
-            for (const w of listWaves(deps.db, id, 50)) {
+            for (const w of deps.alerts.ctx.waves.list(id, 50)) {
               const item = {
                 id: w.id,
                 watch: w.watchId,

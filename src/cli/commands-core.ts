@@ -7,12 +7,13 @@ import {
   runCommand,
   UsageError,
   type GlobalOptions,
-} from './context.ts';
+} from './run-command.ts';
 import { pollSource } from '../ingest/poll-source.ts';
 import { renderTable } from './table.ts';
+import { postJsonCore } from '../db/repositories/post-json.ts';
 import { rescoreWatch } from '../ingest/rescore.ts';
 import { runScoreStream } from '../scoring/index.ts';
-import { runService } from './service.ts';
+import { runService } from '../app/run-service.ts';
 import { jsonLine } from '../text/json-line.ts';
 
 const globals = (cmd: Command) => cmd.optsWithGlobals() as GlobalOptions;
@@ -111,14 +112,7 @@ export function registerCoreCommands(program: Command): void {
                   id: p.id,
                   watch: p.watchId,
                   source: p.sourceKind,
-                  platform: p.platform,
-                  externalId: p.externalId,
-                  url: p.url,
-                  author: { handle: p.authorHandle, name: p.authorName },
-                  text: p.text,
-                  lang: p.lang,
-                  createdAt: p.createdAt ? new Date(p.createdAt).toISOString() : null,
-                  firstSeenAt: new Date(p.firstSeenAt).toISOString(),
+                  ...postJsonCore(p),
                   score: p.score,
                   level: p.level,
                   hostile: p.hostile,

@@ -8,8 +8,7 @@ import {
   runCommand,
   UsageError,
   type GlobalOptions,
-} from './context.ts';
-import { createEvidence } from '../evidence/evidence.ts';
+} from './run-command.ts';
 import { writeDossier } from '../evidence/dossier.ts';
 import { verifyDossier } from '../evidence/verify.ts';
 import { outFileProblem } from './out-file.ts';
@@ -37,7 +36,7 @@ export function registerEvidenceCommands(program: Command): void {
         return withDeps(globals(cmd), async ({ deps }) => {
           deps.syncWatches();
           requireWatch(deps, o.watch);
-          const evidence = createEvidence(deps);
+          const evidence = deps.evidence;
           const s = await evidence.archiver.run({ watchId: o.watch, waitMs });
           const counts = evidence.archives.counts({ watchId: o.watch });
           process.stdout.write(
@@ -63,7 +62,7 @@ export function registerEvidenceCommands(program: Command): void {
     .action((_o, cmd: Command) =>
       runCommand(async () => {
         return withDeps(globals(cmd), async ({ deps }) => {
-          const r = createEvidence(deps).ledger.verify();
+          const r = deps.evidence.ledger.verify();
           if (r.ok) {
             process.stdout.write(`ledger intact: ${r.rows} rows, head ${r.head}\n`);
             return 0;
@@ -165,7 +164,7 @@ export function registerEvidenceCommands(program: Command): void {
         return withDeps(globals(cmd), async ({ deps }) => {
           deps.syncWatches();
           requireWatch(deps, o.watch);
-          const s = await createEvidence(deps).deletionCheck({ watchId: o.watch });
+          const s = await deps.evidence.deletionCheck({ watchId: o.watch });
           process.stdout.write(
             `checked: ${s.checked}, deleted upstream: ${s.deleted}, unclear (checked again next time): ${s.unclear}\n`,
           );

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { withDeps, requireWatch, runCommand, UsageError, type GlobalOptions } from './context.ts';
+import { withDeps, requireWatch, runCommand, UsageError, type GlobalOptions } from './run-command.ts';
 import { renderTable } from './table.ts';
 import type { LookalikeRow } from '../identity/identity-repo.ts';
 

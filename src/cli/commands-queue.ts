@@ -1,12 +1,10 @@
 import type { Command } from 'commander';
-import pino from 'pino';
-import { runCommand, UsageError, type GlobalOptions } from './context.ts';
-import { runService } from './service.ts';
+import { runCommand, UsageError, type GlobalOptions } from './run-command.ts';
+import { runService } from '../app/run-service.ts';
 import { renderTable } from './table.ts';
 import { loadConfig } from '../config/load.ts';
-import { createLogger } from '../logger.ts';
-import { createJobDriver, isDistributed } from '../jobs/driver-factory.ts';
-import { isBullmqDriver } from '../jobs/bullmq-driver.ts';
+import { isDistributed } from '../app/job-driver.ts';
+import { operationsDriver } from '../app/command-context.ts';
 import { JOB_KINDS, type JobKind } from '../jobs/types.ts';
 
 const globals = (cmd: Command) => cmd.optsWithGlobals() as GlobalOptions;
@@ -38,11 +36,9 @@ function parseConcurrency(value: string | undefined): number | undefined {
 }
 
 /** The BullMQ driver for operations commands (no database needed), or a usage error. */
-function operationsDriver(opts: GlobalOptions) {
-  const { config } = loadConfig({ configPath: opts.config });
-  if (!isDistributed(config)) throw new UsageError(NEEDS_REDIS);
-  const driver = createJobDriver(config, createLogger(config.log.level, pino.destination(2)));
-  if (!isBullmqDriver(driver)) throw new UsageError(NEEDS_REDIS);
+function bullmqDriver(opts: GlobalOptions) {
+  const driver = operationsDriver(opts);
+  if (!driver) throw new UsageError(NEEDS_REDIS);
   return driver;
 }
 
@@ -96,7 +92,7 @@ export function registerQueueCommands(program: Command): void {
         const limit = Number(o.failed);
         if (!Number.isInteger(limit) || limit < 0)
           throw new UsageError('--failed: expected a non-negative integer');
-        const driver = operationsDriver(globals(cmd));
+        const driver = bullmqDriver(globals(cmd));
         try {
           const states = ['waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed'];
           const rows = (await driver.counts()).map((q) => [
@@ -135,7 +131,7 @@ export function registerQueueCommands(program: Command): void {
     .action((o: { queues?: string }, cmd: Command) =>
       runCommand(async () => {
         const kinds = parseKinds(o.queues);
-        const driver = operationsDriver(globals(cmd));
+        const driver = bullmqDriver(globals(cmd));
         try {
           const n = await driver.retryFailed(kinds);
           process.stdout.write(`${n} failed job(s) moved back to waiting\n`);

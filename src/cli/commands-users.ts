@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
-import { withDeps, runCommand, UsageError, type GlobalOptions } from './context.ts';
-import { createUsersRepo, ROLES, type Role } from '../web/auth/users-repo.ts';
+import { withDeps, runCommand, UsageError, type GlobalOptions } from './run-command.ts';
+import { ROLES, type Role } from '../web/auth/users-repo.ts';
 import { hashPassword, passwordProblem } from '../web/auth/passwords.ts';
-import { createAuditRepo } from '../web/audit-repo.ts';
 
 const globals = (cmd: Command) => cmd.optsWithGlobals() as GlobalOptions;
 
@@ -46,14 +45,14 @@ export function registerUsersCommands(program: Command): void {
             if (problem) throw new UsageError(`stdin: ${problem}`);
             passwordHash = await hashPassword(password);
           }
-          const users = createUsersRepo(deps.db);
+          const users = deps.users;
           const created = users.upsert({
             email: o.email,
             role: o.role as Role,
             watchIds: o.watch,
             passwordHash,
           });
-          createAuditRepo(deps.db).record({
+          deps.audit.record({
             userId: null,
             actor: 'cli',
             action: 'user_add',
@@ -80,7 +79,7 @@ export function registerUsersCommands(program: Command): void {
     .action((_o, cmd: Command) =>
       runCommand(async () => {
         return withDeps(globals(cmd), async ({ deps }) => {
-          for (const u of createUsersRepo(deps.db).list())
+          for (const u of deps.users.list())
             process.stdout.write(
               `${u.email}\t${u.role}\t${u.watchIds.join(',')}\t${u.totpEnabled ? 'totp' : ''}\n`,
             );
@@ -96,7 +95,7 @@ export function registerUsersCommands(program: Command): void {
     .action((o: { email: string }, cmd: Command) =>
       runCommand(async () => {
         return withDeps(globals(cmd), async ({ deps, config }) => {
-          const users = createUsersRepo(deps.db);
+          const users = deps.users;
           const u = users.byEmail(o.email);
           if (!u) throw new UsageError(`--email: no account "${o.email}"`);
           const token = users.createPasswordLink(u.id, config.web.passwordLinkHours * 3_600_000);
@@ -117,11 +116,11 @@ export function registerUsersCommands(program: Command): void {
     .action((o: { email: string; name: string }, cmd: Command) =>
       runCommand(async () => {
         return withDeps(globals(cmd), async ({ deps }) => {
-          const users = createUsersRepo(deps.db);
+          const users = deps.users;
           const u = users.byEmail(o.email);
           if (!u) throw new UsageError(`--email: no account "${o.email}"`);
           const token = users.createApiToken(u.id, o.name.slice(0, 100));
-          createAuditRepo(deps.db).record({
+          deps.audit.record({
             userId: u.id,
             actor: 'cli',
             action: 'token_create',

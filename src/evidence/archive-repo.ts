@@ -1,5 +1,5 @@
 import type { Db } from '../db/client.ts';
-import { createLedger, type LedgerEvent } from './ledger.ts';
+import type { Ledger, LedgerEvent } from '../db/ledger/ledger.ts';
 
 // SQL of the archive rows (one per post), the shared submission log that the global Wayback rate
 // is counted from, and the deletion watch's bookkeeping. Every state change that is evidence
@@ -58,9 +58,8 @@ function scopeSql(scope: WorkScope): { sql: string; params: unknown[] } {
   return { sql: parts.map((p) => ` and ${p}`).join(''), params };
 }
 
-export function createArchiveRepo(db: Db) {
+export function createArchiveRepo(db: Db, ledger: Ledger) {
   const client = db.$client;
-  const ledger = createLedger(db);
 
   const insertRow = client.prepare(
     `insert into archives (post_id, watch_id, status, attempts, next_attempt_at, requested_by, created_at, updated_at)

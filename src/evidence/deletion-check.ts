@@ -1,21 +1,21 @@
 import type { Logger } from '../logger.ts';
 import type { Config } from '../config/schema.ts';
-import type { Db } from '../db/client.ts';
-import type { XPostLookup } from '../sources/x.ts';
+import type { PostsRepo } from '../db/repositories/posts-repo.ts';
+import type { XPostLookup } from '../sources/x/x-adapter.ts';
 import type { ArchiveRepo } from './archive-repo.ts';
 import { safeFetch } from '../net/safe-fetch.ts';
-import { checkBlueskyPosts } from './deletion-bluesky.ts';
-import { readRawPayloads, type DuePost, type PlatformCheckContext, type Verdict } from './deletion-common.ts';
-import { checkMastodonPosts } from './deletion-mastodon.ts';
-import { checkRedditPosts } from './deletion-reddit.ts';
+import { checkBlueskyPosts } from '../sources/bluesky/bluesky-deletion.ts';
+import { type DuePost, type PlatformCheckContext, type Verdict } from '../sources/deletion-common.ts';
+import { checkMastodonPosts } from '../sources/mastodon/mastodon-deletion.ts';
+import { checkRedditPosts } from '../sources/reddit/reddit-deletion.ts';
 
 // The deletion watch: archived posts are checked again upstream; a post that has disappeared gets
 // a `deleted_upstream` ledger event — with the archive and the captured payload, proof that it
 // existed and was later removed. Only a clear answer counts as deletion; anything unclear
 // (protected, suspended, 5xx, time-out, rate limit) is left for the next run.
 // - X: the X lookup API ("resource not found").
-// - Bluesky, Mastodon, Reddit: their own APIs (deletion-bluesky.ts, deletion-mastodon.ts,
-//   deletion-reddit.ts) — their web pages answer 200 for deleted or removed posts.
+// - Bluesky, Mastodon, Reddit: their own APIs (sources/<platform>/<platform>-deletion.ts)
+// — their web pages answer 200 for deleted or removed posts.
 // - Anything else (feeds, web pages): the page's URL, HTTP 404/410.
 
 export interface DeletionCheckDeps {
@@ -23,7 +23,7 @@ export interface DeletionCheckDeps {
   log: Logger;
   archives: ArchiveRepo;
   /** The posts' captured payloads are read from here (Mastodon: the polled instance's status id). */
-  db: Db;
+  posts: Pick<PostsRepo, 'rawPayloads'>;
   /** Absent when X is not configured: X posts are then not checked. */
   xLookup?: XPostLookup;
   now?: () => number;
@@ -95,10 +95,7 @@ export async function runDeletionCheck(
       (posts, ctx) =>
         checkMastodonPosts(posts, {
           ...ctx,
-          raws: readRawPayloads(
-            deps.db,
-            posts.map((p) => p.postId),
-          ),
+          raws: deps.posts.rawPayloads(posts.map((p) => p.postId)),
         }),
     ],
     ['reddit', 'reddit-info', checkRedditPosts],

@@ -59,3 +59,5 @@ export function createDossierRepo(db: Db) {
     },
   };
 }
+
+export type DossierRepo = ReturnType<typeof createDossierRepo>;

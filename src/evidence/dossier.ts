@@ -2,15 +2,15 @@ import { renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { zipSync, strToU8 } from 'fflate';
 import type { Config } from '../config/schema.ts';
-import type { Db } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
 import type { WatchesRepo } from '../db/repositories/watches-repo.ts';
 import { LEVELS, type Level } from '../scoring/index.ts';
 import { VERSION } from '../version.ts';
 import { csvRow } from './csv.ts';
-import { createDossierRepo, type DossierPost } from './dossier-repo.ts';
-import { createLedger } from './ledger.ts';
-import { contentHash, sha256Hex, type ExportedLedgerRow } from './ledger-hash.ts';
+import type { DossierPost, DossierRepo } from './dossier-repo.ts';
+import { isoOrNull, postJsonCore } from '../db/repositories/post-json.ts';
+import type { Ledger } from '../db/ledger/ledger.ts';
+import { contentHash, sha256Hex, type ExportedLedgerRow } from '../db/ledger/ledger-hash.ts';
 import { groupOf, renderReport } from './report-html.ts';
 import type { ReportLang } from './report-i18n.ts';
 import { requestTimestamp } from './tsa.ts';
@@ -20,8 +20,10 @@ export const CONTENT_FILES = ['report.html', 'posts.csv', 'posts.jsonl', 'ledger
 
 export interface DossierDeps {
   config: Readonly<Config>;
-  db: Db;
   watches: WatchesRepo;
+  ledger: Ledger;
+  /** The posts a dossier holds, with their archive and deletion state. */
+  dossierPosts: Pick<DossierRepo, 'select'>;
   log?: Logger;
 }
 
@@ -49,9 +51,6 @@ export interface Manifest {
   timestamp: { file: string; authority: string } | null;
 }
 
-const isoOrNull = (ms: number | null | undefined) =>
-  ms === null || ms === undefined ? null : new Date(ms).toISOString();
-
 /** Writes the dossier ZIP and records an `exported` event. */
 export async function writeDossier(
   deps: DossierDeps,
@@ -63,8 +62,8 @@ export async function writeDossier(
   if (!watch) throw new Error(`no watch with id "${o.watchId}"`);
   const minLevel: Level = o.minLevel ?? 'low';
   const levels = LEVELS.filter((l) => LEVELS.indexOf(l) >= LEVELS.indexOf(minLevel));
-  const posts = createDossierRepo(deps.db).select({ watchId: o.watchId, levels, from: o.from, to: o.to });
-  const ledger = createLedger(deps.db);
+  const posts = deps.dossierPosts.select({ watchId: o.watchId, levels, from: o.from, to: o.to });
+  const ledger = deps.ledger;
   const generatedAt = now();
 
   // The ledger from this watch's first event to the current head; other watches' rows are sealed
@@ -160,14 +159,7 @@ function postLine(p: DossierPost) {
   return {
     id: p.id,
     watchId: p.watchId,
-    platform: p.platform,
-    externalId: p.externalId,
-    url: p.url,
-    author: { handle: p.authorHandle, name: p.authorName },
-    text: p.text,
-    lang: p.lang,
-    createdAt: isoOrNull(p.createdAt),
-    firstSeenAt: isoOrNull(p.firstSeenAt),
+    ...postJsonCore(p),
     level: p.level,
     score: p.score,
     categories: p.categories,

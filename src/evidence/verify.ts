@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { X509Certificate } from 'node:crypto';
 import { unzipSync, strFromU8 } from 'fflate';
-import { checkChainAll, sha256Hex, type ExportedLedgerRow } from './ledger-hash.ts';
+import { checkChainAll, sha256Hex, type ExportedLedgerRow } from '../db/ledger/ledger-hash.ts';
 import { CONTENT_FILES, DOSSIER_FORMAT, type Manifest } from './dossier.ts';
 import { parseTimestampResponse } from './tsa.ts';
 import { checkTimestampSigner, type TimestampSigner } from './tsa-signer.ts';

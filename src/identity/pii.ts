@@ -3,7 +3,7 @@
 // name? Needles are folded and expanded once per watch; each post is folded once and scanned
 // once for digit runs, so the check costs a few microseconds.
 import type { Match, ScoreResult } from '../scoring/index.ts';
-import { foldPhrase, foldText, originalSpan, type FoldedText } from './fold-text.ts';
+import { foldPhrase, foldText, originalSpan, type FoldedText } from './pii-fold.ts';
 import { canonicalConfiguredPhone, canonicalPhone, looksLikePhone, scanDigitRuns } from './phone-scan.ts';
 
 export interface PrivateInfo {

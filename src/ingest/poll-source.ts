@@ -3,7 +3,7 @@ import type { Logger } from '../logger.ts';
 import type { SourcesRepo } from '../db/repositories/sources-repo.ts';
 import type { PostsRepo, PostToStore, StoredPostRef } from '../db/repositories/posts-repo.ts';
 import type { WatchesRepo } from '../db/repositories/watches-repo.ts';
-import type { AdapterRegistry } from '../sources/registry.ts';
+import type { AdapterRegistry } from '../sources/source.ts';
 import { RateLimitError, SourceError, type RawPost } from '../sources/source.ts';
 import type { ScorerCache } from './scorer-cache.ts';
 import type { Scorer } from '../scoring/index.ts';

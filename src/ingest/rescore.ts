@@ -1,32 +1,27 @@
 import type { PostsRepo } from '../db/repositories/posts-repo.ts';
 import type { WatchesRepo } from '../db/repositories/watches-repo.ts';
 import type { ScorerCache } from './scorer-cache.ts';
-import type { Db } from '../db/client.ts';
 import type { WatchConfig } from '../config/schema.ts';
 import type { PiiGuard } from '../identity/pii.ts';
 import { scorePost } from './poll-source.ts';
-import { createLedger } from '../evidence/ledger.ts';
+
+export interface RescoreDeps {
+  posts: PostsRepo;
+  watches: WatchesRepo;
+  scorers: ScorerCache;
+  pii?: { forWatch(watch: WatchConfig): PiiGuard };
+}
 
 /**
  * Scores again every post of a watch whose stored score came from another scorer version (a
  * changed lexicon, new custom words). Returns how many were rescored.
  */
-export function rescoreWatch(
-  deps: {
-    db: Db;
-    posts: PostsRepo;
-    watches: WatchesRepo;
-    scorers: ScorerCache;
-    pii?: { forWatch(watch: WatchConfig): PiiGuard };
-  },
-  watchId: string,
-): number {
+export function rescoreWatch(deps: RescoreDeps, watchId: string): number {
   const watch = deps.watches.get(watchId);
   if (!watch) throw new Error(`unknown watch "${watchId}"`);
   const scorer = deps.scorers.forWatch(watch.definition);
   // The private-information check is part of the score: a rescore must not drop doxxing marks.
   const pii = deps.pii?.forWatch(watch.definition);
-  const ledger = createLedger(deps.db);
   let after = 0;
   let count = 0;
   for (;;) {
@@ -35,21 +30,18 @@ export function rescoreWatch(
     for (const post of deps.posts.getMany(ids)) {
       const score = scorePost(post.text, post.lang, scorer, pii);
       // The new score and its custody-log event land together.
-      deps.db.transaction(() => {
-        deps.posts.updateScore(post.id, score);
-        ledger.append({
-          type: 'scored',
-          watchId,
-          postId: post.id,
-          data: {
-            score: score.score,
-            level: score.level,
-            categories: score.categories,
-            targeted: score.targeted,
-            scorerVersion: score.version,
-            rescore: true,
-          },
-        });
+      deps.posts.updateScoreRecorded(post.id, score, {
+        type: 'scored',
+        watchId,
+        postId: post.id,
+        data: {
+          score: score.score,
+          level: score.level,
+          categories: score.categories,
+          targeted: score.targeted,
+          scorerVersion: score.version,
+          rescore: true,
+        },
       });
       count++;
     }

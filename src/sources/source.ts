@@ -1,21 +1,10 @@
 import type { Logger } from '../logger.ts';
 import type { WatchConfig } from '../config/schema.ts';
 
-/** A post as an adapter read it, before it is stored. */
-export interface RawPost {
-  /** Where the post lives: `x`, `web` (feeds), `bluesky`… The same post seen twice has one (platform, externalId). */
-  platform: string;
-  externalId: string;
-  url: string | null;
-  author: { externalId: string; handle: string | null; name: string | null } | null;
-  /** Plain text (HTML already turned into text). */
-  text: string;
-  lang: string | null;
-  /** Publication time, epoch ms, when the source gives one. */
-  createdAt: number | null;
-  /** This post's payload exactly as the API answered it (JSON or XML text): kept as evidence. */
-  raw: string;
-}
+// A post as an adapter read it, before it is stored: its shape is defined with the store that
+// keeps it (posts-repo.ts), so that storage needs nothing from the sources.
+import type { RawPost } from '../db/repositories/posts-repo.ts';
+export type { RawPost };
 
 /** One page of a poll. Pages are stored as they arrive, so a failure later in the poll loses none. */
 export interface PollPage {
@@ -107,3 +96,19 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+/** An account found by a platform's account search. */
+export interface FoundAccount {
+  id: string;
+  handle: string | null;
+  name: string | null;
+}
+
+/** A source that can search accounts by name (Bluesky searchActors, Mastodon account search). */
+export interface AccountSearcher {
+  readonly platform: string;
+  searchAccounts(query: string, signal: AbortSignal): Promise<FoundAccount[]>;
+}
+
+/** Every adapter this configuration can use, by kind. */
+export type AdapterRegistry = ReadonlyMap<string, SourceAdapter>;

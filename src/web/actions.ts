@@ -1,5 +1,5 @@
 import type { User } from './auth/users-repo.ts';
-import { HttpError, type WebContext } from './context.ts';
+import { HttpError, type WebContext } from './web-context.ts';
 import { REPORT_CHANNELS, type ReportChannel } from './triage-repo.ts';
 
 export const ACTIONS = ['reviewed', 'ignored', 'archive', 'report'] as const;

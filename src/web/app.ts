@@ -6,31 +6,14 @@ import Fastify, {
   type FastifyRequest,
   type RouteOptions,
 } from 'fastify';
-import fastifyView from '@fastify/view';
-import fastifyStatic from '@fastify/static';
-import fastifyCookie from '@fastify/cookie';
-import fastifyFormbody from '@fastify/formbody';
-import fastifyHelmet from '@fastify/helmet';
-import fastifyRateLimit from '@fastify/rate-limit';
-import fastifyCsrf from '@fastify/csrf-protection';
-import { Eta } from 'eta';
-import { fileURLToPath } from 'node:url';
 import { configSchema, type Config } from '../config/schema.ts';
-import type { Logger } from '../logger.ts';
-import type { PostsRepo } from '../db/repositories/posts-repo.ts';
-import type { WatchesRepo } from '../db/repositories/watches-repo.ts';
-import type { SourcesRepo } from '../db/repositories/sources-repo.ts';
-import type { JobQueue } from '../jobs/types.ts';
-import type { Db } from '../db/client.ts';
-import { createUsersRepo } from './auth/users-repo.ts';
-import { createTriageRepo } from './triage-repo.ts';
-import { createAuditRepo } from './audit-repo.ts';
-import { createAlertsPort, createEvidencePort, type AlertsPort, type EvidencePort } from './integrations.ts';
-import { createMailer, type Mailer } from '../alerts/mailer.ts';
-import { createLoginGuard } from './auth/login-guard.ts';
-import { createLoginAttemptsRepo } from './auth/login-attempts-repo.ts';
-import { pickLang, translator } from './i18n/index.ts';
-import { SESSION_COOKIE, type WebContext, type WebSettings } from './context.ts';
+import type { AppDeps, WebContext, WebSettings } from './web-context.ts';
+import { errorPages } from './plugins/error-pages.ts';
+import { securityHeaders } from './plugins/security-headers.ts';
+import { csrf as csrfProtection } from './plugins/csrf.ts';
+import { rateLimit } from './plugins/rate-limit.ts';
+import { views } from './plugins/views.ts';
+import { sessions } from './plugins/sessions.ts';
 import { viewHelpers } from './render/view-helpers.ts';
 import { healthRoutes } from './routes/health.ts';
 import { unsubscribeRoutes } from './routes/unsubscribe.ts';
@@ -45,42 +28,11 @@ import { exportsRoutes } from './routes/exports.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { helpRoutes } from './routes/help.ts';
 import { apiRoutes } from './routes/api.ts';
-import { escapeHtml } from '../escape-html.ts';
-
-export const DASHBOARD_DIR = fileURLToPath(new URL('../../dashboard', import.meta.url));
-
-export interface AppDeps {
-  log: Logger;
-  db: Db;
-  posts: PostsRepo;
-  watches: WatchesRepo;
-  sources: SourcesRepo;
-  /** The whole configuration (defaults when absent, e.g. in benchmarks). */
-  config?: Readonly<Config>;
-  /** Ports to the evidence and alerts modules; loaded from the tree when not given. */
-  evidencePort?: EvidencePort;
-  alertsPort?: AlertsPort;
-  /** Called after a watch is created or edited in the dashboard (the service re-syncs schedules). */
-  onWatchesChanged?: () => Promise<void>;
-  /** The job queue: actions such as "flag for archiving" start their job at once. */
-  queue?: JobQueue;
-  /** Mail to dashboard users (failed sign-ins); the configured transport when not given. */
-  mailer?: Mailer;
-  /** Other modules' routes (e.g. the alerts' unsubscribe link), registered with the app. */
-  extraRoutes?: ((app: FastifyInstance) => Promise<void>)[];
-}
-
-/** Paths reachable without a session besides routes marked `config.public`. */
-const PUBLIC_PREFIXES = ['/static/', '/unsubscribe'];
 
 /** Every route the app registered (method + url + config), for the OpenAPI document and tests. */
 const ROUTES = new WeakMap<FastifyInstance, RouteOptions[]>();
 export function registeredRoutes(app: FastifyInstance): readonly RouteOptions[] {
   return ROUTES.get(app) ?? [];
-}
-
-function isApi(url: string): boolean {
-  return url === '/api/v1' || url.startsWith('/api/v1/');
 }
 
 /** Builds the web application without listening, so tests drive it with `app.inject`. */
@@ -102,24 +54,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const publicUrl = config.server.publicUrl;
   const ctx: WebContext = {
-    db: deps.db,
     log: deps.log,
     config: { server: config.server, network: config.network, web },
     posts: deps.posts,
     watches: deps.watches,
     sources: deps.sources,
-    users: createUsersRepo(deps.db),
-    triage: createTriageRepo(deps.db),
-    audit: createAuditRepo(deps.db),
-    evidence:
-      deps.evidencePort ??
-      createEvidencePort({ db: deps.db, log: deps.log, config, watches: deps.watches, queue: deps.queue }),
-    alerts: deps.alertsPort ?? createAlertsPort(deps),
-    loginGuard: createLoginGuard({
-      attempts: createLoginAttemptsRepo(deps.db),
-      log: deps.log,
-      mailer: deps.mailer ?? createMailer(config.mail, config.dataDir, deps.log),
-    }),
+    users: deps.users,
+    triage: deps.triage,
+    audit: deps.audit,
+    recipients: deps.recipients,
+    watchAdmin: deps.watchAdmin,
+    evidence: deps.evidencePort,
+    alerts: deps.alertsPort,
+    loginGuard: deps.loginGuard,
     watchesChanged: async () => {
       await deps.onWatchesChanged?.();
     },
@@ -147,114 +94,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   };
 
-  app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown }, req, reply) => {
-    const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
-    if (status >= 500) req.log.error({ err, url: req.routeOptions.url }, 'request failed');
-    // Only client errors say what went wrong; a server error never leaks internals.
-    const message = status >= 500 ? 'internal error' : err.message;
-    if (isApi(req.url) || !req.session) return reply.status(status).send({ error: message });
-    return reply.status(status).type('text/html; charset=utf-8').send(errorPage(status, message));
-  });
-  app.setNotFoundHandler((req, reply) => reply.status(404).send({ error: 'not found' }));
-
-  await app.register(fastifyHelmet, {
-    enableCSPNonces: true,
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        scriptSrcAttr: ["'none'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        fontSrc: ["'self'"],
-        connectSrc: ["'self'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'none'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-      },
-    },
-    referrerPolicy: { policy: 'no-referrer' },
-    frameguard: { action: 'deny' },
-  });
-  await app.register(fastifyCookie);
-  await app.register(fastifyFormbody);
-  await app.register(fastifyCsrf, {
-    cookieKey: 'vigie_csrf',
-    cookieOpts: { httpOnly: true, sameSite: 'strict', path: '/' },
-    getToken: (req) =>
-      (req.body as { _csrf?: string } | undefined)?._csrf ??
-      (req.headers['x-csrf-token'] as string | undefined),
-  });
-  await app.register(fastifyRateLimit, { global: false });
-  await app.register(fastifyStatic, { root: `${DASHBOARD_DIR}/public`, prefix: '/static/' });
-  await app.register(fastifyView, {
-    engine: { eta: new Eta({ views: `${DASHBOARD_DIR}/views`, autoEscape: true, cache: true }) },
-    root: `${DASHBOARD_DIR}/views`,
-    // Without this, @fastify/view turns Eta's cache off outside NODE_ENV=production and every
-    // page recompiles its templates (10× slower). Restart the server after editing a template.
-    production: true,
-  });
-
-  app.decorateRequest('user', null);
-  app.decorateRequest('session', null);
-  app.decorateRequest('lang', 'en');
-  app.decorateRequest('t', translator('en'));
-
-  // Who is asking: a session cookie for pages, a bearer token for the API (never both, so the
-  // API cannot be driven by a cross-site request carrying the cookie). Then every route needs a
-  // signed-in user unless it says otherwise, and its roles are checked, on the server, before the
-  // body is even parsed, so an anonymous request learns nothing from validation errors.
-  app.addHook('onRequest', async (req, reply) => {
-    const url = req.routeOptions.url ?? req.url;
-    if (isApi(url)) {
-      const auth = req.headers.authorization;
-      if (auth?.startsWith('Bearer ')) req.user = ctx.users.apiTokenUser(auth.slice(7).trim()) ?? null;
-    } else {
-      const token = req.cookies[SESSION_COOKIE];
-      if (token) {
-        req.session = ctx.users.sessionUser(token) ?? null;
-        req.user = req.session;
-      }
-    }
-    req.lang = pickLang(req.user?.lang, req.headers['accept-language']);
-    req.t = translator(req.lang);
-
-    const config = req.routeOptions.config ?? {};
-    const open =
-      config.public === true || PUBLIC_PREFIXES.some((p) => url.startsWith(p)) || !req.routeOptions.url;
-    if (open) return;
-    if (!req.user) {
-      if (isApi(url))
-        return reply
-          .status(401)
-          .header('www-authenticate', 'Bearer')
-          .send({ error: 'authentication required' });
-      const next = req.method === 'GET' ? `?next=${encodeURIComponent(req.url)}` : '';
-      return reply.redirect(`/login${next}`, 303);
-    }
-    if (config.roles && !config.roles.includes(req.user.role)) {
-      if (isApi(url)) return reply.status(403).send({ error: 'forbidden' });
-      return reply
-        .status(403)
-        .type('text/html; charset=utf-8')
-        .send(errorPage(403, req.t('common.forbidden')));
-    }
-  });
-
-  // CSRF on every form post (pages only: the API takes bearer tokens, which a browser never sends
-  // by itself). As a preHandler, so the token can come from the parsed form body.
-  app.addHook('preHandler', async (req, reply) => {
-    const url = req.routeOptions.url ?? req.url;
-    if (req.method === 'GET' || req.method === 'HEAD' || isApi(url) || url.startsWith('/unsubscribe')) return;
-    // The plugin is synchronous: it calls next on success and answers 403 itself otherwise.
-    let passed = false;
-    app.csrfProtection(req, reply, () => {
-      passed = true;
-    });
-    if (!passed) return reply;
-  });
+  // Plugins first (fastify/demo's order: plugins, then routes); plain functions on the root
+  // instance, so their hooks and decorators reach every route.
+  errorPages(app);
+  await securityHeaders(app);
+  await csrfProtection(app);
+  await rateLimit(app);
+  await views(app);
+  sessions(app, ctx);
 
   await app.register(healthRoutes(deps));
   await app.register(unsubscribeRoutes(deps));
@@ -269,13 +116,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(auditRoutes(ctx));
   await app.register(helpRoutes(ctx));
   await app.register(apiRoutes(ctx, () => routes));
-  for (const extra of deps.extraRoutes ?? []) await app.register(extra);
   return app;
 }
 
-function errorPage(status: number, message: string): string {
-  const esc = escapeHtml(message);
-  return `<!doctype html><html><head><meta charset="utf-8"><title>${status}</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/static/vigie.css"></head><body><main><h1>${status}</h1><p>${esc}</p><p><a href="/">Vigie</a></p></main></body></html>`;
-}
-
-export type { FastifyReply, FastifyRequest };
+export type { AppDeps, FastifyReply, FastifyRequest };

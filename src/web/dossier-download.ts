@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyReply } from 'fastify';
 import type { User } from './auth/users-repo.ts';
-import { HttpError, type WebContext } from './context.ts';
+import { HttpError, type WebContext } from './web-context.ts';
 
 export interface DossierParams {
   watch: string;

@@ -16,3 +16,5 @@ export function createWatchAdminRepo(db: Db) {
     },
   };
 }
+
+export type WatchAdminRepo = ReturnType<typeof createWatchAdminRepo>;

@@ -1,4 +1,5 @@
-import { watchSchema, type WatchConfig } from '../config/schema.ts';
+import type { WatchConfig } from '../config/schema.ts';
+import { watchSchema } from '../config/watch-schema.ts';
 
 // The watch editor's form: common settings as plain fields (one item per line); settings the form
 // does not show are kept from the stored definition. Validated with the configuration's schema.

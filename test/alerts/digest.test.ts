@@ -4,6 +4,7 @@ import fastifyFormbody from '@fastify/formbody';
 import { startFakeSmtp, type FakeSmtp } from '../fakes/smtp.ts';
 import { addPost, backdateRecipients, HOSTILE_TERMS, setup, XSS, type Setup } from './helpers.ts';
 import { unsubscribeRoutes } from '../../src/web/routes/unsubscribe.ts';
+import { unsubscribeKey } from '../../src/alerts/unsubscribe-token.ts';
 
 const NOW = Date.parse('2026-11-26T09:00:00Z'); // 10:00 in Paris: yesterday's daily period (08:00 → 08:00) is due
 const IN_PERIOD = Date.parse('2026-11-25T15:00:00Z');
@@ -171,7 +172,12 @@ describe('digests', () => {
     const url = new URL(/List-Unsubscribe: <([^>]+)>/.exec(raw)![1]!);
     const app = Fastify();
     await app.register(fastifyFormbody);
-    await app.register(unsubscribeRoutes({ db: s.db, config: s.config }));
+    await app.register(
+      unsubscribeRoutes({
+        recipients: s.alerts.ctx.recipients,
+        unsubscribeKey: () => unsubscribeKey(s.db, s.config.alerts.unsubscribeSecret),
+      }),
+    );
     const page = await app.inject({ method: 'GET', url: `${url.pathname}${url.search}` });
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('<form method="post"');

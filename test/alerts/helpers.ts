@@ -6,8 +6,10 @@ import type { Config } from '../../src/config/schema.ts';
 import { closeDb, openDb, type Db } from '../../src/db/client.ts';
 import { createWatchesRepo } from '../../src/db/repositories/watches-repo.ts';
 import { createPostsRepo, type PostToStore } from '../../src/db/repositories/posts-repo.ts';
+import { createLedger } from '../../src/db/ledger/ledger.ts';
 import { silentLogger } from '../../src/logger.ts';
-import { createAlerts, type Alerts } from '../../src/alerts/service.ts';
+import { createAlerts } from '../../src/app/alerts-wiring.ts';
+import type { Alerts } from '../../src/alerts/alerts-port.ts';
 import type { Match, Category } from '../../src/scoring/index.ts';
 
 /** Hostile words used by the fixtures: the owner's messages must contain none of them. */
@@ -75,7 +77,7 @@ export function setup(options: SetupOptions = {}): Setup {
       )
       .get() as { id: number }
   ).id;
-  const alerts = createAlerts({ db, config, log: silentLogger() });
+  const alerts = createAlerts({ db, config, log: silentLogger(), watches: createWatchesRepo(db) });
   alerts.syncRecipients(options.now ?? Date.now());
   return {
     dir,
@@ -140,7 +142,7 @@ export function addPost(s: Setup, spec: PostSpec): number {
       version: 'test',
     },
   };
-  const [stored] = createPostsRepo(s.db).storePage({
+  const [stored] = createPostsRepo(s.db, createLedger(s.db)).storePage({
     watchId: 'alice',
     sourceId: s.sourceId,
     seenAt: spec.seenAt,

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeSmtp, type FakeSmtp } from '../fakes/smtp.ts';
 import { addPost, OWNER, PROXY, setup, XSS, type Setup } from './helpers.ts';
-import { createDeps } from '../../src/deps.ts';
+import { createDeps } from '../../src/app/deps.ts';
 import { silentLogger } from '../../src/logger.ts';
 
 let smtp: FakeSmtp;

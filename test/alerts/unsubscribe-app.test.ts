@@ -6,6 +6,8 @@ import { createPostsRepo } from '../../src/db/repositories/posts-repo.ts';
 import { createWatchesRepo } from '../../src/db/repositories/watches-repo.ts';
 import { createSourcesRepo } from '../../src/db/repositories/sources-repo.ts';
 import { silentLogger } from '../../src/logger.ts';
+import { createLedger } from '../../src/db/ledger/ledger.ts';
+import { createWebPorts } from '../../src/app/web-ports.ts';
 import { signUnsubscribeToken } from '../../src/alerts/unsubscribe-token.ts';
 
 let s: Setup;
@@ -13,13 +15,16 @@ let app: FastifyInstance;
 
 beforeEach(async () => {
   s = setup();
+  const ledger = createLedger(s.db);
+  const watches = createWatchesRepo(s.db);
+  const log = silentLogger();
   app = await buildApp({
-    log: silentLogger(),
-    db: s.db,
-    posts: createPostsRepo(s.db),
-    watches: createWatchesRepo(s.db),
+    log,
+    posts: createPostsRepo(s.db, ledger),
+    watches,
     sources: createSourcesRepo(s.db),
     config: s.config,
+    ...createWebPorts({ db: s.db, log, config: s.config, watches, ledger }),
   });
 });
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeSmtp, type FakeSmtp } from '../fakes/smtp.ts';
 import { addPost, OWNER, PROXY, setup, type Setup } from './helpers.ts';
-import { currentWave, listWaves } from '../../src/alerts/waves.ts';
+import { currentWave, listWaves } from '../../src/alerts/waves-repo.ts';
 
 const H = 3_600_000;
 const T0 = Date.parse('2026-11-01T00:00:00Z');

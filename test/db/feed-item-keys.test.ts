@@ -8,7 +8,8 @@ import { closeDb, MIGRATIONS_DIR, openDb, type Db } from '../../src/db/client.ts
 import { createWatchesRepo } from '../../src/db/repositories/watches-repo.ts';
 import { createSourcesRepo } from '../../src/db/repositories/sources-repo.ts';
 import { createPostsRepo, type PostToStore } from '../../src/db/repositories/posts-repo.ts';
-import { feedItemKey } from '../../src/sources/feed-keys.ts';
+import { createLedger } from '../../src/db/ledger/ledger.ts';
+import { feedItemKey } from '../../src/sources/feed/feed-keys.ts';
 import { parseConfig } from '../../src/config/load.ts';
 
 // Migration 0012 gives feed items stored under the old keys their new key, exactly as
@@ -78,7 +79,7 @@ describe('migration 0012_feed_item_keys', () => {
       ':x',
       'abc:',
     ];
-    const posts = createPostsRepo(db);
+    const posts = createPostsRepo(db, createLedger(db));
     posts.storePage({ watchId: 'alice', sourceId: feed!.id, seenAt: 1, posts: old.map((id) => post(id)) });
     posts.storePage({ watchId: 'alice', sourceId: bsky!.id, seenAt: 1, posts: [post('1', 'bluesky')] });
     closeDb(db);

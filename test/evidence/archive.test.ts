@@ -4,7 +4,7 @@ import { createWatchesRepo } from '../../src/db/repositories/watches-repo.ts';
 import { createArchiveRepo } from '../../src/evidence/archive-repo.ts';
 import { createArchiver } from '../../src/evidence/archiver.ts';
 import { createWaybackClient } from '../../src/evidence/wayback.ts';
-import { createLedger } from '../../src/evidence/ledger.ts';
+import { createLedger } from '../../src/db/ledger/ledger.ts';
 import { startFakeWayback, type FakeWayback, type Scenario } from '../fakes/wayback.ts';
 import { makeStore, storePosts, type TestStore } from './helpers.ts';
 import type { Db } from '../../src/db/client.ts';
@@ -39,7 +39,7 @@ function archiverFor(s: TestStore, db: Db = s.db) {
     config: s.config,
     log: s.log,
     watches: createWatchesRepo(db),
-    archives: createArchiveRepo(db),
+    archives: createArchiveRepo(db, createLedger(db)),
     wayback: createWaybackClient(s.config.archive.wayback),
   });
 }
@@ -62,8 +62,8 @@ function setup(scenarios: Record<string, Scenario>, over: Record<string, unknown
   for (const id of Object.keys(scenarios)) fake.setScenario(`https://example.org/p/${id}`, scenarios[id]!);
   return {
     ids,
-    archives: createArchiveRepo(store.db),
-    ledger: createLedger(store.db),
+    archives: createArchiveRepo(store.db, store.ledger),
+    ledger: store.ledger,
     archiver: archiverFor(store),
   };
 }
@@ -169,7 +169,7 @@ describe('archive(): Save Page Now 2 outcomes end in the right stored state', ()
   it('archives by hand a post below the threshold when a proxy flags it', async () => {
     store = makeStore(waybackConfig());
     const [low] = storePosts(store, [{ externalId: 'low', level: 'low' }]);
-    const archives = createArchiveRepo(store.db);
+    const archives = createArchiveRepo(store.db, store.ledger);
     const archiver = archiverFor(store);
     expect((await archiver.run({ watchId: 'alice' })).enrolled).toBe(0);
     expect(archives.flagForArchive(low!, 'proxy:bob')).toBe(true);
@@ -217,7 +217,9 @@ describe('archive(): the global rate and restarts', () => {
     expect(new Set(fake.submissions.map((s) => s.url)).size).toBe(10);
     expect(fake.maxInWindow(WINDOW)).toBeLessThanOrEqual(3);
     expect(fake.maxInWindow(WINDOW)).toBeGreaterThanOrEqual(2);
-    const statuses = [...createArchiveRepo(store.db).archiveStatus(ids).values()].map((r) => r.status);
+    const statuses = [...createArchiveRepo(store.db, store.ledger).archiveStatus(ids).values()].map(
+      (r) => r.status,
+    );
     expect(statuses.every((s) => s === 'archived')).toBe(true);
   }, 60_000);
 
@@ -226,7 +228,7 @@ describe('archive(): the global rate and restarts', () => {
     const [id] = storePosts(store, [{ externalId: 'crash' }]);
     fake.setScenario('https://example.org/p/crash', { kind: 'pending-then-success', pendingPolls: 1 });
     await archiverFor(store).run({ watchId: 'alice', waitMs: 0 });
-    expect(createArchiveRepo(store.db).get(id!)).toMatchObject({
+    expect(createArchiveRepo(store.db, store.ledger).get(id!)).toMatchObject({
       status: 'submitted',
       jobId: 'spn2-00000001',
     });
@@ -236,6 +238,6 @@ describe('archive(): the global rate and restarts', () => {
     const summary = await archiverFor(store).run({ waitMs: 15_000 });
     expect(summary.archived).toBe(1);
     expect(fake.submissions).toHaveLength(1);
-    expect(createArchiveRepo(store.db).get(id!)!.status).toBe('archived');
+    expect(createArchiveRepo(store.db, store.ledger).get(id!)!.status).toBe('archived');
   });
 });

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createXAdapters } from '../../src/sources/x.ts';
+import { createXAdapters } from '../../src/sources/x/x-adapter.ts';
 import { runDeletionCheck } from '../../src/evidence/deletion-check.ts';
-import { createLedger } from '../../src/evidence/ledger.ts';
+import { createLedger } from '../../src/db/ledger/ledger.ts';
 import { startFakeXApi, type FakeXApi } from '../fakes/x-api.ts';
 import { startFakeFeedServer, type FakeFeedServer } from '../fakes/feed-server.ts';
 import { makeStore, type TestStore } from './helpers.ts';
@@ -44,7 +44,7 @@ describe('deletion watch', () => {
       config: store.config,
       log: store.log,
       archives,
-      db: store.db,
+      posts: store.posts,
       xLookup: createXAdapters(store.config.sources.x).lookup,
     };
     const first = await runDeletionCheck(deps);
@@ -87,7 +87,7 @@ describe('deletion watch', () => {
       { externalId: 'c', url: `http://[::ffff:127.0.0.1]:${port}/gone.html` },
       { externalId: 'd', url: `http://169.254.169.254/latest/meta-data/` },
     ]);
-    const s = await runDeletionCheck({ config: store.config, log: store.log, archives, db: store.db });
+    const s = await runDeletionCheck({ config: store.config, log: store.log, archives, posts: store.posts });
     expect(s).toEqual({ checked: 0, deleted: 0, unclear: 4 });
     expect(ids.map((id) => archives.get(id)!.deletedUpstreamAt)).toEqual([null, null, null, null]);
     expect(web.requests).toEqual([]);
@@ -99,7 +99,7 @@ describe('deletion watch', () => {
     web.injectFault('/flaky.html', '503', { times: 2 });
     store = makeStore();
     const { ids, archives } = storeArchived(store, [{ externalId: 'f', url: `${web.url}/flaky.html` }]);
-    const s = await runDeletionCheck({ config: store.config, log: store.log, archives, db: store.db });
+    const s = await runDeletionCheck({ config: store.config, log: store.log, archives, posts: store.posts });
     expect(s).toEqual({ checked: 0, deleted: 0, unclear: 1 });
     expect(archives.get(ids[0]!)!.deletedUpstreamAt).toBeNull();
   });
@@ -124,7 +124,7 @@ describe('deletion watch', () => {
       },
     };
     const run = () =>
-      runDeletionCheck({ config, log: store.log, archives, db: store.db, now: () => Date.now() });
+      runDeletionCheck({ config, log: store.log, archives, posts: store.posts, now: () => Date.now() });
     expect(await run()).toEqual({ checked: 0, deleted: 0, unclear: 1 });
     expect(await run()).toEqual({ checked: 1, deleted: 0, unclear: 0 });
     expect(await run()).toEqual({ checked: 1, deleted: 1, unclear: 0 });

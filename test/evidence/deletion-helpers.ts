@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { createArchiveRepo, type ArchiveRepo } from '../../src/evidence/archive-repo.ts';
 import { runDeletionCheck, type DeletionCheckDeps } from '../../src/evidence/deletion-check.ts';
-import { createLedger } from '../../src/evidence/ledger.ts';
+import { createLedger } from '../../src/db/ledger/ledger.ts';
 import { createLogger } from '../../src/logger.ts';
 import type { RawPost } from '../../src/sources/source.ts';
 import { storePosts, type PostSpec, type TestStore } from './helpers.ts';
@@ -21,7 +21,7 @@ export function specOf(raw: RawPost | null): PostSpec {
 /** Stores the posts for `alice` and archives them all: the deletion watch only checks archived posts. */
 export function storeArchived(store: TestStore, specs: PostSpec[]): { ids: number[]; archives: ArchiveRepo } {
   const ids = storePosts(store, specs);
-  const archives = createArchiveRepo(store.db);
+  const archives = createArchiveRepo(store.db, store.ledger);
   archives.enrollPosts(ids, 'auto', Date.now());
   for (const id of ids)
     archives.markArchived(archives.get(id)!, {
@@ -62,7 +62,7 @@ export function deletionRunner(
         sources: { ...sources, bluesky: { ...sources.bluesky, appViewUrl: blueskyAppViewUrl } },
       }
     : store.config;
-  return () => runDeletionCheck({ config, log: store.log, archives, db: store.db, ...extra });
+  return () => runDeletionCheck({ config, log: store.log, archives, posts: store.posts, ...extra });
 }
 
 /** The `deleted_upstream` events recorded for a post: their data. */

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { writeDossier } from '../../src/evidence/dossier.ts';
 import { verifyDossier } from '../../src/evidence/verify.ts';
 import { createArchiveRepo } from '../../src/evidence/archive-repo.ts';
-import { createLedger } from '../../src/evidence/ledger.ts';
+import { createLedger } from '../../src/db/ledger/ledger.ts';
 import { makeStore, storePosts, type TestStore } from './helpers.ts';
 
 let store: TestStore;
@@ -59,7 +59,7 @@ beforeAll(async () => {
     seenAt: Date.now(),
     posts: [post({ externalId: 'bob1', text: 'secret of bob' })],
   });
-  const archives = createArchiveRepo(store.db);
+  const archives = createArchiveRepo(store.db, store.ledger);
   archives.enrollPosts([ids[0]!], 'auto', Date.now());
   archives.markArchived(archives.get(ids[0]!)!, {
     now: Date.now(),

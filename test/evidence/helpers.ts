@@ -9,11 +9,15 @@ import { createWatchesRepo } from '../../src/db/repositories/watches-repo.ts';
 import { createSourcesRepo } from '../../src/db/repositories/sources-repo.ts';
 import { createPostsRepo, type PostToStore } from '../../src/db/repositories/posts-repo.ts';
 import { silentLogger } from '../../src/logger.ts';
+import { createLedger, type Ledger } from '../../src/db/ledger/ledger.ts';
+import { createDossierRepo, type DossierRepo } from '../../src/evidence/dossier-repo.ts';
 
 export interface TestStore {
   dir: string;
   file: string;
   db: Db;
+  ledger: Ledger;
+  dossierPosts: DossierRepo;
   config: Config;
   watches: ReturnType<typeof createWatchesRepo>;
   sources: ReturnType<typeof createSourcesRepo>;
@@ -37,7 +41,8 @@ export function makeStore(rawConfig: Record<string, unknown> = {}): TestStore {
   const db = openDb(file);
   const watches = createWatchesRepo(db);
   const sources = createSourcesRepo(db);
-  const posts = createPostsRepo(db);
+  const ledger = createLedger(db);
+  const posts = createPostsRepo(db, ledger);
   watches.syncFromConfig(config.watches);
   sources.syncForWatch('alice', [{ kind: 'feed', target: 'http://127.0.0.1:9/feed.xml' }]);
   const sourceId = sources.listEnabled('alice')[0]!.id;
@@ -45,6 +50,8 @@ export function makeStore(rawConfig: Record<string, unknown> = {}): TestStore {
     dir,
     file,
     db,
+    ledger,
+    dossierPosts: createDossierRepo(db),
     config,
     watches,
     sources,

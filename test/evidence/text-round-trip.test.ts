@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { writeDossier } from '../../src/evidence/dossier.ts';
 import { verifyDossier } from '../../src/evidence/verify.ts';
-import { createLedger } from '../../src/evidence/ledger.ts';
+import { createLedger } from '../../src/db/ledger/ledger.ts';
 import { makeStore, storePosts, type TestStore } from './helpers.ts';
 
 // Post text and payloads are attacker-written: whatever string comes in, the dossier exported

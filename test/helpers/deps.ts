@@ -1,6 +1,6 @@
 import { parseConfig } from '../../src/config/load.ts';
 import type { Config } from '../../src/config/schema.ts';
-import { createDeps, type Deps } from '../../src/deps.ts';
+import { createDeps, type Deps } from '../../src/app/deps.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { tempDir } from './temp.ts';
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.ts';
-import { createLedger, type EventType } from '../../src/evidence/ledger.ts';
+import { createLedger, type EventType } from '../../src/db/ledger/ledger.ts';
 import { createSecretBox } from '../../src/identity/crypto.ts';
 import { startFakeHackernews, type FakeHn } from '../fakes/hackernews.ts';
 import { startFakeBluesky, type FakeBluesky } from '../fakes/bluesky.ts';
@@ -135,7 +135,7 @@ describe('doxxing at ingest', { timeout: 30_000 }, () => {
 
   it('runs the generic check only when the key is wrong, without failing the poll', async () => {
     const { deps, config } = await setup();
-    const { createDeps } = await import('../../src/deps.ts');
+    const { createDeps } = await import('../../src/app/deps.ts');
     const { silentLogger } = await import('../../src/logger.ts');
     const other = createDeps({ ...config, security: { encryptionKey: 'c'.repeat(64) } }, silentLogger(), {
       db: deps.db,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareAccount, compileTargets, editDistance } from '../../src/identity/lookalike.ts';
 import { skeleton } from '../../src/identity/confusables.ts';
-import { MIN_SIMILARITY } from '../../src/identity/service.ts';
+import { MIN_SIMILARITY } from '../../src/identity/identity-port.ts';
 
 const targets = compileTargets({
   names: ['Alice Martin'],

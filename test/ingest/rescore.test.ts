@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeFeedServer, buildRss2 } from '../fakes/feed-server.ts';
 import { pollAll, testDeps } from '../helpers/deps.ts';
 import { rescoreWatch } from '../../src/ingest/rescore.ts';
-import { createLedger } from '../../src/evidence/ledger.ts';
+import { createLedger } from '../../src/db/ledger/ledger.ts';
 import { parseConfig } from '../../src/config/load.ts';
 
 const closers: Array<() => Promise<void> | void> = [];

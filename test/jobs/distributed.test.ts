@@ -5,6 +5,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { openDb, dbFile, closeDb, type Db } from '../../src/db/client.ts';
 import { createPostsRepo } from '../../src/db/repositories/posts-repo.ts';
+import { createLedger } from '../../src/db/ledger/ledger.ts';
 import { createSourcesRepo } from '../../src/db/repositories/sources-repo.ts';
 import { startFakeXApi, type FakeXApi } from '../fakes/x-api.ts';
 import { startFakeWayback, type FakeWayback } from '../fakes/wayback.ts';
@@ -94,7 +95,7 @@ describe('distributed mode: web + 3 workers on one Redis', () => {
     web = startProcess(['web'], env);
     await web.waitForLine(/Vigie listening/);
     db = openDb(dbFile(tmp.dir), { migrate: false });
-    const posts = createPostsRepo(db);
+    const posts = createPostsRepo(db, createLedger(db));
     const sources = createSourcesRepo(db);
     for (let i = 0; i < 3; i++) workers.push(startProcess(['worker', '--queues', 'poll,score,archive'], env));
     await Promise.all(workers.map((w) => w.waitForLine(/"msg":"Vigie started"/)));

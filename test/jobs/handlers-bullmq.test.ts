@@ -42,7 +42,7 @@ describe('job handlers on the BullMQ driver', () => {
 
     await deps.driver.start(deps.handlers(), { kinds: ['poll'] });
     const started = Date.now();
-    await deps.queue.enqueue('poll', { task: 'watch', watchId: 'alice' });
+    await deps.driver.enqueue('poll', { task: 'watch', watchId: 'alice' });
     await waitFor(() => deps.posts.count('alice') === 250, 'every mention to be stored', 20_000);
     const elapsed = Date.now() - started;
 

@@ -5,6 +5,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { openDb, dbFile, closeDb, type Db } from '../../src/db/client.ts';
 import { createPostsRepo } from '../../src/db/repositories/posts-repo.ts';
+import { createLedger } from '../../src/db/ledger/ledger.ts';
 import { startFakeXApi, type FakeXApi } from '../fakes/x-api.ts';
 import { tempDir } from '../helpers/temp.ts';
 import { waitFor } from './driver-suite.ts';
@@ -50,7 +51,7 @@ describe('vigie web / start in distributed mode', () => {
     processes.push(web);
     await web.waitForLine(/Vigie listening/);
     db = openDb(dbFile(tmp.dir), { migrate: false });
-    const posts = createPostsRepo(db);
+    const posts = createPostsRepo(db, createLedger(db));
     // The boot poll waits in Redis for a worker: the web process does not run it.
     expect(await poll.getWaitingCount()).toBe(1);
     await new Promise((r) => setTimeout(r, 500));

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/logger.ts';
-import { createFeedAdapter } from '../../src/sources/feed.ts';
+import { createFeedAdapter } from '../../src/sources/feed/feed-adapter.ts';
 import { SourceError, type PollPage } from '../../src/sources/source.ts';
 import type { WatchConfig } from '../../src/config/schema.ts';
 import { writeDossier } from '../../src/evidence/dossier.ts';

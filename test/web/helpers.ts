@@ -13,7 +13,9 @@ import { buildApp, type AppDeps } from '../../src/web/app.ts';
 import { createUsersRepo, type Role } from '../../src/web/auth/users-repo.ts';
 import { hashPassword } from '../../src/web/auth/passwords.ts';
 import { configSchema, type WatchConfig } from '../../src/config/schema.ts';
-import type { EvidencePort } from '../../src/web/integrations.ts';
+import type { EvidencePort } from '../../src/web/ports.ts';
+import { createLedger } from '../../src/db/ledger/ledger.ts';
+import { createWebPorts } from '../../src/app/web-ports.ts';
 
 export const PASSWORD = 'correct horse battery';
 
@@ -67,7 +69,8 @@ export async function makeFixture(
   const db = openDb(path.join(dir, 'vigie.db'));
   const watches = createWatchesRepo(db);
   const sources = createSourcesRepo(db);
-  const posts = createPostsRepo(db);
+  const ledger = createLedger(db);
+  const posts = createPostsRepo(db, ledger);
   const ids = options.watches ?? ['alice', 'bob'];
   watches.syncFromConfig(ids.map((id) => watchDef(id)));
   const sourceIds: Record<string, number> = {};
@@ -75,15 +78,20 @@ export async function makeFixture(
     sources.syncForWatch(id, [{ kind: 'feed', target: `https://feeds.example.org/${id}.xml` }]);
     sourceIds[id] = sources.listEnabled(id)[0]!.id;
   }
+  const log = silentLogger();
+  const config = configSchema.parse({
+    dataDir: dir,
+    web: { ...options.web },
+    network: { ...options.network },
+  });
   const deps: AppDeps = {
-    log: silentLogger(),
-    db,
+    log,
     posts,
     watches,
     sources,
-    config: configSchema.parse({ dataDir: dir, web: { ...options.web }, network: { ...options.network } }),
+    config,
+    ...createWebPorts({ db, log, config, watches, ledger, queue: options.queue }),
     ...(options.evidence ? { evidencePort: options.evidence } : {}),
-    ...(options.queue ? { queue: options.queue } : {}),
     ...(options.onWatchesChanged ? { onWatchesChanged: options.onWatchesChanged } : {}),
   };
   const app = await buildApp(deps);

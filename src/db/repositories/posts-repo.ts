@@ -2,21 +2,29 @@ import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import { posts, sources } from '../schema/index.ts';
 import { ftsQuery } from './fts-query.ts';
-import { createLedger, postStoredEvents, type Ledger } from '../../evidence/ledger.ts';
+import { postStoredEvents, type Ledger, type LedgerEvent } from '../ledger/ledger.ts';
 import { wellFormedDeep } from '../../text/well-formed.ts';
 
 export type PostRow = typeof posts.$inferSelect;
 
-/** A post ready to store: what the adapter read plus its fingerprint and score. */
-export interface PostToStore {
+/** A post as an adapter read it, before it is stored (the sources' contract, sources/source.ts). */
+export interface RawPost {
+  /** Where the post lives: `x`, `web` (feeds), `bluesky`… The same post seen twice has one (platform, externalId). */
   platform: string;
   externalId: string;
   url: string | null;
   author: { externalId: string; handle: string | null; name: string | null } | null;
+  /** Plain text (HTML already turned into text). */
   text: string;
   lang: string | null;
+  /** Publication time, epoch ms, when the source gives one. */
   createdAt: number | null;
+  /** This post's payload exactly as the API answered it (JSON or XML text): kept as evidence. */
   raw: string;
+}
+
+/** A post ready to store: what the adapter read plus its fingerprint and score. */
+export interface PostToStore extends RawPost {
   rawSha256: string;
   score: {
     score: number;
@@ -53,10 +61,25 @@ export interface MentionFilter {
   limit?: number;
 }
 
-export function createPostsRepo(db: Db) {
+/** The custody ledger records `captured` and `scored` for every new post in the storing transaction. */
+export function createPostsRepo(db: Db, ledger: Ledger) {
   const client = db.$client;
-  // The custody ledger records `captured` and `scored` for every new post in the storing transaction.
-  let ledger: Ledger | undefined;
+
+  /** Applies a new score (rescoring after a lexicon change). */
+  function updateScore(id: number, score: NonNullable<PostToStore['score']>): void {
+    db.update(posts)
+      .set({
+        score: score.score,
+        level: score.level,
+        hostile: score.hostile,
+        categories: score.categories,
+        matches: score.matches,
+        targeted: score.targeted,
+        scorerVersion: score.version,
+      })
+      .where(eq(posts.id, id))
+      .run();
+  }
 
   const insertPost = client.prepare(
     `insert into posts (watch_id, source_id, platform, external_id, url, author_id, author_handle, author_name, text, lang,
@@ -154,7 +177,7 @@ export function createPostsRepo(db: Db) {
               scorerVersion: score?.version ?? null,
             });
           }
-          (ledger ??= createLedger(db)).appendInTx(tx, postStoredEvents(page.watchId, page.seenAt, facts));
+          ledger.appendInTx(tx, postStoredEvents(page.watchId, page.seenAt, facts));
         }
         if (page.cursor) {
           const set: Partial<typeof sources.$inferInsert> = {};
@@ -222,20 +245,12 @@ export function createPostsRepo(db: Db) {
       }
     },
 
-    /** Applies a new score (rescoring after a lexicon change). */
-    updateScore(id: number, score: NonNullable<PostToStore['score']>): void {
-      db.update(posts)
-        .set({
-          score: score.score,
-          level: score.level,
-          hostile: score.hostile,
-          categories: score.categories,
-          matches: score.matches,
-          targeted: score.targeted,
-          scorerVersion: score.version,
-        })
-        .where(eq(posts.id, id))
-        .run();
+    /** A new score and its custody-ledger event, landing together in one transaction. */
+    updateScoreRecorded(id: number, score: NonNullable<PostToStore['score']>, event: LedgerEvent): void {
+      db.transaction(() => {
+        updateScore(id, score);
+        ledger.append(event);
+      });
     },
 
     /** Ids of a watch's posts scored by another scorer version than `version`. */
@@ -254,6 +269,19 @@ export function createPostsRepo(db: Db) {
         .limit(limit)
         .all()
         .map((r) => r.id);
+    },
+
+    /** The captured payloads of these posts (the API's own answer, as stored). */
+    rawPayloads(postIds: readonly number[]): Map<number, string> {
+      const out = new Map<number, string>();
+      for (let i = 0; i < postIds.length; i += 500) {
+        const batch = postIds.slice(i, i + 500);
+        const rows = client
+          .prepare(`select id, raw from posts where id in (${batch.map(() => '?').join(',')})`)
+          .all(...batch) as { id: number; raw: string }[];
+        for (const r of rows) out.set(r.id, r.raw);
+      }
+      return out;
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { WebContext } from '../context.ts';
+import type { WebContext } from '../web-context.ts';
 import { verifyPassword } from './passwords.ts';
 import { totpValid } from './totp.ts';
 

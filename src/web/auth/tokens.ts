@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 /** An opaque secret for a cookie, link or API token: 32 random bytes, URL-safe. */
 export function newToken(prefix = ''): string {
@@ -8,10 +8,4 @@ export function newToken(prefix = ''): string {
 /** Only this digest is stored, so a copy of the database does not yield live sessions or tokens. */
 export function tokenHash(token: string): string {
   return createHash('sha256').update(token).digest('hex');
-}
-
-export function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }

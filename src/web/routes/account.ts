@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { generateSecret, generateURI } from 'otplib';
-import { SESSION_COOKIE, html, type WebContext } from '../context.ts';
+import { SESSION_COOKIE, html, type WebContext } from '../web-context.ts';
 import { hashPassword, passwordProblem } from '../auth/passwords.ts';
 import { totpValid } from '../auth/totp.ts';
 import { reauthenticate, reauthFields } from '../auth/reauth.ts';

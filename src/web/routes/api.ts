@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, RouteOptions } from 'fastify';
 import { LEVELS } from '../../scoring/index.ts';
-import { type WebContext } from '../context.ts';
+import { type WebContext } from '../web-context.ts';
 import { STATUS_FILTERS } from '../triage-repo.ts';
 import { sendDossier, type DossierParams } from '../dossier-download.ts';
 import { openApiDocument } from '../openapi.ts';

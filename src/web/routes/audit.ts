@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { html, type WebContext } from '../context.ts';
+import { html, type WebContext } from '../web-context.ts';
 
 /** Who viewed hostile content, exported, changed settings: for the owner only. */
 export function auditRoutes(ctx: WebContext): FastifyPluginAsync {

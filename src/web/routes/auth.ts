@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { SESSION_COOKIE, html, safeBack, type WebContext } from '../context.ts';
+import { SESSION_COOKIE, html, safeBack, type WebContext } from '../web-context.ts';
 import { hashPassword, passwordProblem, verifyPassword } from '../auth/passwords.ts';
 import { totpValid } from '../auth/totp.ts';
 import { reauthenticate, reauthFields } from '../auth/reauth.ts';

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { html, type WebContext } from '../context.ts';
+import { html, type WebContext } from '../web-context.ts';
 import { csvRow } from '../../evidence/csv.ts';
 import { pickWatch } from './watch-param.ts';
 

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { LEVELS } from '../../scoring/index.ts';
-import { html, noQuery, type WebContext } from '../context.ts';
+import { html, noQuery, type WebContext } from '../web-context.ts';
 import { sendDossier, type DossierParams } from '../dossier-download.ts';
 
 export const dossierFields = {

@@ -1,8 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { AppDeps } from '../app.ts';
 
 /** Liveness for supervisors and load balancers: no data, no session needed. */
-export function healthRoutes(deps: Pick<AppDeps, 'db'>): FastifyPluginAsync {
+export function healthRoutes(deps: {
+  /** Throws when the database does not answer. */
+  pingDb: () => void;
+}): FastifyPluginAsync {
   return async (app) => {
     app.get(
       '/healthz',
@@ -26,7 +28,7 @@ export function healthRoutes(deps: Pick<AppDeps, 'db'>): FastifyPluginAsync {
       },
       async (_req, reply) => {
         try {
-          deps.db.$client.prepare('select 1').get();
+          deps.pingDb();
           return { status: 'ok', db: 'ok' };
         } catch {
           return reply.status(503).send({ status: 'unavailable', db: 'error' });

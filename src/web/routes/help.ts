@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { html, noQuery, type WebContext } from '../context.ts';
+import { html, noQuery, type WebContext } from '../web-context.ts';
 
 /** Reporting channels and help lines, in plain words (the text lives in the templates). */
 export function helpRoutes(ctx: WebContext): FastifyPluginAsync {

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { html, noQuery, type WebContext } from '../context.ts';
+import { html, noQuery, type WebContext } from '../web-context.ts';
 import { barChartSvg } from '../render/chart-svg.ts';
 
 /** The calm overview: one block per watch the user may see. */

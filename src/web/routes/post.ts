@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { HttpError, html, safeBack, type WebContext } from '../context.ts';
+import { HttpError, html, safeBack, type WebContext } from '../web-context.ts';
 import { applyAction, postsOfUser, revealPost } from '../actions.ts';
 import { REPORT_CHANNELS } from '../triage-repo.ts';
 import { masked, shielded } from './triage.ts';

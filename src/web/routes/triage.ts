@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { LEVELS, maskMatches, type Match } from '../../scoring/index.ts';
-import { HttpError, html, safeBack, type WebContext } from '../context.ts';
+import { HttpError, html, safeBack, type WebContext } from '../web-context.ts';
 import { ACTIONS, applyAction, type TriageAction } from '../actions.ts';
 import {
   CATEGORIES,

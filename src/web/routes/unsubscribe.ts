@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { Db } from '../../db/client.ts';
-import { createRecipientsRepo } from '../../alerts/recipients-repo.ts';
-import { unsubscribeKey, verifyUnsubscribeToken } from '../../alerts/unsubscribe-token.ts';
+import type { RecipientsRepo } from '../../alerts/recipients-repo.ts';
+import { verifyUnsubscribeToken } from '../../alerts/unsubscribe-token.ts';
 import { escapeHtml } from '../../escape-html.ts';
 
 // The digest's one-click unsubscribe (RFC 8058). It needs no login: the signed token in the link
@@ -9,9 +8,9 @@ import { escapeHtml } from '../../escape-html.ts';
 // POST (the mail client's one-click request, or that button) unsubscribes.
 
 export interface UnsubscribeDeps {
-  db: Db;
-  /** The full configuration at run time; only `alerts.unsubscribeSecret` is read. */
-  config?: object;
+  recipients: RecipientsRepo;
+  /** The links' signing key: configured, or generated once and stored (read on first use). */
+  unsubscribeKey: () => string;
 }
 
 const TEXT = {
@@ -39,13 +38,10 @@ function page(reply: FastifyReply, status: number, lang: 'fr' | 'en', body: stri
 
 export function unsubscribeRoutes(deps: UnsubscribeDeps) {
   return async (app: FastifyInstance): Promise<void> => {
-    const recipients = createRecipientsRepo(deps.db);
+    const recipients = deps.recipients;
     let key: string | undefined;
     const resolve = (token: string) => {
-      key ??= unsubscribeKey(
-        deps.db,
-        (deps.config as { alerts?: { unsubscribeSecret?: string } } | undefined)?.alerts?.unsubscribeSecret,
-      );
+      key ??= deps.unsubscribeKey();
       const id = verifyUnsubscribeToken(key, token);
       return id === undefined ? undefined : recipients.get(id);
     };

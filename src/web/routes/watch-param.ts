@@ -1,5 +1,5 @@
 import type { User } from '../auth/users-repo.ts';
-import { HttpError } from '../context.ts';
+import { HttpError } from '../web-context.ts';
 
 /** The watch a page is about: the one asked for if the user may see it, else their first. */
 export function pickWatch(user: User, asked: string | undefined): string {

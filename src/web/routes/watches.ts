@@ -1,9 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { LEVELS } from '../../scoring/index.ts';
-import { sourceSpecsForWatch } from '../../sources/registry.ts';
-import { HttpError, html, noQuery, type WebContext } from '../context.ts';
-import { createWatchAdminRepo } from '../watch-admin-repo.ts';
-import { createRecipientsRepo } from '../../alerts/recipients-repo.ts';
+import { sourceSpecsForWatch } from '../../sources/source-specs.ts';
+import { HttpError, html, noQuery, type WebContext } from '../web-context.ts';
 import { definitionFromForm, formFromDefinition, type WatchForm } from '../watch-form.ts';
 import { feedUrlErrors } from '../watch-form-urls.ts';
 import { opaqueWatchId } from '../watch-ids.ts';
@@ -35,8 +33,8 @@ const formBody = {
 
 /** Create and edit watches (owner and proxy); everyone linked may read them. */
 export function watchesRoutes(ctx: WebContext): FastifyPluginAsync {
-  const admin = createWatchAdminRepo(ctx.db);
-  const recipients = createRecipientsRepo(ctx.db);
+  const admin = ctx.watchAdmin;
+  const recipients = ctx.recipients;
   /** The alerts read recipients from their own table: bring it in line with the stored watches. */
   const syncRecipients = () => recipients.syncFromConfig(ctx.watches.listActive().map((w) => w.definition));
   return async (app) => {

@@ -1,0 +1,78 @@
+import type { Config, WatchConfig } from '../config/schema.ts';
+import type { AlertsContext } from './alerts-context.ts';
+import type { Delivery, FlushReport } from './delivery.ts';
+import { scheduleDigests } from './digest.ts';
+import { scheduleAlerts } from './immediate.ts';
+import type { Mailer } from './mailer.ts';
+import { evaluateWaves } from './wave-service.ts';
+import type { WatchesRepo } from '../db/repositories/watches-repo.ts';
+
+export interface AlertsParts {
+  config: Readonly<Config>;
+  watches: WatchesRepo;
+  /** The repositories, links and logger the digest, alert and wave steps share. */
+  ctx: AlertsContext;
+  mailer: Mailer;
+  delivery: Delivery;
+}
+
+export interface RunReport extends FlushReport {
+  recorded: number;
+}
+
+/**
+ * The alerts module: immediate alerts, waves and digests. Each run first records what must be
+ * sent (idempotently, in the database), then delivers whatever is due — so a run that crashed,
+ * an SMTP outage, or a period missed while the service was down are all picked up by the next run.
+ */
+export function alertsPort(deps: AlertsParts) {
+  const { ctx, mailer, delivery, watches } = deps;
+
+  function watchIds(watchId?: string): string[] {
+    return watches
+      .listActive()
+      .map((w) => w.id)
+      .filter((id) => !watchId || id === watchId);
+  }
+
+  return {
+    ctx,
+    mailer,
+    delivery,
+
+    /** Makes the stored recipients match the configuration (called with syncWatches). */
+    /**
+     * Makes the recipients match the stored watch definitions (the configuration seeds them; the
+     * dashboard edits them), so an edit made in the dashboard survives a restart.
+     */
+    syncRecipients(now = Date.now(), watches: readonly WatchConfig[] = deps.config.watches): void {
+      ctx.recipients.syncFromConfig(watches, now);
+    },
+
+    /** After new posts: waves, then immediate alerts for this watch, then delivery. */
+    async runAlerts(watchId: string, now = Date.now()): Promise<RunReport> {
+      evaluateWaves(ctx, watchId, now);
+      const recorded = scheduleAlerts(ctx, watchId, now);
+      return { recorded, ...(await delivery.flush(now)) };
+    },
+
+    /** Due digests (missed periods included), then delivery. */
+    async runDigests(options: { watchId?: string } = {}, now = Date.now()): Promise<RunReport> {
+      const recorded = scheduleDigests(ctx, now, options);
+      return { recorded, ...(await delivery.flush(now)) };
+    },
+
+    /** The periodic tick: waves and held alerts of every watch, due digests, retries. */
+    async tick(now = Date.now()): Promise<RunReport> {
+      let recorded = 0;
+      for (const id of watchIds()) {
+        evaluateWaves(ctx, id, now);
+        recorded += scheduleAlerts(ctx, id, now);
+      }
+      recorded += scheduleDigests(ctx, now);
+      return { recorded, ...(await delivery.flush(now)) };
+    },
+  };
+}
+
+export type Alerts = ReturnType<typeof alertsPort>;

@@ -1,0 +1,40 @@
+import type { Config } from '../config/schema.ts';
+import type { Db } from '../db/client.ts';
+import type { Logger } from '../logger.ts';
+import type { WatchesRepo } from '../db/repositories/watches-repo.ts';
+import { alertLinks } from '../alerts/alerts-context.ts';
+import { alertsPort } from '../alerts/alerts-port.ts';
+import { createDelivery } from '../alerts/delivery.ts';
+import { createDigestRepo } from '../alerts/digest-repo.ts';
+import { createMailer, type Mailer } from '../alerts/mailer.ts';
+import { createMessagesRepo } from '../alerts/messages-repo.ts';
+import { createRecipientsRepo } from '../alerts/recipients-repo.ts';
+import { unsubscribeKey } from '../alerts/unsubscribe-token.ts';
+import { createWavesRepo } from '../alerts/waves-repo.ts';
+
+export interface AlertsDeps {
+  db: Db;
+  config: Readonly<Config>;
+  log: Logger;
+  watches: WatchesRepo;
+  /** Defaults to the configured transport (SMTP, or the outbox). */
+  mailer?: Mailer;
+}
+
+/** The alerts module (immediate alerts, waves, digests) with its repositories, links and mailer. */
+export function createAlerts(deps: AlertsDeps) {
+  const { db, config } = deps;
+  const log = deps.log.child({ part: 'alerts' });
+  const ctx = {
+    config,
+    log,
+    recipients: createRecipientsRepo(db),
+    messages: createMessagesRepo(db),
+    waves: createWavesRepo(db),
+    digests: createDigestRepo(db),
+    links: alertLinks(config, () => unsubscribeKey(db, config.alerts.unsubscribeSecret)),
+  };
+  const mailer = deps.mailer ?? createMailer(config.mail, config.dataDir, log);
+  const delivery = createDelivery({ messages: ctx.messages, mailer, log });
+  return alertsPort({ config, watches: deps.watches, ctx, mailer, delivery });
+}

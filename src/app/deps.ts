@@ -1,0 +1,125 @@
+import type { Config } from '../config/schema.ts';
+import type { Logger } from '../logger.ts';
+import { closeDb, dbFile, openDb, type Db } from '../db/client.ts';
+import { createLedger } from '../db/ledger/ledger.ts';
+import { createWatchesRepo } from '../db/repositories/watches-repo.ts';
+import { createSourcesRepo } from '../db/repositories/sources-repo.ts';
+import { createPostsRepo } from '../db/repositories/posts-repo.ts';
+import type { JobDriver } from '../jobs/types.ts';
+import { sourceSpecsForWatch } from '../sources/source-specs.ts';
+import { createScorerCache } from '../ingest/scorer-cache.ts';
+import { createArchiveRepo } from '../evidence/archive-repo.ts';
+import { createArchiver } from '../evidence/archiver.ts';
+import { createDossierRepo } from '../evidence/dossier-repo.ts';
+import { createWaybackClient } from '../evidence/wayback.ts';
+import { evidencePort } from '../evidence/evidence-port.ts';
+import { createIdentityRepo } from '../identity/identity-repo.ts';
+import { createSecretBox } from '../identity/crypto.ts';
+import { createIdentity, withoutPrivate } from '../identity/identity-port.ts';
+import { createAlerts } from './alerts-wiring.ts';
+import { createJobDriver } from './job-driver.ts';
+import { createSourceAdapters } from './source-adapters.ts';
+import { createWebPorts } from './web-ports.ts';
+import { afterStoreRule, createHandlers, schedules } from './handlers.ts';
+
+/**
+ * The composition root: the only place that constructs things. Everything else receives what it
+ * uses through a `deps` argument.
+ */
+export function createDeps(
+  config: Readonly<Config>,
+  log: Logger,
+  options: { db?: Db; driver?: JobDriver } = {},
+) {
+  const db = options.db ?? openDb(dbFile(config.dataDir));
+  // One ledger object: its appends are chained, and every writer shares the same statements.
+  const ledger = createLedger(db);
+  const watches = createWatchesRepo(db);
+  const sources = createSourcesRepo(db);
+  const posts = createPostsRepo(db, ledger);
+  const platforms = createSourceAdapters(config);
+  const scorers = createScorerCache();
+  const driver =
+    // BullMQ on Redis when REDIS_URL / queue.redisUrl is set, the in-process runner otherwise.
+    options.driver ?? createJobDriver(config, log);
+
+  const archives = createArchiveRepo(db, ledger);
+  const dossierPosts = createDossierRepo(db);
+  const evidence = evidencePort({
+    config,
+    log,
+    posts,
+    ledger,
+    archives,
+    archiver: createArchiver({
+      config,
+      log: log.child({ part: 'archive' }),
+      watches,
+      archives,
+      wayback: createWaybackClient(config.archive.wayback, config.sources.feeds.userAgent),
+    }),
+    xLookup: platforms.xLookup,
+  });
+  const alerts = createAlerts({ db, config, log, watches });
+  const identity = createIdentity({
+    repo: createIdentityRepo(db),
+    box: config.security.encryptionKey ? createSecretBox(config.security.encryptionKey) : undefined,
+    ledger,
+    config,
+    watches,
+    queue: driver,
+    log,
+    searchers: platforms.accountSearchers,
+  });
+  const afterStore = afterStoreRule({ identity, queue: driver });
+
+  const deps = {
+    config,
+    log,
+    db,
+    ledger,
+    watches,
+    sources,
+    posts,
+    adapters: platforms.registry,
+    scorers,
+    /** The job driver; it is also the queue every producer enqueues on. */
+    driver,
+    afterStore,
+    identity,
+    pii: identity.pii,
+    evidence,
+    dossierPosts,
+    alerts,
+    // The dashboard's repositories and ports (users, triage, audit, recipients, evidence, alerts).
+    ...createWebPorts({ db, log, config, watches, ledger, archives, dossierPosts, queue: driver }),
+    /**
+     * Applies the configuration to the store: watches (a configured watch is re-applied only when
+     * its definition in the file changed, so dashboard edits survive restarts), their sources and
+     * recipients.
+     */
+    syncWatches(): void {
+      // Private information never reaches watches.definition: it is stored encrypted by identity.
+      watches.syncFromConfig(config.watches.map(withoutPrivate));
+      identity.syncPrivate(config.watches);
+      for (const w of watches.listActive()) sources.syncForWatch(w.id, sourceSpecsForWatch(w.definition));
+      alerts.syncRecipients(
+        Date.now(),
+        watches.listActive().map((w) => w.definition),
+      );
+    },
+    handlers() {
+      return createHandlers({ ...deps, queue: driver });
+    },
+    schedules() {
+      return schedules(config, watches.listActive());
+    },
+    async close(): Promise<void> {
+      await driver.stop();
+      closeDb(db);
+    },
+  };
+  return deps;
+}
+
+export type Deps = ReturnType<typeof createDeps>;

@@ -1,0 +1,105 @@
+import type { Config } from '../config/schema.ts';
+import type { Db } from '../db/client.ts';
+import type { Logger } from '../logger.ts';
+import type { JobQueue } from '../jobs/types.ts';
+import type { Ledger } from '../db/ledger/ledger.ts';
+import type { WatchesRepo } from '../db/repositories/watches-repo.ts';
+import type { Level } from '../scoring/index.ts';
+import { createArchiveRepo, type ArchiveRepo } from '../evidence/archive-repo.ts';
+import { writeDossier } from '../evidence/dossier.ts';
+import { createDossierRepo, type DossierRepo } from '../evidence/dossier-repo.ts';
+import { createWavesRepo } from '../alerts/waves-repo.ts';
+import { createRecipientsRepo } from '../alerts/recipients-repo.ts';
+import { unsubscribeKey } from '../alerts/unsubscribe-token.ts';
+import { createUsersRepo } from '../web/auth/users-repo.ts';
+import { createTriageRepo } from '../web/triage-repo.ts';
+import { createAuditRepo } from '../web/audit-repo.ts';
+import { createWatchAdminRepo } from '../web/watch-admin-repo.ts';
+import type { AlertsPort, EvidencePort } from '../web/ports.ts';
+import { createLoginAttemptsRepo } from '../web/auth/login-attempts-repo.ts';
+import { createLoginGuard } from '../web/auth/login-guard.ts';
+import { createMailer } from '../alerts/mailer.ts';
+
+export interface WebPortsDeps {
+  db: Db;
+  log: Logger;
+  config: Readonly<Config>;
+  watches: WatchesRepo;
+  ledger: Ledger;
+  /** Built with the ledger when not given. */
+  archives?: ArchiveRepo;
+  dossierPosts?: DossierRepo;
+  /** Where to start the archive job at once (absent in tests and benchmarks: the sweep picks it up). */
+  queue?: JobQueue;
+}
+
+/** The repositories and ports the dashboard needs, built from the store (see web/app.ts AppDeps). */
+export function createWebPorts(deps: WebPortsDeps) {
+  return {
+    users: createUsersRepo(deps.db),
+    triage: createTriageRepo(deps.db),
+    audit: createAuditRepo(deps.db),
+    recipients: createRecipientsRepo(deps.db),
+    watchAdmin: createWatchAdminRepo(deps.db),
+    evidencePort: createEvidencePort({
+      ...deps,
+      archives: deps.archives ?? createArchiveRepo(deps.db, deps.ledger),
+      dossierPosts: deps.dossierPosts ?? createDossierRepo(deps.db),
+    }),
+    alertsPort: createAlertsPort(deps),
+    unsubscribeKey: () => unsubscribeKey(deps.db, deps.config.alerts.unsubscribeSecret),
+    pingDb: () => {
+      deps.db.$client.prepare('select 1').get();
+    },
+    loginGuard: createLoginGuard({
+      attempts: createLoginAttemptsRepo(deps.db),
+      log: deps.log,
+      mailer: createMailer(deps.config.mail, deps.config.dataDir, deps.log),
+    }),
+  };
+}
+
+function createEvidencePort(
+  deps: WebPortsDeps & { archives: ArchiveRepo; dossierPosts: DossierRepo },
+): EvidencePort {
+  const { ledger, archives } = deps;
+  return {
+    recordViewed: (e) => {
+      ledger.append({ type: 'viewed', watchId: e.watchId, postId: e.postId, actor: e.actor });
+    },
+    eventsForPost: (postId) =>
+      ledger
+        .eventsForPost(postId)
+        .map((r) => ({ id: r.id, at: r.at, type: r.type, actor: r.actor, data: r.data, hash: r.hash })),
+    flagForArchive: async (postId, actor) => {
+      const flagged = archives.flagForArchive(postId, actor);
+      // Archive now rather than at the next sweep: a flagged post may be deleted any minute.
+      await deps.queue?.enqueue('archive', { postIds: [postId] }, { jobId: `archive:post:${postId}` });
+      return flagged;
+    },
+    writeDossier: (r, outFile) =>
+      writeDossier(
+        {
+          config: deps.config,
+          watches: deps.watches,
+          ledger,
+          dossierPosts: deps.dossierPosts,
+          log: deps.log,
+        },
+        {
+          watchId: r.watchId,
+          from: r.from,
+          to: r.to,
+          minLevel: r.minLevel as Level | undefined,
+          lang: r.lang === 'en' ? 'en' : 'fr',
+          actor: r.actor,
+        },
+        outFile,
+      ),
+  };
+}
+
+function createAlertsPort(deps: { db: Db }): AlertsPort {
+  const waves = createWavesRepo(deps.db);
+  return { currentWave: (watchId) => waves.current(watchId) ?? null };
+}

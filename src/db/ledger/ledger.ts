@@ -1,0 +1,177 @@
+import type { Db } from '../client.ts';
+import { chainHash, contentHash, GENESIS_HASH, sha256Hex } from './ledger-hash.ts';
+import { createLedgerRepo, type LedgerRow } from './ledger-repo.ts';
+
+export type { LedgerRow } from './ledger-repo.ts';
+
+export const EVENT_TYPES = [
+  'captured',
+  'scored',
+  'archived',
+  'archive_failed',
+  'viewed',
+  'exported',
+  'deleted_upstream',
+  'impersonation',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export interface LedgerEvent {
+  type: EventType;
+  watchId: string;
+  postId?: number | null;
+  /** `system` when omitted. */
+  actor?: string;
+  data?: Record<string, unknown>;
+  /** Epoch ms; now when omitted. */
+  at?: number;
+}
+
+export type LedgerVerification =
+  | { ok: true; rows: number; head: string }
+  | { ok: false; rows: number; firstBrokenId: number; reason: string };
+
+/** A row just stored by `storePage`, as the ledger needs it. */
+export interface StoredPostFacts {
+  id: number;
+  platform: string;
+  externalId: string;
+  url: string | null;
+  rawSha256: string;
+  text: string;
+  score: number | null;
+  level: string | null;
+  categories: string[] | null;
+  targeted: boolean | null;
+  scorerVersion: string | null;
+}
+
+/**
+ * The custody log: append-only (triggers refuse UPDATE and DELETE), each row chained to the
+ * previous one by its hash. Appends compute prev_hash inside the write transaction, and SQLite
+ * serialises writers, so several processes appending never fork the chain.
+ */
+export function createLedger(db: Db) {
+  const repo = createLedgerRepo(db);
+
+  function appendInTx(_tx: unknown, events: readonly LedgerEvent[]): LedgerRow[] {
+    if (events.length === 0) return [];
+    // The head must be read under the write lock: only inside the transaction that appends.
+    if (!repo.client.inTransaction) throw new Error('ledger.appendInTx must run inside a write transaction');
+    const head = repo.head();
+    let id = head?.id ?? 0;
+    let prevHash = head?.hash ?? GENESIS_HASH;
+    const now = Date.now();
+    const rows: LedgerRow[] = [];
+    for (const e of events) {
+      id++;
+      const content = {
+        id,
+        at: e.at ?? now,
+        type: e.type,
+        watchId: e.watchId,
+        postId: e.postId ?? null,
+        actor: e.actor ?? 'system',
+        data: JSON.stringify(e.data ?? {}),
+      };
+      const hash = chainHash(prevHash, contentHash(content));
+      const row = { ...content, prevHash, hash };
+      repo.insert(row);
+      rows.push(row);
+      prevHash = hash;
+    }
+    return rows;
+  }
+
+  return {
+    /** Appends events in their own (immediate) transaction. */
+    append(event: LedgerEvent | readonly LedgerEvent[]): LedgerRow[] {
+      const list = Array.isArray(event) ? (event as readonly LedgerEvent[]) : [event as LedgerEvent];
+      return repo.client.transaction(() => appendInTx(undefined, list)).immediate();
+    },
+    appendInTx,
+
+    /** Recomputes the whole chain from the first row and names the first broken one. */
+    verify(): LedgerVerification {
+      let rows = 0;
+      let expectedId = 1;
+      let prevHash = GENESIS_HASH;
+      for (const row of repo.iterateFrom(0)) {
+        rows++;
+        const broken = (reason: string): LedgerVerification => ({
+          ok: false,
+          rows,
+          firstBrokenId: row.id,
+          reason,
+        });
+        if (row.id !== expectedId)
+          return broken(`expected row ${expectedId}, found row ${row.id} (a row was removed or inserted)`);
+        if (row.prevHash !== prevHash) return broken("prev_hash differs from the previous row's hash");
+        if (chainHash(row.prevHash, contentHash(row)) !== row.hash)
+          return broken("the hash does not match the row's content");
+        prevHash = row.hash;
+        expectedId++;
+      }
+      return { ok: true, rows, head: prevHash };
+    },
+
+    eventsForPost(postId: number): LedgerRow[] {
+      return repo.forPost(postId);
+    },
+
+    head(): { id: number; hash: string } | undefined {
+      return repo.head();
+    },
+
+    /** Rows from the first event of this watch to the head (dossier export). */
+    iterateForExport(watchId: string): { firstId: number | undefined; rows: IterableIterator<LedgerRow> } {
+      const firstId = repo.firstIdOfWatch(watchId);
+      return { firstId, rows: repo.iterateFrom(firstId ?? Number.MAX_SAFE_INTEGER) };
+    },
+
+    ofWatchAndType(watchId: string, type: EventType): LedgerRow[] {
+      return repo.ofWatchAndType(watchId, type);
+    },
+  };
+}
+
+export type Ledger = ReturnType<typeof createLedger>;
+
+/** The `captured` and `scored` events of newly stored posts (appended in the storing transaction). */
+export function postStoredEvents(
+  watchId: string,
+  at: number,
+  rows: readonly StoredPostFacts[],
+): LedgerEvent[] {
+  const events: LedgerEvent[] = [];
+  for (const r of rows) {
+    events.push({
+      type: 'captured',
+      watchId,
+      postId: r.id,
+      at,
+      // The text as shown (extracted from the payload by the adapter) is bound too.
+      data: {
+        platform: r.platform,
+        externalId: r.externalId,
+        url: r.url,
+        rawSha256: r.rawSha256,
+        textSha256: sha256Hex(r.text),
+      },
+    });
+    events.push({
+      type: 'scored',
+      watchId,
+      postId: r.id,
+      at,
+      data: {
+        score: r.score,
+        level: r.level,
+        categories: r.categories ?? [],
+        targeted: r.targeted,
+        scorerVersion: r.scorerVersion,
+      },
+    });
+  }
+  return events;
+}

@@ -1,0 +1,42 @@
+import type { Logger } from '../logger.ts';
+import type { Config } from '../config/schema.ts';
+import type { PostsRepo } from '../db/repositories/posts-repo.ts';
+import type { Ledger } from '../db/ledger/ledger.ts';
+import type { XPostLookup } from '../sources/x/x-adapter.ts';
+import type { ArchiveRepo } from './archive-repo.ts';
+import type { Archiver } from './archiver.ts';
+import { runDeletionCheck } from './deletion-check.ts';
+
+export interface EvidenceParts {
+  config: Readonly<Config>;
+  log: Logger;
+  /** Read by the deletion check (the raw payloads of the posts it checks). */
+  posts: Pick<PostsRepo, 'rawPayloads'>;
+  ledger: Ledger;
+  archives: ArchiveRepo;
+  archiver: Archiver;
+  /** Absent when no X credentials are configured: X posts are then checked by their page. */
+  xLookup?: XPostLookup;
+}
+
+/** The evidence module's port, from parts built in the composition root. */
+export function evidencePort(parts: EvidenceParts) {
+  return {
+    ledger: parts.ledger,
+    archives: parts.archives,
+    archiver: parts.archiver,
+    deletionCheck: (options: { watchId?: string; signal?: AbortSignal } = {}) =>
+      runDeletionCheck(
+        {
+          config: parts.config,
+          log: parts.log.child({ part: 'deletion-check' }),
+          archives: parts.archives,
+          posts: parts.posts,
+          xLookup: parts.xLookup,
+        },
+        options,
+      ),
+  };
+}
+
+export type Evidence = ReturnType<typeof evidencePort>;

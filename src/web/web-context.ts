@@ -1,0 +1,115 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Config } from '../config/schema.ts';
+import type { Logger } from '../logger.ts';
+import type { PostsRepo } from '../db/repositories/posts-repo.ts';
+import type { SourcesRepo } from '../db/repositories/sources-repo.ts';
+import type { WatchesRepo } from '../db/repositories/watches-repo.ts';
+import type { AuditRepo } from './audit-repo.ts';
+import type { Role, SessionUser, User, UsersRepo } from './auth/users-repo.ts';
+import type { TriageRepo } from './triage-repo.ts';
+import type { WatchAdminRepo } from './watch-admin-repo.ts';
+import type { RecipientsRepo } from '../alerts/recipients-repo.ts';
+import type { AlertsPort, EvidencePort } from './ports.ts';
+import type { Translate, UiLang } from './i18n/index.ts';
+import { sameOriginPath } from './safe-back.ts';
+import type { LoginGuard } from './auth/login-guard.ts';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Reachable without a session (login, set-password, health). */
+    public?: boolean;
+    /** Roles allowed; any signed-in user when absent. */
+    roles?: readonly Role[];
+  }
+  interface FastifyRequest {
+    user: SessionUser | User | null;
+    /** Set when the request carried a session cookie (not an API token). */
+    session: SessionUser | null;
+    lang: UiLang;
+    t: Translate;
+  }
+}
+
+export interface WebSettings {
+  sessionHours: number;
+  loginAttemptsPerMinute: number;
+  secureCookies: 'auto' | 'always' | 'never';
+  trustProxy: boolean;
+  passwordLinkHours: number;
+}
+
+/** The store's repositories the dashboard reads and writes. */
+interface WebRepos {
+  log: Logger;
+  posts: PostsRepo;
+  watches: WatchesRepo;
+  sources: SourcesRepo;
+  users: UsersRepo;
+  triage: TriageRepo;
+  audit: AuditRepo;
+  recipients: RecipientsRepo;
+  watchAdmin: WatchAdminRepo;
+}
+
+/** What `buildApp` is given: the store's repositories and the ports to other modules (src/app/ builds them). */
+export interface AppDeps extends WebRepos {
+  /** Ports to the evidence and alerts modules. */
+  evidencePort: EvidencePort;
+  alertsPort: AlertsPort;
+  /** The unsubscribe links' signing key (configured, or generated once and stored). */
+  unsubscribeKey: () => string;
+  /** The health check's question to the database; throws when it does not answer. */
+  pingDb: () => void;
+  /** The whole configuration (defaults when absent, e.g. in benchmarks). */
+  config?: Readonly<Config>;
+  /** Called after a watch is created or edited in the dashboard (the service re-syncs schedules). */
+  onWatchesChanged?: () => Promise<void>;
+  /** The per-account sign-in limit, which mails an account's owner after repeated failures. */
+  loginGuard: LoginGuard;
+}
+
+/** What the route modules share: repositories, ports, settings and the page renderer. */
+export interface WebContext extends WebRepos {
+  config: Readonly<Pick<Config, 'server' | 'network'>> & { web: WebSettings };
+  evidence: EvidencePort;
+  alerts: AlertsPort;
+  /** The per-account sign-in limit (and the mail to an account's owner after failures). */
+  loginGuard: LoginGuard;
+  render(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    page: string,
+    data: Record<string, unknown>,
+  ): Promise<FastifyReply>;
+  /** Whether cookies of this request must be marked Secure. */
+  secureCookies(req: FastifyRequest): boolean;
+  /** After a watch is created or edited: its poll schedule follows at once (no restart needed). */
+  watchesChanged(): Promise<void>;
+}
+
+export const SESSION_COOKIE = 'vigie_session';
+
+/** Paths reachable without a session besides routes marked `config.public`. */
+export const PUBLIC_PREFIXES = ['/static/', '/unsubscribe'];
+
+/** The API takes bearer tokens, never the session cookie. */
+export function isApi(url: string): boolean {
+  return url === '/api/v1' || url.startsWith('/api/v1/');
+}
+
+export class HttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A local path to go back to after a form post; anything else (//evil, /\t/evil, https://…) becomes `fallback`. */
+export function safeBack(value: unknown, fallback = '/'): string {
+  return sameOriginPath(value, fallback);
+}
+
+export const html = { 200: { type: 'string' }, '4xx': {} } as const;
+export const noQuery = { type: 'object', properties: {}, additionalProperties: false } as const;
