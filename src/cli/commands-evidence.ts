@@ -70,6 +70,7 @@ export function registerEvidenceCommands(program: Command): void {
           process.stdout.write(
             `ledger BROKEN at row ${r.firstBrokenId}: ${r.reason} (${r.rows} rows read)\n`,
           );
+          for (const b of r.broken.slice(1)) process.stdout.write(`also broken: row ${b.id}: ${b.reason}\n`);
           return 1;
         });
       }),
