@@ -6,6 +6,7 @@ import { registerUsersCommands } from './cli/commands-users.ts';
 import { registerEvidenceCommands } from './cli/commands-evidence.ts';
 import { registerIdentityCommands } from './cli/commands-identity.ts';
 import { VERSION } from './version.ts';
+import { usageExit } from './cli/usage-exit.ts';
 
 const program = new Command('vigie')
   .description(
@@ -14,7 +15,8 @@ const program = new Command('vigie')
   .version(VERSION)
   .option('-c, --config <path>', 'configuration file (default: $VIGIE_CONFIG, then config/vigie.yaml)')
   .showHelpAfterError()
-  .enablePositionalOptions();
+  .enablePositionalOptions()
+  .exitOverride(usageExit);
 
 registerCoreCommands(program);
 registerEvidenceCommands(program);

@@ -31,7 +31,7 @@ export function createSourceAdapters(config: Config): SourceAdapters {
   const adapters: SourceAdapter[] = [
     x.mentions,
     x.search,
-    createFeedAdapter(config.sources.feeds),
+    createFeedAdapter(config.sources.feeds, {}, config.network),
     createBlueskyAdapter(config.sources.bluesky, {}, bluesky),
     mastodon.tag,
     mastodon.search,

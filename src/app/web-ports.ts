@@ -16,6 +16,9 @@ import { createTriageRepo } from '../web/triage-repo.ts';
 import { createAuditRepo } from '../web/audit-repo.ts';
 import { createWatchAdminRepo } from '../web/watch-admin-repo.ts';
 import type { AlertsPort, EvidencePort } from '../web/ports.ts';
+import { createLoginAttemptsRepo } from '../web/auth/login-attempts-repo.ts';
+import { createLoginGuard } from '../web/auth/login-guard.ts';
+import { createMailer } from '../alerts/mailer.ts';
 
 export interface WebPortsDeps {
   db: Db;
@@ -48,6 +51,11 @@ export function createWebPorts(deps: WebPortsDeps) {
     pingDb: () => {
       deps.db.$client.prepare('select 1').get();
     },
+    loginGuard: createLoginGuard({
+      attempts: createLoginAttemptsRepo(deps.db),
+      log: deps.log,
+      mailer: createMailer(deps.config.mail, deps.config.dataDir, deps.log),
+    }),
   };
 }
 

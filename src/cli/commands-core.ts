@@ -14,6 +14,7 @@ import { postJsonCore } from '../db/repositories/post-json.ts';
 import { rescoreWatch } from '../ingest/rescore.ts';
 import { RULES_ONLY, runScoreStream, WITH_LEARNED } from '../scoring/index.ts';
 import { runService } from '../app/run-service.ts';
+import { jsonLine } from '../text/json-line.ts';
 
 const globals = (cmd: Command) => cmd.optsWithGlobals() as GlobalOptions;
 
@@ -44,13 +45,15 @@ export function registerCoreCommands(program: Command): void {
     .option('--format <format>', 'table or jsonl', 'table')
     .action((o: { watch?: string; format: string }, cmd: Command) =>
       runCommand(async () => {
+        if (!['table', 'jsonl'].includes(o.format))
+          throw new UsageError(`--format: expected table or jsonl, got "${o.format}"`);
         return withDeps(globals(cmd), async ({ deps }) => {
           deps.syncWatches();
           requireWatch(deps, o.watch);
           const outcomes = [];
           for (const s of deps.sources.listEnabled(o.watch)) outcomes.push(await pollSource(deps, s.id));
           if (o.format === 'jsonl') {
-            for (const r of outcomes) process.stdout.write(`${JSON.stringify(r)}\n`);
+            for (const r of outcomes) process.stdout.write(`${jsonLine(r)}\n`);
           } else {
             const rows = outcomes.map((r) => [
               r.watchId,
@@ -94,45 +97,49 @@ export function registerCoreCommands(program: Command): void {
           const limit = o.limit ? Number(o.limit) : undefined;
           if (limit !== undefined && (!Number.isInteger(limit) || limit < 1))
             throw new UsageError('--limit: expected a positive integer');
-          return withDeps(globals(cmd), async ({ deps }) => {
-            requireWatch(deps, o.watch);
-            const rows: string[][] = [];
-            for (const p of deps.posts.iterateMentions({
-              watchId: o.watch,
-              since,
-              search: o.search,
-              limit,
-            })) {
-              const item = {
-                id: p.id,
-                watch: p.watchId,
-                source: p.sourceKind,
-                ...postJsonCore(p),
-                score: p.score,
-                level: p.level,
-                hostile: p.hostile,
-                categories: p.categories ?? [],
-              };
-              if (o.format === 'jsonl') {
-                if (!process.stdout.write(`${JSON.stringify(item)}\n`))
-                  await new Promise((r) => process.stdout.once('drain', r));
-              } else {
-                rows.push([
-                  String(p.id),
-                  p.watchId,
-                  p.sourceKind,
-                  item.createdAt ?? item.firstSeenAt,
-                  p.level ?? '',
-                  p.authorHandle ?? p.authorName ?? '',
-                  p.text,
-                ]);
+          return withDeps(
+            globals(cmd),
+            async ({ deps }) => {
+              requireWatch(deps, o.watch);
+              const rows: string[][] = [];
+              for (const p of deps.posts.iterateMentions({
+                watchId: o.watch,
+                since,
+                search: o.search,
+                limit,
+              })) {
+                const item = {
+                  id: p.id,
+                  watch: p.watchId,
+                  source: p.sourceKind,
+                  ...postJsonCore(p),
+                  score: p.score,
+                  level: p.level,
+                  hostile: p.hostile,
+                  categories: p.categories ?? [],
+                };
+                if (o.format === 'jsonl') {
+                  if (!process.stdout.write(`${jsonLine(item)}\n`))
+                    await new Promise((r) => process.stdout.once('drain', r));
+                } else {
+                  rows.push([
+                    String(p.id),
+                    p.watchId,
+                    p.sourceKind,
+                    item.createdAt ?? item.firstSeenAt,
+                    p.level ?? '',
+                    p.authorHandle ?? p.authorName ?? '',
+                    p.text,
+                  ]);
+                }
               }
-            }
-            if (o.format === 'table')
-              process.stdout.write(
-                `${renderTable(['id', 'watch', 'source', 'time', 'level', 'author', 'text'], rows)}\n`,
-              );
-          });
+              if (o.format === 'table')
+                process.stdout.write(
+                  `${renderTable(['id', 'watch', 'source', 'time', 'level', 'author', 'text'], rows)}\n`,
+                );
+            },
+            { readOnly: true },
+          );
         }),
     );
 
@@ -142,15 +149,15 @@ export function registerCoreCommands(program: Command): void {
     .option('--format <format>', 'table or jsonl', 'table')
     .action((o: { format: string }, cmd: Command) =>
       runCommand(async () => {
+        // Read-only: shows the database as the last writing command left it (works on a full disk).
         return withDeps(globals(cmd), async ({ deps }) => {
-          deps.syncWatches();
           const iso = (ms: number | null) => (ms ? new Date(ms).toISOString() : '');
           const list = deps.sources.listHealth();
           if (o.format === 'jsonl') {
             for (const s of list) {
               const { state: _state, ...rest } = s;
               process.stdout.write(
-                `${JSON.stringify({ ...rest, status: s.consecutiveFailures > 0 ? 'failing' : s.lastSuccessAt ? 'ok' : 'never polled' })}\n`,
+                `${jsonLine({ ...rest, status: s.consecutiveFailures > 0 ? 'failing' : s.lastSuccessAt ? 'ok' : 'never polled' })}\n`,
               );
             }
           } else {

@@ -11,6 +11,7 @@ import {
 } from './run-command.ts';
 import { writeDossier } from '../evidence/dossier.ts';
 import { verifyDossier } from '../evidence/verify.ts';
+import { outFileProblem } from './out-file.ts';
 import { readCertificates } from '../evidence/tsa-signer.ts';
 import { LEVELS, type Level } from '../scoring/index.ts';
 import type { ReportLang } from '../evidence/report-i18n.ts';
@@ -69,6 +70,7 @@ export function registerEvidenceCommands(program: Command): void {
           process.stdout.write(
             `ledger BROKEN at row ${r.firstBrokenId}: ${r.reason} (${r.rows} rows read)\n`,
           );
+          for (const b of r.broken.slice(1)) process.stdout.write(`also broken: row ${b.id}: ${b.reason}\n`);
           return 1;
         });
       }),
@@ -96,6 +98,9 @@ export function registerEvidenceCommands(program: Command): void {
           if (!['fr', 'en', 'both'].includes(o.lang)) throw new UsageError('--lang: expected fr, en or both');
           const from = o.from ? parseIsoDate(o.from, '--from') : undefined;
           const to = o.to ? parseIsoDate(o.to, '--to') : undefined;
+          // Named before anything is written: the file asked for, not a temporary one.
+          const outProblem = outFileProblem(path.resolve(o.out));
+          if (outProblem) throw new UsageError(`--out: ${outProblem}`);
           return withDeps(globals(cmd), async ({ deps }) => {
             deps.syncWatches();
             requireWatch(deps, o.watch);
@@ -140,7 +145,12 @@ export function registerEvidenceCommands(program: Command): void {
           }
         }
         const r = await verifyDossier(file, { tsaCerts });
-        process.stdout.write(`${clean(r.summary)}\n`);
+        // Nothing to judge (no such file, not a ZIP): a usage problem, not a verdict on a dossier.
+        if (r.unreadable) {
+          process.stderr.write(`vigie verify: ${clean(r.summary)}\n`);
+          return 2;
+        }
+        process.stdout.write(`${r.summary.split('\n').map(clean).join('\n')}\n`);
         return r.ok ? 0 : 1;
       }),
     );

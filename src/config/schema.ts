@@ -326,6 +326,14 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** Outbound requests to URLs people typed or posts carry (feeds, deletion checks). */
+    network: z
+      .object({
+        /** Let those requests reach private, loopback and unique-local addresses (an intranet feed). */
+        allowPrivateAddresses: z.boolean().default(false),
+      })
+      .strict()
+      .prefault({}),
     watches: z.array(watchSchema).default([]),
   })
   .strict()

@@ -3,6 +3,7 @@ import type { Config } from '../config/schema.ts';
 import type { PostsRepo } from '../db/repositories/posts-repo.ts';
 import type { XPostLookup } from '../sources/x/x-adapter.ts';
 import type { ArchiveRepo } from './archive-repo.ts';
+import { safeFetch } from '../net/safe-fetch.ts';
 import { checkBlueskyPosts } from '../sources/bluesky/bluesky-deletion.ts';
 import { type DuePost, type PlatformCheckContext, type Verdict } from '../sources/deletion-common.ts';
 import { checkMastodonPosts } from '../sources/mastodon/mastodon-deletion.ts';
@@ -168,10 +169,12 @@ async function urlGone(
   const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
   const headers = { 'user-agent': config.sources.feeds.userAgent };
   try {
-    let res = await fetch(url, { method: 'HEAD', headers, signal: combined, redirect: 'follow' });
+    // The URL comes from a post: the network policy applies to it and to every redirect.
+    const network = config.network;
+    let res = await safeFetch(url, { method: 'HEAD', headers, signal: combined, network });
     // Some servers refuse HEAD: ask with GET before concluding anything.
     if (res.status === 405 || res.status === 501 || res.status === 403) {
-      res = await fetch(url, { method: 'GET', headers, signal: combined, redirect: 'follow' });
+      res = await safeFetch(url, { method: 'GET', headers, signal: combined, network });
       await res.body?.cancel();
     }
     if (res.status === 404 || res.status === 410) return res.status;

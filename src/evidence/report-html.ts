@@ -2,6 +2,10 @@ import { LEVELS } from '../scoring/index.ts';
 import type { DossierPost } from './dossier-repo.ts';
 import { translator, verifySteps, type ReportLang, type WordKey } from './report-i18n.ts';
 import { escapeHtml as esc } from '../escape-html.ts';
+import { cutText } from '../text/cut.ts';
+
+const REPORT_TEXT_CHARS = 20_000;
+const REPORT_NAME_CHARS = 1_000;
 
 // report.html: one self-contained, printable page (no script, no outside resource; a CSP meta tag
 // makes sure of it). Every attacker-written string goes through `esc`, links only keep http(s) URLs.
@@ -72,8 +76,14 @@ function timeline(posts: readonly DossierPost[], t: (k: WordKey) => string): str
 function postBlock(p: DossierPost, t: (k: WordKey) => string): string {
   const href = safeHref(p.url);
   const archive = safeHref(p.captureUrl);
-  const author =
-    [p.authorName, p.authorHandle ? `@${p.authorHandle}` : null].filter(Boolean).join(' ') || '—';
+  const author = cutText(
+    [p.authorName, p.authorHandle ? `@${p.authorHandle}` : null].filter(Boolean).join(' ') || '—',
+    REPORT_NAME_CHARS,
+  );
+  // One attacker-written post can be a 1 MB word: the report shows a long excerpt, the dossier's
+  // posts.jsonl (hash-checked) holds the whole text.
+  const text = cutText(p.text, REPORT_TEXT_CHARS);
+  const cut = text !== p.text ? `\n<p class="cut">[${t('textCut')} ${p.text.length}]</p>` : '';
   return `<article class="post" id="post-${p.id}">
 <h3>#${p.id} · ${esc(p.platform)} · ${esc(iso(p.createdAt ?? p.firstSeenAt))}</h3>
 <dl>
@@ -88,7 +98,7 @@ function postBlock(p: DossierPost, t: (k: WordKey) => string): string {
 ${p.deletedUpstreamAt ? `<dt>${t('deleted')}</dt><dd class="deleted">${esc(iso(p.deletedUpstreamAt))}</dd>` : ''}
 </dl>
 <div class="label">${t('text')}</div>
-<pre class="text"><bdi>${esc(p.text)}</bdi></pre>
+<pre class="text"><bdi>${esc(text)}</bdi></pre>${cut}
 </article>`;
 }
 

@@ -18,6 +18,10 @@ const WORDS = {
   published: ['Publié le', 'Published'],
   seen: ['Vu par Vigie le', 'Seen by Vigie'],
   text: ['Texte exact', 'Exact text'],
+  textCut: [
+    'texte trop long pour ce rapport, coupé ici ; il figure en entier dans posts.jsonl, caractères au total :',
+    'text too long for this report, cut here; it is whole in posts.jsonl, characters in all:',
+  ],
   archive: ['Copie Wayback Machine', 'Wayback Machine copy'],
   noArchive: ['pas de copie', 'no copy'],
   sha: ['SHA-256 du contenu brut', 'SHA-256 of the raw payload'],

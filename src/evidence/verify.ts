@@ -1,13 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import type { X509Certificate } from 'node:crypto';
 import { unzipSync, strFromU8 } from 'fflate';
-import { checkChain, sha256Hex, type ExportedLedgerRow } from '../db/ledger/ledger-hash.ts';
+import { checkChainAll, sha256Hex, type ExportedLedgerRow } from '../db/ledger/ledger-hash.ts';
 import { CONTENT_FILES, DOSSIER_FORMAT, type Manifest } from './dossier.ts';
 import { parseTimestampResponse } from './tsa.ts';
 import { checkTimestampSigner, type TimestampSigner } from './tsa-signer.ts';
 
 // Independent check of a dossier ZIP: needs nothing but the file. Any changed, added or removed
-// byte makes it fail, naming the first mismatch. A manifest timestamp must carry a valid signature
+// byte makes it fail, naming every mismatch found (one tampered line must not hide another). A manifest timestamp must carry a valid signature
 // of a time-stamping certificate; `tsaCerts` (the authority's certificate, or the one that issued
 // it) pins who that may be.
 
@@ -15,12 +15,20 @@ export interface DossierVerification {
   ok: boolean;
   summary: string;
   firstMismatch?: string;
+  /** Every mismatch found, in file order (the first is `firstMismatch`). */
+  mismatches?: string[];
+  /** The file could not be read as a ZIP at all (missing, unreadable, not a ZIP): nothing was checked. */
+  unreadable?: boolean;
 }
 
-const fail = (firstMismatch: string): DossierVerification => ({
+const fail = (...mismatches: string[]): DossierVerification => ({
   ok: false,
-  summary: `NOT intact: ${firstMismatch}`,
-  firstMismatch,
+  summary:
+    mismatches.length === 1
+      ? `NOT intact: ${mismatches[0]}`
+      : `NOT intact: ${mismatches.length} mismatches:\n${mismatches.map((m) => `  - ${m}`).join('\n')}`,
+  firstMismatch: mismatches[0],
+  mismatches,
 });
 
 export interface VerifyOptions {
@@ -29,11 +37,25 @@ export interface VerifyOptions {
 }
 
 export async function verifyDossier(file: string, opts: VerifyOptions = {}): Promise<DossierVerification> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory' : (code ?? 'unreadable');
+    return { ok: false, unreadable: true, summary: `cannot read ${file}: ${why}` };
+  }
   let files: Record<string, Uint8Array>;
   try {
-    files = unzipSync(new Uint8Array(await readFile(file)));
+    files = unzipSync(new Uint8Array(bytes));
   } catch (err) {
-    return fail(`the ZIP cannot be read (${(err as Error).message})`);
+    // Not a ZIP (or a damaged one, that no longer opens): there is no dossier here to judge.
+    return {
+      ok: false,
+      unreadable: true,
+      summary: `cannot read ${file} as a dossier: not a readable ZIP (${(err as Error).message})`,
+    };
   }
 
   const manifestBytes = files['manifest.json'];
@@ -66,60 +88,48 @@ export async function verifyDossier(file: string, opts: VerifyOptions = {}): Pro
   if (manifest.timestamp) expected.add(manifest.timestamp.file);
   for (const name of CONTENT_FILES)
     if (!(name in (manifest.files ?? {}))) return fail(`manifest.json does not list ${name}`);
+  const problems: string[] = [];
   for (const name of Object.keys(files))
-    if (!expected.has(name)) return fail(`${name}: a file not listed in the manifest was added`);
-  for (const name of expected) if (!files[name]) return fail(`${name} is missing`);
+    if (!expected.has(name)) problems.push(`${name}: a file not listed in the manifest was added`);
+  for (const name of expected) if (!files[name]) problems.push(`${name} is missing`);
   for (const [name, sha] of Object.entries(manifest.files)) {
-    if (sha256Hex(files[name]!) !== sha) return fail(`${name}: its SHA-256 differs from the manifest`);
+    if (files[name] && sha256Hex(files[name]) !== sha)
+      problems.push(`${name}: its SHA-256 differs from the manifest`);
   }
+  if (!files['ledger.jsonl'] || !files['posts.jsonl']) return fail(...problems);
 
   // Ledger: the chain holds and ends at the head the manifest names.
-  let rows: ExportedLedgerRow[];
-  try {
-    rows = lines(files['ledger.jsonl']!).map((l) => JSON.parse(l) as ExportedLedgerRow);
-  } catch {
-    return fail('ledger.jsonl: a line is not valid JSON');
+  const rows: ExportedLedgerRow[] = [];
+  for (const [i, l] of lines(files['ledger.jsonl']).entries()) {
+    try {
+      rows.push(JSON.parse(l) as ExportedLedgerRow);
+    } catch {
+      problems.push(`ledger.jsonl line ${i + 1} is not valid JSON`);
+    }
   }
-  const broken = checkChain(rows);
-  if (broken) return fail(`ledger.jsonl row ${broken.id}: ${broken.reason}`);
+  for (const broken of checkChainAll(rows)) problems.push(`ledger.jsonl row ${broken.id}: ${broken.reason}`);
   const last = rows.at(-1);
   if (last && (last.hash !== manifest.ledger.head || last.id !== manifest.ledger.headId))
-    return fail('ledger.jsonl does not end at the head named in the manifest');
+    problems.push('ledger.jsonl does not end at the head named in the manifest');
   const captured = new Map<number, { rawSha256: string; textSha256?: string }>();
   for (const r of rows) {
     if ('sealed' in r || r.type !== 'captured' || r.postId === null) continue;
-    captured.set(r.postId, JSON.parse(r.data) as { rawSha256: string; textSha256?: string });
+    try {
+      captured.set(r.postId, JSON.parse(r.data) as { rawSha256: string; textSha256?: string });
+    } catch {
+      problems.push(`ledger.jsonl row ${r.id}: its data is not valid JSON`);
+    }
   }
 
   // Posts: each payload hashes to its recorded fingerprint, which the ledger recorded at capture.
-  const postLines = lines(files['posts.jsonl']!);
+  const postLines = lines(files['posts.jsonl']);
   if (postLines.length !== manifest.posts)
-    return fail(`posts.jsonl holds ${postLines.length} posts, the manifest says ${manifest.posts}`);
+    problems.push(`posts.jsonl holds ${postLines.length} posts, the manifest says ${manifest.posts}`);
   for (const [i, l] of postLines.entries()) {
-    let p: { id: number; raw: string; rawSha256: string; text: string };
-    try {
-      p = JSON.parse(l) as typeof p;
-    } catch {
-      return fail(`posts.jsonl line ${i + 1} is not valid JSON`);
-    }
-    if (typeof p.raw !== 'string' || sha256Hex(Buffer.from(p.raw, 'utf8')) !== p.rawSha256)
-      return fail(`posts.jsonl line ${i + 1} (post ${p.id}): the payload does not match its SHA-256`);
-    const atCapture = captured.get(p.id);
-    if (atCapture !== undefined && atCapture.rawSha256 !== p.rawSha256)
-      return fail(
-        `posts.jsonl line ${i + 1} (post ${p.id}): the SHA-256 differs from the one recorded at capture`,
-      );
-    if (
-      atCapture?.textSha256 !== undefined &&
-      sha256Hex(Buffer.from(String(p.text), 'utf8')) !== atCapture.textSha256
-    ) {
-      return fail(
-        `posts.jsonl line ${i + 1} (post ${p.id}): the text differs from the one recorded at capture`,
-      );
-    }
-    if (atCapture === undefined && rows.length > 0)
-      return fail(`posts.jsonl line ${i + 1} (post ${p.id}): no capture event in ledger.jsonl`);
+    const problem = checkPostLine(l, i + 1, captured, rows.length > 0);
+    if (problem) problems.push(problem);
   }
+  if (problems.length > 0) return fail(...problems);
 
   let stamp = '';
   if (manifest.timestamp) {
@@ -145,6 +155,34 @@ export async function verifyDossier(file: string, opts: VerifyOptions = {}): Pro
       `${rows.length} ledger rows chained to head ${manifest.ledger.head ?? '(none)'}; ` +
       `watch ${manifest.watchId}, generated ${manifest.generatedAt} by Vigie ${manifest.vigieVersion}${stamp}`,
   };
+}
+
+/** What is wrong with one line of posts.jsonl, or undefined. */
+function checkPostLine(
+  line: string,
+  n: number,
+  captured: ReadonlyMap<number, { rawSha256: string; textSha256?: string }>,
+  hasLedger: boolean,
+): string | undefined {
+  let p: { id: number; raw: string; rawSha256: string; text: string };
+  try {
+    p = JSON.parse(line) as typeof p;
+  } catch {
+    return `posts.jsonl line ${n} is not valid JSON`;
+  }
+  const where = `posts.jsonl line ${n} (post ${p.id})`;
+  if (typeof p.raw !== 'string' || sha256Hex(Buffer.from(p.raw, 'utf8')) !== p.rawSha256)
+    return `${where}: the payload does not match its SHA-256`;
+  const atCapture = captured.get(p.id);
+  if (atCapture !== undefined && atCapture.rawSha256 !== p.rawSha256)
+    return `${where}: the SHA-256 differs from the one recorded at capture`;
+  if (
+    atCapture?.textSha256 !== undefined &&
+    sha256Hex(Buffer.from(String(p.text), 'utf8')) !== atCapture.textSha256
+  )
+    return `${where}: the text differs from the one recorded at capture`;
+  if (atCapture === undefined && hasLedger) return `${where}: no capture event in ledger.jsonl`;
+  return undefined;
 }
 
 function signedBy(s: TimestampSigner): string {

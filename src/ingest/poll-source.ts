@@ -9,6 +9,7 @@ import type { ScorerCache } from './scorer-cache.ts';
 import type { Scorer } from '../scoring/index.ts';
 import { withPiiHits, type PiiGuard } from '../identity/pii.ts';
 import type { WatchConfig } from '../config/schema.ts';
+import { wellFormedDeep } from '../text/well-formed.ts';
 
 export interface PollSourceDeps {
   sources: SourcesRepo;
@@ -65,7 +66,9 @@ export function scorePost(
   };
 }
 
-export function preparePost(raw: RawPost, scorer: Scorer, pii?: PiiGuard): PostToStore {
+export function preparePost(input: RawPost, scorer: Scorer, pii?: PiiGuard): PostToStore {
+  // The one form of the text that is scored, hashed, stored and exported (text/well-formed.ts).
+  const raw = wellFormedDeep(input);
   return { ...raw, rawSha256: fingerprint(raw.raw), score: scorePost(raw.text, raw.lang, scorer, pii) };
 }
 

@@ -3,6 +3,8 @@
 // or give up (other 4xx, malformed answer). Messages never carry tokens.
 import type { Logger } from '../logger.ts';
 import { parseRetryAfter, RateLimitError, SourceError, sleep } from './source.ts';
+import type { NetworkPolicy } from '../net/address-policy.ts';
+import { BlockedUrlError, safeFetch } from '../net/safe-fetch.ts';
 
 export interface HttpKnobs {
   timeoutMs: number;
@@ -22,6 +24,8 @@ export interface CallContext {
   backoffMs?: number;
   /** When the upstream's rate-limit window resets (epoch ms), from its own headers. */
   resetFromHeaders?: (headers: Headers) => number | undefined;
+  /** Set when the URL comes from a post rather than the configuration: the network policy applies. */
+  network?: NetworkPolicy;
 }
 
 export interface JsonRequest {
@@ -91,17 +95,21 @@ export async function requestJson(req: JsonRequest, ctx: CallContext): Promise<J
     let res: Response;
     let text: string;
     try {
-      res = await fetch(req.url, {
+      const init = {
         method: req.method ?? 'GET',
         headers: { accept: 'application/json', ...req.headers },
         body: req.body,
         signal: AbortSignal.any([ctx.signal, timeout]),
-        redirect: 'follow',
-      });
+      };
+      res = ctx.network
+        ? await safeFetch(req.url, { ...init, network: ctx.network })
+        : await fetch(req.url, { ...init, redirect: 'follow' });
       text = await res.text();
       if (res.status >= 500) throw new Transient(`HTTP ${res.status}`);
     } catch (err) {
       if (ctx.signal.aborted) throw ctx.signal.reason ?? err;
+      if (err instanceof BlockedUrlError)
+        throw new SourceError(fail(`${req.what} refused: ${err.message}`), false);
       const reason =
         err instanceof Transient
           ? err.message

@@ -55,7 +55,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const publicUrl = config.server.publicUrl;
   const ctx: WebContext = {
     log: deps.log,
-    config: { server: config.server, web },
+    config: { server: config.server, network: config.network, web },
     posts: deps.posts,
     watches: deps.watches,
     sources: deps.sources,
@@ -66,6 +66,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     watchAdmin: deps.watchAdmin,
     evidence: deps.evidencePort,
     alerts: deps.alertsPort,
+    loginGuard: deps.loginGuard,
     watchesChanged: async () => {
       await deps.onWatchesChanged?.();
     },

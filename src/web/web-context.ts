@@ -11,6 +11,8 @@ import type { WatchAdminRepo } from './watch-admin-repo.ts';
 import type { RecipientsRepo } from '../alerts/recipients-repo.ts';
 import type { AlertsPort, EvidencePort } from './ports.ts';
 import type { Translate, UiLang } from './i18n/index.ts';
+import { sameOriginPath } from './safe-back.ts';
+import type { LoginGuard } from './auth/login-guard.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -62,13 +64,17 @@ export interface AppDeps extends WebRepos {
   config?: Readonly<Config>;
   /** Called after a watch is created or edited in the dashboard (the service re-syncs schedules). */
   onWatchesChanged?: () => Promise<void>;
+  /** The per-account sign-in limit, which mails an account's owner after repeated failures. */
+  loginGuard: LoginGuard;
 }
 
 /** What the route modules share: repositories, ports, settings and the page renderer. */
 export interface WebContext extends WebRepos {
-  config: Readonly<Pick<Config, 'server'>> & { web: WebSettings };
+  config: Readonly<Pick<Config, 'server' | 'network'>> & { web: WebSettings };
   evidence: EvidencePort;
   alerts: AlertsPort;
+  /** The per-account sign-in limit (and the mail to an account's owner after failures). */
+  loginGuard: LoginGuard;
   render(
     req: FastifyRequest,
     reply: FastifyReply,
@@ -100,17 +106,9 @@ export class HttpError extends Error {
   }
 }
 
-/** A local path to go back to after a form post; anything else (//evil, https://…) becomes `/`. */
+/** A local path to go back to after a form post; anything else (//evil, /\t/evil, https://…) becomes `fallback`. */
 export function safeBack(value: unknown, fallback = '/'): string {
-  if (
-    typeof value !== 'string' ||
-    !value.startsWith('/') ||
-    value.startsWith('//') ||
-    value.startsWith('/\\') ||
-    /[\r\n]/.test(value)
-  )
-    return fallback;
-  return value;
+  return sameOriginPath(value, fallback);
 }
 
 export const html = { 200: { type: 'string' }, '4xx': {} } as const;

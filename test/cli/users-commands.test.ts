@@ -44,7 +44,8 @@ describe('vigie user / token commands', { timeout: 180_000 }, () => {
       ['user', 'add', '--email', 'Owner@Example.org', '--role', 'owner', '--watch', 'alice'],
       'a very good password\n',
     );
-    expect(r.stderr).toBe('');
+    // The first command creates the data folder (its parent exists) and says so; nothing else.
+    expect(r.stderr).toBe(`vigie: created the data folder ${path.join(dir, 'data')}\n`);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('account owner@example.org (owner) — watches: alice');
     expect(r.stdout).not.toContain('set-password');

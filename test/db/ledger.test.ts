@@ -52,12 +52,31 @@ describe('custody ledger', () => {
     storePosts(store, [{ externalId: '1' }, { externalId: '2' }, { externalId: '3' }]);
     store.db.$client.exec('drop trigger evidence_events_no_update');
     store.db.$client.prepare(`update evidence_events set data = '{"rawSha256":"forged"}' where id = 3`).run();
+    // Three posts, two events each (captured, scored): every row is read, the broken one named.
     expect(createLedger(store.db).verify()).toEqual({
       ok: false,
-      rows: 3,
+      rows: 6,
       firstBrokenId: 3,
       reason: "the hash does not match the row's content",
+      broken: [{ id: 3, reason: "the hash does not match the row's content" }],
     });
+  });
+
+  it('`verify()` names every broken row, not only the first (one tampering hides no other)', () => {
+    store = makeStore();
+    storePosts(store, [{ externalId: '1' }, { externalId: '2' }, { externalId: '3' }, { externalId: '4' }]);
+    store.db.$client.exec('drop trigger evidence_events_no_update');
+    store.db.$client.exec('drop trigger evidence_events_no_delete');
+    store.db.$client.prepare(`update evidence_events set actor = 'someone' where id = 2`).run();
+    store.db.$client.prepare('delete from evidence_events where id = 5').run();
+    store.db.$client.prepare(`update evidence_events set at = at + 1 where id = 8`).run();
+    const v = createLedger(store.db).verify();
+    expect(v.ok).toBe(false);
+    expect(v.ok ? [] : v.broken).toEqual([
+      { id: 2, reason: "the hash does not match the row's content" },
+      { id: 6, reason: 'expected row 5, found row 6 (a row was removed or inserted)' },
+      { id: 8, reason: "the hash does not match the row's content" },
+    ]);
   });
 
   it('`verify()` names the row after a removed one', () => {

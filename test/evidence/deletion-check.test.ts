@@ -75,6 +75,24 @@ describe('deletion watch', () => {
     expect(ledger.verify().ok).toBe(true);
   });
 
+  it('never asks a private address a post links to (the link is attacker-written), and leaves it unclear', async () => {
+    web = await startFakeFeedServer();
+    web.setFeed('/gone.html', { body: 'gone', contentType: 'text/html', status: 404 });
+    web.setFeed('/hop', { body: '', status: 302, headers: { location: `${web.url}/gone.html` } });
+    store = makeStore({ network: { allowPrivateAddresses: false } });
+    const port = new URL(web.url).port;
+    const { ids, archives } = storeArchived(store, [
+      { externalId: 'a', url: `http://127.0.0.1:${port}/gone.html` },
+      { externalId: 'b', url: `http://2130706433:${port}/gone.html` },
+      { externalId: 'c', url: `http://[::ffff:127.0.0.1]:${port}/gone.html` },
+      { externalId: 'd', url: `http://169.254.169.254/latest/meta-data/` },
+    ]);
+    const s = await runDeletionCheck({ config: store.config, log: store.log, archives, posts: store.posts });
+    expect(s).toEqual({ checked: 0, deleted: 0, unclear: 4 });
+    expect(ids.map((id) => archives.get(id)!.deletedUpstreamAt)).toEqual([null, null, null, null]);
+    expect(web.requests).toEqual([]);
+  });
+
   it('does not call a post deleted when the page fails for another reason', async () => {
     web = await startFakeFeedServer();
     web.setFeed('/flaky.html', { body: 'x', contentType: 'text/html' });

@@ -33,6 +33,8 @@ export function makeStore(rawConfig: Record<string, unknown> = {}): TestStore {
   const config = parseConfig({
     dataDir: dir,
     watches: [{ id: 'alice', names: ['Alice Martin'], feeds: ['http://127.0.0.1:9/feed.xml'] }],
+    // The fakes listen on 127.0.0.1, as an intranet would.
+    network: { allowPrivateAddresses: true },
     ...rawConfig,
   });
   const file = path.join(dir, 'vigie.db');

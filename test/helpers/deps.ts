@@ -4,7 +4,11 @@ import { createDeps, type Deps } from '../../src/app/deps.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { tempDir } from './temp.ts';
 
-/** A full set of dependencies on a fresh SQLite file built from the real migrations. */
+/**
+ * A full set of dependencies on a fresh SQLite file built from the real migrations. The fakes
+ * listen on 127.0.0.1: the network policy lets requests reach private addresses (as an intranet
+ * install would) unless `raw` says otherwise.
+ */
 export function testDeps(raw: Record<string, unknown>): {
   deps: Deps;
   config: Config;
@@ -12,7 +16,12 @@ export function testDeps(raw: Record<string, unknown>): {
   cleanup: () => Promise<void>;
 } {
   const t = tempDir();
-  const config = parseConfig({ dataDir: t.dir, log: { level: 'silent' }, ...raw });
+  const config = parseConfig({
+    dataDir: t.dir,
+    log: { level: 'silent' },
+    network: { allowPrivateAddresses: true },
+    ...raw,
+  });
   const deps = createDeps(config, silentLogger());
   deps.syncWatches();
   return {

@@ -166,6 +166,24 @@ describe('pollSource() with feeds', () => {
     expect(deps.posts.count('alice')).toBe(40);
   });
 
+  it('stores every item of two feeds numbering their items alike, and items with neither guid nor link', async () => {
+    const feeds = await startFakeFeedServer();
+    closers.push(() => feeds.close());
+    const local = (title: string) => ({ id: '1', title });
+    feeds.setFeed('/a', { body: buildRss2([local('Alice, feed A'), { title: 'no guid, no link (A)' }]) });
+    feeds.setFeed('/b', { body: buildRss2([local('Alice, feed B'), { title: 'no guid, no link (B)' }]) });
+    const deps = setup('http://127.0.0.1:9', { feeds: [`${feeds.url}/a`, `${feeds.url}/b`] });
+    const first = await pollAll(deps);
+    expect(first.map((o) => ({ ok: o.ok, stored: o.stored, warnings: o.warnings }))).toEqual([
+      { ok: true, stored: 2, warnings: [] },
+      { ok: true, stored: 2, warnings: [] },
+    ]);
+    expect(deps.posts.count('alice')).toBe(4);
+    const second = await pollAll(deps);
+    expect(second.map((o) => o.stored)).toEqual([0, 0]);
+    expect(deps.posts.count('alice')).toBe(4);
+  });
+
   it('finds posts by full-text search without accents', async () => {
     const feeds = await startFakeFeedServer();
     closers.push(() => feeds.close());

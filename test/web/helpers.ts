@@ -60,6 +60,7 @@ export async function makeFixture(
     watches?: string[];
     evidence?: EvidencePort;
     web?: Record<string, unknown>;
+    network?: Record<string, unknown>;
     queue?: JobQueue;
     onWatchesChanged?: () => Promise<void>;
   } = {},
@@ -78,7 +79,11 @@ export async function makeFixture(
     sourceIds[id] = sources.listEnabled(id)[0]!.id;
   }
   const log = silentLogger();
-  const config = configSchema.parse({ web: { ...options.web } });
+  const config = configSchema.parse({
+    dataDir: dir,
+    web: { ...options.web },
+    network: { ...options.network },
+  });
   const deps: AppDeps = {
     log,
     posts,

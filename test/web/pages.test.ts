@@ -169,7 +169,141 @@ describe('pages', () => {
 
     const created = await postForm(f.app, jar, '/watches', { id: 'carol', names: 'Carol' }, '/watches/new');
     expect(created.statusCode).toBe(303);
-    expect(createUsersRepo(f.db).byEmail('owner@example.org')!.watchIds).toEqual(['alice', 'carol']);
+    const ids = createUsersRepo(f.db).byEmail('owner@example.org')!.watchIds;
+    expect(ids).toHaveLength(2);
+    expect(ids[0]).toBe('alice');
+    expect(ids[1]).toMatch(/^carol-[0-9a-f]{8}$/);
+    expect(created.headers.location).toBe(`/watches/${ids[1]}/edit?saved=1`);
+  });
+
+  it('creating a watch never tells whether another watch holds the id typed', async () => {
+    await f.addUser('proxy@example.org', 'proxy', ['alice']);
+    const jar = await login(f.app, 'proxy@example.org');
+    // "bob" is another person's watch on this install; "zed" is free.
+    const taken = await postForm(f.app, jar, '/watches', { id: 'bob', names: 'B' }, '/watches/new');
+    const free = await postForm(f.app, jar, '/watches', { id: 'zed', names: 'Z' }, '/watches/new');
+    expect([taken.statusCode, free.statusCode]).toEqual([303, 303]);
+    expect(String(taken.headers.location)).toMatch(/^\/watches\/bob-[0-9a-f]{8}\/edit\?saved=1$/);
+    expect(String(free.headers.location)).toMatch(/^\/watches\/zed-[0-9a-f]{8}\/edit\?saved=1$/);
+    expect(taken.body).not.toMatch(/exists/);
+    // Bob's watch is untouched and still not this proxy's.
+    const bob = f.db.$client.prepare(`select definition from watches where id = 'bob'`).get() as {
+      definition: string;
+    };
+    expect(JSON.parse(bob.definition).names).toEqual(['Alice Martin']);
+    expect(createUsersRepo(f.db).byEmail('proxy@example.org')!.watchIds).not.toContain('bob');
+  });
+
+  it("an owner's API token gets hostile text masked, as in the dashboard, unless it asks to reveal (audited)", async () => {
+    const [hostile, calm] = f.addPosts('alice', [
+      {
+        text: 'Alice tu es une idiote',
+        level: 'high',
+        categories: ['insult'],
+        matches: [{ term: 'idiote', category: 'insult', severity: 2, start: 16, end: 22 }],
+      },
+      { text: 'bravo Alice', level: 'none' },
+    ]);
+    const users = createUsersRepo(f.db);
+    const ownerToken = users.createApiToken(users.byEmail('owner@example.org')!.id, 'owner');
+    const get = (url: string, token: string) =>
+      f.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } });
+    const items = (await get('/api/v1/mentions?watch=alice', ownerToken)).json().items as {
+      id: number;
+      text: string;
+      shielded?: boolean;
+    }[];
+    const byId = new Map(items.map((i) => [i.id, i]));
+    expect(byId.get(hostile!)!.text).not.toContain('idiote');
+    expect(byId.get(hostile!)!.shielded).toBe(true);
+    expect(byId.get(calm!)!.text).toBe('bravo Alice');
+    const reveals = () =>
+      (
+        f.db.$client.prepare(`select count(*) as n from audit_log where action = 'reveal'`).get() as {
+          n: number;
+        }
+      ).n;
+    expect(reveals()).toBe(0);
+    const revealed = (await get('/api/v1/mentions?watch=alice&reveal=true', ownerToken)).json().items as {
+      id: number;
+      text: string;
+    }[];
+    expect(revealed.find((i) => i.id === hostile)!.text).toBe('Alice tu es une idiote');
+    expect(reveals()).toBe(1);
+    // A proxy's token reads as before.
+    await f.addUser('proxy@example.org', 'proxy', ['alice']);
+    const proxyToken = users.createApiToken(users.byEmail('proxy@example.org')!.id, 'proxy');
+    const proxyItems = (await get('/api/v1/mentions?watch=alice', proxyToken)).json().items as {
+      id: number;
+      text: string;
+    }[];
+    expect(proxyItems.find((i) => i.id === hostile)!.text).toBe('Alice tu es une idiote');
+  });
+
+  it('a feed URL to this machine, a private address or with credentials is refused on its field when saved', async () => {
+    const jar = await login(f.app, 'owner@example.org');
+    const hostile = [
+      'http://127.0.0.1:8080/admin',
+      'http://localhost/feed',
+      'http://2130706433/',
+      'http://0x7f000001/',
+      'http://[::1]/',
+      'http://[::ffff:127.0.0.1]/',
+      'http://0.0.0.0/',
+      'http://169.254.169.254/latest/meta-data/',
+      'http://10.0.0.5/rss',
+      'https://user:secret@feeds.example.org/x.xml',
+    ];
+    for (const feed of hostile) {
+      const res = await postForm(
+        f.app,
+        jar,
+        '/watches/alice',
+        { names: 'Alice', feeds: feed },
+        '/watches/alice/edit',
+      );
+      expect(res.statusCode, feed).toBe(400);
+      expect(res.body, feed).toMatch(/feeds\.0: [^<]*(not allowed)/);
+      const created = await postForm(
+        f.app,
+        jar,
+        '/watches',
+        { id: 'evil', names: 'E', feeds: feed },
+        '/watches/new',
+      );
+      expect(created.statusCode, feed).toBe(400);
+    }
+    const row = f.db.$client.prepare('select definition from watches where id = ?').get('alice') as {
+      definition: string;
+    };
+    expect(JSON.parse(row.definition).feeds).toEqual(['https://feeds.example.org/alice.xml']);
+    expect(f.db.$client.prepare(`select id from watches where id = 'evil'`).all()).toEqual([]);
+  });
+
+  it('an intranet feed is accepted when network.allowPrivateAddresses is set', async () => {
+    const g = await makeFixture({ network: { allowPrivateAddresses: true } });
+    try {
+      await g.addUser('owner@example.org', 'owner', ['alice']);
+      const jar = await login(g.app, 'owner@example.org');
+      const res = await postForm(
+        g.app,
+        jar,
+        '/watches/alice',
+        { names: 'Alice', feeds: 'http://10.0.0.5/rss' },
+        '/watches/alice/edit',
+      );
+      expect(res.statusCode).toBe(303);
+      const bad = await postForm(
+        g.app,
+        jar,
+        '/watches/alice',
+        { names: 'Alice', feeds: 'http://169.254.169.254/latest/' },
+        '/watches/alice/edit',
+      );
+      expect(bad.statusCode).toBe(400);
+    } finally {
+      await g.close();
+    }
   });
 
   it('the JSON API answers with a token, refuses the cookie, and is described by OpenAPI', async () => {

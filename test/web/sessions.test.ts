@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { generate } from 'otplib';
 import { createUsersRepo } from '../../src/web/auth/users-repo.ts';
 import { tokenHash } from '../../src/web/auth/tokens.ts';
-import { csrfFrom, CookieJar, login, makeFixture, postForm, type Fixture } from './helpers.ts';
+import { csrfFrom, CookieJar, login, makeFixture, PASSWORD, postForm, type Fixture } from './helpers.ts';
 
 describe('sessions and sign-in', () => {
   let f: Fixture;
@@ -75,7 +75,9 @@ describe('sessions and sign-in', () => {
     await f.addUser('owner@example.org', 'owner', ['alice']);
     const laptop = await login(f.app, 'owner@example.org');
     const phone = await login(f.app, 'owner@example.org');
-    expect((await postForm(f.app, laptop, '/logout-everywhere', {}, '/account')).statusCode).toBe(303);
+    expect(
+      (await postForm(f.app, laptop, '/logout-everywhere', { password: PASSWORD }, '/account')).statusCode,
+    ).toBe(303);
     expect(
       (await f.app.inject({ method: 'GET', url: '/', headers: { cookie: phone.header() } })).statusCode,
     ).toBe(303);
@@ -120,6 +122,112 @@ describe('sessions and sign-in', () => {
       }).toString(),
     });
     expect(ok.statusCode).toBe(303);
+  });
+
+  it('"log out everywhere" and turning the second factor off ask again for the password and a current code', async () => {
+    f = await makeFixture();
+    await f.addUser('owner@example.org', 'owner', ['alice']);
+    const users = createUsersRepo(f.db);
+    const id = users.byEmail('owner@example.org')!.id;
+    const jar = await login(f.app, 'owner@example.org');
+    const other = await login(f.app, 'owner@example.org');
+    const stillIn = async (j: CookieJar) =>
+      (await f.app.inject({ method: 'GET', url: '/', headers: { cookie: j.header() } })).statusCode === 200;
+
+    // Without TOTP: the password is asked.
+    for (const fields of [{}, { password: 'wrong' }] as Record<string, string>[]) {
+      const res = await postForm(f.app, jar, '/logout-everywhere', fields, '/account');
+      expect(res.headers.location).toBe('/account?reauth=failed');
+    }
+    expect(await stillIn(other)).toBe(true);
+
+    // With TOTP: the session alone cannot turn it off, nor can the password without the code.
+    await postForm(f.app, jar, '/account/totp/start', {}, '/account');
+    const secret = users.totp(id).pending!;
+    await postForm(f.app, jar, '/account/totp/confirm', { code: await generate({ secret }) }, '/account');
+    expect(users.totp(id).secret).toBe(secret);
+    for (const fields of [
+      {},
+      { password: PASSWORD },
+      { password: PASSWORD, code: '000000' },
+      { password: 'wrong', code: await generate({ secret }) },
+    ] as Record<string, string>[]) {
+      const res = await postForm(f.app, jar, '/account/totp/disable', fields, '/account');
+      expect(res.statusCode, JSON.stringify(fields)).toBe(400);
+      expect(res.body).toContain('nothing was changed');
+      expect(users.totp(id).secret).toBe(secret);
+    }
+    // Starting over (a new secret that would replace this one) is refused while it is on.
+    await postForm(f.app, jar, '/account/totp/start', {}, '/account');
+    expect(users.totp(id).pending).toBeNull();
+    const noCode = await postForm(f.app, jar, '/logout-everywhere', { password: PASSWORD }, '/account');
+    expect(noCode.headers.location).toBe('/account?reauth=failed');
+    expect(await stillIn(other)).toBe(true);
+    expect(
+      (
+        f.db.$client.prepare(`select count(*) as n from audit_log where action = 'login_failed'`).get() as {
+          n: number;
+        }
+      ).n,
+    ).toBe(5); // the sixth wrong answer found the account paused: not even checked
+
+    // The wrong answers above count as failed sign-ins: the account is now paused for a while.
+    f.db.$client.prepare('update audit_log set at = at - 3600000').run();
+    const off = await postForm(
+      f.app,
+      jar,
+      '/account/totp/disable',
+      { password: PASSWORD, code: await generate({ secret }) },
+      '/account',
+    );
+    expect(off.statusCode).toBe(303);
+    expect(users.totp(id).secret).toBeNull();
+    const all = await postForm(f.app, jar, '/logout-everywhere', { password: PASSWORD }, '/account');
+    expect(all.headers.location).toBe('/login');
+    expect(await stillIn(other)).toBe(false);
+  });
+
+  it('changing the password asks for the current one, and ends every session', async () => {
+    f = await makeFixture();
+    await f.addUser('owner@example.org', 'owner', ['alice']);
+    const jar = await login(f.app, 'owner@example.org');
+    const other = await login(f.app, 'owner@example.org');
+    const newPassword = 'another long passphrase';
+    const wrong = await postForm(
+      f.app,
+      jar,
+      '/account/password',
+      { password: 'nope', newPassword },
+      '/account',
+    );
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.body).toContain('nothing was changed');
+    const noCurrent = await postForm(f.app, jar, '/account/password', { newPassword }, '/account');
+    expect(noCurrent.statusCode).toBe(400);
+    const short = await postForm(
+      f.app,
+      jar,
+      '/account/password',
+      { password: PASSWORD, newPassword: 'short' },
+      '/account',
+    );
+    expect(short.statusCode).toBe(400);
+    expect(short.body).toContain('password too short');
+    const ok = await postForm(
+      f.app,
+      jar,
+      '/account/password',
+      { password: PASSWORD, newPassword },
+      '/account',
+    );
+    expect(ok.statusCode).toBe(303);
+    expect(ok.headers.location).toBe('/login');
+    for (const j of [jar, other])
+      expect(
+        (await f.app.inject({ method: 'GET', url: '/', headers: { cookie: j.header() } })).statusCode,
+      ).toBe(303);
+    await expect(login(f.app, 'owner@example.org')).rejects.toThrow(/401/);
+    expect(await login(f.app, 'owner@example.org', newPassword)).toBeInstanceOf(CookieJar);
   });
 
   it('a one-time set-password link works once, then is refused', async () => {

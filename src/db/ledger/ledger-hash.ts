@@ -41,18 +41,30 @@ export type ExportedLedgerRow =
  * recomputed. Returns the first problem, or undefined when the chain holds.
  */
 export function checkChain(rows: readonly ExportedLedgerRow[]): { id: number; reason: string } | undefined {
+  return checkChainAll(rows)[0];
+}
+
+/**
+ * Every problem of the chain. After a broken row the check goes on from that row's stored hash,
+ * so a tampered row is named once and a second tampering further down is named too.
+ */
+export function checkChainAll(rows: readonly ExportedLedgerRow[]): { id: number; reason: string }[] {
+  const problems: { id: number; reason: string }[] = [];
   let prev: { id: number; hash: string } | undefined;
   for (const row of rows) {
-    if (prev && row.id !== prev.id + 1)
-      return { id: row.id, reason: `expected row ${prev.id + 1}, found row ${row.id}` };
-    if (!prev && row.id === 1 && row.prevHash !== GENESIS_HASH)
-      return { id: row.id, reason: 'the first row does not start from the genesis hash' };
-    if (prev && row.prevHash !== prev.hash)
-      return { id: row.id, reason: "prev_hash differs from the previous row's hash" };
-    const content = 'sealed' in row ? row.contentHash : contentHash(row);
-    if (chainHash(row.prevHash, content) !== row.hash)
-      return { id: row.id, reason: "the hash does not match the row's content" };
+    const problem = rowProblem(row, prev);
+    if (problem) problems.push({ id: row.id, reason: problem });
     prev = { id: row.id, hash: row.hash };
   }
-  return undefined;
+  return problems;
+}
+
+function rowProblem(row: ExportedLedgerRow, prev: { id: number; hash: string } | undefined): string | null {
+  if (prev && row.id !== prev.id + 1) return `expected row ${prev.id + 1}, found row ${row.id}`;
+  if (!prev && row.id === 1 && row.prevHash !== GENESIS_HASH)
+    return 'the first row does not start from the genesis hash';
+  if (prev && row.prevHash !== prev.hash) return "prev_hash differs from the previous row's hash";
+  const content = 'sealed' in row ? row.contentHash : contentHash(row);
+  if (chainHash(row.prevHash, content) !== row.hash) return "the hash does not match the row's content";
+  return null;
 }

@@ -29,7 +29,14 @@ export interface LedgerEvent {
 
 export type LedgerVerification =
   | { ok: true; rows: number; head: string }
-  | { ok: false; rows: number; firstBrokenId: number; reason: string };
+  | {
+      ok: false;
+      rows: number;
+      firstBrokenId: number;
+      reason: string;
+      /** Every broken row, in order (the first is firstBrokenId): one tampering hides no other. */
+      broken: { id: number; reason: string }[];
+    };
 
 /** A row just stored by `storePage`, as the ledger needs it. */
 export interface StoredPostFacts {
@@ -91,28 +98,31 @@ export function createLedger(db: Db) {
     },
     appendInTx,
 
-    /** Recomputes the whole chain from the first row and names the first broken one. */
+    /**
+     * Recomputes the whole chain from the first row and names every broken one. After a broken
+     * row the check goes on from that row's stored hash and id, so each tampering is named once.
+     */
     verify(): LedgerVerification {
       let rows = 0;
       let expectedId = 1;
       let prevHash = GENESIS_HASH;
+      const broken: { id: number; reason: string }[] = [];
       for (const row of repo.iterateFrom(0)) {
         rows++;
-        const broken = (reason: string): LedgerVerification => ({
-          ok: false,
-          rows,
-          firstBrokenId: row.id,
-          reason,
-        });
-        if (row.id !== expectedId)
-          return broken(`expected row ${expectedId}, found row ${row.id} (a row was removed or inserted)`);
-        if (row.prevHash !== prevHash) return broken("prev_hash differs from the previous row's hash");
-        if (chainHash(row.prevHash, contentHash(row)) !== row.hash)
-          return broken("the hash does not match the row's content");
+        const problem =
+          row.id !== expectedId
+            ? `expected row ${expectedId}, found row ${row.id} (a row was removed or inserted)`
+            : row.prevHash !== prevHash
+              ? "prev_hash differs from the previous row's hash"
+              : chainHash(row.prevHash, contentHash(row)) !== row.hash
+                ? "the hash does not match the row's content"
+                : null;
+        if (problem) broken.push({ id: row.id, reason: problem });
         prevHash = row.hash;
-        expectedId++;
+        expectedId = row.id + 1;
       }
-      return { ok: true, rows, head: prevHash };
+      if (broken.length === 0) return { ok: true, rows, head: prevHash };
+      return { ok: false, rows, firstBrokenId: broken[0]!.id, reason: broken[0]!.reason, broken };
     },
 
     eventsForPost(postId: number): LedgerRow[] {

@@ -3,6 +3,7 @@ import type { Db } from '../client.ts';
 import { posts, sources } from '../schema/index.ts';
 import { ftsQuery } from './fts-query.ts';
 import { postStoredEvents, type Ledger, type LedgerEvent } from '../ledger/ledger.ts';
+import { wellFormedDeep } from '../../text/well-formed.ts';
 
 export type PostRow = typeof posts.$inferSelect;
 
@@ -119,7 +120,9 @@ export function createPostsRepo(db: Db, ledger: Ledger) {
      * key), their authors, and — on the last page — the source's cursor, so a crash never leaves
      * a cursor ahead of the posts it covers. Returns the posts that were new.
      */
-    storePage(page: PageWrite): StoredPostRef[] {
+    storePage(input: PageWrite): StoredPostRef[] {
+      // Lone surrogates would be stored lossily (see text/well-formed.ts): never let one reach SQLite.
+      const page: PageWrite = { ...input, posts: input.posts.map((p) => wellFormedDeep(p)) };
       return db.transaction((tx) => {
         const inserted: StoredPostRef[] = [];
         if (page.posts.length > 0) {

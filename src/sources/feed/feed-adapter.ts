@@ -1,5 +1,9 @@
 import type { Config } from '../../config/schema.ts';
+import { BlockedUrlError, safeFetch } from '../../net/safe-fetch.ts';
+import { STRICT_NETWORK, type NetworkPolicy } from '../../net/address-policy.ts';
 import { FeedParseError, parseFeed, type ParsedFeedItem } from './feed-parse.ts';
+import { feedItemKey } from './feed-keys.ts';
+import { decodeFeedBytes } from './feed-decode.ts';
 import {
   parseRetryAfter,
   RateLimitError,
@@ -14,8 +18,8 @@ import {
 // RSS / Atom adapter (Google Alerts and any other feed). One poll = one conditional GET = one final
 // page. Cursor: always left undefined. A feed is a sliding window of its latest items, dates are
 // publisher-controlled (backdated, reordered, missing), so a "newest seen" cursor would hide items;
-// the database dedupes on (platform, externalId) and the ETag / Last-Modified state spares the
-// download when nothing changed.
+// the database dedupes on (platform, externalId) — the key is chosen in feed-keys.ts — and the
+// ETag / Last-Modified state spares the download when nothing changed.
 
 export type FeedsConfig = Config['sources']['feeds'];
 
@@ -60,21 +64,8 @@ class TransientError extends Error {
   }
 }
 
-function charsetOf(contentType: string | null, head: Uint8Array): string {
-  const fromHeader = /charset\s*=\s*"?([\w.:-]+)/i.exec(contentType ?? '')?.[1];
-  if (fromHeader) return fromHeader;
-  // The XML declaration is ASCII, so it can be read before knowing the encoding.
-  const decl = new TextDecoder('latin1').decode(head.subarray(0, 200));
-  return /^\s*<\?xml[^>]*encoding\s*=\s*["']([\w.:-]+)["']/i.exec(decl)?.[1] ?? 'utf-8';
-}
-
 function decodeBody(bytes: Uint8Array, contentType: string | null): string {
-  try {
-    return new TextDecoder(charsetOf(contentType, bytes)).decode(bytes);
-  } catch {
-    // An unknown charset label: UTF-8 is what nearly every feed really is.
-    return new TextDecoder('utf-8').decode(bytes);
-  }
+  return decodeFeedBytes(bytes, contentType);
 }
 
 /** Reads the body up to `max` bytes; beyond that the download is cancelled and the poll fails. */
@@ -116,10 +107,9 @@ function hostOf(url: string | null): string | null {
   }
 }
 
-/** Maps a parsed item to a RawPost; null when it has nothing to dedupe on. */
-export function itemToRawPost(item: ParsedFeedItem): RawPost | null {
-  const externalId = item.id ?? item.link;
-  if (!externalId) return null;
+/** Maps a parsed item of the feed at `feedUrl` to a RawPost (keyed as feed-keys.ts says). */
+export function itemToRawPost(item: ParsedFeedItem, feedUrl: string): RawPost {
+  const externalId = feedItemKey(item, feedUrl);
   const authorId = item.authorName ?? hostOf(item.link);
   return {
     platform: 'web',
@@ -140,7 +130,11 @@ interface Fetched {
   state: FeedState;
 }
 
-export function createFeedAdapter(config: FeedsConfig, tuning: FeedAdapterTuning = {}): SourceAdapter {
+export function createFeedAdapter(
+  config: FeedsConfig,
+  tuning: FeedAdapterTuning = {},
+  network: NetworkPolicy = STRICT_NETWORK,
+): SourceAdapter {
   const opts = { ...DEFAULTS, ...tuning };
 
   /** One HTTP attempt. Throws TransientError (retry may help), SourceError / RateLimitError (it will not). */
@@ -156,7 +150,7 @@ export function createFeedAdapter(config: FeedsConfig, tuning: FeedAdapterTuning
     const timeout = AbortSignal.timeout(config.timeoutMs);
     const signal = AbortSignal.any([ctx.signal, timeout]);
     try {
-      const res = await fetch(ctx.source.target, { headers, signal, redirect: 'follow' });
+      const res = await safeFetch(ctx.source.target, { headers, signal, network });
       if (res.status === 304) {
         await res.body?.cancel();
         return { status: 304, body: '', finalUrl: res.url, state: prev };
@@ -191,6 +185,8 @@ export function createFeedAdapter(config: FeedsConfig, tuning: FeedAdapterTuning
     } catch (err) {
       if (err instanceof SourceError || err instanceof RateLimitError || err instanceof TransientError)
         throw err;
+      if (err instanceof BlockedUrlError)
+        throw new SourceError(`feed URL refused: ${err.message}`, false, { cause: err });
       if (ctx.signal.aborted) throw err; // Shutting down: not a failure of the feed.
       if (timeout.aborted)
         throw new TransientError(`timed out after ${config.timeoutMs} ms`, null, null, { cause: err });
@@ -251,12 +247,16 @@ export function createFeedAdapter(config: FeedsConfig, tuning: FeedAdapterTuning
       }
       const posts: RawPost[] = [];
       const warnings: string[] = [];
+      const seen = new Map<string, number>();
       feed.items.forEach((item, index) => {
-        const post = itemToRawPost(item);
-        if (!post) {
-          warnings.push(`item ${index + 1} skipped: it has neither an id nor a link`);
+        const post = itemToRawPost(item, ctx.source.target);
+        const first = seen.get(post.externalId);
+        if (first !== undefined) {
+          // The same key twice in one document: the database keeps the first; say so.
+          warnings.push(`item ${index + 1} has the same id as item ${first}: only item ${first} is stored`);
           return;
         }
+        seen.set(post.externalId, index + 1);
         if (!item.rawIsExact)
           warnings.push(`item ${index + 1}: raw XML could not be sliced, stored as parsed JSON`);
         posts.push(post);

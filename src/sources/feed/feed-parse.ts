@@ -1,10 +1,11 @@
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { XMLValidator, type XMLParser } from 'fast-xml-parser';
+import { META, parser, parserWithoutPrefix } from './feed-xml-parser.ts';
 import { htmlToText } from '../html-text.ts';
 
 // Pure RSS 2.0 / RSS 1.0 (RDF) / Atom parsing: XML text in, items out. No I/O, so a broken or
 // hostile document can be tested byte for byte, and the adapter only wraps errors.
 
-export type FeedFormat = 'rss2' | 'rss1' | 'atom';
+export type FeedFormat = 'rss2' | 'rss1' | 'atom' | 'cdf';
 
 export interface ParsedFeedItem {
   /** guid (RSS 2.0), rdf:about (RSS 1.0) or id (Atom), trimmed; null when absent or empty. */
@@ -34,8 +35,8 @@ export interface ParsedFeed {
 
 /** The document is not a feed we can read: ill-formed XML, an HTML page, JSON, an empty body… */
 export class FeedParseError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = 'FeedParseError';
   }
 }
@@ -44,39 +45,6 @@ export interface ParseFeedOptions {
   /** Base for relative links (the URL the feed was fetched from, after redirects). */
   baseUrl?: string;
 }
-
-// Tight entity limits: a feed has no business declaring entities, and a "billion laughs" or
-// quadratic-blowup DOCTYPE must cost kilobytes, not gigabytes. External entities (SYSTEM) are
-// refused by fast-xml-parser itself; it never fetches anything. Declared entities whose value holds
-// markup or other references are not expanded at all (fast-xml-parser blocks them), which is what
-// defuses nested bombs; the limits below bound the flat ones.
-const entityLimits = {
-  enabled: true,
-  maxEntityCount: 20,
-  maxEntitySize: 1_000,
-  maxExpansionDepth: 2,
-  maxTotalExpansions: 1_000,
-  maxExpandedLength: 100_000,
-  // Count only entities the document declares: a long feed legitimately has thousands of &amp;.
-  // (Read by fast-xml-parser 5.12's options builder but missing from its .d.ts, hence no literal.)
-  appliesTo: 'external',
-};
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@_',
-  textNodeName: '#text',
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: true,
-  // Decodes numeric character references (&#39;) as XML requires, and tolerates &nbsp; in sloppy feeds.
-  htmlEntities: true,
-  processEntities: entityLimits,
-  // Start and end offsets of every element, so each item's raw text is sliced from the original.
-  captureMetaData: true,
-  maxNestedTags: 200,
-});
-// Typed as the boxed `Symbol` in the .d.ts; it is a primitive symbol at runtime.
-const META = XMLParser.getMetaDataSymbol() as unknown as symbol;
 
 type XmlNode = Record<string | symbol, unknown>;
 
@@ -215,8 +183,9 @@ function rootOf(doc: XmlNode): { name: string; node: unknown } | null {
 }
 
 function parseRss2(xml: string, root: XmlNode, opts: ParseFeedOptions): ParsedFeed {
-  const channel = child(root, 'channel');
-  if (!isNode(channel)) throw new FeedParseError('<rss> has no <channel>');
+  // Readers accept items placed straight under <rss> when <channel> is missing: so does Vigie.
+  const inner = child(root, 'channel');
+  const channel = isNode(inner) ? inner : root;
   const feedLang = nonEmpty(textOf(child(channel, 'language', 'dc:language')));
   const feedAuthor = nonEmpty(textOf(child(channel, 'managingEditor', 'dc:creator')));
   const items = asArray(channel['item']).map((item): ParsedFeedItem => {
@@ -314,6 +283,72 @@ function parseAtom(xml: string, root: XmlNode, opts: ParseFeedOptions): ParsedFe
   return { format: 'atom', title: nonEmpty(atomText(xml, child(root, 'title'))), lang: feedLang, items };
 }
 
+function readRoot(xml: string, p: XMLParser): { name: string; node: unknown } {
+  let doc: unknown;
+  try {
+    doc = p.parse(xml);
+  } catch (err) {
+    throw new FeedParseError('unreadable XML (entity limits or structure)', { cause: err });
+  }
+  const root = isNode(doc) ? rootOf(doc) : null;
+  if (!root) throw new FeedParseError('no root element');
+  return root;
+}
+
+/** An element's child by name in any letter case (CDF is written in capitals, or not). */
+function childCi(node: XmlNode, name: string): unknown {
+  const key = Object.keys(node).find((k) => k.toLowerCase() === name);
+  return key === undefined ? undefined : child(node, key);
+}
+
+function attrCi(node: unknown, name: string): string | null {
+  if (!isNode(node)) return null;
+  const key = Object.keys(node).find((k) => k.toLowerCase() === `@_${name}`);
+  return key === undefined ? null : attr(node, key.slice(2));
+}
+
+/** Microsoft's Channel Definition Format: <CHANNEL> holding <ITEM HREF="…"> (and nested channels). */
+function parseCdf(xml: string, root: XmlNode, opts: ParseFeedOptions): ParsedFeed {
+  const items: ParsedFeedItem[] = [];
+  const walk = (channel: XmlNode, depth: number) => {
+    for (const key of Object.keys(channel)) {
+      const name = key.toLowerCase();
+      if (name !== 'item' && name !== 'channel') continue;
+      for (const n of asArray(channel[key])) {
+        if (!isNode(n)) continue;
+        if (name === 'channel') {
+          if (depth < 10) walk(n, depth + 1);
+          continue;
+        }
+        items.push({
+          id: null,
+          link: resolveLink(attrCi(n, 'href'), opts.baseUrl),
+          title: plain(textOf(childCi(n, 'title'))),
+          body: htmlToText(textOf(childCi(n, 'abstract')) ?? ''),
+          authorName: null,
+          lang: null,
+          publishedAt: parseDate(attrCi(n, 'lastmod')),
+          ...rawOf(xml, n, key),
+        });
+      }
+    }
+  };
+  walk(root, 0);
+  return { format: 'cdf', title: nonEmpty(plain(textOf(childCi(root, 'title')))), lang: null, items };
+}
+
+const VALIDATOR_CODES: Record<string, string> = {
+  InvalidChar: 'unexpected character',
+  InvalidTag: 'unclosed, mismatched or invalid tag',
+  InvalidAttr: 'invalid attribute',
+  InvalidXml: 'not well-formed',
+};
+const KNOWN_OTHER_ROOTS: Record<string, string> = {
+  html: 'an HTML page',
+  opml: 'an OPML outline, a list of feeds',
+  svg: 'an SVG image',
+};
+
 /**
  * Parses an RSS 2.0, RSS 1.0 (RDF) or Atom document. Throws FeedParseError with a readable reason
  * for anything else: ill-formed XML, an HTML page, JSON, an empty body, entity bombs.
@@ -323,21 +358,24 @@ export function parseFeed(xml: string, opts: ParseFeedOptions = {}): ParsedFeed 
   // The parser is lenient (it accepts unclosed tags); the validator is what rejects truncated XML.
   const valid = XMLValidator.validate(xml);
   if (valid !== true) {
-    const { msg, line, col } = valid.err;
-    throw new FeedParseError(`ill-formed XML: ${msg} (line ${line}${col ? `, column ${col}` : ''})`);
+    // The validator's own message quotes names and characters from the document: it is shown on
+    // the dashboard, and the document may be anything a URL answered, so only its kind is said.
+    const { code, line, col } = valid.err;
+    const what = VALIDATOR_CODES[code] ?? 'not well-formed';
+    throw new FeedParseError(`ill-formed XML: ${what} (line ${line}${col ? `, column ${col}` : ''})`);
   }
-  let doc: unknown;
-  try {
-    doc = parser.parse(xml);
-  } catch (err) {
-    throw new FeedParseError(`unreadable XML: ${err instanceof Error ? err.message : String(err)}`);
+  let root = readRoot(xml, parser);
+  let local = root.name.replace(/^[^:]*:/, '');
+  if (root.name !== local && (local === 'rss' || local === 'feed')) {
+    // A prefixed root (<r:rss xmlns:r="…">, <atom:feed>): its children carry the same prefix.
+    root = readRoot(xml, parserWithoutPrefix(root.name.slice(0, -local.length - 1)));
+    local = root.name;
   }
-  const root = isNode(doc) ? rootOf(doc) : null;
-  if (!root) throw new FeedParseError('no root element');
   const node = isNode(root.node) ? root.node : {};
-  const local = root.name.replace(/^[^:]*:/, '');
   if (root.name === 'rss') return parseRss2(xml, node, opts);
   if (local === 'RDF') return parseRss1(xml, node, opts);
   if (root.name === 'feed') return parseAtom(xml, node, opts);
-  throw new FeedParseError(`root element <${root.name}> is not <rss>, <rdf:RDF> or <feed>`);
+  if (local.toLowerCase() === 'channel') return parseCdf(xml, node, opts);
+  const kind = KNOWN_OTHER_ROOTS[local.toLowerCase()];
+  throw new FeedParseError(`the root element is not <rss>, <rdf:RDF> or <feed>${kind ? ` (${kind})` : ''}`);
 }

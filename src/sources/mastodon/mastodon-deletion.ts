@@ -81,7 +81,9 @@ export async function checkMastodonPosts(
   /** One GET; a 404 counts only with Mastodon's JSON error body (not a proxy's or a web server's page). */
   async function get(base: string, path: string, what: string): Promise<{ body: unknown } | 'gone' | Error> {
     try {
-      return await requestJson({ url: `${base}${path}`, what }, call);
+      // A home server named by a post's URI is not ours to trust: the network policy applies.
+      const callHere = base === polled ? call : { ...call, network: ctx.config.network };
+      return await requestJson({ url: `${base}${path}`, what }, callHere);
     } catch (err) {
       const mastodon404 =
         err instanceof HttpRefusedError &&

@@ -140,12 +140,10 @@ function judge(err: unknown, opts: CallOptions): Verdict {
   }
   if (err instanceof ApiPartialResponseError) {
     if (err.responseError instanceof SyntaxError) {
+      // A 200 whose JSON is cut short is a transport failure like a 5xx: asking again usually cures it.
       return {
-        kind: 'fatal',
-        error: new SourceError(
-          scrub(`malformed answer from X for ${what}: invalid JSON (${err.responseError.message})`, config),
-          true,
-        ),
+        kind: 'transient',
+        reason: `malformed answer from X: invalid JSON (${err.responseError.message})`,
       };
     }
     return { kind: 'transient', reason: 'connection closed mid-answer' };

@@ -1,4 +1,5 @@
 import type { UiLang } from '../i18n/index.ts';
+import { cutText, NAME_CHARS } from './excerpt.ts';
 
 export interface Segment {
   text: string;
@@ -64,6 +65,8 @@ function makeHelpers() {
     isoDay: (ms: number | null | undefined) => (ms ? new Date(ms).toISOString().slice(0, 10) : ''),
     highlight: highlightSegments,
     safeHref,
+    /** An author's handle or name as lists show it (attacker-chosen, any length). */
+    name: (s: string | null | undefined) => cutText(s ?? '', NAME_CHARS),
     handle: (p: { authorHandle: string | null; authorName: string | null }) =>
       p.authorHandle ? `@${p.authorHandle}` : (p.authorName ?? '—'),
   };

@@ -1,7 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { generateSecret, generateURI } from 'otplib';
-import { html, noQuery, type WebContext } from '../web-context.ts';
-import { totpValid } from './auth.ts';
+import { SESSION_COOKIE, html, type WebContext } from '../web-context.ts';
+import { hashPassword, passwordProblem } from '../auth/passwords.ts';
+import { totpValid } from '../auth/totp.ts';
+import { reauthenticate, reauthFields } from '../auth/reauth.ts';
 
 /** The person's own settings: language, second factor, "log out everywhere". */
 export function accountRoutes(ctx: WebContext): FastifyPluginAsync {
@@ -28,8 +30,22 @@ export function accountRoutes(ctx: WebContext): FastifyPluginAsync {
       });
     };
 
-    app.get('/account', { schema: { querystring: noQuery, response: html } }, async (req, reply) =>
-      page(req, reply),
+    app.get(
+      '/account',
+      {
+        schema: {
+          querystring: {
+            type: 'object',
+            properties: { reauth: { type: 'string', enum: ['failed'] } },
+            additionalProperties: false,
+          },
+          response: html,
+        },
+      },
+      async (req, reply) => {
+        const failed = (req.query as { reauth?: string }).reauth === 'failed';
+        return page(req, failed ? reply.status(400) : reply, { reauthFailed: failed });
+      },
     );
 
     app.post(
@@ -59,7 +75,41 @@ export function accountRoutes(ctx: WebContext): FastifyPluginAsync {
 
     const csrfBody = { type: 'object', properties: { _csrf: { type: 'string' } } } as const;
 
+    app.post(
+      '/account/password',
+      {
+        schema: {
+          body: {
+            type: 'object',
+            required: ['newPassword'],
+            properties: {
+              ...reauthFields,
+              newPassword: { type: 'string', maxLength: 1024 },
+              _csrf: { type: 'string' },
+            },
+          },
+          response: html,
+        },
+      },
+      async (req, reply) => {
+        const user = req.user!;
+        const body = req.body as { password?: string; code?: string; newPassword: string };
+        if (!(await reauthenticate(ctx, user, body, req.ip)))
+          return page(req, reply.status(400), { reauthFailed: true });
+        const problem = passwordProblem(body.newPassword);
+        if (problem) return page(req, reply.status(400), { passwordProblem: problem });
+        ctx.users.setPassword(user.id, await hashPassword(body.newPassword));
+        // The other sessions end: whoever else was signed in must know the new password.
+        ctx.users.revokeAllSessions(user.id);
+        ctx.audit.record({ userId: user.id, actor: user.email, action: 'password_changed' });
+        reply.clearCookie(SESSION_COOKIE, { path: '/' });
+        return reply.redirect('/login', 303);
+      },
+    );
+
     app.post('/account/totp/start', { schema: { body: csrfBody, response: html } }, async (req, reply) => {
+      // A new secret would replace the one in use at confirmation: turning it off comes first.
+      if (ctx.users.totp(req.user!.id).secret) return reply.redirect('/account', 303);
       ctx.users.setTotp(req.user!.id, { pending: generateSecret() });
       return reply.redirect('/account', 303);
     });
@@ -87,11 +137,22 @@ export function accountRoutes(ctx: WebContext): FastifyPluginAsync {
       },
     );
 
-    app.post('/account/totp/disable', { schema: { body: csrfBody, response: html } }, async (req, reply) => {
-      const user = req.user!;
-      ctx.users.setTotp(user.id, { secret: null, pending: null });
-      ctx.audit.record({ userId: user.id, actor: user.email, action: 'totp_disabled' });
-      return reply.redirect('/account', 303);
-    });
+    app.post(
+      '/account/totp/disable',
+      {
+        schema: {
+          body: { type: 'object', properties: { ...reauthFields, _csrf: { type: 'string' } } },
+          response: html,
+        },
+      },
+      async (req, reply) => {
+        const user = req.user!;
+        if (!(await reauthenticate(ctx, user, req.body as { password?: string; code?: string }, req.ip)))
+          return page(req, reply.status(400), { reauthFailed: true });
+        ctx.users.setTotp(user.id, { secret: null, pending: null });
+        ctx.audit.record({ userId: user.id, actor: user.email, action: 'totp_disabled' });
+        return reply.redirect('/account', 303);
+      },
+    );
   };
 }

@@ -4,7 +4,10 @@ import { type WebContext } from '../web-context.ts';
 import { STATUS_FILTERS } from '../triage-repo.ts';
 import { sendDossier, type DossierParams } from '../dossier-download.ts';
 import { openApiDocument } from '../openapi.ts';
-import { filterFromQuery, type TriageQuery } from './triage.ts';
+import { filterFromQuery, masked, shielded, type TriageQuery } from './triage.ts';
+import { revealPost } from '../actions.ts';
+import type { TriageRow } from '../triage-repo.ts';
+import type { User } from '../auth/users-repo.ts';
 import { pickWatch } from './watch-param.ts';
 import { dossierFields } from './exports.ts';
 
@@ -33,9 +36,32 @@ const mentionSchema = {
     hostile: { type: 'boolean' },
     categories: { type: 'array', items: { type: 'string' } },
     status: { type: 'string', enum: ['new', 'reviewed', 'reported', 'ignored'] },
+    shielded: {
+      type: 'boolean',
+      description: 'the text is masked (hostile post, owner token): ask again with reveal=true to read it',
+    },
   },
   required: ['id', 'watchId', 'platform', 'text', 'firstSeenAt', 'hostile', 'categories', 'status'],
 } as const;
+
+/**
+ * The protected person (owner) reads hostile posts masked in the dashboard until they choose to
+ * reveal one, and each reveal is audited: the API does the same for an owner's token.
+ */
+function shieldForOwner<R extends TriageRow>(
+  ctx: WebContext,
+  user: User,
+  rows: readonly R[],
+  reveal: boolean,
+): (R & { shielded?: boolean })[] {
+  if (user.role !== 'owner') return [...rows];
+  return rows.map((r) => {
+    if (!shielded(r)) return r;
+    if (!reveal) return { ...r, text: masked(r), shielded: true };
+    revealPost(ctx, user, r.id);
+    return { ...r, shielded: false };
+  });
+}
 
 /** The JSON API (bearer tokens only) and its OpenAPI description. */
 export function apiRoutes(ctx: WebContext, routes: () => readonly RouteOptions[]): FastifyPluginAsync {
@@ -126,6 +152,12 @@ export function apiRoutes(ctx: WebContext, routes: () => readonly RouteOptions[]
                 description: 'the `next` of the previous page',
               },
               limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
+              reveal: {
+                type: 'boolean',
+                default: false,
+                description:
+                  'owner tokens: show hostile text in full (each reveal is audited, as in the dashboard)',
+              },
             },
             additionalProperties: false,
           },
@@ -142,7 +174,7 @@ export function apiRoutes(ctx: WebContext, routes: () => readonly RouteOptions[]
       },
       async (req) => {
         const user = req.user!;
-        const query = req.query as TriageQuery & { limit: number };
+        const { reveal, ...query } = req.query as TriageQuery & { limit: number; reveal: boolean };
         const watchId = pickWatch(user, query.watch);
         const { rows, next } = ctx.triage.list(filterFromQuery(watchId, query, query.limit));
         ctx.audit.record({
@@ -152,7 +184,10 @@ export function apiRoutes(ctx: WebContext, routes: () => readonly RouteOptions[]
           watchId,
           detail: { count: rows.length },
         });
-        return { items: rows.map((r) => ({ ...r, status: r.status ?? 'new' })), next };
+        return {
+          items: shieldForOwner(ctx, user, rows, reveal).map((r) => ({ ...r, status: r.status ?? 'new' })),
+          next,
+        };
       },
     );
 

@@ -1,21 +1,12 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { verify as verifyTotp } from 'otplib';
 import { SESSION_COOKIE, html, safeBack, type WebContext } from '../web-context.ts';
 import { hashPassword, passwordProblem, verifyPassword } from '../auth/passwords.ts';
-
-export async function totpValid(secret: string, code: string | undefined): Promise<boolean> {
-  if (!code || !/^\d{6}$/.test(code.trim())) return false;
-  try {
-    // One step of tolerance either side: phone clocks drift.
-    const result = await verifyTotp({ secret, token: code.trim(), epochTolerance: 30 });
-    return result.valid;
-  } catch {
-    return false;
-  }
-}
+import { totpValid } from '../auth/totp.ts';
+import { reauthenticate, reauthFields } from '../auth/reauth.ts';
 
 /** Sign in, sign out (here or everywhere), and the one-time set-password links. */
 export function authRoutes(ctx: WebContext): FastifyPluginAsync {
+  const guard = ctx.loginGuard;
   return async (app) => {
     const loginQuery = {
       type: 'object',
@@ -61,6 +52,19 @@ export function authRoutes(ctx: WebContext): FastifyPluginAsync {
       },
       async (req, reply) => {
         const body = req.body as { email: string; password: string; code?: string; next?: string };
+        // Per account, whatever the client address: refused unread while the account is paused.
+        const { lockedUntil } = guard.state(body.email);
+        if (lockedUntil) {
+          const minutes = Math.max(1, Math.ceil((lockedUntil - Date.now()) / 60_000));
+          reply.header('retry-after', String(Math.ceil((lockedUntil - Date.now()) / 1000)));
+          return ctx.render(req, reply.status(429), 'login', {
+            title: req.t('login.title'),
+            next: safeBack(body.next),
+            failed: false,
+            throttled: minutes,
+            email: body.email,
+          });
+        }
         const user = ctx.users.byEmail(body.email);
         let ok =
           (await verifyPassword(user?.passwordHash ?? null, body.password)) && !!user && !user.disabled;
@@ -72,6 +76,7 @@ export function authRoutes(ctx: WebContext): FastifyPluginAsync {
             action: 'login_failed',
             detail: { ip: req.ip },
           });
+          await guard.afterFailure(user);
           return ctx.render(req, reply.status(401), 'login', {
             title: req.t('login.title'),
             next: safeBack(body.next),
@@ -104,18 +109,29 @@ export function authRoutes(ctx: WebContext): FastifyPluginAsync {
       return reply.redirect('/login', 303);
     });
 
-    app.post('/logout-everywhere', { schema: { body: csrfBody, response: html } }, async (req, reply) => {
-      const user = req.user!;
-      const n = ctx.users.revokeAllSessions(user.id);
-      ctx.audit.record({
-        userId: user.id,
-        actor: user.email,
-        action: 'logout_everywhere',
-        detail: { sessions: n },
-      });
-      reply.clearCookie(SESSION_COOKIE, { path: '/' });
-      return reply.redirect('/login', 303);
-    });
+    app.post(
+      '/logout-everywhere',
+      {
+        schema: {
+          body: { type: 'object', properties: { ...reauthFields, _csrf: { type: 'string' } } },
+          response: html,
+        },
+      },
+      async (req, reply) => {
+        const user = req.user!;
+        if (!(await reauthenticate(ctx, user, req.body as { password?: string; code?: string }, req.ip)))
+          return reply.redirect('/account?reauth=failed', 303);
+        const n = ctx.users.revokeAllSessions(user.id);
+        ctx.audit.record({
+          userId: user.id,
+          actor: user.email,
+          action: 'logout_everywhere',
+          detail: { sessions: n },
+        });
+        reply.clearCookie(SESSION_COOKIE, { path: '/' });
+        return reply.redirect('/login', 303);
+      },
+    );
 
     const tokenParams = {
       type: 'object',

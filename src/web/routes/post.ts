@@ -3,6 +3,7 @@ import { HttpError, html, safeBack, type WebContext } from '../web-context.ts';
 import { applyAction, postsOfUser, revealPost } from '../actions.ts';
 import { REPORT_CHANNELS } from '../triage-repo.ts';
 import { masked, shielded } from './triage.ts';
+import { cutText, excerptRow, PAGE_TEXT_CHARS } from '../render/excerpt.ts';
 
 const idParams = {
   type: 'object',
@@ -16,11 +17,20 @@ export function postRoutes(ctx: WebContext): FastifyPluginAsync {
   return async (app) => {
     app.get(
       '/posts/:id',
-      { schema: { params: idParams, querystring: { type: 'object', properties: {} }, response: html } },
+      {
+        schema: {
+          params: idParams,
+          querystring: { type: 'object', properties: { full: { type: 'string', enum: ['1'] } } },
+          response: html,
+        },
+      },
       async (req, reply) => {
         const user = req.session!;
         const { id } = req.params as { id: number };
-        const post = ctx.triage.post(id);
+        const whole = ctx.triage.post(id);
+        // "Show all" (?full=1) gives the whole text and payload; otherwise a long excerpt.
+        const full = (req.query as { full?: string }).full === '1';
+        const post = whole && excerptRow(whole, full ? Number.MAX_SAFE_INTEGER : PAGE_TEXT_CHARS);
         if (!post || !user.watchIds.includes(post.watchId))
           throw new HttpError(404, req.t('common.notFound'));
         const hidden =
@@ -47,7 +57,9 @@ export function postRoutes(ctx: WebContext): FastifyPluginAsync {
           review: ctx.triage.review(id),
           reports: ctx.triage.reports(id),
           events,
-          raw: hidden ? null : rawPretty,
+          // The payload is whole in a dossier export; the page shows its beginning.
+          raw: hidden ? null : cutText(rawPretty, PAGE_TEXT_CHARS),
+          rawCut: rawPretty.length > PAGE_TEXT_CHARS,
           channels: REPORT_CHANNELS,
           canAct: user.role !== 'reviewer',
           back: req.url,

@@ -10,6 +10,7 @@ import {
   type TriageRow,
 } from '../triage-repo.ts';
 import { pickWatch } from './watch-param.ts';
+import { excerptRow, LIST_TEXT_CHARS } from '../render/excerpt.ts';
 
 export const PAGE_SIZE = 50;
 
@@ -90,11 +91,14 @@ export function triageRoutes(ctx: WebContext): FastifyPluginAsync {
         user.sessionCreatedAt,
         rows.filter(shielded).map((r) => r.id),
       );
-      const items = rows.map((r) => ({
-        ...r,
-        shielded: shielded(r) && !revealed.has(r.id),
-        masked: shielded(r) ? masked(r) : r.text,
-      }));
+      const items = rows.map((whole) => {
+        const r = excerptRow(whole, LIST_TEXT_CHARS);
+        return {
+          ...r,
+          shielded: shielded(r) && !revealed.has(r.id),
+          masked: shielded(r) ? masked(r) : r.text,
+        };
+      });
       const params = new URLSearchParams();
       for (const [k, v] of Object.entries(query))
         if (v !== undefined && v !== '' && k !== 'cursor') params.set(k, String(v));

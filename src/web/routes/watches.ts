@@ -3,6 +3,8 @@ import { LEVELS } from '../../scoring/index.ts';
 import { sourceSpecsForWatch } from '../../sources/source-specs.ts';
 import { HttpError, html, noQuery, type WebContext } from '../web-context.ts';
 import { definitionFromForm, formFromDefinition, type WatchForm } from '../watch-form.ts';
+import { feedUrlErrors } from '../watch-form-urls.ts';
+import { opaqueWatchId } from '../watch-ids.ts';
 
 const idParams = {
   type: 'object',
@@ -74,15 +76,15 @@ export function watchesRoutes(ctx: WebContext): FastifyPluginAsync {
         const user = req.user!;
         const form = req.body as WatchForm;
         const parsed = definitionFromForm(undefined, form);
-        const errors = parsed.ok ? [] : parsed.errors;
-        if (parsed.ok && admin.exists(parsed.definition.id))
-          errors.push(`id: a watch "${parsed.definition.id}" already exists`);
+        const errors = parsed.ok ? feedUrlErrors(parsed.definition, ctx.config.network) : parsed.errors;
         if (!parsed.ok || errors.length)
           return editor(req, reply.status(400), {
             isNew: true,
             form: { ...formFromDefinition(undefined), ...form } as Required<WatchForm>,
             errors,
           });
+        // Whether the id typed is taken is never told: every new id gets a random suffix.
+        parsed.definition.id = opaqueWatchId(parsed.definition.id, (id) => admin.exists(id));
         admin.save(parsed.definition);
         ctx.sources.syncForWatch(parsed.definition.id, sourceSpecsForWatch(parsed.definition));
         ctx.users.linkWatch(user.id, parsed.definition.id);
@@ -133,11 +135,12 @@ export function watchesRoutes(ctx: WebContext): FastifyPluginAsync {
         if (!w) throw new HttpError(404, 'no such watch');
         const form = req.body as WatchForm;
         const parsed = definitionFromForm(w.definition, form);
-        if (!parsed.ok)
+        const errors = parsed.ok ? feedUrlErrors(parsed.definition, ctx.config.network) : parsed.errors;
+        if (!parsed.ok || errors.length)
           return editor(req, reply.status(400), {
             isNew: false,
             form: { ...formFromDefinition(w.definition), ...form, id } as Required<WatchForm>,
-            errors: parsed.errors,
+            errors,
           });
         admin.save(parsed.definition);
         ctx.sources.syncForWatch(id, sourceSpecsForWatch(parsed.definition));

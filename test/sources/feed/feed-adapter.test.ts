@@ -7,6 +7,7 @@ import {
   type FeedAdapterTuning,
   type FeedsConfig,
 } from '../../../src/sources/feed/feed-adapter.ts';
+import type { NetworkPolicy } from '../../../src/net/address-policy.ts';
 import { RateLimitError, SourceError, type PollContext, type PollPage } from '../../../src/sources/source.ts';
 import {
   buildAtom,
@@ -45,13 +46,17 @@ function ctxFor(
   };
 }
 
+// The fake feed server listens on 127.0.0.1: only an intranet setting lets the adapter reach it.
+const INTRANET: NetworkPolicy = { allowPrivateAddresses: true };
+
 async function pollAll(
   ctx: PollContext,
   config: FeedsConfig = CONFIG,
   tuning: FeedAdapterTuning = FAST,
+  network: NetworkPolicy = INTRANET,
 ): Promise<PollPage[]> {
   const pages: PollPage[] = [];
-  for await (const page of createFeedAdapter(config, tuning).poll(ctx)) pages.push(page);
+  for await (const page of createFeedAdapter(config, tuning, network).poll(ctx)) pages.push(page);
   return pages;
 }
 
@@ -59,9 +64,10 @@ async function pollError(
   ctx: PollContext,
   config: FeedsConfig = CONFIG,
   tuning: FeedAdapterTuning = FAST,
+  network: NetworkPolicy = INTRANET,
 ): Promise<unknown> {
   try {
-    await pollAll(ctx, config, tuning);
+    await pollAll(ctx, config, tuning, network);
   } catch (err) {
     return err;
   }
@@ -74,6 +80,59 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await server.close();
+});
+
+describe('feed adapter: addresses a feed URL may not reach (SSRF)', () => {
+  const STRICT: NetworkPolicy = { allowPrivateAddresses: false };
+
+  it('refuses a feed on a loopback address, in any spelling, without asking it or retrying', async () => {
+    server.setFeed('/f', { body: buildRss2(makeItems(2)) });
+    const port = new URL(server.url).port;
+    for (const host of [
+      '127.0.0.1',
+      'localhost',
+      '2130706433',
+      '0x7f000001',
+      '0.0.0.0',
+      '[::1]',
+      '[::ffff:7f00:1]',
+    ]) {
+      const err = await pollError(ctxFor(`http://${host}:${port}/f`), CONFIG, FAST, STRICT);
+      expect(err, host).toBeInstanceOf(SourceError);
+      expect((err as SourceError).retryable, host).toBe(false);
+      expect((err as SourceError).message, host).toMatch(/^feed URL refused: .*not allowed/);
+    }
+    const err = await pollError(ctxFor(`http://169.254.169.254/latest/meta-data/`), CONFIG, FAST, STRICT);
+    expect((err as SourceError).message).toMatch(/feed URL refused: .*linkLocal/);
+    expect(server.requests).toEqual([]);
+  });
+
+  it('refuses a redirect from a reachable feed to the cloud metadata address', async () => {
+    server.setFeed('/moved', {
+      body: '',
+      status: 302,
+      headers: { location: 'http://169.254.169.254/latest/meta-data/' },
+    });
+    const err = await pollError(ctxFor(server.url + '/moved'));
+    expect((err as SourceError).message).toMatch(/feed URL refused: .*169\.254\.169\.254/);
+  });
+
+  it('refuses credentials in the feed URL', async () => {
+    server.setFeed('/f', { body: buildRss2(makeItems(2)) });
+    const err = await pollError(ctxFor(server.url.replace('http://', 'http://user:pw@') + '/f'));
+    expect((err as SourceError).message).toMatch(/feed URL refused: credentials/);
+    expect(server.requests).toEqual([]);
+  });
+
+  it('never shows what a non-feed answer said in its error', async () => {
+    server.setFeed('/admin', {
+      body: 'root:x:0:0:SECRET-INTERNAL:/root:/bin/bash',
+      contentType: 'text/plain',
+    });
+    const err = await pollError(ctxFor(server.url + '/admin'));
+    expect((err as SourceError).message).toMatch(/^feed is not valid RSS\/Atom: /);
+    expect((err as SourceError).message).not.toMatch(/SECRET|root:x/);
+  });
 });
 
 describe('feed adapter: Google Alerts', () => {
@@ -135,24 +194,48 @@ describe('feed adapter: formats and dedupe keys', () => {
     });
   }
 
-  it('uses the guid as the key, then the link, and skips items with neither (with a warning)', async () => {
+  it('keys an item on a URI id, on the feed and a local id, on the link, or on the feed and its content', async () => {
     const xml = buildRss2([
-      { id: 'guid-1', link: 'https://example.org/1', title: 'with guid' },
+      { id: 'guid-1', link: 'https://example.org/1', title: 'with a local guid' },
       { link: '  https://example.org/2  ', title: 'link only' },
       { title: 'nothing to key on', html: '<p>orphan</p>' },
+      { id: 'tag:example.org,2024:7', title: 'with a tag URI' },
+      { title: 'nothing to key on either', html: '<p>another orphan</p>' },
     ]);
+    const url = server.url + '/f';
     server.setFeed('/f', { body: xml });
-    const [page] = await pollAll(ctxFor(server.url + '/f'));
-    expect(page?.posts.map((p) => p.externalId)).toEqual(['guid-1', 'https://example.org/2']);
+    const [page] = await pollAll(ctxFor(url));
+    const keys = page?.posts.map((p) => p.externalId);
+    expect(keys?.slice(0, 2)).toEqual([`${url}#id:guid-1`, 'https://example.org/2']);
+    expect(keys?.[2]).toMatch(new RegExp(`^${url.replace(/[.]/g, '\\.')}#sha256:[0-9a-f]{64}$`));
+    expect(keys?.[3]).toBe('tag:example.org,2024:7');
+    expect(keys?.[4]).toMatch(/#sha256:[0-9a-f]{64}$/);
+    expect(keys?.[4]).not.toBe(keys?.[2]);
     expect(page?.posts[1]?.url).toBe('https://example.org/2');
-    expect(page?.warnings).toEqual(['item 3 skipped: it has neither an id nor a link']);
+    expect(page?.posts[2]?.text).toBe('nothing to key on\norphan');
+    expect(page?.warnings).toBeUndefined();
+    // The same document gives the same keys: a second poll stores nothing twice.
+    const [again] = await pollAll(ctxFor(url));
+    expect(again?.posts.map((p) => p.externalId)).toEqual(keys);
+  });
+
+  it('says so when one document repeats an id (the database keeps the first)', async () => {
+    server.setFeed('/f', {
+      body: buildRss2([
+        { id: '1', title: 'first' },
+        { id: '1', title: 'second, same guid' },
+      ]),
+    });
+    const [page] = await pollAll(ctxFor(server.url + '/f'));
+    expect(page?.posts).toHaveLength(1);
+    expect(page?.warnings).toEqual(['item 2 has the same id as item 1: only item 1 is stored']);
   });
 
   it('gives null author and date when the item has none', async () => {
     server.setFeed('/f', { body: buildRss2([{ id: 'x' }]) });
     const [page] = await pollAll(ctxFor(server.url + '/f'));
     expect(page?.posts[0]).toMatchObject({
-      externalId: 'x',
+      externalId: `${server.url}/f#id:x`,
       url: null,
       author: null,
       createdAt: null,

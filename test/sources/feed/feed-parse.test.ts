@@ -167,16 +167,37 @@ describe('parseFeed() refuses what is not a feed', () => {
     [
       'a well-formed XHTML page',
       '<html><head><title>x</title></head><body><p>hi</p></body></html>',
-      /root element <html>/,
+      /root element is not .*\(an HTML page\)/,
     ],
     ['a JSON body', '{"items":[{"id":1}]}', /ill-formed XML/],
     ['plain text', 'Service Unavailable', /ill-formed XML/],
     [
       'an unknown XML document',
       '<?xml version="1.0"?><opml version="2.0"><body/></opml>',
-      /root element <opml>/,
+      /root element is not .*\(an OPML outline/,
     ],
   ];
+  it('never quotes the document in its message (whatever a URL answered is shown on the dashboard)', () => {
+    const secrets = [
+      'root:x:0:0:SECRET-root:/root:/bin/bash',
+      '{"SECRET-key":"AKIA"}',
+      '<html><body><p>SECRET-token</div></body></html>',
+      '<a SECRET-attr></a>',
+      '<SECRET-root><x/></SECRET-root>',
+      '<!DOCTYPE x [<!ENTITY SECRET-e "a">]><x>&SECRET-e;&SECRET-e;</x>',
+    ];
+    for (const body of secrets) {
+      let message = '';
+      try {
+        parseFeed(body);
+      } catch (err) {
+        expect(err).toBeInstanceOf(FeedParseError);
+        message = (err as Error).message;
+      }
+      expect(message).not.toBe('');
+      expect(message).not.toMatch(/SECRET/);
+    }
+  });
   for (const [what, xml, message] of bad) {
     it(`throws FeedParseError on ${what}`, () => {
       expect(() => parseFeed(xml)).toThrow(FeedParseError);

@@ -111,6 +111,24 @@ describe('deletion watch: Mastodon (GET /api/v1/statuses/:id)', () => {
     ).toBe(true);
   });
 
+  it('never asks a home server on a private address (the URI is attacker-written); the configured instance still is', async () => {
+    home = await startFakeMastodon({ token: TOKEN });
+    polled = await startFakeMastodon({ token: TOKEN });
+    const remote = home.addStatus({ content: '<p>deleted at home</p>', acct: 'remote_b' });
+    const copy = polled.federate(remote, hostOf(home));
+    store = makeStore({
+      sources: { mastodon: { instance: polled.url } },
+      network: { allowPrivateAddresses: false },
+    });
+    const { ids, archives } = storeArchived(store, [spec(polled, copy)]);
+    polled.deleteStatus(copy.id);
+    home.deleteStatus(remote.id);
+    expect(await deletionRunner(store, archives)()).toEqual({ checked: 0, deleted: 0, unclear: 1 });
+    expect(watchState(archives, ids)).toEqual([{ deleted: false, checked: false }]);
+    expect(statusCalls(polled)).toEqual([copy.id]);
+    expect(home.requests).toEqual([]);
+  });
+
   it('leaves statuses unclear on 500, 429, 401 and on an id answering another status; retried next run', async () => {
     polled = await startFakeMastodon({ token: TOKEN });
     const gone = polled.addStatus({ content: '<p>secret words, deleted</p>', acct: 'troll_a' });

@@ -309,14 +309,25 @@ describe('x_mentions adapter', () => {
     expect(ids(pages)).toHaveLength(10);
   });
 
-  it('reports invalid JSON as a malformed answer', async () => {
+  it('retries a 200 whose JSON is cut short, like a 5xx, and completes', async () => {
     fake.generateMentions(HANDLE, 10);
     fake.injectFault({ at: (r) => r.path.endsWith('/mentions'), kind: 'malformed' });
     const { mentions } = createXAdapters(xConfig());
+    const { pages, error } = await collect(mentions, ctxFor('x_mentions', HANDLE));
+    expect(error).toBeUndefined();
+    expect(ids(pages)).toHaveLength(10);
+    expect(mentionRequests()).toBe(2);
+  });
+
+  it('reports invalid JSON as a malformed answer once the retries are spent', async () => {
+    fake.generateMentions(HANDLE, 10);
+    fake.injectFault({ at: (r) => r.path.endsWith('/mentions'), kind: 'malformed', times: Infinity });
+    const { mentions } = createXAdapters(xConfig({ maxRetries: 2 }));
     const { error } = await collect(mentions, ctxFor('x_mentions', HANDLE));
     expect(error).toBeInstanceOf(SourceError);
     expect((error as SourceError).retryable).toBe(true);
-    expect((error as Error).message).toMatch(/^malformed answer from X/);
+    expect((error as Error).message).toMatch(/after 3 attempts: malformed answer from X: invalid JSON/);
+    expect(mentionRequests()).toBe(3);
   });
 
   it('reports JSON without the documented shape as a malformed answer', async () => {
@@ -367,7 +378,7 @@ describe('x_mentions adapter', () => {
     fake.generateMentions(HANDLE, 10);
     const failures: ((f: FakeXApi) => void)[] = [
       (f) => f.injectFault({ kind: '503', times: Infinity }),
-      (f) => f.injectFault({ kind: 'malformed' }),
+      (f) => f.injectFault({ kind: 'malformed', times: Infinity }),
       (f) => f.injectFault({ kind: 'hang', times: Infinity }),
       (f) => f.injectFault({ kind: '429', resetInSeconds: 3600 }),
     ];
