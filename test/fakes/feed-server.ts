@@ -1,5 +1,5 @@
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { listenOnLoopback } from './http-fake.ts';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -45,7 +45,6 @@ export async function startFakeFeedServer(): Promise<FakeFeedServer> {
   const feeds = new Map<string, FeedResponse>();
   const faults = new Map<string, { fault: Fault; options: FaultOptions }[]>();
   const requests: RecordedRequest[] = [];
-  const sockets = new Set<Socket>();
 
   const send = (res: ServerResponse, status: number, headers: Record<string, string> = {}, body = '') => {
     res.writeHead(status, headers);
@@ -118,15 +117,10 @@ export async function startFakeFeedServer(): Promise<FakeFeedServer> {
     res.writeHead(status, headers);
     res.end(feed.body);
   });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { url, close } = await listenOnLoopback(server);
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     requests,
     setFeed(path, response) {
       feeds.set(path, response);
@@ -136,10 +130,7 @@ export async function startFakeFeedServer(): Promise<FakeFeedServer> {
       queue.push({ fault, options: { ...options } });
       faults.set(path, queue);
     },
-    close() {
-      for (const s of sockets) s.destroy();
-      return new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
-    },
+    close,
   };
 }
 

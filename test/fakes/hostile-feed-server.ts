@@ -1,8 +1,8 @@
 // A real HTTP server on 127.0.0.1 that misbehaves the way hostile or broken feed servers do:
 // documents with entity bombs, gzip bombs, bodies that trickle or never end, redirect loops.
 import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import zlib from 'node:zlib';
+import { listenOnLoopback } from './http-fake.ts';
 
 export type HostileRoute =
   | { kind: 'document'; body: string | Buffer; contentType?: string }
@@ -22,7 +22,6 @@ export interface HostileFeedServer {
 export async function startHostileFeedServer(): Promise<HostileFeedServer> {
   const routes = new Map<string, HostileRoute>();
   const requests: string[] = [];
-  const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   const bombs = new Map<number, Buffer>();
   const server = http.createServer((req, res) => {
@@ -72,14 +71,9 @@ export async function startHostileFeedServer(): Promise<HostileFeedServer> {
         return;
     }
   });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: listening.url,
     requests,
     route(path, route) {
       // The bomb is built once, before any request: building it is not the client's cost.
@@ -89,8 +83,7 @@ export async function startHostileFeedServer(): Promise<HostileFeedServer> {
     },
     close() {
       for (const t of timers) clearInterval(t);
-      for (const s of sockets) s.destroy();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
+      return listening.close();
     },
   };
 }

@@ -71,14 +71,28 @@ export async function startHttpFake(handle: (req: FakeRequest) => FakeResponse):
       res.end(text);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { url, close } = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     requests,
     inject(response, times = 1) {
       for (let k = 0; k < times; k++) injected.push(response);
     },
+    close,
+  };
+}
+
+/**
+ * Starts a fake on a free port of 127.0.0.1; close() ends every connection first, including those
+ * a fake leaves hanging on purpose (trickling or never-answered bodies).
+ */
+export async function listenOnLoopback(
+  server: http.Server,
+): Promise<{ url: string; close(): Promise<void> }> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
