@@ -77,7 +77,7 @@ export interface Counts {
   tn: number;
 }
 
-export function count(posts: readonly CorpusPost[], flags: readonly boolean[]): Counts {
+export function count(posts: readonly { hostile: boolean }[], flags: readonly boolean[]): Counts {
   const c: Counts = { tp: 0, fp: 0, fn: 0, tn: 0 };
   posts.forEach((p, i) => {
     const f = flags[i] === true;

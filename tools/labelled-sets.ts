@@ -2,6 +2,7 @@
 // regression tests and the score bench: a neutral place, so that bench/ never imports from test/.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { count, prf } from './corpora.ts';
 
 export interface Labelled {
   lang: 'fr' | 'en';
@@ -39,19 +40,7 @@ export interface Metrics {
 }
 
 export function measure(examples: readonly Labelled[], flag: (e: Labelled) => boolean): Metrics {
-  let tp = 0;
-  let fp = 0;
-  let fn = 0;
-  let tn = 0;
-  for (const e of examples) {
-    const got = flag(e);
-    if (got && e.hostile) tp++;
-    else if (got) fp++;
-    else if (e.hostile) fn++;
-    else tn++;
-  }
-  const precision = tp + fp === 0 ? 0 : tp / (tp + fp);
-  const recall = tp + fn === 0 ? 0 : tp / (tp + fn);
-  const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
-  return { tp, fp, fn, tn, precision, recall, f1 };
+  const c = count(examples, examples.map(flag));
+  const m = prf(c);
+  return { ...c, precision: m.p, recall: m.r, f1: m.f1 };
 }

@@ -12,9 +12,9 @@ import { fileURLToPath } from 'node:url';
 import { normalizeStream } from '../src/scoring/normalize.ts';
 import { splitWords } from '../src/scoring/context.ts';
 import { wordFeatures, type FeatureSpans } from '../src/scoring/learned-features.ts';
-import { STRONG_WORD } from '../src/scoring/learned-model.ts';
+import { REASON_MIN } from '../src/scoring/learned-model.ts';
 import { createRuleReader } from '../src/scoring/scorer.ts';
-import { loadCorpora, SHIPPABLE, type CorpusPost } from './corpora.ts';
+import { count, loadCorpora, prf, SHIPPABLE, type CorpusPost } from './corpora.ts';
 
 const num = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -103,7 +103,7 @@ function train(docs: Doc[], dim: number): { weights: Float64Array; bias: number 
   return { weights, bias };
 }
 
-/** The probability, or 0 when no single word weighs STRONG_WORD (the scorer's rule too). */
+/** The probability, or 0 when no single word weighs REASON_MIN (the scorer's rule too). */
 function predict(d: Doc, m: { weights: Float64Array; bias: number }): number {
   let z = m.bias;
   let strongest = 0;
@@ -112,7 +112,7 @@ function predict(d: Doc, m: { weights: Float64Array; bias: number }): number {
     z += w;
     if (w > strongest) strongest = w;
   }
-  return strongest >= STRONG_WORD ? sigmoid(z) : 0;
+  return strongest >= REASON_MIN ? sigmoid(z) : 0;
 }
 
 function meanF1(docs: Doc[], flags: boolean[], sets: number, broad: ReadonlySet<number> = new Set()): number {
@@ -136,18 +136,15 @@ const HEADS = [
 function perSet(docs: Doc[], flags: boolean[], sets: number): { p: number; r: number; f1: number }[] {
   const out: { p: number; r: number; f1: number }[] = [];
   for (let s = 0; s < sets; s++) {
-    let tp = 0;
-    let fp = 0;
-    let fn = 0;
-    docs.forEach((d, i) => {
-      if (d.set !== s) return;
-      if (flags[i] && d.y === 1) tp++;
-      else if (flags[i]) fp++;
-      else if (d.y === 1) fn++;
-    });
-    const p = tp / Math.max(1, tp + fp);
-    const r = tp / Math.max(1, tp + fn);
-    out.push({ p, r, f1: tp === 0 ? 0 : (2 * tp) / (2 * tp + fp + fn) });
+    const inSet = docs.map((d, i) => i).filter((i) => (docs[i] as Doc).set === s);
+    out.push(
+      prf(
+        count(
+          inSet.map((i) => ({ hostile: (docs[i] as Doc).y === 1 })),
+          inSet.map((i) => flags[i] === true),
+        ),
+      ),
+    );
   }
   return out;
 }

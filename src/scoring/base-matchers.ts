@@ -1,8 +1,7 @@
 // The matchers every scorer of the process shares: the base lexicon's automaton (prebuilt when the
 // file is there) and the spelling matcher over the same variants, each built on first use.
-import { normalizeStream } from './normalize.ts';
 import { loadBaseLexicon, type BaseLexicon } from './lexicon.ts';
-import { baseTermMatcher, TermMatcher, type Hit } from './term-matcher.ts';
+import { baseTermMatcher, TermMatcher } from './term-matcher.ts';
 import { loadGluePrefixes, loadOrdinaryWords, SpellingMatcher } from './spelling.ts';
 
 export function baseLexicon(): BaseLexicon {
@@ -20,13 +19,4 @@ let baseMatcher: TermMatcher | null = null;
 export function getBaseMatcher(): TermMatcher {
   baseMatcher ??= baseTermMatcher(baseLexicon());
   return baseMatcher;
-}
-
-/** How many lexicon words the rules meet in a text, before reading their context. */
-export function lexiconHits(text: string): number {
-  const m = getBaseMatcher();
-  if (!m.mayMatch(text)) return 0;
-  const hits: Hit[] = [];
-  m.find(normalizeStream(text), hits);
-  return hits.length;
 }

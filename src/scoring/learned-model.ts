@@ -87,14 +87,12 @@ export interface LearnedVerdict {
   reasons: Contribution[];
 }
 
-/** A word must add at least this much to be named as a reason. */
-const REASON_MIN = 0.35;
 /**
- * A post is only found hostile when one word or pair weighs this much on its own: many faintly
- * suspicious words ("deserve", "funding", "stem") add up to a probability, not to a reason a proxy
- * could read in the explanation.
+ * A word must add at least this much to be named as a reason, and a post is only found hostile
+ * when it has a reason: many faintly suspicious words ("deserve", "funding", "stem") add up to a
+ * probability, not to an explanation a proxy could read.
  */
-export const STRONG_WORD = 0.35;
+export const REASON_MIN = 0.35;
 
 /**
  * `judged`: original spans the rules already read in context (a reported insult, friendly
@@ -119,14 +117,18 @@ export function learnedVerdict(
     const hit = model.weights.get(key);
     if (hit === undefined) continue;
     z += hit.weight;
-    const start = f.starts[i] as number;
-    if (hit.weight >= REASON_MIN && start >= 0) {
-      reasons.push({ key, start, end: f.ends[i] as number, weight: hit.weight, category: hit.category });
+    if (hit.weight >= REASON_MIN) {
+      reasons.push({
+        key,
+        start: f.starts[i] as number,
+        end: f.ends[i] as number,
+        weight: hit.weight,
+        category: hit.category,
+      });
     }
   }
   reasons.sort((a, b) => b.weight - a.weight);
-  const strong = reasons.length > 0 && (reasons[0] as Contribution).weight >= STRONG_WORD;
-  const probability = strong ? 1 / (1 + Math.exp(-z)) : 0;
+  const probability = reasons.length > 0 ? 1 / (1 + Math.exp(-z)) : 0;
   const margin =
     probability >= model.threshold
       ? (probability - model.threshold) / (1 - model.threshold)

@@ -387,4 +387,4 @@ export function createScorer(
 }
 
 export { levelFor } from './points.ts';
-export { getBaseMatcher, lexiconHits } from './base-matchers.ts';
+export { getBaseMatcher } from './base-matchers.ts';
