@@ -118,13 +118,14 @@ export function findFrames(n: Stream, w: Words, target: Target): Match[] {
   // "won't", "don't" reach the stream as "won t", "don t".
   const negatedAt = (k: number): boolean =>
     L.negation.has(w.words[k - 1] ?? '') || (w.words[k - 1] === 't' && L.nt_stem.has(w.words[k - 2] ?? ''));
-  const personIn = (sentence: number): boolean => {
-    for (let q = 0; q < count; q++) {
-      if (w.sentence[q] === sentence && (L.sexual_person.has(w.words[q] as string) || w.handle[q] === true))
-        return true;
-    }
-    return false;
-  };
+  // Sentences naming "me" or "you", found in one pass: a post of many requests stays linear.
+  const withPerson = new Set<number>();
+  for (let q = 0; q < count; q++) {
+    if (L.sexual_person.has(w.words[q] as string) || w.handle[q] === true)
+      withPerson.add(w.sentence[q] as number);
+  }
+  const personIn = (sentence: number): boolean => withPerson.has(sentence);
+  const requestEnds = new Set<number>();
   const human = (k: number, pronouns: ReadonlySet<string>): boolean => {
     const word = w.words[k];
     if (word === undefined) return false;
@@ -185,7 +186,8 @@ export function findFrames(n: Stream, w: Words, target: Target): Match[] {
       if (j >= 0 && personIn(w.sentence[k] as number) && !negatedAt(k)) {
         const at = span(n, w, k, j);
         // "would you like to fuck": one request, however many request words lead to it.
-        if (!out.some((m) => m.end === at.end)) {
+        if (!requestEnds.has(at.end)) {
+          requestEnds.add(at.end);
           out.push({
             term: `${word} … ${w.words[j] as string}`,
             category: 'sexual_harassment',

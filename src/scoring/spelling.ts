@@ -90,6 +90,8 @@ export class SpellingMatcher {
   /** Single-word keys that may follow a glue word. */
   private readonly gluable = new Map<string, Variant[]>();
   private readonly memo = new Map<string, readonly Variant[]>();
+  /** Scratch: which stream positions the other hits cover (grown as needed, reused per call). */
+  private coverage = new Uint8Array(1024);
   /** The same entries aimed at someone: the glued pronoun addresses the insult ("tesuneconne"). */
   private readonly addressed = new Map<LexiconEntry, LexiconEntry>();
 
@@ -151,6 +153,11 @@ export class SpellingMatcher {
    */
   find(n: Stream, covered: readonly Hit[], out: Hit[]): void {
     const codes = n.codes;
+    // Stream positions other hits cover, marked once: a post of many insults stays linear.
+    if (this.coverage.length < n.length) this.coverage = new Uint8Array(n.length * 2);
+    const mask = this.coverage;
+    mask.fill(0, 0, n.length);
+    for (const h of covered) mask.fill(1, h.s, h.e);
     for (let i = 0; i < n.length;) {
       if (!isWordChar(codes[i] as number)) {
         i++;
@@ -164,7 +171,7 @@ export class SpellingMatcher {
         len <= MAX_WORD &&
         this.firsts.has(codes[i] as number) &&
         !((n.flags[i] as number) & FLAG_HANDLE) &&
-        !coveredBy(covered, i, j)
+        !coveredIn(mask, i, j)
       ) {
         let word = '';
         for (let k = i; k < j; k++) word += String.fromCharCode(codes[k] as number);
@@ -249,7 +256,7 @@ function push<T>(map: Map<string, T[]>, key: string, value: T): void {
   else if (!list.includes(value)) list.push(value);
 }
 
-function coveredBy(hits: readonly Hit[], s: number, e: number): boolean {
-  for (const h of hits) if (h.s < e && s < h.e) return true;
+function coveredIn(mask: Uint8Array, s: number, e: number): boolean {
+  for (let k = s; k < e; k++) if (mask[k] === 1) return true;
   return false;
 }
