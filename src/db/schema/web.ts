@@ -16,6 +16,8 @@ export const users = sqliteTable('users', {
   totpPending: text('totp_pending'),
   /** fr | en; null follows the browser. */
   lang: text('lang'),
+  /** IANA time zone (e.g. Europe/Paris) for the dashboard and this person's messages; null until known. */
+  timeZone: text('time_zone'),
   createdAt: integer('created_at').notNull(),
   disabledAt: integer('disabled_at'),
 });
