@@ -58,6 +58,18 @@ describe('owner shield and look-alikes in a real browser', () => {
       foundBy: 'author',
       at: Date.now(),
     }).row.id;
+    // Handles, names and reasons come from whoever runs the account: escaped like post text.
+    createIdentityRepo(f.db).upsertCandidate({
+      watchId: 'alice',
+      platform: 'x',
+      accountId: 'xss',
+      handle: '<img src=x onerror=alert("xss-handle")>',
+      name: '<script>alert("xss-name")</script>',
+      reason: '"><svg onload=alert("xss-reason")>',
+      similarity: 0.8,
+      foundBy: 'search',
+      at: Date.now(),
+    });
     await f.app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(f.app.server.address() as AddressInfo).port}`;
     browser = await chromium.launch({
@@ -162,7 +174,17 @@ describe('owner shield and look-alikes in a real browser', () => {
 
   it('a proxy confirms a look-alike from its page: audited, in the custody log and on the block list; the owner sees the account, not its posts', async () => {
     const proxy = await signIn('proxy@example.org');
+    const dialogs: string[] = [];
+    proxy.page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
     await dom(proxy.page, '/lookalikes');
+    await proxy.page.waitForTimeout(150);
+    expect(dialogs).toEqual([]);
+    expect(await proxy.page.locator('.lookalike.status-new .account').allInnerTexts()).toContainEqual(
+      expect.stringContaining('<img src=x onerror=alert("xss-handle")>'),
+    );
     const card = proxy.page.locator(`#lookalike-${lookalikeId}`);
     expect(await card.locator('.account').innerText()).toContain('@alice_martin_off');
     expect(await card.locator('.reason').innerText()).toContain('added word');
