@@ -18,7 +18,8 @@ import { createWatchAdminRepo } from '../web/watch-admin-repo.ts';
 import type { AlertsPort, EvidencePort } from '../web/ports.ts';
 import { createLoginAttemptsRepo } from '../web/auth/login-attempts-repo.ts';
 import { createLoginGuard } from '../web/auth/login-guard.ts';
-import { createMailer } from '../alerts/mailer.ts';
+import { createMailer, type Mailer } from '../alerts/mailer.ts';
+import { createInvitationsRepo } from '../web/auth/invitations-repo.ts';
 
 export interface WebPortsDeps {
   db: Db;
@@ -31,12 +32,15 @@ export interface WebPortsDeps {
   dossierPosts?: DossierRepo;
   /** Where to start the archive job at once (absent in tests and benchmarks: the sweep picks it up). */
   queue?: JobQueue;
+  /** The service's mailer (follows the dashboard's mail settings); the configured one when absent. */
+  mailer?: Mailer;
 }
 
 /** The repositories and ports the dashboard needs, built from the store (see web/app.ts AppDeps). */
 export function createWebPorts(deps: WebPortsDeps) {
   return {
     users: createUsersRepo(deps.db),
+    invitations: createInvitationsRepo(deps.db),
     triage: createTriageRepo(deps.db),
     audit: createAuditRepo(deps.db),
     recipients: createRecipientsRepo(deps.db),
@@ -54,7 +58,7 @@ export function createWebPorts(deps: WebPortsDeps) {
     loginGuard: createLoginGuard({
       attempts: createLoginAttemptsRepo(deps.db),
       log: deps.log,
-      mailer: createMailer(deps.config.mail, deps.config.dataDir, deps.log),
+      mailer: deps.mailer ?? createMailer(deps.config.mail, deps.config.dataDir, deps.log),
     }),
   };
 }
