@@ -61,7 +61,8 @@ export function createDeps(
     mailer: () => mailer,
   });
   const effective = settings.effective();
-  if (effective !== config) mailer.replace(createMailer(effective.mail, config.dataDir, log.child({ part: 'alerts' })));
+  if (effective !== config)
+    mailer.replace(createMailer(effective.mail, config.dataDir, log.child({ part: 'alerts' })));
   const platforms = createLiveSourceAdapters(effective);
   settings.onChange((next) => {
     mailer.replace(createMailer(next.mail, config.dataDir, log.child({ part: 'alerts' })));
@@ -130,7 +131,11 @@ export function createDeps(
     /** "Poll now" from the dashboard: the same job the schedule enqueues, at once. */
     pollNow: async (watchId: string) => {
       // Its own id (a second's window): neither the boot poll nor the schedule's swallows it.
-      await driver.enqueue('poll', { task: 'watch', watchId }, { jobId: windowJobId(`poll-now:${watchId}`, Date.now(), 1000) });
+      await driver.enqueue(
+        'poll',
+        { task: 'watch', watchId },
+        { jobId: windowJobId(`poll-now:${watchId}`, Date.now(), 1000) },
+      );
     },
     // The dashboard's repositories and ports (users, triage, audit, recipients, evidence, alerts).
     ...createWebPorts({ db, log, config, watches, ledger, archives, dossierPosts, queue: driver, mailer }),

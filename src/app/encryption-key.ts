@@ -20,7 +20,9 @@ export function encryptionKeyProvider(config: Readonly<Config>, log: Logger): ()
     if (existsSync(file)) {
       const text = readFileSync(file, 'utf8').trim();
       if (!/^[0-9a-fA-F]{64}$/.test(text))
-        throw new Error(`${file}: expected 64 hex characters (the key Vigie generated); restore it from a backup`);
+        throw new Error(
+          `${file}: expected 64 hex characters (the key Vigie generated); restore it from a backup`,
+        );
       key = text;
       return key;
     }

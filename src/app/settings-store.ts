@@ -7,7 +7,11 @@ import type { SettingsRepo } from '../db/repositories/settings-repo.ts';
 import { createSecretBox, type SecretBox } from '../identity/crypto.ts';
 import { verifySmtp } from '../alerts/mailer.ts';
 import type { Mailer } from '../alerts/mailer.ts';
-import { CHECKABLE_SOURCES, checkSourceConnection, type CheckableSource } from '../sources/connection-check.ts';
+import {
+  CHECKABLE_SOURCES,
+  checkSourceConnection,
+  type CheckableSource,
+} from '../sources/connection-check.ts';
 import type { SettingProblem, SettingView, SettingsPort, TestOutcome } from '../web/ports.ts';
 
 export interface SettingsStoreDeps {
@@ -37,7 +41,10 @@ export function createSettingsStore(deps: SettingsStoreDeps) {
     for (const row of deps.repo.list()) {
       if (!editableSetting(row.path)) continue;
       try {
-        out.set(row.path, row.secret ? sealer().open(row.value, associated(row.path)) : JSON.parse(row.value));
+        out.set(
+          row.path,
+          row.secret ? sealer().open(row.value, associated(row.path)) : JSON.parse(row.value),
+        );
       } catch (err) {
         // A value the key cannot open is left out (the file's value, if any, applies), and said.
         deps.log.error({ path: row.path, err: (err as Error).message }, 'a stored setting could not be read');

@@ -44,7 +44,8 @@ function judge(
   accept: (body: unknown) => boolean,
 ): ConnectionVerdict {
   if ('ok' in answer) return answer;
-  if (answer.status === 401 || answer.status === 403) return { ok: false, reason: 'refused', status: answer.status };
+  if (answer.status === 401 || answer.status === 403)
+    return { ok: false, reason: 'refused', status: answer.status };
   if (answer.status >= 200 && answer.status < 300 && accept(answer.body)) return { ok: true };
   return { ok: false, reason: 'unexpected', status: answer.status };
 }

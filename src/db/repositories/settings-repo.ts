@@ -15,11 +15,12 @@ export function createSettingsRepo(db: Db) {
     db.$client.prepare(
       `select path, value, secret, updated_at as updatedAt, updated_by as updatedBy from settings order by path`,
     );
-  const put = () => db.$client.prepare(
-    `insert into settings (path, value, secret, updated_at, updated_by) values (?, ?, ?, ?, ?)
+  const put = () =>
+    db.$client.prepare(
+      `insert into settings (path, value, secret, updated_at, updated_by) values (?, ?, ?, ?, ?)
      on conflict(path) do update set value = excluded.value, secret = excluded.secret,
        updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
-  );
+    );
   const remove = () => db.$client.prepare(`delete from settings where path = ?`);
   return {
     list(): StoredSetting[] {

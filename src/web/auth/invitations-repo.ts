@@ -56,7 +56,9 @@ export function createInvitationsRepo(db: Db) {
     accept(id: number, now = Date.now()): boolean {
       return (
         c
-          .prepare(`update invitations set accepted_at = ? where id = ? and accepted_at is null and revoked_at is null`)
+          .prepare(
+            `update invitations set accepted_at = ? where id = ? and accepted_at is null and revoked_at is null`,
+          )
           .run(now, id).changes === 1
       );
     },
@@ -72,7 +74,10 @@ export function createInvitationsRepo(db: Db) {
            order by i.created_at desc`,
         )
         .all(now) as (Omit<PendingInvitation, 'watchIds'> & { watches: string | null })[];
-      return rows.map(({ watches, ...r }) => ({ ...r, watchIds: watches ? watches.split('\u0000').sort() : [] }));
+      return rows.map(({ watches, ...r }) => ({
+        ...r,
+        watchIds: watches ? watches.split('\u0000').sort() : [],
+      }));
     },
 
     /** Revokes a pending invitation and removes the account that never had a password. */
@@ -92,14 +97,28 @@ export function createInvitationsRepo(db: Db) {
     },
 
     /** Accounts with their state, for the People page. */
-    accounts(): { id: number; email: string; role: Role; disabled: boolean; pending: boolean; watchIds: string[] }[] {
+    accounts(): {
+      id: number;
+      email: string;
+      role: Role;
+      disabled: boolean;
+      pending: boolean;
+      watchIds: string[];
+    }[] {
       const rows = c
         .prepare(
           `select u.id, u.email, u.role, u.disabled_at is not null as disabled, u.password_hash is null as pending,
              (select group_concat(w.watch_id, char(0)) from user_watches w where w.user_id = u.id) as watches
            from users u order by u.email`,
         )
-        .all() as { id: number; email: string; role: Role; disabled: number; pending: number; watches: string | null }[];
+        .all() as {
+        id: number;
+        email: string;
+        role: Role;
+        disabled: number;
+        pending: number;
+        watches: string | null;
+      }[];
       return rows.map((r) => ({
         id: r.id,
         email: r.email,
@@ -113,8 +132,13 @@ export function createInvitationsRepo(db: Db) {
     /** Disables an account and ends its sessions. */
     disable(userId: number, now = Date.now()): boolean {
       return c.transaction(() => {
-        const changed = c.prepare(`update users set disabled_at = ? where id = ? and disabled_at is null`).run(now, userId).changes;
-        c.prepare(`update sessions set revoked_at = ? where user_id = ? and revoked_at is null`).run(now, userId);
+        const changed = c
+          .prepare(`update users set disabled_at = ? where id = ? and disabled_at is null`)
+          .run(now, userId).changes;
+        c.prepare(`update sessions set revoked_at = ? where user_id = ? and revoked_at is null`).run(
+          now,
+          userId,
+        );
         return changed === 1;
       })();
     },

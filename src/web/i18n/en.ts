@@ -240,6 +240,8 @@ export const en = {
   'watches.hackernewsQueries': "Hacker News searches (one per line)",
   'watches.blueskyHandle': "The person's Bluesky handle",
   'watches.blueskyQueries': "Bluesky searches (one per line)",
+  'watches.line': 'line',
+  'watches.invalidValue': 'not accepted',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -242,4 +242,6 @@ export const fr: Record<MessageKey, string> = {
   'watches.hackernewsQueries': "Recherches Hacker News (une par ligne)",
   'watches.blueskyHandle': "Identifiant Bluesky de la personne",
   'watches.blueskyQueries': "Recherches Bluesky (une par ligne)",
+  'watches.line': 'ligne',
+  'watches.invalidValue': 'non accepté',
 };

@@ -38,8 +38,10 @@ export function peopleRoutes(ctx: WebContext): FastifyPluginAsync {
       });
     };
 
-    app.get('/people', { config: { roles }, schema: { querystring: noQuery, response: html } }, async (req, reply) =>
-      page(req, reply),
+    app.get(
+      '/people',
+      { config: { roles }, schema: { querystring: noQuery, response: html } },
+      async (req, reply) => page(req, reply),
     );
 
     app.post(
@@ -68,7 +70,12 @@ export function peopleRoutes(ctx: WebContext): FastifyPluginAsync {
       },
       async (req, reply) => {
         const me = req.user!;
-        const body = req.body as { email: string; role: 'proxy' | 'reviewer'; watches?: string | string[]; sendMail?: string };
+        const body = req.body as {
+          email: string;
+          role: 'proxy' | 'reviewer';
+          watches?: string | string[];
+          sendMail?: string;
+        };
         const email = body.email.trim().toLowerCase();
         const watchIds = [body.watches ?? []].flat().filter((w) => me.watchIds.includes(w));
         if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
@@ -114,7 +121,12 @@ export function peopleRoutes(ctx: WebContext): FastifyPluginAsync {
           throw new HttpError(404, 'no such invitation');
         const revoked = ctx.invitations.revoke(id);
         if (revoked)
-          ctx.audit.record({ userId: me.id, actor: me.email, action: 'invite_revoke', detail: { email: revoked.email } });
+          ctx.audit.record({
+            userId: me.id,
+            actor: me.email,
+            action: 'invite_revoke',
+            detail: { email: revoked.email },
+          });
         return reply.redirect('/people', 303);
       },
     );
@@ -131,10 +143,16 @@ export function peopleRoutes(ctx: WebContext): FastifyPluginAsync {
           !!target &&
           target.id !== me.id &&
           target.role !== 'owner' &&
-          (me.role === 'owner' || (target.role === 'reviewer' && target.watchIds.every((w) => me.watchIds.includes(w))));
+          (me.role === 'owner' ||
+            (target.role === 'reviewer' && target.watchIds.every((w) => me.watchIds.includes(w))));
         if (!allowed) throw new HttpError(404, 'no such account');
         if (ctx.invitations.disable(id))
-          ctx.audit.record({ userId: me.id, actor: me.email, action: 'user_disable', detail: { email: target.email } });
+          ctx.audit.record({
+            userId: me.id,
+            actor: me.email,
+            action: 'user_disable',
+            detail: { email: target.email },
+          });
         return reply.redirect('/people', 303);
       },
     );
@@ -162,7 +180,10 @@ export function peopleRoutes(ctx: WebContext): FastifyPluginAsync {
     app.post(
       '/invite/:token',
       {
-        config: { public: true, rateLimit: { max: ctx.config.web.loginAttemptsPerMinute, timeWindow: 60_000 } },
+        config: {
+          public: true,
+          rateLimit: { max: ctx.config.web.loginAttemptsPerMinute, timeWindow: 60_000 },
+        },
         schema: {
           params: tokenParams,
           body: {

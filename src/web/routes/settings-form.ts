@@ -44,7 +44,13 @@ export function unlockedChanges<T extends { path: string }>(
 /** The fields of one source's section: form field name → setting path. */
 export const SOURCE_FIELDS: Record<string, Record<string, string>> = {
   x: { xBearerToken: 'sources.x.bearerToken' },
-  bluesky: { blueskyIdentifier: 'sources.bluesky.identifier', blueskyAppPassword: 'sources.bluesky.appPassword' },
-  mastodon: { mastodonInstance: 'sources.mastodon.instance', mastodonAccessToken: 'sources.mastodon.accessToken' },
+  bluesky: {
+    blueskyIdentifier: 'sources.bluesky.identifier',
+    blueskyAppPassword: 'sources.bluesky.appPassword',
+  },
+  mastodon: {
+    mastodonInstance: 'sources.mastodon.instance',
+    mastodonAccessToken: 'sources.mastodon.accessToken',
+  },
   reddit: { redditClientId: 'sources.reddit.clientId', redditClientSecret: 'sources.reddit.clientSecret' },
 };

@@ -21,7 +21,10 @@ export function settingsRoutes(ctx: WebContext): FastifyPluginAsync {
     const page = (
       req: FastifyRequest,
       reply: FastifyReply,
-      extra: { problems?: SettingProblem[]; outcome?: { group: string; test: TestOutcome; kind: string } } = {},
+      extra: {
+        problems?: SettingProblem[];
+        outcome?: { group: string; test: TestOutcome; kind: string };
+      } = {},
     ) => {
       const view = settings.view();
       const by = Object.fromEntries(view.map((s) => [s.path, s]));
@@ -46,8 +49,10 @@ export function settingsRoutes(ctx: WebContext): FastifyPluginAsync {
       additionalProperties: false,
     } as const;
 
-    app.get('/settings', { config: { roles }, schema: { querystring: query, response: html } }, async (req, reply) =>
-      page(req, reply),
+    app.get(
+      '/settings',
+      { config: { roles }, schema: { querystring: query, response: html } },
+      async (req, reply) => page(req, reply),
     );
 
     app.post(
@@ -92,19 +97,36 @@ export function settingsRoutes(ctx: WebContext): FastifyPluginAsync {
         const action = body.action ?? 'save';
         if (action === 'test') {
           const test = await settings.testConnection(group);
-          ctx.audit.record({ userId: user.id, actor: user.email, action: 'settings_test', detail: { group, ok: test.ok } });
+          ctx.audit.record({
+            userId: user.id,
+            actor: user.email,
+            action: 'settings_test',
+            detail: { group, ok: test.ok },
+          });
           return page(req, test.ok ? reply : reply.status(400), { outcome: { group, test, kind: 'test' } });
         }
         if (action === 'send') {
           if (group !== 'mail') throw new HttpError(404, 'no such action');
-          const test = await settings.sendMail(user.email, req.t('settings.testSubject'), req.t('settings.testBody'));
-          ctx.audit.record({ userId: user.id, actor: user.email, action: 'settings_test_mail', detail: { ok: test.ok } });
+          const test = await settings.sendMail(
+            user.email,
+            req.t('settings.testSubject'),
+            req.t('settings.testBody'),
+          );
+          ctx.audit.record({
+            userId: user.id,
+            actor: user.email,
+            action: 'settings_test_mail',
+            detail: { ok: test.ok },
+          });
           return page(req, test.ok ? reply : reply.status(400), { outcome: { group, test, kind: 'send' } });
         }
         const clear = body.clear;
         let changes: { path: string; value: string | null }[];
         if (group === 'mail') {
-          changes = mailSettingsFromForm(body as MailForm, { clearPass: clear === 'mail.smtp.pass', allowClear: true });
+          changes = mailSettingsFromForm(body as MailForm, {
+            clearPass: clear === 'mail.smtp.pass',
+            allowClear: true,
+          });
         } else {
           changes = [];
           for (const [name, path] of Object.entries(SOURCE_FIELDS[group]!)) {

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { SESSION_COOKIE, html, type WebContext } from '../web-context.ts';
 import { hashPassword, passwordProblem } from '../auth/passwords.ts';
 import { isLoopback } from '../setup-gate.ts';
-import { definitionFromForm, formFromDefinition } from '../watch-form.ts';
+import { definitionFromForm, formErrors, formFromDefinition } from '../watch-form.ts';
 import { feedUrlErrors } from '../watch-form-urls.ts';
 import { opaqueWatchId } from '../watch-ids.ts';
 import { sourceSpecsForWatch } from '../../sources/source-specs.ts';
@@ -58,7 +58,10 @@ export function setupRoutes(ctx: WebContext): FastifyPluginAsync {
 
     app.get(
       '/setup/:token',
-      { config: { public: true }, schema: { params, querystring: { type: 'object', properties: {} }, response: html } },
+      {
+        config: { public: true },
+        schema: { params, querystring: { type: 'object', properties: {} }, response: html },
+      },
       async (req, reply) => {
         const no = refusal(req, (req.params as { token: string }).token);
         if (no) return page(req, reply.status(no.status), { refused: no.key });
@@ -69,7 +72,10 @@ export function setupRoutes(ctx: WebContext): FastifyPluginAsync {
     app.post(
       '/setup/:token',
       {
-        config: { public: true, rateLimit: { max: ctx.config.web.loginAttemptsPerMinute, timeWindow: 60_000 } },
+        config: {
+          public: true,
+          rateLimit: { max: ctx.config.web.loginAttemptsPerMinute, timeWindow: 60_000 },
+        },
         schema: {
           params,
           body: {
@@ -101,10 +107,14 @@ export function setupRoutes(ctx: WebContext): FastifyPluginAsync {
         const t = req.t;
         const errors: string[] = [];
         const email = (form.email ?? '').trim().toLowerCase();
-        if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) errors.push(`${t('login.email')}: ${t('setup.badEmail')}`);
+        if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
+          errors.push(`${t('login.email')}: ${t('setup.badEmail')}`);
         const pwProblem = passwordProblem(form.password ?? '');
         if (pwProblem) errors.push(`${t('login.password')}: ${pwProblem}`);
-        const names = (form.names ?? '').split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+        const names = (form.names ?? '')
+          .split(/\r?\n/)
+          .map((l) => l.trim())
+          .filter(Boolean);
         if (!names.length) errors.push(`${t('watches.names')}: ${t('setup.needName')}`);
         const slug =
           (names[0] ?? 'watch')
@@ -123,7 +133,7 @@ export function setupRoutes(ctx: WebContext): FastifyPluginAsync {
           feeds: form.feeds ?? '',
         });
         if (names.length) {
-          if (!parsed.ok) errors.push(...parsed.errors);
+          if (!parsed.ok) errors.push(...formErrors(parsed.issues, t as (key: string) => string));
           else errors.push(...feedUrlErrors(parsed.definition, ctx.config.network));
         }
         const mail = mailSettingsFromForm(form);
@@ -151,7 +161,12 @@ export function setupRoutes(ctx: WebContext): FastifyPluginAsync {
           const problems = ctx.settings.save(unlockedChanges(ctx.settings.view(), mail), actor);
           mailProblems = problems.length;
           if (!problems.length)
-            ctx.audit.record({ userId: owner.id, actor, action: 'settings_change', detail: { paths: mail.map((m) => m.path) } });
+            ctx.audit.record({
+              userId: owner.id,
+              actor,
+              action: 'settings_change',
+              detail: { paths: mail.map((m) => m.path) },
+            });
         }
         await ctx.watchesChanged();
         const ttl = ctx.config.web.sessionHours * 3_600_000;
