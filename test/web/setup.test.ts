@@ -29,7 +29,12 @@ async function submitSetup(
 ) {
   const jar = new CookieJar();
   const headers = { 'accept-language': opts.lang ?? 'en' };
-  const page = await app.inject({ method: 'GET', url: `/setup/${token}`, headers, remoteAddress: opts.remoteAddress });
+  const page = await app.inject({
+    method: 'GET',
+    url: `/setup/${token}`,
+    headers,
+    remoteAddress: opts.remoteAddress,
+  });
   jar.take(page.headers['set-cookie']);
   // A refused page has no form: take a CSRF token from the login page, so the POST reaches the route.
   let csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1];
@@ -77,7 +82,11 @@ describe('first-run setup page', () => {
     expect(watch.definition.names).toEqual(['Alice Martin', 'Alice M.']);
     expect(ctx.deps.sources.listEnabled(watch.id).map((s) => s.kind)).toEqual(['feed']);
     // Signed in at once: the settings page answers with the session cookie.
-    const settings = await ctx.app.inject({ method: 'GET', url: '/settings', headers: { cookie: jar.header() } });
+    const settings = await ctx.app.inject({
+      method: 'GET',
+      url: '/settings',
+      headers: { cookie: jar.header() },
+    });
     expect(settings.statusCode).toBe(200);
     // The token is used up, and with an account the page is gone whatever the token.
     expect((await ctx.app.inject({ method: 'GET', url: `/setup/${token}` })).statusCode).toBe(404);
@@ -132,11 +141,18 @@ describe('first-run setup page', () => {
     const { res } = await submitSetup(
       ctx.app,
       token,
-      { email: 'pas-une-adresse', password: 'court', names: 'Alice', xHandle: 'not a handle!', smtpPort: 'abc', smtpHost: 'mail.example.org' },
+      {
+        email: 'pas-une-adresse',
+        password: 'court',
+        names: 'Alice',
+        xHandle: 'not a handle!',
+        smtpPort: 'abc',
+        smtpHost: 'mail.example.org',
+      },
       { lang: 'fr' },
     );
     expect(res.statusCode).toBe(400);
-    expect(res.body).toContain("ce n&#39;est pas une adresse e-mail");
+    expect(res.body).toContain('ce n&#39;est pas une adresse e-mail');
     expect(res.body).toContain('Compte X à surveiller');
     expect(res.body).toContain('value="pas-une-adresse"');
     expect(res.body).toContain('value="mail.example.org"');
