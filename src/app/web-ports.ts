@@ -19,6 +19,7 @@ import type { AlertsPort, EvidencePort } from '../web/ports.ts';
 import { createLoginAttemptsRepo } from '../web/auth/login-attempts-repo.ts';
 import { createLoginGuard } from '../web/auth/login-guard.ts';
 import { createMailer } from '../alerts/mailer.ts';
+import { createNotificationsPort } from './notifications-port.ts';
 
 export interface WebPortsDeps {
   db: Db;
@@ -99,7 +100,10 @@ function createEvidencePort(
   };
 }
 
-function createAlertsPort(deps: { db: Db }): AlertsPort {
+function createAlertsPort(deps: { db: Db; config: Readonly<Config>; log: Logger }): AlertsPort {
   const waves = createWavesRepo(deps.db);
-  return { currentWave: (watchId) => waves.current(watchId) ?? null };
+  return {
+    currentWave: (watchId) => waves.current(watchId) ?? null,
+    notifications: createNotificationsPort(deps),
+  };
 }

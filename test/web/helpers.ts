@@ -61,6 +61,7 @@ export async function makeFixture(
     evidence?: EvidencePort;
     web?: Record<string, unknown>;
     network?: Record<string, unknown>;
+    notifications?: Record<string, unknown>;
     queue?: JobQueue;
     onWatchesChanged?: () => Promise<void>;
   } = {},
@@ -83,6 +84,7 @@ export async function makeFixture(
     dataDir: dir,
     web: { ...options.web },
     network: { ...options.network },
+    notifications: { ...options.notifications },
   });
   const deps: AppDeps = {
     log,
