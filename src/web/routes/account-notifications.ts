@@ -36,7 +36,11 @@ export function accountNotificationsRoutes(ctx: WebContext): FastifyPluginAsync 
       });
     };
 
-    app.get('/account/notifications', { schema: { response: html } }, async (req, reply) => page(req, reply));
+    app.get(
+      '/account/notifications',
+      { schema: { querystring: { type: 'object', additionalProperties: false }, response: html } },
+      async (req, reply) => page(req, reply),
+    );
 
     app.post(
       '/account/notifications/settings',
