@@ -23,6 +23,7 @@ import { accountNotificationsRoutes } from './routes/account-notifications.ts';
 import { overviewRoutes } from './routes/overview.ts';
 import { triageRoutes } from './routes/triage.ts';
 import { postRoutes } from './routes/post.ts';
+import { lookalikesRoutes } from './routes/lookalikes.ts';
 import { authorsRoutes } from './routes/authors.ts';
 import { watchesRoutes } from './routes/watches.ts';
 import { exportsRoutes } from './routes/exports.ts';
@@ -67,6 +68,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     watchAdmin: deps.watchAdmin,
     evidence: deps.evidencePort,
     alerts: deps.alertsPort,
+    lookalikes: deps.lookalikesPort,
     loginGuard: deps.loginGuard,
     watchesChanged: async () => {
       await deps.onWatchesChanged?.();
@@ -113,6 +115,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(triageRoutes(ctx));
   await app.register(postRoutes(ctx));
   await app.register(authorsRoutes(ctx));
+  await app.register(lookalikesRoutes(ctx));
   await app.register(watchesRoutes(ctx));
   await app.register(exportsRoutes(ctx));
   await app.register(auditRoutes(ctx));
