@@ -97,25 +97,48 @@ export function itemView(ctx: AlertsContext, item: TopItem, lang: Lang, timeZone
 }
 
 /**
- * The row of one outgoing message to one recipient: its Message-ID follows from the dedupe key, so
- * every attempt to send it reuses the same one.
+ * "Alice Martin — threat": subjects and chat titles name the watched person, so a proxy who
+ * looks after several people knows at a glance whom a message is about.
  */
-export function messageIntent(
+export function namedSubject(r: Pick<Recipient, 'watchName'>, subject: string): string {
+  return `${r.watchName} — ${subject.replace(/^Vigie — /, '')}`;
+}
+
+/**
+ * The rows of one outgoing message to one recipient, one per channel (e-mail, then each channel
+ * the person added): each key follows from the dedupe key, so every attempt reuses the same
+ * Message-ID (e-mail) or idempotency key (Matrix txnId, webhook delivery id).
+ */
+export function messageIntents(
   ctx: AlertsContext,
   r: Recipient,
   message: { kind: MessageKind; dedupeKey: string; rendered: Rendered },
   timing: Pick<MessageIntent, 'notBefore' | 'unsubscribeUrl' | 'periodStart' | 'periodEnd'>,
-): MessageIntent {
-  return {
+): MessageIntent[] {
+  const common = {
     recipientId: r.id,
     watchId: r.watchId,
     kind: message.kind,
     dedupeKey: message.dedupeKey,
-    messageId: ctx.links.messageId(r.id, message.dedupeKey),
-    toAddress: r.email,
-    subject: message.rendered.subject,
+    subject: namedSubject(r, message.rendered.subject),
     textBody: message.rendered.text,
     htmlBody: message.rendered.html,
     ...timing,
   };
+  return [
+    {
+      ...common,
+      channel: 'email',
+      channelId: null,
+      messageId: ctx.links.messageId(r.id, message.dedupeKey),
+      toAddress: r.email,
+    },
+    ...r.channels.map((c) => ({
+      ...common,
+      channel: `${c.kind}:${c.id}`,
+      channelId: c.id,
+      messageId: ctx.links.messageId(r.id, `${c.kind}:${c.id}\u0000${message.dedupeKey}`),
+      toAddress: c.kind,
+    })),
+  ];
 }

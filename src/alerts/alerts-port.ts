@@ -5,7 +5,11 @@ import { scheduleDigests } from './digest.ts';
 import { scheduleAlerts } from './immediate.ts';
 import { scheduleLookalikeAlerts } from './lookalike-alerts.ts';
 import type { Mailer } from './mailer.ts';
+import type { Channels } from './channels/channels.ts';
+import type { PersonChannelsRepo } from './person-channels-repo.ts';
 import { evaluateWaves } from './wave-service.ts';
+import type { ChannelKind } from './channels/channel.ts';
+import { sendTestMessages, type TestResult } from './test-message.ts';
 import type { WatchesRepo } from '../db/repositories/watches-repo.ts';
 
 export interface AlertsParts {
@@ -14,6 +18,9 @@ export interface AlertsParts {
   /** The repositories, links and logger the digest, alert and wave steps share. */
   ctx: AlertsContext;
   mailer: Mailer;
+  /** Every channel (e-mail included), for delivery and for "send a test". */
+  channels: Channels;
+  personChannels: PersonChannelsRepo;
   delivery: Delivery;
 }
 
@@ -27,7 +34,7 @@ export interface RunReport extends FlushReport {
  * an SMTP outage, or a period missed while the service was down are all picked up by the next run.
  */
 export function alertsPort(deps: AlertsParts) {
-  const { ctx, mailer, delivery, watches } = deps;
+  const { ctx, mailer, delivery, watches, channels, personChannels } = deps;
 
   function watchIds(watchId?: string): string[] {
     return watches
@@ -39,6 +46,8 @@ export function alertsPort(deps: AlertsParts) {
   return {
     ctx,
     mailer,
+    channels,
+    personChannels,
     delivery,
 
     /** Makes the stored recipients match the configuration (called with syncWatches). */
@@ -48,6 +57,23 @@ export function alertsPort(deps: AlertsParts) {
      */
     syncRecipients(now = Date.now(), watches: readonly WatchConfig[] = deps.config.watches): void {
       ctx.recipients.syncFromConfig(watches, now);
+    },
+
+    /**
+     * Sends a test message to this person now, on every channel they have (or one kind); a
+     * configured recipient without an account is found too. Undefined when nobody has that address.
+     */
+    async sendTest(email: string, kind?: ChannelKind): Promise<TestResult[] | undefined> {
+      const person = personChannels.personByEmail(email);
+      if (!person) return undefined;
+      const lang = person.lang === 'fr' ? 'fr' : 'en';
+      const domain = /@([A-Za-z0-9.-]+)>?\s*$/.exec(deps.config.mail.from)?.[1];
+      return sendTestMessages(
+        channels,
+        { email: person.email, lang, channels: personChannels.listFor(person.id) },
+        kind,
+        domain,
+      );
     },
 
     /** After new posts: waves, then immediate alerts for this watch, then delivery. */

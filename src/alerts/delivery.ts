@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from '../logger.ts';
-import type { Mailer } from './mailer.ts';
-import { SendError } from './mailer.ts';
-import type { MessageRow, MessagesRepo } from './messages-repo.ts';
+import { ChannelError, type Channel, type Target } from './channels/channel.ts';
+import type { Channels } from './channels/channels.ts';
+import type { MessageKind, MessageRow, MessagesRepo } from './messages-repo.ts';
+import type { PersonChannelsRepo } from './person-channels-repo.ts';
 
 /*
  * Exactly once per message, across crashes — the state machine of a `messages` row:
@@ -29,6 +30,12 @@ import type { MessageRow, MessagesRepo } from './messages-repo.ts';
  *    explicit refusal, so that case is retried normally.
  * The outbox transport needs none of this: the file is named after the Message-ID and renamed into
  * place atomically, so an existing file means "delivered" and a missing one "not delivered".
+ *
+ * Other channels (src/alerts/channels/) follow the same machine, one row per channel: the row
+ * moves to `committing` just before the HTTP request leaves. An answer from the server settles it
+ * (2xx sent, anything else refused and retried); a connection lost after the request left is
+ * `unconfirmed` for a channel that could duplicate (ntfy, Telegram, Signal), and simply retried for
+ * one whose server dedupes by the message's key (Matrix txnId, the webhook's delivery id).
  *
  * "Dead process": a claim carries host, pid and a per-process token. On the same host a claim whose
  * pid no longer runs (or is our own pid with another token: a restarted container) is dead at once,
@@ -65,7 +72,9 @@ export function claimIsDead(claimedBy: string | null, claimedAt: number | null, 
 
 export interface DeliveryDeps {
   messages: MessagesRepo;
-  mailer: Mailer;
+  channels: Channels;
+  /** Where the targets of channels beyond e-mail are read, at send time (no secret in a message row). */
+  personChannels: PersonChannelsRepo;
   log: Logger;
 }
 
@@ -79,18 +88,37 @@ export interface FlushReport {
 export function createDelivery(deps: DeliveryDeps) {
   const inFlight = new Set<number>();
 
+  /** The channel and target of a row, or why it can no longer be sent. */
+  function route(row: MessageRow): { channel: Channel; target: Target } | { gone: string } {
+    if (row.channel === 'email' || row.channelId === null)
+      return { channel: deps.channels.email, target: { address: row.toAddress } };
+    const pc = deps.personChannels.get(row.channelId);
+    if (!pc || !pc.enabled) return { gone: 'the channel was removed' };
+    return { channel: deps.channels[pc.kind], target: pc.target };
+  }
+
   async function attempt(row: MessageRow, now: number, report: FlushReport): Promise<void> {
-    const log = deps.log.child({ message: row.id, kind: row.kind, watch: row.watchId });
+    const log = deps.log.child({ message: row.id, kind: row.kind, watch: row.watchId, channel: row.channel });
+    const routed = route(row);
+    if ('gone' in routed) {
+      deps.messages.markRetry(row.id, routed.gone, true);
+      report.failed++;
+      log.warn({ err: routed.gone }, 'message not delivered: its channel is gone');
+      return;
+    }
+    const { channel, target } = routed;
     if (!deps.messages.claim(row, CLAIMER, now)) return;
     inFlight.add(row.id);
     try {
-      const result = await deps.mailer.send(
+      const result = await channel.send(
+        target,
         {
-          to: row.toAddress,
-          subject: row.subject,
+          kind: row.kind as MessageKind,
+          watchId: row.watchId,
+          title: row.subject,
           text: row.textBody,
           html: row.htmlBody,
-          messageId: row.messageId,
+          idempotencyKey: row.messageId,
           unsubscribeUrl: row.unsubscribeUrl,
           date: new Date(now),
         },
@@ -100,9 +128,16 @@ export function createDelivery(deps: DeliveryDeps) {
       report.sent++;
       log.info({ transport: result.transport, again: result.alreadyDelivered ?? false }, 'message delivered');
     } catch (err) {
-      const e = err instanceof SendError ? err : new SendError((err as Error).message, false, false, false);
-      if (e.afterCommit && !e.refused) {
-        deps.messages.markSent(row.id, deps.mailer.transport, Date.now(), 'unconfirmed', e.message);
+      const e =
+        err instanceof ChannelError ? err : new ChannelError((err as Error).message, false, false, false);
+      if (e.afterCommit && !e.refused && !channel.idempotent) {
+        deps.messages.markSent(
+          row.id,
+          channel.kind === 'email' ? 'smtp' : channel.kind,
+          Date.now(),
+          'unconfirmed',
+          e.message,
+        );
         report.unconfirmed++;
         log.warn(
           { err: e.message },
@@ -111,7 +146,8 @@ export function createDelivery(deps: DeliveryDeps) {
         return;
       }
       const giveUp = e.permanent || row.attempts + 1 >= MAX_ATTEMPTS;
-      deps.messages.markRetry(row.id, e.message, giveUp);
+      const retryAt = e.retryAfterMs !== undefined ? Date.now() + e.retryAfterMs : undefined;
+      deps.messages.markRetry(row.id, e.message, giveUp, retryAt);
       if (giveUp) report.failed++;
       else report.retrying++;
       log.warn(
@@ -132,10 +168,11 @@ export function createDelivery(deps: DeliveryDeps) {
       for (const row of deps.messages.candidates(now)) {
         if (inFlight.has(row.id)) continue;
         if (row.status !== 'queued' && !claimIsDead(row.claimedBy, row.claimedAt, now)) continue;
-        if (row.status === 'committing' && deps.mailer.transport === 'smtp') {
+        const routed = row.status === 'committing' ? route(row) : undefined;
+        if (routed && 'channel' in routed && !routed.channel.idempotent) {
           deps.messages.markSent(
             row.id,
-            'smtp',
+            routed.channel.kind === 'email' ? 'smtp' : routed.channel.kind,
             now,
             'unconfirmed',
             'interrupted after the end of data was sent',

@@ -1,6 +1,6 @@
 import { LEVELS, levelAtLeast } from '../scoring/index.ts';
 import { STRINGS, formatWhen } from './i18n.ts';
-import { itemView, messageIntent, type AlertsContext } from './alerts-context.ts';
+import { itemView, messageIntents, type AlertsContext } from './alerts-context.ts';
 import type { Recipient } from './recipients-repo.ts';
 import { afterQuietHours, periodsEndedBetween, type DigestFrequency, type Period } from './periods.ts';
 import { renderDigest, type DigestView, type Rendered } from './templates.ts';
@@ -141,7 +141,7 @@ export function scheduleDigests(ctx: AlertsContext, now: number, options: { watc
       const dedupeKey = `digest:${frequency}:${new Date(period.start).toISOString()}`;
       const rendered = buildDigest(ctx, r, frequency, period, now);
       const id = ctx.messages.recordIntent(
-        messageIntent(
+        messageIntents(
           ctx,
           r,
           { kind: 'digest', dedupeKey, rendered },

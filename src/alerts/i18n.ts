@@ -59,7 +59,7 @@ const fr = {
   reveal: 'voir dans le tableau de bord',
   openDashboard: 'Ouvrir le tableau de bord',
   unsubscribe: 'Ne plus recevoir ce résumé',
-  alertSubject: (cat: string) => `Vigie — alerte : ${cat}`,
+  alertSubject: (cat: string) => `Vigie — ${cat}`,
   alertsGroupedSubject: (n: number) => `Vigie — ${n} messages demandent votre attention`,
   alertIntro: 'Un message qui demande une attention rapide vient d’être trouvé.',
   alertsGroupedIntro: (n: number) =>
@@ -77,6 +77,9 @@ const fr = {
   allClearIntro: (from: string, to: string, count: number) =>
     `La vague de messages hostiles commencée le ${from} s’est calmée le ${to}. Elle a compté ${count} messages hostiles ; tous ont été conservés.`,
   allClearOwner: 'Le calme est revenu. Prenez soin de vous ; vos proches restent attentifs.',
+  testSubject: 'Vigie — message d’essai',
+  testBody: (channel: string) =>
+    `Ceci est un message d’essai de Vigie sur le canal « ${channel} ». S’il vous parvient, ce canal fonctionne ; vous n’avez rien à faire.`,
   helpTitle: 'Besoin d’aide ?',
   help: [
     '3018 — numéro national contre le harcèlement et les violences numériques (gratuit, anonyme, 7 j/7)',
@@ -151,7 +154,7 @@ const en: Strings = {
   reveal: 'view in the dashboard',
   openDashboard: 'Open the dashboard',
   unsubscribe: 'Stop receiving this summary',
-  alertSubject: (cat: string) => `Vigie — alert: ${cat}`,
+  alertSubject: (cat: string) => `Vigie — ${cat}`,
   alertsGroupedSubject: (n: number) => `Vigie — ${n} posts need your attention`,
   alertIntro: 'A post that needs prompt attention has just been found.',
   alertsGroupedIntro: (n: number) =>
@@ -169,6 +172,9 @@ const en: Strings = {
   allClearIntro: (from: string, to: string, count: number) =>
     `The wave of hostile posts that began on ${from} subsided on ${to}. It counted ${count} hostile posts; all were kept.`,
   allClearOwner: 'Things are calm again. Take care of yourself; your trusted people stay watchful.',
+  testSubject: 'Vigie — test message',
+  testBody: (channel: string) =>
+    `This is a test message from Vigie on the “${channel}” channel. If it reached you, this channel works; there is nothing to do.`,
   helpTitle: 'Need help?',
   help: [
     '3018 — French national helpline against online harassment and violence (free, anonymous, 7 days a week)',

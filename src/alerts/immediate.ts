@@ -1,5 +1,5 @@
 import { STRINGS } from './i18n.ts';
-import { itemView, messageIntent, type AlertsContext } from './alerts-context.ts';
+import { itemView, messageIntents, type AlertsContext } from './alerts-context.ts';
 import type { TopItem } from './digest-repo.ts';
 import type { Recipient } from './recipients-repo.ts';
 import { renderNotice } from './templates.ts';
@@ -36,7 +36,7 @@ function recordAlert(ctx: AlertsContext, r: Recipient, items: TopItem[], now: nu
   const dedupeKey = grouped ? `alerts:${ids[0]}-${ids[ids.length - 1]}:${ids.length}` : `alert:${ids[0]}`;
   return (
     ctx.messages.recordAlertIntent(
-      messageIntent(
+      messageIntents(
         ctx,
         r,
         { kind: grouped ? 'alerts_grouped' : 'alert', dedupeKey, rendered },

@@ -1,5 +1,5 @@
 import { STRINGS } from './i18n.ts';
-import { messageIntent, type AlertsContext } from './alerts-context.ts';
+import { messageIntents, type AlertsContext } from './alerts-context.ts';
 import { cleanText, renderNotice } from './templates.ts';
 
 // Identity theft is one of the reasons people use Vigie: a new account that looks like the
@@ -38,7 +38,7 @@ export function scheduleLookalikeAlerts(ctx: AlertsContext, watchId: string, now
         },
       );
       const id = ctx.messages.recordIntent(
-        messageIntent(
+        messageIntents(
           ctx,
           r,
           { kind: 'lookalike', dedupeKey: `lookalike:${c.id}`, rendered },

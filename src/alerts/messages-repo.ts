@@ -9,6 +9,9 @@ export type MessageStatus = 'queued' | 'sending' | 'committing' | 'sent' | 'unco
 export interface MessageIntent {
   recipientId: number;
   watchId: string;
+  /** `email`, or `<kind>:<person channel id>`: one row per recipient, channel and subject. */
+  channel: string;
+  channelId: number | null;
   kind: MessageKind;
   dedupeKey: string;
   messageId: string;
@@ -24,54 +27,68 @@ export interface MessageIntent {
 
 export function createMessagesRepo(db: Db) {
   return {
-    /** Records the intent to send; returns its row id, or undefined when it was already recorded. */
-    recordIntent(intent: MessageIntent, now = Date.now()): number | undefined {
-      const row = db
-        .insert(messages)
-        .values({ ...intent, status: 'queued', createdAt: now })
-        .onConflictDoNothing()
-        .returning({ id: messages.id })
-        .get();
-      return row?.id;
+    /**
+     * Records the intent to send, one row per channel of the recipient, in one transaction.
+     * Returns the first new row id, or undefined when every row was already recorded.
+     */
+    recordIntent(intents: MessageIntent | readonly MessageIntent[], now = Date.now()): number | undefined {
+      const list = Array.isArray(intents) ? intents : [intents as MessageIntent];
+      return db.transaction((tx) => {
+        let first: number | undefined;
+        for (const intent of list) {
+          const row = tx
+            .insert(messages)
+            .values({ ...intent, status: 'queued', createdAt: now })
+            .onConflictDoNothing()
+            .returning({ id: messages.id })
+            .get();
+          first ??= row?.id;
+        }
+        return first;
+      });
     },
 
     /**
-     * Records an alert about these posts and, in the same transaction, that they were alerted to
-     * this recipient. If another process alerted any of them meanwhile, nothing is recorded (the
-     * next run recomputes the remaining posts).
+     * Records an alert about these posts (one row per channel) and, in the same transaction, that
+     * they were alerted to this recipient. If another process alerted any of them meanwhile,
+     * nothing is recorded (the next run recomputes the remaining posts).
      */
     recordAlertIntent(
-      intent: MessageIntent,
+      intents: readonly MessageIntent[],
       postIds: readonly number[],
       now = Date.now(),
     ): number | undefined {
+      const recipientId = intents[0]?.recipientId;
+      if (recipientId === undefined) return undefined;
       return db.transaction((tx) => {
         const already = tx
           .select({ postId: alertedPosts.postId })
           .from(alertedPosts)
-          .where(
-            and(eq(alertedPosts.recipientId, intent.recipientId), inArray(alertedPosts.postId, [...postIds])),
-          )
+          .where(and(eq(alertedPosts.recipientId, recipientId), inArray(alertedPosts.postId, [...postIds])))
           .all();
         if (already.length > 0) return undefined;
-        const row = tx
-          .insert(messages)
-          .values({ ...intent, status: 'queued', createdAt: now })
-          .onConflictDoNothing()
-          .returning({ id: messages.id })
-          .get();
-        if (!row) return undefined;
+        let first: number | undefined;
+        for (const intent of intents) {
+          const row = tx
+            .insert(messages)
+            .values({ ...intent, status: 'queued', createdAt: now })
+            .onConflictDoNothing()
+            .returning({ id: messages.id })
+            .get();
+          first ??= row?.id;
+        }
+        if (first === undefined) return undefined;
         tx.insert(alertedPosts)
           .values(
             postIds.map((postId) => ({
-              recipientId: intent.recipientId,
+              recipientId,
               postId,
-              messageRowId: row.id,
+              messageRowId: first,
               at: now,
             })),
           )
           .run();
-        return row.id;
+        return first;
       });
     },
 
@@ -133,9 +150,10 @@ export function createMessagesRepo(db: Db) {
     },
 
     /** Provably not delivered: back in the queue for the next tick (or given up after many tries). */
-    markRetry(id: number, error: string, giveUp: boolean): void {
+    markRetry(id: number, error: string, giveUp: boolean, notBefore?: number): void {
       db.update(messages)
         .set({
+          ...(notBefore !== undefined ? { notBefore } : {}),
           status: giveUp ? 'failed' : 'queued',
           lastError: error.slice(0, 500),
           claimedBy: null,
@@ -153,6 +171,8 @@ export function createMessagesRepo(db: Db) {
         .where(
           and(
             eq(messages.recipientId, recipientId),
+            // Every alert has its e-mail row; other channels carry the same alert again.
+            eq(messages.channel, 'email'),
             inArray(messages.kind, ['alert', 'alerts_grouped']),
             gte(messages.createdAt, since),
           ),
@@ -169,6 +189,8 @@ export function createMessagesRepo(db: Db) {
         .where(
           and(
             eq(messages.recipientId, recipientId),
+            // Every alert has its e-mail row; other channels carry the same alert again.
+            eq(messages.channel, 'email'),
             inArray(messages.kind, ['alert', 'alerts_grouped']),
             gte(messages.createdAt, since),
           ),

@@ -1,16 +1,38 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { recipients } from '../db/schema/index.ts';
+import {
+  personChannels,
+  recipients,
+  userWatches,
+  users,
+  watches as watchesTable,
+} from '../db/schema/index.ts';
 import type { WatchConfig } from '../config/schema.ts';
+import type { ChannelKind } from './channels/channel.ts';
 
 export type RecipientRole = 'owner' | 'proxy' | 'reviewer';
 export type Language = 'fr' | 'en';
 export type DigestSetting = 'hourly' | 'daily' | 'weekly' | 'off';
 
+/** A channel of the person beyond e-mail, as a message row refers to it (the target is read at send time). */
+export interface ChannelRef {
+  id: number;
+  kind: ChannelKind;
+}
+
+/**
+ * One person's subscription to one watch. The person (the `users` row, whether or not it has a
+ * password) is the source of truth for language, time zone, digest frequency and quiet hours:
+ * what they set in Account → Notifications wins; what is unset follows the configuration.
+ */
 export interface Recipient {
   id: number;
   watchId: string;
+  /** The name of the watched person, for subjects and titles ("Alice Martin — threat"). */
+  watchName: string;
+  userId: number | null;
   email: string;
+  channels: ChannelRef[];
   role: RecipientRole;
   language: Language;
   digest: DigestSetting;
@@ -40,6 +62,48 @@ export function recipientValues(r: RecipientConfig) {
 }
 
 export function createRecipientsRepo(db: Db) {
+  function channelsByUser(): Map<number, ChannelRef[]> {
+    const map = new Map<number, ChannelRef[]>();
+    for (const c of db
+      .select({ id: personChannels.id, kind: personChannels.kind, userId: personChannels.userId })
+      .from(personChannels)
+      .where(eq(personChannels.enabled, true))
+      .orderBy(asc(personChannels.id))
+      .all()) {
+      const list = map.get(c.userId) ?? [];
+      list.push({ id: c.id, kind: c.kind as ChannelKind });
+      map.set(c.userId, list);
+    }
+    return map;
+  }
+
+  function withPerson(where: ReturnType<typeof and>): Recipient[] {
+    const rows = db
+      .select({ r: recipients, u: users, definition: watchesTable.definition })
+      .from(recipients)
+      .leftJoin(users, eq(users.id, recipients.userId))
+      .leftJoin(watchesTable, eq(watchesTable.id, recipients.watchId))
+      .where(where)
+      .orderBy(asc(recipients.id))
+      .all();
+    const channels = rows.some((x) => x.u) ? channelsByUser() : new Map<number, ChannelRef[]>();
+    return rows.map(({ r, u, definition }) => {
+      const base = toRecipient(r);
+      const names = (definition as { names?: string[] } | null)?.names;
+      base.watchName = names?.[0] ?? r.watchId;
+      if (!u) return base;
+      return {
+        ...base,
+        userId: u.id,
+        language: u.lang === 'fr' || u.lang === 'en' ? u.lang : base.language,
+        timezone: u.timeZone ?? base.timezone,
+        digest: (u.digest as DigestSetting | null) ?? base.digest,
+        quietHours: u.quietFrom && u.quietTo ? { from: u.quietFrom, to: u.quietTo } : base.quietHours,
+        channels: channels.get(u.id) ?? [],
+      };
+    });
+  }
+
   return {
     /**
      * Makes the stored recipients match the configuration, like watches: new ones are created,
@@ -49,18 +113,66 @@ export function createRecipientsRepo(db: Db) {
     syncFromConfig(watches: readonly WatchConfig[], now = Date.now()): void {
       db.transaction((tx) => {
         const wanted = new Set<string>();
+        // A configured recipient is a person: found by e-mail, or created without a password
+        // (they receive mail; a set-password link makes them an account).
+        const personOf = (email: string, role: RecipientRole): number => {
+          const found = tx.select({ id: users.id }).from(users).where(eq(users.email, email)).get();
+          if (found) return found.id;
+          return tx.insert(users).values({ email, role, createdAt: now }).returning({ id: users.id }).get()
+            .id;
+        };
+        const ids = new Set(watches.map((w) => w.id));
         for (const w of watches) {
           for (const r of w.recipients ?? []) {
             const values = recipientValues(r);
+            const userId = personOf(values.email, values.role);
+            tx.insert(userWatches).values({ userId, watchId: w.id }).onConflictDoNothing().run();
             wanted.add(`${w.id}\u0000${values.email}`);
             tx.insert(recipients)
-              .values({ watchId: w.id, ...values, createdAt: now, updatedAt: now })
+              .values({ watchId: w.id, userId, ...values, createdAt: now, updatedAt: now })
               .onConflictDoUpdate({
                 target: [recipients.watchId, recipients.email],
-                set: { ...values, updatedAt: now, removedAt: null },
+                set: { ...values, userId, updatedAt: now, removedAt: null },
               })
               .run();
           }
+        }
+        // An account given a watch in the dashboard is a recipient of it too, with its own
+        // settings (or the defaults of its role): nobody has to be added twice.
+        for (const a of tx
+          .select({
+            userId: users.id,
+            watchId: userWatches.watchId,
+            email: users.email,
+            role: users.role,
+            lang: users.lang,
+            timeZone: users.timeZone,
+            digest: users.digest,
+          })
+          .from(userWatches)
+          .innerJoin(users, eq(users.id, userWatches.userId))
+          .where(isNull(users.disabledAt))
+          .all()) {
+          const key = `${a.watchId}\u0000${a.email}`;
+          if (!ids.has(a.watchId) || wanted.has(key)) continue;
+          wanted.add(key);
+          const role = a.role as RecipientRole;
+          const values = {
+            email: a.email,
+            role,
+            language: a.lang === 'fr' ? 'fr' : 'en',
+            digest: a.digest ?? 'daily',
+            alerts: role === 'proxy',
+            allClear: role !== 'reviewer',
+            timezone: a.timeZone ?? 'UTC',
+          };
+          tx.insert(recipients)
+            .values({ watchId: a.watchId, userId: a.userId, ...values, createdAt: now, updatedAt: now })
+            .onConflictDoUpdate({
+              target: [recipients.watchId, recipients.email],
+              set: { userId: a.userId, role, updatedAt: now, removedAt: null },
+            })
+            .run();
         }
         for (const row of tx
           .select({ id: recipients.id, watchId: recipients.watchId, email: recipients.email })
@@ -77,12 +189,11 @@ export function createRecipientsRepo(db: Db) {
       const where = watchId
         ? and(isNull(recipients.removedAt), eq(recipients.watchId, watchId))
         : isNull(recipients.removedAt);
-      return db.select().from(recipients).where(where).orderBy(asc(recipients.id)).all().map(toRecipient);
+      return withPerson(where);
     },
 
     get(id: number): Recipient | undefined {
-      const row = db.select().from(recipients).where(eq(recipients.id, id)).get();
-      return row ? toRecipient(row) : undefined;
+      return withPerson(eq(recipients.id, id))[0];
     },
 
     /** Stops digests for this recipient; returns false when there is no such recipient. */
@@ -104,7 +215,10 @@ function toRecipient(row: typeof recipients.$inferSelect): Recipient {
   return {
     id: row.id,
     watchId: row.watchId,
+    watchName: row.watchId,
+    userId: row.userId,
     email: row.email,
+    channels: [],
     role: row.role as RecipientRole,
     language: row.language as Language,
     digest: row.digest as DigestSetting,

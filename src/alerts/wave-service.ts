@@ -1,5 +1,5 @@
 import { STRINGS, formatWhen } from './i18n.ts';
-import { messageIntent, type AlertsContext } from './alerts-context.ts';
+import { messageIntents, type AlertsContext } from './alerts-context.ts';
 import { afterQuietHours } from './periods.ts';
 import { renderNotice } from './templates.ts';
 import type { WaveRow } from './waves-repo.ts';
@@ -114,7 +114,7 @@ function recordWaveStart(ctx: AlertsContext, wave: WaveRow, now: number): void {
     );
     const dedupeKey = `wave_start:${wave.id}`;
     ctx.messages.recordIntent(
-      messageIntent(ctx, r, { kind: 'wave_start', dedupeKey, rendered }, { notBefore: now }),
+      messageIntents(ctx, r, { kind: 'wave_start', dedupeKey, rendered }, { notBefore: now }),
       now,
     );
   }
@@ -142,7 +142,7 @@ function recordAllClear(ctx: AlertsContext, wave: WaveRow, now: number): void {
     );
     const dedupeKey = `all_clear:${wave.id}`;
     ctx.messages.recordIntent(
-      messageIntent(
+      messageIntents(
         ctx,
         r,
         { kind: 'all_clear', dedupeKey, rendered },

@@ -8,6 +8,8 @@ import { createDelivery } from '../alerts/delivery.ts';
 import { createDigestRepo } from '../alerts/digest-repo.ts';
 import { createMailer, type Mailer } from '../alerts/mailer.ts';
 import { createMessagesRepo } from '../alerts/messages-repo.ts';
+import { createChannels, type Channels } from '../alerts/channels/channels.ts';
+import { createPersonChannelsRepo } from '../alerts/person-channels-repo.ts';
 import { createRecipientsRepo } from '../alerts/recipients-repo.ts';
 import { unsubscribeKey } from '../alerts/unsubscribe-token.ts';
 import { createWavesRepo } from '../alerts/waves-repo.ts';
@@ -20,6 +22,8 @@ export interface AlertsDeps {
   watches: WatchesRepo;
   /** Defaults to the configured transport (SMTP, or the outbox). */
   mailer?: Mailer;
+  /** Tests shorten the waits between tries of a channel. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /** The alerts module (immediate alerts, waves, digests) with its repositories, links and mailer. */
@@ -37,6 +41,8 @@ export function createAlerts(deps: AlertsDeps) {
     lookalikes: createIdentityRepo(db),
   };
   const mailer = deps.mailer ?? createMailer(config.mail, config.dataDir, log);
-  const delivery = createDelivery({ messages: ctx.messages, mailer, log });
-  return alertsPort({ config, watches: deps.watches, ctx, mailer, delivery });
+  const channels: Channels = createChannels(config, mailer, { sleep: deps.sleep });
+  const personChannels = createPersonChannelsRepo(db);
+  const delivery = createDelivery({ messages: ctx.messages, channels, personChannels, log });
+  return alertsPort({ config, watches: deps.watches, ctx, mailer, channels, personChannels, delivery });
 }

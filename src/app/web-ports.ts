@@ -22,6 +22,7 @@ import { createLoginAttemptsRepo } from '../web/auth/login-attempts-repo.ts';
 import { createLoginGuard } from '../web/auth/login-guard.ts';
 import { createMailer, type Mailer } from '../alerts/mailer.ts';
 import { createInvitationsRepo } from '../web/auth/invitations-repo.ts';
+import { createNotificationsPort } from './notifications-port.ts';
 
 export interface WebPortsDeps {
   db: Db;
@@ -142,7 +143,10 @@ function createEvidencePort(
   };
 }
 
-function createAlertsPort(deps: { db: Db }): AlertsPort {
+function createAlertsPort(deps: { db: Db; config: Readonly<Config>; log: Logger }): AlertsPort {
   const waves = createWavesRepo(deps.db);
-  return { currentWave: (watchId) => waves.current(watchId) ?? null };
+  return {
+    currentWave: (watchId) => waves.current(watchId) ?? null,
+    notifications: createNotificationsPort(deps),
+  };
 }

@@ -35,6 +35,9 @@ export const ENV_OVERRIDES: ReadonlyArray<{ env: string; path: readonly string[]
   { env: 'VIGIE_MASTODON_TOKEN', path: ['sources', 'mastodon', 'accessToken'] },
   { env: 'VIGIE_REDDIT_CLIENT_SECRET', path: ['sources', 'reddit', 'clientSecret'] },
   { env: 'VIGIE_ENCRYPTION_KEY', path: ['security', 'encryptionKey'] },
+  { env: 'VIGIE_TELEGRAM_BOT_TOKEN', path: ['notifications', 'telegram', 'botToken'] },
+  { env: 'VIGIE_MATRIX_ACCESS_TOKEN', path: ['notifications', 'matrix', 'accessToken'] },
+  { env: 'VIGIE_NTFY_TOKEN', path: ['notifications', 'ntfy', 'token'] },
 ];
 
 export const DEFAULT_CONFIG_PATH = 'config/vigie.yaml';

@@ -268,6 +268,65 @@ export const configSchema = z
         digestSchedule: { hour: 8, weekday: 1 },
         lookalikeMinSimilarity: 0.9,
       }),
+    /**
+     * Notification channels beyond e-mail: the server-level settings. Each person adds their own
+     * targets (webhook URL, ntfy topic, Telegram chat, Matrix room, Signal number) in the dashboard.
+     */
+    notifications: z
+      .object({
+        /** Per HTTP request to a channel's server. */
+        timeoutMs: z.number().int().min(100).default(15_000),
+        /** Tries within one delivery attempt on 5xx, 429 and network errors (then the next tick retries). */
+        maxTries: z.number().int().min(1).max(10).default(3),
+        /** First wait between those tries; doubles each time. */
+        retryDelayMs: z.number().int().min(0).default(1_000),
+        /** A rate limit asking to wait longer than this ends the attempt (the row waits until then). */
+        maxRateLimitWaitMs: z.number().int().min(0).default(30_000),
+        /**
+         * Let the server-level endpoints below (ntfy server, Matrix homeserver, signal-cli REST API)
+         * be on a private or loopback address, as a self-hosted relay usually is. Webhook URLs,
+         * typed by each person, still follow `network`.
+         */
+        allowPrivateServers: z.boolean().default(false),
+        ntfy: z
+          .object({
+            serverUrl: httpUrl.default('https://ntfy.sh'),
+            /** Access token (Bearer) for a protected server or topic. */
+            token: z.string().min(1).optional(),
+          })
+          .strict()
+          .prefault({}),
+        telegram: z
+          .object({
+            apiUrl: httpUrl.default('https://api.telegram.org'),
+            /** From @BotFather; each person gives the chat id the bot writes to. */
+            botToken: z.string().min(1).optional(),
+          })
+          .strict()
+          .prefault({}),
+        matrix: z
+          .object({
+            homeserverUrl: httpUrl.optional(),
+            /** The access token of the account Vigie posts as (it must have joined each room). */
+            accessToken: z.string().min(1).optional(),
+          })
+          .strict()
+          .prefault({}),
+        signal: z
+          .object({
+            /** A signal-cli REST API (https://github.com/bbernhard/signal-cli-rest-api). */
+            apiUrl: httpUrl.optional(),
+            /** The registered number Vigie sends from, e.g. +33612345678. */
+            number: z
+              .string()
+              .regex(/^\+[1-9][0-9]{6,14}$/, { message: 'expected a number like +33612345678' })
+              .optional(),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
     /** Hostility scoring. */
     scoring: z
       .object({

@@ -21,7 +21,7 @@ export { BlockedUrlError } from './address-policy.ts';
 
 export interface SafeFetchInit {
   network: NetworkPolicy;
-  method?: 'GET' | 'HEAD' | 'POST';
+  method?: 'GET' | 'HEAD' | 'POST' | 'PUT';
   headers?: Record<string, string>;
   body?: string;
   signal?: AbortSignal;

@@ -19,6 +19,7 @@ import { healthRoutes } from './routes/health.ts';
 import { unsubscribeRoutes } from './routes/unsubscribe.ts';
 import { authRoutes } from './routes/auth.ts';
 import { accountRoutes } from './routes/account.ts';
+import { accountNotificationsRoutes } from './routes/account-notifications.ts';
 import { overviewRoutes } from './routes/overview.ts';
 import { triageRoutes } from './routes/triage.ts';
 import { postRoutes } from './routes/post.ts';
@@ -116,6 +117,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(unsubscribeRoutes(deps));
   await app.register(authRoutes(ctx));
   await app.register(accountRoutes(ctx));
+  await app.register(accountNotificationsRoutes(ctx));
   await app.register(overviewRoutes(ctx));
   await app.register(triageRoutes(ctx));
   await app.register(postRoutes(ctx));

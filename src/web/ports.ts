@@ -35,6 +35,42 @@ export interface WaveView {
 
 export interface AlertsPort {
   currentWave?: (watchId: string) => WaveView | null | undefined | Promise<WaveView | null | undefined>;
+  /** Each person's own notification settings and channels (Account → Notifications). */
+  notifications?: NotificationsPort;
+}
+
+export interface NotificationSettingsView {
+  /** hourly | daily | weekly | off; null follows the configuration. */
+  digest: string | null;
+  quietHours: { from: string; to: string } | null;
+  timeZone: string | null;
+}
+
+export interface ChannelView {
+  id: number;
+  kind: string;
+  /** Never a secret: the webhook's origin, the topic, the chat or room id, the number. */
+  label: string;
+}
+
+export interface ChannelTestResult {
+  kind: string;
+  label: string;
+  ok: boolean;
+  error?: string;
+}
+
+export interface NotificationsPort {
+  /** The kinds a person may add, and whether the server side of each is configured. */
+  kinds(): { kind: string; configured: boolean }[];
+  settings(userId: number): NotificationSettingsView | undefined;
+  /** Values are checked by the route first. */
+  saveSettings(userId: number, settings: NotificationSettingsView): void;
+  channels(userId: number): ChannelView[];
+  /** Returns the field at fault when the target is not valid. */
+  addChannel(userId: number, kind: string, fields: Record<string, string>): { ok: true } | { field: string };
+  removeChannel(userId: number, id: number): boolean;
+  sendTest(email: string, kind?: string): Promise<ChannelTestResult[] | undefined>;
 }
 
 /** An account that looks like the watched person's (identity module's look-alike candidates). */

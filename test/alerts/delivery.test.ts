@@ -144,7 +144,7 @@ describe('delivery', { timeout: 90_000 }, () => {
       .map((l) => JSON.parse(l) as { to: string; subject: string });
     expect(listed.map((e) => e.to).sort()).toEqual(['alice@example.org', 'bob@example.org']);
     expect(listed.find((e) => e.to === 'alice@example.org')!.subject).toMatch(
-      /^Vigie — résumé du .+ : 1 message\(s\) hostile\(s\)/,
+      /^Alice Martin — résumé du .+ : 1 message\(s\) hostile\(s\)/,
     );
     const table = await run(process.execPath, [VIGIE, '--config', s.configFile, 'outbox'], { cwd: ROOT });
     expect(table.stdout).toContain('bob@example.org');

@@ -99,7 +99,7 @@ describe('digests', () => {
     await s.alerts.runDigests({}, NOW);
     const i = mailTo('bob@example.org');
     const mail = smtp.mails[i]!;
-    expect(mail.subject).toBe('Vigie — summary for 26 Nov: 3 hostile post(s) (up)');
+    expect(mail.subject).toBe('Alice Martin — summary for 26 Nov: 3 hostile post(s) (up)');
     expect(mail.text).toContain('c******e');
     expect(mail.text).toContain('s****e');
     expect(mail.text).toContain(`https://vigie.example.org/posts/${postIds[2]}`);
@@ -141,7 +141,7 @@ describe('digests', () => {
     s.db.$client.prepare(`update recipients set digest = 'hourly' where email = 'bob@example.org'`).run();
     const r = await s.alerts.runDigests({}, NOW + 3 * 3_600_000);
     expect(r.recorded).toBe(1);
-    expect(smtp.mails.at(-1)!.subject).toMatch(/^Vigie — summary for 26 Nov: nothing of concern$/);
+    expect(smtp.mails.at(-1)!.subject).toMatch(/^Alice Martin — summary for 26 Nov: nothing of concern$/);
     expect(smtp.mails.at(-1)!.text).toContain('Your hourly summary');
   });
 

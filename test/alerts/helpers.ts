@@ -31,6 +31,8 @@ export interface SetupOptions {
   smtpPort?: number;
   recipients?: Record<string, unknown>[];
   alerts?: Record<string, unknown>;
+  /** More top-level configuration (notifications, network…). */
+  extra?: Record<string, unknown>;
   now?: number;
 }
 
@@ -63,6 +65,7 @@ export function setup(options: SetupOptions = {}): Setup {
     },
     alerts: { unsubscribeSecret: 'test-secret-0123456789abcdef', ...(options.alerts ?? {}) },
     watches: [{ id: 'alice', names: ['Alice Martin'], recipients: options.recipients ?? [OWNER, PROXY] }],
+    ...(options.extra ?? {}),
   };
   const config = parseConfig(raw);
   config.dataDir = dir;

@@ -37,7 +37,7 @@ describe('immediate alerts', () => {
     await deps.driver.stop();
     expect(to('bob@example.org')).toHaveLength(1);
     const mail = to('bob@example.org')[0]!;
-    expect(mail.subject).toBe('Vigie — alert: Threats');
+    expect(mail.subject).toBe('Alice Martin — Threats');
     expect(mail.text).toContain('t**r');
     expect(mail.text).not.toContain('tuer');
     expect(mail.text).toContain(`https://vigie.example.org/posts/${id}`);
@@ -72,7 +72,7 @@ describe('immediate alerts', () => {
       to('bob@example.org')
         .map((m) => m.subject)
         .sort(),
-    ).toEqual(['Vigie — alert: Incitement to suicide', 'Vigie — alert: Personal information exposed']);
+    ).toEqual(['Alice Martin — Incitement to suicide', 'Alice Martin — Personal information exposed']);
   });
 
   it('groups a burst: at most maxPerHour messages an hour, the rest in one grouped message', async () => {
@@ -88,8 +88,8 @@ describe('immediate alerts', () => {
     const r1 = await s.alerts.runAlerts('alice', now);
     expect(r1).toMatchObject({ recorded: 3, sent: 3 });
     const subjects = to('bob@example.org').map((m) => m.subject);
-    expect(subjects.filter((x) => x === 'Vigie — alert: Threats')).toHaveLength(2);
-    expect(subjects).toContain('Vigie — 5 posts need your attention');
+    expect(subjects.filter((x) => x === 'Alice Martin — Threats')).toHaveLength(2);
+    expect(subjects).toContain('Alice Martin — 5 posts need your attention');
     const grouped = to('bob@example.org').find((m) => m.subject!.includes('5 posts'))!;
     expect(grouped.text!.match(/view in the dashboard/g)).toHaveLength(5);
 
@@ -165,7 +165,7 @@ describe('immediate alerts', () => {
     const r = await s.alerts.runAlerts('alice', later);
     expect(r).toMatchObject({ recorded: 1, sent: 1 });
     const grouped = to('bob@example.org')[3]!;
-    expect(grouped.subject).toBe('Vigie — 4 posts need your attention');
+    expect(grouped.subject).toBe('Alice Martin — 4 posts need your attention');
     for (const id of ids) expect(grouped.text).toContain(`https://vigie.example.org/posts/${id}`);
     // The severe insult is no danger: it waits for the hour, and goes out then.
     expect(grouped.text).not.toContain(`/posts/${insult}`);
@@ -188,7 +188,7 @@ describe('immediate alerts', () => {
     });
     await s.alerts.runAlerts('alice', now);
     const mail = to('alice@example.org')[0]!;
-    expect(mail.subject).toBe('Vigie — alerte : Menaces');
+    expect(mail.subject).toBe('Alice Martin — Menaces');
     const all = `${mail.text}\n${mail.html as string}`.toLowerCase();
     for (const w of ['tuer', 'salope', 't**r', '/posts/']) expect(all).not.toContain(w);
     expect(mail.text).toContain('vous n’avez pas besoin de le lire');

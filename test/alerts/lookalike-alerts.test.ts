@@ -45,7 +45,7 @@ describe('look-alike account alerts', () => {
     expect(smtp.mails).toHaveLength(1);
     const mail = smtp.mails[0]!;
     expect(JSON.stringify(mail.to)).toContain('bob@example.org');
-    expect(mail.subject).toBe('Vigie — an account looks like the protected person’s');
+    expect(mail.subject).toBe('Alice Martin — an account looks like the protected person’s');
     expect(mail.text).toContain('@alice_martin_ (x, similarity 95 %)');
     expect(mail.text).toContain('https://vigie.example.org/lookalikes?watch=alice');
     expect(mail.html).not.toContain('<img');
@@ -61,7 +61,7 @@ describe('look-alike account alerts', () => {
     await s.alerts.runAlerts('alice', now + 60_000);
     await s.alerts.runAlerts('alice', now + 120_000);
     expect(smtp.mails.map((m) => m.subject)).toEqual([
-      'Vigie — an account looks like the protected person’s',
+      'Alice Martin — an account looks like the protected person’s',
     ]);
   });
 

@@ -84,16 +84,16 @@ describe('a pile-on of severe posts', () => {
     await pollCycle(deps);
     const first = postIds(deps);
     expect(first).toHaveLength(20);
-    const alerts = smtp.mails.filter((m) => m.subject !== 'Vigie — a wave of hostile posts has started');
+    const alerts = smtp.mails.filter((m) => m.subject !== 'Alice Martin — a wave of hostile posts has started');
     // The budget: five messages, the fifth grouping the sixteen others.
     expect(alerts).toHaveLength(5);
     expect(
-      alerts.map((m) => m.subject).filter((s) => s === 'Vigie — 16 posts need your attention'),
+      alerts.map((m) => m.subject).filter((s) => s === 'Alice Martin — 16 posts need your attention'),
     ).toHaveLength(1);
     expect(alerts.flatMap((m) => linked(m.text!)).sort((a, b) => a - b)).toEqual(first);
 
     // The wave-start message says what kinds of abuse, and links to the wave's posts.
-    const wave = smtp.mails.find((m) => m.subject === 'Vigie — a wave of hostile posts has started');
+    const wave = smtp.mails.find((m) => m.subject === 'Alice Martin — a wave of hostile posts has started');
     expect(wave).toBeDefined();
     expect(wave!.text).toMatch(/Kinds of posts: Threats \(\d+\)/);
     const day = new Date().toISOString().slice(0, 10);
@@ -113,7 +113,7 @@ describe('a pile-on of severe posts', () => {
     const grouped = smtp.mails.slice(before);
     expect(grouped).toHaveLength(1);
     expect(grouped[0]!.to).toMatchObject({ text: PROXY });
-    expect(grouped[0]!.subject).toBe('Vigie — 20 posts need your attention');
+    expect(grouped[0]!.subject).toBe('Alice Martin — 20 posts need your attention');
     expect(grouped[0]!.text).toContain('20 posts that need prompt attention');
     expect(linked(grouped[0]!.text!).sort((a, b) => a - b)).toEqual(second);
     // Escaped and masked as every proxy alert: no threat in clear.

@@ -46,7 +46,7 @@ describe('waves', () => {
     const r1 = await s.alerts.runAlerts('alice', S + 20 * 60_000);
     expect(r1.sent).toBe(1);
     expect(to('bob@example.org').map((m) => m.subject)).toEqual([
-      'Vigie — a wave of hostile posts has started',
+      'Alice Martin — a wave of hostile posts has started',
     ]);
     expect(to('alice@example.org')).toHaveLength(0);
     expect(to('carol@example.org')).toHaveLength(0);
@@ -62,10 +62,10 @@ describe('waves', () => {
     await s.alerts.runAlerts('alice', S + 5 * H + 30 * 60_000); // two quiet hours only
     expect(smtp.mails).toHaveLength(1);
     await s.alerts.runAlerts('alice', S + 6 * H + 60_000); // three quiet hours: over
-    expect(to('alice@example.org').map((m) => m.subject)).toEqual(['Vigie — la vague s’est calmée']);
+    expect(to('alice@example.org').map((m) => m.subject)).toEqual(['Alice Martin — la vague s’est calmée']);
     expect(to('bob@example.org').map((m) => m.subject)).toEqual([
-      'Vigie — a wave of hostile posts has started',
-      'Vigie — the wave has subsided',
+      'Alice Martin — a wave of hostile posts has started',
+      'Alice Martin — the wave has subsided',
     ]);
     expect(to('carol@example.org')).toHaveLength(0);
     expect(to('alice@example.org')[0]!.text).toContain('Elle a compté 67 messages hostiles');

@@ -62,6 +62,7 @@ export async function makeFixture(
     evidence?: EvidencePort;
     web?: Record<string, unknown>;
     network?: Record<string, unknown>;
+    notifications?: Record<string, unknown>;
     queue?: JobQueue;
     onWatchesChanged?: () => Promise<void>;
   } = {},
@@ -84,6 +85,7 @@ export async function makeFixture(
     dataDir: dir,
     web: { ...options.web },
     network: { ...options.network },
+    notifications: { ...options.notifications },
   });
   const deps: AppDeps = {
     log,

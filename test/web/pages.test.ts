@@ -152,10 +152,16 @@ describe('pages', () => {
       digest: 'daily',
     });
     expect(def.archiveMinLevel).toBe('high');
-    // The alerts module reads its recipients table: the edit reached it.
+    // The alerts module reads its recipients table: the edit reached it. The owner's account,
+    // given this watch, is one of its recipients too (one person, one entry).
     expect(
-      f.db.$client.prepare('select watch_id, email, role from recipients where removed_at is null').all(),
-    ).toEqual([{ watch_id: 'alice', email: 'proxy@example.org', role: 'proxy' }]);
+      f.db.$client
+        .prepare('select watch_id, email, role from recipients where removed_at is null order by email')
+        .all(),
+    ).toEqual([
+      { watch_id: 'alice', email: 'owner@example.org', role: 'owner' },
+      { watch_id: 'alice', email: 'proxy@example.org', role: 'proxy' },
+    ]);
     const sources = f.db.$client
       .prepare('select kind, target, enabled from sources where watch_id = ? order by id')
       .all('alice');

@@ -1,5 +1,6 @@
 import { sqliteTable, text, integer, real, uniqueIndex, index } from 'drizzle-orm/sqlite-core';
 import { posts, watches } from './core.ts';
+import { users } from './web.ts';
 
 // Alerts, digests and waves. Every outgoing e-mail is first recorded as a row of `messages`
 // (the intent, with its rendered content and a stable Message-ID), then delivered: see
@@ -12,6 +13,8 @@ export const recipients = sqliteTable(
     watchId: text('watch_id')
       .notNull()
       .references(() => watches.id),
+    /** The person (account) this subscription belongs to: one person, one entry, whatever the watch. */
+    userId: integer('user_id').references(() => users.id),
     email: text('email').notNull(),
     /** owner | proxy | reviewer */
     role: text('role').notNull(),
@@ -34,6 +37,28 @@ export const recipients = sqliteTable(
   (t) => [uniqueIndex('recipients_watch_email').on(t.watchId, t.email)],
 );
 
+/**
+ * A person's notification channels beyond e-mail. The target (chat id, topic, room, webhook URL
+ * and secret…) stays here: message rows point at it, so no secret is copied into a message or a job.
+ */
+export const personChannels = sqliteTable(
+  'person_channels',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** webhook | ntfy | telegram | matrix | signal */
+    kind: text('kind').notNull(),
+    /** The per-person target, JSON, validated by the channel's schema. */
+    target: text('target', { mode: 'json' }).$type<Record<string, string>>().notNull(),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('person_channels_user').on(t.userId)],
+);
+
 export const messages = sqliteTable(
   'messages',
   {
@@ -42,6 +67,10 @@ export const messages = sqliteTable(
       .notNull()
       .references(() => recipients.id),
     watchId: text('watch_id').notNull(),
+    /** `email`, or `<kind>:<person_channels.id>` (webhook, ntfy, telegram, matrix, signal). */
+    channel: text('channel').notNull().default('email'),
+    /** The person's channel the message goes to (null for e-mail); its target is read at send time. */
+    channelId: integer('channel_id').references(() => personChannels.id),
     /** digest | alert | alerts_grouped | wave_start | all_clear */
     kind: text('kind').notNull(),
     /** What this message is about, unique per recipient: `digest:daily:<period start>`, `wave_start:<wave id>`… */
@@ -70,7 +99,7 @@ export const messages = sqliteTable(
     sentAt: integer('sent_at'),
   },
   (t) => [
-    uniqueIndex('messages_recipient_key').on(t.recipientId, t.dedupeKey),
+    uniqueIndex('messages_recipient_channel_key').on(t.recipientId, t.channel, t.dedupeKey),
     index('messages_status').on(t.status, t.notBefore),
     index('messages_recipient_kind_created').on(t.recipientId, t.kind, t.createdAt),
   ],

@@ -18,6 +18,13 @@ export const users = sqliteTable('users', {
   lang: text('lang'),
   /** IANA time zone (e.g. Europe/Paris) for the dashboard and this person's messages; null until known. */
   timeZone: text('time_zone'),
+  // The person's own notification settings (Account → Notifications). Null follows the
+  // configuration's `recipients` entry for each watch; a value set here wins over the file.
+  /** hourly | daily | weekly | off */
+  digest: text('digest'),
+  /** "HH:MM" local, both set or both null. */
+  quietFrom: text('quiet_from'),
+  quietTo: text('quiet_to'),
   createdAt: integer('created_at').notNull(),
   disabledAt: integer('disabled_at'),
 });

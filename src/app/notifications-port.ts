@@ -1,0 +1,58 @@
+import type { Config } from '../config/schema.ts';
+import type { Db } from '../db/client.ts';
+import type { Logger } from '../logger.ts';
+import { EXTRA_CHANNEL_KINDS, isChannelKind, TargetError } from '../alerts/channels/channel.ts';
+import { createChannels } from '../alerts/channels/channels.ts';
+import { createMailer } from '../alerts/mailer.ts';
+import { createPersonChannelsRepo } from '../alerts/person-channels-repo.ts';
+import { createPersonSettingsRepo } from '../alerts/person-settings-repo.ts';
+import type { DigestSetting } from '../alerts/recipients-repo.ts';
+import { sendTestMessages } from '../alerts/test-message.ts';
+import type { NotificationsPort } from '../web/ports.ts';
+
+/** Account → Notifications: a person's settings and channels, and "send a test", for the dashboard. */
+export function createNotificationsPort(deps: {
+  db: Db;
+  config: Readonly<Config>;
+  log: Logger;
+}): NotificationsPort {
+  const settings = createPersonSettingsRepo(deps.db);
+  const personChannels = createPersonChannelsRepo(deps.db);
+  const channels = createChannels(deps.config, createMailer(deps.config.mail, deps.config.dataDir, deps.log));
+  const domain = /@([A-Za-z0-9.-]+)>?\s*$/.exec(deps.config.mail.from)?.[1];
+  return {
+    kinds: () => EXTRA_CHANNEL_KINDS.map((kind) => ({ kind, configured: channels[kind].configured() })),
+    settings: (userId) => settings.get(userId),
+    saveSettings: (userId, s) => settings.save(userId, { ...s, digest: s.digest as DigestSetting | null }),
+    channels: (userId) =>
+      personChannels
+        .listFor(userId)
+        .filter((c) => c.enabled)
+        .map((c) => ({ id: c.id, kind: c.kind, label: channels[c.kind].describe(c.target) })),
+    addChannel(userId, kind, fields) {
+      if (!isChannelKind(kind) || kind === 'email') return { field: 'kind' };
+      try {
+        personChannels.add(userId, kind, channels[kind].parseTarget(fields));
+        return { ok: true };
+      } catch (err) {
+        if (err instanceof TargetError) return { field: err.field ?? 'kind' };
+        throw err;
+      }
+    },
+    removeChannel: (userId, id) => personChannels.disable(userId, id),
+    async sendTest(email, kind) {
+      const person = personChannels.personByEmail(email);
+      if (!person) return undefined;
+      return sendTestMessages(
+        channels,
+        {
+          email: person.email,
+          lang: person.lang === 'fr' ? 'fr' : 'en',
+          channels: personChannels.listFor(person.id),
+        },
+        kind && isChannelKind(kind) ? kind : undefined,
+        domain,
+      );
+    },
+  };
+}
