@@ -7,9 +7,20 @@ import { silentLogger } from '../../src/logger.ts';
 let smtp: FakeSmtp;
 let s: Setup;
 
+// Digests off: these tests tick an hour ahead of the wall clock, and a daily digest falling due
+// in that hour (08:00 Paris) would add mail that has nothing to do with immediate alerts.
+const NO_DIGEST = { digest: 'off' } as const;
+
 beforeEach(async () => {
   smtp = await startFakeSmtp();
-  s = setup({ smtpPort: smtp.port, alerts: { maxPerHour: 3 }, recipients: [OWNER, PROXY] });
+  s = setup({
+    smtpPort: smtp.port,
+    alerts: { maxPerHour: 3 },
+    recipients: [
+      { ...OWNER, ...NO_DIGEST },
+      { ...PROXY, ...NO_DIGEST },
+    ],
+  });
 });
 
 afterEach(async () => {
