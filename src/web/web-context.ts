@@ -10,7 +10,7 @@ import type { TriageRepo } from './triage-repo.ts';
 import type { WatchAdminRepo } from './watch-admin-repo.ts';
 import type { RecipientsRepo } from '../alerts/recipients-repo.ts';
 import type { AlertsPort, EvidencePort } from './ports.ts';
-import type { Translate, UiLang } from './i18n/index.ts';
+import type { MessageKey, Translate, UiLang } from './i18n/index.ts';
 import { sameOriginPath } from './safe-back.ts';
 import type { LoginGuard } from './auth/login-guard.ts';
 
@@ -27,6 +27,8 @@ declare module 'fastify' {
     session: SessionUser | null;
     lang: UiLang;
     t: Translate;
+    /** IANA zone for every date shown: the account's, else the browser's, else UTC. */
+    timeZone: string;
   }
 }
 
@@ -101,6 +103,8 @@ export class HttpError extends Error {
   constructor(
     readonly statusCode: number,
     message: string,
+    /** What an error page says instead, in the reader's language (the API keeps `message`). */
+    readonly pageKey?: MessageKey,
   ) {
     super(message);
   }

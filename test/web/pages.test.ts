@@ -60,7 +60,7 @@ describe('pages', () => {
     expect(page.body).toContain('@tr&quot;oll');
     expect(page.body).not.toContain('href="javascript:');
     expect(page.body).toContain('&quot;author&quot;: &quot;tr\\&quot;oll&quot;');
-    expect(page.body).toMatch(/<td>captured<\/td>/);
+    expect(page.body).toMatch(/<td data-label="What">captured<\/td>/);
     expect(page.body).toMatch(/<td>viewed<\/td>/);
   });
 
@@ -387,7 +387,7 @@ describe('pages', () => {
       url: `/posts/${id}`,
       headers: { cookie: jar.header() },
     });
-    expect(detail.body).toMatch(/<dd>\s*pending/);
+    expect(detail.body).toMatch(/<dd>\s*waiting/);
   });
 
   it('a watch edited in the dashboard gets its new poll schedule without a restart', async () => {

@@ -32,7 +32,7 @@ export function postRoutes(ctx: WebContext): FastifyPluginAsync {
         const full = (req.query as { full?: string }).full === '1';
         const post = whole && excerptRow(whole, full ? Number.MAX_SAFE_INTEGER : PAGE_TEXT_CHARS);
         if (!post || !user.watchIds.includes(post.watchId))
-          throw new HttpError(404, req.t('common.notFound'));
+          throw new HttpError(404, 'not found', 'error.404');
         const hidden =
           shielded(post) && !ctx.audit.revealedSince(user.id, user.sessionCreatedAt, [id]).has(id);
         let events: ReturnType<WebContext['evidence']['eventsForPost']> = [];
