@@ -26,6 +26,7 @@
     var done = function () {
       button.textContent = button.getAttribute('data-copied') || button.textContent;
     };
-    if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(text).then(done, function () {});
+    if (navigator.clipboard && navigator.clipboard.writeText)
+      navigator.clipboard.writeText(text).then(done, function () {});
   });
 })();

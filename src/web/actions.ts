@@ -37,7 +37,8 @@ export async function applyAction(
     for (const id of ids) await ctx.evidence.flagForArchive?.(id, user.email);
   } else {
     const channel = report.channel as ReportChannel;
-    if (!REPORT_CHANNELS.includes(channel)) throw new HttpError(400, 'choose where the post was reported', 'error.reportChannel');
+    if (!REPORT_CHANNELS.includes(channel))
+      throw new HttpError(400, 'choose where the post was reported', 'error.reportChannel');
     const at = report.reportedAt ? Date.parse(report.reportedAt) : Date.now();
     if (Number.isNaN(at)) throw new HttpError(400, 'the report date is not a date', 'error.reportDate');
     const reference = report.reference?.trim().slice(0, 200) || null;

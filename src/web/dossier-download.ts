@@ -33,7 +33,8 @@ export async function sendDossier(
 ): Promise<FastifyReply> {
   if (!user.watchIds.includes(p.watch)) throw new HttpError(404, 'no such watch', 'error.noSuchWatch');
   const write = ctx.evidence.writeDossier;
-  if (!write) throw new HttpError(503, 'the dossier builder is not available in this installation', 'error.503');
+  if (!write)
+    throw new HttpError(503, 'the dossier builder is not available in this installation', 'error.503');
   const from = day(p.from);
   const to = day(p.to, 86_400_000);
   const dir = await mkdtemp(path.join(tmpdir(), 'vigie-dossier-'));

@@ -220,7 +220,8 @@ export const fr: Record<MessageKey, string> = {
   'error.403': "Vous n'avez pas le droit de faire cela.",
   'error.404': "Cette page n'existe pas, ou elle ne vous est pas accessible.",
   'error.429': 'Trop de demandes. Attendez un peu puis réessayez.',
-  'error.500': "Un problème est survenu de notre côté. Rien de ce que vous avez fait n'est perdu ; réessayez dans un instant.",
+  'error.500':
+    "Un problème est survenu de notre côté. Rien de ce que vous avez fait n'est perdu ; réessayez dans un instant.",
   'error.503': "Ce n'est pas disponible dans cette installation.",
   'error.title': 'Erreur',
   'error.home': "Retour à la vue d'ensemble",

@@ -93,7 +93,12 @@ export function accountRoutes(ctx: WebContext): FastifyPluginAsync {
         if (!isTimeZone(timeZone)) throw new HttpError(400, 'unknown time zone', 'error.400');
         const user = req.user!;
         ctx.users.setTimeZone(user.id, timeZone);
-        ctx.audit.record({ userId: user.id, actor: user.email, action: 'user_time_zone', detail: { timeZone } });
+        ctx.audit.record({
+          userId: user.id,
+          actor: user.email,
+          action: 'user_time_zone',
+          detail: { timeZone },
+        });
         return reply.redirect('/account', 303);
       },
     );

@@ -53,7 +53,13 @@ export function authRoutes(ctx: WebContext): FastifyPluginAsync {
         },
       },
       async (req, reply) => {
-        const body = req.body as { email: string; password: string; code?: string; next?: string; tz?: string };
+        const body = req.body as {
+          email: string;
+          password: string;
+          code?: string;
+          next?: string;
+          tz?: string;
+        };
         // Per account, whatever the client address: refused unread while the account is paused.
         const { lockedUntil } = guard.state(body.email);
         if (lockedUntil) {
