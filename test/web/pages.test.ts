@@ -54,7 +54,7 @@ describe('pages', () => {
       headers: { cookie: jar.header() },
     });
     expect(page.body).toContain(
-      '&lt;b&gt;Alice&lt;/b&gt; sale <mark class="hit" title="insult">conne</mark>',
+      '&lt;b&gt;Alice&lt;/b&gt; sale <mark class="hit" title="Insults">conne</mark>',
     );
     expect(page.body).toContain('&lt;img src=x&gt;');
     expect(page.body).toContain('@tr&quot;oll');
