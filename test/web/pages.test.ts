@@ -61,7 +61,7 @@ describe('pages', () => {
     expect(page.body).not.toContain('href="javascript:');
     expect(page.body).toContain('&quot;author&quot;: &quot;tr\\&quot;oll&quot;');
     expect(page.body).toMatch(/<td data-label="What">captured<\/td>/);
-    expect(page.body).toMatch(/<td>viewed<\/td>/);
+    expect(page.body).toMatch(/<td data-label="What">viewed<\/td>/);
   });
 
   it('overview shows a dead source loudly with since when, and what needs review', async () => {
