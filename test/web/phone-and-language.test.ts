@@ -225,7 +225,16 @@ describe('every page on a phone, in French', () => {
   }
 
   function pagesFor(role: keyof typeof USERS): string[] {
-    const common = ['/', '/authors', '/watches', '/exports', '/help', '/account', '/page-qui-nexiste-pas'];
+    const common = [
+      '/',
+      '/authors',
+      '/watches',
+      '/lookalikes',
+      '/exports',
+      '/help',
+      '/account',
+      '/page-qui-nexiste-pas',
+    ];
     const posts = [...postIds, longId].map((id) => `/posts/${id}`);
     if (role === 'reviewer') return [...common, '/triage', '/audit', ...posts];
     const triage = [

@@ -256,14 +256,16 @@ export const en = {
   'overview.actionsArchived': 'posts sent for archiving',
   'overview.actionsLookalikes': 'impersonations confirmed',
   'overview.help': 'Help',
-  'overview.helpLines': 'Talk to someone: 3018 (online violence), 116 006 (France Victimes). In danger: 17 or 112.',
+  'overview.helpLines':
+    'Talk to someone: 3018 (online violence), 116 006 (France Victimes). In danger: 17 or 112.',
   'overview.helpLink': 'Where to get help and report',
   'watches.ownerShield': 'What the protected person sees',
   'watches.ownerShieldReview': 'No post text unless a proxy marked it harmless (recommended)',
   'watches.ownerShieldScorer': 'Without proxies: text the scorer found harmless',
   'nav.lookalikes': 'Look-alikes',
   'lookalikes.title': 'Look-alike accounts',
-  'lookalikes.intro': 'Accounts whose name or handle looks like the protected person\'s: possible identity theft.',
+  'lookalikes.intro':
+    "Accounts whose name or handle looks like the protected person's: possible identity theft.",
   'lookalikes.empty': 'No look-alike account found.',
   'lookalikes.account': 'Account',
   'lookalikes.reason': 'Why',

@@ -261,7 +261,8 @@ export const fr: Record<MessageKey, string> = {
     "Parler à quelqu'un : 3018 (violences numériques), 116 006 (France Victimes). En danger : 17 ou 112.",
   'overview.helpLink': "Où trouver de l'aide et signaler",
   'watches.ownerShield': 'Ce que voit la personne protégée',
-  'watches.ownerShieldReview': "Aucun texte de message sauf s'il a été jugé sans danger par un proche (recommandé)",
+  'watches.ownerShieldReview':
+    "Aucun texte de message sauf s'il a été jugé sans danger par un proche (recommandé)",
   'watches.ownerShieldScorer': "Sans proches : les textes que l'analyse juge sans danger",
   'nav.lookalikes': 'Sosies',
   'lookalikes.title': 'Comptes sosies',
