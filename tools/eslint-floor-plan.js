@@ -16,6 +16,7 @@ export const FLOORS = [
   { name: 'storage and jobs', units: ['src/db', 'src/jobs'] },
   { name: 'config', units: ['src/config'] },
   { name: 'input guards', units: ['src/net', 'src/text'] },
+  { name: 'vocabulary', units: ['src/vocabulary'] },
   { name: 'pure helpers', units: ['src/scoring', 'src/logger.ts', 'src/version.ts', 'src/escape-html.ts'] },
 ];
 

@@ -1,24 +1,13 @@
 // The words of every message, in French and English. Plain-spoken, never blaming the person, and
-// always ending with where to get help.
+// always ending with where to get help. Levels and categories come from the shared vocabulary.
+
+import { categoryNames, levelNames } from '../vocabulary/abuse-words.ts';
 
 export type Lang = 'fr' | 'en';
 
 const fr = {
-  levels: { none: 'neutres', low: 'faibles', medium: 'moyens', high: 'élevés', severe: 'graves' } as Record<
-    string,
-    string
-  >,
-  categories: {
-    insult: 'Insultes',
-    threat: 'Menaces',
-    sexual_harassment: 'Harcèlement sexuel',
-    suicide_incitement: 'Incitation au suicide',
-    hate: 'Haine',
-    doxxing_language: 'Appels à divulguer des informations personnelles',
-    profanity: 'Grossièretés',
-    doxxing: 'Informations personnelles exposées',
-    impersonation: 'Usurpation d’identité',
-  } as Record<string, string>,
+  levels: levelNames('fr', true),
+  categories: categoryNames('fr'),
   periods: { hourly: 'de l’heure', daily: 'du jour', weekly: 'de la semaine' } as Record<string, string>,
   digestTitle: (period: string) => `Votre résumé ${period}`,
   digestSubject: (date: string, hostile: number, trend: string) =>
@@ -102,18 +91,8 @@ const fr = {
 export type Strings = typeof fr;
 
 const en: Strings = {
-  levels: { none: 'neutral', low: 'low', medium: 'medium', high: 'high', severe: 'severe' },
-  categories: {
-    insult: 'Insults',
-    threat: 'Threats',
-    sexual_harassment: 'Sexual harassment',
-    suicide_incitement: 'Incitement to suicide',
-    hate: 'Hate',
-    doxxing_language: 'Calls to expose personal information',
-    profanity: 'Profanity',
-    doxxing: 'Personal information exposed',
-    impersonation: 'Impersonation',
-  },
+  levels: levelNames('en', true),
+  categories: categoryNames('en'),
   periods: { hourly: 'hourly', daily: 'daily', weekly: 'weekly' },
   digestTitle: (period: string) => `Your ${period} summary`,
   digestSubject: (date: string, hostile: number, trend: string) =>

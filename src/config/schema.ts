@@ -83,8 +83,12 @@ export const configSchema = z
           .min(1)
           .max(24 * 90)
           .default(12),
-        /** Login attempts allowed per client address and minute. */
-        loginAttemptsPerMinute: z.number().int().min(1).max(1000).default(5),
+        /**
+         * Sign-in attempts allowed per client address and minute. Generous, so people behind one
+         * address (a household, an office) never lock each other out; guessing one account is
+         * stopped by the strict per-account limit (web/auth/login-guard.ts).
+         */
+        loginAttemptsPerMinute: z.number().int().min(1).max(1000).default(30),
         /** `auto`: Secure cookies when server.publicUrl is https or the request came over https. */
         secureCookies: z.enum(['auto', 'always', 'never']).default('auto'),
         /** Trust X-Forwarded-* from a reverse proxy in front of Vigie (client address, https). */
@@ -106,7 +110,7 @@ export const configSchema = z
       .strict()
       .default({
         sessionHours: 12,
-        loginAttemptsPerMinute: 5,
+        loginAttemptsPerMinute: 30,
         secureCookies: 'auto',
         trustProxy: false,
         passwordLinkHours: 48,

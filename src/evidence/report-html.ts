@@ -1,6 +1,13 @@
 import { LEVELS } from '../scoring/index.ts';
 import type { DossierPost } from './dossier-repo.ts';
-import { translator, verifySteps, type ReportLang, type WordKey } from './report-i18n.ts';
+import {
+  categoryWords,
+  levelWords,
+  translator,
+  verifySteps,
+  type ReportLang,
+  type WordKey,
+} from './report-i18n.ts';
 import { escapeHtml as esc } from '../escape-html.ts';
 import { cutText } from '../text/cut.ts';
 
@@ -73,7 +80,7 @@ function timeline(posts: readonly DossierPost[], t: (k: WordKey) => string): str
   return `<table class="timeline"><thead><tr><th>${t(byHour ? 'hour' : 'day')}</th><th>${t('count')}</th><th></th></tr></thead><tbody>\n${rows}\n</tbody></table>`;
 }
 
-function postBlock(p: DossierPost, t: (k: WordKey) => string): string {
+function postBlock(p: DossierPost, t: (k: WordKey) => string, lang: ReportLang): string {
   const href = safeHref(p.url);
   const archive = safeHref(p.captureUrl);
   const author = cutText(
@@ -91,8 +98,8 @@ function postBlock(p: DossierPost, t: (k: WordKey) => string): string {
 <dt>${t('url')}</dt><dd class="mono">${href ? `<a href="${href}">${esc(p.url!)}</a>` : esc(p.url ?? '—')}</dd>
 <dt>${t('published')}</dt><dd>${esc(iso(p.createdAt))}</dd>
 <dt>${t('seen')}</dt><dd>${esc(iso(p.firstSeenAt))}</dd>
-<dt>${t('level')}</dt><dd>${esc(p.level ?? '—')} (${p.score ?? '—'})</dd>
-<dt>${t('categories')}</dt><dd>${esc(p.categories.join(', ') || '—')}</dd>
+<dt>${t('level')}</dt><dd>${esc(p.level ? levelWords(lang, p.level) : '—')} (${p.score ?? '—'})</dd>
+<dt>${t('categories')}</dt><dd>${esc(categoryWords(lang, p.categories) || '—')}</dd>
 <dt>${t('archive')}</dt><dd class="mono">${archive ? `<a href="${archive}">${esc(p.captureUrl!)}</a>` : `${t('noArchive')}${p.archiveStatus ? ` (${esc(p.archiveStatus)})` : ''}`}</dd>
 <dt>${t('sha')}</dt><dd class="mono">${esc(p.rawSha256)}</dd>
 ${p.deletedUpstreamAt ? `<dt>${t('deleted')}</dt><dd class="deleted">${esc(iso(p.deletedUpstreamAt))}</dd>` : ''}
@@ -118,7 +125,7 @@ export function renderReport(r: ReportInput): string {
       (k) =>
         `<section id="${k}"><h2>${t(k)} (${groups.get(k)!.length})</h2>\n${groups
           .get(k)!
-          .map((p) => postBlock(p, t))
+          .map((p) => postBlock(p, t, r.lang))
           .join('\n')}\n</section>`,
     )
     .join('\n');
@@ -153,7 +160,7 @@ pre.text{white-space:pre-wrap;word-wrap:break-word;background:#f4f4f4;border-lef
 <tr><td>${t('watch')}</td><td>${esc(r.watchId)} — ${esc(r.watchNames.join(', '))}</td></tr>
 <tr><td>${t('generated')}</td><td>${esc(iso(r.generatedAt))}</td></tr>
 <tr><td>${t('period')}</td><td>${r.from !== undefined ? esc(iso(r.from)) : t('all')} → ${r.to !== undefined ? esc(iso(r.to)) : esc(iso(r.generatedAt))}</td></tr>
-<tr><td>${t('minLevel')}</td><td>${esc(levels.join(', '))}</td></tr>
+<tr><td>${t('minLevel')}</td><td>${esc(levels.map((l) => levelWords(r.lang, l)).join(', '))}</td></tr>
 <tr><td>${t('postsCount')}</td><td>${r.posts.length}</td></tr>
 <tr><td>${t('ledgerHead')}</td><td class="mono">${esc(r.ledgerHead)}</td></tr>
 </table>

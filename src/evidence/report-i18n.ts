@@ -1,7 +1,19 @@
 // Words of the dossier report, in French and English. `both` prints the two side by side, so one
 // printed report serves a French court and an English-speaking platform.
 
+import { categoryName, levelName } from '../vocabulary/abuse-words.ts';
+
 export type ReportLang = 'fr' | 'en' | 'both';
+
+/** A level or a list of categories in the report's language(s), from the vocabulary the dashboard and mails share. */
+export function levelWords(lang: ReportLang, level: string): string {
+  return lang === 'both' ? `${levelName('fr', level)} / ${levelName('en', level)}` : levelName(lang, level);
+}
+
+export function categoryWords(lang: ReportLang, categories: readonly string[]): string {
+  const list = (l: 'fr' | 'en') => categories.map((c) => categoryName(l, c)).join(', ');
+  return lang === 'both' ? `${list('fr')} / ${list('en')}` : list(lang);
+}
 
 const WORDS = {
   title: ['Dossier de preuves', 'Evidence dossier'],

@@ -16,7 +16,7 @@ export function postsOfUser(ctx: WebContext, user: User, ids: readonly number[])
   const owners = ctx.triage.watchOfPosts(ids);
   for (const id of ids) {
     const w = owners.get(id);
-    if (!w || !user.watchIds.includes(w)) throw new HttpError(404, 'no such post');
+    if (!w || !user.watchIds.includes(w)) throw new HttpError(404, 'no such post', 'error.noSuchPost');
   }
   return owners;
 }
@@ -29,7 +29,7 @@ export async function applyAction(
   action: TriageAction,
   report: ReportInput = {},
 ): Promise<void> {
-  if (ids.length === 0) throw new HttpError(400, 'select at least one post');
+  if (ids.length === 0) throw new HttpError(400, 'select at least one post', 'error.selectPost');
   const owners = postsOfUser(ctx, user, ids);
   // Only someone who read the post may declare it harmless: the owner is shown it because of it.
   if (action === 'harmless' && user.role !== 'proxy')
@@ -41,9 +41,10 @@ export async function applyAction(
     for (const id of ids) await ctx.evidence.flagForArchive?.(id, user.email);
   } else {
     const channel = report.channel as ReportChannel;
-    if (!REPORT_CHANNELS.includes(channel)) throw new HttpError(400, 'choose where the post was reported');
+    if (!REPORT_CHANNELS.includes(channel))
+      throw new HttpError(400, 'choose where the post was reported', 'error.reportChannel');
     const at = report.reportedAt ? Date.parse(report.reportedAt) : Date.now();
-    if (Number.isNaN(at)) throw new HttpError(400, 'the report date is not a date');
+    if (Number.isNaN(at)) throw new HttpError(400, 'the report date is not a date', 'error.reportDate');
     const reference = report.reference?.trim().slice(0, 200) || null;
     ctx.triage.addReport(ids, { channel, reportedAt: at, reference }, user.id);
   }

@@ -93,7 +93,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       });
       const html = await reply.viewAsync(`pages/${page}.eta`, {
         ...data,
-        ...viewHelpers(req.lang),
+        ...viewHelpers(req.lang, req.timeZone),
         t: req.t,
         lang: req.lang,
         user,
@@ -106,7 +106,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   // Plugins first (fastify/demo's order: plugins, then routes); plain functions on the root
   // instance, so their hooks and decorators reach every route.
-  errorPages(app);
+  errorPages(app, ctx);
   await securityHeaders(app);
   await csrfProtection(app);
   await rateLimit(app);

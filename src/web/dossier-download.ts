@@ -17,7 +17,7 @@ export interface DossierParams {
 const day = (s: string | undefined, plus = 0) => {
   if (!s) return undefined;
   const t = Date.parse(`${s.slice(0, 10)}T00:00:00Z`);
-  if (Number.isNaN(t)) throw new HttpError(400, `not a date: ${s}`);
+  if (Number.isNaN(t)) throw new HttpError(400, `not a date: ${s}`, 'error.notADate');
   return t + plus;
 };
 
@@ -31,9 +31,10 @@ export async function sendDossier(
   p: DossierParams,
   reply: FastifyReply,
 ): Promise<FastifyReply> {
-  if (!user.watchIds.includes(p.watch)) throw new HttpError(404, 'no such watch');
+  if (!user.watchIds.includes(p.watch)) throw new HttpError(404, 'no such watch', 'error.noSuchWatch');
   const write = ctx.evidence.writeDossier;
-  if (!write) throw new HttpError(503, 'the dossier builder is not available in this installation');
+  if (!write)
+    throw new HttpError(503, 'the dossier builder is not available in this installation', 'error.503');
   const from = day(p.from);
   const to = day(p.to, 86_400_000);
   const dir = await mkdtemp(path.join(tmpdir(), 'vigie-dossier-'));

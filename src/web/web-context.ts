@@ -12,7 +12,7 @@ import type { RecipientsRepo } from '../alerts/recipients-repo.ts';
 import type { AlertsPort, EvidencePort, LookalikesPort, SettingsPort } from './ports.ts';
 import type { InvitationsRepo } from './auth/invitations-repo.ts';
 import type { SetupGate } from './setup-gate.ts';
-import type { Translate, UiLang } from './i18n/index.ts';
+import type { MessageKey, Translate, UiLang } from './i18n/index.ts';
 import { sameOriginPath } from './safe-back.ts';
 import type { LoginGuard } from './auth/login-guard.ts';
 
@@ -29,6 +29,8 @@ declare module 'fastify' {
     session: SessionUser | null;
     lang: UiLang;
     t: Translate;
+    /** IANA zone for every date shown: the account's, else the browser's, else UTC. */
+    timeZone: string;
   }
 }
 
@@ -118,6 +120,8 @@ export class HttpError extends Error {
   constructor(
     readonly statusCode: number,
     message: string,
+    /** What an error page says instead, in the reader's language (the API keeps `message`). */
+    readonly pageKey?: MessageKey,
   ) {
     super(message);
   }

@@ -54,14 +54,14 @@ describe('pages', () => {
       headers: { cookie: jar.header() },
     });
     expect(page.body).toContain(
-      '&lt;b&gt;Alice&lt;/b&gt; sale <mark class="hit" title="insult">conne</mark>',
+      '&lt;b&gt;Alice&lt;/b&gt; sale <mark class="hit" title="Insults">conne</mark>',
     );
     expect(page.body).toContain('&lt;img src=x&gt;');
     expect(page.body).toContain('@tr&quot;oll');
     expect(page.body).not.toContain('href="javascript:');
     expect(page.body).toContain('&quot;author&quot;: &quot;tr\\&quot;oll&quot;');
-    expect(page.body).toMatch(/<td>captured<\/td>/);
-    expect(page.body).toMatch(/<td>viewed<\/td>/);
+    expect(page.body).toMatch(/<td data-label="What">captured<\/td>/);
+    expect(page.body).toMatch(/<td data-label="What">viewed<\/td>/);
   });
 
   it('overview shows a dead source loudly with since when, and what needs review', async () => {
@@ -408,7 +408,7 @@ describe('pages', () => {
       url: `/posts/${id}`,
       headers: { cookie: jar.header() },
     });
-    expect(detail.body).toMatch(/<dd>\s*pending/);
+    expect(detail.body).toMatch(/<dd>\s*waiting/);
   });
 
   it('a watch edited in the dashboard gets its new poll schedule without a restart', async () => {

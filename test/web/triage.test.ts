@@ -41,7 +41,7 @@ describe('triage', () => {
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe(`/triage?watch=alice#post-${hostile}`);
     const after = await f.app.inject({ method: 'GET', url: '/triage', headers: { cookie: jar.header() } });
-    expect(after.body).toContain('<mark class="hit" title="insult">idiote</mark>');
+    expect(after.body).toContain('<mark class="hit" title="Insults">idiote</mark>');
     const audit = f.db.$client
       .prepare(`select actor, action, post_id, watch_id from audit_log where action = 'reveal'`)
       .all();

@@ -11,6 +11,8 @@ export interface User {
   email: string;
   role: Role;
   lang: string | null;
+  /** IANA time zone for every date the dashboard shows this person; null until the browser tells it. */
+  timeZone: string | null;
   totpEnabled: boolean;
   watchIds: string[];
 }
@@ -23,7 +25,7 @@ export interface SessionUser extends User {
 
 export function createUsersRepo(db: Db) {
   const sessionStmt = db.$client.prepare(
-    `select u.id, u.email, u.role, u.lang, u.totp_secret is not null as totp, s.created_at, s.last_seen_at,
+    `select u.id, u.email, u.role, u.lang, u.time_zone, u.totp_secret is not null as totp, s.created_at, s.last_seen_at,
        (select group_concat(w.watch_id, char(0)) from user_watches w where w.user_id = u.id) as watches
      from sessions s join users u on u.id = s.user_id
      where s.token_hash = ? and s.revoked_at is null and s.expires_at > ? and u.disabled_at is null`,
@@ -44,6 +46,7 @@ export function createUsersRepo(db: Db) {
       email: row.email,
       role: row.role as Role,
       lang: row.lang,
+      timeZone: row.timeZone,
       totpEnabled: !!row.totpSecret,
       watchIds: watchIdsOf(row.id),
     };
@@ -112,6 +115,11 @@ export function createUsersRepo(db: Db) {
       db.update(users).set({ lang }).where(eq(users.id, userId)).run();
     },
 
+    /** The zone must already be a valid IANA name (render/time-zone.ts checks it). */
+    setTimeZone(userId: number, timeZone: string | null): void {
+      db.update(users).set({ timeZone }).where(eq(users.id, userId)).run();
+    },
+
     totp(userId: number): { secret: string | null; pending: string | null } {
       const row = db
         .select({ s: users.totpSecret, p: users.totpPending })
@@ -157,6 +165,7 @@ export function createUsersRepo(db: Db) {
             email: string;
             role: string;
             lang: string | null;
+            time_zone: string | null;
             totp: number;
             created_at: number;
             last_seen_at: number;
@@ -171,6 +180,7 @@ export function createUsersRepo(db: Db) {
         email: row.email,
         role: row.role as Role,
         lang: row.lang,
+        timeZone: row.time_zone,
         totpEnabled: row.totp === 1,
         watchIds: row.watches ? row.watches.split('\u0000').sort() : [],
         sessionHash: hash,

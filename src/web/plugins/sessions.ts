@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { pickLang, translator } from '../i18n/index.ts';
-import { isApi, PUBLIC_PREFIXES, SESSION_COOKIE, type WebContext } from '../web-context.ts';
-import { errorPage } from './error-pages.ts';
+import { HttpError, isApi, PUBLIC_PREFIXES, SESSION_COOKIE, type WebContext } from '../web-context.ts';
+import { isTimeZone, TZ_COOKIE } from '../render/time-zone.ts';
 
 /** Sessions and API tokens: who is asking, in which language, and whether the route lets them in. */
 export function sessions(app: FastifyInstance, ctx: Pick<WebContext, 'users'>): void {
@@ -9,6 +9,7 @@ export function sessions(app: FastifyInstance, ctx: Pick<WebContext, 'users'>): 
   app.decorateRequest('session', null);
   app.decorateRequest('lang', 'en');
   app.decorateRequest('t', translator('en'));
+  app.decorateRequest('timeZone', 'UTC');
 
   // Who is asking: a session cookie for pages, a bearer token for the API (never both, so the
   // API cannot be driven by a cross-site request carrying the cookie). Then every route needs a
@@ -28,6 +29,7 @@ export function sessions(app: FastifyInstance, ctx: Pick<WebContext, 'users'>): 
     }
     req.lang = pickLang(req.user?.lang, req.headers['accept-language']);
     req.t = translator(req.lang);
+    req.timeZone = [req.user?.timeZone, req.cookies[TZ_COOKIE]].find(isTimeZone) ?? 'UTC';
 
     const config = req.routeOptions.config ?? {};
     const open =
@@ -44,10 +46,7 @@ export function sessions(app: FastifyInstance, ctx: Pick<WebContext, 'users'>): 
     }
     if (config.roles && !config.roles.includes(req.user.role)) {
       if (isApi(url)) return reply.status(403).send({ error: 'forbidden' });
-      return reply
-        .status(403)
-        .type('text/html; charset=utf-8')
-        .send(errorPage(403, req.t('common.forbidden')));
+      throw new HttpError(403, 'forbidden', 'error.403');
     }
   });
 }

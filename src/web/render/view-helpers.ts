@@ -1,4 +1,6 @@
-import type { UiLang } from '../i18n/index.ts';
+import { translator, type UiLang } from '../i18n/index.ts';
+import { labelHelpers } from '../i18n/labels.ts';
+import { dayInZone, formatInZone } from './time-zone.ts';
 import { cutText, NAME_CHARS } from './excerpt.ts';
 
 export interface Segment {
@@ -43,26 +45,26 @@ export function safeHref(url: string | null | undefined): string | null {
   }
 }
 
-const HELPERS = { fr: makeHelpers(), en: makeHelpers() };
+const HELPERS = new Map<string, ReturnType<typeof makeHelpers>>();
 
-export function viewHelpers(lang: UiLang) {
-  return HELPERS[lang];
+/** The page helpers for one language and time zone (built once per pair: called for every page). */
+export function viewHelpers(lang: UiLang, timeZone: string) {
+  const key = `${lang} ${timeZone}`;
+  let h = HELPERS.get(key);
+  if (!h) {
+    h = makeHelpers(lang, timeZone);
+    if (HELPERS.size < 2000) HELPERS.set(key, h);
+  }
+  return h;
 }
 
-/**
- * "2026-11-20 08:30 UTC": unambiguous in both languages, sorts as text, and costs a fraction of
- * Intl formatting (called for every row of every page).
- */
-export function formatUtc(ms: number | null | undefined): string {
-  if (!ms) return '—';
-  const iso = new Date(ms).toISOString();
-  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
-}
-
-function makeHelpers() {
+function makeHelpers(lang: UiLang, timeZone: string) {
   return {
-    fmt: formatUtc,
-    isoDay: (ms: number | null | undefined) => (ms ? new Date(ms).toISOString().slice(0, 10) : ''),
+    ...labelHelpers(lang, translator(lang)),
+    timeZone,
+    /** "2026-11-20 09:30" in the reader's zone (time-zone.ts). */
+    fmt: (ms: number | null | undefined) => formatInZone(ms, timeZone),
+    isoDay: (ms: number | null | undefined) => dayInZone(ms, timeZone),
     highlight: highlightSegments,
     safeHref,
     /** An author's handle or name as lists show it (attacker-chosen, any length). */

@@ -1,11 +1,12 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { generateSecret, generateURI } from 'otplib';
-import { SESSION_COOKIE, html, type WebContext } from '../web-context.ts';
+import { HttpError, SESSION_COOKIE, html, type WebContext } from '../web-context.ts';
+import { isTimeZone, timeZoneChoices } from '../render/time-zone.ts';
 import { hashPassword, passwordProblem } from '../auth/passwords.ts';
 import { totpValid } from '../auth/totp.ts';
 import { reauthenticate, reauthFields } from '../auth/reauth.ts';
 
-/** The person's own settings: language, second factor, "log out everywhere". */
+/** The person's own settings: language, time zone, second factor, "log out everywhere". */
 export function accountRoutes(ctx: WebContext): FastifyPluginAsync {
   return async (app) => {
     const page = async (
@@ -22,6 +23,8 @@ export function accountRoutes(ctx: WebContext): FastifyPluginAsync {
         title: req.t('account.title'),
         nav: 'account',
         me: user,
+        accountTimeZone: user.timeZone,
+        timeZones: timeZoneChoices(),
         totpOn: !!totp.secret,
         pending: totp.pending,
         uri,
@@ -69,6 +72,33 @@ export function accountRoutes(ctx: WebContext): FastifyPluginAsync {
         const user = req.user!;
         ctx.users.setLang(user.id, lang === 'auto' ? null : lang);
         ctx.audit.record({ userId: user.id, actor: user.email, action: 'user_lang', detail: { lang } });
+        return reply.redirect('/account', 303);
+      },
+    );
+
+    app.post(
+      '/account/time-zone',
+      {
+        schema: {
+          body: {
+            type: 'object',
+            required: ['timeZone'],
+            properties: { timeZone: { type: 'string', maxLength: 64 }, _csrf: { type: 'string' } },
+          },
+          response: html,
+        },
+      },
+      async (req, reply) => {
+        const { timeZone } = req.body as { timeZone: string };
+        if (!isTimeZone(timeZone)) throw new HttpError(400, 'unknown time zone', 'error.400');
+        const user = req.user!;
+        ctx.users.setTimeZone(user.id, timeZone);
+        ctx.audit.record({
+          userId: user.id,
+          actor: user.email,
+          action: 'user_time_zone',
+          detail: { timeZone },
+        });
         return reply.redirect('/account', 303);
       },
     );

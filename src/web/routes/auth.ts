@@ -3,6 +3,7 @@ import { SESSION_COOKIE, html, safeBack, type WebContext } from '../web-context.
 import { hashPassword, passwordProblem, verifyPassword } from '../auth/passwords.ts';
 import { totpValid } from '../auth/totp.ts';
 import { reauthenticate, reauthFields } from '../auth/reauth.ts';
+import { isTimeZone } from '../render/time-zone.ts';
 
 /** Sign in, sign out (here or everywhere), and the one-time set-password links. */
 export function authRoutes(ctx: WebContext): FastifyPluginAsync {
@@ -46,6 +47,7 @@ export function authRoutes(ctx: WebContext): FastifyPluginAsync {
               password: { type: 'string', maxLength: 1024 },
               code: { type: 'string', maxLength: 12 },
               next: { type: 'string', maxLength: 2000 },
+              tz: { type: 'string', maxLength: 64 },
               _csrf: { type: 'string' },
             },
           },
@@ -53,17 +55,22 @@ export function authRoutes(ctx: WebContext): FastifyPluginAsync {
         },
       },
       async (req, reply) => {
-        const body = req.body as { email: string; password: string; code?: string; next?: string };
+        const body = req.body as {
+          email: string;
+          password: string;
+          code?: string;
+          next?: string;
+          tz?: string;
+        };
         // Per account, whatever the client address: refused unread while the account is paused.
         const { lockedUntil } = guard.state(body.email);
         if (lockedUntil) {
-          const minutes = Math.max(1, Math.ceil((lockedUntil - Date.now()) / 60_000));
           reply.header('retry-after', String(Math.ceil((lockedUntil - Date.now()) / 1000)));
           return ctx.render(req, reply.status(429), 'login', {
             title: req.t('login.title'),
             next: safeBack(body.next),
             failed: false,
-            throttled: minutes,
+            throttled: { kind: 'account', retryAt: lockedUntil },
             email: body.email,
           });
         }
@@ -90,6 +97,8 @@ export function authRoutes(ctx: WebContext): FastifyPluginAsync {
         ctx.users.pruneSessions();
         const token = ctx.users.createSession(user.id, ttl);
         ctx.audit.record({ userId: user.id, actor: user.email, action: 'login', detail: { ip: req.ip } });
+        // The first sign-in from a browser that tells its zone sets the account's (editable under Account).
+        if (!user.timeZone && isTimeZone(body.tz)) ctx.users.setTimeZone(user.id, body.tz);
         reply.setCookie(SESSION_COOKIE, token, {
           httpOnly: true,
           sameSite: 'strict',

@@ -31,7 +31,7 @@ export function postRoutes(ctx: WebContext): FastifyPluginAsync {
         // "Show all" (?full=1) gives the whole text and payload; otherwise a long excerpt.
         const full = (req.query as { full?: string }).full === '1';
         const cut = whole && excerptRow(whole, full ? Number.MAX_SAFE_INTEGER : PAGE_TEXT_CHARS);
-        if (!cut || !user.watchIds.includes(cut.watchId)) throw new HttpError(404, req.t('common.notFound'));
+        if (!cut || !user.watchIds.includes(cut.watchId)) throw new HttpError(404, 'not found', 'error.404');
         // Post text goes through the one shield decision (render/text-shield.ts).
         const post = shieldRows(ctx, user, [cut])[0]!;
         const hidden = post.shielded;

@@ -136,7 +136,7 @@ export function triageRoutes(ctx: WebContext): FastifyPluginAsync {
           reference?: string;
           back?: string;
         };
-        if (!body.ids?.length) throw new HttpError(400, 'select at least one post');
+        if (!body.ids?.length) throw new HttpError(400, 'select at least one post', 'error.selectPost');
         await applyAction(ctx, req.user!, body.ids, body.action, body);
         return reply.redirect(safeBack(body.back, '/triage'), 303);
       },

@@ -156,9 +156,9 @@ export function watchesRoutes(ctx: WebContext): FastifyPluginAsync {
       },
       async (req, reply) => {
         const { id } = req.params as { id: string };
-        if (!req.user!.watchIds.includes(id)) throw new HttpError(404, 'no such watch');
+        if (!req.user!.watchIds.includes(id)) throw new HttpError(404, 'no such watch', 'error.noSuchWatch');
         const w = ctx.watches.get(id);
-        if (!w) throw new HttpError(404, 'no such watch');
+        if (!w) throw new HttpError(404, 'no such watch', 'error.noSuchWatch');
         return editor(req, reply, {
           isNew: false,
           form: formFromDefinition(w.definition),
@@ -174,9 +174,9 @@ export function watchesRoutes(ctx: WebContext): FastifyPluginAsync {
       async (req, reply) => {
         const user = req.user!;
         const { id } = req.params as { id: string };
-        if (!user.watchIds.includes(id)) throw new HttpError(404, 'no such watch');
+        if (!user.watchIds.includes(id)) throw new HttpError(404, 'no such watch', 'error.noSuchWatch');
         const w = ctx.watches.get(id);
-        if (!w) throw new HttpError(404, 'no such watch');
+        if (!w) throw new HttpError(404, 'no such watch', 'error.noSuchWatch');
         const form = req.body as WatchForm;
         const parsed = definitionFromForm(w.definition, form);
         const errors = parsed.ok
