@@ -13,6 +13,9 @@ import { createArchiver } from '../evidence/archiver.ts';
 import { createDossierRepo } from '../evidence/dossier-repo.ts';
 import { createWaybackClient } from '../evidence/wayback.ts';
 import { evidencePort } from '../evidence/evidence-port.ts';
+import { createCaptureRepo } from '../evidence/capture/capture-repo.ts';
+import { createCapturer } from '../evidence/capture/capturer.ts';
+import { browserPathOf, createBrowserHost } from '../evidence/capture/browser-host.ts';
 import { createIdentityRepo } from '../identity/identity-repo.ts';
 import { createSecretBox } from '../identity/crypto.ts';
 import { createIdentity, withoutPrivate } from '../identity/identity-port.ts';
@@ -45,6 +48,17 @@ export function createDeps(
 
   const archives = createArchiveRepo(db, ledger);
   const dossierPosts = createDossierRepo(db);
+  const captures = createCaptureRepo(db, ledger);
+  // One browser per process, launched at the first capture and reused.
+  const capturer = config.capture.enabled
+    ? createCapturer({
+        config,
+        log: log.child({ part: 'capture' }),
+        watches,
+        captures,
+        browser: createBrowserHost({ executablePath: browserPathOf(config.capture.browserPath) }),
+      })
+    : undefined;
   const evidence = evidencePort({
     config,
     log,
@@ -58,6 +72,8 @@ export function createDeps(
       archives,
       wayback: createWaybackClient(config.archive.wayback, config.sources.feeds.userAgent),
     }),
+    capturer,
+    captures,
     xLookup: platforms.xLookup,
   });
   const alerts = createAlerts({ db, config, log, watches });
@@ -71,7 +87,7 @@ export function createDeps(
     log,
     searchers: platforms.accountSearchers,
   });
-  const afterStore = afterStoreRule({ identity, queue: driver });
+  const afterStore = afterStoreRule({ identity, queue: driver, capture: config.capture.enabled });
 
   const deps = {
     config,
@@ -90,9 +106,10 @@ export function createDeps(
     pii: identity.pii,
     evidence,
     dossierPosts,
+    captures,
     alerts,
     // The dashboard's repositories and ports (users, triage, audit, recipients, evidence, alerts).
-    ...createWebPorts({ db, log, config, watches, ledger, archives, dossierPosts, queue: driver }),
+    ...createWebPorts({ db, log, config, watches, ledger, archives, dossierPosts, captures, queue: driver }),
     /**
      * Applies the configuration to the store: watches (a configured watch is re-applied only when
      * its definition in the file changed, so dashboard edits survive restarts), their sources and
@@ -116,6 +133,7 @@ export function createDeps(
     },
     async close(): Promise<void> {
       await driver.stop();
+      await capturer?.close();
       closeDb(db);
     },
   };

@@ -8,6 +8,7 @@ import type { Level } from '../scoring/index.ts';
 import { createArchiveRepo, type ArchiveRepo } from '../evidence/archive-repo.ts';
 import { writeDossier } from '../evidence/dossier.ts';
 import { createDossierRepo, type DossierRepo } from '../evidence/dossier-repo.ts';
+import type { CaptureRepo } from '../evidence/capture/capture-repo.ts';
 import { createWavesRepo } from '../alerts/waves-repo.ts';
 import { createRecipientsRepo } from '../alerts/recipients-repo.ts';
 import { unsubscribeKey } from '../alerts/unsubscribe-token.ts';
@@ -29,6 +30,8 @@ export interface WebPortsDeps {
   /** Built with the ledger when not given. */
   archives?: ArchiveRepo;
   dossierPosts?: DossierRepo;
+  /** Local captures: their files go into dossiers. */
+  captures?: CaptureRepo;
   /** Where to start the archive job at once (absent in tests and benchmarks: the sweep picks it up). */
   queue?: JobQueue;
 }
@@ -75,6 +78,8 @@ function createEvidencePort(
       const flagged = archives.flagForArchive(postId, actor);
       // Archive now rather than at the next sweep: a flagged post may be deleted any minute.
       await deps.queue?.enqueue('archive', { postIds: [postId] }, { jobId: `archive:post:${postId}` });
+      if (deps.config.capture.enabled)
+        await deps.queue?.enqueue('capture', { postIds: [postId] }, { jobId: `capture:post:${postId}` });
       return flagged;
     },
     writeDossier: (r, outFile) =>
@@ -84,6 +89,7 @@ function createEvidencePort(
           watches: deps.watches,
           ledger,
           dossierPosts: deps.dossierPosts,
+          captures: deps.captures,
           log: deps.log,
         },
         {

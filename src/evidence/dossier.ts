@@ -14,6 +14,8 @@ import { contentHash, sha256Hex, type ExportedLedgerRow } from '../db/ledger/led
 import { groupOf, renderReport } from './report-html.ts';
 import type { ReportLang } from './report-i18n.ts';
 import { requestTimestamp } from './tsa.ts';
+import type { CaptureRepo } from './capture/capture-repo.ts';
+import { dossierCaptureFiles } from './dossier-captures.ts';
 
 export const DOSSIER_FORMAT = 'vigie-dossier/1';
 export const CONTENT_FILES = ['report.html', 'posts.csv', 'posts.jsonl', 'ledger.jsonl'] as const;
@@ -24,6 +26,8 @@ export interface DossierDeps {
   ledger: Ledger;
   /** The posts a dossier holds, with their archive and deletion state. */
   dossierPosts: Pick<DossierRepo, 'select'>;
+  /** The posts' local captures (PNG, PDF, WARC), added under captures/<post id>/. */
+  captures?: Pick<CaptureRepo, 'capturedOf'>;
   log?: Logger;
 }
 
@@ -99,6 +103,11 @@ export async function writeDossier(
     'posts.jsonl': strToU8(posts.map((p) => `${JSON.stringify(postLine(p))}\n`).join('')),
     'ledger.jsonl': strToU8(ledgerLines.map((l) => `${l}\n`).join('')),
   };
+  if (deps.captures) {
+    const captured = dossierCaptureFiles(deps.config.dataDir, deps.captures, posts.map((p) => p.id));
+    Object.assign(files, captured.files);
+    for (const problem of captured.problems) deps.log?.warn({ watch: o.watchId }, `dossier: capture left out: ${problem}`);
+  }
   const manifest: Manifest = {
     format: DOSSIER_FORMAT,
     vigieVersion: VERSION,
