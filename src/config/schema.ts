@@ -344,10 +344,18 @@ export const configSchema = z
         /** Failed captures of one post before it is marked failed. */
         maxAttempts: z.number().int().min(1).max(50).default(4),
         /** First wait after a failed capture; doubles on every attempt. */
-        retryDelayMs: z.number().int().min(0).default(5 * 60_000),
+        retryDelayMs: z
+          .number()
+          .int()
+          .min(0)
+          .default(5 * 60_000),
         /** After this many browser failures in a row, captures stop for `breakerPauseMs` (and the status says so). */
         breakerThreshold: z.number().int().min(1).max(100).default(5),
-        breakerPauseMs: z.number().int().min(100).default(15 * 60_000),
+        breakerPauseMs: z
+          .number()
+          .int()
+          .min(100)
+          .default(15 * 60_000),
         /** Accept invalid TLS certificates (a self-signed intranet site); recorded in each collection log row. */
         ignoreTlsErrors: z.boolean().default(false),
         /** X posts: the public embed page (no login), `?id=` is added. */

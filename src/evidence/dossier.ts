@@ -104,9 +104,14 @@ export async function writeDossier(
     'ledger.jsonl': strToU8(ledgerLines.map((l) => `${l}\n`).join('')),
   };
   if (deps.captures) {
-    const captured = dossierCaptureFiles(deps.config.dataDir, deps.captures, posts.map((p) => p.id));
+    const captured = dossierCaptureFiles(
+      deps.config.dataDir,
+      deps.captures,
+      posts.map((p) => p.id),
+    );
     Object.assign(files, captured.files);
-    for (const problem of captured.problems) deps.log?.warn({ watch: o.watchId }, `dossier: capture left out: ${problem}`);
+    for (const problem of captured.problems)
+      deps.log?.warn({ watch: o.watchId }, `dossier: capture left out: ${problem}`);
   }
   const manifest: Manifest = {
     format: DOSSIER_FORMAT,
