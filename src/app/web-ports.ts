@@ -9,6 +9,8 @@ import { createArchiveRepo, type ArchiveRepo } from '../evidence/archive-repo.ts
 import { writeDossier } from '../evidence/dossier.ts';
 import { createDossierRepo, type DossierRepo } from '../evidence/dossier-repo.ts';
 import type { CaptureRepo } from '../evidence/capture/capture-repo.ts';
+import { currentCaptureHealth } from '../evidence/capture/capture-breaker.ts';
+import { browserPathOf } from '../evidence/capture/browser-host.ts';
 import { createWavesRepo } from '../alerts/waves-repo.ts';
 import { createRecipientsRepo } from '../alerts/recipients-repo.ts';
 import { unsubscribeKey } from '../alerts/unsubscribe-token.ts';
@@ -82,6 +84,13 @@ function createEvidencePort(
         await deps.queue?.enqueue('capture', { postIds: [postId] }, { jobId: `capture:post:${postId}` });
       return flagged;
     },
+    captureStatus:
+      deps.captures && deps.config.capture.enabled
+        ? (
+            (captures) => () =>
+              currentCaptureHealth(captures, browserPathOf(deps.config.capture.browserPath), Date.now())
+          )(deps.captures)
+        : undefined,
     writeDossier: (r, outFile) =>
       writeDossier(
         {

@@ -1,3 +1,4 @@
+import { browserMissing } from './browser-host.ts';
 import type { CaptureHealth, CaptureRepo } from './capture-repo.ts';
 
 // The circuit breaker of the capture service. Browser failures in a row (it does not start, it
@@ -67,4 +68,21 @@ export function createCaptureBreaker(o: {
       write({ ...h, state: 'missing', message, consecutiveFailures: 0, pausedUntil: null });
     },
   };
+}
+
+/**
+ * The stored state, corrected by what can be seen now: a browser missing at the path (or found
+ * again since it was), a pause that is over.
+ */
+export function currentCaptureHealth(
+  captures: Pick<CaptureRepo, 'health'>,
+  browserPath: string,
+  now: number,
+): CaptureHealth {
+  const h = captures.health();
+  const missing = browserMissing(browserPath);
+  if (missing) return { ...h, state: 'missing', message: missing, browserPath };
+  if (h.state === 'missing') return { ...h, state: 'unknown', message: null, browserPath };
+  if (h.state === 'paused' && (h.pausedUntil ?? 0) <= now) return { ...h, state: 'unknown' };
+  return { ...h, browserPath: h.browserPath ?? browserPath };
 }

@@ -19,7 +19,7 @@ import { capturePage, PageCaptureError, type PageCaptureResult } from './page-ca
 import { peerCertificate, type PeerCertificate } from './tls-peer.ts';
 import { buildWarc } from './warc.ts';
 import { renderXCard, xCardTitle, xEmbedUrl } from './x-card.ts';
-import { createCaptureBreaker } from './capture-breaker.ts';
+import { createCaptureBreaker, currentCaptureHealth } from './capture-breaker.ts';
 
 // Local captures of the posts due for archiving. A pass enrolls them, then takes due rows (leased
 // in the database, so several processes never capture the same post at once) with at most
@@ -130,9 +130,7 @@ export function createCapturer(deps: CapturerDeps) {
   }
 
   /** The page to capture for this post, and how it was obtained. */
-  async function capturePost(
-    work: CaptureWork,
-  ): Promise<{
+  async function capturePost(work: CaptureWork): Promise<{
     method: CaptureMethod;
     requestedUrl: string;
     result: PageCaptureResult;
@@ -347,16 +345,7 @@ export function createCapturer(deps: CapturerDeps) {
       return finish();
     },
     /** The service's state as stored, with the browser path checked now. */
-    status(): CaptureHealth {
-      const h = deps.captures.health();
-      const missing = browserMissing(deps.browser.executablePath);
-      if (missing)
-        return { ...h, state: 'missing', message: missing, browserPath: deps.browser.executablePath };
-      if (h.state === 'missing')
-        return { ...h, state: 'unknown', message: 'browser found, not used since it was missing' };
-      if (h.state === 'paused' && (h.pausedUntil ?? 0) <= now()) return { ...h, state: 'unknown' };
-      return h;
-    },
+    status: (): CaptureHealth => currentCaptureHealth(deps.captures, deps.browser.executablePath, now()),
     close: () => deps.browser.close(),
   };
 }

@@ -31,7 +31,13 @@ export function overviewRoutes(ctx: WebContext): FastifyPluginAsync {
           archives: ctx.triage.archiveCounts(id),
         });
       }
-      return ctx.render(req, reply, 'overview', { title: req.t('overview.title'), nav: 'overview', watches });
+      const capture = ctx.evidence.captureStatus?.() ?? null;
+      return ctx.render(req, reply, 'overview', {
+        title: req.t('overview.title'),
+        nav: 'overview',
+        watches,
+        capture,
+      });
     });
   };
 }
