@@ -4,7 +4,7 @@
 //   node bin/run-ts.js bench/capture.ts [--posts 15] [--runs 3]
 import { parseArgs } from 'node:util';
 import { readdirSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { parseConfig } from '../src/config/load.ts';
@@ -125,7 +125,7 @@ try {
       const sampler = setInterval(() => {
         const m = browserMemory();
         if (m.pssMiB > peak.pssMiB) peak = m;
-      }, 250);
+      }, 1000);
       const t0 = performance.now();
       const s = await capturer.run({ watchId: 'alice' });
       const seconds = (performance.now() - t0) / 1000;
@@ -147,7 +147,11 @@ try {
 }
 
 console.log(
-  `chromium ${DEFAULT_BROWSER_PATH}; ${POSTS} posts per run, ${RUNS} runs per concurrency (after a warm-up)`,
+  // The machine's load says how far the figures are from what the browser does alone.
+  `chromium ${DEFAULT_BROWSER_PATH}; ${POSTS} posts per run, ${RUNS} runs per concurrency (after a warm-up); ` +
+    `load average at the end ${loadavg()
+      .map((l) => fmt(l, 1))
+      .join(' ')}`,
 );
 console.log(
   'concurrency  captures/min (median)  min    max    browser processes  peak PSS MiB  peak RSS MiB (sum)',
