@@ -6,7 +6,7 @@ import type { Ledger } from '../db/ledger/ledger.ts';
 import type { WatchesRepo } from '../db/repositories/watches-repo.ts';
 import type { Level } from '../scoring/index.ts';
 import { createArchiveRepo, type ArchiveRepo } from '../evidence/archive-repo.ts';
-import { writeDossier } from '../evidence/dossier.ts';
+import { writeDossier, type DossierDeps } from '../evidence/dossier.ts';
 import { createDossierRepo, type DossierRepo } from '../evidence/dossier-repo.ts';
 import type { CaptureRepo } from '../evidence/capture/capture-repo.ts';
 import { currentCaptureHealth } from '../evidence/capture/capture-breaker.ts';
@@ -18,10 +18,13 @@ import { createUsersRepo } from '../web/auth/users-repo.ts';
 import { createTriageRepo } from '../web/triage-repo.ts';
 import { createAuditRepo } from '../web/audit-repo.ts';
 import { createWatchAdminRepo } from '../web/watch-admin-repo.ts';
-import type { AlertsPort, EvidencePort } from '../web/ports.ts';
+import type { AlertsPort, EvidencePort, LookalikesPort } from '../web/ports.ts';
+import { createIdentity, type Identity } from '../identity/identity-port.ts';
+import { createIdentityRepo } from '../identity/identity-repo.ts';
 import { createLoginAttemptsRepo } from '../web/auth/login-attempts-repo.ts';
 import { createLoginGuard } from '../web/auth/login-guard.ts';
-import { createMailer } from '../alerts/mailer.ts';
+import { createMailer, type Mailer } from '../alerts/mailer.ts';
+import { createInvitationsRepo } from '../web/auth/invitations-repo.ts';
 
 export interface WebPortsDeps {
   db: Db;
@@ -36,18 +39,28 @@ export interface WebPortsDeps {
   captures?: CaptureRepo;
   /** Where to start the archive job at once (absent in tests and benchmarks: the sweep picks it up). */
   queue?: JobQueue;
+  /** The identity module (look-alike accounts); built from the store when not given. */
+  identity?: Identity;
+  /** The service's mailer (follows the dashboard's mail settings); the configured one when absent. */
+  mailer?: Mailer;
 }
 
 /** The repositories and ports the dashboard needs, built from the store (see web/app.ts AppDeps). */
 export function createWebPorts(deps: WebPortsDeps) {
+  const identity = deps.identity ?? identityFromStore(deps);
+  const confirmedImpersonations = (watchId: string) =>
+    identity.list(watchId).filter((l) => l.status === 'confirmed');
   return {
+    lookalikesPort: lookalikesPort(identity),
     users: createUsersRepo(deps.db),
+    invitations: createInvitationsRepo(deps.db),
     triage: createTriageRepo(deps.db),
     audit: createAuditRepo(deps.db),
     recipients: createRecipientsRepo(deps.db),
     watchAdmin: createWatchAdminRepo(deps.db),
     evidencePort: createEvidencePort({
       ...deps,
+      confirmedImpersonations,
       archives: deps.archives ?? createArchiveRepo(deps.db, deps.ledger),
       dossierPosts: deps.dossierPosts ?? createDossierRepo(deps.db),
     }),
@@ -59,13 +72,42 @@ export function createWebPorts(deps: WebPortsDeps) {
     loginGuard: createLoginGuard({
       attempts: createLoginAttemptsRepo(deps.db),
       log: deps.log,
-      mailer: createMailer(deps.config.mail, deps.config.dataDir, deps.log),
+      mailer: deps.mailer ?? createMailer(deps.config.mail, deps.config.dataDir, deps.log),
     }),
   };
 }
 
+/**
+ * Without a running service (tests, benchmarks) the dashboard still confirms and dismisses: the
+ * alert job is not enqueued, and the alerts tick finds the candidates not yet told.
+ */
+function identityFromStore(deps: WebPortsDeps): Identity {
+  return createIdentity({
+    repo: createIdentityRepo(deps.db),
+    box: undefined,
+    ledger: deps.ledger,
+    config: deps.config,
+    watches: deps.watches,
+    queue: deps.queue ?? { enqueue: async () => {} },
+    log: deps.log,
+  });
+}
+
+function lookalikesPort(identity: Identity): LookalikesPort {
+  return {
+    list: (watchId) => identity.list(watchId),
+    get: (id) => identity.get(id),
+    confirm: (id, actor) => identity.confirm(id, actor),
+    dismiss: (id) => identity.dismiss(id),
+  };
+}
+
 function createEvidencePort(
-  deps: WebPortsDeps & { archives: ArchiveRepo; dossierPosts: DossierRepo },
+  deps: WebPortsDeps & {
+    archives: ArchiveRepo;
+    dossierPosts: DossierRepo;
+    confirmedImpersonations: DossierDeps['confirmedImpersonations'];
+  },
 ): EvidencePort {
   const { ledger, archives } = deps;
   return {
@@ -99,6 +141,7 @@ function createEvidencePort(
           ledger,
           dossierPosts: deps.dossierPosts,
           captures: deps.captures,
+          confirmedImpersonations: deps.confirmedImpersonations,
           log: deps.log,
         },
         {

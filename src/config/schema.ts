@@ -96,6 +96,12 @@ export const configSchema = z
           .min(1)
           .max(24 * 14)
           .default(48),
+        /**
+         * The first-run setup link answers only requests from this machine (127.0.0.1, ::1).
+         * Behind a reverse proxy on another host (with trustProxy), set true to open it to the
+         * client address the proxy reports; the link's secret token still guards it.
+         */
+        setupFromAnyAddress: z.boolean().default(false),
       })
       .strict()
       .default({
@@ -104,6 +110,7 @@ export const configSchema = z
         secureCookies: 'auto',
         trustProxy: false,
         passwordLinkHours: 48,
+        setupFromAnyAddress: false,
       }),
     sources: z
       .object({
@@ -250,6 +257,8 @@ export const configSchema = z
           .default({ hour: 8, weekday: 1 }),
         /** Signs unsubscribe links; generated and kept in the database when unset. */
         unsubscribeSecret: z.string().min(16).optional(),
+        /** A new look-alike account at least this similar (0..1) alerts the proxies at once. */
+        lookalikeMinSimilarity: z.number().min(0.75).max(1).default(0.9),
       })
       .strict()
       .default({
@@ -257,6 +266,7 @@ export const configSchema = z
         tick: '*/5 * * * *',
         wave: { factor: 3, minCount: 10, quietMinutes: 180, baselineHalfLifeDays: 14 },
         digestSchedule: { hour: 8, weekday: 1 },
+        lookalikeMinSimilarity: 0.9,
       }),
     /** Hostility scoring. */
     scoring: z

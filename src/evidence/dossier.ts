@@ -16,6 +16,7 @@ import type { ReportLang } from './report-i18n.ts';
 import { requestTimestamp } from './tsa.ts';
 import type { CaptureRepo } from './capture/capture-repo.ts';
 import { dossierCaptureFiles } from './dossier-captures.ts';
+import { IMPERSONATIONS_FILE, impersonationsCsv, type ConfirmedImpersonation } from './impersonations-csv.ts';
 
 export const DOSSIER_FORMAT = 'vigie-dossier/1';
 export const CONTENT_FILES = ['report.html', 'posts.csv', 'posts.jsonl', 'ledger.jsonl'] as const;
@@ -29,6 +30,8 @@ export interface DossierDeps {
   /** The posts' local captures (PNG, PDF, WARC), added under captures/<post id>/. */
   captures?: Pick<CaptureRepo, 'capturedOf'>;
   log?: Logger;
+  /** Accounts confirmed as impersonating the person (impersonations.csv when there are any). */
+  confirmedImpersonations?: (watchId: string) => readonly ConfirmedImpersonation[];
 }
 
 export interface DossierOptions {
@@ -113,6 +116,8 @@ export async function writeDossier(
     for (const problem of captured.problems)
       deps.log?.warn({ watch: o.watchId }, `dossier: capture left out: ${problem}`);
   }
+  const impersonations = deps.confirmedImpersonations?.(o.watchId) ?? [];
+  if (impersonations.length > 0) files[IMPERSONATIONS_FILE] = strToU8(impersonationsCsv(impersonations));
   const manifest: Manifest = {
     format: DOSSIER_FORMAT,
     vigieVersion: VERSION,

@@ -22,12 +22,16 @@ import { accountRoutes } from './routes/account.ts';
 import { overviewRoutes } from './routes/overview.ts';
 import { triageRoutes } from './routes/triage.ts';
 import { postRoutes } from './routes/post.ts';
+import { lookalikesRoutes } from './routes/lookalikes.ts';
 import { authorsRoutes } from './routes/authors.ts';
 import { watchesRoutes } from './routes/watches.ts';
 import { exportsRoutes } from './routes/exports.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { helpRoutes } from './routes/help.ts';
 import { apiRoutes } from './routes/api.ts';
+import { setupRoutes } from './routes/setup.ts';
+import { peopleRoutes } from './routes/people.ts';
+import { settingsRoutes } from './routes/settings.ts';
 
 /** Every route the app registered (method + url + config), for the OpenAPI document and tests. */
 const ROUTES = new WeakMap<FastifyInstance, RouteOptions[]>();
@@ -66,7 +70,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     watchAdmin: deps.watchAdmin,
     evidence: deps.evidencePort,
     alerts: deps.alertsPort,
+    lookalikes: deps.lookalikesPort,
     loginGuard: deps.loginGuard,
+    invitations: deps.invitations,
+    ...(deps.settings ? { settings: deps.settings } : {}),
+    ...(deps.setupGate ? { setupGate: deps.setupGate } : {}),
+    ...(deps.pollNow ? { pollNow: deps.pollNow } : {}),
     watchesChanged: async () => {
       await deps.onWatchesChanged?.();
     },
@@ -111,10 +120,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(triageRoutes(ctx));
   await app.register(postRoutes(ctx));
   await app.register(authorsRoutes(ctx));
+  await app.register(lookalikesRoutes(ctx));
   await app.register(watchesRoutes(ctx));
   await app.register(exportsRoutes(ctx));
   await app.register(auditRoutes(ctx));
   await app.register(helpRoutes(ctx));
+  await app.register(setupRoutes(ctx));
+  await app.register(peopleRoutes(ctx));
+  await app.register(settingsRoutes(ctx));
   await app.register(apiRoutes(ctx, () => routes));
   return app;
 }
