@@ -6,6 +6,7 @@ import { registerUsersCommands } from './cli/commands-users.ts';
 import { registerEvidenceCommands } from './cli/commands-evidence.ts';
 import { registerIdentityCommands } from './cli/commands-identity.ts';
 import { registerNotifyCommands } from './cli/commands-notify.ts';
+import { registerCaptureCommands } from './cli/commands-captures.ts';
 import { VERSION } from './version.ts';
 import { usageExit } from './cli/usage-exit.ts';
 
@@ -26,5 +27,6 @@ registerAlertsCommands(program);
 registerUsersCommands(program);
 registerIdentityCommands(program);
 registerNotifyCommands(program);
+registerCaptureCommands(program);
 
 await program.parseAsync(process.argv);

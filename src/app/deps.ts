@@ -13,6 +13,9 @@ import { createArchiver } from '../evidence/archiver.ts';
 import { createDossierRepo } from '../evidence/dossier-repo.ts';
 import { createWaybackClient } from '../evidence/wayback.ts';
 import { evidencePort } from '../evidence/evidence-port.ts';
+import { createCaptureRepo } from '../evidence/capture/capture-repo.ts';
+import { createCapturer } from '../evidence/capture/capturer.ts';
+import { browserPathOf, createBrowserHost } from '../evidence/capture/browser-host.ts';
 import { createIdentityRepo } from '../identity/identity-repo.ts';
 import { createSecretBox } from '../identity/crypto.ts';
 import { createIdentity, withoutPrivate } from '../identity/identity-port.ts';
@@ -75,6 +78,17 @@ export function createDeps(
 
   const archives = createArchiveRepo(db, ledger);
   const dossierPosts = createDossierRepo(db);
+  const captures = createCaptureRepo(db, ledger);
+  // One browser per process, launched at the first capture and reused.
+  const capturer = config.capture.enabled
+    ? createCapturer({
+        config,
+        log: log.child({ part: 'capture' }),
+        watches,
+        captures,
+        browser: createBrowserHost({ executablePath: browserPathOf(config.capture.browserPath) }),
+      })
+    : undefined;
   const evidence = evidencePort({
     config,
     log,
@@ -88,6 +102,8 @@ export function createDeps(
       archives,
       wayback: createWaybackClient(config.archive.wayback, config.sources.feeds.userAgent),
     }),
+    capturer,
+    captures,
     get xLookup() {
       return platforms.xLookup;
     },
@@ -103,7 +119,7 @@ export function createDeps(
     log,
     searchers: platforms.accountSearchers,
   });
-  const afterStore = afterStoreRule({ identity, queue: driver });
+  const afterStore = afterStoreRule({ identity, queue: driver, capture: config.capture.enabled });
 
   const deps = {
     config,
@@ -122,6 +138,7 @@ export function createDeps(
     pii: identity.pii,
     evidence,
     dossierPosts,
+    captures,
     alerts,
     settings,
     encryptionKey,
@@ -138,7 +155,19 @@ export function createDeps(
       );
     },
     // The dashboard's repositories and ports (users, triage, audit, recipients, evidence, alerts).
-    ...createWebPorts({ db, log, config, watches, ledger, archives, dossierPosts, queue: driver, identity, mailer }),
+    ...createWebPorts({
+      db,
+      log,
+      config,
+      watches,
+      ledger,
+      archives,
+      dossierPosts,
+      captures,
+      queue: driver,
+      identity,
+      mailer,
+    }),
     /** Accounts confirmed as impersonating the person: a file of the dossier (CLI export). */
     confirmedImpersonations: (watchId: string) =>
       identity.list(watchId).filter((l) => l.status === 'confirmed'),
@@ -165,6 +194,7 @@ export function createDeps(
     },
     async close(): Promise<void> {
       await driver.stop();
+      await capturer?.close();
       closeDb(db);
     },
   };

@@ -14,6 +14,7 @@ import { rescoreWatch, type RescoreDeps } from '../ingest/rescore.ts';
 import type { Evidence } from '../evidence/evidence-port.ts';
 import type { Alerts } from '../alerts/alerts-port.ts';
 import type { Identity } from '../identity/identity-port.ts';
+import { captureHandlers, captureSchedules } from './capture-jobs.ts';
 
 export interface HandlerDeps extends PollSourceDeps, RescoreDeps {
   queue: JobQueue;
@@ -33,6 +34,7 @@ export function createHandlers(deps: HandlerDeps): JobHandlers {
 
   return {
     ...evidenceHandlers(deps.evidence),
+    ...(deps.evidence.capturer ? captureHandlers(deps.evidence.capturer) : {}),
     ...(deps.alerts ? alertHandlers(deps.alerts) : {}),
     async poll(payload, ctx) {
       if (payload.task === 'watch' && payload.watchId) {
@@ -75,13 +77,20 @@ export function createHandlers(deps: HandlerDeps): JobHandlers {
  * maybe an immediate alert. The jobs carry only the watch id; their handlers find the work in the
  * database, and a job id per minute collapses the many pages of one poll into one job.
  */
-export function afterStoreRule(deps: { identity: Pick<Identity, 'afterStore'>; queue: JobQueue }) {
+export function afterStoreRule(deps: {
+  identity: Pick<Identity, 'afterStore'>;
+  queue: JobQueue;
+  /** Local captures are on (capture.enabled). */
+  capture?: boolean;
+}) {
   return async (watchId: string, stored: readonly StoredPostRef[]): Promise<void> => {
     // Look-alike check of the new posts' authors (cheap; account searches are throttled inside).
     await deps.identity.afterStore(watchId, stored);
     if (!stored.some((p) => p.hostile || p.categories.length > 0)) return;
     const now = Date.now();
     await deps.queue.enqueue('archive', { watchId }, { jobId: windowJobId(`archive:${watchId}`, now) });
+    if (deps.capture)
+      await deps.queue.enqueue('capture', { watchId }, { jobId: windowJobId(`capture:${watchId}`, now) });
     await deps.queue.enqueue('alert', { watchId }, { jobId: windowJobId(`alert:${watchId}`, now) });
   };
 }
@@ -147,7 +156,12 @@ export function alertHandlers(alerts: Pick<Alerts, 'runAlerts' | 'runDigests' | 
 
 /** Every recurring job: polls per watch, the evidence sweeps, the alert and digest ticks. */
 export function schedules(config: Readonly<Config>, watches: readonly StoredWatch[]): Schedule[] {
-  return [...pollSchedules(watches), ...evidenceSchedules(config), ...alertSchedules(config)];
+  return [
+    ...pollSchedules(watches),
+    ...evidenceSchedules(config),
+    ...captureSchedules(config),
+    ...alertSchedules(config),
+  ];
 }
 
 /** The recurring jobs for these watches: one poll fan-out per watch on its cron schedule. */

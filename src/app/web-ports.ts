@@ -8,6 +8,9 @@ import type { Level } from '../scoring/index.ts';
 import { createArchiveRepo, type ArchiveRepo } from '../evidence/archive-repo.ts';
 import { writeDossier, type DossierDeps } from '../evidence/dossier.ts';
 import { createDossierRepo, type DossierRepo } from '../evidence/dossier-repo.ts';
+import type { CaptureRepo } from '../evidence/capture/capture-repo.ts';
+import { currentCaptureHealth } from '../evidence/capture/capture-breaker.ts';
+import { browserPathOf } from '../evidence/capture/browser-host.ts';
 import { createWavesRepo } from '../alerts/waves-repo.ts';
 import { createRecipientsRepo } from '../alerts/recipients-repo.ts';
 import { unsubscribeKey } from '../alerts/unsubscribe-token.ts';
@@ -33,6 +36,8 @@ export interface WebPortsDeps {
   /** Built with the ledger when not given. */
   archives?: ArchiveRepo;
   dossierPosts?: DossierRepo;
+  /** Local captures: their files go into dossiers. */
+  captures?: CaptureRepo;
   /** Where to start the archive job at once (absent in tests and benchmarks: the sweep picks it up). */
   queue?: JobQueue;
   /** The identity module (look-alike accounts); built from the store when not given. */
@@ -118,8 +123,17 @@ function createEvidencePort(
       const flagged = archives.flagForArchive(postId, actor);
       // Archive now rather than at the next sweep: a flagged post may be deleted any minute.
       await deps.queue?.enqueue('archive', { postIds: [postId] }, { jobId: `archive:post:${postId}` });
+      if (deps.config.capture.enabled)
+        await deps.queue?.enqueue('capture', { postIds: [postId] }, { jobId: `capture:post:${postId}` });
       return flagged;
     },
+    captureStatus:
+      deps.captures && deps.config.capture.enabled
+        ? (
+            (captures) => () =>
+              currentCaptureHealth(captures, browserPathOf(deps.config.capture.browserPath), Date.now())
+          )(deps.captures)
+        : undefined,
     writeDossier: (r, outFile) =>
       writeDossier(
         {
@@ -127,6 +141,7 @@ function createEvidencePort(
           watches: deps.watches,
           ledger,
           dossierPosts: deps.dossierPosts,
+          captures: deps.captures,
           confirmedImpersonations: deps.confirmedImpersonations,
           log: deps.log,
         },

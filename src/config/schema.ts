@@ -399,6 +399,45 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /**
+     * Local captures of every post due for archiving, in a headless browser: a full-page PNG, a PDF
+     * and a WARC of the page as received, with a collection-log row in the custody ledger.
+     */
+    capture: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** Chromium's executable; /usr/bin/chromium (Debian's package) when unset. */
+        browserPath: z.string().min(1).optional(),
+        /** Pages captured at once by one process (a browser is heavy). */
+        concurrency: z.number().int().min(1).max(8).default(1),
+        /** Waiting for the page to load. */
+        navigationTimeoutMs: z.number().int().min(100).default(30_000),
+        /** The whole capture: page, screenshot, PDF, WARC. */
+        captureTimeoutMs: z.number().int().min(500).default(90_000),
+        /** Failed captures of one post before it is marked failed. */
+        maxAttempts: z.number().int().min(1).max(50).default(4),
+        /** First wait after a failed capture; doubles on every attempt. */
+        retryDelayMs: z
+          .number()
+          .int()
+          .min(0)
+          .default(5 * 60_000),
+        /** After this many browser failures in a row, captures stop for `breakerPauseMs` (and the status says so). */
+        breakerThreshold: z.number().int().min(1).max(100).default(5),
+        breakerPauseMs: z
+          .number()
+          .int()
+          .min(100)
+          .default(15 * 60_000),
+        /** Accept invalid TLS certificates (a self-signed intranet site); recorded in each collection log row. */
+        ignoreTlsErrors: z.boolean().default(false),
+        /** X posts: the public embed page (no login), `?id=` is added. */
+        xEmbedUrl: httpUrl.default('https://platform.twitter.com/embed/Tweet.html'),
+        viewportWidth: z.number().int().min(320).max(3840).default(1280),
+        viewportHeight: z.number().int().min(320).max(4320).default(900),
+      })
+      .strict()
+      .prefault({}),
     /** Outbound requests to URLs people typed or posts carry (feeds, deletion checks). */
     network: z
       .object({

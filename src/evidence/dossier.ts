@@ -14,6 +14,8 @@ import { contentHash, sha256Hex, type ExportedLedgerRow } from '../db/ledger/led
 import { groupOf, renderReport } from './report-html.ts';
 import type { ReportLang } from './report-i18n.ts';
 import { requestTimestamp } from './tsa.ts';
+import type { CaptureRepo } from './capture/capture-repo.ts';
+import { dossierCaptureFiles } from './dossier-captures.ts';
 import { IMPERSONATIONS_FILE, impersonationsCsv, type ConfirmedImpersonation } from './impersonations-csv.ts';
 
 export const DOSSIER_FORMAT = 'vigie-dossier/1';
@@ -25,6 +27,8 @@ export interface DossierDeps {
   ledger: Ledger;
   /** The posts a dossier holds, with their archive and deletion state. */
   dossierPosts: Pick<DossierRepo, 'select'>;
+  /** The posts' local captures (PNG, PDF, WARC), added under captures/<post id>/. */
+  captures?: Pick<CaptureRepo, 'capturedOf'>;
   log?: Logger;
   /** Accounts confirmed as impersonating the person (impersonations.csv when there are any). */
   confirmedImpersonations?: (watchId: string) => readonly ConfirmedImpersonation[];
@@ -102,6 +106,16 @@ export async function writeDossier(
     'posts.jsonl': strToU8(posts.map((p) => `${JSON.stringify(postLine(p))}\n`).join('')),
     'ledger.jsonl': strToU8(ledgerLines.map((l) => `${l}\n`).join('')),
   };
+  if (deps.captures) {
+    const captured = dossierCaptureFiles(
+      deps.config.dataDir,
+      deps.captures,
+      posts.map((p) => p.id),
+    );
+    Object.assign(files, captured.files);
+    for (const problem of captured.problems)
+      deps.log?.warn({ watch: o.watchId }, `dossier: capture left out: ${problem}`);
+  }
   const impersonations = deps.confirmedImpersonations?.(o.watchId) ?? [];
   if (impersonations.length > 0) files[IMPERSONATIONS_FILE] = strToU8(impersonationsCsv(impersonations));
   const manifest: Manifest = {

@@ -6,6 +6,8 @@ import type { XPostLookup } from '../sources/x/x-adapter.ts';
 import type { ArchiveRepo } from './archive-repo.ts';
 import type { Archiver } from './archiver.ts';
 import { runDeletionCheck } from './deletion-check.ts';
+import type { CaptureRepo } from './capture/capture-repo.ts';
+import type { Capturer } from './capture/capturer.ts';
 
 export interface EvidenceParts {
   config: Readonly<Config>;
@@ -15,6 +17,9 @@ export interface EvidenceParts {
   ledger: Ledger;
   archives: ArchiveRepo;
   archiver: Archiver;
+  /** Local page captures (PNG, PDF, WARC); absent when capture.enabled is false. */
+  capturer?: Capturer;
+  captures?: CaptureRepo;
   /** Absent when no X credentials are configured: X posts are then checked by their page. */
   xLookup?: XPostLookup;
 }
@@ -25,6 +30,8 @@ export function evidencePort(parts: EvidenceParts) {
     ledger: parts.ledger,
     archives: parts.archives,
     archiver: parts.archiver,
+    capturer: parts.capturer,
+    captures: parts.captures,
     deletionCheck: (options: { watchId?: string; signal?: AbortSignal } = {}) =>
       runDeletionCheck(
         {

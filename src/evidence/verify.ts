@@ -5,6 +5,7 @@ import { checkChainAll, sha256Hex, type ExportedLedgerRow } from '../db/ledger/l
 import { CONTENT_FILES, DOSSIER_FORMAT, type Manifest } from './dossier.ts';
 import { parseTimestampResponse } from './tsa.ts';
 import { checkTimestampSigner, type TimestampSigner } from './tsa-signer.ts';
+import { captureProblems } from './verify-captures.ts';
 
 // Independent check of a dossier ZIP: needs nothing but the file. Any changed, added or removed
 // byte makes it fail, naming every mismatch found (one tampered line must not hide another). A manifest timestamp must carry a valid signature
@@ -108,6 +109,7 @@ export async function verifyDossier(file: string, opts: VerifyOptions = {}): Pro
     }
   }
   for (const broken of checkChainAll(rows)) problems.push(`ledger.jsonl row ${broken.id}: ${broken.reason}`);
+  problems.push(...captureProblems(files, rows));
   const last = rows.at(-1);
   if (last && (last.hash !== manifest.ledger.head || last.id !== manifest.ledger.headId))
     problems.push('ledger.jsonl does not end at the head named in the manifest');

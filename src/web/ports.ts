@@ -19,11 +19,23 @@ export interface DossierRequest {
   actor?: string;
 }
 
+/** The local capture service's state, for the dashboard's panel. */
+export interface CaptureStatusView {
+  state: 'ok' | 'missing' | 'failing' | 'paused' | 'unknown';
+  message: string | null;
+  browserPath: string | null;
+  browserVersion: string | null;
+  pausedUntil: number | null;
+  lastSuccessAt: number | null;
+}
+
 export interface EvidencePort {
   recordViewed(e: { watchId: string; postId: number; actor: string }): void;
   eventsForPost(postId: number): CustodyEvent[];
   flagForArchive?: (postId: number, actor: string) => unknown;
   writeDossier?: (request: DossierRequest, outFile: string) => Promise<unknown>;
+  /** Absent when local captures are off. */
+  captureStatus?: () => CaptureStatusView;
 }
 
 export interface WaveView {

@@ -7,7 +7,7 @@ import { tempDir } from './temp.ts';
 /**
  * A full set of dependencies on a fresh SQLite file built from the real migrations. The fakes
  * listen on 127.0.0.1: the network policy lets requests reach private addresses (as an intranet
- * install would) unless `raw` says otherwise.
+ * install would) unless `raw` says otherwise; local page captures are off unless `raw` turns them on.
  */
 export function testDeps(raw: Record<string, unknown>): {
   deps: Deps;
@@ -20,6 +20,8 @@ export function testDeps(raw: Record<string, unknown>): {
     dataDir: t.dir,
     log: { level: 'silent' },
     network: { allowPrivateAddresses: true },
+    // Browser captures only where a test asks for them (they launch Chromium).
+    capture: { enabled: false },
     ...raw,
   });
   const deps = createDeps(config, silentLogger());

@@ -445,6 +445,8 @@ describe('pages', () => {
       await postForm(g.app, jar, '/triage/bulk', { action: 'archive', ids: [String(id)] }, '/triage');
       expect(enqueued).toEqual([
         { kind: 'archive', payload: { postIds: [id] }, jobId: `archive:post:${id}` },
+        // And its local capture (PNG, PDF, WARC), on by default.
+        { kind: 'capture', payload: { postIds: [id] }, jobId: `capture:post:${id}` },
       ]);
     } finally {
       await g.close();

@@ -13,6 +13,9 @@ export const EVENT_TYPES = [
   'exported',
   'deleted_upstream',
   'impersonation',
+  // A local capture of the post's page (PNG, PDF, WARC) and its collection log; a capture given up.
+  'page_captured',
+  'capture_failed',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -5,3 +5,4 @@ export * from './web.ts';
 export * from './identity.ts';
 export * from './alerts.ts';
 export * from './settings.ts';
+export * from './captures.ts';

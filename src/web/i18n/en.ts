@@ -141,6 +141,13 @@ export const en = {
   'common.none': '—',
   'common.forbidden': 'You are not allowed to do this.',
   'common.notFound': 'Not found.',
+  // Local page captures (the overview's panel).
+  'capture.title': 'Page captures (screenshot, PDF, WARC)',
+  'capture.missing': 'NO BROWSER: captures are not being made.',
+  'capture.paused': 'CAPTURES PAUSED until',
+  'capture.failing': 'THE BROWSER IS FAILING',
+  'capture.ok': 'working, last capture',
+  'capture.unknown': 'browser found, no capture made yet',
   'help.title': 'Help and reporting',
   // Account → Notifications (a person's own settings and channels)
   'notify.title': 'Notifications',

@@ -143,6 +143,13 @@ export const fr: Record<MessageKey, string> = {
   'common.none': '—',
   'common.forbidden': "Vous n'avez pas le droit de faire cela.",
   'common.notFound': 'Introuvable.',
+  // Captures locales des pages (le panneau de la vue d'ensemble).
+  'capture.title': "Captures des pages (capture d'écran, PDF, WARC)",
+  'capture.missing': 'PAS DE NAVIGATEUR : aucune capture n’est faite.',
+  'capture.paused': "CAPTURES EN PAUSE jusqu'au",
+  'capture.failing': 'LE NAVIGATEUR ÉCHOUE',
+  'capture.ok': 'en service, dernière capture',
+  'capture.unknown': 'navigateur trouvé, aucune capture faite pour le moment',
   'help.title': 'Aide et signalement',
   // Account → Notifications (a person's own settings and channels)
   'notify.title': 'Notifications',

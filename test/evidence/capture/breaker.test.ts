@@ -1,0 +1,89 @@
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createBrowserHost } from '../../../src/evidence/capture/browser-host.ts';
+import { createCaptureRepo } from '../../../src/evidence/capture/capture-repo.ts';
+import { createCapturer } from '../../../src/evidence/capture/capturer.ts';
+import { makeStore, storePosts, type TestStore } from '../helpers.ts';
+
+// A missing browser and a browser that does not start: loud states, never a crash, and no post
+// loses an attempt to the browser's failures.
+
+let store: TestStore | undefined;
+let dir: string | undefined;
+afterEach(() => {
+  store?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  store = dir = undefined;
+});
+
+function setup(browserPath: string, capture: Record<string, unknown> = {}, clock?: () => number) {
+  store = makeStore({ capture: { browserPath, ...capture } });
+  const captures = createCaptureRepo(store.db, store.ledger);
+  const browser = createBrowserHost({ executablePath: browserPath, launchTimeoutMs: 10_000 });
+  const capturer = createCapturer({
+    config: store.config,
+    log: store.log,
+    watches: store.watches,
+    captures,
+    browser,
+    now: clock,
+  });
+  const ids = storePosts(store, [
+    { externalId: 'a', url: 'http://127.0.0.1:9/post/a' },
+    { externalId: 'b', url: 'http://127.0.0.1:9/post/b' },
+    { externalId: 'c', url: 'http://127.0.0.1:9/post/c' },
+  ]);
+  return { captures, capturer, ids, browser };
+}
+
+describe('capture health', () => {
+  it('a missing browser is a clear status: nothing tried, nothing lost', async () => {
+    const { captures, capturer, ids } = setup('/nonexistent/chromium');
+    const s = await capturer.run({ watchId: 'alice' });
+    expect(s).toMatchObject({ enrolled: 3, captured: 0, retried: 0, remaining: 3, browser: 'missing' });
+    expect(s.message).toBe(
+      "no browser at /nonexistent/chromium: install Debian's chromium package (apt-get install chromium) or set capture.browserPath",
+    );
+    for (const id of ids) expect(captures.get(id)).toMatchObject({ status: 'pending', attempts: 0 });
+    expect(capturer.status()).toMatchObject({ state: 'missing', browserPath: '/nonexistent/chromium' });
+    expect(captures.health()).toMatchObject({ state: 'missing', browserPath: '/nonexistent/chromium' });
+  });
+
+  it('opens the circuit breaker after N browser failures in a row, says until when, and tries again after the pause', async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'vigie-broken-browser-'));
+    const broken = path.join(dir, 'chromium');
+    writeFileSync(broken, '#!/bin/sh\necho "this browser is broken" >&2\nexit 1\n');
+    chmodSync(broken, 0o755);
+    let clock = Date.now();
+    const { captures, capturer, ids, browser } = setup(
+      broken,
+      { breakerThreshold: 2, breakerPauseMs: 600_000 },
+      () => clock,
+    );
+    const s = await capturer.run({ watchId: 'alice' });
+    expect(s.captured).toBe(0);
+    expect(s.browser).toBe('paused');
+    expect(s.message).toMatch(
+      new RegExp(
+        `^captures paused until ${new Date(clock + 600_000).toISOString().replace(/[.]/g, '\\.')} after 2 browser failures in a row: the browser at ${broken.replace(/[.]/g, '\\.')} did not start`,
+      ),
+    );
+    // No post paid for the browser's failures.
+    for (const id of ids) expect(captures.get(id)!.attempts).toBe(0);
+    expect(captures.health()).toMatchObject({ state: 'paused', pausedUntil: clock + 600_000 });
+
+    // While paused, a pass tries nothing.
+    const again = await capturer.run({ watchId: 'alice' });
+    expect(again).toMatchObject({ captured: 0, retried: 0, browser: 'paused' });
+
+    // After the pause, one more failure opens it again at once (the count was not forgotten).
+    clock += 600_001;
+    const later = await capturer.run({ watchId: 'alice' });
+    expect(later.retried).toBe(1);
+    expect(later.browser).toBe('paused');
+    expect(captures.health().pausedUntil).toBe(clock + 600_000);
+    await browser.close();
+  });
+});

@@ -1,0 +1,56 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { createBrowserHost, type BrowserHost } from '../../../src/evidence/capture/browser-host.ts';
+import { createCaptureRepo, type CaptureRepo } from '../../../src/evidence/capture/capture-repo.ts';
+import { createCapturer, type Capturer } from '../../../src/evidence/capture/capturer.ts';
+import { makeStore, type TestStore } from '../helpers.ts';
+
+// A store, the capture repository and a capturer on a given browser host (tests share one
+// Chromium per file: launching is the slow part).
+
+export interface CaptureKit {
+  store: TestStore;
+  captures: CaptureRepo;
+  capturer: Capturer;
+  /** The collection log (`page_captured` data) of a post. */
+  collectionLog(postId: number): Record<string, unknown> & {
+    files: { name: string; sha256: string; size: number }[];
+  };
+  file(postId: number, name: string): Buffer;
+}
+
+export function captureKit(
+  browser: BrowserHost,
+  capture: Record<string, unknown> = {},
+  raw: Record<string, unknown> = {},
+): CaptureKit {
+  const store = makeStore({
+    capture: { navigationTimeoutMs: 10_000, captureTimeoutMs: 30_000, ...capture },
+    ...raw,
+  });
+  const captures = createCaptureRepo(store.db, store.ledger);
+  const capturer = createCapturer({
+    config: store.config,
+    log: store.log,
+    watches: store.watches,
+    captures,
+    browser,
+  });
+  return {
+    store,
+    captures,
+    capturer,
+    collectionLog(postId) {
+      const row = store.ledger.eventsForPost(postId).find((e) => e.type === 'page_captured');
+      if (!row) throw new Error(`no page_captured event for post ${postId}`);
+      return JSON.parse(row.data) as ReturnType<CaptureKit['collectionLog']>;
+    },
+    file(postId, name) {
+      const row = captures.get(postId);
+      if (!row?.dir) throw new Error(`post ${postId} has no capture`);
+      return readFileSync(path.join(store.config.dataDir, row.dir, name));
+    },
+  };
+}
+
+export const sharedBrowser = () => createBrowserHost({ executablePath: '/usr/bin/chromium' });
