@@ -76,7 +76,9 @@ function scoringModule(runs: number): void {
     modes.unshift(['prebuilt file', true]);
     console.log(`prebuilt file: ${(statSync(file).size / 2 ** 20).toFixed(1)} MB`);
   } else console.log('(no prebuilt file: run `npm run build:automaton` to compare)');
-  console.log(`\nScoring module start-up (sources through tsx), medians of ${runs} fresh processes (ms, MB)\n`);
+  console.log(
+    `\nScoring module start-up (sources through tsx), medians of ${runs} fresh processes (ms, MB)\n`,
+  );
   console.log('| mode | import | createScorer() | first score | total | RSS | heap used |');
   console.log('|---|---:|---:|---:|---:|---:|---:|');
   for (const [name, prebuilt] of modes) {
