@@ -1,6 +1,6 @@
 // Benchmark: how long Vigie takes to answer, in fresh processes, medians over N runs.
 //  1. The command line, as a user runs it (`node bin/vigie.js`, which runs the compiled dist/
-//     when it is current, tsx otherwise; the line says which): `vigie --help`, and `vigie score`
+//     when it is current, tsx otherwise: bin/pick-build.js; the heading says which): `vigie --help`, and `vigie score`
 //     of one line on stdin. Wall time, CPU time (user + system) and peak RSS (GNU time).
 //  2. The service: `npm start` until `/healthz` answers 200, then the RSS of `vigie start` once
 //     idle (its boot poll of one feed, served here, has stored and scored a hostile post).
@@ -17,6 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fmt, median, ROOT } from './lib.ts';
+import { pickBuild } from '../bin/pick-build.js';
 
 interface Sample {
   importMs: number;
@@ -116,9 +117,8 @@ function runCli(args: string[], input: string | undefined, env: NodeJS.ProcessEn
 
 /** What bin/vigie.js will run: the compiled tree when it is current, the sources through tsx otherwise. */
 function cliMode(): string {
-  const out = spawnSync(process.execPath, [VIGIE, '--which-build'], { encoding: 'utf8' });
-  const said = out.stdout.trim();
-  return out.status === 0 && said !== '' ? said : 'sources through tsx';
+  const build = pickBuild(ROOT);
+  return build.tree === 'dist' ? 'compiled dist/' : `sources through tsx: ${build.reason}`;
 }
 
 function commandLine(runs: number, env: NodeJS.ProcessEnv): void {
@@ -163,8 +163,8 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** Resident memory of a process and its descendants' deepest `node` (npm → sh → node vigie start). */
-function serviceRssMb(rootPid: number): number {
+/** The `vigie start` process under npm (npm → sh → node bin/vigie.js start). */
+function servicePid(rootPid: number): number | undefined {
   const children = new Map<number, number[]>();
   for (const entry of readdirProc()) {
     try {
@@ -175,21 +175,33 @@ function serviceRssMb(rootPid: number): number {
       // gone meanwhile
     }
   }
-  let best = 0;
+  let found: number | undefined;
   const walk = (pid: number): void => {
     try {
       const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (cmd.includes('vigie') && cmd.includes('start') && !cmd.includes('npm')) {
-        const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-        if (m) best = Math.max(best, Number(m[1]) / 1024);
-      }
+      if (cmd.includes('bin/vigie.js') && cmd.includes('start') && !cmd.includes('npm')) found = pid;
     } catch {
       // gone meanwhile
     }
     for (const c of children.get(pid) ?? []) walk(c);
   };
   walk(rootPid);
-  return best;
+  return found;
+}
+
+function rssMb(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+/** CPU time (user + system, ms) a process has used: on a busy machine, the figure wall time hides. */
+function cpuMs(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime and stime, in clock ticks (100 a second on Linux).
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 function readdirProc(): number[] {
@@ -201,6 +213,8 @@ function readdirProc(): number[] {
 
 interface ServiceSample {
   healthzMs: number;
+  /** CPU used by `vigie start` until the first 200. */
+  healthzCpuMs: number;
   idleRssMb: number;
 }
 
@@ -232,6 +246,7 @@ async function runService(feedUrl: string, env: NodeJS.ProcessEnv): Promise<Serv
   npm.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   try {
     let healthzMs: number;
+    let healthzCpuMs: number;
     for (;;) {
       if (npm.exitCode !== null) throw new Error(`npm start exited ${npm.exitCode}: ${stderr}`);
       if (performance.now() - t0 > 60_000) throw new Error('no answer from /healthz within 60 s');
@@ -241,13 +256,14 @@ async function runService(feedUrl: string, env: NodeJS.ProcessEnv): Promise<Serv
       );
       if (ok) {
         healthzMs = performance.now() - t0;
+        healthzCpuMs = cpuMs(servicePid(npm.pid!));
         break;
       }
       await new Promise((r) => setTimeout(r, 10));
     }
     // Idle: the boot poll has run (the feed's post stored and scored), nothing else to do.
     await new Promise((r) => setTimeout(r, 4000));
-    return { healthzMs, idleRssMb: serviceRssMb(npm.pid!) };
+    return { healthzMs, healthzCpuMs, idleRssMb: rssMb(servicePid(npm.pid!)) };
   } finally {
     try {
       process.kill(-npm.pid!, 'SIGTERM');
@@ -269,6 +285,9 @@ async function service(runs: number, env: NodeJS.ProcessEnv): Promise<void> {
     console.log('|---|---:|---:|');
     console.log(
       `| \`npm start\` to a 200 on /healthz (s) | ${fmt(median(samples.map((s) => s.healthzMs)) / 1000, 2)} | ≤ 2 |`,
+    );
+    console.log(
+      `| CPU used by \`vigie start\` until then (s) | ${fmt(median(samples.map((s) => s.healthzCpuMs)) / 1000, 2)} | |`,
     );
     console.log(
       `| idle \`vigie start\` RSS (MB) | ${fmt(median(samples.map((s) => s.idleRssMb)), 0)} | ≤ 200 |`,
