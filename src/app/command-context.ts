@@ -29,10 +29,10 @@ export function commandContext(
   logTo: 'stdout' | 'stderr' = 'stderr',
   mode: CommandMode = {},
 ): { config: Readonly<Config>; log: Logger; deps: Deps } {
-  const { config } = loadConfig({ configPath: opts.config });
+  const { config, locked } = loadConfig({ configPath: opts.config });
   const db = openDataDir(config, mode.readOnly ?? false);
   const log = createLogger(config.log.level, logTo === 'stderr' ? 2 : 1, opts.logFormat);
-  const deps = createDeps(config, log, { ...(db ? { db } : {}), driver: mode.driver?.({ log }) });
+  const deps = createDeps(config, log, { ...(db ? { db } : {}), locked, driver: mode.driver?.({ log }) });
   return { config, log, deps };
 }
 

@@ -128,3 +128,25 @@ export const postReports = sqliteTable(
   },
   (t) => [index('post_reports_post').on(t.postId)],
 );
+
+/**
+ * Invitations sent from the dashboard: the invited account exists without a password until the
+ * link is used. Only the token's digest is kept.
+ */
+export const invitations = sqliteTable(
+  'invitations',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    tokenHash: text('token_hash').notNull(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** Who invited, as text: readable after that account is gone. */
+    invitedBy: text('invited_by').notNull(),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    acceptedAt: integer('accepted_at'),
+    revokedAt: integer('revoked_at'),
+  },
+  (t) => [uniqueIndex('invitations_token').on(t.tokenHash)],
+);
