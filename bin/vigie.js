@@ -1,7 +1,17 @@
 #!/usr/bin/env node
-// The CLI runs the TypeScript sources directly through tsx's loader, so that a fresh
-// `npm ci` is enough for `npx vigie` to work (no build step to forget).
-import { register } from 'tsx/esm/api';
+// The `vigie` command. Runs the compiled tree (dist/cli.js) when it is current, otherwise the
+// TypeScript sources through tsx's loader: see pick-build.js for the rule. A fresh `npm ci`
+// builds dist/ (`prepare`); without it (no TypeScript installed, a failed build) everything still
+// works, only slower to start.
+import { pathToFileURL } from 'node:url';
+import { pickBuild } from './pick-build.js';
 
-register();
-await import('../src/cli.ts');
+const build = pickBuild();
+if (build.tree === 'src') {
+  // Only a person at a terminal is told; scripts and tests see the same output either way.
+  if (process.stderr.isTTY && process.env.VIGIE_FROM_SOURCES !== '1')
+    process.stderr.write(`vigie: running the sources through tsx (${build.reason})\n`);
+  const { register } = await import('tsx/esm/api');
+  register();
+}
+await import(pathToFileURL(build.entry).href);

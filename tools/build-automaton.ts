@@ -1,20 +1,28 @@
 // Builds the prebuilt automaton (src/scoring/prebuilt.ts) from the shipped lexicons, so that a
 // process loads the expanded variants and the automaton's tables instead of rebuilding them.
 // Run by `npm run build:automaton`, itself run by `npm run build` and `prepare` (npm ci / install).
-//   node bin/run-ts.js tools/build-automaton.ts [--dist] [--out FILE] [--soft]
-// --dist: for the compiled tree (dist/scoring/.prebuilt/), built by dist's own code, since the
-//   file's key covers the code that makes it (engineHash() in src/scoring/prebuilt.ts).
+//   node bin/run-ts.js tools/build-automaton.ts [--dist [DIR]] [--out FILE] [--soft]
+// --dist: for the compiled tree (DIR/scoring/.prebuilt/, DIR defaulting to dist), built by that
+//   tree's own code, since the file's key covers the code that makes it (engineHash() in
+//   src/scoring/prebuilt.ts).
 // --soft: on failure, warn and exit 0 (scoring then builds the automaton in process, as before).
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 type LexiconModule = typeof import('../src/scoring/lexicon.ts');
 type PrebuiltModule = typeof import('../src/scoring/prebuilt.ts');
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const tree = args.includes('--dist') ? '../dist/scoring' : '../src/scoring';
-  const ext = args.includes('--dist') ? 'js' : 'ts';
+  const distAt = args.indexOf('--dist');
+  const distDir =
+    distAt < 0 ? undefined : (args[distAt + 1]?.startsWith('--') ?? true) ? 'dist' : args[distAt + 1];
+  const tree =
+    distDir === undefined
+      ? '../src/scoring'
+      : pathToFileURL(path.resolve(fileURLToPath(new URL('..', import.meta.url)), distDir, 'scoring')).href;
+  const ext = distDir === undefined ? 'ts' : 'js';
   const { basePrebuiltKey, buildBaseLexicon } = (await import(`${tree}/lexicon.${ext}`)) as LexiconModule;
   const { encodeLexicon, PREBUILT_FILE, readPrebuilt } = (await import(
     `${tree}/prebuilt.${ext}`

@@ -1,14 +1,23 @@
-import pino from 'pino';
 import { loadConfig } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
-import { createLogger, type Logger } from '../logger.ts';
+import { createLogger, type LogFormat, type Logger } from '../logger.ts';
 import { isBullmqDriver } from '../jobs/bullmq-driver.ts';
 import { createDeps, type Deps } from './deps.ts';
 import { createJobDriver, isDistributed } from './job-driver.ts';
+import type { JobDriver } from '../jobs/types.ts';
 import { openDataDir } from './data-dir-open.ts';
 
 export interface GlobalOptions {
   config?: string;
+  /** `--log-format`: auto (pretty on a terminal, JSON otherwise), json or pretty. */
+  logFormat?: LogFormat;
+}
+
+export interface CommandMode {
+  /** Open the database read-only, create nothing (listings: they work on a full disk). */
+  readOnly?: boolean;
+  /** The job driver of this command, instead of the configured one (`poll --once` runs its jobs itself). */
+  driver?: (deps: { log: Logger }) => JobDriver;
 }
 
 /**
@@ -18,12 +27,12 @@ export interface GlobalOptions {
 export function commandContext(
   opts: GlobalOptions,
   logTo: 'stdout' | 'stderr' = 'stderr',
-  mode: { readOnly?: boolean } = {},
+  mode: CommandMode = {},
 ): { config: Readonly<Config>; log: Logger; deps: Deps } {
   const { config, locked } = loadConfig({ configPath: opts.config });
   const db = openDataDir(config, mode.readOnly ?? false);
-  const log = createLogger(config.log.level, logTo === 'stderr' ? pino.destination(2) : undefined);
-  const deps = createDeps(config, log, db ? { db, locked } : { locked });
+  const log = createLogger(config.log.level, logTo === 'stderr' ? 2 : 1, opts.logFormat);
+  const deps = createDeps(config, log, { ...(db ? { db } : {}), locked, driver: mode.driver?.({ log }) });
   return { config, log, deps };
 }
 
@@ -31,7 +40,7 @@ export function commandContext(
 export async function withDeps<T>(
   opts: GlobalOptions,
   body: (ctx: ReturnType<typeof commandContext>) => Promise<T>,
-  mode: { readOnly?: boolean } = {},
+  mode: CommandMode = {},
 ): Promise<T> {
   const ctx = commandContext(opts, 'stderr', mode);
   try {
@@ -48,6 +57,6 @@ export async function withDeps<T>(
 export function operationsDriver(opts: GlobalOptions) {
   const { config } = loadConfig({ configPath: opts.config });
   if (!isDistributed(config)) return undefined;
-  const driver = createJobDriver(config, createLogger(config.log.level, pino.destination(2)));
+  const driver = createJobDriver(config, createLogger(config.log.level, 2, opts.logFormat));
   return isBullmqDriver(driver) ? driver : undefined;
 }

@@ -1,7 +1,10 @@
 import { commandContext, type GlobalOptions } from './command-context.ts';
 import { buildApp } from '../web/app.ts';
 import { windowJobId, type JobKind } from '../jobs/types.ts';
+import { catchStopSignals, type StopSignals } from './stop-signals.ts';
 import { printSetupLink } from './setup-link.ts';
+
+const STOPPED = Symbol('stopped');
 
 export interface ServiceRoles {
   web: boolean;
@@ -9,46 +12,84 @@ export interface ServiceRoles {
   scheduler: boolean;
 }
 
+/** Why the service could not listen, in one line naming the address, or undefined for other errors. */
+export function listenProblem(err: unknown, host: string, port: number): string | undefined {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  if (code === 'EADDRINUSE')
+    return `port ${port} on ${host} is already in use (another Vigie?): stop it, or choose another port with server.port or VIGIE_PORT`;
+  if (code === 'EACCES')
+    return `not allowed to listen on port ${port} on ${host}: choose a port above 1023 with server.port or VIGIE_PORT`;
+  if (code === 'EADDRNOTAVAIL')
+    return `cannot listen on ${host}: no such address on this machine (server.host)`;
+  return undefined;
+}
+
 /**
- * Runs the long-lived service with the given roles and resolves when a signal has shut it down:
- * stop accepting requests, let running jobs finish, then close the database.
+ * Runs the long-lived service with the given roles and resolves with the exit code when a signal
+ * has shut it down: stop accepting requests, let running jobs finish, then close the database.
+ * The web server listens before any job or schedule starts, so a busy port ends the process (1)
+ * with nothing polled. A signal at any stage of start-up stops it (0).
  */
 export async function runService(
   opts: GlobalOptions,
   roles: ServiceRoles,
   workerOptions: { kinds?: readonly JobKind[]; concurrency?: number } = {},
+  stop: StopSignals = catchStopSignals(),
 ): Promise<number> {
+  if (stop.signal.aborted) return 0;
   const { deps, config, log } = commandContext(opts, 'stdout');
-  // Signals are caught from the start: one arriving during start-up still shuts down cleanly.
-  let signalled: string | undefined;
-  let onSignal: (signal: string) => void = (signal) => {
-    signalled ??= signal;
+  let app: Awaited<ReturnType<typeof buildApp>> | undefined;
+  const shutDown = async (): Promise<void> => {
+    log.info({ signal: stop.received() }, 'shutting down');
+    try {
+      await app?.close();
+      await deps.close();
+    } catch (err) {
+      log.error({ err }, 'error during shutdown');
+    }
   };
-  process.once('SIGINT', () => onSignal('SIGINT'));
-  process.once('SIGTERM', () => onSignal('SIGTERM'));
+  /** Awaits a start-up step, or the stop signal if it comes first (a Redis that never answers). */
+  const step = async <T>(promise: Promise<T>): Promise<T | typeof STOPPED> =>
+    Promise.race([promise, stop.stopped.then((): typeof STOPPED => STOPPED)]);
 
   deps.syncWatches();
   // A watch created or edited in the dashboard gets its poll schedule at once.
   const onWatchesChanged = roles.scheduler ? () => deps.driver.syncSchedules(deps.schedules()) : undefined;
-  const app = roles.web ? await buildApp({ ...deps, onWatchesChanged }) : undefined;
+  if (roles.web) {
+    const built = await step(buildApp({ ...deps, onWatchesChanged }));
+    if (built === STOPPED) return shutDown().then(() => 0);
+    app = built;
+    const { host, port } = config.server;
+    try {
+      if ((await step(app.listen({ host, port }))) === STOPPED) return shutDown().then(() => 0);
+    } catch (err) {
+      const problem = listenProblem(err, host, port);
+      if (!problem) throw err;
+      process.stderr.write(`vigie: ${problem}\n`);
+      await deps.close();
+      return 1;
+    }
+    const address = app.server.address();
+    const bound = typeof address === 'object' && address ? address.port : port;
+    log.info({ host, port: bound }, `Vigie listening on http://${host}:${bound}`);
+  }
 
-  if (roles.worker) await deps.driver.start(deps.handlers(), workerOptions);
+  if (roles.worker && (await step(deps.driver.start(deps.handlers(), workerOptions))) === STOPPED)
+    return shutDown().then(() => 0);
   if (roles.scheduler) {
-    await deps.driver.syncSchedules(deps.schedules());
+    if ((await step(deps.driver.syncSchedules(deps.schedules()))) === STOPPED)
+      return shutDown().then(() => 0);
     // Poll once at boot: nobody should wait a full schedule period for the first results.
     for (const w of deps.watches.listActive()) {
-      await deps.driver.enqueue(
-        'poll',
-        { task: 'watch', watchId: w.id },
-        { jobId: windowJobId(`poll:${w.id}`, Date.now()) },
+      const enqueued = step(
+        deps.driver.enqueue(
+          'poll',
+          { task: 'watch', watchId: w.id },
+          { jobId: windowJobId(`poll:${w.id}`, Date.now()) },
+        ),
       );
+      if ((await enqueued) === STOPPED) return shutDown().then(() => 0);
     }
-  }
-  if (app) {
-    await app.listen({ host: config.server.host, port: config.server.port });
-    const address = app.server.address();
-    const port = typeof address === 'object' && address ? address.port : config.server.port;
-    log.info({ host: config.server.host, port }, `Vigie listening on http://${config.server.host}:${port}`);
   }
   log.info({ watches: deps.watches.listActive().length, driver: deps.driver.name, roles }, 'Vigie started');
   if (app && deps.users.list().length === 0) {
@@ -62,25 +103,8 @@ export async function runService(
     );
   }
 
-  await new Promise<void>((resolve) => {
-    let stopping = false;
-    const stop = (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      log.info({ signal }, 'shutting down');
-      void (async () => {
-        try {
-          await app?.close();
-          await deps.close();
-        } catch (err) {
-          log.error({ err }, 'error during shutdown');
-        }
-        resolve();
-      })();
-    };
-    onSignal = stop;
-    if (signalled) stop(signalled);
-  });
+  await stop.stopped;
+  await shutDown();
   log.info('stopped');
   return 0;
 }

@@ -8,8 +8,6 @@ import {
   type GlobalOptions,
 } from './run-command.ts';
 import { renderTable } from './table.ts';
-import { listOutbox } from '../alerts/outbox.ts';
-import { outboxDirOf } from '../alerts/mailer.ts';
 
 const globals = (cmd: Command) => cmd.optsWithGlobals() as GlobalOptions;
 
@@ -47,7 +45,9 @@ export function registerAlertsCommands(program: Command): void {
     .action((o: { format: string }, cmd: Command) =>
       runCommand(async () => {
         checkFormat(o.format);
-        const { config, deps } = commandContext(globals(cmd));
+        const { listOutbox } = await import('../alerts/outbox.ts');
+        const { outboxDirOf } = await import('../alerts/mailer.ts');
+        const { config, deps } = await commandContext(globals(cmd));
         const dir = outboxDirOf(config.mail, config.dataDir);
         const entries = listOutbox(dir);
         // Mail not confirmed as delivered: waiting, being retried, unconfirmed after a crash, given up.

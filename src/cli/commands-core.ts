@@ -8,13 +8,13 @@ import {
   UsageError,
   type GlobalOptions,
 } from './run-command.ts';
-import { pollSource } from '../ingest/poll-source.ts';
 import { renderTable } from './table.ts';
-import { postJsonCore } from '../db/repositories/post-json.ts';
-import { rescoreWatch } from '../ingest/rescore.ts';
-import { RULES_ONLY, runScoreStream, WITH_LEARNED } from '../scoring/index.ts';
-import { runService } from '../app/run-service.ts';
 import { jsonLine } from '../text/json-line.ts';
+import type { Logger } from '../logger.ts';
+import { catchStopSignals } from '../app/stop-signals.ts';
+import type { OnceDriver } from '../jobs/once-driver.ts';
+
+// Only commander definitions load with this file; what a command runs is imported in its action.
 
 const globals = (cmd: Command) => cmd.optsWithGlobals() as GlobalOptions;
 
@@ -23,7 +23,11 @@ export function registerCoreCommands(program: Command): void {
     .command('start')
     .description('run everything in one process: web dashboard, scheduler and jobs')
     .action((_o, cmd: Command) =>
-      runCommand(() => runService(globals(cmd), { web: true, worker: true, scheduler: true })),
+      runCommand(async () => {
+        const stop = catchStopSignals(); // first: a signal during the imports below still stops
+        const { runService } = await import('../app/run-service.ts');
+        return runService(globals(cmd), { web: true, worker: true, scheduler: true }, {}, stop);
+      }),
     );
 
   program
@@ -31,7 +35,7 @@ export function registerCoreCommands(program: Command): void {
     .description('create or upgrade the database, then exit')
     .action((_o, cmd: Command) =>
       runCommand(async () => {
-        const { deps, config } = commandContext(globals(cmd));
+        const { deps, config } = await commandContext(globals(cmd));
         await deps.close();
         process.stdout.write(`database ready in ${config.dataDir}\n`);
       }),
@@ -39,7 +43,9 @@ export function registerCoreCommands(program: Command): void {
 
   program
     .command('poll')
-    .description('poll every source of every watch (or one watch) once, then exit')
+    .description(
+      'poll every source of every watch (or one watch) once, run what follows (alerts, archives), then exit',
+    )
     .option('--once', 'poll once and exit (the only mode of this command)')
     .option('--watch <id>', 'only this watch')
     .option('--format <format>', 'table or jsonl', 'table')
@@ -47,33 +53,52 @@ export function registerCoreCommands(program: Command): void {
       runCommand(async () => {
         if (!['table', 'jsonl'].includes(o.format))
           throw new UsageError(`--format: expected table or jsonl, got "${o.format}"`);
-        return withDeps(globals(cmd), async ({ deps }) => {
-          deps.syncWatches();
-          requireWatch(deps, o.watch);
-          const outcomes = [];
-          for (const s of deps.sources.listEnabled(o.watch)) outcomes.push(await pollSource(deps, s.id));
-          if (o.format === 'jsonl') {
-            for (const r of outcomes) process.stdout.write(`${jsonLine(r)}\n`);
-          } else {
-            const rows = outcomes.map((r) => [
-              r.watchId,
-              r.kind,
-              r.target,
-              r.ok ? 'ok' : 'FAILED',
-              String(r.fetched),
-              String(r.stored),
-              String(r.hostile),
-              r.error ?? r.warnings.join('; '),
-            ]);
-            process.stdout.write(
-              `${renderTable(['watch', 'source', 'target', 'status', 'fetched', 'new', 'hostile', 'problem'], rows)}\n`,
-            );
-            if (outcomes.length === 0)
-              process.stdout.write('no source configured: add watches to the config file\n');
-          }
-          // Source failures are recorded and printed; they do not make the command fail.
-          return 0;
-        });
+        const { pollSource } = await import('../ingest/poll-source.ts');
+        const { createOnceDriver } = await import('../jobs/once-driver.ts');
+        let once: OnceDriver | undefined;
+        // The jobs the after-store rule enqueues (immediate alerts, archives, look-alike alerts)
+        // run here, with the service's handlers, before the command exits: a system cron running
+        // `poll --once` alerts as the service would.
+        const driver = (deps: { log: Logger }) => (once = createOnceDriver(deps));
+        return withDeps(
+          globals(cmd),
+          async ({ deps }) => {
+            deps.syncWatches();
+            requireWatch(deps, o.watch);
+            await deps.driver.start(deps.handlers());
+            const outcomes = [];
+            for (const s of deps.sources.listEnabled(o.watch)) outcomes.push(await pollSource(deps, s.id));
+            await deps.driver.idle();
+            const report = once?.report();
+            if (o.format === 'jsonl') {
+              for (const r of outcomes) process.stdout.write(`${jsonLine(r)}\n`);
+            } else {
+              const rows = outcomes.map((r) => [
+                r.watchId,
+                r.kind,
+                r.target,
+                r.ok ? 'ok' : 'FAILED',
+                String(r.fetched),
+                String(r.stored),
+                String(r.hostile),
+                r.error ?? r.warnings.join('; '),
+              ]);
+              process.stdout.write(
+                `${renderTable(['watch', 'source', 'target', 'status', 'fetched', 'new', 'hostile', 'problem'], rows)}\n`,
+              );
+              if (outcomes.length === 0)
+                process.stdout.write('no source configured: add watches to the config file\n');
+              const ran = Object.entries(report?.ran ?? {}).map(([kind, n]) => `${kind} ×${n}`);
+              if (report && (ran.length > 0 || report.deferred > 0 || report.failed > 0))
+                process.stdout.write(
+                  `then: ${ran.join(', ') || 'nothing'} run; ${report.deferred} left for the next run; ${report.failed} failed\n`,
+                );
+            }
+            // Source failures are recorded and printed; they do not make the command fail.
+            return 0;
+          },
+          { driver },
+        );
       }),
     );
 
@@ -97,6 +122,7 @@ export function registerCoreCommands(program: Command): void {
           const limit = o.limit ? Number(o.limit) : undefined;
           if (limit !== undefined && (!Number.isInteger(limit) || limit < 1))
             throw new UsageError('--limit: expected a positive integer');
+          const { postJsonCore } = await import('../db/repositories/post-json.ts');
           return withDeps(
             globals(cmd),
             async ({ deps }) => {
@@ -189,6 +215,7 @@ export function registerCoreCommands(program: Command): void {
     .option('--learned', 'add the learned layer to the rules (see README: more found, more false alarms)')
     .action((o: { learned?: boolean }) =>
       runCommand(async () => {
+        const { RULES_ONLY, runScoreStream, WITH_LEARNED } = await import('../scoring/index.ts');
         const { failed } = await runScoreStream(
           process.stdin,
           process.stdout,
@@ -207,6 +234,7 @@ export function registerCoreCommands(program: Command): void {
     .option('--watch <id>', 'only this watch')
     .action((o: { watch?: string }, cmd: Command) =>
       runCommand(async () => {
+        const { rescoreWatch } = await import('../ingest/rescore.ts');
         return withDeps(globals(cmd), async ({ deps }) => {
           deps.syncWatches();
           requireWatch(deps, o.watch);

@@ -9,11 +9,8 @@ import {
   UsageError,
   type GlobalOptions,
 } from './run-command.ts';
-import { writeDossier } from '../evidence/dossier.ts';
-import { verifyDossier } from '../evidence/verify.ts';
 import { outFileProblem } from './out-file.ts';
-import { readCertificates } from '../evidence/tsa-signer.ts';
-import { LEVELS, type Level } from '../scoring/index.ts';
+import { LEVELS, type Level } from '../scoring/types.ts';
 import type { ReportLang } from '../evidence/report-i18n.ts';
 
 const globals = (cmd: Command) => cmd.optsWithGlobals() as GlobalOptions;
@@ -101,6 +98,7 @@ export function registerEvidenceCommands(program: Command): void {
           // Named before anything is written: the file asked for, not a temporary one.
           const outProblem = outFileProblem(path.resolve(o.out));
           if (outProblem) throw new UsageError(`--out: ${outProblem}`);
+          const { writeDossier } = await import('../evidence/dossier.ts');
           return withDeps(globals(cmd), async ({ deps }) => {
             deps.syncWatches();
             requireWatch(deps, o.watch);
@@ -138,12 +136,14 @@ export function registerEvidenceCommands(program: Command): void {
           const bytes = await readFile(o.tsaCert).catch((err: Error) => {
             throw new UsageError(`--tsa-cert: ${err.message}`);
           });
+          const { readCertificates } = await import('../evidence/tsa-signer.ts');
           try {
             tsaCerts = readCertificates(bytes);
           } catch {
             throw new UsageError(`--tsa-cert: ${o.tsaCert} holds no readable certificate (PEM or DER)`);
           }
         }
+        const { verifyDossier } = await import('../evidence/verify.ts');
         const r = await verifyDossier(file, { tsaCerts });
         // Nothing to judge (no such file, not a ZIP): a usage problem, not a verdict on a dossier.
         if (r.unreadable) {

@@ -1,11 +1,15 @@
 import type { Command } from 'commander';
 import { runCommand, UsageError, type GlobalOptions } from './run-command.ts';
-import { runService } from '../app/run-service.ts';
 import { renderTable } from './table.ts';
-import { loadConfig } from '../config/load.ts';
-import { isDistributed } from '../app/job-driver.ts';
-import { operationsDriver } from '../app/command-context.ts';
 import { JOB_KINDS, type JobKind } from '../jobs/types.ts';
+import { catchStopSignals } from '../app/stop-signals.ts';
+
+// Only commander definitions load with this file; what a command runs is imported in its action.
+const app = async () => ({
+  ...(await import('../app/run-service.ts')),
+  ...(await import('../app/job-driver.ts')),
+  ...(await import('../config/load.ts')),
+});
 
 const globals = (cmd: Command) => cmd.optsWithGlobals() as GlobalOptions;
 
@@ -36,7 +40,8 @@ function parseConcurrency(value: string | undefined): number | undefined {
 }
 
 /** The BullMQ driver for operations commands (no database needed), or a usage error. */
-function bullmqDriver(opts: GlobalOptions) {
+async function bullmqDriver(opts: GlobalOptions) {
+  const { operationsDriver } = await import('../app/command-context.ts');
   const driver = operationsDriver(opts);
   if (!driver) throw new UsageError(NEEDS_REDIS);
   return driver;
@@ -50,6 +55,8 @@ export function registerQueueCommands(program: Command): void {
     )
     .action((_o, cmd: Command) =>
       runCommand(async () => {
+        const stop = catchStopSignals(); // first: a signal during the imports below still stops
+        const { loadConfig, isDistributed, runService } = await app();
         const { config } = loadConfig({ configPath: globals(cmd).config });
         // In embedded mode nobody would consume the jobs of this process: it serves pages only.
         const distributed = isDistributed(config);
@@ -57,7 +64,7 @@ export function registerQueueCommands(program: Command): void {
           process.stderr.write(
             'vigie: embedded mode (no REDIS_URL): the dashboard runs without polling; use `vigie start` to also poll\n',
           );
-        return runService(globals(cmd), { web: true, worker: false, scheduler: distributed });
+        return runService(globals(cmd), { web: true, worker: false, scheduler: distributed }, {}, stop);
       }),
     );
 
@@ -70,6 +77,8 @@ export function registerQueueCommands(program: Command): void {
       runCommand(async () => {
         const kinds = parseKinds(o.queues);
         const concurrency = parseConcurrency(o.concurrency);
+        const stop = catchStopSignals(); // first: a signal during the imports below still stops
+        const { loadConfig, isDistributed, runService } = await app();
         const { config } = loadConfig({ configPath: globals(cmd).config });
         if (!isDistributed(config))
           throw new UsageError(
@@ -79,6 +88,7 @@ export function registerQueueCommands(program: Command): void {
           globals(cmd),
           { web: false, worker: true, scheduler: false },
           { kinds, concurrency },
+          stop,
         );
       }),
     );
@@ -92,7 +102,7 @@ export function registerQueueCommands(program: Command): void {
         const limit = Number(o.failed);
         if (!Number.isInteger(limit) || limit < 0)
           throw new UsageError('--failed: expected a non-negative integer');
-        const driver = bullmqDriver(globals(cmd));
+        const driver = await bullmqDriver(globals(cmd));
         try {
           const states = ['waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed'];
           const rows = (await driver.counts()).map((q) => [
@@ -131,7 +141,7 @@ export function registerQueueCommands(program: Command): void {
     .action((o: { queues?: string }, cmd: Command) =>
       runCommand(async () => {
         const kinds = parseKinds(o.queues);
-        const driver = bullmqDriver(globals(cmd));
+        const driver = await bullmqDriver(globals(cmd));
         try {
           const n = await driver.retryFailed(kinds);
           process.stdout.write(`${n} failed job(s) moved back to waiting\n`);

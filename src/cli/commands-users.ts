@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { withDeps, runCommand, UsageError, type GlobalOptions } from './run-command.ts';
-import { ROLES, type Role } from '../web/auth/users-repo.ts';
-import { hashPassword, passwordProblem } from '../web/auth/passwords.ts';
+import { ROLES, type Role } from '../web/auth/roles.ts';
 
 const globals = (cmd: Command) => cmd.optsWithGlobals() as GlobalOptions;
 
@@ -41,6 +40,7 @@ export function registerUsersCommands(program: Command): void {
           let passwordHash: string | undefined;
           if (!process.stdin.isTTY && !o.link) {
             const password = (await readStdin()).split(/\r?\n/)[0] ?? '';
+            const { hashPassword, passwordProblem } = await import('../web/auth/passwords.ts');
             const problem = passwordProblem(password);
             if (problem) throw new UsageError(`stdin: ${problem}`);
             passwordHash = await hashPassword(password);

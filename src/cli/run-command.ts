@@ -1,7 +1,28 @@
-import { ConfigError } from '../config/load.ts';
 import type { Deps } from '../app/deps.ts';
+import type { CommandMode, GlobalOptions } from '../app/command-context.ts';
 
-export { commandContext, withDeps, type GlobalOptions } from '../app/command-context.ts';
+// This module is loaded by every command definition, so it stays light: the composition root
+// (database, queues, web, every feature) is imported only when a command runs.
+export type { GlobalOptions };
+
+type ContextModule = typeof import('../app/command-context.ts');
+const contextModule = (): Promise<ContextModule> => import('../app/command-context.ts');
+
+/** Loads the configuration and builds the dependencies of one command (see app/command-context.ts). */
+export async function commandContext(
+  ...args: Parameters<ContextModule['commandContext']>
+): Promise<ReturnType<ContextModule['commandContext']>> {
+  return (await contextModule()).commandContext(...args);
+}
+
+/** Runs a command body with the dependencies, and closes them whatever happens. */
+export async function withDeps<T>(
+  opts: GlobalOptions,
+  body: (ctx: ReturnType<ContextModule['commandContext']>) => Promise<T>,
+  mode: CommandMode = {},
+): Promise<T> {
+  return (await contextModule()).withDeps(opts, body, mode);
+}
 
 /** Runs a command body, mapping configuration errors to exit 2 and other failures to exit 1. */
 export async function runCommand(body: () => Promise<number | void>): Promise<void> {
@@ -9,12 +30,8 @@ export async function runCommand(body: () => Promise<number | void>): Promise<vo
     const code = await body();
     process.exitCode = code ?? 0;
   } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`vigie: ${err.message}\n`);
-      process.exitCode = 2;
-      return;
-    }
-    if (err instanceof UsageError) {
+    // A configuration error comes from the loaded config module (imported lazily, so checked by name).
+    if (err instanceof UsageError || (err instanceof Error && err.name === 'ConfigError')) {
       process.stderr.write(`vigie: ${err.message}\n`);
       process.exitCode = 2;
       return;

@@ -3,8 +3,9 @@ import type { Db } from '../../db/client.ts';
 import { apiTokens, passwordLinks, sessions, userWatches, users } from '../../db/schema/index.ts';
 import { newToken, tokenHash } from './tokens.ts';
 
-export const ROLES = ['owner', 'proxy', 'reviewer'] as const;
-export type Role = (typeof ROLES)[number];
+import type { Role } from './roles.ts';
+
+export { ROLES, type Role } from './roles.ts';
 
 export interface User {
   id: number;
