@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { runCommand, UsageError, withDeps, type GlobalOptions } from './run-command.ts';
-import { CHANNEL_KINDS, isChannelKind } from '../alerts/channels/channel.ts';
+import { CHANNEL_KINDS, isChannelKind } from '../alerts/channels/channel-kinds.ts';
 
 const globals = (cmd: Command) => cmd.optsWithGlobals() as GlobalOptions;
 

@@ -5,14 +5,9 @@ import type { MessageKind } from '../messages-repo.ts';
 // message and a per-person target; the exactly-once record around it is the same for all
 // (src/alerts/delivery.ts).
 
-export const CHANNEL_KINDS = ['email', 'webhook', 'ntfy', 'telegram', 'matrix', 'signal'] as const;
-export type ChannelKind = (typeof CHANNEL_KINDS)[number];
-/** The kinds a person adds in the dashboard (e-mail is their account's address). */
-export const EXTRA_CHANNEL_KINDS = CHANNEL_KINDS.filter((k) => k !== 'email');
-
-export function isChannelKind(s: string): s is ChannelKind {
-  return (CHANNEL_KINDS as readonly string[]).includes(s);
-}
+// The kinds are a list of their own, light enough for the CLI's help to load.
+export { CHANNEL_KINDS, EXTRA_CHANNEL_KINDS, isChannelKind, type ChannelKind } from './channel-kinds.ts';
+import type { ChannelKind } from './channel-kinds.ts';
 
 export interface ChannelMessage {
   kind: MessageKind | 'test';
