@@ -13,6 +13,8 @@ import { createArchiver } from '../evidence/archiver.ts';
 import { createDossierRepo } from '../evidence/dossier-repo.ts';
 import { createWaybackClient } from '../evidence/wayback.ts';
 import { evidencePort } from '../evidence/evidence-port.ts';
+import { createLedgerStamper } from '../evidence/ledger-stamper.ts';
+import { createLedgerTimestampsRepo } from '../evidence/ledger-timestamps-repo.ts';
 import { createIdentityRepo } from '../identity/identity-repo.ts';
 import { createSecretBox } from '../identity/crypto.ts';
 import { createIdentity, withoutPrivate } from '../identity/identity-port.ts';
@@ -45,6 +47,7 @@ export function createDeps(
 
   const archives = createArchiveRepo(db, ledger);
   const dossierPosts = createDossierRepo(db);
+  const ledgerTimestamps = createLedgerTimestampsRepo(db);
   const evidence = evidencePort({
     config,
     log,
@@ -59,6 +62,12 @@ export function createDeps(
       wayback: createWaybackClient(config.archive.wayback, config.sources.feeds.userAgent),
     }),
     xLookup: platforms.xLookup,
+    ledgerStamper: createLedgerStamper({
+      config,
+      ledger,
+      stamps: ledgerTimestamps,
+      log: log.child({ part: 'ledger-timestamp' }),
+    }),
   });
   const alerts = createAlerts({ db, config, log, watches });
   const identity = createIdentity({
@@ -90,6 +99,7 @@ export function createDeps(
     pii: identity.pii,
     evidence,
     dossierPosts,
+    ledgerTimestamps,
     alerts,
     // The dashboard's repositories and ports (users, triage, audit, recipients, evidence, alerts).
     ...createWebPorts({ db, log, config, watches, ledger, archives, dossierPosts, queue: driver }),

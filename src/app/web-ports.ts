@@ -7,6 +7,7 @@ import type { WatchesRepo } from '../db/repositories/watches-repo.ts';
 import type { Level } from '../scoring/index.ts';
 import { createArchiveRepo, type ArchiveRepo } from '../evidence/archive-repo.ts';
 import { writeDossier } from '../evidence/dossier.ts';
+import { createLedgerTimestampsRepo } from '../evidence/ledger-timestamps-repo.ts';
 import { createDossierRepo, type DossierRepo } from '../evidence/dossier-repo.ts';
 import { createWavesRepo } from '../alerts/waves-repo.ts';
 import { createRecipientsRepo } from '../alerts/recipients-repo.ts';
@@ -84,6 +85,7 @@ function createEvidencePort(
           watches: deps.watches,
           ledger,
           dossierPosts: deps.dossierPosts,
+          ledgerTimestamps: createLedgerTimestampsRepo(deps.db),
           log: deps.log,
         },
         {

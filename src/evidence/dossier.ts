@@ -13,7 +13,15 @@ import type { Ledger } from '../db/ledger/ledger.ts';
 import { contentHash, sha256Hex, type ExportedLedgerRow } from '../db/ledger/ledger-hash.ts';
 import { groupOf, renderReport } from './report-html.ts';
 import type { ReportLang } from './report-i18n.ts';
-import { requestTimestamp } from './tsa.ts';
+import type { LedgerTimestampsRepo } from './ledger-timestamps-repo.ts';
+import { timestampAuthorities, trustedTimestampRoots } from './timestamp-authorities.ts';
+import {
+  ledgerTimestampFiles,
+  manifestTimestampEntries,
+  stampManifest,
+  type LedgerTimestampEntry,
+  type ManifestTimestampEntry,
+} from './dossier-timestamps.ts';
 
 export const DOSSIER_FORMAT = 'vigie-dossier/1';
 export const CONTENT_FILES = ['report.html', 'posts.csv', 'posts.jsonl', 'ledger.jsonl'] as const;
@@ -24,6 +32,8 @@ export interface DossierDeps {
   ledger: Ledger;
   /** The posts a dossier holds, with their archive and deletion state. */
   dossierPosts: Pick<DossierRepo, 'select'>;
+  /** The ledger-head timestamps (absent: the dossier carries none). */
+  ledgerTimestamps?: Pick<LedgerTimestampsRepo, 'between'>;
   log?: Logger;
 }
 
@@ -48,7 +58,12 @@ export interface Manifest {
   posts: number;
   ledger: { firstId: number | null; headId: number | null; head: string | null };
   files: Record<string, string>;
-  timestamp: { file: string; authority: string } | null;
+  /** The first authority's manifest token (format 1 readers know only this one). */
+  timestamp: ManifestTimestampEntry | null;
+  /** Every authority asked for a manifest token; those that answered have their file in manifest.json.sha256. */
+  timestamps?: ManifestTimestampEntry[];
+  /** Tokens on ledger rows of ledger.jsonl (their files are listed in `files`). */
+  ledgerTimestamps?: LedgerTimestampEntry[];
 }
 
 /** Writes the dossier ZIP and records an `exported` event. */
@@ -80,6 +95,10 @@ export async function writeDossier(
     ledgerLines.push(JSON.stringify(line));
   }
 
+  const authorities = timestampAuthorities(deps.config.archive);
+  const stampEntries = manifestTimestampEntries(authorities);
+  const ledgerStamps = ledgerTimestampFiles(deps.ledgerTimestamps, exported.firstId, head?.id);
+
   const files: Record<string, Uint8Array> = {
     'report.html': strToU8(
       renderReport({
@@ -92,12 +111,13 @@ export async function writeDossier(
         ledgerHead: head?.hash ?? '—',
         posts,
         lang: o.lang ?? 'both',
-        timestamped: Boolean(deps.config.archive.timestampAuthorityUrl),
+        timestamped: authorities.length > 0,
       }),
     ),
     'posts.csv': strToU8(postsCsv(posts)),
     'posts.jsonl': strToU8(posts.map((p) => `${JSON.stringify(postLine(p))}\n`).join('')),
     'ledger.jsonl': strToU8(ledgerLines.map((l) => `${l}\n`).join('')),
+    ...ledgerStamps.files,
   };
   const manifest: Manifest = {
     format: DOSSIER_FORMAT,
@@ -108,21 +128,23 @@ export async function writeDossier(
     posts: posts.length,
     ledger: { firstId: exported.firstId ?? null, headId: head?.id ?? null, head: head?.hash ?? null },
     files: Object.fromEntries(Object.entries(files).map(([name, bytes]) => [name, sha256Hex(bytes)])),
-    timestamp: deps.config.archive.timestampAuthorityUrl
-      ? { file: 'manifest.json.tsr', authority: deps.config.archive.timestampAuthorityUrl }
-      : null,
+    timestamp: stampEntries[0] ?? null,
+    ...(stampEntries.length > 1 ? { timestamps: stampEntries } : {}),
+    ...(ledgerStamps.entries.length > 0 ? { ledgerTimestamps: ledgerStamps.entries } : {}),
   };
   const manifestBytes = strToU8(`${JSON.stringify(manifest, null, 2)}\n`);
   const manifestSha = sha256Hex(manifestBytes);
   files['manifest.json'] = manifestBytes;
   let sums = `${manifestSha}  manifest.json\n`;
-  if (deps.config.archive.timestampAuthorityUrl) {
-    const token = await requestTimestamp(
-      deps.config.archive.timestampAuthorityUrl,
-      Buffer.from(manifestSha, 'hex'),
-    );
-    files['manifest.json.tsr'] = token;
-    sums += `${sha256Hex(token)}  manifest.json.tsr\n`;
+  if (stampEntries.length > 0) {
+    const tokens = await stampManifest(stampEntries, Buffer.from(manifestSha, 'hex'), {
+      trusted: trustedTimestampRoots(deps.config.archive),
+      log: deps.log,
+    });
+    for (const [name, token] of tokens) {
+      files[name] = token;
+      sums += `${sha256Hex(token)}  ${name}\n`;
+    }
   }
   // sha256sum's own format: `sha256sum -c manifest.json.sha256` checks it. The files it covers
   // cannot list their own hash, so this small file does, and any change to it shows as well.

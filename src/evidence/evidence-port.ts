@@ -5,6 +5,7 @@ import type { Ledger } from '../db/ledger/ledger.ts';
 import type { XPostLookup } from '../sources/x/x-adapter.ts';
 import type { ArchiveRepo } from './archive-repo.ts';
 import type { Archiver } from './archiver.ts';
+import type { LedgerStamper } from './ledger-stamper.ts';
 import { runDeletionCheck } from './deletion-check.ts';
 
 export interface EvidenceParts {
@@ -15,6 +16,8 @@ export interface EvidenceParts {
   ledger: Ledger;
   archives: ArchiveRepo;
   archiver: Archiver;
+  /** Time-stamps the ledger head with every configured authority. */
+  ledgerStamper?: LedgerStamper;
   /** Absent when no X credentials are configured: X posts are then checked by their page. */
   xLookup?: XPostLookup;
 }
@@ -25,6 +28,7 @@ export function evidencePort(parts: EvidenceParts) {
     ledger: parts.ledger,
     archives: parts.archives,
     archiver: parts.archiver,
+    ledgerStamper: parts.ledgerStamper,
     deletionCheck: (options: { watchId?: string; signal?: AbortSignal } = {}) =>
       runDeletionCheck(
         {

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, type X509Certificate } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { checkTimestampSigner } from './tsa-signer.ts';
@@ -87,11 +87,17 @@ export function parseTimestampResponse(resp: Uint8Array): TimestampInfo {
   };
 }
 
+export interface TimestampRequestOptions {
+  timeoutMs?: number;
+  /** Roots the token must chain to (archive.timestampTrustedCertificates); none: any signer. */
+  trusted?: readonly X509Certificate[];
+}
+
 /** Asks the authority to time-stamp `sha256`; returns its DER answer after checking it. */
 export async function requestTimestamp(
   url: string,
   sha256: Uint8Array,
-  timeoutMs = 30_000,
+  { timeoutMs = 30_000, trusted = [] }: TimestampRequestOptions = {},
 ): Promise<Uint8Array> {
   const nonce = randomBytes(8);
   nonce[0] = nonce[0]! & 0x7f; // a positive INTEGER without a padding byte
@@ -110,7 +116,7 @@ export async function requestTimestamp(
     throw new Error('the timestamp answer does not carry our nonce');
   // A token `vigie verify` would refuse must not go into a dossier.
   try {
-    checkTimestampSigner(info.signedData, info.genTimeMs);
+    checkTimestampSigner(info.signedData, info.genTimeMs, trusted);
   } catch (err) {
     throw new Error(`the timestamp authority's token does not verify: ${(err as Error).message}`, {
       cause: err,

@@ -1,7 +1,15 @@
 import type { Logger } from '../logger.ts';
 
 /** Job kinds; each has its own queue in distributed mode. */
-export const JOB_KINDS = ['poll', 'score', 'archive', 'deletion-check', 'digest', 'alert'] as const;
+export const JOB_KINDS = [
+  'poll',
+  'score',
+  'archive',
+  'deletion-check',
+  'digest',
+  'alert',
+  'ledger-timestamp',
+] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 /**
