@@ -72,6 +72,9 @@ function createEvidencePort(
       ledger
         .eventsForPost(postId)
         .map((r) => ({ id: r.id, at: r.at, type: r.type, actor: r.actor, data: r.data, hash: r.hash })),
+    recordDecision: (e) => {
+      ledger.append({ type: e.type, watchId: e.watchId, postId: e.postId, actor: e.actor, data: e.data });
+    },
     flagForArchive: async (postId, actor) => {
       const flagged = archives.flagForArchive(postId, actor);
       // Archive now rather than at the next sweep: a flagged post may be deleted any minute.
@@ -93,7 +96,7 @@ function createEvidencePort(
           from: r.from,
           to: r.to,
           minLevel: r.minLevel as Level | undefined,
-          lang: r.lang === 'en' ? 'en' : 'fr',
+          lang: r.lang === 'en' || r.lang === 'both' ? r.lang : 'fr',
           actor: r.actor,
         },
         outFile,

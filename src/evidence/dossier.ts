@@ -7,7 +7,7 @@ import type { WatchesRepo } from '../db/repositories/watches-repo.ts';
 import { LEVELS, type Level } from '../scoring/index.ts';
 import { VERSION } from '../version.ts';
 import { csvRow } from './csv.ts';
-import type { DossierPost, DossierRepo } from './dossier-repo.ts';
+import type { DossierPost, DossierRepo, PostDecisions } from './dossier-repo.ts';
 import { isoOrNull, postJsonCore } from '../db/repositories/post-json.ts';
 import type { Ledger } from '../db/ledger/ledger.ts';
 import { contentHash, sha256Hex, type ExportedLedgerRow } from '../db/ledger/ledger-hash.ts';
@@ -31,7 +31,7 @@ export interface DossierDeps {
   watches: WatchesRepo;
   ledger: Ledger;
   /** The posts a dossier holds, with their archive and deletion state. */
-  dossierPosts: Pick<DossierRepo, 'select'>;
+  dossierPosts: Pick<DossierRepo, 'select' | 'decisions'>;
   /** The ledger-head timestamps (absent: the dossier carries none). */
   ledgerTimestamps?: Pick<LedgerTimestampsRepo, 'between'>;
   log?: Logger;
@@ -78,6 +78,7 @@ export async function writeDossier(
   const minLevel: Level = o.minLevel ?? 'low';
   const levels = LEVELS.filter((l) => LEVELS.indexOf(l) >= LEVELS.indexOf(minLevel));
   const posts = deps.dossierPosts.select({ watchId: o.watchId, levels, from: o.from, to: o.to });
+  const decisions = deps.dossierPosts.decisions(o.watchId);
   const ledger = deps.ledger;
   const generatedAt = now();
 
@@ -112,10 +113,13 @@ export async function writeDossier(
         posts,
         lang: o.lang ?? 'both',
         timestamped: authorities.length > 0,
+        decisions,
       }),
     ),
-    'posts.csv': strToU8(postsCsv(posts)),
-    'posts.jsonl': strToU8(posts.map((p) => `${JSON.stringify(postLine(p))}\n`).join('')),
+    'posts.csv': strToU8(postsCsv(posts, decisions)),
+    'posts.jsonl': strToU8(
+      posts.map((p) => `${JSON.stringify(postLine(p, decisions.get(p.id)))}\n`).join(''),
+    ),
     'ledger.jsonl': strToU8(ledgerLines.map((l) => `${l}\n`).join('')),
     ...ledgerStamps.files,
   };
@@ -177,7 +181,7 @@ export async function writeDossier(
   return { file, posts: posts.length, sha256 };
 }
 
-function postLine(p: DossierPost) {
+function postLine(p: DossierPost, d: PostDecisions | undefined) {
   return {
     id: p.id,
     watchId: p.watchId,
@@ -189,15 +193,17 @@ function postLine(p: DossierPost) {
       ? { status: p.archiveStatus, captureUrl: p.captureUrl, timestamp: p.captureTimestamp }
       : null,
     deletedUpstreamAt: isoOrNull(p.deletedUpstreamAt),
+    review: d?.review ? { ...d.review, at: isoOrNull(d.review.at) } : null,
+    reports: (d?.reports ?? []).map((r) => ({ ...r, reportedAt: isoOrNull(r.reportedAt) })),
     rawSha256: p.rawSha256,
     /** The payload exactly as the platform answered it. */
     raw: p.raw,
   };
 }
 
-function postsCsv(posts: readonly DossierPost[]): string {
+function postsCsv(posts: readonly DossierPost[], decisions: ReadonlyMap<number, PostDecisions>): string {
   // The BOM makes spreadsheet programs read UTF-8 (accents, emoji) correctly.
-  let out = `\uFEFF${csvRow(['id', 'platform', 'url', 'author_handle', 'author_name', 'published_utc', 'seen_utc', 'level', 'score', 'categories', 'group', 'text', 'raw_sha256', 'archive_status', 'archive_url', 'archive_timestamp', 'deleted_upstream_utc'])}`;
+  let out = `\uFEFF${csvRow(['id', 'platform', 'url', 'author_handle', 'author_name', 'published_utc', 'seen_utc', 'level', 'score', 'categories', 'group', 'text', 'raw_sha256', 'archive_status', 'archive_url', 'archive_timestamp', 'deleted_upstream_utc', 'review_status', 'reviewed_by', 'reviewed_utc', 'reports'])}`;
   for (const p of posts) {
     out += csvRow([
       p.id,
@@ -217,7 +223,20 @@ function postsCsv(posts: readonly DossierPost[]): string {
       p.captureUrl,
       p.captureTimestamp,
       isoOrNull(p.deletedUpstreamAt),
+      ...decisionCells(decisions.get(p.id)),
     ]);
   }
   return out;
+}
+
+/** Review status, who, when; then every report filed as `channel reported_utc ref:… by:…`, separated by ` | `. */
+function decisionCells(d: PostDecisions | undefined): (string | null)[] {
+  const reports = (d?.reports ?? [])
+    .map((r) =>
+      [r.channel, isoOrNull(r.reportedAt), r.reference ? `ref:${r.reference}` : '', r.by ? `by:${r.by}` : '']
+        .filter(Boolean)
+        .join(' '),
+    )
+    .join(' | ');
+  return [d?.review?.status ?? 'new', d?.review?.by ?? null, isoOrNull(d?.review?.at), reports || null];
 }

@@ -13,6 +13,8 @@ export const EVENT_TYPES = [
   'exported',
   'deleted_upstream',
   'impersonation',
+  'reviewed',
+  'reported',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

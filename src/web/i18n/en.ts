@@ -142,6 +142,11 @@ export const en = {
   'common.forbidden': 'You are not allowed to do this.',
   'common.notFound': 'Not found.',
   'help.title': 'Help and reporting',
+  // Dossier export: language of the report.
+  'exports.lang': 'Language of the report',
+  'exports.lang.fr': 'French',
+  'exports.lang.en': 'English',
+  'exports.lang.both': 'French and English, side by side',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -144,4 +144,9 @@ export const fr: Record<MessageKey, string> = {
   'common.forbidden': "Vous n'avez pas le droit de faire cela.",
   'common.notFound': 'Introuvable.',
   'help.title': 'Aide et signalement',
+  // Dossier export: language of the report.
+  'exports.lang': 'Langue du rapport',
+  'exports.lang.fr': 'Français',
+  'exports.lang.en': 'Anglais',
+  'exports.lang.both': 'Français et anglais, côte à côte',
 };
