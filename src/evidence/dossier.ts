@@ -14,6 +14,7 @@ import { contentHash, sha256Hex, type ExportedLedgerRow } from '../db/ledger/led
 import { groupOf, renderReport } from './report-html.ts';
 import type { ReportLang } from './report-i18n.ts';
 import type { LedgerTimestampsRepo } from './ledger-timestamps-repo.ts';
+import { NO_CAPTURES, renderPostSummary, summaryFileName, type PostCaptures } from './post-summary.ts';
 import { timestampAuthorities, trustedTimestampRoots } from './timestamp-authorities.ts';
 import {
   ledgerTimestampFiles,
@@ -32,6 +33,8 @@ export interface DossierDeps {
   ledger: Ledger;
   /** The posts a dossier holds, with their archive and deletion state. */
   dossierPosts: Pick<DossierRepo, 'select' | 'decisions'>;
+  /** The capture files of each post in the dossier (absent: none). */
+  captures?: PostCaptures;
   /** The ledger-head timestamps (absent: the dossier carries none). */
   ledgerTimestamps?: Pick<LedgerTimestampsRepo, 'between'>;
   log?: Logger;
@@ -44,6 +47,8 @@ export interface DossierOptions {
   /** Default `low`: every post the scorer found hostile in any way (plus posts flagged by hand). */
   minLevel?: Level;
   lang?: ReportLang;
+  /** IANA time zone of the local times on the one-page summaries; default Europe/Paris. */
+  timeZone?: string;
   /** Who exported it (recorded in the ledger). */
   actor?: string;
   now?: () => number;
@@ -123,6 +128,16 @@ export async function writeDossier(
     'ledger.jsonl': strToU8(ledgerLines.map((l) => `${l}\n`).join('')),
     ...ledgerStamps.files,
   };
+  // One printable page per post, for a lawyer or a police station.
+  for (const p of posts)
+    files[summaryFileName(p.id)] = strToU8(
+      renderPostSummary(p, {
+        lang: o.lang ?? 'both',
+        timeZone: o.timeZone ?? 'Europe/Paris',
+        captures: (deps.captures ?? NO_CAPTURES).filesFor(p.id),
+        decisions: decisions.get(p.id),
+      }),
+    );
   const manifest: Manifest = {
     format: DOSSIER_FORMAT,
     vigieVersion: VERSION,

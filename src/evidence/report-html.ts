@@ -36,12 +36,12 @@ const GROUPS: { key: WordKey; categories: string[] }[] = [
   { key: 'cat_insult', categories: ['insult'] },
 ];
 
-function safeHref(url: string | null): string | undefined {
+export function safeHref(url: string | null): string | undefined {
   if (!url || !/^https?:\/\//i.test(url)) return undefined;
   return esc(url);
 }
 
-const iso = (ms: number | null | undefined) =>
+export const iso = (ms: number | null | undefined) =>
   ms === null || ms === undefined
     ? '—'
     : new Date(ms)

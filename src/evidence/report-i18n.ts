@@ -77,6 +77,19 @@ const WORDS = {
     'Infraction possible (à qualifier par un avocat ou le parquet)',
     'Possible offence in French law (for a lawyer or prosecutor to qualify)',
   ],
+  // The one-page summary of a post.
+  summaryTitle: ['Fiche de la publication', 'Post summary'],
+  publishedLocal: ['Publié le (heure locale)', 'Published (local time)'],
+  capture: ['Capture de la page', 'Page capture'],
+  noCapture: [
+    'Pas de capture d’écran de cette publication dans ce dossier.',
+    'No screenshot of this post in this dossier.',
+  ],
+  captureFiles: ['Fichiers de capture (SHA-256)', 'Capture files (SHA-256)'],
+  summaryFooter: [
+    'Extrait d’un dossier Vigie : le dossier complet (manifest.json, ledger.jsonl, posts.jsonl) permet de vérifier chaque empreinte.',
+    'Part of a Vigie dossier: the whole dossier (manifest.json, ledger.jsonl, posts.jsonl) lets anyone check every fingerprint.',
+  ],
   // The offence each group may fall under in French law; a lead for the reader, not a qualification.
   law_threat: [
     'Menaces : art. 222-17 du code pénal (menace de crime ou de délit contre les personnes, matérialisée par un écrit ou une image) ; art. 222-18 si elle est faite avec l’ordre de remplir une condition.',
