@@ -23,6 +23,7 @@ import {
   type LedgerTimestampEntry,
   type ManifestTimestampEntry,
 } from './dossier-timestamps.ts';
+import { IMPERSONATIONS_FILE, impersonationsCsv, type ConfirmedImpersonation } from './impersonations-csv.ts';
 
 export const DOSSIER_FORMAT = 'vigie-dossier/1';
 export const CONTENT_FILES = ['report.html', 'posts.csv', 'posts.jsonl', 'ledger.jsonl'] as const;
@@ -38,6 +39,8 @@ export interface DossierDeps {
   /** The ledger-head timestamps (absent: the dossier carries none). */
   ledgerTimestamps?: Pick<LedgerTimestampsRepo, 'between'>;
   log?: Logger;
+  /** Accounts confirmed as impersonating the person (impersonations.csv when there are any). */
+  confirmedImpersonations?: (watchId: string) => readonly ConfirmedImpersonation[];
 }
 
 export interface DossierOptions {
@@ -138,6 +141,8 @@ export async function writeDossier(
         decisions: decisions.get(p.id),
       }),
     );
+  const impersonations = deps.confirmedImpersonations?.(o.watchId) ?? [];
+  if (impersonations.length > 0) files[IMPERSONATIONS_FILE] = strToU8(impersonationsCsv(impersonations));
   const manifest: Manifest = {
     format: DOSSIER_FORMAT,
     vigieVersion: VERSION,

@@ -61,6 +61,7 @@ const WORDS = {
   status_reviewed: ['examinée', 'reviewed'],
   status_reported: ['signalée', 'reported'],
   status_ignored: ['écartée', 'set aside'],
+  status_harmless: ['jugée sans danger', 'marked harmless'],
   channel_platform: ['signalement à la plateforme', 'report to the platform'],
   channel_pharos: [
     'signalement PHAROS (internet-signalement.gouv.fr)',

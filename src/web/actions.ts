@@ -2,7 +2,7 @@ import type { User } from './auth/users-repo.ts';
 import { HttpError, type WebContext } from './web-context.ts';
 import { REPORT_CHANNELS, type ReportChannel } from './triage-repo.ts';
 
-export const ACTIONS = ['reviewed', 'ignored', 'archive', 'report'] as const;
+export const ACTIONS = ['reviewed', 'ignored', 'harmless', 'archive', 'report'] as const;
 export type TriageAction = (typeof ACTIONS)[number];
 
 export interface ReportInput {
@@ -33,7 +33,11 @@ export async function applyAction(
   const owners = postsOfUser(ctx, user, ids);
   // Review decisions and reports filed are custody events too: a dossier shows who decided what, when.
   let decision: { type: 'reviewed' | 'reported'; data: Record<string, unknown> } | undefined;
-  if (action === 'reviewed' || action === 'ignored') ctx.triage.setStatus(ids, action, user.id);
+  // Only someone who read the post may declare it harmless: the owner is shown it because of it.
+  if (action === 'harmless' && user.role !== 'proxy')
+    throw new HttpError(403, 'only a proxy may mark a post harmless');
+  if (action === 'reviewed' || action === 'ignored' || action === 'harmless')
+    ctx.triage.setStatus(ids, action, user.id);
   else if (action === 'archive') {
     ctx.triage.flagArchive(ids, user.id);
     for (const id of ids) await ctx.evidence.flagForArchive?.(id, user.email);
@@ -46,7 +50,7 @@ export async function applyAction(
     ctx.triage.addReport(ids, { channel, reportedAt: at, reference }, user.id);
     decision = { type: 'reported', data: { channel, reportedAt: new Date(at).toISOString(), reference } };
   }
-  if (action === 'reviewed' || action === 'ignored')
+  if (action === 'reviewed' || action === 'ignored' || action === 'harmless')
     decision = { type: 'reviewed', data: { status: action } };
   for (const id of ids) {
     if (decision)
