@@ -16,6 +16,8 @@ import { evidencePort } from '../evidence/evidence-port.ts';
 import { createCaptureRepo } from '../evidence/capture/capture-repo.ts';
 import { createCapturer } from '../evidence/capture/capturer.ts';
 import { browserPathOf, createBrowserHost } from '../evidence/capture/browser-host.ts';
+import { createLedgerStamper } from '../evidence/ledger-stamper.ts';
+import { createLedgerTimestampsRepo } from '../evidence/ledger-timestamps-repo.ts';
 import { createIdentityRepo } from '../identity/identity-repo.ts';
 import { createSecretBox } from '../identity/crypto.ts';
 import { createIdentity, withoutPrivate } from '../identity/identity-port.ts';
@@ -89,6 +91,7 @@ export function createDeps(
         browser: createBrowserHost({ executablePath: browserPathOf(config.capture.browserPath) }),
       })
     : undefined;
+  const ledgerTimestamps = createLedgerTimestampsRepo(db);
   const evidence = evidencePort({
     config,
     log,
@@ -107,6 +110,12 @@ export function createDeps(
     get xLookup() {
       return platforms.xLookup;
     },
+    ledgerStamper: createLedgerStamper({
+      config,
+      ledger,
+      stamps: ledgerTimestamps,
+      log: log.child({ part: 'ledger-timestamp' }),
+    }),
   });
   const alerts = createAlerts({ db, config, log, watches, mailer });
   const identity = createIdentity({
@@ -139,6 +148,7 @@ export function createDeps(
     evidence,
     dossierPosts,
     captures,
+    ledgerTimestamps,
     alerts,
     settings,
     encryptionKey,

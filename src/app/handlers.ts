@@ -12,6 +12,7 @@ import {
 import { pollSource, type PollOutcome, type PollSourceDeps } from '../ingest/poll-source.ts';
 import { rescoreWatch, type RescoreDeps } from '../ingest/rescore.ts';
 import type { Evidence } from '../evidence/evidence-port.ts';
+import { timestampAuthorities } from '../evidence/timestamp-authorities.ts';
 import type { Alerts } from '../alerts/alerts-port.ts';
 import type { Identity } from '../identity/identity-port.ts';
 import { captureHandlers, captureSchedules } from './capture-jobs.ts';
@@ -33,8 +34,8 @@ export function createHandlers(deps: HandlerDeps): JobHandlers {
   const polling = new Set<number>();
 
   return {
-    ...evidenceHandlers(deps.evidence),
     ...(deps.evidence.capturer ? captureHandlers(deps.evidence.capturer) : {}),
+    ...evidenceHandlers(deps.evidence, deps.queue),
     ...(deps.alerts ? alertHandlers(deps.alerts) : {}),
     async poll(payload, ctx) {
       if (payload.task === 'watch' && payload.watchId) {
@@ -103,7 +104,10 @@ const DEFER_HORIZON_MS = 30 * 60_000;
  * `archive` ({watchId} or {postIds}, or nothing: every watch) and `deletion-check` jobs. Both find
  * their work in the database, so a repeated or lost job neither loses nor duplicates anything.
  */
-export function evidenceHandlers(evidence: Pick<Evidence, 'archiver' | 'deletionCheck'>): JobHandlers {
+export function evidenceHandlers(
+  evidence: Pick<Evidence, 'archiver' | 'deletionCheck' | 'ledgerStamper'>,
+  queue?: JobQueue,
+): JobHandlers {
   return {
     async archive(payload, ctx) {
       const summary = await evidence.archiver.run({
@@ -116,6 +120,8 @@ export function evidenceHandlers(evidence: Pick<Evidence, 'archiver' | 'deletion
         { ...summary, nextDueAt: summary.nextDueAt && new Date(summary.nextDueAt).toISOString() },
         'archive pass done',
       );
+      // New archive rows in the ledger: time-stamp its head soon, once for a burst of passes.
+      if (summary.archived > 0 && queue) await enqueueLedgerTimestamp(queue);
       // Pending captures and rate-limited submissions: run again when the next one is due.
       if (
         summary.nextDueAt !== undefined &&
@@ -132,7 +138,32 @@ export function evidenceHandlers(evidence: Pick<Evidence, 'archiver' | 'deletion
     async 'deletion-check'(payload, ctx) {
       await evidence.deletionCheck({ watchId: payload.watchId, signal: ctx.signal });
     },
+
+    async 'ledger-timestamp'(_payload, ctx) {
+      if (!evidence.ledgerStamper) return;
+      const s = await evidence.ledgerStamper.run();
+      if (!s.skipped) ctx.log.info(s, 'ledger head time-stamped');
+    },
   };
+}
+
+/** Debounce of the ledger timestamp after evidence is added: one request per window at most. */
+export const LEDGER_TIMESTAMP_DEBOUNCE_MS = 5 * 60_000;
+
+/**
+ * Asks for a ledger-head timestamp at the end of the current debounce window: the burst of
+ * archives (or captures) in that window is covered by one token per authority.
+ */
+export async function enqueueLedgerTimestamp(queue: JobQueue, now = Date.now()): Promise<void> {
+  const windowEnd = (Math.floor(now / LEDGER_TIMESTAMP_DEBOUNCE_MS) + 1) * LEDGER_TIMESTAMP_DEBOUNCE_MS;
+  await queue.enqueue(
+    'ledger-timestamp',
+    {},
+    {
+      jobId: windowJobId('ledger-timestamp:after', now, LEDGER_TIMESTAMP_DEBOUNCE_MS),
+      delayMs: windowEnd - now,
+    },
+  );
 }
 
 /** Job handlers: `alert` ({watchId} after a poll, or {task: 'tick'}) and `digest`. */
@@ -184,6 +215,17 @@ export function evidenceSchedules(config: Readonly<Config>): Schedule[] {
       kind: 'deletion-check',
       payload: {},
     },
+    // The custody ledger's head, time-stamped by every authority (a no-op when the head has not moved).
+    ...(timestampAuthorities(config.archive).length > 0
+      ? [
+          {
+            id: 'ledger-timestamp',
+            pattern: config.archive.ledgerTimestampSchedule,
+            kind: 'ledger-timestamp' as const,
+            payload: {},
+          },
+        ]
+      : []),
   ];
 }
 

@@ -7,6 +7,7 @@ import type { WatchesRepo } from '../db/repositories/watches-repo.ts';
 import type { Level } from '../scoring/index.ts';
 import { createArchiveRepo, type ArchiveRepo } from '../evidence/archive-repo.ts';
 import { writeDossier, type DossierDeps } from '../evidence/dossier.ts';
+import { createLedgerTimestampsRepo } from '../evidence/ledger-timestamps-repo.ts';
 import { createDossierRepo, type DossierRepo } from '../evidence/dossier-repo.ts';
 import type { CaptureRepo } from '../evidence/capture/capture-repo.ts';
 import { currentCaptureHealth } from '../evidence/capture/capture-breaker.ts';
@@ -119,6 +120,9 @@ function createEvidencePort(
       ledger
         .eventsForPost(postId)
         .map((r) => ({ id: r.id, at: r.at, type: r.type, actor: r.actor, data: r.data, hash: r.hash })),
+    recordDecision: (e) => {
+      ledger.append({ type: e.type, watchId: e.watchId, postId: e.postId, actor: e.actor, data: e.data });
+    },
     flagForArchive: async (postId, actor) => {
       const flagged = archives.flagForArchive(postId, actor);
       // Archive now rather than at the next sweep: a flagged post may be deleted any minute.
@@ -142,6 +146,7 @@ function createEvidencePort(
           ledger,
           dossierPosts: deps.dossierPosts,
           captures: deps.captures,
+          ledgerTimestamps: createLedgerTimestampsRepo(deps.db),
           confirmedImpersonations: deps.confirmedImpersonations,
           log: deps.log,
         },
@@ -150,7 +155,7 @@ function createEvidencePort(
           from: r.from,
           to: r.to,
           minLevel: r.minLevel as Level | undefined,
-          lang: r.lang === 'en' ? 'en' : 'fr',
+          lang: r.lang === 'en' || r.lang === 'both' ? r.lang : 'fr',
           actor: r.actor,
         },
         outFile,

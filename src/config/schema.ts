@@ -396,6 +396,18 @@ export const configSchema = z
           .prefault({}),
         /** RFC 3161 timestamp authority (e.g. https://freetsa.org/tsr): dossier manifests get a trusted timestamp. */
         timestampAuthorityUrl: httpUrl.optional(),
+        /**
+         * RFC 3161 timestamp authorities, each asked independently (one down does not block the
+         * others; every token is kept). `timestampAuthorityUrl`, when set, is one more.
+         */
+        timestampAuthorities: z.array(httpUrl).max(10).default([]),
+        /**
+         * PEM files of the roots (or authority certificates) a token must chain to; tokens that do
+         * not are refused when asked for. Empty: any time-stamping certificate, named in the dossier.
+         */
+        timestampTrustedCertificates: z.array(z.string().min(1)).default([]),
+        /** When the custody ledger's head is time-stamped by every authority (when it moved since). */
+        ledgerTimestampSchedule: cronExpression.default('41 * * * *'),
       })
       .strict()
       .prefault({}),

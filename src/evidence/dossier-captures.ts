@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { sha256Hex } from '../db/ledger/ledger-hash.ts';
 import type { CaptureRepo } from './capture/capture-repo.ts';
+import type { CaptureFile, PostCaptures } from './post-summary.ts';
 
 // The local captures (PNG, PDF, WARC) of a dossier's posts, as files of the ZIP:
 // captures/<post id>/page.png … Their SHA-256 go into the manifest with every other file, so
@@ -11,6 +12,8 @@ import type { CaptureRepo } from './capture/capture-repo.ts';
 
 export interface DossierCaptures {
   files: Record<string, Uint8Array>;
+  /** The files included, per post, for the one-page summaries. */
+  included: PostCaptures;
   /** Captures that could not be included (missing on disk, or changed since capture). */
   problems: string[];
 }
@@ -21,6 +24,7 @@ export function dossierCaptureFiles(
   postIds: readonly number[],
 ): DossierCaptures {
   const files: Record<string, Uint8Array> = {};
+  const byPost = new Map<number, CaptureFile[]>();
   const problems: string[] = [];
   for (const row of captures.capturedOf(postIds)) {
     if (!row.dir) continue;
@@ -38,7 +42,9 @@ export function dossierCaptureFiles(
         continue;
       }
       files[name] = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      const kind = path.extname(f.name).slice(1);
+      byPost.set(row.postId, [...(byPost.get(row.postId) ?? []), { kind, path: name, sha256: f.sha256 }]);
     }
   }
-  return { files, problems };
+  return { files, included: { filesFor: (postId) => byPost.get(postId) ?? [] }, problems };
 }

@@ -26,9 +26,53 @@ export interface DossierPost {
   deletedUpstreamAt: number | null;
 }
 
+/** A proxy's decision on a post (triage) and the reports filed about it, with who did it. */
+export interface PostDecisions {
+  review: { status: string; by: string | null; at: number } | null;
+  reports: { channel: string; reportedAt: number; reference: string | null; by: string | null }[];
+}
+
 export function createDossierRepo(db: Db) {
   const client = db.$client;
   return {
+    /** Review status and reports filed, for the posts of a watch that have any. */
+    decisions(watchId: string): Map<number, PostDecisions> {
+      const out = new Map<number, PostDecisions>();
+      const get = (id: number) => {
+        let d = out.get(id);
+        if (!d) out.set(id, (d = { review: null, reports: [] }));
+        return d;
+      };
+      const reviews = client
+        .prepare(
+          `select r.post_id as postId, r.status, u.email as byEmail, r.updated_at as at
+           from post_reviews r left join users u on u.id = r.updated_by where r.watch_id = ?`,
+        )
+        .all(watchId) as { postId: number; status: string; byEmail: string | null; at: number }[];
+      for (const r of reviews) get(r.postId).review = { status: r.status, by: r.byEmail, at: r.at };
+      const reports = client
+        .prepare(
+          `select r.post_id as postId, r.channel, r.reported_at as reportedAt, r.reference, u.email as byEmail
+           from post_reports r join posts p on p.id = r.post_id left join users u on u.id = r.user_id
+           where p.watch_id = ? order by r.reported_at, r.id`,
+        )
+        .all(watchId) as {
+        postId: number;
+        channel: string;
+        reportedAt: number;
+        reference: string | null;
+        byEmail: string | null;
+      }[];
+      for (const r of reports)
+        get(r.postId).reports.push({
+          channel: r.channel,
+          reportedAt: r.reportedAt,
+          reference: r.reference,
+          by: r.byEmail,
+        });
+      return out;
+    },
+
     /** Posts of the watch at these levels, or flagged by hand, published (or seen) within [from, to]. */
     select(o: { watchId: string; levels: readonly string[]; from?: number; to?: number }): DossierPost[] {
       const params: unknown[] = [o.watchId, ...o.levels];

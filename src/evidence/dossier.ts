@@ -7,15 +7,24 @@ import type { WatchesRepo } from '../db/repositories/watches-repo.ts';
 import { LEVELS, type Level } from '../scoring/index.ts';
 import { VERSION } from '../version.ts';
 import { csvRow } from './csv.ts';
-import type { DossierPost, DossierRepo } from './dossier-repo.ts';
+import type { DossierPost, DossierRepo, PostDecisions } from './dossier-repo.ts';
 import { isoOrNull, postJsonCore } from '../db/repositories/post-json.ts';
 import type { Ledger } from '../db/ledger/ledger.ts';
 import { contentHash, sha256Hex, type ExportedLedgerRow } from '../db/ledger/ledger-hash.ts';
 import { groupOf, renderReport } from './report-html.ts';
 import type { ReportLang } from './report-i18n.ts';
-import { requestTimestamp } from './tsa.ts';
 import type { CaptureRepo } from './capture/capture-repo.ts';
 import { dossierCaptureFiles } from './dossier-captures.ts';
+import type { LedgerTimestampsRepo } from './ledger-timestamps-repo.ts';
+import { NO_CAPTURES, renderPostSummary, summaryFileName, type PostCaptures } from './post-summary.ts';
+import { timestampAuthorities, trustedTimestampRoots } from './timestamp-authorities.ts';
+import {
+  ledgerTimestampFiles,
+  manifestTimestampEntries,
+  stampManifest,
+  type LedgerTimestampEntry,
+  type ManifestTimestampEntry,
+} from './dossier-timestamps.ts';
 import { IMPERSONATIONS_FILE, impersonationsCsv, type ConfirmedImpersonation } from './impersonations-csv.ts';
 
 export const DOSSIER_FORMAT = 'vigie-dossier/1';
@@ -26,9 +35,11 @@ export interface DossierDeps {
   watches: WatchesRepo;
   ledger: Ledger;
   /** The posts a dossier holds, with their archive and deletion state. */
-  dossierPosts: Pick<DossierRepo, 'select'>;
+  dossierPosts: Pick<DossierRepo, 'select' | 'decisions'>;
   /** The posts' local captures (PNG, PDF, WARC), added under captures/<post id>/. */
   captures?: Pick<CaptureRepo, 'capturedOf'>;
+  /** The ledger-head timestamps (absent: the dossier carries none). */
+  ledgerTimestamps?: Pick<LedgerTimestampsRepo, 'between'>;
   log?: Logger;
   /** Accounts confirmed as impersonating the person (impersonations.csv when there are any). */
   confirmedImpersonations?: (watchId: string) => readonly ConfirmedImpersonation[];
@@ -41,6 +52,8 @@ export interface DossierOptions {
   /** Default `low`: every post the scorer found hostile in any way (plus posts flagged by hand). */
   minLevel?: Level;
   lang?: ReportLang;
+  /** IANA time zone of the local times on the one-page summaries; default Europe/Paris. */
+  timeZone?: string;
   /** Who exported it (recorded in the ledger). */
   actor?: string;
   now?: () => number;
@@ -55,7 +68,12 @@ export interface Manifest {
   posts: number;
   ledger: { firstId: number | null; headId: number | null; head: string | null };
   files: Record<string, string>;
-  timestamp: { file: string; authority: string } | null;
+  /** The first authority's manifest token (format 1 readers know only this one). */
+  timestamp: ManifestTimestampEntry | null;
+  /** Every authority asked for a manifest token; those that answered have their file in manifest.json.sha256. */
+  timestamps?: ManifestTimestampEntry[];
+  /** Tokens on ledger rows of ledger.jsonl (their files are listed in `files`). */
+  ledgerTimestamps?: LedgerTimestampEntry[];
 }
 
 /** Writes the dossier ZIP and records an `exported` event. */
@@ -70,6 +88,7 @@ export async function writeDossier(
   const minLevel: Level = o.minLevel ?? 'low';
   const levels = LEVELS.filter((l) => LEVELS.indexOf(l) >= LEVELS.indexOf(minLevel));
   const posts = deps.dossierPosts.select({ watchId: o.watchId, levels, from: o.from, to: o.to });
+  const decisions = deps.dossierPosts.decisions(o.watchId);
   const ledger = deps.ledger;
   const generatedAt = now();
 
@@ -87,6 +106,10 @@ export async function writeDossier(
     ledgerLines.push(JSON.stringify(line));
   }
 
+  const authorities = timestampAuthorities(deps.config.archive);
+  const stampEntries = manifestTimestampEntries(authorities);
+  const ledgerStamps = ledgerTimestampFiles(deps.ledgerTimestamps, exported.firstId, head?.id);
+
   const files: Record<string, Uint8Array> = {
     'report.html': strToU8(
       renderReport({
@@ -99,13 +122,18 @@ export async function writeDossier(
         ledgerHead: head?.hash ?? '—',
         posts,
         lang: o.lang ?? 'both',
-        timestamped: Boolean(deps.config.archive.timestampAuthorityUrl),
+        timestamped: authorities.length > 0,
+        decisions,
       }),
     ),
-    'posts.csv': strToU8(postsCsv(posts)),
-    'posts.jsonl': strToU8(posts.map((p) => `${JSON.stringify(postLine(p))}\n`).join('')),
+    'posts.csv': strToU8(postsCsv(posts, decisions)),
+    'posts.jsonl': strToU8(
+      posts.map((p) => `${JSON.stringify(postLine(p, decisions.get(p.id)))}\n`).join(''),
+    ),
     'ledger.jsonl': strToU8(ledgerLines.map((l) => `${l}\n`).join('')),
+    ...ledgerStamps.files,
   };
+  let included: PostCaptures = NO_CAPTURES;
   if (deps.captures) {
     const captured = dossierCaptureFiles(
       deps.config.dataDir,
@@ -115,7 +143,18 @@ export async function writeDossier(
     Object.assign(files, captured.files);
     for (const problem of captured.problems)
       deps.log?.warn({ watch: o.watchId }, `dossier: capture left out: ${problem}`);
+    included = captured.included;
   }
+  // One printable page per post, for a lawyer or a police station.
+  for (const p of posts)
+    files[summaryFileName(p.id)] = strToU8(
+      renderPostSummary(p, {
+        lang: o.lang ?? 'both',
+        timeZone: o.timeZone ?? 'Europe/Paris',
+        captures: included.filesFor(p.id),
+        decisions: decisions.get(p.id),
+      }),
+    );
   const impersonations = deps.confirmedImpersonations?.(o.watchId) ?? [];
   if (impersonations.length > 0) files[IMPERSONATIONS_FILE] = strToU8(impersonationsCsv(impersonations));
   const manifest: Manifest = {
@@ -127,21 +166,23 @@ export async function writeDossier(
     posts: posts.length,
     ledger: { firstId: exported.firstId ?? null, headId: head?.id ?? null, head: head?.hash ?? null },
     files: Object.fromEntries(Object.entries(files).map(([name, bytes]) => [name, sha256Hex(bytes)])),
-    timestamp: deps.config.archive.timestampAuthorityUrl
-      ? { file: 'manifest.json.tsr', authority: deps.config.archive.timestampAuthorityUrl }
-      : null,
+    timestamp: stampEntries[0] ?? null,
+    ...(stampEntries.length > 1 ? { timestamps: stampEntries } : {}),
+    ...(ledgerStamps.entries.length > 0 ? { ledgerTimestamps: ledgerStamps.entries } : {}),
   };
   const manifestBytes = strToU8(`${JSON.stringify(manifest, null, 2)}\n`);
   const manifestSha = sha256Hex(manifestBytes);
   files['manifest.json'] = manifestBytes;
   let sums = `${manifestSha}  manifest.json\n`;
-  if (deps.config.archive.timestampAuthorityUrl) {
-    const token = await requestTimestamp(
-      deps.config.archive.timestampAuthorityUrl,
-      Buffer.from(manifestSha, 'hex'),
-    );
-    files['manifest.json.tsr'] = token;
-    sums += `${sha256Hex(token)}  manifest.json.tsr\n`;
+  if (stampEntries.length > 0) {
+    const tokens = await stampManifest(stampEntries, Buffer.from(manifestSha, 'hex'), {
+      trusted: trustedTimestampRoots(deps.config.archive),
+      log: deps.log,
+    });
+    for (const [name, token] of tokens) {
+      files[name] = token;
+      sums += `${sha256Hex(token)}  ${name}\n`;
+    }
   }
   // sha256sum's own format: `sha256sum -c manifest.json.sha256` checks it. The files it covers
   // cannot list their own hash, so this small file does, and any change to it shows as well.
@@ -174,7 +215,7 @@ export async function writeDossier(
   return { file, posts: posts.length, sha256 };
 }
 
-function postLine(p: DossierPost) {
+function postLine(p: DossierPost, d: PostDecisions | undefined) {
   return {
     id: p.id,
     watchId: p.watchId,
@@ -186,15 +227,17 @@ function postLine(p: DossierPost) {
       ? { status: p.archiveStatus, captureUrl: p.captureUrl, timestamp: p.captureTimestamp }
       : null,
     deletedUpstreamAt: isoOrNull(p.deletedUpstreamAt),
+    review: d?.review ? { ...d.review, at: isoOrNull(d.review.at) } : null,
+    reports: (d?.reports ?? []).map((r) => ({ ...r, reportedAt: isoOrNull(r.reportedAt) })),
     rawSha256: p.rawSha256,
     /** The payload exactly as the platform answered it. */
     raw: p.raw,
   };
 }
 
-function postsCsv(posts: readonly DossierPost[]): string {
+function postsCsv(posts: readonly DossierPost[], decisions: ReadonlyMap<number, PostDecisions>): string {
   // The BOM makes spreadsheet programs read UTF-8 (accents, emoji) correctly.
-  let out = `\uFEFF${csvRow(['id', 'platform', 'url', 'author_handle', 'author_name', 'published_utc', 'seen_utc', 'level', 'score', 'categories', 'group', 'text', 'raw_sha256', 'archive_status', 'archive_url', 'archive_timestamp', 'deleted_upstream_utc'])}`;
+  let out = `\uFEFF${csvRow(['id', 'platform', 'url', 'author_handle', 'author_name', 'published_utc', 'seen_utc', 'level', 'score', 'categories', 'group', 'text', 'raw_sha256', 'archive_status', 'archive_url', 'archive_timestamp', 'deleted_upstream_utc', 'review_status', 'reviewed_by', 'reviewed_utc', 'reports'])}`;
   for (const p of posts) {
     out += csvRow([
       p.id,
@@ -214,7 +257,20 @@ function postsCsv(posts: readonly DossierPost[]): string {
       p.captureUrl,
       p.captureTimestamp,
       isoOrNull(p.deletedUpstreamAt),
+      ...decisionCells(decisions.get(p.id)),
     ]);
   }
   return out;
+}
+
+/** Review status, who, when; then every report filed as `channel reported_utc ref:… by:…`, separated by ` | `. */
+function decisionCells(d: PostDecisions | undefined): (string | null)[] {
+  const reports = (d?.reports ?? [])
+    .map((r) =>
+      [r.channel, isoOrNull(r.reportedAt), r.reference ? `ref:${r.reference}` : '', r.by ? `by:${r.by}` : '']
+        .filter(Boolean)
+        .join(' '),
+    )
+    .join(' | ');
+  return [d?.review?.status ?? 'new', d?.review?.by ?? null, isoOrNull(d?.review?.at), reports || null];
 }

@@ -5,6 +5,7 @@ import type { Ledger } from '../db/ledger/ledger.ts';
 import type { XPostLookup } from '../sources/x/x-adapter.ts';
 import type { ArchiveRepo } from './archive-repo.ts';
 import type { Archiver } from './archiver.ts';
+import type { LedgerStamper } from './ledger-stamper.ts';
 import { runDeletionCheck } from './deletion-check.ts';
 import type { CaptureRepo } from './capture/capture-repo.ts';
 import type { Capturer } from './capture/capturer.ts';
@@ -20,6 +21,8 @@ export interface EvidenceParts {
   /** Local page captures (PNG, PDF, WARC); absent when capture.enabled is false. */
   capturer?: Capturer;
   captures?: CaptureRepo;
+  /** Time-stamps the ledger head with every configured authority. */
+  ledgerStamper?: LedgerStamper;
   /** Absent when no X credentials are configured: X posts are then checked by their page. */
   xLookup?: XPostLookup;
 }
@@ -32,6 +35,7 @@ export function evidencePort(parts: EvidenceParts) {
     archiver: parts.archiver,
     capturer: parts.capturer,
     captures: parts.captures,
+    ledgerStamper: parts.ledgerStamper,
     deletionCheck: (options: { watchId?: string; signal?: AbortSignal } = {}) =>
       runDeletionCheck(
         {

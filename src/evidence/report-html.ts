@@ -1,10 +1,11 @@
 import { LEVELS } from '../scoring/index.ts';
-import type { DossierPost } from './dossier-repo.ts';
+import type { DossierPost, PostDecisions } from './dossier-repo.ts';
 import {
   categoryWords,
   levelWords,
   translator,
   verifySteps,
+  wordFor,
   type ReportLang,
   type WordKey,
 } from './report-i18n.ts';
@@ -28,6 +29,8 @@ export interface ReportInput {
   posts: readonly DossierPost[];
   lang: ReportLang;
   timestamped: boolean;
+  /** Review decisions and reports filed, by post id. */
+  decisions?: ReadonlyMap<number, PostDecisions>;
 }
 
 /** Most serious first: a post is shown once, under its most serious category. */
@@ -41,12 +44,12 @@ const GROUPS: { key: WordKey; categories: string[] }[] = [
   { key: 'cat_insult', categories: ['insult'] },
 ];
 
-function safeHref(url: string | null): string | undefined {
+export function safeHref(url: string | null): string | undefined {
   if (!url || !/^https?:\/\//i.test(url)) return undefined;
   return esc(url);
 }
 
-const iso = (ms: number | null | undefined) =>
+export const iso = (ms: number | null | undefined) =>
   ms === null || ms === undefined
     ? '—'
     : new Date(ms)
@@ -80,7 +83,28 @@ function timeline(posts: readonly DossierPost[], t: (k: WordKey) => string): str
   return `<table class="timeline"><thead><tr><th>${t(byHour ? 'hour' : 'day')}</th><th>${t('count')}</th><th></th></tr></thead><tbody>\n${rows}\n</tbody></table>`;
 }
 
-function postBlock(p: DossierPost, t: (k: WordKey) => string, lang: ReportLang): string {
+/** The review decision and the reports filed about a post, as definition-list rows. */
+export function decisionRows(d: PostDecisions | undefined, t: (k: WordKey) => string): string {
+  const review = d?.review
+    ? `${esc(wordFor(t, 'status', d.review.status))} — ${esc(iso(d.review.at))}${d.review.by ? ` — ${t('reportBy')} ${esc(d.review.by)}` : ''}`
+    : esc(wordFor(t, 'status', 'new'));
+  const reports = d?.reports.length
+    ? `<ul class="reports">${d.reports
+        .map(
+          (r) =>
+            `<li>${esc(wordFor(t, 'channel', r.channel))} — ${esc(iso(r.reportedAt))}${r.reference ? ` — ${t('reference')} <bdi class="mono">${esc(r.reference)}</bdi>` : ''}${r.by ? ` — ${t('reportBy')} ${esc(r.by)}` : ''}</li>`,
+        )
+        .join('')}</ul>`
+    : t('noReport');
+  return `<dt>${t('review')}</dt><dd>${review}</dd>\n<dt>${t('reports')}</dt><dd>${reports}</dd>`;
+}
+
+function postBlock(
+  p: DossierPost,
+  t: (k: WordKey) => string,
+  lang: ReportLang,
+  d?: PostDecisions,
+): string {
   const href = safeHref(p.url);
   const archive = safeHref(p.captureUrl);
   const author = cutText(
@@ -103,6 +127,7 @@ function postBlock(p: DossierPost, t: (k: WordKey) => string, lang: ReportLang):
 <dt>${t('archive')}</dt><dd class="mono">${archive ? `<a href="${archive}">${esc(p.captureUrl!)}</a>` : `${t('noArchive')}${p.archiveStatus ? ` (${esc(p.archiveStatus)})` : ''}`}</dd>
 <dt>${t('sha')}</dt><dd class="mono">${esc(p.rawSha256)}</dd>
 ${p.deletedUpstreamAt ? `<dt>${t('deleted')}</dt><dd class="deleted">${esc(iso(p.deletedUpstreamAt))}</dd>` : ''}
+${decisionRows(d, t)}
 </dl>
 <div class="label">${t('text')}</div>
 <pre class="text"><bdi>${esc(text)}</bdi></pre>${cut}
@@ -123,9 +148,9 @@ export function renderReport(r: ReportInput): string {
   const sections = order
     .map(
       (k) =>
-        `<section id="${k}"><h2>${t(k)} (${groups.get(k)!.length})</h2>\n${groups
+        `<section id="${k}"><h2>${t(k)} (${groups.get(k)!.length})</h2>\n<p class="law"><b>${t('offence')}</b> ${t(k.replace(/^cat_/, 'law_') as WordKey)}</p>\n${groups
           .get(k)!
-          .map((p) => postBlock(p, t, r.lang))
+          .map((p) => postBlock(p, t, r.lang, r.decisions?.get(p.id)))
           .join('\n')}\n</section>`,
     )
     .join('\n');
@@ -133,7 +158,9 @@ export function renderReport(r: ReportInput): string {
     .map((list) => `<ol>${list.map((s) => `<li>${esc(s)}</li>`).join('')}</ol>`)
     .join('\n');
   const htmlLang = r.lang === 'en' ? 'en' : 'fr';
-  const levels = LEVELS.slice(LEVELS.indexOf(r.minLevel as (typeof LEVELS)[number]));
+  const levels = LEVELS.slice(LEVELS.indexOf(r.minLevel as (typeof LEVELS)[number])).map((l) =>
+    wordFor(t, 'level', l),
+  );
   return `<!doctype html>
 <html lang="${htmlLang}">
 <head>
@@ -149,7 +176,7 @@ table{border-collapse:collapse}td,th{padding:.15em .6em;text-align:left;vertical
 .post{border:1px solid #bbb;border-radius:4px;padding:.8em 1em;margin:1em 0;page-break-inside:avoid;break-inside:avoid}
 dl{display:grid;grid-template-columns:14em 1fr;gap:.1em .8em;margin:0 0 .5em}dt{font-weight:600}dd{margin:0}
 pre.text{white-space:pre-wrap;word-wrap:break-word;background:#f4f4f4;border-left:3px solid #888;padding:.5em .8em;margin:.2em 0 0;font:inherit;unicode-bidi:isolate}
-.label{font-weight:600}.deleted{color:#a00;font-weight:600}
+.law{font-size:.9em;color:#333}.reports{margin:0;padding-left:1.2em}.label{font-weight:600}.deleted{color:#a00;font-weight:600}
 .timeline .bar{width:20em}.timeline .bar span{display:inline-block;height:.8em;background:#555}
 @media print{body{margin:0;max-width:none}a{color:#000}h2{page-break-before:auto;page-break-after:avoid}}
 </style>
@@ -166,6 +193,7 @@ pre.text{white-space:pre-wrap;word-wrap:break-word;background:#f4f4f4;border-lef
 </table>
 <h2>${t('summary')}</h2>
 <table>${summary || `<tr><td>${t('none')}</td></tr>`}</table>
+<p class="law">${t('law_harassment')}</p>
 <h2>${t('timeline')}</h2>
 ${timeline(r.posts, t)}
 ${sections}

@@ -54,9 +54,98 @@ const WORDS = {
   cat_hate: ['Provocation à la haine', 'Hate'],
   cat_insult: ['Injures', 'Insults'],
   cat_other: ['Autres contenus hostiles ou signalés', 'Other hostile or flagged content'],
+  // Levels, categories, review statuses and report channels: the stored keys, in words.
+  level_none: ['aucun', 'none'],
+  level_low: ['faible', 'low'],
+  level_medium: ['moyen', 'medium'],
+  level_high: ['élevé', 'high'],
+  level_severe: ['grave', 'severe'],
+  category_insult: ['injure', 'insult'],
+  category_threat: ['menace', 'threat'],
+  category_sexual_harassment: ['harcèlement sexuel', 'sexual harassment'],
+  category_suicide_incitement: ['provocation au suicide', 'incitement to suicide'],
+  category_hate: ['provocation à la haine', 'hate'],
+  category_doxxing_language: ['menace de divulgation', 'doxxing language'],
+  category_profanity: ['grossièreté', 'profanity'],
+  category_doxxing: ['divulgation d’informations personnelles', 'doxxing'],
+  category_impersonation: ['usurpation d’identité', 'impersonation'],
+  status_new: ['non examinée', 'not reviewed'],
+  status_reviewed: ['examinée', 'reviewed'],
+  status_reported: ['signalée', 'reported'],
+  status_ignored: ['écartée', 'set aside'],
+  status_harmless: ['jugée sans danger', 'marked harmless'],
+  channel_platform: ['signalement à la plateforme', 'report to the platform'],
+  channel_pharos: [
+    'signalement PHAROS (internet-signalement.gouv.fr)',
+    'PHAROS report (internet-signalement.gouv.fr)',
+  ],
+  channel_point_de_contact: ['signalement Point de Contact', 'Point de Contact report'],
+  channel_complaint: ['plainte', 'complaint to the police or prosecutor'],
+  review: ['Décision de revue', 'Review decision'],
+  reports: ['Signalements effectués', 'Reports filed'],
+  noReport: ['aucun signalement enregistré', 'no report recorded'],
+  reportBy: ['par', 'by'],
+  reference: ['référence', 'reference'],
+  offence: [
+    'Infraction possible (à qualifier par un avocat ou le parquet)',
+    'Possible offence in French law (for a lawyer or prosecutor to qualify)',
+  ],
+  // The one-page summary of a post.
+  summaryTitle: ['Fiche de la publication', 'Post summary'],
+  publishedLocal: ['Publié le (heure locale)', 'Published (local time)'],
+  capture: ['Capture de la page', 'Page capture'],
+  noCapture: [
+    'Pas de capture d’écran de cette publication dans ce dossier.',
+    'No screenshot of this post in this dossier.',
+  ],
+  captureFiles: ['Fichiers de capture (SHA-256)', 'Capture files (SHA-256)'],
+  summaryFooter: [
+    'Extrait d’un dossier Vigie : le dossier complet (manifest.json, ledger.jsonl, posts.jsonl) permet de vérifier chaque empreinte.',
+    'Part of a Vigie dossier: the whole dossier (manifest.json, ledger.jsonl, posts.jsonl) lets anyone check every fingerprint.',
+  ],
+  // The offence each group may fall under in French law; a lead for the reader, not a qualification.
+  law_threat: [
+    'Menaces : art. 222-17 du code pénal (menace de crime ou de délit contre les personnes, matérialisée par un écrit ou une image) ; art. 222-18 si elle est faite avec l’ordre de remplir une condition.',
+    'Threats: French Penal Code art. 222-17 (threat of a crime or offence against a person, made in writing or as an image); art. 222-18 when made with an order to fulfil a condition.',
+  ],
+  law_sexual_harassment: [
+    'Harcèlement sexuel : art. 222-33 du code pénal.',
+    'Sexual harassment: French Penal Code art. 222-33.',
+  ],
+  law_suicide_incitement: [
+    'Provocation au suicide : art. 223-13 du code pénal.',
+    'Incitement to suicide: French Penal Code art. 223-13.',
+  ],
+  law_doxxing: [
+    'Divulgation d’informations permettant d’identifier ou de localiser une personne pour l’exposer à un risque : art. 223-1-1 du code pénal.',
+    'Disclosing information that identifies or locates a person so as to expose them to a risk: French Penal Code art. 223-1-1.',
+  ],
+  law_impersonation: [
+    'Usurpation d’identité, y compris en ligne : art. 226-4-1 du code pénal.',
+    'Impersonation, including online: French Penal Code art. 226-4-1.',
+  ],
+  law_hate: [
+    'Provocation à la haine ou à la violence en raison de l’origine, de la religion, du sexe, de l’orientation sexuelle, de l’identité de genre ou du handicap : loi du 29 juillet 1881, art. 24.',
+    'Incitement to hatred or violence on grounds of origin, religion, sex, sexual orientation, gender identity or disability: Press Law of 29 July 1881, art. 24.',
+  ],
+  law_insult: [
+    'Injure publique : loi du 29 juillet 1881, art. 29 (définition) et 33 (peines, aggravées quand l’injure vise l’origine, la religion, le sexe, l’orientation sexuelle, l’identité de genre ou le handicap).',
+    'Public insult: Press Law of 29 July 1881, art. 29 (definition) and 33 (penalties, heavier when the insult targets origin, religion, sex, sexual orientation, gender identity or disability).',
+  ],
+  law_other: ['À qualifier au cas par cas.', 'To be qualified case by case.'],
+  law_harassment: [
+    'Des messages répétés, ou envoyés par plusieurs personnes de façon concertée ou en sachant qu’ils s’ajoutent les uns aux autres (« raid »), peuvent constituer un harcèlement moral en ligne : art. 222-33-2-2 du code pénal.',
+    'Repeated messages, or messages sent by several people in concert or knowing they add up (a "raid"), may amount to online harassment: French Penal Code art. 222-33-2-2.',
+  ],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type WordKey = keyof typeof WORDS;
+
+/** The word for a stored key (`level_high`, `category_threat`…), or the key itself when unknown. */
+export function wordFor(t: (key: WordKey) => string, prefix: string, key: string): string {
+  const k = `${prefix}_${key}`;
+  return k in WORDS ? t(k as WordKey) : key;
+}
 
 export function translator(lang: ReportLang): (key: WordKey) => string {
   return (key) => {

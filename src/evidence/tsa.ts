@@ -1,20 +1,33 @@
-import { randomBytes } from 'node:crypto';
-import { bool, children, int, nul, octets, oid, oidToString, read, readTime, seq, type Tlv } from './der.ts';
-import { parseSignedData, type SignedData } from './cms-signature.ts';
+import { randomBytes, type X509Certificate } from 'node:crypto';
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
 import { checkTimestampSigner } from './tsa-signer.ts';
 
-// RFC 3161 trusted timestamps of a dossier's manifest: the request is built by hand (a SHA-256
-// imprint), the authority's answer (TimeStampResp, what `openssl ts -reply` reads) is kept as is.
-// Checked here: the answer is "granted", the time-stamped imprint is the manifest's hash, and (at
-// request time) the nonce. The authority's CMS signature and certificate are checked by
-// tsa-signer.ts, at request time and by `vigie verify`, so that a dossier can be checked without
-// openssl; `openssl ts -verify` with the authority's certificate stays a second, independent way.
+// RFC 3161 trusted timestamps: the request (TimeStampReq, a SHA-256 imprint and a nonce) and the
+// authority's answer (TimeStampResp, what `openssl ts -reply` reads, kept as is) are written and
+// read by pkijs/asn1js. Checked here: the answer is "granted", the time-stamped imprint is the
+// hash asked for, and (at request time) the nonce. The authority's CMS signature, certificate and
+// chain are checked by tsa-signer.ts, at request time and by `vigie verify`, so that a dossier can
+// be checked without openssl; `openssl ts -verify` stays a second, independent way.
 
 const SHA256 = '2.16.840.1.101.3.4.2.1';
 const TST_INFO = '1.2.840.113549.1.9.16.1.4';
+const SIGNED_DATA = '1.2.840.113549.1.7.2';
 
-export function buildTimestampRequest(sha256: Uint8Array, nonce: Uint8Array): Uint8Array {
-  return seq(int(new Uint8Array([1])), seq(seq(oid(SHA256), nul()), octets(sha256)), int(nonce), bool(true));
+export function buildTimestampRequest(sha256: Uint8Array, nonce: Uint8Array, certReq = true): Uint8Array {
+  const req = new pkijs.TimeStampReq({
+    version: 1,
+    messageImprint: new pkijs.MessageImprint({
+      hashAlgorithm: new pkijs.AlgorithmIdentifier({
+        algorithmId: SHA256,
+        algorithmParams: new asn1js.Null(),
+      }),
+      hashedMessage: new asn1js.OctetString({ valueHex: sha256 }),
+    }),
+    nonce: new asn1js.Integer({ valueHex: positive(nonce) }),
+    certReq,
+  });
+  return new Uint8Array(req.toSchema().toBER());
 }
 
 export interface TimestampInfo {
@@ -25,46 +38,66 @@ export interface TimestampInfo {
   nonce: Buffer | undefined;
   policy: string;
   /** The token, for checkTimestampSigner. */
-  signedData: SignedData;
+  signedData: pkijs.SignedData;
 }
 
 /** Reads a TimeStampResp; throws with the reason when it is not a granted token. */
 export function parseTimestampResponse(resp: Uint8Array): TimestampInfo {
-  const top = read(resp);
-  if (top.tag !== 0x30) throw new Error('not a TimeStampResp');
-  const [statusInfo, token] = children(top.value);
-  const status = statusInfo && children(statusInfo.value)[0];
-  const code = status ? status.value.reduce((n, b) => n * 256 + b, 0) : -1;
+  const parsed = decode(resp, 'not a TimeStampResp');
+  let answer: pkijs.TimeStampResp;
+  try {
+    answer = new pkijs.TimeStampResp({ schema: parsed });
+  } catch {
+    throw new Error('not a TimeStampResp');
+  }
+  const code = answer.status.status;
   if (code !== 0 && code !== 1)
     throw new Error(`the timestamp authority refused the request (status ${code})`);
+  const token = answer.timeStampToken;
   if (!token) throw new Error('the answer holds no timestamp token');
-  const signedData = parseSignedData(token);
-  if (signedData.eContentType !== TST_INFO) throw new Error('the token does not hold a TSTInfo');
-  const tst = children(read(signedData.eContent).value);
-  const [, policy, imprint, , genTime, ...rest] = tst as (Tlv | undefined)[];
-  if (!policy || !imprint || !genTime || genTime.tag !== 0x18) throw new Error('malformed TSTInfo');
-  const [algo, hashed] = children(imprint.value);
-  if (!algo || oidToString(children(algo.value)[0]!.value) !== SHA256 || !hashed)
+  if (token.contentType !== SIGNED_DATA) throw new Error('the token is not CMS SignedData');
+  let signedData: pkijs.SignedData;
+  try {
+    signedData = new pkijs.SignedData({ schema: token.content });
+  } catch {
+    throw new Error('malformed SignedData');
+  }
+  const encap = signedData.encapContentInfo;
+  if (encap.eContentType !== TST_INFO) throw new Error('the token does not hold a TSTInfo');
+  if (!encap.eContent) throw new Error('the token holds no encapsulated content');
+  let tst: pkijs.TSTInfo;
+  try {
+    tst = new pkijs.TSTInfo({
+      schema: decode(new Uint8Array(encap.eContent.getValue()), 'malformed TSTInfo'),
+    });
+  } catch (err) {
+    throw new Error('malformed TSTInfo', { cause: err });
+  }
+  if (tst.messageImprint.hashAlgorithm.algorithmId !== SHA256)
     throw new Error('the time-stamped imprint is not SHA-256');
-  const nonce = rest.find((t) => t?.tag === 0x02);
-  const g = Buffer.from(genTime.value).toString('latin1');
-  const m = g.match(/^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\.\d+)?Z$/);
-  if (!m) throw new Error('malformed TSTInfo time');
+  const genTimeMs = tst.genTime.getTime();
+  if (Number.isNaN(genTimeMs)) throw new Error('malformed TSTInfo time');
   return {
-    genTime: `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}${m[7] ?? ''}Z`,
-    genTimeMs: readTime(genTime),
-    imprint: Buffer.from(hashed.value),
-    nonce: nonce ? Buffer.from(nonce.value) : undefined,
-    policy: oidToString(policy.value),
+    genTime: isoAsGiven(tst.genTime),
+    genTimeMs,
+    imprint: Buffer.from(tst.messageImprint.hashedMessage.getValue()),
+    nonce: tst.nonce ? Buffer.from(tst.nonce.valueBlock.valueHexView) : undefined,
+    policy: tst.policy,
     signedData,
   };
+}
+
+export interface TimestampRequestOptions {
+  timeoutMs?: number;
+  /** Roots the token must chain to (archive.timestampTrustedCertificates); none: any signer. */
+  trusted?: readonly X509Certificate[];
 }
 
 /** Asks the authority to time-stamp `sha256`; returns its DER answer after checking it. */
 export async function requestTimestamp(
   url: string,
   sha256: Uint8Array,
-  timeoutMs = 30_000,
+  { timeoutMs = 30_000, trusted = [] }: TimestampRequestOptions = {},
 ): Promise<Uint8Array> {
   const nonce = randomBytes(8);
   nonce[0] = nonce[0]! & 0x7f; // a positive INTEGER without a padding byte
@@ -83,11 +116,29 @@ export async function requestTimestamp(
     throw new Error('the timestamp answer does not carry our nonce');
   // A token `vigie verify` would refuse must not go into a dossier.
   try {
-    checkTimestampSigner(info.signedData, info.genTimeMs);
+    checkTimestampSigner(info.signedData, info.genTimeMs, trusted);
   } catch (err) {
     throw new Error(`the timestamp authority's token does not verify: ${(err as Error).message}`, {
       cause: err,
     });
   }
   return body;
+}
+
+function decode(bytes: Uint8Array, what: string): asn1js.AsnType {
+  const parsed = asn1js.fromBER(bytes);
+  if (parsed.offset === -1) throw new Error(what);
+  return parsed.result;
+}
+
+/** An INTEGER's content bytes for a positive number: a leading 0 when the top bit is set. */
+function positive(bytes: Uint8Array): Uint8Array {
+  return bytes[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes;
+}
+
+// The time as the token's GeneralizedTime writes it (DER: no trailing zero in the fraction), so
+// that what a reader sees is what the authority signed.
+function isoAsGiven(d: Date): string {
+  const iso = d.toISOString();
+  return d.getUTCMilliseconds() === 0 ? iso.replace('.000Z', 'Z') : iso.replace(/0*Z$/, 'Z');
 }

@@ -3,9 +3,8 @@ import type { X509Certificate } from 'node:crypto';
 import { unzipSync, strFromU8 } from 'fflate';
 import { checkChainAll, sha256Hex, type ExportedLedgerRow } from '../db/ledger/ledger-hash.ts';
 import { CONTENT_FILES, DOSSIER_FORMAT, type Manifest } from './dossier.ts';
-import { parseTimestampResponse } from './tsa.ts';
-import { checkTimestampSigner, type TimestampSigner } from './tsa-signer.ts';
 import { captureProblems } from './verify-captures.ts';
+import { checkLedgerTimestamps, checkManifestTimestamps } from './verify-timestamps.ts';
 
 // Independent check of a dossier ZIP: needs nothing but the file. Any changed, added or removed
 // byte makes it fail, naming every mismatch found (one tampered line must not hide another). A manifest timestamp must carry a valid signature
@@ -67,11 +66,6 @@ export async function verifyDossier(file: string, opts: VerifyOptions = {}): Pro
   const sums = strFromU8(manifestSum).split('\n');
   if (sums[0] !== `${manifestSha}  manifest.json`)
     return fail('manifest.json: its SHA-256 differs from manifest.json.sha256');
-  const tsr = files['manifest.json.tsr'];
-  const expectedSums = tsr ? [sums[0], `${sha256Hex(tsr)}  manifest.json.tsr`, ''] : [sums[0], ''];
-  if (tsr && sums[1] !== expectedSums[1])
-    return fail('manifest.json.tsr: its SHA-256 differs from manifest.json.sha256');
-  if (sums.join('\n') !== expectedSums.join('\n')) return fail('manifest.json.sha256: unexpected content');
   let manifest: Manifest;
   try {
     manifest = JSON.parse(strFromU8(manifestBytes)) as Manifest;
@@ -80,13 +74,26 @@ export async function verifyDossier(file: string, opts: VerifyOptions = {}): Pro
   }
   if (manifest.format !== DOSSIER_FORMAT)
     return fail(`manifest.json: unknown format ${JSON.stringify(manifest.format)}`);
+  // Every authority asked for a manifest token; the ones that answered are listed after the manifest.
+  const stampEntries = manifest.timestamps ?? (manifest.timestamp ? [manifest.timestamp] : []);
+  const expectedSums = [sums[0]];
+  for (const e of stampEntries) {
+    const tsr = files[e.file];
+    if (!tsr) continue;
+    const line = `${sha256Hex(tsr)}  ${e.file}`;
+    if (sums[expectedSums.length] !== line)
+      return fail(`${e.file}: its SHA-256 differs from manifest.json.sha256`);
+    expectedSums.push(line);
+  }
+  expectedSums.push('');
+  if (sums.join('\n') !== expectedSums.join('\n')) return fail('manifest.json.sha256: unexpected content');
 
   const expected = new Set<string>([
     'manifest.json',
     'manifest.json.sha256',
     ...Object.keys(manifest.files ?? {}),
   ]);
-  if (manifest.timestamp) expected.add(manifest.timestamp.file);
+  for (const e of stampEntries) if (files[e.file]) expected.add(e.file);
   for (const name of CONTENT_FILES)
     if (!(name in (manifest.files ?? {}))) return fail(`manifest.json does not list ${name}`);
   const problems: string[] = [];
@@ -133,23 +140,19 @@ export async function verifyDossier(file: string, opts: VerifyOptions = {}): Pro
   }
   if (problems.length > 0) return fail(...problems);
 
-  let stamp = '';
-  if (manifest.timestamp) {
-    const name = manifest.timestamp.file;
-    try {
-      const info = parseTimestampResponse(files[name]!);
-      if (!info.imprint.equals(Buffer.from(manifestSha, 'hex')))
-        return fail(`${name}: the timestamp is for another manifest`);
-      const signer = checkTimestampSigner(info.signedData, info.genTimeMs, opts.tsaCerts);
-      stamp =
-        `; manifest time-stamped at ${info.genTime} by ${manifest.timestamp.authority}, ` +
-        `signature valid (${signedBy(signer)})`;
-    } catch (err) {
-      return fail(`${name}: ${(err as Error).message}`);
-    }
-  } else if (opts.tsaCerts?.length) {
+  const manifestStamps = checkManifestTimestamps(stampEntries, files, manifestSha, opts.tsaCerts);
+  const rowHashes = new Map(rows.map((r) => [r.id, r.hash]));
+  const ledgerStamps = checkLedgerTimestamps(
+    manifest.ledgerTimestamps ?? [],
+    files,
+    rowHashes,
+    opts.tsaCerts,
+  );
+  const stampProblems = [...manifestStamps.problems, ...ledgerStamps.problems];
+  if (stampProblems.length > 0) return fail(...stampProblems);
+  if (stampEntries.length === 0 && opts.tsaCerts?.length)
     return fail('an authority certificate was given but the dossier holds no timestamp');
-  }
+  const stamp = [...manifestStamps.notes, ...ledgerStamps.notes].map((n) => `; ${n}`).join('');
   return {
     ok: true,
     summary:
@@ -185,14 +188,6 @@ function checkPostLine(
     return `${where}: the text differs from the one recorded at capture`;
   if (atCapture === undefined && hasLedger) return `${where}: no capture event in ledger.jsonl`;
   return undefined;
-}
-
-function signedBy(s: TimestampSigner): string {
-  const who = `signed by ${s.subject}, certificate SHA-256 ${s.fingerprint}`;
-  if (!s.anchor) return who;
-  return s.anchor.same
-    ? `${who}, the given authority certificate`
-    : `${who}, issued by the given authority certificate ${s.anchor.subject}`;
 }
 
 function lines(bytes: Uint8Array): string[] {

@@ -9,6 +9,7 @@ export const JOB_KINDS = [
   'deletion-check',
   'digest',
   'alert',
+  'ledger-timestamp',
 ] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 

@@ -31,6 +31,8 @@ export async function applyAction(
 ): Promise<void> {
   if (ids.length === 0) throw new HttpError(400, 'select at least one post', 'error.selectPost');
   const owners = postsOfUser(ctx, user, ids);
+  // Review decisions and reports filed are custody events too: a dossier shows who decided what, when.
+  let decision: { type: 'reviewed' | 'reported'; data: Record<string, unknown> } | undefined;
   // Only someone who read the post may declare it harmless: the owner is shown it because of it.
   if (action === 'harmless' && user.role !== 'proxy')
     throw new HttpError(403, 'only a proxy may mark a post harmless');
@@ -47,8 +49,13 @@ export async function applyAction(
     if (Number.isNaN(at)) throw new HttpError(400, 'the report date is not a date', 'error.reportDate');
     const reference = report.reference?.trim().slice(0, 200) || null;
     ctx.triage.addReport(ids, { channel, reportedAt: at, reference }, user.id);
+    decision = { type: 'reported', data: { channel, reportedAt: new Date(at).toISOString(), reference } };
   }
+  if (action === 'reviewed' || action === 'ignored' || action === 'harmless')
+    decision = { type: 'reviewed', data: { status: action } };
   for (const id of ids) {
+    if (decision)
+      ctx.evidence.recordDecision?.({ ...decision, watchId: owners.get(id)!, postId: id, actor: user.email });
     ctx.audit.record({
       userId: user.id,
       actor: user.email,

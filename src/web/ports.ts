@@ -29,10 +29,21 @@ export interface CaptureStatusView {
   lastSuccessAt: number | null;
 }
 
+export interface TriageDecision {
+  watchId: string;
+  postId: number;
+  actor: string;
+  /** `reviewed` carries { status }: reviewed | ignored; `reported` carries { channel, reportedAt, reference }. */
+  type: 'reviewed' | 'reported';
+  data: Record<string, unknown>;
+}
+
 export interface EvidencePort {
   recordViewed(e: { watchId: string; postId: number; actor: string }): void;
   eventsForPost(postId: number): CustodyEvent[];
   flagForArchive?: (postId: number, actor: string) => unknown;
+  /** A proxy's review decision or filed report, written to the custody log. */
+  recordDecision?: (e: TriageDecision) => void;
   writeDossier?: (request: DossierRequest, outFile: string) => Promise<unknown>;
   /** Absent when local captures are off. */
   captureStatus?: () => CaptureStatusView;

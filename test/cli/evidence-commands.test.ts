@@ -75,7 +75,8 @@ describe('evidence commands', () => {
     expect(e.stdout).toMatch(/dossier\.zip: 2 posts, sha256 [0-9a-f]{64}/);
     const ok = await vigie('verify', out);
     expect(ok.code).toBe(0);
-    expect(ok.stdout).toMatch(/^intact: 6 files, 2 posts/);
+    // 6 files, and a printable summary for each of the 2 posts.
+    expect(ok.stdout).toMatch(/^intact: 8 files, 2 posts/);
 
     const files = unzipSync(new Uint8Array(readFileSync(out)));
     files['report.html']![100] = files['report.html']![100]! ^ 0x20;

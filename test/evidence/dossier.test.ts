@@ -86,7 +86,8 @@ function rezip(change: (f: Record<string, Uint8Array>) => void): string {
 
 describe('dossier export and verify', () => {
   it('holds the expected files and passes verify untouched', async () => {
-    expect(Object.keys(files).sort()).toEqual([
+    // Besides the content files, one printable summary per post (8 posts).
+    expect(Object.keys(files).filter((n) => !n.startsWith('summaries/')).sort()).toEqual([
       'ledger.jsonl',
       'manifest.json',
       'manifest.json.sha256',
@@ -94,10 +95,11 @@ describe('dossier export and verify', () => {
       'posts.jsonl',
       'report.html',
     ]);
+    expect(Object.keys(files).filter((n) => /^summaries\/post-\d+\.html$/.test(n))).toHaveLength(8);
     const v = await verifyDossier(zipFile);
     expect(v.ok).toBe(true);
     expect(v.summary).toMatch(
-      /^intact: 6 files, 8 posts with matching payload hashes, \d+ ledger rows chained to head [0-9a-f]{64}/,
+      /^intact: 14 files, 8 posts with matching payload hashes, \d+ ledger rows chained to head [0-9a-f]{64}/,
     );
   });
 

@@ -8,7 +8,6 @@ import { writeDossier } from '../../src/evidence/dossier.ts';
 import { verifyDossier } from '../../src/evidence/verify.ts';
 import { buildTimestampRequest, parseTimestampResponse } from '../../src/evidence/tsa.ts';
 import { checkTimestampSigner } from '../../src/evidence/tsa-signer.ts';
-import { bool, int, nul, octets, oid, seq } from '../../src/evidence/der.ts';
 import { startFakeTsa, type FakeTsa, type TsaSigner } from '../fakes/tsa.ts';
 import { makeStore, storePosts, type TestStore } from './helpers.ts';
 
@@ -47,14 +46,7 @@ afterAll(async () => {
 async function stamp(signer: TsaSigner, certReq = true): Promise<Buffer> {
   tsa.signer = signer;
   const nonce = Buffer.from('0102030405060708', 'hex');
-  const query = certReq
-    ? buildTimestampRequest(manifestSha, nonce)
-    : seq(
-        int(new Uint8Array([1])),
-        seq(seq(oid('2.16.840.1.101.3.4.2.1'), nul()), octets(manifestSha)),
-        int(nonce),
-        bool(false),
-      );
+  const query = buildTimestampRequest(manifestSha, nonce, certReq);
   const res = await fetch(tsa.url, {
     method: 'POST',
     headers: { 'content-type': 'application/timestamp-query' },

@@ -1,23 +1,28 @@
-// A fake RFC 3161 timestamp authority on 127.0.0.1 that signs real tokens with openssl (`openssl
-// ts -reply`) and throw-away certificates, so Vigie's hand-built request, its reading of the
-// answer and its check of the CMS signature are held against what a real authority's software
-// produces. The signers that openssl ts refuses to be (no timeStamping key usage, no ESS
-// signing-certificate attribute, RSASSA-PSS) sign the same TSTInfo again with `openssl cms -sign`.
+// A fake RFC 3161 timestamp authority on 127.0.0.1 that signs real tokens: TimeStampReq read,
+// TSTInfo written and CMS SignedData signed with pkijs/asn1js (WebCrypto keys), with throw-away
+// certificates made by `openssl req`. Tests also check its tokens with `openssl ts -verify`, an
+// independent implementation. Each fake has its own keys and its own CA, so two fakes are two
+// authorities with different roots. Some signers are what an authority must not be (no
+// timeStamping key usage, no ESS signing-certificate attribute, RSASSA-PSS, which Vigie refuses).
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash, webcrypto } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { int, seq } from '../../src/evidence/der.ts';
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
+import { listenOnLoopback } from './http-fake.ts';
 
-export type TsaMode = 'ok' | 'reject' | 'wrong-imprint';
+/** `unavailable`: HTTP 503, as an authority that is down behind its load balancer. */
+export type TsaMode = 'ok' | 'reject' | 'wrong-imprint' | 'unavailable';
 
 /**
- * Who signs: `rsa` a self-signed RSA time-stamping certificate (SHA-256); `ec` a self-signed P-256
- * one (SHA-384); `issued` an RSA one issued by the fake's CA (SHA-512); `no-eku` a certificate
- * without the timeStamping key usage; `no-ess` the `rsa` certificate without the ESS
- * signing-certificate attribute; `pss` the `rsa` certificate with RSASSA-PSS.
+ * Who signs: `rsa` a self-signed RSA time-stamping certificate (SHA-256, ESSCertIDv2 with the
+ * default hash); `ec` a self-signed P-256 one (SHA-384, ESSCertID with SHA-1); `issued` an RSA one
+ * issued by the fake's CA (SHA-512, ESSCertIDv2 naming SHA-512); `no-eku` a certificate without the
+ * timeStamping key usage; `no-ess` the `rsa` certificate without the ESS signing-certificate
+ * attribute; `pss` the `rsa` certificate with RSASSA-PSS.
  */
 export type TsaSigner = 'rsa' | 'ec' | 'issued' | 'no-eku' | 'no-ess' | 'pss';
 
@@ -37,34 +42,248 @@ export interface FakeTsa {
   close(): Promise<void>;
 }
 
-const CNF = `[ tsa ]
-default_tsa = tsa_config
-[ tsa_config ]
-serial = ./serial
-signer_digest = sha256
-default_policy = 1.2.3.4.1
-digests = sha256
-accuracy = secs:1
-ess_cert_id_alg = sha256
-`;
+const OID = {
+  sha1: '1.3.14.3.2.26',
+  sha256: '2.16.840.1.101.3.4.2.1',
+  sha512: '2.16.840.1.101.3.4.2.3',
+  signedData: '1.2.840.113549.1.7.2',
+  tstInfo: '1.2.840.113549.1.9.16.1.4',
+  contentType: '1.2.840.113549.1.9.3',
+  messageDigest: '1.2.840.113549.1.9.4',
+  signingCertificate: '1.2.840.113549.1.9.16.2.12',
+  signingCertificateV2: '1.2.840.113549.1.9.16.2.47',
+};
+const POLICY = '1.2.3.4.1';
 
-// TimeStampResp with status 2 (rejection) and no token.
-const REJECTION = Buffer.from([0x30, 0x05, 0x30, 0x03, 0x02, 0x01, 0x02]);
+interface SignerSpec {
+  cert: string;
+  key: string;
+  /** WebCrypto algorithm the key is imported for, and the digest of the signature. */
+  algorithm: webcrypto.RsaHashedImportParams | webcrypto.EcKeyImportParams;
+  hash: 'SHA-256' | 'SHA-384' | 'SHA-512';
+  /** How the signer certificate is named: none, ESSCertID (SHA-1), ESSCertIDv2 (default SHA-256 or named). */
+  ess: 'none' | 'v1' | 'v2' | 'v2-sha512';
+}
 
-// Each signer: its certificate and key, and the digest for `openssl ts -reply`, or the options of
-// `openssl cms -sign` when openssl ts refuses to sign that way.
-const SIGNERS: Record<TsaSigner, { cert: string; key: string; ts?: string; cms?: string }> = {
-  rsa: { cert: 'cert.pem', key: 'key.pem', ts: '-sha256' },
-  ec: { cert: 'ec-cert.pem', key: 'ec-key.pem', ts: '-sha384' },
-  issued: { cert: 'issued-cert.pem', key: 'key.pem', ts: '-sha512' },
-  'no-eku': { cert: 'no-eku-cert.pem', key: 'key.pem', cms: '-cades' },
-  'no-ess': { cert: 'cert.pem', key: 'key.pem', cms: '' },
-  pss: { cert: 'cert.pem', key: 'key.pem', cms: '-cades -keyopt rsa_padding_mode:pss' },
+const SIGNERS: Record<TsaSigner, SignerSpec> = {
+  rsa: { cert: 'cert.pem', key: 'key.pem', algorithm: rsa('SHA-256'), hash: 'SHA-256', ess: 'v2' },
+  ec: {
+    cert: 'ec-cert.pem',
+    key: 'ec-key.pem',
+    algorithm: { name: 'ECDSA', namedCurve: 'P-256' },
+    hash: 'SHA-384',
+    ess: 'v1',
+  },
+  issued: {
+    cert: 'issued-cert.pem',
+    key: 'key.pem',
+    algorithm: rsa('SHA-512'),
+    hash: 'SHA-512',
+    ess: 'v2-sha512',
+  },
+  'no-eku': {
+    cert: 'no-eku-cert.pem',
+    key: 'key.pem',
+    algorithm: rsa('SHA-256'),
+    hash: 'SHA-256',
+    ess: 'v2',
+  },
+  'no-ess': { cert: 'cert.pem', key: 'key.pem', algorithm: rsa('SHA-256'), hash: 'SHA-256', ess: 'none' },
+  pss: {
+    cert: 'cert.pem',
+    key: 'key.pem',
+    algorithm: { name: 'RSA-PSS', hash: 'SHA-256' },
+    hash: 'SHA-256',
+    ess: 'v2',
+  },
 };
 const TSA_EXT = '-addext extendedKeyUsage=critical,timeStamping -addext basicConstraints=CA:FALSE';
 
+function rsa(hash: string): webcrypto.RsaHashedImportParams {
+  return { name: 'RSASSA-PKCS1-v1_5', hash };
+}
+
+const engine = new pkijs.CryptoEngine({
+  name: 'node',
+  crypto: webcrypto as unknown as pkijs.CryptoEngineParameters['crypto'],
+});
+
 export async function startFakeTsa(): Promise<FakeTsa> {
   const dir = mkdtempSync(path.join(tmpdir(), 'vigie-fake-tsa-'));
+  makeCertificates(dir);
+  const state = { requests: 0, serial: 1, mode: 'ok' as TsaMode, signer: 'rsa' as TsaSigner };
+
+  const answer = async (body: Buffer): Promise<Uint8Array> => {
+    if (state.mode === 'reject') return response(2);
+    const request = new pkijs.TimeStampReq({ schema: asn1js.fromBER(body).result });
+    const imprint =
+      state.mode === 'wrong-imprint'
+        ? new pkijs.MessageImprint({
+            hashAlgorithm: new pkijs.AlgorithmIdentifier({
+              algorithmId: OID.sha256,
+              algorithmParams: new asn1js.Null(),
+            }),
+            hashedMessage: new asn1js.OctetString({ valueHex: Buffer.alloc(32, 0xab) }),
+          })
+        : request.messageImprint;
+    const tst = new pkijs.TSTInfo({
+      version: 1,
+      policy: POLICY,
+      messageImprint: imprint,
+      serialNumber: new asn1js.Integer({ value: state.serial++ }),
+      genTime: new Date(Math.floor(Date.now() / 1000) * 1000),
+      accuracy: new pkijs.Accuracy({ seconds: 1 }),
+      ...(request.nonce ? { nonce: request.nonce } : {}),
+    });
+    const token = await sign(
+      dir,
+      SIGNERS[state.signer],
+      new Uint8Array(tst.toSchema().toBER()),
+      request.certReq ?? false,
+    );
+    return response(0, token);
+  };
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      state.requests++;
+      if (req.method !== 'POST' || req.headers['content-type'] !== 'application/timestamp-query') {
+        res.writeHead(400).end();
+        return;
+      }
+      if (state.mode === 'unavailable') {
+        res.writeHead(503, { 'retry-after': '60' }).end();
+        return;
+      }
+      answer(Buffer.concat(chunks)).then(
+        (der) => res.writeHead(200, { 'content-type': 'application/timestamp-reply' }).end(der),
+        () => res.writeHead(500).end(),
+      );
+    });
+  });
+  const { url, close } = await listenOnLoopback(server);
+  return {
+    url: `${url}/tsr`,
+    certFile: path.join(dir, 'cert.pem'),
+    certFiles: {
+      rsa: path.join(dir, 'cert.pem'),
+      ec: path.join(dir, 'ec-cert.pem'),
+      issued: path.join(dir, 'issued-cert.pem'),
+      'no-eku': path.join(dir, 'no-eku-cert.pem'),
+      ca: path.join(dir, 'ca.pem'),
+      'impostor-ca': path.join(dir, 'impostor-ca.pem'),
+      'root-not-ca': path.join(dir, 'root-not-ca.pem'),
+    },
+    get requests() {
+      return state.requests;
+    },
+    get mode() {
+      return state.mode;
+    },
+    set mode(m: TsaMode) {
+      state.mode = m;
+    },
+    get signer() {
+      return state.signer;
+    },
+    set signer(s: TsaSigner) {
+      state.signer = s;
+    },
+    async close() {
+      await close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** TimeStampResp ::= SEQUENCE { status PKIStatusInfo, timeStampToken OPTIONAL }. */
+function response(status: number, token?: pkijs.ContentInfo): Uint8Array {
+  const resp = new pkijs.TimeStampResp({
+    status: new pkijs.PKIStatusInfo({ status }),
+    ...(token ? { timeStampToken: token } : {}),
+  });
+  return new Uint8Array(resp.toSchema().toBER());
+}
+
+/** The TSTInfo in CMS SignedData, signed by `spec` with the RFC 3161 signed attributes. */
+async function sign(
+  dir: string,
+  spec: SignerSpec,
+  tstInfo: Uint8Array,
+  withCert: boolean,
+): Promise<pkijs.ContentInfo> {
+  const certDer = pemBody(readFileSync(path.join(dir, spec.cert), 'latin1'));
+  const cert = pkijs.Certificate.fromBER(certDer);
+  const key = await webcrypto.subtle.importKey(
+    'pkcs8',
+    pemBody(readFileSync(path.join(dir, spec.key), 'latin1')),
+    spec.algorithm,
+    false,
+    ['sign'],
+  );
+  const digest = spec.hash.replace('-', '').toLowerCase();
+  const attributes = [
+    new pkijs.Attribute({
+      type: OID.contentType,
+      values: [new asn1js.ObjectIdentifier({ value: OID.tstInfo })],
+    }),
+    new pkijs.Attribute({
+      type: OID.messageDigest,
+      values: [new asn1js.OctetString({ valueHex: createHash(digest).update(tstInfo).digest() })],
+    }),
+    ...essAttribute(spec.ess, certDer),
+  ];
+  // DER orders a SET OF by the encodings of its elements.
+  attributes.sort((a, b) =>
+    Buffer.compare(Buffer.from(a.toSchema().toBER()), Buffer.from(b.toSchema().toBER())),
+  );
+  const signedData = new pkijs.SignedData({
+    version: 3,
+    encapContentInfo: new pkijs.EncapsulatedContentInfo({
+      eContentType: OID.tstInfo,
+      eContent: new asn1js.OctetString({ valueHex: tstInfo }),
+    }),
+    signerInfos: [
+      new pkijs.SignerInfo({
+        version: 1,
+        sid: new pkijs.IssuerAndSerialNumber({ issuer: cert.issuer, serialNumber: cert.serialNumber }),
+        signedAttrs: new pkijs.SignedAndUnsignedAttributes({ type: 0, attributes }),
+      }),
+    ],
+    ...(withCert ? { certificates: [cert] } : {}),
+  });
+  await signedData.sign(key, 0, spec.hash, undefined, engine);
+  return new pkijs.ContentInfo({ contentType: OID.signedData, content: signedData.toSchema(true) });
+}
+
+function essAttribute(ess: SignerSpec['ess'], certDer: Uint8Array): pkijs.Attribute[] {
+  if (ess === 'none') return [];
+  const hash = (alg: string) =>
+    new asn1js.OctetString({ valueHex: createHash(alg).update(certDer).digest() });
+  const id =
+    ess === 'v1'
+      ? [hash('sha1')]
+      : ess === 'v2'
+        ? [hash('sha256')]
+        : [new pkijs.AlgorithmIdentifier({ algorithmId: OID.sha512 }).toSchema(), hash('sha512')];
+  const value = new asn1js.Sequence({
+    value: [new asn1js.Sequence({ value: [new asn1js.Sequence({ value: id })] })],
+  });
+  return [
+    new pkijs.Attribute({
+      type: ess === 'v1' ? OID.signingCertificate : OID.signingCertificateV2,
+      values: [value],
+    }),
+  ];
+}
+
+function pemBody(pem: string): Uint8Array {
+  return new Uint8Array(Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64'));
+}
+
+function makeCertificates(dir: string): void {
   // `args` holds no path with a space: the working directory is `dir`; other paths come apart.
   const run = (args: string, ...more: string[]) =>
     execFileSync('openssl', [...args.split(' ').filter(Boolean), ...more], {
@@ -103,103 +322,4 @@ export async function startFakeTsa(): Promise<FakeTsa> {
     `-key key.pem -CA ca.pem -CAkey ca-key.pem ${TSA_EXT}`,
   );
   cert('no-eku-cert.pem', '/CN=Vigie test no-EKU', '-key key.pem -addext basicConstraints=CA:FALSE');
-  writeFileSync(path.join(dir, 'tsa.cnf'), CNF);
-  writeFileSync(path.join(dir, 'serial'), '01\n');
-
-  const reply = (query: string, out: string, signer: TsaSigner) => {
-    const s = SIGNERS[signer];
-    if (s.ts !== undefined) {
-      run(
-        `ts -reply -config tsa.cnf -signer ${s.cert} -inkey ${s.key} ${s.ts}`,
-        '-queryfile',
-        query,
-        '-out',
-        out,
-      );
-      return;
-    }
-    // The TSTInfo openssl ts signs, signed again by openssl cms.
-    run(
-      'ts -reply -config tsa.cnf -signer cert.pem -inkey key.pem',
-      '-queryfile',
-      query,
-      '-token_out',
-      '-out',
-      out,
-    );
-    run('cms -verify -noverify -binary -inform DER -out tst.der', '-in', out);
-    run(
-      `cms -sign -binary -nodetach -nosmimecap -in tst.der -econtent_type 1.2.840.113549.1.9.16.1.4 ` +
-        `-md sha256 -outform DER -out token.der -signer ${s.cert} -inkey ${s.key} ${s.cms}`,
-    );
-    // TimeStampResp ::= SEQUENCE { status PKIStatusInfo (0, granted), timeStampToken }
-    writeFileSync(out, seq(seq(int(new Uint8Array([0]))), readFileSync(path.join(dir, 'token.der'))));
-  };
-
-  const state = { requests: 0, mode: 'ok' as TsaMode, signer: 'rsa' as TsaSigner };
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      state.requests++;
-      if (req.method !== 'POST' || req.headers['content-type'] !== 'application/timestamp-query') {
-        res.writeHead(400).end();
-        return;
-      }
-      if (state.mode === 'reject') {
-        res.writeHead(200, { 'content-type': 'application/timestamp-reply' }).end(REJECTION);
-        return;
-      }
-      try {
-        let query = path.join(dir, `q${state.requests}.tsq`);
-        writeFileSync(query, Buffer.concat(chunks));
-        if (state.mode === 'wrong-imprint') {
-          query = path.join(dir, `other${state.requests}.tsq`);
-          run(`ts -query -digest ${'ab'.repeat(32)} -sha256 -cert`, '-out', query);
-        }
-        const out = path.join(dir, `r${state.requests}.tsr`);
-        reply(query, out, state.signer);
-        res.writeHead(200, { 'content-type': 'application/timestamp-reply' }).end(readFileSync(out));
-      } catch {
-        res.writeHead(500).end();
-      }
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/tsr`,
-    certFile: path.join(dir, 'cert.pem'),
-    certFiles: {
-      rsa: path.join(dir, 'cert.pem'),
-      ec: path.join(dir, 'ec-cert.pem'),
-      issued: path.join(dir, 'issued-cert.pem'),
-      'no-eku': path.join(dir, 'no-eku-cert.pem'),
-      ca: path.join(dir, 'ca.pem'),
-      'impostor-ca': path.join(dir, 'impostor-ca.pem'),
-      'root-not-ca': path.join(dir, 'root-not-ca.pem'),
-    },
-    get requests() {
-      return state.requests;
-    },
-    get mode() {
-      return state.mode;
-    },
-    set mode(m: TsaMode) {
-      state.mode = m;
-    },
-    get signer() {
-      return state.signer;
-    },
-    set signer(s: TsaSigner) {
-      state.signer = s;
-    },
-    close() {
-      return new Promise<void>((resolve) =>
-        server.close(() => {
-          rmSync(dir, { recursive: true, force: true });
-          resolve();
-        }),
-      );
-    },
-  };
 }

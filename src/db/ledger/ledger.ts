@@ -16,6 +16,8 @@ export const EVENT_TYPES = [
   // A local capture of the post's page (PNG, PDF, WARC) and its collection log; a capture given up.
   'page_captured',
   'capture_failed',
+  'reviewed',
+  'reported',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

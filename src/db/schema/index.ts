@@ -6,3 +6,4 @@ export * from './identity.ts';
 export * from './alerts.ts';
 export * from './settings.ts';
 export * from './captures.ts';
+export * from './ledger-timestamps.ts';

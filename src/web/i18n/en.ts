@@ -435,6 +435,11 @@ export const en = {
   'watches.blueskyQueries': "Bluesky searches (one per line)",
   'watches.line': 'line',
   'watches.invalidValue': 'not accepted',
+  // Dossier export: language of the report.
+  'exports.lang': 'Language of the report',
+  'exports.lang.fr': 'French',
+  'exports.lang.en': 'English',
+  'exports.lang.both': 'French and English, side by side',
 } as const;
 
 export type MessageKey = keyof typeof en;

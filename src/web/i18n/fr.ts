@@ -437,4 +437,9 @@ export const fr: Record<MessageKey, string> = {
   'watches.blueskyQueries': "Recherches Bluesky (une par ligne)",
   'watches.line': 'ligne',
   'watches.invalidValue': 'non accepté',
+  // Dossier export: language of the report.
+  'exports.lang': 'Langue du rapport',
+  'exports.lang.fr': 'Français',
+  'exports.lang.en': 'Anglais',
+  'exports.lang.both': 'Français et anglais, côte à côte',
 };

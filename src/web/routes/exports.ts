@@ -8,7 +8,7 @@ export const dossierFields = {
   from: { type: 'string', pattern: '^(\\d{4}-\\d{2}-\\d{2})?$' },
   to: { type: 'string', pattern: '^(\\d{4}-\\d{2}-\\d{2})?$' },
   minLevel: { type: 'string', enum: ['', ...LEVELS] },
-  lang: { type: 'string', enum: ['fr', 'en'] },
+  lang: { type: 'string', enum: ['fr', 'en', 'both'] },
 } as const;
 
 /** The dossier for a period, for the lawyer or the police (every role may export). */
@@ -21,6 +21,7 @@ export function exportsRoutes(ctx: WebContext): FastifyPluginAsync {
         watchIds: req.user!.watchIds,
         levels: LEVELS,
         available: !!ctx.evidence.writeDossier,
+        defaultLang: req.lang === 'en' ? 'en' : 'fr',
       }),
     );
 
