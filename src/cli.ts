@@ -5,6 +5,7 @@ import { registerAlertsCommands } from './cli/commands-alerts.ts';
 import { registerUsersCommands } from './cli/commands-users.ts';
 import { registerEvidenceCommands } from './cli/commands-evidence.ts';
 import { registerIdentityCommands } from './cli/commands-identity.ts';
+import { registerCorrectionsCommands } from './cli/commands-corrections.ts';
 import { VERSION } from './version.ts';
 import { usageExit } from './cli/usage-exit.ts';
 
@@ -24,5 +25,6 @@ registerQueueCommands(program);
 registerAlertsCommands(program);
 registerUsersCommands(program);
 registerIdentityCommands(program);
+registerCorrectionsCommands(program);
 
 await program.parseAsync(process.argv);

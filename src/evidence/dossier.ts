@@ -163,6 +163,7 @@ function postLine(p: DossierPost) {
     level: p.level,
     score: p.score,
     categories: p.categories,
+    humanLabel: p.humanLabel ? { label: 'hostile', category: p.humanLabel } : null,
     archive: p.archiveStatus
       ? { status: p.archiveStatus, captureUrl: p.captureUrl, timestamp: p.captureTimestamp }
       : null,
@@ -175,7 +176,7 @@ function postLine(p: DossierPost) {
 
 function postsCsv(posts: readonly DossierPost[]): string {
   // The BOM makes spreadsheet programs read UTF-8 (accents, emoji) correctly.
-  let out = `\uFEFF${csvRow(['id', 'platform', 'url', 'author_handle', 'author_name', 'published_utc', 'seen_utc', 'level', 'score', 'categories', 'group', 'text', 'raw_sha256', 'archive_status', 'archive_url', 'archive_timestamp', 'deleted_upstream_utc'])}`;
+  let out = `\uFEFF${csvRow(['id', 'platform', 'url', 'author_handle', 'author_name', 'published_utc', 'seen_utc', 'level', 'score', 'categories', 'group', 'text', 'raw_sha256', 'archive_status', 'archive_url', 'archive_timestamp', 'deleted_upstream_utc', 'human_label', 'human_category'])}`;
   for (const p of posts) {
     out += csvRow([
       p.id,
@@ -195,6 +196,8 @@ function postsCsv(posts: readonly DossierPost[]): string {
       p.captureUrl,
       p.captureTimestamp,
       isoOrNull(p.deletedUpstreamAt),
+      p.humanLabel ? 'hostile' : null,
+      p.humanLabel,
     ]);
   }
   return out;

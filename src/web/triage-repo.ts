@@ -1,8 +1,11 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/client.ts';
 import { ftsQuery } from '../db/repositories/fts-query.ts';
+import { LEVELS } from '../scoring/index.ts';
+import { labelQueries } from './labels-repo.ts';
 import {
   COLUMNS,
+  LEVEL_RANK_SQL,
   fromArray,
   parseCursor,
   toRow,
@@ -20,6 +23,18 @@ export { REVIEW_STATUSES, STATUS_FILTERS, type ReviewStatus } from './triage-row
 export { CATEGORIES } from '../scoring/types.ts';
 export const REPORT_CHANNELS = ['platform', 'pharos', 'point_de_contact', 'complaint'] as const;
 export type ReportChannel = (typeof REPORT_CHANNELS)[number];
+
+/** A post counts as hostile when the scorer said so or a person marked it hostile. */
+const HOSTILE_SQL = `p.hostile = 1 or exists (select 1 from post_labels l where l.post_id = p.id)`;
+const levelRank = (level: string | null) =>
+  Math.max(0, LEVELS.indexOf((level ?? 'none') as (typeof LEVELS)[number]));
+
+/** A web page with no author named: the authors page groups such pages by site. */
+const SITE_ROW_SQL = `p.platform = 'web' and p.author_handle is null and p.author_name is null`;
+/** The site of a web page (its host, lower case). */
+const SITE_SQL = `lower(case when instr(substr(p.url, instr(p.url, '://') + 3), '/') > 0
+  then substr(substr(p.url, instr(p.url, '://') + 3), 1, instr(substr(p.url, instr(p.url, '://') + 3), '/') - 1)
+  else substr(p.url, instr(p.url, '://') + 3) end)`;
 
 export function createTriageRepo(db: Db) {
   const client = db.$client;
@@ -46,6 +61,18 @@ export function createTriageRepo(db: Db) {
     !!prepare(`select 1 from sqlite_master where type = 'table' and name = ?`).get(name);
 
   return {
+    ...labelQueries(db),
+
+    /** The first and last day a watch saw posts (YYYY-MM-DD), for file names; null when it has none. */
+    seenDays(watchId: string): { first: string; last: string } | null {
+      const r = prepare(
+        `select min(first_seen_at) as a, max(first_seen_at) as b from posts where watch_id = ?`,
+      ).get(watchId) as { a: number | null; b: number | null };
+      if (r.a === null || r.b === null) return null;
+      const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+      return { first: day(r.a), last: day(r.b) };
+    },
+
     /** One page of the triage list and the cursor of the next one (keyset: no OFFSET, fast at any depth). */
     list(f: TriageFilter): { rows: TriageRow[]; next: string | null } {
       const where: string[] = ['p.watch_id = ?'];
@@ -58,8 +85,16 @@ export function createTriageRepo(db: Db) {
         params.push(ftsQuery(f.q));
       }
       if (f.level) {
-        where.push('p.level = ?');
-        params.push(f.level);
+        // "At least": `high` shows `severe` too.
+        const atLeast = LEVELS.slice(Math.max(0, LEVELS.indexOf(f.level as (typeof LEVELS)[number])));
+        where.push(`p.level in (${atLeast.map(() => '?').join(', ')})`);
+        params.push(...atLeast);
+      }
+      if (f.hostile) where.push(`(${HOSTILE_SQL})`);
+      if (f.site) {
+        // The same rows the authors page counts for a site.
+        where.push(`${SITE_ROW_SQL} and p.url like '%://%' and ${SITE_SQL} = ?`);
+        params.push(f.site.toLowerCase());
       }
       if (f.category) {
         where.push(`exists (select 1 from json_each(p.categories) c where c.value = ?)`);
@@ -90,12 +125,12 @@ export function createTriageRepo(db: Db) {
       const cur = parseCursor(f.sort, f.cursor);
       let order: string;
       if (f.sort === 'worst') {
-        where.push('p.score is not null');
+        // Worst level first, then newest first within a level.
         if (cur) {
-          where.push('(p.score, p.id) < (?, ?)');
-          params.push(cur.score, cur.id);
+          where.push(`(${LEVEL_RANK_SQL}, p.id) < (?, ?)`);
+          params.push(cur.rank, cur.id);
         }
-        order = 'p.score desc, p.id desc';
+        order = `${LEVEL_RANK_SQL} desc, p.id desc`;
       } else {
         if (cur) {
           where.push(from.startsWith('posts_fts') ? 'f.rowid < ?' : 'p.id < ?');
@@ -112,7 +147,7 @@ export function createTriageRepo(db: Db) {
       const next =
         raw.length > f.limit && last
           ? f.sort === 'worst'
-            ? `${last.score}.${last.id}`
+            ? `${levelRank(last.level)}.${last.id}`
             : `${last.id}`
           : null;
       return { rows, next };
@@ -282,7 +317,7 @@ export function createTriageRepo(db: Db) {
 
     needsReview(watchId: string): number {
       const r = prepare(
-        `select count(*) as n from posts p where p.watch_id = ? and p.hostile = 1 and not exists (select 1 from post_reviews r where r.post_id = p.id)`,
+        `select count(*) as n from posts p where p.watch_id = ? and (${HOSTILE_SQL}) and not exists (select 1 from post_reviews r where r.post_id = p.id)`,
       ).get(watchId) as { n: number };
       return r.n;
     },
@@ -297,15 +332,26 @@ export function createTriageRepo(db: Db) {
           n: number;
         }
       ).n;
-      return { total, hostile };
+      // Posts a person marked hostile that the scorer did not.
+      const marked = (
+        prepare(
+          `select count(*) as n from post_labels l join posts p on p.id = l.post_id where l.watch_id = ? and p.hostile = 0`,
+        ).get(watchId) as { n: number }
+      ).n;
+      return { total, hostile: hostile + marked };
     },
 
-    /** Repeat offenders: authors with hostile posts, most hostile posts first. */
+    /**
+     * Repeat offenders: authors with at least two hostile posts (the scorer's or a person's
+     * verdict), most hostile posts first. Web pages that name no author are grouped by site,
+     * whose host is given as `site`.
+     */
     authors(
       watchId: string,
       limit: number,
     ): {
-      authorId: number;
+      authorId: number | null;
+      site: string | null;
       platform: string;
       handle: string | null;
       name: string | null;
@@ -314,33 +360,36 @@ export function createTriageRepo(db: Db) {
       worstLevel: string;
       lastSeenAt: number;
     }[] {
-      const rows = client
-        .prepare(
-          `select p.author_id, p.platform, max(p.author_handle) as handle, max(p.author_name) as name, count(*) as n, sum(p.hostile) as hostile,
-             max(case p.level when 'severe' then 4 when 'high' then 3 when 'medium' then 2 when 'low' then 1 else 0 end) as worst,
-             max(p.first_seen_at) as last_seen
-           from posts p where p.watch_id = ? and p.author_id is not null
-           group by p.author_id having sum(p.hostile) > 0 order by hostile desc, n desc, last_seen desc limit ?`,
-        )
-        .all(watchId, limit) as {
-        author_id: number;
+      const rows = prepare(
+        `select case when ${SITE_ROW_SQL} then null else p.author_id end as author_id,
+             case when ${SITE_ROW_SQL} then ${SITE_SQL} end as site,
+             p.platform, max(p.author_handle) as handle, max(p.author_name) as name, count(*) as n,
+             sum(case when ${HOSTILE_SQL} then 1 else 0 end) as hostile_n,
+             max(${LEVEL_RANK_SQL}) as worst, max(p.first_seen_at) as last_seen
+           from posts p
+           where p.watch_id = ? and (p.author_id is not null or (${SITE_ROW_SQL} and p.url like '%://%'))
+           group by case when ${SITE_ROW_SQL} and p.url like '%://%' then 'site:' || ${SITE_SQL} else 'author:' || p.author_id end
+           having hostile_n >= 2 order by hostile_n desc, n desc, last_seen desc limit ?`,
+      ).all(watchId, limit) as {
+        author_id: number | null;
+        site: string | null;
         platform: string;
         handle: string | null;
         name: string | null;
         n: number;
-        hostile: number;
+        hostile_n: number;
         worst: number;
         last_seen: number;
       }[];
-      const names = ['none', 'low', 'medium', 'high', 'severe'];
       return rows.map((r) => ({
         authorId: r.author_id,
+        site: r.site,
         platform: r.platform,
-        handle: r.handle,
-        name: r.name,
+        handle: r.site ? null : r.handle,
+        name: r.site ? null : r.name,
         posts: r.n,
-        hostile: r.hostile,
-        worstLevel: names[r.worst] ?? 'none',
+        hostile: r.hostile_n,
+        worstLevel: LEVELS[r.worst] ?? 'none',
         lastSeenAt: r.last_seen,
       }));
     },

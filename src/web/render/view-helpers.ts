@@ -43,7 +43,7 @@ export function safeHref(url: string | null | undefined): string | null {
   }
 }
 
-const HELPERS = { fr: makeHelpers(), en: makeHelpers() };
+const HELPERS = { fr: makeHelpers('fr'), en: makeHelpers('en') };
 
 export function viewHelpers(lang: UiLang) {
   return HELPERS[lang];
@@ -59,8 +59,14 @@ export function formatUtc(ms: number | null | undefined): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 }
 
-function makeHelpers() {
+function makeHelpers(lang: UiLang) {
+  const plurals = new Intl.PluralRules(lang);
   return {
+    /**
+     * The catalogue key for a count: `${base}.one` or `${base}.other` by the language's rule
+     * (French says "0 post hostile", English "0 hostile posts").
+     */
+    plural: (n: number, base: string) => `${base}.${plurals.select(n) === 'one' ? 'one' : 'other'}`,
     fmt: formatUtc,
     isoDay: (ms: number | null | undefined) => (ms ? new Date(ms).toISOString().slice(0, 10) : ''),
     highlight: highlightSegments,
