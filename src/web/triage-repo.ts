@@ -3,9 +3,12 @@ import type { Db } from '../db/client.ts';
 import { ftsQuery } from '../db/repositories/fts-query.ts';
 import { LEVELS } from '../scoring/index.ts';
 import { labelQueries } from './labels-repo.ts';
+import { repeatOffenderQueries } from './repeat-offenders.ts';
 import {
   COLUMNS,
-  LEVEL_RANK_SQL,
+  HOSTILE_SQL,
+  SITE_ROW_SQL,
+  SITE_SQL,
   fromArray,
   parseCursor,
   toRow,
@@ -24,17 +27,15 @@ export { CATEGORIES } from '../scoring/types.ts';
 export const REPORT_CHANNELS = ['platform', 'pharos', 'point_de_contact', 'complaint'] as const;
 export type ReportChannel = (typeof REPORT_CHANNELS)[number];
 
-/** A post counts as hostile when the scorer said so or a person marked it hostile. */
-const HOSTILE_SQL = `p.hostile = 1 or exists (select 1 from post_labels l where l.post_id = p.id)`;
 const levelRank = (level: string | null) =>
   Math.max(0, LEVELS.indexOf((level ?? 'none') as (typeof LEVELS)[number]));
 
-/** A web page with no author named: the authors page groups such pages by site. */
-const SITE_ROW_SQL = `p.platform = 'web' and p.author_handle is null and p.author_name is null`;
-/** The site of a web page (its host, lower case). */
-const SITE_SQL = `lower(case when instr(substr(p.url, instr(p.url, '://') + 3), '/') > 0
-  then substr(substr(p.url, instr(p.url, '://') + 3), 1, instr(substr(p.url, instr(p.url, '://') + 3), '/') - 1)
-  else substr(p.url, instr(p.url, '://') + 3) end)`;
+/** A page of at most `limit` rows out of `limit + 1` read, and the cursor of the next page. */
+function page(raw: unknown[][], limit: number, cursorOf: (last: TriageRow) => string) {
+  const rows = raw.slice(0, limit).map(fromArray);
+  const last = rows[rows.length - 1];
+  return { rows, next: raw.length > limit && last ? cursorOf(last) : null };
+}
 
 export function createTriageRepo(db: Db) {
   const client = db.$client;
@@ -62,6 +63,7 @@ export function createTriageRepo(db: Db) {
 
   return {
     ...labelQueries(db),
+    ...repeatOffenderQueries(db),
 
     /** The first and last day a watch saw posts (YYYY-MM-DD), for file names; null when it has none. */
     seenDays(watchId: string): { first: string; last: string } | null {
@@ -84,10 +86,14 @@ export function createTriageRepo(db: Db) {
         where.push('posts_fts match ?');
         params.push(ftsQuery(f.q));
       }
-      if (f.level) {
-        // "At least": `high` shows `severe` too.
-        const atLeast = LEVELS.slice(Math.max(0, LEVELS.indexOf(f.level as (typeof LEVELS)[number])));
-        where.push(`p.level in (${atLeast.map(() => '?').join(', ')})`);
+      // "At least": `high` shows `severe` too.
+      const atLeast = f.level
+        ? LEVELS.slice(Math.max(0, LEVELS.indexOf(f.level as (typeof LEVELS)[number])))
+        : undefined;
+      if (atLeast && f.sort !== 'worst') {
+        where.push(
+          atLeast.length === 1 ? 'p.level = ?' : `p.level in (${atLeast.map(() => '?').join(', ')})`,
+        );
         params.push(...atLeast);
       }
       if (f.hostile) where.push(`(${HOSTILE_SQL})`);
@@ -123,34 +129,36 @@ export function createTriageRepo(db: Db) {
         params.push(f.to);
       }
       const cur = parseCursor(f.sort, f.cursor);
-      let order: string;
       if (f.sort === 'worst') {
-        // Worst level first, then newest first within a level.
-        if (cur) {
-          where.push(`(${LEVEL_RANK_SQL}, p.id) < (?, ?)`);
-          params.push(cur.rank, cur.id);
+        // Worst level first, newest first within a level: one indexed walk per level (the
+        // (watch_id, level) index is in id order), from the cursor's level down, until the page
+        // is full. Posts not scored yet have no level and are left out, as before.
+        const raw: unknown[][] = [];
+        for (const level of [...(atLeast ?? LEVELS)].reverse()) {
+          const rank = levelRank(level);
+          if (cur?.rank !== undefined && rank > cur.rank) continue;
+          const w = [...where, 'p.level = ?'];
+          const ps = [...params, level];
+          if (cur?.rank === rank) {
+            w.push('p.id < ?');
+            ps.push(cur.id);
+          }
+          const sqlText = `select ${COLUMNS} from ${from} where ${w.join(' and ')} order by p.id desc limit ?`;
+          raw.push(...(prepareList(sqlText).all(...ps, f.limit + 1 - raw.length) as unknown[][]));
+          if (raw.length > f.limit) break;
         }
-        order = `${LEVEL_RANK_SQL} desc, p.id desc`;
-      } else {
-        if (cur) {
-          where.push(from.startsWith('posts_fts') ? 'f.rowid < ?' : 'p.id < ?');
-          params.push(cur.id);
-        }
-        // With a search, order by the FTS rowid so the match walks its index newest first and
-        // stops at the page size instead of sorting every match.
-        order = from.startsWith('posts_fts') ? 'f.rowid desc' : 'p.id desc';
+        return page(raw, f.limit, (last) => `${levelRank(last.level)}.${last.id}`);
       }
+      if (cur) {
+        where.push(from.startsWith('posts_fts') ? 'f.rowid < ?' : 'p.id < ?');
+        params.push(cur.id);
+      }
+      // With a search, order by the FTS rowid so the match walks its index newest first and
+      // stops at the page size instead of sorting every match.
+      const order = from.startsWith('posts_fts') ? 'f.rowid desc' : 'p.id desc';
       const sqlText = `select ${COLUMNS} from ${from} where ${where.join(' and ')} order by ${order} limit ?`;
       const raw = prepareList(sqlText).all(...params, f.limit + 1) as unknown[][];
-      const rows = raw.slice(0, f.limit).map(fromArray);
-      const last = rows[rows.length - 1];
-      const next =
-        raw.length > f.limit && last
-          ? f.sort === 'worst'
-            ? `${levelRank(last.level)}.${last.id}`
-            : `${last.id}`
-          : null;
-      return { rows, next };
+      return page(raw, f.limit, (last) => `${last.id}`);
     },
 
     /** The watch's sources for the filter menu (raw: this runs on every triage page). */
@@ -339,59 +347,6 @@ export function createTriageRepo(db: Db) {
         ).get(watchId) as { n: number }
       ).n;
       return { total, hostile: hostile + marked };
-    },
-
-    /**
-     * Repeat offenders: authors with at least two hostile posts (the scorer's or a person's
-     * verdict), most hostile posts first. Web pages that name no author are grouped by site,
-     * whose host is given as `site`.
-     */
-    authors(
-      watchId: string,
-      limit: number,
-    ): {
-      authorId: number | null;
-      site: string | null;
-      platform: string;
-      handle: string | null;
-      name: string | null;
-      posts: number;
-      hostile: number;
-      worstLevel: string;
-      lastSeenAt: number;
-    }[] {
-      const rows = prepare(
-        `select case when ${SITE_ROW_SQL} then null else p.author_id end as author_id,
-             case when ${SITE_ROW_SQL} then ${SITE_SQL} end as site,
-             p.platform, max(p.author_handle) as handle, max(p.author_name) as name, count(*) as n,
-             sum(case when ${HOSTILE_SQL} then 1 else 0 end) as hostile_n,
-             max(${LEVEL_RANK_SQL}) as worst, max(p.first_seen_at) as last_seen
-           from posts p
-           where p.watch_id = ? and (p.author_id is not null or (${SITE_ROW_SQL} and p.url like '%://%'))
-           group by case when ${SITE_ROW_SQL} and p.url like '%://%' then 'site:' || ${SITE_SQL} else 'author:' || p.author_id end
-           having hostile_n >= 2 order by hostile_n desc, n desc, last_seen desc limit ?`,
-      ).all(watchId, limit) as {
-        author_id: number | null;
-        site: string | null;
-        platform: string;
-        handle: string | null;
-        name: string | null;
-        n: number;
-        hostile_n: number;
-        worst: number;
-        last_seen: number;
-      }[];
-      return rows.map((r) => ({
-        authorId: r.author_id,
-        site: r.site,
-        platform: r.platform,
-        handle: r.site ? null : r.handle,
-        name: r.site ? null : r.name,
-        posts: r.n,
-        hostile: r.hostile_n,
-        worstLevel: LEVELS[r.worst] ?? 'none',
-        lastSeenAt: r.last_seen,
-      }));
     },
   };
 }

@@ -49,7 +49,17 @@ export interface TriageRow {
   archived: boolean;
 }
 
-/** Level names by rank, lowest first; "worst first" orders by this rank, then newest first. */
+/** A post counts as hostile when the scorer said so or a person marked it hostile. */
+export const HOSTILE_SQL = `p.hostile = 1 or exists (select 1 from post_labels l where l.post_id = p.id)`;
+
+/** A web page with no author named: the authors page groups such pages by site. */
+export const SITE_ROW_SQL = `p.platform = 'web' and p.author_handle is null and p.author_name is null`;
+/** The site of a web page (its host, lower case). */
+export const SITE_SQL = `lower(case when instr(substr(p.url, instr(p.url, '://') + 3), '/') > 0
+  then substr(substr(p.url, instr(p.url, '://') + 3), 1, instr(substr(p.url, instr(p.url, '://') + 3), '/') - 1)
+  else substr(p.url, instr(p.url, '://') + 3) end)`;
+
+/** A level's rank (none 0 … severe 4), as SQL. */
 export const LEVEL_RANK_SQL = `(case p.level when 'severe' then 4 when 'high' then 3 when 'medium' then 2 when 'low' then 1 else 0 end)`;
 
 export const COLUMNS = `p.id, p.watch_id, p.source_id, p.platform, p.url, p.author_id, p.author_handle, p.author_name, p.text,
