@@ -9,6 +9,7 @@ import type { Recipient, RecipientsRepo } from './recipients-repo.ts';
 import { cleanText, type ItemView, type Rendered } from './templates.ts';
 import { signUnsubscribeToken } from './unsubscribe-token.ts';
 import type { WavesRepo } from './waves-repo.ts';
+import type { LookalikeRow } from '../identity/identity-repo.ts';
 
 /** What the digest, alert and wave steps share. */
 export interface AlertsContext {
@@ -19,11 +20,23 @@ export interface AlertsContext {
   waves: WavesRepo;
   digests: DigestRepo;
   links: Links;
+  /** Look-alike accounts not yet told to the proxies (absent: no look-alike alerts). */
+  lookalikes?: LookalikeSource;
+}
+
+export interface LookalikeSource {
+  /** Candidates at least this similar (or confirmed), not dismissed, never notified. */
+  unnotified(watchId: string, minSimilarity: number): LookalikeRow[];
+  markNotified(ids: readonly number[], at: number): void;
 }
 
 export interface Links {
   dashboard(watchId: string): string;
   post(postId: number): string;
+  /** The triage list of a watch with these filters (e.g. a wave's posts, worst first). */
+  triage(watchId: string, filters: Record<string, string>): string;
+  /** The look-alike accounts page of a watch. */
+  lookalikes(watchId: string): string;
   unsubscribe(recipientId: number): string;
   /** A stable Message-ID for what this message is about: every attempt reuses it. */
   messageId(recipientId: number, dedupeKey: string): string;
@@ -44,6 +57,9 @@ export function alertLinks(config: Readonly<Config>, unsubscribeKey: () => strin
   return {
     dashboard: (watchId) => `${base}/?watch=${encodeURIComponent(watchId)}`,
     post: (postId) => `${base}/posts/${postId}`,
+    triage: (watchId, filters) =>
+      `${base}/triage?${new URLSearchParams({ watch: watchId, ...filters }).toString()}`,
+    lookalikes: (watchId) => `${base}/lookalikes?watch=${encodeURIComponent(watchId)}`,
     unsubscribe(recipientId) {
       key ??= unsubscribeKey();
       return `${base}/unsubscribe?token=${encodeURIComponent(signUnsubscribeToken(key, recipientId))}`;

@@ -3,6 +3,7 @@ import type { AlertsContext } from './alerts-context.ts';
 import type { Delivery, FlushReport } from './delivery.ts';
 import { scheduleDigests } from './digest.ts';
 import { scheduleAlerts } from './immediate.ts';
+import { scheduleLookalikeAlerts } from './lookalike-alerts.ts';
 import type { Mailer } from './mailer.ts';
 import { evaluateWaves } from './wave-service.ts';
 import type { WatchesRepo } from '../db/repositories/watches-repo.ts';
@@ -52,7 +53,7 @@ export function alertsPort(deps: AlertsParts) {
     /** After new posts: waves, then immediate alerts for this watch, then delivery. */
     async runAlerts(watchId: string, now = Date.now()): Promise<RunReport> {
       evaluateWaves(ctx, watchId, now);
-      const recorded = scheduleAlerts(ctx, watchId, now);
+      const recorded = scheduleAlerts(ctx, watchId, now) + scheduleLookalikeAlerts(ctx, watchId, now);
       return { recorded, ...(await delivery.flush(now)) };
     },
 
@@ -67,7 +68,7 @@ export function alertsPort(deps: AlertsParts) {
       let recorded = 0;
       for (const id of watchIds()) {
         evaluateWaves(ctx, id, now);
-        recorded += scheduleAlerts(ctx, id, now);
+        recorded += scheduleAlerts(ctx, id, now) + scheduleLookalikeAlerts(ctx, id, now);
       }
       recorded += scheduleDigests(ctx, now);
       return { recorded, ...(await delivery.flush(now)) };

@@ -84,6 +84,16 @@ const fr = {
     'PHAROS — signaler un contenu illicite à la police : https://www.internet-signalement.gouv.fr',
   ],
   footer: 'Message envoyé par Vigie, votre veille auto-hébergée.',
+  // Wave link, danger grouped past the budget, look-alike accounts
+  waveKinds: 'Types de messages',
+  waveTriageLink: 'Voir les messages de cette vague',
+  lookalikeSubject: 'Vigie — un compte ressemble à celui de la personne protégée',
+  lookalikeIntro: (account: string, platform: string, similarity: string) =>
+    `Un compte qui pourrait usurper l’identité de la personne protégée a été trouvé : ${account} (${platform}, ressemblance ${similarity}).`,
+  lookalikeReason: 'Pourquoi',
+  lookalikeAdvice:
+    'Vérifiez-le dans le tableau de bord (confirmer ou écarter) ; une usurpation confirmée entre dans le dossier de preuves et peut être signalée à la plateforme.',
+  lookalikeLink: 'Examiner les comptes sosies',
 };
 
 export type Strings = typeof fr;
@@ -166,6 +176,16 @@ const en: Strings = {
     'PHAROS — report illegal content to the French police: https://www.internet-signalement.gouv.fr',
   ],
   footer: 'Sent by Vigie, your self-hosted watch.',
+  // Wave link, danger grouped past the budget, look-alike accounts
+  waveKinds: 'Kinds of posts',
+  waveTriageLink: 'See the posts of this wave',
+  lookalikeSubject: 'Vigie — an account looks like the protected person’s',
+  lookalikeIntro: (account: string, platform: string, similarity: string) =>
+    `An account that may impersonate the protected person was found: ${account} (${platform}, similarity ${similarity}).`,
+  lookalikeReason: 'Why',
+  lookalikeAdvice:
+    'Check it in the dashboard (confirm or dismiss); a confirmed impersonation goes into the evidence dossier and can be reported to the platform.',
+  lookalikeLink: 'Review look-alike accounts',
 };
 
 export const STRINGS: Record<Lang, Strings> = { fr, en };

@@ -3,11 +3,12 @@ import { itemView, messageIntent, type AlertsContext } from './alerts-context.ts
 import type { TopItem } from './digest-repo.ts';
 import type { Recipient } from './recipients-repo.ts';
 import { renderNotice } from './templates.ts';
+import { planAlerts } from './alert-budget.ts';
 
 const HOUR = 3_600_000;
 /** A recipient added today is not sent alerts about last month's posts: only about what came in from an hour before. */
 const NEW_RECIPIENT_LOOKBACK_MS = HOUR;
-const CATEGORY_PRIORITY = ['threat', 'doxxing', 'doxxing_language', 'suicide_incitement'];
+const CATEGORY_PRIORITY = ['threat', 'doxxing', 'doxxing_language', 'suicide_incitement', 'impersonation'];
 
 function headline(item: TopItem): string {
   return CATEGORY_PRIORITY.find((c) => item.categories.includes(c)) ?? item.categories[0] ?? 'severe';
@@ -50,10 +51,10 @@ function recordAlert(ctx: AlertsContext, r: Recipient, items: TopItem[], now: nu
 
 /**
  * Records immediate alerts for this watch's alert-worthy posts not yet alerted, per recipient
- * who takes alerts. At most `maxPerHour` alert messages per recipient and rolling hour: while the
- * budget allows, one message per post; when a burst exceeds it, the last message of the budget
- * groups all the remaining posts; when the budget is spent, posts wait (the next tick groups them
- * into one message as soon as the hour allows). Returns how many messages were recorded.
+ * who takes alerts. The hourly budget (`maxPerHour` messages per recipient and rolling hour)
+ * decides how they are split (alert-budget.ts): danger (threats, doxxing, incitement to suicide,
+ * impersonation) always goes out in this run, grouped when the budget is spent; the rest waits
+ * for the hour to allow it. Returns how many messages were recorded.
  */
 export function scheduleAlerts(ctx: AlertsContext, watchId: string, now: number): number {
   const maxPerHour = ctx.config.alerts.maxPerHour;
@@ -62,18 +63,13 @@ export function scheduleAlerts(ctx: AlertsContext, watchId: string, now: number)
     if (!r.alerts) continue;
     const pending = ctx.digests.alertWorthy(watchId, r.id, r.createdAt - NEW_RECIPIENT_LOOKBACK_MS);
     if (pending.length === 0) continue;
-    const budget = maxPerHour - ctx.messages.alertsSince(r.id, now - HOUR);
-    if (budget <= 0) {
+    const plan = planAlerts(pending, maxPerHour - ctx.messages.alertsSince(r.id, now - HOUR));
+    if (plan.waiting > 0)
       ctx.log.info(
-        { watch: watchId, recipient: r.id, waiting: pending.length },
+        { watch: watchId, recipient: r.id, waiting: plan.waiting },
         'alert budget spent for this hour: posts wait to be grouped',
       );
-      continue;
-    }
-    const singles = pending.length <= budget ? pending.length : budget - 1;
-    for (const item of pending.slice(0, singles)) if (recordAlert(ctx, r, [item], now)) recorded++;
-    const rest = pending.slice(singles);
-    if (rest.length > 0 && recordAlert(ctx, r, rest, now)) recorded++;
+    for (const items of plan.messages) if (recordAlert(ctx, r, items, now)) recorded++;
   }
   return recorded;
 }

@@ -3,7 +3,7 @@ import type { Db } from '../db/client.ts';
 import { alertedPosts, messages } from '../db/schema/index.ts';
 
 export type MessageRow = typeof messages.$inferSelect;
-export type MessageKind = 'digest' | 'alert' | 'alerts_grouped' | 'wave_start' | 'all_clear';
+export type MessageKind = 'digest' | 'alert' | 'alerts_grouped' | 'wave_start' | 'all_clear' | 'lookalike';
 export type MessageStatus = 'queued' | 'sending' | 'committing' | 'sent' | 'unconfirmed' | 'failed';
 
 export interface MessageIntent {

@@ -48,6 +48,8 @@ export interface NoticeView {
   paragraphs: string[];
   items?: ItemView[];
   advice?: string;
+  /** A link to the dashboard view this notice is about (a wave's posts, the look-alikes page). */
+  link?: { label: string; url: string };
 }
 
 export interface Frame {

@@ -78,6 +78,14 @@ export function evaluateWaves(ctx: AlertsContext, watchId: string, now: number):
   return changes;
 }
 
+/** The triage list of a wave: its watch, from the day it started (UTC, as the filter reads it), worst first. */
+export function waveTriageUrl(ctx: AlertsContext, wave: WaveRow): string {
+  return ctx.links.triage(wave.watchId, {
+    from: new Date(wave.startedAt).toISOString().slice(0, 10),
+    sort: 'worst',
+  });
+}
+
 function recordWaveStart(ctx: AlertsContext, wave: WaveRow, now: number): void {
   for (const r of ctx.recipients.listActive(wave.watchId)) {
     if (!r.alerts) continue;
@@ -97,9 +105,11 @@ function recordWaveStart(ctx: AlertsContext, wave: WaveRow, now: number): void {
         title: t.waveStartSubject.replace(/^Vigie — /, ''),
         paragraphs: [
           t.waveStartIntro(wave.peakCount, wave.baseline.toFixed(1)),
-          ...(cats ? [`${t.byCategory}${r.language === 'fr' ? ' : ' : ': '}${cats}`] : []),
+          ...(cats ? [`${t.waveKinds}${r.language === 'fr' ? ' : ' : ': '}${cats}`] : []),
         ],
         advice: proxyView ? t.waveStartAdvice : t.alertOwnerIntro,
+        // Proxies go straight to the wave's posts, worst first (the owner is not sent to read them).
+        ...(proxyView ? { link: { label: t.waveTriageLink, url: waveTriageUrl(ctx, wave) } } : {}),
       },
     );
     const dedupeKey = `wave_start:${wave.id}`;

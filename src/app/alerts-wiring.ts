@@ -11,6 +11,7 @@ import { createMessagesRepo } from '../alerts/messages-repo.ts';
 import { createRecipientsRepo } from '../alerts/recipients-repo.ts';
 import { unsubscribeKey } from '../alerts/unsubscribe-token.ts';
 import { createWavesRepo } from '../alerts/waves-repo.ts';
+import { createIdentityRepo } from '../identity/identity-repo.ts';
 
 export interface AlertsDeps {
   db: Db;
@@ -33,6 +34,7 @@ export function createAlerts(deps: AlertsDeps) {
     waves: createWavesRepo(db),
     digests: createDigestRepo(db),
     links: alertLinks(config, () => unsubscribeKey(db, config.alerts.unsubscribeSecret)),
+    lookalikes: createIdentityRepo(db),
   };
   const mailer = deps.mailer ?? createMailer(config.mail, config.dataDir, log);
   const delivery = createDelivery({ messages: ctx.messages, mailer, log });

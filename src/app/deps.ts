@@ -92,7 +92,10 @@ export function createDeps(
     dossierPosts,
     alerts,
     // The dashboard's repositories and ports (users, triage, audit, recipients, evidence, alerts).
-    ...createWebPorts({ db, log, config, watches, ledger, archives, dossierPosts, queue: driver }),
+    ...createWebPorts({ db, log, config, watches, ledger, archives, dossierPosts, queue: driver, identity }),
+    /** Accounts confirmed as impersonating the person: a file of the dossier (CLI export). */
+    confirmedImpersonations: (watchId: string) =>
+      identity.list(watchId).filter((l) => l.status === 'confirmed'),
     /**
      * Applies the configuration to the store: watches (a configured watch is re-applied only when
      * its definition in the file changed, so dashboard edits survive restarts), their sources and

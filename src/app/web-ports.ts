@@ -6,7 +6,7 @@ import type { Ledger } from '../db/ledger/ledger.ts';
 import type { WatchesRepo } from '../db/repositories/watches-repo.ts';
 import type { Level } from '../scoring/index.ts';
 import { createArchiveRepo, type ArchiveRepo } from '../evidence/archive-repo.ts';
-import { writeDossier } from '../evidence/dossier.ts';
+import { writeDossier, type DossierDeps } from '../evidence/dossier.ts';
 import { createDossierRepo, type DossierRepo } from '../evidence/dossier-repo.ts';
 import { createWavesRepo } from '../alerts/waves-repo.ts';
 import { createRecipientsRepo } from '../alerts/recipients-repo.ts';
@@ -15,7 +15,9 @@ import { createUsersRepo } from '../web/auth/users-repo.ts';
 import { createTriageRepo } from '../web/triage-repo.ts';
 import { createAuditRepo } from '../web/audit-repo.ts';
 import { createWatchAdminRepo } from '../web/watch-admin-repo.ts';
-import type { AlertsPort, EvidencePort } from '../web/ports.ts';
+import type { AlertsPort, EvidencePort, LookalikesPort } from '../web/ports.ts';
+import { createIdentity, type Identity } from '../identity/identity-port.ts';
+import { createIdentityRepo } from '../identity/identity-repo.ts';
 import { createLoginAttemptsRepo } from '../web/auth/login-attempts-repo.ts';
 import { createLoginGuard } from '../web/auth/login-guard.ts';
 import { createMailer } from '../alerts/mailer.ts';
@@ -31,11 +33,17 @@ export interface WebPortsDeps {
   dossierPosts?: DossierRepo;
   /** Where to start the archive job at once (absent in tests and benchmarks: the sweep picks it up). */
   queue?: JobQueue;
+  /** The identity module (look-alike accounts); built from the store when not given. */
+  identity?: Identity;
 }
 
 /** The repositories and ports the dashboard needs, built from the store (see web/app.ts AppDeps). */
 export function createWebPorts(deps: WebPortsDeps) {
+  const identity = deps.identity ?? identityFromStore(deps);
+  const confirmedImpersonations = (watchId: string) =>
+    identity.list(watchId).filter((l) => l.status === 'confirmed');
   return {
+    lookalikesPort: lookalikesPort(identity),
     users: createUsersRepo(deps.db),
     triage: createTriageRepo(deps.db),
     audit: createAuditRepo(deps.db),
@@ -43,6 +51,7 @@ export function createWebPorts(deps: WebPortsDeps) {
     watchAdmin: createWatchAdminRepo(deps.db),
     evidencePort: createEvidencePort({
       ...deps,
+      confirmedImpersonations,
       archives: deps.archives ?? createArchiveRepo(deps.db, deps.ledger),
       dossierPosts: deps.dossierPosts ?? createDossierRepo(deps.db),
     }),
@@ -59,8 +68,37 @@ export function createWebPorts(deps: WebPortsDeps) {
   };
 }
 
+/**
+ * Without a running service (tests, benchmarks) the dashboard still confirms and dismisses: the
+ * alert job is not enqueued, and the alerts tick finds the candidates not yet told.
+ */
+function identityFromStore(deps: WebPortsDeps): Identity {
+  return createIdentity({
+    repo: createIdentityRepo(deps.db),
+    box: undefined,
+    ledger: deps.ledger,
+    config: deps.config,
+    watches: deps.watches,
+    queue: deps.queue ?? { enqueue: async () => {} },
+    log: deps.log,
+  });
+}
+
+function lookalikesPort(identity: Identity): LookalikesPort {
+  return {
+    list: (watchId) => identity.list(watchId),
+    get: (id) => identity.get(id),
+    confirm: (id, actor) => identity.confirm(id, actor),
+    dismiss: (id) => identity.dismiss(id),
+  };
+}
+
 function createEvidencePort(
-  deps: WebPortsDeps & { archives: ArchiveRepo; dossierPosts: DossierRepo },
+  deps: WebPortsDeps & {
+    archives: ArchiveRepo;
+    dossierPosts: DossierRepo;
+    confirmedImpersonations: DossierDeps['confirmedImpersonations'];
+  },
 ): EvidencePort {
   const { ledger, archives } = deps;
   return {
@@ -84,6 +122,7 @@ function createEvidencePort(
           watches: deps.watches,
           ledger,
           dossierPosts: deps.dossierPosts,
+          confirmedImpersonations: deps.confirmedImpersonations,
           log: deps.log,
         },
         {

@@ -250,6 +250,8 @@ export const configSchema = z
           .default({ hour: 8, weekday: 1 }),
         /** Signs unsubscribe links; generated and kept in the database when unset. */
         unsubscribeSecret: z.string().min(16).optional(),
+        /** A new look-alike account at least this similar (0..1) alerts the proxies at once. */
+        lookalikeMinSimilarity: z.number().min(0.75).max(1).default(0.9),
       })
       .strict()
       .default({
@@ -257,6 +259,7 @@ export const configSchema = z
         tick: '*/5 * * * *',
         wave: { factor: 3, minCount: 10, quietMinutes: 180, baselineHalfLifeDays: 14 },
         digestSchedule: { hour: 8, weekday: 1 },
+        lookalikeMinSimilarity: 0.9,
       }),
     /** Hostility scoring. */
     scoring: z

@@ -140,5 +140,11 @@ export const watchSchema = z
     archiveMinLevel: level.optional(),
     /** Who is told what about this watch (alerts, digests, all-clear): see src/alerts/. */
     recipients: z.array(recipientSchema).optional(),
+    /**
+     * How the owner is shielded from post text. `review` (default when absent): no text unless a
+     * proxy marked the post harmless or the owner reveals it. `scorer`: for an owner without
+     * proxies, the text the scorer found harmless is shown, the rest withheld until revealed.
+     */
+    ownerShield: z.enum(['review', 'scorer']).optional(),
   })
   .strict();

@@ -14,6 +14,7 @@ import { contentHash, sha256Hex, type ExportedLedgerRow } from '../db/ledger/led
 import { groupOf, renderReport } from './report-html.ts';
 import type { ReportLang } from './report-i18n.ts';
 import { requestTimestamp } from './tsa.ts';
+import { IMPERSONATIONS_FILE, impersonationsCsv, type ConfirmedImpersonation } from './impersonations-csv.ts';
 
 export const DOSSIER_FORMAT = 'vigie-dossier/1';
 export const CONTENT_FILES = ['report.html', 'posts.csv', 'posts.jsonl', 'ledger.jsonl'] as const;
@@ -25,6 +26,8 @@ export interface DossierDeps {
   /** The posts a dossier holds, with their archive and deletion state. */
   dossierPosts: Pick<DossierRepo, 'select'>;
   log?: Logger;
+  /** Accounts confirmed as impersonating the person (impersonations.csv when there are any). */
+  confirmedImpersonations?: (watchId: string) => readonly ConfirmedImpersonation[];
 }
 
 export interface DossierOptions {
@@ -99,6 +102,8 @@ export async function writeDossier(
     'posts.jsonl': strToU8(posts.map((p) => `${JSON.stringify(postLine(p))}\n`).join('')),
     'ledger.jsonl': strToU8(ledgerLines.map((l) => `${l}\n`).join('')),
   };
+  const impersonations = deps.confirmedImpersonations?.(o.watchId) ?? [];
+  if (impersonations.length > 0) files[IMPERSONATIONS_FILE] = strToU8(impersonationsCsv(impersonations));
   const manifest: Manifest = {
     format: DOSSIER_FORMAT,
     vigieVersion: VERSION,

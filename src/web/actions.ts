@@ -2,7 +2,7 @@ import type { User } from './auth/users-repo.ts';
 import { HttpError, type WebContext } from './web-context.ts';
 import { CATEGORIES, REPORT_CHANNELS, type ReportChannel } from './triage-repo.ts';
 
-export const ACTIONS = ['reviewed', 'ignored', 'archive', 'report'] as const;
+export const ACTIONS = ['reviewed', 'ignored', 'harmless', 'archive', 'report'] as const;
 export type TriageAction = (typeof ACTIONS)[number];
 
 export interface ReportInput {
@@ -31,7 +31,11 @@ export async function applyAction(
 ): Promise<void> {
   if (ids.length === 0) throw new HttpError(400, 'select at least one post');
   const owners = postsOfUser(ctx, user, ids);
-  if (action === 'reviewed' || action === 'ignored') ctx.triage.setStatus(ids, action, user.id);
+  // Only someone who read the post may declare it harmless: the owner is shown it because of it.
+  if (action === 'harmless' && user.role !== 'proxy')
+    throw new HttpError(403, 'only a proxy may mark a post harmless');
+  if (action === 'reviewed' || action === 'ignored' || action === 'harmless')
+    ctx.triage.setStatus(ids, action, user.id);
   else if (action === 'archive') {
     ctx.triage.flagArchive(ids, user.id);
     for (const id of ids) await ctx.evidence.flagForArchive?.(id, user.email);

@@ -22,6 +22,7 @@ import { accountRoutes } from './routes/account.ts';
 import { overviewRoutes } from './routes/overview.ts';
 import { triageRoutes } from './routes/triage.ts';
 import { postRoutes } from './routes/post.ts';
+import { lookalikesRoutes } from './routes/lookalikes.ts';
 import { authorsRoutes } from './routes/authors.ts';
 import { watchesRoutes } from './routes/watches.ts';
 import { exportsRoutes } from './routes/exports.ts';
@@ -66,6 +67,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     watchAdmin: deps.watchAdmin,
     evidence: deps.evidencePort,
     alerts: deps.alertsPort,
+    lookalikes: deps.lookalikesPort,
     loginGuard: deps.loginGuard,
     watchesChanged: async () => {
       await deps.onWatchesChanged?.();
@@ -111,6 +113,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(triageRoutes(ctx));
   await app.register(postRoutes(ctx));
   await app.register(authorsRoutes(ctx));
+  await app.register(lookalikesRoutes(ctx));
   await app.register(watchesRoutes(ctx));
   await app.register(exportsRoutes(ctx));
   await app.register(auditRoutes(ctx));

@@ -17,7 +17,18 @@ export function createAuditRepo(db: Db) {
   const insert = client.prepare(
     `insert into audit_log (at, user_id, actor, action, watch_id, post_id, detail) values (?, ?, ?, ?, ?, ?, ?)`,
   );
+  const actionsStmt = client.prepare(
+    `select action, count(distinct coalesce(post_id, id)) as n from audit_log
+     where watch_id = ? and at >= ? and action in ('review', 'report', 'flag_archive', 'lookalike_confirm')
+     group by action`,
+  );
   return {
+    /** What people did for this watch since `since` (posts reviewed, reported, archived; look-alikes confirmed). */
+    actionsTaken(watchId: string, since: number): Record<string, number> {
+      const rows = actionsStmt.all(watchId, since) as { action: string; n: number }[];
+      return Object.fromEntries(rows.map((r) => [r.action, r.n]));
+    },
+
     record(e: AuditEntry, now = Date.now()): void {
       insert.run(
         now,

@@ -36,3 +36,30 @@ export interface WaveView {
 export interface AlertsPort {
   currentWave?: (watchId: string) => WaveView | null | undefined | Promise<WaveView | null | undefined>;
 }
+
+/** An account that looks like the watched person's (identity module's look-alike candidates). */
+export interface LookalikeView {
+  id: number;
+  watchId: string;
+  platform: string;
+  accountId: string;
+  handle: string | null;
+  name: string | null;
+  reason: string;
+  similarity: number;
+  foundBy: string;
+  /** new | confirmed | dismissed */
+  status: string;
+  firstSeenAt: number;
+  lastSeenAt: number;
+  decidedAt: number | null;
+}
+
+export interface LookalikesPort {
+  /** The watch's candidates, most similar first; dismissed ones are not listed. */
+  list(watchId: string): LookalikeView[];
+  get(id: number): LookalikeView | undefined;
+  /** Custody-log evidence, and the proxies are told (once). */
+  confirm(id: number, actor: string): Promise<unknown>;
+  dismiss(id: number): unknown;
+}

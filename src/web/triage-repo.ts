@@ -203,6 +203,24 @@ export function createTriageRepo(db: Db) {
       return out;
     },
 
+    /** The first posts an account wrote about the watch (a look-alike's page shows them). */
+    postsOfAccount(
+      watchId: string,
+      account: { platform: string; accountId: string; handle: string | null },
+      limit: number,
+    ): TriageRow[] {
+      // Look-alike candidates name the account by its platform id, or by its handle when the
+      // platform gave none (identity-repo.ts authorsOfPosts).
+      return (
+        prepareList(
+          `select ${COLUMNS} from posts p left join authors a on a.id = p.author_id
+           where p.watch_id = ? and p.platform = ?
+             and (a.external_id = ? or (a.external_id is null and p.author_handle = ?))
+           order by p.id limit ?`,
+        ).all(watchId, account.platform, account.accountId, account.handle ?? account.accountId, limit) as unknown[][]
+      ).map(fromArray);
+    },
+
     setStatus(postIds: readonly number[], status: ReviewStatus, userId: number, now = Date.now()): void {
       const stmt = prepare(
         `insert into post_reviews (post_id, watch_id, status, updated_by, updated_at)

@@ -1,7 +1,8 @@
 // A triage list row: the columns the list reads, their mapping to TriageRow (arrays on the hot
 // path, objects elsewhere), the filter and its keyset cursor.
 
-export const REVIEW_STATUSES = ['reviewed', 'reported', 'ignored'] as const;
+/** `harmless`: a proxy read the post and lets the owner read it too (render/text-shield.ts). */
+export const REVIEW_STATUSES = ['reviewed', 'reported', 'ignored', 'harmless'] as const;
 export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
 export const STATUS_FILTERS = ['new', ...REVIEW_STATUSES] as const;
 

@@ -17,6 +17,8 @@ export interface WatchForm {
   schedule?: string;
   archiveMinLevel?: string;
   recipients?: string;
+  /** `review` or `scorer` (config/watch-schema.ts ownerShield). */
+  ownerShield?: string;
 }
 
 const lines = (v: string | undefined) =>
@@ -41,6 +43,7 @@ export function formFromDefinition(def: WatchConfig | undefined): Required<Watch
     recipients: (def?.recipients ?? [])
       .map((r) => [r.email, r.role, r.language, r.digest].join(' '))
       .join('\n'),
+    ownerShield: def?.ownerShield ?? 'review',
   };
 }
 
@@ -89,6 +92,9 @@ export function definitionFromForm(existing: WatchConfig | undefined, form: Watc
   const oldBsky = existing?.bluesky;
   if (bsky.length || oldBsky?.handle) candidate.bluesky = { ...(oldBsky ?? {}), queries: bsky };
   else delete candidate.bluesky;
+  // `review` is the default: stored only when the owner chose the scorer-based shield.
+  if (form.ownerShield && form.ownerShield !== 'review') candidate.ownerShield = form.ownerShield;
+  else delete candidate.ownerShield;
   if (form.archiveMinLevel) candidate.archiveMinLevel = form.archiveMinLevel;
   else delete candidate.archiveMinLevel;
   const parsed = watchSchema.safeParse(candidate);

@@ -9,7 +9,7 @@ import type { Role, SessionUser, User, UsersRepo } from './auth/users-repo.ts';
 import type { TriageRepo } from './triage-repo.ts';
 import type { WatchAdminRepo } from './watch-admin-repo.ts';
 import type { RecipientsRepo } from '../alerts/recipients-repo.ts';
-import type { AlertsPort, EvidencePort } from './ports.ts';
+import type { AlertsPort, EvidencePort, LookalikesPort } from './ports.ts';
 import type { Translate, UiLang } from './i18n/index.ts';
 import { sameOriginPath } from './safe-back.ts';
 import type { LoginGuard } from './auth/login-guard.ts';
@@ -56,6 +56,8 @@ export interface AppDeps extends WebRepos {
   /** Ports to the evidence and alerts modules. */
   evidencePort: EvidencePort;
   alertsPort: AlertsPort;
+  /** Look-alike accounts (identity theft): list, confirm, dismiss. */
+  lookalikesPort: LookalikesPort;
   /** The unsubscribe links' signing key (configured, or generated once and stored). */
   unsubscribeKey: () => string;
   /** The health check's question to the database; throws when it does not answer. */
@@ -73,6 +75,7 @@ export interface WebContext extends WebRepos {
   config: Readonly<Pick<Config, 'server' | 'network'>> & { web: WebSettings };
   evidence: EvidencePort;
   alerts: AlertsPort;
+  lookalikes: LookalikesPort;
   /** The per-account sign-in limit (and the mail to an account's owner after failures). */
   loginGuard: LoginGuard;
   render(

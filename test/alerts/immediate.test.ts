@@ -93,18 +93,19 @@ describe('immediate alerts', () => {
     const grouped = to('bob@example.org').find((m) => m.subject!.includes('5 posts'))!;
     expect(grouped.text!.match(/view in the dashboard/g)).toHaveLength(5);
 
-    // Two more in the same hour: the budget is spent, they wait…
+    // Two more severe insults in the same hour (no threat, doxxing, incitement to suicide or
+    // impersonation): the budget is spent, they wait…
     addPost(s, {
-      text: 'encore: je vais te tuer',
-      terms: ['tuer'],
-      categories: ['threat'],
+      text: 'encore: sale connasse',
+      terms: ['connasse'],
+      categories: ['insult'],
       level: 'severe',
       seenAt: now + 600_000,
     });
     addPost(s, {
-      text: 'et encore: je vais te tuer',
-      terms: ['tuer'],
-      categories: ['threat'],
+      text: 'et encore: sale connasse',
+      terms: ['connasse'],
+      categories: ['insult'],
       level: 'severe',
       seenAt: now + 600_000,
     });
@@ -116,6 +117,62 @@ describe('immediate alerts', () => {
     expect(to('bob@example.org')).toHaveLength(5);
     await s.alerts.tick(now + 3_600_000 + 120_000);
     expect(to('bob@example.org')).toHaveLength(5);
+  });
+
+  it('danger is never held back by the budget: past it, one grouped message per run names how many and links each', async () => {
+    const now = Date.now();
+    for (let i = 0; i < 3; i++)
+      addPost(s, { text: `insulte ${i}: idiote`, terms: ['idiote'], level: 'severe', seenAt: now });
+    expect((await s.alerts.runAlerts('alice', now)).recorded).toBe(3);
+    expect(to('bob@example.org')).toHaveLength(3); // the budget (3) is spent
+    const later = now + 600_000;
+    const ids = [
+      addPost(s, {
+        text: 'je vais te tuer',
+        terms: ['tuer'],
+        categories: ['threat'],
+        level: 'severe',
+        seenAt: later,
+      }),
+      addPost(s, {
+        text: 'son adresse: 3 rue des Lilas',
+        categories: ['doxxing'],
+        level: 'high',
+        hostile: true,
+        seenAt: later,
+      }),
+      addPost(s, {
+        text: 'va te pendre',
+        categories: ['suicide_incitement'],
+        level: 'high',
+        hostile: true,
+        seenAt: later,
+      }),
+      addPost(s, {
+        text: 'compte usurpé',
+        categories: ['impersonation'],
+        level: 'high',
+        hostile: true,
+        seenAt: later,
+      }),
+    ];
+    const insult = addPost(s, {
+      text: 'encore une idiote',
+      terms: ['idiote'],
+      level: 'severe',
+      seenAt: later,
+    });
+    const r = await s.alerts.runAlerts('alice', later);
+    expect(r).toMatchObject({ recorded: 1, sent: 1 });
+    const grouped = to('bob@example.org')[3]!;
+    expect(grouped.subject).toBe('Vigie — 4 posts need your attention');
+    for (const id of ids) expect(grouped.text).toContain(`https://vigie.example.org/posts/${id}`);
+    // The severe insult is no danger: it waits for the hour, and goes out then.
+    expect(grouped.text).not.toContain(`/posts/${insult}`);
+    expect((await s.alerts.runAlerts('alice', later + 60_000)).recorded).toBe(0);
+    await s.alerts.tick(now + 3_600_000 + 60_000);
+    expect(to('bob@example.org')).toHaveLength(5);
+    expect(to('bob@example.org')[4]!.text).toContain(`/posts/${insult}`);
   });
 
   it('a shielded alert for an owner who asked for alerts: no excerpt, no link to the post', async () => {

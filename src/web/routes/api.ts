@@ -4,7 +4,9 @@ import { type WebContext } from '../web-context.ts';
 import { STATUS_FILTERS } from '../triage-repo.ts';
 import { sendDossier, type DossierParams } from '../dossier-download.ts';
 import { openApiDocument } from '../openapi.ts';
-import { filterFromQuery, masked, shielded, type TriageQuery } from './triage.ts';
+import { filterFromQuery, type TriageQuery } from './triage.ts';
+import { visibilityFor } from '../post-visibility.ts';
+import { shieldText } from '../render/text-shield.ts';
 import { revealPost } from '../actions.ts';
 import type { TriageRow } from '../triage-repo.ts';
 import type { User } from '../auth/users-repo.ts';
@@ -35,18 +37,20 @@ const mentionSchema = {
     level: nullableString,
     hostile: { type: 'boolean' },
     categories: { type: 'array', items: { type: 'string' } },
-    status: { type: 'string', enum: ['new', 'reviewed', 'reported', 'ignored'] },
+    status: { type: 'string', enum: ['new', 'reviewed', 'reported', 'ignored', 'harmless'] },
     shielded: {
       type: 'boolean',
-      description: 'the text is masked (hostile post, owner token): ask again with reveal=true to read it',
+      description:
+        'owner token: the text is withheld (not marked harmless by a proxy): ask again with reveal=true to read it',
     },
   },
   required: ['id', 'watchId', 'platform', 'text', 'firstSeenAt', 'hostile', 'categories', 'status'],
 } as const;
 
 /**
- * The protected person (owner) reads hostile posts masked in the dashboard until they choose to
- * reveal one, and each reveal is audited: the API does the same for an owner's token.
+ * The protected person (owner) reads no post text in the dashboard unless a proxy marked it
+ * harmless or they reveal it, and each reveal is audited: the API applies the same decision
+ * (render/text-shield.ts) to an owner's token. Proxies' and reviewers' tokens read the text.
  */
 function shieldForOwner<R extends TriageRow>(
   ctx: WebContext,
@@ -55,9 +59,10 @@ function shieldForOwner<R extends TriageRow>(
   reveal: boolean,
 ): (R & { shielded?: boolean })[] {
   if (user.role !== 'owner') return [...rows];
+  const visibility = visibilityFor(ctx, user, rows);
   return rows.map((r) => {
-    if (!shielded(r)) return r;
-    if (!reveal) return { ...r, text: masked(r), shielded: true };
+    if (visibility.get(r.id) === 'clear') return { ...r, shielded: false };
+    if (!reveal) return { ...shieldText(r, 'withheld'), shielded: true };
     revealPost(ctx, user, r.id);
     return { ...r, shielded: false };
   });

@@ -51,6 +51,21 @@ export function authorsRoutes(ctx: WebContext): FastifyPluginAsync {
             new Date(a.lastSeenAt).toISOString(),
             a.site,
           ]);
+        // Accounts confirmed as impersonating the person belong on the block list too.
+        const listed = new Set(rows.map((a) => `${a.platform}\u0000${(a.handle ?? '').toLowerCase()}`));
+        for (const l of ctx.lookalikes.list(watchId)) {
+          if (l.status !== 'confirmed') continue;
+          if (listed.has(`${l.platform}\u0000${(l.handle ?? '').toLowerCase()}`) && l.handle) continue;
+          out += csvRow([
+            l.platform,
+            l.handle ?? l.accountId,
+            l.name,
+            0,
+            0,
+            'impersonation',
+            new Date(l.lastSeenAt).toISOString(),
+          ]);
+        }
         ctx.audit.record({
           userId: user.id,
           actor: user.email,

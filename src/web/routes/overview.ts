@@ -2,6 +2,9 @@ import type { FastifyPluginAsync } from 'fastify';
 import { html, noQuery, type WebContext } from '../web-context.ts';
 import { barChartSvg } from '../render/chart-svg.ts';
 
+/** The overview's "actions taken" looks this far back. */
+const ACTIONS_WINDOW_MS = 30 * 86_400_000;
+
 /** The calm overview: one block per watch the user may see. */
 export function overviewRoutes(ctx: WebContext): FastifyPluginAsync {
   return async (app) => {
@@ -29,6 +32,7 @@ export function overviewRoutes(ctx: WebContext): FastifyPluginAsync {
           wave,
           sources: health.filter((s) => s.watchId === id && s.enabled),
           archives: ctx.triage.archiveCounts(id),
+          actions: ctx.audit.actionsTaken(id, Date.now() - ACTIONS_WINDOW_MS),
         });
       }
       return ctx.render(req, reply, 'overview', { title: req.t('overview.title'), nav: 'overview', watches });

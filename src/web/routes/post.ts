@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { HttpError, html, safeBack, type WebContext } from '../web-context.ts';
 import { applyAction, labelPost, postsOfUser, revealPost } from '../actions.ts';
 import { CATEGORIES, REPORT_CHANNELS } from '../triage-repo.ts';
-import { masked, shielded } from './triage.ts';
+import { shieldRows } from '../post-visibility.ts';
 import { cutText, excerptRow, PAGE_TEXT_CHARS } from '../render/excerpt.ts';
 
 const idParams = {
@@ -30,20 +30,21 @@ export function postRoutes(ctx: WebContext): FastifyPluginAsync {
         const whole = ctx.triage.post(id);
         // "Show all" (?full=1) gives the whole text and payload; otherwise a long excerpt.
         const full = (req.query as { full?: string }).full === '1';
-        const post = whole && excerptRow(whole, full ? Number.MAX_SAFE_INTEGER : PAGE_TEXT_CHARS);
-        if (!post || !user.watchIds.includes(post.watchId))
-          throw new HttpError(404, req.t('common.notFound'));
-        const hidden =
-          shielded(post) && !ctx.audit.revealedSince(user.id, user.sessionCreatedAt, [id]).has(id);
+        const cut = whole && excerptRow(whole, full ? Number.MAX_SAFE_INTEGER : PAGE_TEXT_CHARS);
+        if (!cut || !user.watchIds.includes(cut.watchId)) throw new HttpError(404, req.t('common.notFound'));
+        // Post text goes through the one shield decision (render/text-shield.ts).
+        const post = shieldRows(ctx, user, [cut])[0]!;
+        const hidden = post.shielded;
         let events: ReturnType<WebContext['evidence']['eventsForPost']> = [];
         try {
           events = ctx.evidence.eventsForPost(id);
         } catch (err) {
           req.log.warn({ err, postId: id }, 'custody log unavailable');
         }
-        let rawPretty = post.raw;
+        // The payload holds the text too: it is shown only when the text is.
+        let rawPretty = hidden ? '' : post.raw;
         try {
-          rawPretty = JSON.stringify(JSON.parse(post.raw), null, 2);
+          if (!hidden) rawPretty = JSON.stringify(JSON.parse(post.raw), null, 2);
         } catch {
           // XML or text payloads are shown as stored.
         }
@@ -52,7 +53,7 @@ export function postRoutes(ctx: WebContext): FastifyPluginAsync {
           nav: 'triage',
           post,
           hidden,
-          masked: masked(post),
+          masked: post.masked,
           archive: ctx.triage.archive(id),
           review: ctx.triage.review(id),
           reports: ctx.triage.reports(id),
@@ -61,9 +62,10 @@ export function postRoutes(ctx: WebContext): FastifyPluginAsync {
           events,
           // The payload is whole in a dossier export; the page shows its beginning.
           raw: hidden ? null : cutText(rawPretty, PAGE_TEXT_CHARS),
-          rawCut: rawPretty.length > PAGE_TEXT_CHARS,
+          rawCut: !hidden && rawPretty.length > PAGE_TEXT_CHARS,
           channels: REPORT_CHANNELS,
           canAct: user.role !== 'reviewer',
+          canMarkHarmless: user.role === 'proxy',
           back: req.url,
         });
       },
@@ -96,7 +98,7 @@ export function postRoutes(ctx: WebContext): FastifyPluginAsync {
             type: 'object',
             required: ['status'],
             properties: {
-              status: { type: 'string', enum: ['reviewed', 'ignored'] },
+              status: { type: 'string', enum: ['reviewed', 'ignored', 'harmless'] },
               back,
               _csrf: { type: 'string' },
             },
@@ -106,7 +108,7 @@ export function postRoutes(ctx: WebContext): FastifyPluginAsync {
       },
       async (req, reply) => {
         const { id } = req.params as { id: number };
-        const body = req.body as { status: 'reviewed' | 'ignored'; back?: string };
+        const body = req.body as { status: 'reviewed' | 'ignored' | 'harmless'; back?: string };
         await applyAction(ctx, req.user!, [id], body.status);
         return reply.redirect(`${safeBack(body.back, `/posts/${id}`).split('#')[0]}#post-${id}`, 303);
       },

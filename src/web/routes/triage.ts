@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { LEVELS, maskMatches, type Match } from '../../scoring/index.ts';
+import { LEVELS } from '../../scoring/index.ts';
 import { HttpError, html, safeBack, type WebContext } from '../web-context.ts';
 import { ACTIONS, applyAction, revealPosts, type TriageAction } from '../actions.ts';
 import {
@@ -7,10 +7,10 @@ import {
   REPORT_CHANNELS,
   STATUS_FILTERS,
   type TriageFilter,
-  type TriageRow,
 } from '../triage-repo.ts';
 import { pickWatch } from './watch-param.ts';
 import { excerptRow, LIST_TEXT_CHARS } from '../render/excerpt.ts';
+import { shieldRows } from '../post-visibility.ts';
 
 export const PAGE_SIZE = 50;
 
@@ -81,15 +81,6 @@ export function defaultSort(role: string): TriageQuery['sort'] {
   return role === 'owner' ? 'newest' : 'worst';
 }
 
-/** Hostile (or categorised) text is shielded until the user reveals it. */
-export function shielded(row: Pick<TriageRow, 'hostile' | 'categories'>): boolean {
-  return row.hostile || row.categories.length > 0;
-}
-
-export function masked(row: Pick<TriageRow, 'text' | 'matches'>): string {
-  return maskMatches(row.text, row.matches as Match[]);
-}
-
 /** The triage list and its bulk actions. */
 export function triageRoutes(ctx: WebContext): FastifyPluginAsync {
   return async (app) => {
@@ -99,19 +90,12 @@ export function triageRoutes(ctx: WebContext): FastifyPluginAsync {
       const query: TriageQuery = { ...asked, sort: asked.sort ?? defaultSort(user.role) };
       const watchId = pickWatch(user, query.watch);
       const { rows, next } = ctx.triage.list(filterFromQuery(watchId, query));
-      const revealed = ctx.audit.revealedSince(
-        user.id,
-        user.sessionCreatedAt,
-        rows.filter(shielded).map((r) => r.id),
+      // Post text goes through the one shield decision (render/text-shield.ts).
+      const items = shieldRows(
+        ctx,
+        user,
+        rows.map((whole) => excerptRow(whole, LIST_TEXT_CHARS)),
       );
-      const items = rows.map((whole) => {
-        const r = excerptRow(whole, LIST_TEXT_CHARS);
-        return {
-          ...r,
-          shielded: shielded(r) && !revealed.has(r.id),
-          masked: shielded(r) ? masked(r) : r.text,
-        };
-      });
       const params = new URLSearchParams();
       for (const [k, v] of Object.entries(query))
         if (v !== undefined && v !== '' && k !== 'cursor') params.set(k, String(v));
@@ -132,6 +116,7 @@ export function triageRoutes(ctx: WebContext): FastifyPluginAsync {
         categories: CATEGORIES,
         sources: ctx.triage.sourcesOf(watchId),
         canAct: user.role !== 'reviewer',
+        canMarkHarmless: user.role === 'proxy',
         back: req.url,
       });
     });

@@ -27,6 +27,7 @@ const formBody = {
     schedule: { type: 'string', maxLength: 100 },
     archiveMinLevel: { type: 'string', enum: ['', ...LEVELS] },
     recipients: field,
+    ownerShield: { type: 'string', enum: ['review', 'scorer'] },
     _csrf: { type: 'string' },
   },
 } as const;
