@@ -186,3 +186,36 @@ export function createMailer(mail: Config['mail'], dataDir: string, log: Logger)
 export function outboxDirOf(mail: Config['mail'], dataDir: string): string {
   return path.resolve(dataDir, mail.outboxDir);
 }
+
+/**
+ * "Test connection" for the mail server: connect, say hello, sign in when a user is set, quit.
+ * Resolves with nothing; rejects with the server's or the network's error.
+ */
+export async function verifySmtp(smtp: NonNullable<Config['mail']['smtp']>): Promise<void> {
+  const timeout = Math.min(smtp.timeoutMs, 15_000);
+  const conn = new SMTPConnection({
+    host: smtp.host,
+    port: smtp.port,
+    secure: smtp.secure,
+    connectionTimeout: timeout,
+    greetingTimeout: timeout,
+    socketTimeout: timeout,
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      conn.once('error', reject);
+      conn.connect((err) => (err ? reject(err) : resolve()));
+    });
+    if (smtp.user) {
+      await new Promise<void>((resolve, reject) =>
+        conn.login({ user: smtp.user!, pass: smtp.pass ?? '' }, (err) => (err ? reject(err) : resolve())),
+      );
+    }
+  } finally {
+    try {
+      conn.quit();
+    } catch {
+      conn.close();
+    }
+  }
+}

@@ -20,10 +20,10 @@ export function commandContext(
   logTo: 'stdout' | 'stderr' = 'stderr',
   mode: { readOnly?: boolean } = {},
 ): { config: Readonly<Config>; log: Logger; deps: Deps } {
-  const { config } = loadConfig({ configPath: opts.config });
+  const { config, locked } = loadConfig({ configPath: opts.config });
   const db = openDataDir(config, mode.readOnly ?? false);
   const log = createLogger(config.log.level, logTo === 'stderr' ? pino.destination(2) : undefined);
-  const deps = createDeps(config, log, db ? { db } : {});
+  const deps = createDeps(config, log, db ? { db, locked } : { locked });
   return { config, log, deps };
 }
 

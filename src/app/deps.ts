@@ -5,7 +5,7 @@ import { createLedger } from '../db/ledger/ledger.ts';
 import { createWatchesRepo } from '../db/repositories/watches-repo.ts';
 import { createSourcesRepo } from '../db/repositories/sources-repo.ts';
 import { createPostsRepo } from '../db/repositories/posts-repo.ts';
-import type { JobDriver } from '../jobs/types.ts';
+import { windowJobId, type JobDriver } from '../jobs/types.ts';
 import { sourceSpecsForWatch } from '../sources/source-specs.ts';
 import { createScorerCache } from '../ingest/scorer-cache.ts';
 import { createArchiveRepo } from '../evidence/archive-repo.ts';
@@ -18,7 +18,13 @@ import { createSecretBox } from '../identity/crypto.ts';
 import { createIdentity, withoutPrivate } from '../identity/identity-port.ts';
 import { createAlerts } from './alerts-wiring.ts';
 import { createJobDriver } from './job-driver.ts';
-import { createSourceAdapters } from './source-adapters.ts';
+import { createLiveSourceAdapters } from './source-adapters.ts';
+import { createMailer } from '../alerts/mailer.ts';
+import { createSettingsRepo } from '../db/repositories/settings-repo.ts';
+import { createSettingsStore } from './settings-store.ts';
+import { encryptionKeyProvider } from './encryption-key.ts';
+import { swappableMailer } from './swappable-mailer.ts';
+import { createSetupGate } from '../web/setup-gate.ts';
 import { createWebPorts } from './web-ports.ts';
 import { afterStoreRule, createHandlers, schedules } from './handlers.ts';
 
@@ -29,7 +35,12 @@ import { afterStoreRule, createHandlers, schedules } from './handlers.ts';
 export function createDeps(
   config: Readonly<Config>,
   log: Logger,
-  options: { db?: Db; driver?: JobDriver } = {},
+  options: {
+    db?: Db;
+    driver?: JobDriver;
+    /** Settings the file or environment set (loadConfig's `locked`): the dashboard cannot change them. */
+    locked?: ReadonlySet<string>;
+  } = {},
 ) {
   const db = options.db ?? openDb(dbFile(config.dataDir));
   // One ledger object: its appends are chained, and every writer shares the same statements.
@@ -37,7 +48,26 @@ export function createDeps(
   const watches = createWatchesRepo(db);
   const sources = createSourcesRepo(db);
   const posts = createPostsRepo(db, ledger);
-  const platforms = createSourceAdapters(config);
+  // The dashboard's settings (SMTP, source credentials) laid over the file; what holds a copy of
+  // them (the mailer, the platform clients) is rebuilt when they change, without a restart.
+  const mailer = swappableMailer(createMailer(config.mail, config.dataDir, log.child({ part: 'alerts' })));
+  const encryptionKey = encryptionKeyProvider(config, log);
+  const settings = createSettingsStore({
+    base: config,
+    locked: options.locked ?? new Set(),
+    repo: createSettingsRepo(db),
+    key: encryptionKey,
+    log,
+    mailer: () => mailer,
+  });
+  const effective = settings.effective();
+  if (effective !== config)
+    mailer.replace(createMailer(effective.mail, config.dataDir, log.child({ part: 'alerts' })));
+  const platforms = createLiveSourceAdapters(effective);
+  settings.onChange((next) => {
+    mailer.replace(createMailer(next.mail, config.dataDir, log.child({ part: 'alerts' })));
+    platforms.rebuild(next);
+  });
   const scorers = createScorerCache({ learned: config.scoring.learned });
   const driver =
     // BullMQ on Redis when REDIS_URL / queue.redisUrl is set, the in-process runner otherwise.
@@ -58,9 +88,11 @@ export function createDeps(
       archives,
       wayback: createWaybackClient(config.archive.wayback, config.sources.feeds.userAgent),
     }),
-    xLookup: platforms.xLookup,
+    get xLookup() {
+      return platforms.xLookup;
+    },
   });
-  const alerts = createAlerts({ db, config, log, watches });
+  const alerts = createAlerts({ db, config, log, watches, mailer });
   const identity = createIdentity({
     repo: createIdentityRepo(db),
     box: config.security.encryptionKey ? createSecretBox(config.security.encryptionKey) : undefined,
@@ -91,8 +123,22 @@ export function createDeps(
     evidence,
     dossierPosts,
     alerts,
+    settings,
+    encryptionKey,
+    mailer,
+    /** The first-run setup link: open while no account exists (see web/setup-gate.ts). */
+    setupGate: createSetupGate(),
+    /** "Poll now" from the dashboard: the same job the schedule enqueues, at once. */
+    pollNow: async (watchId: string) => {
+      // Its own id (a second's window): neither the boot poll nor the schedule's swallows it.
+      await driver.enqueue(
+        'poll',
+        { task: 'watch', watchId },
+        { jobId: windowJobId(`poll-now:${watchId}`, Date.now(), 1000) },
+      );
+    },
     // The dashboard's repositories and ports (users, triage, audit, recipients, evidence, alerts).
-    ...createWebPorts({ db, log, config, watches, ledger, archives, dossierPosts, queue: driver, identity }),
+    ...createWebPorts({ db, log, config, watches, ledger, archives, dossierPosts, queue: driver, identity, mailer }),
     /** Accounts confirmed as impersonating the person: a file of the dossier (CLI export). */
     confirmedImpersonations: (watchId: string) =>
       identity.list(watchId).filter((l) => l.status === 'confirmed'),

@@ -1,6 +1,7 @@
 import { commandContext, type GlobalOptions } from './command-context.ts';
 import { buildApp } from '../web/app.ts';
 import { windowJobId, type JobKind } from '../jobs/types.ts';
+import { printSetupLink } from './setup-link.ts';
 
 export interface ServiceRoles {
   web: boolean;
@@ -51,12 +52,11 @@ export async function runService(
   }
   log.info({ watches: deps.watches.listActive().length, driver: deps.driver.name, roles }, 'Vigie started');
   if (app && deps.users.list().length === 0) {
-    // A first start: nobody can sign in yet. Say how, rather than leave a login page nobody can pass.
-    log.warn(
-      'no account yet: create the first one with `npx vigie user add --email you@example.org --role owner --watch ID`',
-    );
+    // A first start: nobody can sign in yet. The setup page (one-time link, this machine only by
+    // default) creates the owner; the CLI stays the other way.
+    printSetupLink(deps, config, app, log);
   }
-  if (deps.watches.listActive().length === 0) {
+  if (deps.watches.listActive().length === 0 && deps.users.list().length > 0) {
     log.warn(
       'no watch yet: copy config/vigie.example.yaml to config/vigie.yaml, add the person to watch, and restart',
     );

@@ -1,5 +1,5 @@
 import type { Config } from '../config/schema.ts';
-import type { AccountSearcher, AdapterRegistry, SourceAdapter } from '../sources/source.ts';
+import type { AccountSearcher, SourceAdapter } from '../sources/source.ts';
 import { createXAdapters, type XPostLookup } from '../sources/x/x-adapter.ts';
 import { createFeedAdapter } from '../sources/feed/feed-adapter.ts';
 import {
@@ -13,7 +13,7 @@ import { createHackernewsAdapter } from '../sources/hackernews/hackernews-adapte
 
 export interface SourceAdapters {
   /** Every adapter this configuration can use, by kind. */
-  registry: AdapterRegistry;
+  registry: Map<string, SourceAdapter>;
   /** Account searches (look-alikes) on the platforms whose credentials are configured. */
   accountSearchers: AccountSearcher[];
   /** X post lookup for the deletion watch, when X credentials are configured. */
@@ -46,5 +46,35 @@ export function createSourceAdapters(config: Config): SourceAdapters {
     registry: new Map(adapters.map((a) => [a.kind, a])),
     accountSearchers,
     xLookup: config.sources.x.bearerToken ? x.lookup : undefined,
+  };
+}
+
+/**
+ * Source adapters that follow the credentials changed in the dashboard: the registry and the
+ * account searchers are the same objects throughout (every holder sees the new clients), the X
+ * lookup forwards to the current one.
+ */
+export function createLiveSourceAdapters(config: Config): SourceAdapters & { rebuild(next: Config): void } {
+  const live = createSourceAdapters(config);
+  let xLookup = live.xLookup;
+  const forward: XPostLookup = {
+    lookupPosts: (ids, signal) => {
+      if (!xLookup) throw new Error('X is not configured: set the X bearer token');
+      return xLookup.lookupPosts(ids, signal);
+    },
+  };
+  return {
+    registry: live.registry,
+    accountSearchers: live.accountSearchers,
+    get xLookup() {
+      return xLookup ? forward : undefined;
+    },
+    rebuild(next) {
+      const fresh = createSourceAdapters(next);
+      live.registry.clear();
+      for (const [kind, adapter] of fresh.registry) live.registry.set(kind, adapter);
+      live.accountSearchers.splice(0, live.accountSearchers.length, ...fresh.accountSearchers);
+      xLookup = fresh.xLookup;
+    },
   };
 }

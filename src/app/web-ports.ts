@@ -20,7 +20,8 @@ import { createIdentity, type Identity } from '../identity/identity-port.ts';
 import { createIdentityRepo } from '../identity/identity-repo.ts';
 import { createLoginAttemptsRepo } from '../web/auth/login-attempts-repo.ts';
 import { createLoginGuard } from '../web/auth/login-guard.ts';
-import { createMailer } from '../alerts/mailer.ts';
+import { createMailer, type Mailer } from '../alerts/mailer.ts';
+import { createInvitationsRepo } from '../web/auth/invitations-repo.ts';
 
 export interface WebPortsDeps {
   db: Db;
@@ -35,6 +36,8 @@ export interface WebPortsDeps {
   queue?: JobQueue;
   /** The identity module (look-alike accounts); built from the store when not given. */
   identity?: Identity;
+  /** The service's mailer (follows the dashboard's mail settings); the configured one when absent. */
+  mailer?: Mailer;
 }
 
 /** The repositories and ports the dashboard needs, built from the store (see web/app.ts AppDeps). */
@@ -45,6 +48,7 @@ export function createWebPorts(deps: WebPortsDeps) {
   return {
     lookalikesPort: lookalikesPort(identity),
     users: createUsersRepo(deps.db),
+    invitations: createInvitationsRepo(deps.db),
     triage: createTriageRepo(deps.db),
     audit: createAuditRepo(deps.db),
     recipients: createRecipientsRepo(deps.db),
@@ -63,7 +67,7 @@ export function createWebPorts(deps: WebPortsDeps) {
     loginGuard: createLoginGuard({
       attempts: createLoginAttemptsRepo(deps.db),
       log: deps.log,
-      mailer: createMailer(deps.config.mail, deps.config.dataDir, deps.log),
+      mailer: deps.mailer ?? createMailer(deps.config.mail, deps.config.dataDir, deps.log),
     }),
   };
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { configSchema, type Config } from './schema.ts';
+import { lockedPaths } from './editable-settings.ts';
 
 /** A configuration that cannot be used; the CLI prints the message and exits with code 2. */
 export class ConfigError extends Error {
@@ -49,6 +50,8 @@ export interface LoadedConfig {
   config: Readonly<Config>;
   /** The file read, or undefined when running on defaults. */
   source: string | undefined;
+  /** Dashboard-editable paths the file or the environment set: the dashboard cannot change them. */
+  locked: ReadonlySet<string>;
 }
 
 export function loadConfig(options: LoadOptions = {}): LoadedConfig {
@@ -76,7 +79,7 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
   applyEnvOverrides(raw as Record<string, unknown>, env);
   const config = parseConfig(raw, file);
   config.dataDir = path.resolve(cwd, config.dataDir);
-  return { config: deepFreeze(config), source: file };
+  return { config: deepFreeze(config), source: file, locked: lockedPaths(raw) };
 }
 
 export function parseConfig(raw: unknown, file?: string): Config {

@@ -96,6 +96,12 @@ export const configSchema = z
           .min(1)
           .max(24 * 14)
           .default(48),
+        /**
+         * The first-run setup link answers only requests from this machine (127.0.0.1, ::1).
+         * Behind a reverse proxy on another host (with trustProxy), set true to open it to the
+         * client address the proxy reports; the link's secret token still guards it.
+         */
+        setupFromAnyAddress: z.boolean().default(false),
       })
       .strict()
       .default({
@@ -104,6 +110,7 @@ export const configSchema = z
         secureCookies: 'auto',
         trustProxy: false,
         passwordLinkHours: 48,
+        setupFromAnyAddress: false,
       }),
     sources: z
       .object({

@@ -29,6 +29,9 @@ import { exportsRoutes } from './routes/exports.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { helpRoutes } from './routes/help.ts';
 import { apiRoutes } from './routes/api.ts';
+import { setupRoutes } from './routes/setup.ts';
+import { peopleRoutes } from './routes/people.ts';
+import { settingsRoutes } from './routes/settings.ts';
 
 /** Every route the app registered (method + url + config), for the OpenAPI document and tests. */
 const ROUTES = new WeakMap<FastifyInstance, RouteOptions[]>();
@@ -69,6 +72,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     alerts: deps.alertsPort,
     lookalikes: deps.lookalikesPort,
     loginGuard: deps.loginGuard,
+    invitations: deps.invitations,
+    ...(deps.settings ? { settings: deps.settings } : {}),
+    ...(deps.setupGate ? { setupGate: deps.setupGate } : {}),
+    ...(deps.pollNow ? { pollNow: deps.pollNow } : {}),
     watchesChanged: async () => {
       await deps.onWatchesChanged?.();
     },
@@ -118,6 +125,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(exportsRoutes(ctx));
   await app.register(auditRoutes(ctx));
   await app.register(helpRoutes(ctx));
+  await app.register(setupRoutes(ctx));
+  await app.register(peopleRoutes(ctx));
+  await app.register(settingsRoutes(ctx));
   await app.register(apiRoutes(ctx, () => routes));
   return app;
 }

@@ -63,3 +63,41 @@ export interface LookalikesPort {
   confirm(id: number, actor: string): Promise<unknown>;
   dismiss(id: number): unknown;
 }
+
+/** One dashboard-editable setting as the settings page shows it: a secret is never given back. */
+export interface SettingView {
+  path: string;
+  group: string;
+  kind: 'string' | 'secret' | 'number' | 'boolean' | 'url';
+  /** Set in the configuration file or the environment: shown, not editable here. */
+  locked: boolean;
+  set: boolean;
+  /** The current value of a setting that is not a secret. */
+  value?: string;
+  /** A secret's last four characters, when it is long enough for them to give nothing away. */
+  tail?: string;
+}
+
+/** Why a value was refused; the page words it in the reader's language. */
+export interface SettingProblem {
+  path: string;
+  code: 'number' | 'port' | 'url' | 'invalid' | 'locked' | 'unknown';
+}
+
+/** Outcome of "test connection" / "send a test message"; `reason` is worded by the page. */
+export interface TestOutcome {
+  ok: boolean;
+  reason?: 'missing' | 'refused' | 'blocked' | 'unreachable' | 'unexpected';
+  /** Where a test message went: the mail server, or the outbox folder when none is set. */
+  transport?: 'smtp' | 'outbox';
+}
+
+/** The dashboard's view of the settings store (src/app/settings-store.ts). */
+export interface SettingsPort {
+  view(): SettingView[];
+  /** `value` null clears the stored value; nothing is stored when a problem is found. */
+  save(changes: readonly { path: string; value: string | null }[], actor: string): SettingProblem[];
+  testConnection(group: string): Promise<TestOutcome>;
+  /** A plain message through the current mail transport (test messages, invitations). */
+  sendMail(to: string, subject: string, text: string): Promise<TestOutcome>;
+}

@@ -9,7 +9,9 @@ import type { Role, SessionUser, User, UsersRepo } from './auth/users-repo.ts';
 import type { TriageRepo } from './triage-repo.ts';
 import type { WatchAdminRepo } from './watch-admin-repo.ts';
 import type { RecipientsRepo } from '../alerts/recipients-repo.ts';
-import type { AlertsPort, EvidencePort, LookalikesPort } from './ports.ts';
+import type { AlertsPort, EvidencePort, LookalikesPort, SettingsPort } from './ports.ts';
+import type { InvitationsRepo } from './auth/invitations-repo.ts';
+import type { SetupGate } from './setup-gate.ts';
 import type { Translate, UiLang } from './i18n/index.ts';
 import { sameOriginPath } from './safe-back.ts';
 import type { LoginGuard } from './auth/login-guard.ts';
@@ -36,6 +38,7 @@ export interface WebSettings {
   secureCookies: 'auto' | 'always' | 'never';
   trustProxy: boolean;
   passwordLinkHours: number;
+  setupFromAnyAddress: boolean;
 }
 
 /** The store's repositories the dashboard reads and writes. */
@@ -49,10 +52,21 @@ interface WebRepos {
   audit: AuditRepo;
   recipients: RecipientsRepo;
   watchAdmin: WatchAdminRepo;
+  invitations: InvitationsRepo;
+}
+
+/** First-run setup, invitations, settings and "poll now" (absent in tests that do not need them). */
+interface AdminPorts {
+  /** The dashboard's settings store (SMTP, source credentials), with its tests. */
+  settings?: SettingsPort;
+  /** The first-run setup link (only `vigie start` issues one). */
+  setupGate?: SetupGate;
+  /** Enqueues a poll of the watch now (the job driver does the rest). */
+  pollNow?: (watchId: string) => Promise<void>;
 }
 
 /** What `buildApp` is given: the store's repositories and the ports to other modules (src/app/ builds them). */
-export interface AppDeps extends WebRepos {
+export interface AppDeps extends WebRepos, AdminPorts {
   /** Ports to the evidence and alerts modules. */
   evidencePort: EvidencePort;
   alertsPort: AlertsPort;
@@ -71,7 +85,7 @@ export interface AppDeps extends WebRepos {
 }
 
 /** What the route modules share: repositories, ports, settings and the page renderer. */
-export interface WebContext extends WebRepos {
+export interface WebContext extends WebRepos, AdminPorts {
   config: Readonly<Pick<Config, 'server' | 'network'>> & { web: WebSettings };
   evidence: EvidencePort;
   alerts: AlertsPort;

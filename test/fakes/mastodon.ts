@@ -95,6 +95,22 @@ export async function startFakeMastodon(opts: { token: string }): Promise<FakeMa
 
   const fake = await startHttpFake((req) => {
     const authed = req.headers.authorization === `Bearer ${opts.token}`;
+    // The token's own account (Mastodon's "test this token" call); a wrong or missing token: 401.
+    if (req.method === 'GET' && req.path === '/api/v1/accounts/verify_credentials') {
+      if (!authed) return json(401, { error: 'The access token is invalid' });
+      return json(
+        200,
+        {
+          id: '1',
+          username: 'vigie',
+          acct: 'vigie',
+          display_name: 'Vigie',
+          url: `${url}/@vigie`,
+          source: { privacy: 'public', sensitive: false, language: 'fr', note: '', fields: [] },
+        },
+        ratelimit(),
+      );
+    }
     if (state.requireAuth && !authed && req.path.startsWith('/api/'))
       return json(401, { error: 'This API requires an authenticated user' });
     const statusPath = /^\/api\/v1\/statuses\/([^/]+)$/.exec(req.path);

@@ -16,6 +16,7 @@ import { configSchema, type WatchConfig } from '../../src/config/schema.ts';
 import type { EvidencePort } from '../../src/web/ports.ts';
 import { createLedger } from '../../src/db/ledger/ledger.ts';
 import { createWebPorts } from '../../src/app/web-ports.ts';
+import { createSetupGate } from '../../src/web/setup-gate.ts';
 
 export const PASSWORD = 'correct horse battery';
 
@@ -91,6 +92,7 @@ export async function makeFixture(
     sources,
     config,
     ...createWebPorts({ db, log, config, watches, ledger, queue: options.queue }),
+    setupGate: createSetupGate(),
     ...(options.evidence ? { evidencePort: options.evidence } : {}),
     ...(options.onWatchesChanged ? { onWatchesChanged: options.onWatchesChanged } : {}),
   };

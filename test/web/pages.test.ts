@@ -121,8 +121,9 @@ describe('pages', () => {
       '/watches/alice/edit',
     );
     expect(bad.statusCode).toBe(400);
-    expect(bad.body).toContain('feeds.0');
-    expect(bad.body).toContain('schedule');
+    // Each error names the field as the form labels it, and the line of a list.
+    expect(bad.body).toContain('Feeds (one address per line) (line 1): not accepted');
+    expect(bad.body).toContain('Polling schedule (cron): not accepted');
     const ok = await postForm(
       f.app,
       jar,

@@ -4,3 +4,4 @@ export * from './evidence.ts';
 export * from './web.ts';
 export * from './identity.ts';
 export * from './alerts.ts';
+export * from './settings.ts';

@@ -130,6 +130,28 @@ export const postReports = sqliteTable(
 );
 
 /**
+ * Invitations sent from the dashboard: the invited account exists without a password until the
+ * link is used. Only the token's digest is kept.
+ */
+export const invitations = sqliteTable(
+  'invitations',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    tokenHash: text('token_hash').notNull(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** Who invited, as text: readable after that account is gone. */
+    invitedBy: text('invited_by').notNull(),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    acceptedAt: integer('accepted_at'),
+    revokedAt: integer('revoked_at'),
+  },
+  (t) => [uniqueIndex('invitations_token').on(t.tokenHash)],
+);
+
+/**
  * A person's own verdict on a post the scorer missed (or put in the wrong category): kept beside
  * the scorer's fields, never over them, so the correction can go back to the lexicon maintainers.
  */

@@ -24,6 +24,8 @@ export function authRoutes(ctx: WebContext): FastifyPluginAsync {
           title: req.t('login.title'),
           next: safeBack(next),
           failed: false,
+          // A first start: say where the way in is, rather than show a form nobody can pass.
+          noAccount: ctx.users.list().length === 0,
         });
       },
     );

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { LEVELS } from '../../scoring/index.ts';
 import { sourceSpecsForWatch } from '../../sources/source-specs.ts';
 import { HttpError, html, noQuery, type WebContext } from '../web-context.ts';
-import { definitionFromForm, formFromDefinition, type WatchForm } from '../watch-form.ts';
+import { definitionFromForm, formErrors, formFromDefinition, type WatchForm } from '../watch-form.ts';
 import { feedUrlErrors } from '../watch-form-urls.ts';
 import { opaqueWatchId } from '../watch-ids.ts';
 
@@ -21,6 +21,11 @@ const formBody = {
     xSearch: field,
     feeds: field,
     blueskyQueries: field,
+    blueskyHandle: { type: 'string', maxLength: 300 },
+    mastodonHashtags: field,
+    mastodonQueries: field,
+    redditQueries: field,
+    hackernewsQueries: field,
     ownAccounts: field,
     flag: field,
     never: field,
@@ -52,16 +57,52 @@ export function watchesRoutes(ctx: WebContext): FastifyPluginAsync {
         ...data,
       });
 
-    app.get('/watches', { schema: { querystring: noQuery, response: html } }, async (req, reply) => {
-      const user = req.user!;
-      const watches = user.watchIds.map((id) => ctx.watches.get(id)).filter((w) => !!w);
-      return ctx.render(req, reply, 'watches', {
-        title: req.t('watches.title'),
-        nav: 'watches',
-        watches,
-        canEdit: user.role !== 'reviewer',
-      });
-    });
+    app.get(
+      '/watches',
+      {
+        schema: {
+          querystring: {
+            type: 'object',
+            properties: { polled: { type: 'string', maxLength: 64 } },
+            additionalProperties: false,
+          },
+          response: html,
+        },
+      },
+      async (req, reply) => {
+        const user = req.user!;
+        const watches = user.watchIds.map((id) => ctx.watches.get(id)).filter((w) => !!w);
+        return ctx.render(req, reply, 'watches', {
+          title: req.t('watches.title'),
+          nav: 'watches',
+          watches,
+          canEdit: user.role !== 'reviewer',
+          canPoll: user.role !== 'reviewer' && !!ctx.pollNow,
+          polled: (req.query as { polled?: string }).polled ?? null,
+        });
+      },
+    );
+
+    app.post(
+      '/watches/:id/poll',
+      {
+        config: { roles: ['owner', 'proxy'] },
+        schema: {
+          params: idParams,
+          body: { type: 'object', properties: { _csrf: { type: 'string' } } },
+          response: html,
+        },
+      },
+      async (req, reply) => {
+        const user = req.user!;
+        const { id } = req.params as { id: string };
+        if (!user.watchIds.includes(id) || !ctx.watches.get(id) || !ctx.pollNow)
+          throw new HttpError(404, 'no such watch');
+        await ctx.pollNow(id);
+        ctx.audit.record({ userId: user.id, actor: user.email, action: 'poll_now', watchId: id });
+        return reply.redirect(`/watches?polled=${encodeURIComponent(id)}`, 303);
+      },
+    );
 
     app.get(
       '/watches/new',
@@ -77,7 +118,9 @@ export function watchesRoutes(ctx: WebContext): FastifyPluginAsync {
         const user = req.user!;
         const form = req.body as WatchForm;
         const parsed = definitionFromForm(undefined, form);
-        const errors = parsed.ok ? feedUrlErrors(parsed.definition, ctx.config.network) : parsed.errors;
+        const errors = parsed.ok
+          ? feedUrlErrors(parsed.definition, ctx.config.network)
+          : formErrors(parsed.issues, req.t as (key: string) => string);
         if (!parsed.ok || errors.length)
           return editor(req, reply.status(400), {
             isNew: true,
@@ -136,7 +179,9 @@ export function watchesRoutes(ctx: WebContext): FastifyPluginAsync {
         if (!w) throw new HttpError(404, 'no such watch');
         const form = req.body as WatchForm;
         const parsed = definitionFromForm(w.definition, form);
-        const errors = parsed.ok ? feedUrlErrors(parsed.definition, ctx.config.network) : parsed.errors;
+        const errors = parsed.ok
+          ? feedUrlErrors(parsed.definition, ctx.config.network)
+          : formErrors(parsed.issues, req.t as (key: string) => string);
         if (!parsed.ok || errors.length)
           return editor(req, reply.status(400), {
             isNew: false,
