@@ -7,6 +7,7 @@ import { registerEvidenceCommands } from './cli/commands-evidence.ts';
 import { registerIdentityCommands } from './cli/commands-identity.ts';
 import { registerNotifyCommands } from './cli/commands-notify.ts';
 import { registerCaptureCommands } from './cli/commands-captures.ts';
+import { registerCorrectionsCommands } from './cli/commands-corrections.ts';
 import { VERSION } from './version.ts';
 import { usageExit } from './cli/usage-exit.ts';
 import type { LogFormat } from './logger.ts';
@@ -41,5 +42,6 @@ registerUsersCommands(program);
 registerIdentityCommands(program);
 registerNotifyCommands(program);
 registerCaptureCommands(program);
+registerCorrectionsCommands(program);
 
 await program.parseAsync(process.argv);

@@ -41,12 +41,17 @@ export function createDigestRepo(db: Db) {
 
   return {
     totals(watchId: string, from: number, to: number): { total: number; hostile: number } {
-      return client
-        .prepare(`select count(*) as total, coalesce(sum(hostile), 0) as hostile from posts where ${range}`)
-        .get(watchId, from, to) as {
-        total: number;
-        hostile: number;
-      };
+      return (
+        client
+          // A post a person marked hostile (post_labels) counts as hostile, like the scorer's.
+          .prepare(
+            `select count(*) as total, coalesce(sum(hostile = 1 or exists (select 1 from post_labels l where l.post_id = posts.id)), 0) as hostile from posts where ${range}`,
+          )
+          .get(watchId, from, to) as {
+          total: number;
+          hostile: number;
+        }
+      );
     },
 
     byLevel(watchId: string, from: number, to: number): Record<string, number> {
@@ -64,10 +69,16 @@ export function createDigestRepo(db: Db) {
     byCategory(watchId: string, from: number, to: number): { category: string; count: number }[] {
       return client
         .prepare(
-          `select j.value as category, count(*) as count from posts p, json_each(coalesce(p.categories, '[]')) j
-           where p.watch_id = ? and p.first_seen_at >= ? and p.first_seen_at < ? group by j.value order by count desc, category`,
+          // The scorer's categories and, for posts a person marked hostile, the category they chose.
+          `select category, count(*) as count from (
+             select p.id, j.value as category from posts p, json_each(coalesce(p.categories, '[]')) j
+             where p.watch_id = ? and p.first_seen_at >= ? and p.first_seen_at < ?
+             union
+             select p.id, l.category from posts p join post_labels l on l.post_id = p.id
+             where p.watch_id = ? and p.first_seen_at >= ? and p.first_seen_at < ?
+           ) group by category order by count desc, category`,
         )
-        .all(watchId, from, to) as { category: string; count: number }[];
+        .all(watchId, from, to, watchId, from, to) as { category: string; count: number }[];
     },
 
     topItems(watchId: string, from: number, to: number, limit: number): TopItem[] {

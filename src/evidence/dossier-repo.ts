@@ -24,6 +24,8 @@ export interface DossierPost {
   captureTimestamp: string | null;
   requestedBy: string | null;
   deletedUpstreamAt: number | null;
+  /** The category a person gave when marking the post hostile by hand (beside the scorer's). */
+  humanLabel: string | null;
 }
 
 /** A proxy's decision on a post (triage) and the reports filed about it, with who did it. */
@@ -90,9 +92,10 @@ export function createDossierRepo(db: Db) {
           `select p.id, p.watch_id as watchId, p.platform, p.external_id as externalId, p.url, p.author_handle as authorHandle,
              p.author_name as authorName, p.text, p.lang, p.created_at as createdAt, p.first_seen_at as firstSeenAt, p.raw,
              p.raw_sha256 as rawSha256, p.score, p.level, p.categories, a.status as archiveStatus, a.capture_url as captureUrl,
-             a.capture_timestamp as captureTimestamp, a.requested_by as requestedBy, a.deleted_upstream_at as deletedUpstreamAt
-           from posts p left join archives a on a.post_id = p.id
-           where p.watch_id = ? and (p.level in (${o.levels.map(() => '?').join(',') || 'null'}) or (a.requested_by is not null and a.requested_by <> 'auto'))${when}
+             a.capture_timestamp as captureTimestamp, a.requested_by as requestedBy, a.deleted_upstream_at as deletedUpstreamAt,
+             l.category as humanLabel
+           from posts p left join archives a on a.post_id = p.id left join post_labels l on l.post_id = p.id
+           where p.watch_id = ? and (p.level in (${o.levels.map(() => '?').join(',') || 'null'}) or (a.requested_by is not null and a.requested_by <> 'auto') or l.post_id is not null)${when}
            order by coalesce(p.created_at, p.first_seen_at), p.id`,
         )
         .all(...params) as (Omit<DossierPost, 'categories'> & { categories: string | null })[];

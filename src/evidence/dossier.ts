@@ -223,6 +223,7 @@ function postLine(p: DossierPost, d: PostDecisions | undefined) {
     level: p.level,
     score: p.score,
     categories: p.categories,
+    humanLabel: p.humanLabel ? { label: 'hostile', category: p.humanLabel } : null,
     archive: p.archiveStatus
       ? { status: p.archiveStatus, captureUrl: p.captureUrl, timestamp: p.captureTimestamp }
       : null,
@@ -237,7 +238,7 @@ function postLine(p: DossierPost, d: PostDecisions | undefined) {
 
 function postsCsv(posts: readonly DossierPost[], decisions: ReadonlyMap<number, PostDecisions>): string {
   // The BOM makes spreadsheet programs read UTF-8 (accents, emoji) correctly.
-  let out = `\uFEFF${csvRow(['id', 'platform', 'url', 'author_handle', 'author_name', 'published_utc', 'seen_utc', 'level', 'score', 'categories', 'group', 'text', 'raw_sha256', 'archive_status', 'archive_url', 'archive_timestamp', 'deleted_upstream_utc', 'review_status', 'reviewed_by', 'reviewed_utc', 'reports'])}`;
+  let out = `\uFEFF${csvRow(['id', 'platform', 'url', 'author_handle', 'author_name', 'published_utc', 'seen_utc', 'level', 'score', 'categories', 'group', 'text', 'raw_sha256', 'archive_status', 'archive_url', 'archive_timestamp', 'deleted_upstream_utc', 'human_label', 'human_category', 'review_status', 'reviewed_by', 'reviewed_utc', 'reports'])}`;
   for (const p of posts) {
     out += csvRow([
       p.id,
@@ -257,6 +258,8 @@ function postsCsv(posts: readonly DossierPost[], decisions: ReadonlyMap<number, 
       p.captureUrl,
       p.captureTimestamp,
       isoOrNull(p.deletedUpstreamAt),
+      p.humanLabel ? 'hostile' : null,
+      p.humanLabel,
       ...decisionCells(decisions.get(p.id)),
     ]);
   }

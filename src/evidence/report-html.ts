@@ -57,8 +57,10 @@ export const iso = (ms: number | null | undefined) =>
         .replace('T', ' ')
         .replace(/\.\d{3}Z$/, ' UTC');
 
-export function groupOf(p: Pick<DossierPost, 'categories'>): WordKey {
-  for (const g of GROUPS) if (g.categories.some((c) => p.categories.includes(c))) return g.key;
+export function groupOf(p: Pick<DossierPost, 'categories'> & { humanLabel?: string | null }): WordKey {
+  // A post marked hostile by hand is filed under the category the person chose.
+  const cats = p.humanLabel ? [...p.categories, p.humanLabel] : p.categories;
+  for (const g of GROUPS) if (g.categories.some((c) => cats.includes(c))) return g.key;
   return 'cat_other';
 }
 
@@ -124,6 +126,7 @@ function postBlock(
 <dt>${t('seen')}</dt><dd>${esc(iso(p.firstSeenAt))}</dd>
 <dt>${t('level')}</dt><dd>${esc(p.level ? levelWords(lang, p.level) : '—')} (${p.score ?? '—'})</dd>
 <dt>${t('categories')}</dt><dd>${esc(categoryWords(lang, p.categories) || '—')}</dd>
+${p.humanLabel ? `<dt>${t('humanLabel')}</dt><dd class="human-label">${esc(categoryWords(lang, [p.humanLabel]))}</dd>` : ''}
 <dt>${t('archive')}</dt><dd class="mono">${archive ? `<a href="${archive}">${esc(p.captureUrl!)}</a>` : `${t('noArchive')}${p.archiveStatus ? ` (${esc(p.archiveStatus)})` : ''}`}</dd>
 <dt>${t('sha')}</dt><dd class="mono">${esc(p.rawSha256)}</dd>
 ${p.deletedUpstreamAt ? `<dt>${t('deleted')}</dt><dd class="deleted">${esc(iso(p.deletedUpstreamAt))}</dd>` : ''}

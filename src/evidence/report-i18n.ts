@@ -39,6 +39,7 @@ const WORDS = {
   sha: ['SHA-256 du contenu brut', 'SHA-256 of the raw payload'],
   level: ['Niveau', 'Level'],
   categories: ['Catégories', 'Categories'],
+  humanLabel: ['Marqué hostile par une personne', 'Marked hostile by a person'],
   deleted: ['Supprimée en ligne depuis le', 'Deleted online since'],
   verifyTitle: ['Comment vérifier ce dossier', 'How to verify this dossier'],
   none: ['aucune', 'none'],

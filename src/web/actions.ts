@@ -1,6 +1,6 @@
 import type { User } from './auth/users-repo.ts';
 import { HttpError, type WebContext } from './web-context.ts';
-import { REPORT_CHANNELS, type ReportChannel } from './triage-repo.ts';
+import { CATEGORIES, REPORT_CHANNELS, type ReportChannel } from './triage-repo.ts';
 
 export const ACTIONS = ['reviewed', 'ignored', 'harmless', 'archive', 'report'] as const;
 export type TriageAction = (typeof ACTIONS)[number];
@@ -80,4 +80,41 @@ export function revealPost(ctx: WebContext, user: User, postId: number): void {
   } catch (err) {
     ctx.log.warn({ err, watch: watchId, postId }, 'could not record the view in the custody log');
   }
+}
+
+/**
+ * Marks a post hostile by hand with a category (a scorer miss), or takes the mark back (`null`).
+ * The label sits beside the scorer's verdict; the post is flagged for archiving like a hostile
+ * one, and both are written to the audit log.
+ */
+export async function labelPost(
+  ctx: WebContext,
+  user: User,
+  postId: number,
+  category: string | null,
+): Promise<void> {
+  const owners = postsOfUser(ctx, user, [postId]);
+  const watchId = owners.get(postId)!;
+  if (category === null) {
+    if (ctx.triage.removeLabel(postId))
+      ctx.audit.record({ userId: user.id, actor: user.email, action: 'unmark_hostile', watchId, postId });
+    return;
+  }
+  if (!(CATEGORIES as readonly string[]).includes(category)) throw new HttpError(400, 'choose a category');
+  ctx.triage.setLabel(postId, category, user);
+  ctx.audit.record({
+    userId: user.id,
+    actor: user.email,
+    action: 'mark_hostile',
+    watchId,
+    postId,
+    detail: { category },
+  });
+  if (!ctx.triage.review(postId)?.archiveFlaggedAt) await applyAction(ctx, user, [postId], 'archive');
+}
+
+/** Reveals every post of a list at once (one audit entry and one custody event per post). */
+export function revealPosts(ctx: WebContext, user: User, postIds: readonly number[]): void {
+  postsOfUser(ctx, user, postIds);
+  for (const id of new Set(postIds)) revealPost(ctx, user, id);
 }

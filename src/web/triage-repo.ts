@@ -1,8 +1,14 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/client.ts';
 import { ftsQuery } from '../db/repositories/fts-query.ts';
+import { LEVELS } from '../scoring/index.ts';
+import { labelQueries } from './labels-repo.ts';
+import { repeatOffenderQueries } from './repeat-offenders.ts';
 import {
   COLUMNS,
+  HOSTILE_SQL,
+  SITE_ROW_SQL,
+  SITE_SQL,
   fromArray,
   parseCursor,
   toRow,
@@ -20,6 +26,16 @@ export { REVIEW_STATUSES, STATUS_FILTERS, type ReviewStatus } from './triage-row
 export { CATEGORIES } from '../scoring/types.ts';
 export const REPORT_CHANNELS = ['platform', 'pharos', 'point_de_contact', 'complaint'] as const;
 export type ReportChannel = (typeof REPORT_CHANNELS)[number];
+
+const levelRank = (level: string | null) =>
+  Math.max(0, LEVELS.indexOf((level ?? 'none') as (typeof LEVELS)[number]));
+
+/** A page of at most `limit` rows out of `limit + 1` read, and the cursor of the next page. */
+function page(raw: unknown[][], limit: number, cursorOf: (last: TriageRow) => string) {
+  const rows = raw.slice(0, limit).map(fromArray);
+  const last = rows[rows.length - 1];
+  return { rows, next: raw.length > limit && last ? cursorOf(last) : null };
+}
 
 export function createTriageRepo(db: Db) {
   const client = db.$client;
@@ -46,6 +62,19 @@ export function createTriageRepo(db: Db) {
     !!prepare(`select 1 from sqlite_master where type = 'table' and name = ?`).get(name);
 
   return {
+    ...labelQueries(db),
+    ...repeatOffenderQueries(db),
+
+    /** The first and last day a watch saw posts (YYYY-MM-DD), for file names; null when it has none. */
+    seenDays(watchId: string): { first: string; last: string } | null {
+      const r = prepare(
+        `select min(first_seen_at) as a, max(first_seen_at) as b from posts where watch_id = ?`,
+      ).get(watchId) as { a: number | null; b: number | null };
+      if (r.a === null || r.b === null) return null;
+      const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+      return { first: day(r.a), last: day(r.b) };
+    },
+
     /** One page of the triage list and the cursor of the next one (keyset: no OFFSET, fast at any depth). */
     list(f: TriageFilter): { rows: TriageRow[]; next: string | null } {
       const where: string[] = ['p.watch_id = ?'];
@@ -57,9 +86,21 @@ export function createTriageRepo(db: Db) {
         where.push('posts_fts match ?');
         params.push(ftsQuery(f.q));
       }
-      if (f.level) {
-        where.push('p.level = ?');
-        params.push(f.level);
+      // "At least": `high` shows `severe` too.
+      const atLeast = f.level
+        ? LEVELS.slice(Math.max(0, LEVELS.indexOf(f.level as (typeof LEVELS)[number])))
+        : undefined;
+      if (atLeast && f.sort !== 'worst') {
+        where.push(
+          atLeast.length === 1 ? 'p.level = ?' : `p.level in (${atLeast.map(() => '?').join(', ')})`,
+        );
+        params.push(...atLeast);
+      }
+      if (f.hostile) where.push(`(${HOSTILE_SQL})`);
+      if (f.site) {
+        // The same rows the authors page counts for a site.
+        where.push(`${SITE_ROW_SQL} and p.url like '%://%' and ${SITE_SQL} = ?`);
+        params.push(f.site.toLowerCase());
       }
       if (f.category) {
         where.push(`exists (select 1 from json_each(p.categories) c where c.value = ?)`);
@@ -88,34 +129,36 @@ export function createTriageRepo(db: Db) {
         params.push(f.to);
       }
       const cur = parseCursor(f.sort, f.cursor);
-      let order: string;
       if (f.sort === 'worst') {
-        where.push('p.score is not null');
-        if (cur) {
-          where.push('(p.score, p.id) < (?, ?)');
-          params.push(cur.score, cur.id);
+        // Worst level first, newest first within a level: one indexed walk per level (the
+        // (watch_id, level) index is in id order), from the cursor's level down, until the page
+        // is full. Posts not scored yet have no level and are left out, as before.
+        const raw: unknown[][] = [];
+        for (const level of [...(atLeast ?? LEVELS)].reverse()) {
+          const rank = levelRank(level);
+          if (cur?.rank !== undefined && rank > cur.rank) continue;
+          const w = [...where, 'p.level = ?'];
+          const ps = [...params, level];
+          if (cur?.rank === rank) {
+            w.push('p.id < ?');
+            ps.push(cur.id);
+          }
+          const sqlText = `select ${COLUMNS} from ${from} where ${w.join(' and ')} order by p.id desc limit ?`;
+          raw.push(...(prepareList(sqlText).all(...ps, f.limit + 1 - raw.length) as unknown[][]));
+          if (raw.length > f.limit) break;
         }
-        order = 'p.score desc, p.id desc';
-      } else {
-        if (cur) {
-          where.push(from.startsWith('posts_fts') ? 'f.rowid < ?' : 'p.id < ?');
-          params.push(cur.id);
-        }
-        // With a search, order by the FTS rowid so the match walks its index newest first and
-        // stops at the page size instead of sorting every match.
-        order = from.startsWith('posts_fts') ? 'f.rowid desc' : 'p.id desc';
+        return page(raw, f.limit, (last) => `${levelRank(last.level)}.${last.id}`);
       }
+      if (cur) {
+        where.push(from.startsWith('posts_fts') ? 'f.rowid < ?' : 'p.id < ?');
+        params.push(cur.id);
+      }
+      // With a search, order by the FTS rowid so the match walks its index newest first and
+      // stops at the page size instead of sorting every match.
+      const order = from.startsWith('posts_fts') ? 'f.rowid desc' : 'p.id desc';
       const sqlText = `select ${COLUMNS} from ${from} where ${where.join(' and ')} order by ${order} limit ?`;
       const raw = prepareList(sqlText).all(...params, f.limit + 1) as unknown[][];
-      const rows = raw.slice(0, f.limit).map(fromArray);
-      const last = rows[rows.length - 1];
-      const next =
-        raw.length > f.limit && last
-          ? f.sort === 'worst'
-            ? `${last.score}.${last.id}`
-            : `${last.id}`
-          : null;
-      return { rows, next };
+      return page(raw, f.limit, (last) => `${last.id}`);
     },
 
     /** The watch's sources for the filter menu (raw: this runs on every triage page). */
@@ -300,7 +343,7 @@ export function createTriageRepo(db: Db) {
 
     needsReview(watchId: string): number {
       const r = prepare(
-        `select count(*) as n from posts p where p.watch_id = ? and p.hostile = 1 and not exists (select 1 from post_reviews r where r.post_id = p.id)`,
+        `select count(*) as n from posts p where p.watch_id = ? and (${HOSTILE_SQL}) and not exists (select 1 from post_reviews r where r.post_id = p.id)`,
       ).get(watchId) as { n: number };
       return r.n;
     },
@@ -315,52 +358,13 @@ export function createTriageRepo(db: Db) {
           n: number;
         }
       ).n;
-      return { total, hostile };
-    },
-
-    /** Repeat offenders: authors with hostile posts, most hostile posts first. */
-    authors(
-      watchId: string,
-      limit: number,
-    ): {
-      authorId: number;
-      platform: string;
-      handle: string | null;
-      name: string | null;
-      posts: number;
-      hostile: number;
-      worstLevel: string;
-      lastSeenAt: number;
-    }[] {
-      const rows = client
-        .prepare(
-          `select p.author_id, p.platform, max(p.author_handle) as handle, max(p.author_name) as name, count(*) as n, sum(p.hostile) as hostile,
-             max(case p.level when 'severe' then 4 when 'high' then 3 when 'medium' then 2 when 'low' then 1 else 0 end) as worst,
-             max(p.first_seen_at) as last_seen
-           from posts p where p.watch_id = ? and p.author_id is not null
-           group by p.author_id having sum(p.hostile) > 0 order by hostile desc, n desc, last_seen desc limit ?`,
-        )
-        .all(watchId, limit) as {
-        author_id: number;
-        platform: string;
-        handle: string | null;
-        name: string | null;
-        n: number;
-        hostile: number;
-        worst: number;
-        last_seen: number;
-      }[];
-      const names = ['none', 'low', 'medium', 'high', 'severe'];
-      return rows.map((r) => ({
-        authorId: r.author_id,
-        platform: r.platform,
-        handle: r.handle,
-        name: r.name,
-        posts: r.n,
-        hostile: r.hostile,
-        worstLevel: names[r.worst] ?? 'none',
-        lastSeenAt: r.last_seen,
-      }));
+      // Posts a person marked hostile that the scorer did not.
+      const marked = (
+        prepare(
+          `select count(*) as n from post_labels l join posts p on p.id = l.post_id where l.watch_id = ? and p.hostile = 0`,
+        ).get(watchId) as { n: number }
+      ).n;
+      return { total, hostile: hostile + marked };
     },
   };
 }

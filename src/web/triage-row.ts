@@ -16,6 +16,10 @@ export interface TriageFilter {
   from?: number;
   to?: number;
   q?: string;
+  /** Only posts counted as hostile: the scorer's verdict or a person's label. */
+  hostile?: boolean;
+  /** Web pages of one site (host), as the authors page groups them. */
+  site?: string;
   sort: 'newest' | 'worst';
   /** Opaque keyset position from the previous page. */
   cursor?: string;
@@ -40,11 +44,31 @@ export interface TriageRow {
   categories: string[];
   matches: unknown[];
   status: string | null;
+  /** The category a person gave when marking the post hostile by hand. */
+  label: string | null;
+  /** Archived already, or flagged for archiving: not offered for archiving again. */
+  archived: boolean;
 }
+
+/** A post counts as hostile when the scorer said so or a person marked it hostile. */
+export const HOSTILE_SQL = `p.hostile = 1 or exists (select 1 from post_labels l where l.post_id = p.id)`;
+
+/** A web page with no author named: the authors page groups such pages by site. */
+export const SITE_ROW_SQL = `p.platform = 'web' and p.author_handle is null and p.author_name is null`;
+/** The site of a web page (its host, lower case). */
+export const SITE_SQL = `lower(case when instr(substr(p.url, instr(p.url, '://') + 3), '/') > 0
+  then substr(substr(p.url, instr(p.url, '://') + 3), 1, instr(substr(p.url, instr(p.url, '://') + 3), '/') - 1)
+  else substr(p.url, instr(p.url, '://') + 3) end)`;
+
+/** A level's rank (none 0 … severe 4), as SQL. */
+export const LEVEL_RANK_SQL = `(case p.level when 'severe' then 4 when 'high' then 3 when 'medium' then 2 when 'low' then 1 else 0 end)`;
 
 export const COLUMNS = `p.id, p.watch_id, p.source_id, p.platform, p.url, p.author_id, p.author_handle, p.author_name, p.text,
   p.first_seen_at, p.created_at, p.score, p.level, p.hostile, p.categories, p.matches,
-  (select r.status from post_reviews r where r.post_id = p.id) as status`;
+  (select r.status from post_reviews r where r.post_id = p.id) as status,
+  (select l.category from post_labels l where l.post_id = p.id) as label,
+  (exists (select 1 from archives a where a.post_id = p.id)
+    or exists (select 1 from post_reviews r where r.post_id = p.id and r.archive_flagged_at is not null)) as archived`;
 
 /** The same mapping from a raw array row (columns in COLUMNS order): no per-row object from SQLite. */
 export function fromArray(a: unknown[]): TriageRow {
@@ -67,6 +91,8 @@ export function fromArray(a: unknown[]): TriageRow {
     categories: json(a[14]) as string[],
     matches: json(a[15]),
     status: (a[16] as string | null) ?? null,
+    label: (a[17] as string | null) ?? null,
+    archived: a[18] === 1,
   };
 }
 
@@ -91,16 +117,18 @@ export function toRow(r: Record<string, unknown>): TriageRow {
     categories: json(r.categories, []) as string[],
     matches: json(r.matches, []),
     status: (r.status as string | null) ?? null,
+    label: (r.label as string | null) ?? null,
+    archived: r.archived === 1,
   };
 }
 
 export function parseCursor(
   sort: TriageFilter['sort'],
   cursor: string | undefined,
-): { score?: number; id: number } | undefined {
+): { rank?: number; id: number } | undefined {
   if (!cursor) return undefined;
   const parts = cursor.split('.').map(Number);
   if (parts.some((n) => !Number.isSafeInteger(n))) return undefined;
-  if (sort === 'worst') return parts.length === 2 ? { score: parts[0], id: parts[1]! } : undefined;
+  if (sort === 'worst') return parts.length === 2 ? { rank: parts[0], id: parts[1]! } : undefined;
   return parts.length === 1 ? { id: parts[0]! } : undefined;
 }

@@ -89,6 +89,8 @@ describe('pages', () => {
   it('the block list CSV neutralises formula injection in handles and names', async () => {
     f.addPosts('alice', [
       { text: 'a', handle: '=HYPERLINK("http://evil")', name: '+cmd|calc', level: 'high' },
+      { text: 'a2', handle: '=HYPERLINK("http://evil")', name: '+cmd|calc', level: 'high' },
+      { text: 'a3', handle: '=HYPERLINK("http://evil")', name: '+cmd|calc', level: 'high' },
       { text: 'b', handle: 'plain_troll', name: '@SUM(A1)', level: 'severe' },
       { text: 'c', handle: 'plain_troll', name: '@SUM(A1)', level: 'medium' },
     ]);
@@ -100,9 +102,11 @@ describe('pages', () => {
     });
     expect(res.headers['content-type']).toContain('text/csv');
     const lines = res.body.trim().split('\r\n');
-    expect(lines[0]).toBe('"platform","handle","name","hostile_posts","posts","worst_level","last_seen"');
-    expect(lines[1]).toMatch(/^"web","plain_troll","'@SUM\(A1\)","2","2","severe",/);
-    expect(lines[2]).toMatch(/^"web","'=HYPERLINK\(""http:\/\/evil""\)","'\+cmd\|calc","1","1","high",/);
+    expect(lines[0]).toBe(
+      '"platform","handle","name","hostile_posts","posts","worst_level","last_seen","site"',
+    );
+    expect(lines[1]).toMatch(/^"web","'=HYPERLINK\(""http:\/\/evil""\)","'\+cmd\|calc","3","3","high",/);
+    expect(lines[2]).toMatch(/^"web","plain_troll","'@SUM\(A1\)","2","2","severe",/);
     for (const line of lines.slice(1))
       for (const cell of line.split('","')) expect(cell.replace(/^"/, '')).not.toMatch(/^[=+\-@]/);
   });

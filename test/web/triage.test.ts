@@ -80,7 +80,7 @@ describe('triage', () => {
       const html = (
         await f.app.inject({
           method: 'GET',
-          url: `/triage?watch=alice&${query}`,
+          url: `/triage?watch=alice&${query}${query.includes('sort=') ? '' : '&sort=newest'}`,
           headers: { cookie: jar.header() },
         })
       ).body;

@@ -1,7 +1,10 @@
+import { searchStem } from './search-stem.ts';
+
 /**
  * Turns what a person typed into a safe FTS5 query: every word is quoted (so operators,
  * parentheses and quotes typed by the user are data, not syntax) and all words must match.
- * A trailing `*` on a word keeps prefix search.
+ * A word of letters is searched by its stem as a prefix, so other forms of it match too
+ * ("suicide" finds "se suicider"); a trailing `*` on a word keeps an explicit prefix search.
  */
 export function ftsQuery(input: string): string {
   const words = input
@@ -13,8 +16,9 @@ export function ftsQuery(input: string): string {
   return words
     .map((w) => {
       const prefix = w.endsWith('*') && w.length > 1;
-      const core = (prefix ? w.slice(0, -1) : w).replace(/"/g, '""');
-      return `"${core}"${prefix ? '*' : ''}`;
+      if (prefix) return `"${w.slice(0, -1).replace(/"/g, '""')}"*`;
+      const stem = searchStem(w);
+      return stem ? `"${stem}"*` : `"${w.replace(/"/g, '""')}"`;
     })
     .join(' ');
 }

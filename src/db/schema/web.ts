@@ -157,3 +157,24 @@ export const invitations = sqliteTable(
   },
   (t) => [uniqueIndex('invitations_token').on(t.tokenHash)],
 );
+
+/**
+ * A person's own verdict on a post the scorer missed (or put in the wrong category): kept beside
+ * the scorer's fields, never over them, so the correction can go back to the lexicon maintainers.
+ */
+export const postLabels = sqliteTable(
+  'post_labels',
+  {
+    postId: integer('post_id')
+      .primaryKey()
+      .references(() => posts.id),
+    watchId: text('watch_id').notNull(),
+    /** The category the person chose (one of the scorer's categories). */
+    category: text('category').notNull(),
+    labelledBy: integer('labelled_by').references(() => users.id, { onDelete: 'set null' }),
+    /** Who, as text (readable after the account is deleted). */
+    labelledByEmail: text('labelled_by_email').notNull(),
+    labelledAt: integer('labelled_at').notNull(),
+  },
+  (t) => [index('post_labels_watch').on(t.watchId, t.labelledAt)],
+);

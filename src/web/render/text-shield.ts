@@ -26,11 +26,13 @@ export interface ShieldablePost {
   hostile: boolean;
   categories: readonly string[];
   status: string | null;
+  /** A person marked the post hostile by hand (a scorer miss): shielded like a flagged post. */
+  label?: string | null;
 }
 
-/** The scorer flagged the post (hostile, or any category such as doxxing). */
-export function scorerFlagged(post: Pick<ShieldablePost, 'hostile' | 'categories'>): boolean {
-  return post.hostile || post.categories.length > 0;
+/** The scorer flagged the post (hostile, or any category such as doxxing), or a person did. */
+export function scorerFlagged(post: Pick<ShieldablePost, 'hostile' | 'categories' | 'label'>): boolean {
+  return post.hostile || post.categories.length > 0 || !!post.label;
 }
 
 export function textVisibility(

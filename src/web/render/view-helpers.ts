@@ -59,8 +59,14 @@ export function viewHelpers(lang: UiLang, timeZone: string) {
 }
 
 function makeHelpers(lang: UiLang, timeZone: string) {
+  const plurals = new Intl.PluralRules(lang);
   return {
     ...labelHelpers(lang, translator(lang)),
+    /**
+     * The catalogue key for a count: `${base}.one` or `${base}.other` by the language's rule
+     * (French says "0 post hostile", English "0 hostile posts").
+     */
+    plural: (n: number, base: string) => `${base}.${plurals.select(n) === 'one' ? 'one' : 'other'}`,
     timeZone,
     /** "2026-11-20 09:30" in the reader's zone (time-zone.ts). */
     fmt: (ms: number | null | undefined) => formatInZone(ms, timeZone),

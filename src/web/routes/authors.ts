@@ -9,7 +9,7 @@ const watchQuery = {
   additionalProperties: false,
 } as const;
 
-/** Repeat offenders and the block list (CSV of handles) to import into a platform's block tool. */
+/** Repeat offenders (two hostile posts or more; web pages by site) and the block list (CSV of handles) to import into a platform's block tool. */
 export function authorsRoutes(ctx: WebContext): FastifyPluginAsync {
   return async (app) => {
     app.get('/authors', { schema: { querystring: watchQuery, response: html } }, async (req, reply) => {
@@ -18,6 +18,7 @@ export function authorsRoutes(ctx: WebContext): FastifyPluginAsync {
         title: req.t('authors.title'),
         nav: 'authors',
         watchId,
+        watchIds: req.user!.watchIds,
         authors: ctx.triage.authors(watchId, 500),
       });
     });
@@ -37,6 +38,7 @@ export function authorsRoutes(ctx: WebContext): FastifyPluginAsync {
           'posts',
           'worst_level',
           'last_seen',
+          'site',
         ]);
         for (const a of rows)
           out += csvRow([
@@ -47,6 +49,7 @@ export function authorsRoutes(ctx: WebContext): FastifyPluginAsync {
             a.posts,
             a.worstLevel,
             new Date(a.lastSeenAt).toISOString(),
+            a.site,
           ]);
         // Accounts confirmed as impersonating the person belong on the block list too.
         const listed = new Set(rows.map((a) => `${a.platform}\u0000${(a.handle ?? '').toLowerCase()}`));

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { HttpError, html, safeBack, type WebContext } from '../web-context.ts';
-import { applyAction, postsOfUser, revealPost } from '../actions.ts';
-import { REPORT_CHANNELS } from '../triage-repo.ts';
+import { applyAction, labelPost, postsOfUser, revealPost } from '../actions.ts';
+import { CATEGORIES, REPORT_CHANNELS } from '../triage-repo.ts';
 import { shieldRows } from '../post-visibility.ts';
 import { cutText, excerptRow, PAGE_TEXT_CHARS } from '../render/excerpt.ts';
 
@@ -57,6 +57,8 @@ export function postRoutes(ctx: WebContext): FastifyPluginAsync {
           archive: ctx.triage.archive(id),
           review: ctx.triage.review(id),
           reports: ctx.triage.reports(id),
+          label: ctx.triage.label(id),
+          categories: CATEGORIES,
           events,
           // The payload is whole in a dossier export; the page shows its beginning.
           raw: hidden ? null : cutText(rawPretty, PAGE_TEXT_CHARS),
@@ -129,6 +131,33 @@ export function postRoutes(ctx: WebContext): FastifyPluginAsync {
           `${safeBack((req.body as { back?: string }).back, `/posts/${id}`).split('#')[0]}#post-${id}`,
           303,
         );
+      },
+    );
+
+    // "Mark hostile": a person's label beside the scorer's verdict (an empty category takes it back).
+    app.post(
+      '/posts/:id/label',
+      {
+        config: { roles: ['owner', 'proxy'] },
+        schema: {
+          params: idParams,
+          body: {
+            type: 'object',
+            required: ['category'],
+            properties: {
+              category: { type: 'string', enum: ['', ...CATEGORIES] },
+              back,
+              _csrf: { type: 'string' },
+            },
+          },
+          response: html,
+        },
+      },
+      async (req, reply) => {
+        const { id } = req.params as { id: number };
+        const body = req.body as { category: string; back?: string };
+        await labelPost(ctx, req.user!, id, body.category || null);
+        return reply.redirect(`${safeBack(body.back, `/posts/${id}`).split('#')[0]}#post-${id}`, 303);
       },
     );
 

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { LEVELS } from '../../scoring/index.ts';
 import { HttpError, html, safeBack, type WebContext } from '../web-context.ts';
-import { ACTIONS, applyAction, type TriageAction } from '../actions.ts';
+import { ACTIONS, applyAction, revealPosts, type TriageAction } from '../actions.ts';
 import {
   CATEGORIES,
   REPORT_CHANNELS,
@@ -31,7 +31,10 @@ export const triageQuerySchema = {
     from: { type: 'string', pattern: '^(\\d{4}-\\d{2}-\\d{2})?$' },
     to: { type: 'string', pattern: '^(\\d{4}-\\d{2}-\\d{2})?$' },
     q: { type: 'string', maxLength: 200 },
-    sort: { type: 'string', enum: ['newest', 'worst'], default: 'newest' },
+    hostile: { type: 'string', enum: ['', '1'] },
+    site: { type: 'string', maxLength: 253 },
+    // No default: proxies and reviewers get the worst first, the owner the newest first.
+    sort: { type: 'string', enum: ['newest', 'worst'] },
     cursor: { type: 'string', pattern: '^(-?\\d+\\.)?\\d+$' },
   },
   additionalProperties: false,
@@ -47,6 +50,8 @@ export interface TriageQuery {
   from?: string;
   to?: string;
   q?: string;
+  hostile?: string;
+  site?: string;
   sort: 'newest' | 'worst';
   cursor?: string;
 }
@@ -63,10 +68,17 @@ export function filterFromQuery(watchId: string, q: TriageQuery, limit = PAGE_SI
     from: day(q.from),
     to: day(q.to, 86_400_000),
     q: q.q?.trim() || undefined,
+    hostile: q.hostile === '1' || undefined,
+    site: q.site?.trim() || undefined,
     sort: q.sort,
     cursor: q.cursor,
     limit,
   };
+}
+
+/** Proxies and reviewers triage the worst first; the owner's list keeps the order things came in. */
+export function defaultSort(role: string): TriageQuery['sort'] {
+  return role === 'owner' ? 'newest' : 'worst';
 }
 
 /** The triage list and its bulk actions. */
@@ -74,7 +86,8 @@ export function triageRoutes(ctx: WebContext): FastifyPluginAsync {
   return async (app) => {
     app.get('/triage', { schema: { querystring: triageQuerySchema, response: html } }, async (req, reply) => {
       const user = req.session!;
-      const query = req.query as TriageQuery;
+      const asked = req.query as Partial<TriageQuery>;
+      const query: TriageQuery = { ...asked, sort: asked.sort ?? defaultSort(user.role) };
       const watchId = pickWatch(user, query.watch);
       const { rows, next } = ctx.triage.list(filterFromQuery(watchId, query));
       // Post text goes through the one shield decision (render/text-shield.ts).
@@ -92,8 +105,10 @@ export function triageRoutes(ctx: WebContext): FastifyPluginAsync {
         title: req.t('triage.title'),
         nav: 'triage',
         watchId,
+        watchIds: user.watchIds,
         query,
         items,
+        revealIds: items.filter((r) => r.shielded).map((r) => r.id),
         nextUrl,
         levels: LEVELS,
         statuses: STATUS_FILTERS,
@@ -105,6 +120,32 @@ export function triageRoutes(ctx: WebContext): FastifyPluginAsync {
         back: req.url,
       });
     });
+
+    // Reveal every shielded post of the page at once: each one audited and logged as viewed, and
+    // remembered for the rest of the session (the reveal is read back from the audit log).
+    app.post(
+      '/triage/reveal',
+      {
+        schema: {
+          body: {
+            type: 'object',
+            properties: {
+              ids: { type: 'array', items: { type: 'integer', minimum: 1 }, maxItems: PAGE_SIZE },
+              back: { type: 'string', maxLength: 4000 },
+              _csrf: { type: 'string' },
+            },
+          },
+          response: html,
+        },
+      },
+      async (req, reply) => {
+        const body = req.body as { ids?: number[]; back?: string };
+        const ids = body.ids ?? [];
+        if (ids.length === 0) throw new HttpError(400, 'nothing to reveal on this page');
+        revealPosts(ctx, req.user!, ids);
+        return reply.redirect(safeBack(body.back, '/triage'), 303);
+      },
+    );
 
     app.post(
       '/triage/bulk',
