@@ -5,19 +5,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { unzipSync, strFromU8 } from 'fflate';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { launchChromium } from '../helpers/browser.ts';
 import { makeFixture, PASSWORD, type Fixture } from './helpers.ts';
 
 // Triage at speed in real Chromium: the keyboard, revealing a whole page for the session, and a
 // missed post marked hostile by hand that then shows in the corrections and the dossier.
-
-const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 describe('triage in a real browser', () => {
   let f: Fixture;
@@ -59,11 +52,7 @@ describe('triage in a real browser', () => {
     f.addPosts('bob', [{ text: 'Bob, insulte', handle: 'b', level: 'high' }]);
     await f.app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(f.app.server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: CHROMIUM_FLAGS,
-    });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {

@@ -1,17 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
+import { launchChromium } from '../helpers/browser.ts';
 import { VIGIE_BIN } from '../helpers/cli.ts';
 import { tempDir, writeFile } from '../helpers/temp.ts';
 import { startFakeSmtp, type FakeSmtp } from '../fakes/smtp.ts';
 
-const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const OWNER_PASSWORD = 'owner password 2026';
 const PROXY_PASSWORD = 'proxy password 2026';
 
@@ -63,11 +57,7 @@ describe('first run in a real browser, from an empty data folder', () => {
     const { mkdirSync } = await import('node:fs');
     mkdirSync(`${dir.dir}/data`);
     vigie = await startVigie(config, dir.dir);
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: CHROMIUM_FLAGS,
-    });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {

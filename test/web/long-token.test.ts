@@ -3,7 +3,8 @@ import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { unzipSync, strFromU8 } from 'fflate';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { type Browser, type BrowserContext } from 'playwright-core';
+import { launchChromium } from '../helpers/browser.ts';
 import { writeDossier } from '../../src/evidence/dossier.ts';
 import { makeStore, storePosts } from '../evidence/helpers.ts';
 import { login, makeFixture, PASSWORD, type Fixture } from './helpers.ts';
@@ -14,14 +15,6 @@ import { login, makeFixture, PASSWORD, type Fixture } from './helpers.ts';
 // since the machines that run the suite are shared and noisy.
 
 const TOKEN = `Alice${'x'.repeat(1_000_000)}`;
-const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
 describe('a 1 MB unbroken token', () => {
   let f: Fixture;
   let browser: Browser;
@@ -53,11 +46,7 @@ describe('a 1 MB unbroken token', () => {
     );
     await f.app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(f.app.server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: CHROMIUM_FLAGS,
-    });
+    browser = await launchChromium();
     context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     await page.goto(`${base}/triage`);

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { launchChromium } from '../helpers/browser.ts';
 import { makeFixture, PASSWORD, type Fixture } from './helpers.ts';
 import { en } from '../../src/web/i18n/en.ts';
 import { fr } from '../../src/web/i18n/fr.ts';
@@ -16,8 +17,6 @@ import { ROLES } from '../../src/web/auth/users-repo.ts';
 // state, custody event, audit action, role) in what the page shows.
 
 const ARTIFACTS = path.resolve('test/artifacts');
-const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-sync'];
-
 const USERS = {
   owner: 'alice.martin@exemple.fr',
   proxy: 'proche.de.confiance@exemple.fr',
@@ -171,11 +170,7 @@ describe('every page on a phone, in French', () => {
 
     await f.app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(f.app.server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: CHROMIUM_FLAGS,
-    });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {

@@ -2,17 +2,10 @@
 // protected person can meet in the DOM, what a proxy does for them, and what is audited.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { launchChromium } from '../helpers/browser.ts';
 import { makeFixture, PASSWORD, type Fixture } from './helpers.ts';
 import { createIdentityRepo } from '../../src/identity/identity-repo.ts';
-
-const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 // A scorer miss (scored `none`), a threat the scorer caught, a kind post, and a look-alike's post.
 const MISSED = 'Alice Martin devrait se suicider, personne ne la regretterait';
@@ -72,11 +65,7 @@ describe('owner shield and look-alikes in a real browser', () => {
     });
     await f.app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(f.app.server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: CHROMIUM_FLAGS,
-    });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {
