@@ -133,4 +133,30 @@ export function safeBack(value: unknown, fallback = '/'): string {
 }
 
 export const html = { 200: { type: 'string' }, '4xx': {} } as const;
+
+/** A one-time link's token in the path (set-password and invitation links). */
+export const tokenParams = {
+  type: 'object',
+  required: ['token'],
+  properties: { token: { type: 'string', minLength: 20, maxLength: 100 } },
+} as const;
+
+/**
+ * Route options of a public form that chooses a password through a one-time link: rate-limited
+ * like the sign-in, the password bounded so that hashing it costs nothing unusual.
+ */
+export function passwordLinkRoute(loginAttemptsPerMinute: number) {
+  return {
+    config: { public: true, rateLimit: { max: loginAttemptsPerMinute, timeWindow: 60_000 } },
+    schema: {
+      params: tokenParams,
+      body: {
+        type: 'object',
+        required: ['password'],
+        properties: { password: { type: 'string', maxLength: 1024 }, _csrf: { type: 'string' } },
+      },
+      response: html,
+    },
+  } as const;
+}
 export const noQuery = { type: 'object', properties: {}, additionalProperties: false } as const;

@@ -1,5 +1,12 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { SESSION_COOKIE, html, safeBack, type WebContext } from '../web-context.ts';
+import {
+  SESSION_COOKIE,
+  html,
+  passwordLinkRoute,
+  safeBack,
+  tokenParams,
+  type WebContext,
+} from '../web-context.ts';
 import { hashPassword, passwordProblem, verifyPassword } from '../auth/passwords.ts';
 import { totpValid } from '../auth/totp.ts';
 import { reauthenticate, reauthFields } from '../auth/reauth.ts';
@@ -144,12 +151,6 @@ export function authRoutes(ctx: WebContext): FastifyPluginAsync {
       },
     );
 
-    const tokenParams = {
-      type: 'object',
-      required: ['token'],
-      properties: { token: { type: 'string', minLength: 20, maxLength: 100 } },
-    } as const;
-
     app.get(
       '/set-password/:token',
       {
@@ -171,21 +172,7 @@ export function authRoutes(ctx: WebContext): FastifyPluginAsync {
 
     app.post(
       '/set-password/:token',
-      {
-        config: {
-          public: true,
-          rateLimit: { max: ctx.config.web.loginAttemptsPerMinute, timeWindow: 60_000 },
-        },
-        schema: {
-          params: tokenParams,
-          body: {
-            type: 'object',
-            required: ['password'],
-            properties: { password: { type: 'string', maxLength: 1024 }, _csrf: { type: 'string' } },
-          },
-          response: html,
-        },
-      },
+      passwordLinkRoute(ctx.config.web.loginAttemptsPerMinute),
       async (req, reply) => {
         const { token } = req.params as { token: string };
         const { password } = req.body as { password: string };

@@ -1,16 +1,19 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { HttpError, SESSION_COOKIE, html, noQuery, type WebContext } from '../web-context.ts';
+import {
+  HttpError,
+  SESSION_COOKIE,
+  html,
+  noQuery,
+  passwordLinkRoute,
+  tokenParams,
+  type WebContext,
+} from '../web-context.ts';
 import { hashPassword, passwordProblem } from '../auth/passwords.ts';
 
 const idParams = {
   type: 'object',
   required: ['id'],
   properties: { id: { type: 'integer', minimum: 1 } },
-} as const;
-const tokenParams = {
-  type: 'object',
-  required: ['token'],
-  properties: { token: { type: 'string', minLength: 20, maxLength: 100 } },
 } as const;
 const csrfBody = { type: 'object', properties: { _csrf: { type: 'string' } } } as const;
 
@@ -179,21 +182,7 @@ export function peopleRoutes(ctx: WebContext): FastifyPluginAsync {
 
     app.post(
       '/invite/:token',
-      {
-        config: {
-          public: true,
-          rateLimit: { max: ctx.config.web.loginAttemptsPerMinute, timeWindow: 60_000 },
-        },
-        schema: {
-          params: tokenParams,
-          body: {
-            type: 'object',
-            required: ['password'],
-            properties: { password: { type: 'string', maxLength: 1024 }, _csrf: { type: 'string' } },
-          },
-          response: html,
-        },
-      },
+      passwordLinkRoute(ctx.config.web.loginAttemptsPerMinute),
       async (req, reply) => {
         const { token } = req.params as { token: string };
         const { password } = req.body as { password: string };
