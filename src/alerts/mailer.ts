@@ -101,6 +101,30 @@ function envelopeAddress(from: string): string {
 
 type SmtpConfig = NonNullable<Config['mail']['smtp']>;
 
+function smtpConnection(smtp: SmtpConfig, timeoutMs: number): SMTPConnection {
+  return new SMTPConnection({
+    host: smtp.host,
+    port: smtp.port,
+    secure: smtp.secure,
+    connectionTimeout: timeoutMs,
+    greetingTimeout: timeoutMs,
+    socketTimeout: timeoutMs,
+  });
+}
+
+/** Connects and says hello, then signs in when a user is set; rejects with the server's or the network's error. */
+async function connectAndSignIn(conn: SMTPConnection, smtp: SmtpConfig): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    conn.once('error', reject);
+    conn.connect((err) => (err ? reject(err) : resolve()));
+  });
+  if (smtp.user) {
+    await new Promise<void>((resolve, reject) =>
+      conn.login({ user: smtp.user!, pass: smtp.pass ?? '' }, (err) => (err ? reject(err) : resolve())),
+    );
+  }
+}
+
 async function sendSmtp(
   smtp: SmtpConfig,
   from: string,
@@ -108,14 +132,7 @@ async function sendSmtp(
   bytes: Buffer,
   hooks: SendHooks,
 ): Promise<void> {
-  const conn = new SMTPConnection({
-    host: smtp.host,
-    port: smtp.port,
-    secure: smtp.secure,
-    connectionTimeout: smtp.timeoutMs,
-    greetingTimeout: smtp.timeoutMs,
-    socketTimeout: smtp.timeoutMs,
-  });
+  const conn = smtpConnection(smtp, smtp.timeoutMs);
   let committed = false;
   const fail = (err: unknown): SendError => {
     const e = err as { message?: string; responseCode?: number; code?: string };
@@ -124,15 +141,7 @@ async function sendSmtp(
     return new SendError(e.message ?? String(err), committed, refused, permanent);
   };
   try {
-    await new Promise<void>((resolve, reject) => {
-      conn.once('error', reject);
-      conn.connect((err) => (err ? reject(err) : resolve()));
-    });
-    if (smtp.user) {
-      await new Promise<void>((resolve, reject) =>
-        conn.login({ user: smtp.user!, pass: smtp.pass ?? '' }, (err) => (err ? reject(err) : resolve())),
-      );
-    }
+    await connectAndSignIn(conn, smtp);
     await new Promise<void>((resolve, reject) => {
       conn.once('error', reject);
       const stream = guardedStream(bytes, () => {
@@ -192,25 +201,9 @@ export function outboxDirOf(mail: Config['mail'], dataDir: string): string {
  * Resolves with nothing; rejects with the server's or the network's error.
  */
 export async function verifySmtp(smtp: NonNullable<Config['mail']['smtp']>): Promise<void> {
-  const timeout = Math.min(smtp.timeoutMs, 15_000);
-  const conn = new SMTPConnection({
-    host: smtp.host,
-    port: smtp.port,
-    secure: smtp.secure,
-    connectionTimeout: timeout,
-    greetingTimeout: timeout,
-    socketTimeout: timeout,
-  });
+  const conn = smtpConnection(smtp, Math.min(smtp.timeoutMs, 15_000));
   try {
-    await new Promise<void>((resolve, reject) => {
-      conn.once('error', reject);
-      conn.connect((err) => (err ? reject(err) : resolve()));
-    });
-    if (smtp.user) {
-      await new Promise<void>((resolve, reject) =>
-        conn.login({ user: smtp.user!, pass: smtp.pass ?? '' }, (err) => (err ? reject(err) : resolve())),
-      );
-    }
+    await connectAndSignIn(conn, smtp);
   } finally {
     try {
       conn.quit();
