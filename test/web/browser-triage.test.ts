@@ -190,13 +190,13 @@ describe('triage in a real browser', () => {
     await Promise.all([page.waitForLoadState('load'), page.click('form.mark-hostile button[type=submit]')]);
     await expect
       .poll(() => page.locator('h1 .human-label').innerText())
-      .toBe('marked hostile: suicide_incitement');
+      .toBe('marked hostile: Incitement to suicide');
     expect(await page.locator('dd.human-label-detail').innerText()).toContain('proxy@example.org');
     // Flagged for archiving like a hostile post: no second offer.
     expect(await page.locator(`button[formaction="/posts/${missed}/archive"]`).count()).toBe(0);
     await page.goto(`${base}/triage?watch=alice&sort=newest`);
     expect(await page.locator(`#post-${missed} .human-label`).innerText()).toBe(
-      'marked hostile: suicide_incitement',
+      'marked hostile: Incitement to suicide',
     );
 
     // The corrections, from the exports page.
@@ -238,7 +238,7 @@ describe('triage in a real browser', () => {
       .split('\r\n')
       .find((l) => l.startsWith(`"${missed}",`));
     expect(row).toContain('"none"');
-    expect(row).toMatch(/"hostile","suicide_incitement"$/);
+    expect(row).toMatch(/"hostile","suicide_incitement","reviewed",/);
     expect(strFromU8(files['report.html']!)).toContain('Marked hostile by a person');
     expect(errors).toEqual([]);
     await context.close();

@@ -41,8 +41,11 @@ const INTERNAL_IDS = [
   'pending',
   'submitted',
 ];
-/** English words of the catalogue that are good French too ("Contenu hostile masqué"). */
-const FRENCH_TOO = new Set(['hostile']);
+/**
+ * English words of the catalogue that may stand on a French page: good French too ("Contenu
+ * hostile masqué"), or a language's own name in the language chooser ("English").
+ */
+const FRENCH_TOO = new Set(['hostile', 'English']);
 /** The English catalogue's words that French says differently. */
 const ENGLISH_ONLY = (Object.keys(en) as (keyof typeof en)[])
   .filter((k) => en[k] !== fr[k] && en[k].length >= 3 && !FRENCH_TOO.has(en[k]))
