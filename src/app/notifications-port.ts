@@ -3,7 +3,7 @@ import type { Db } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
 import { EXTRA_CHANNEL_KINDS, isChannelKind, TargetError } from '../alerts/channels/channel.ts';
 import { createChannels } from '../alerts/channels/channels.ts';
-import { createMailer } from '../alerts/mailer.ts';
+import { createMailer, type Mailer } from '../alerts/mailer.ts';
 import { createPersonChannelsRepo } from '../alerts/person-channels-repo.ts';
 import { createPersonSettingsRepo } from '../alerts/person-settings-repo.ts';
 import type { DigestSetting } from '../alerts/recipients-repo.ts';
@@ -15,10 +15,13 @@ export function createNotificationsPort(deps: {
   db: Db;
   config: Readonly<Config>;
   log: Logger;
+  /** The service's mailer, which follows the dashboard's mail settings; the configured one when absent. */
+  mailer?: Mailer;
 }): NotificationsPort {
   const settings = createPersonSettingsRepo(deps.db);
   const personChannels = createPersonChannelsRepo(deps.db);
-  const channels = createChannels(deps.config, createMailer(deps.config.mail, deps.config.dataDir, deps.log));
+  const mailer = deps.mailer ?? createMailer(deps.config.mail, deps.config.dataDir, deps.log);
+  const channels = createChannels(deps.config, mailer);
   const domain = /@([A-Za-z0-9.-]+)>?\s*$/.exec(deps.config.mail.from)?.[1];
   return {
     kinds: () => EXTRA_CHANNEL_KINDS.map((kind) => ({ kind, configured: channels[kind].configured() })),

@@ -163,7 +163,12 @@ function createEvidencePort(
   };
 }
 
-function createAlertsPort(deps: { db: Db; config: Readonly<Config>; log: Logger }): AlertsPort {
+function createAlertsPort(deps: {
+  db: Db;
+  config: Readonly<Config>;
+  log: Logger;
+  mailer?: Mailer;
+}): AlertsPort {
   const waves = createWavesRepo(deps.db);
   return {
     currentWave: (watchId) => waves.current(watchId) ?? null,
