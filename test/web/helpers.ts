@@ -14,7 +14,8 @@ import { createUsersRepo, type Role } from '../../src/web/auth/users-repo.ts';
 import { hashPassword } from '../../src/web/auth/passwords.ts';
 import { configSchema, type WatchConfig } from '../../src/config/schema.ts';
 import type { EvidencePort } from '../../src/web/ports.ts';
-import { createLedger } from '../../src/db/ledger/ledger.ts';
+import { createLedger, type Ledger } from '../../src/db/ledger/ledger.ts';
+import { createCaptureRepo, type CaptureRepo } from '../../src/evidence/capture/capture-repo.ts';
 import { createWebPorts } from '../../src/app/web-ports.ts';
 import { createSetupGate } from '../../src/web/setup-gate.ts';
 
@@ -41,6 +42,9 @@ export interface PostSpec {
   categories?: string[];
   matches?: { term: string; category: string; severity: number; start: number; end: number }[];
   url?: string;
+  /** `web` unless given (e.g. `x`, with the post's id as `externalId`). */
+  platform?: string;
+  externalId?: string;
 }
 
 export interface Fixture {
@@ -48,6 +52,10 @@ export interface Fixture {
   db: Db;
   deps: AppDeps;
   app: FastifyInstance;
+  /** The custody ledger the dashboard writes to. */
+  ledger: Ledger;
+  /** Local captures, when the fixture's `capture.enabled` is set. */
+  captures?: CaptureRepo;
   sourceIds: Record<string, number>;
   addPosts(watchId: string, posts: PostSpec[], seenAt?: number): number[];
   addUser(email: string, role: Role, watchIds: string[]): Promise<number>;
@@ -63,6 +71,8 @@ export async function makeFixture(
     web?: Record<string, unknown>;
     network?: Record<string, unknown>;
     notifications?: Record<string, unknown>;
+    archive?: Record<string, unknown>;
+    capture?: Record<string, unknown>;
     queue?: JobQueue;
     onWatchesChanged?: () => Promise<void>;
   } = {},
@@ -86,14 +96,25 @@ export async function makeFixture(
     web: { ...options.web },
     network: { ...options.network },
     notifications: { ...options.notifications },
+    archive: { ...options.archive },
+    capture: { enabled: false, ...options.capture },
   });
+  const captures = config.capture.enabled ? createCaptureRepo(db, ledger) : undefined;
   const deps: AppDeps = {
     log,
     posts,
     watches,
     sources,
     config,
-    ...createWebPorts({ db, log, config, watches, ledger, queue: options.queue }),
+    ...createWebPorts({
+      db,
+      log,
+      config,
+      watches,
+      ledger,
+      queue: options.queue,
+      captures,
+    }),
     setupGate: createSetupGate(),
     ...(options.evidence ? { evidencePort: options.evidence } : {}),
     ...(options.onWatchesChanged ? { onWatchesChanged: options.onWatchesChanged } : {}),
@@ -107,14 +128,16 @@ export async function makeFixture(
     db,
     deps,
     app,
+    ledger,
+    captures,
     sourceIds,
     addPosts(watchId, specs, seenAt = Date.now()) {
       const toStore: PostToStore[] = specs.map((s) => {
         const n = ++counter;
         const raw = JSON.stringify({ id: n, text: s.text, author: s.handle ?? null });
         return {
-          platform: 'web',
-          externalId: `ext-${n}`,
+          platform: s.platform ?? 'web',
+          externalId: s.externalId ?? `ext-${n}`,
           url: s.url ?? `https://example.org/post/${n}`,
           author:
             s.handle || s.name
