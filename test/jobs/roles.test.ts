@@ -52,8 +52,9 @@ describe('vigie web / start in distributed mode', () => {
     await web.waitForLine(/Vigie listening/);
     db = openDb(dbFile(tmp.dir), { migrate: false });
     const posts = createPostsRepo(db, createLedger(db));
-    // The boot poll waits in Redis for a worker: the web process does not run it.
-    expect(await poll.getWaitingCount()).toBe(1);
+    // The boot poll waits in Redis for a worker: the web process does not run it. (It is enqueued
+    // once the port is bound, just after "listening" is printed.)
+    await expect.poll(() => poll.getWaitingCount(), { timeout: 10_000 }).toBe(1);
     await new Promise((r) => setTimeout(r, 500));
     expect(await poll.getWaitingCount()).toBe(1);
     expect(posts.count()).toBe(0);

@@ -114,7 +114,7 @@ describe('review decisions and reports filed in the dossier', () => {
     const values = [...fr.matchAll(/<dt>(?:Niveau|Catégories)<\/dt><dd>([^<]*)<\/dd>/g)].map((m) =>
       m[1]!.replace(/ \(\d+\)$/, ''),
     );
-    expect(values).toEqual(['grave', 'menace, injure', 'faible', 'grossièreté']);
+    expect(values).toEqual(['grave', 'Menaces, Insultes', 'faible', 'Grossièretés']);
     for (const key of ['severe', 'low', 'threat', 'insult', 'profanity', 'medium', 'high'])
       expect(values.join(' ')).not.toMatch(new RegExp(`\\b${key}\\b`));
     expect(fr).toContain('<html lang="fr">');

@@ -60,7 +60,7 @@ describe('captures in the dossier', () => {
         expect(manifest.files[entry]).toBe(sha256Hex(k.file(id, name)));
       }
     const v = await verifyDossier(zipFile);
-    expect(v.summary).toMatch(/^intact: 12 files/);
+    expect(v.summary).toMatch(/^intact: 14 files/);
     expect(v.ok).toBe(true);
   });
 
