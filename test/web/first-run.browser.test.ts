@@ -125,7 +125,7 @@ describe('first run in a real browser, from an empty data folder', () => {
     await proxy.goto(inviteLink);
     await proxy.fill('input[name=password]', PROXY_PASSWORD);
     await Promise.all([proxy.waitForURL(`${base}/`), proxy.click('button[type=submit]')]);
-    expect(await proxy.locator('.who').innerText()).toContain('proxy@example.org (proxy)');
+    expect(await proxy.locator('.who').innerText()).toContain('proxy@example.org (trusted proxy)');
     await proxy.goto(`${base}/watches`);
     expect(await proxy.locator('ul.watches').innerText()).toContain('Alice Martin');
     // The link worked once.
