@@ -54,7 +54,7 @@ describe('vigie web / start in distributed mode', () => {
     const posts = createPostsRepo(db, createLedger(db));
     // The boot poll waits in Redis for a worker: the web process does not run it. (It is enqueued
     // once the port is bound, just after "listening" is printed.)
-    await expect.poll(() => poll.getWaitingCount(), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => poll!.getWaitingCount(), { timeout: 10_000 }).toBe(1);
     await new Promise((r) => setTimeout(r, 500));
     expect(await poll.getWaitingCount()).toBe(1);
     expect(posts.count()).toBe(0);

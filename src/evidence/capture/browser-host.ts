@@ -1,5 +1,5 @@
 import { accessSync, constants } from 'node:fs';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 
 // One headless Chromium per process, launched on first use and reused: a new context per capture
 // keeps captures apart (no cookies, cache or storage shared) at a fraction of a launch's cost.
@@ -67,6 +67,8 @@ export function createBrowserHost(o: { executablePath: string; launchTimeoutMs?:
     if (missing) throw new BrowserUnavailableError(missing, 'missing');
     try {
       // Playwright gives every launch a fresh profile (user-data-dir) and removes it on close.
+      // playwright-core is loaded at the first capture, not when the service starts (it is large).
+      const { chromium } = await import('playwright-core');
       const b = await chromium.launch({
         executablePath: o.executablePath,
         headless: true,
