@@ -54,7 +54,7 @@ export interface Fixture {
   app: FastifyInstance;
   /** The custody ledger the dashboard writes to. */
   ledger: Ledger;
-  /** Local captures, when the fixture's `capture.enabled` is set. */
+  /** Local captures, when the test gave `capture` settings. */
   captures?: CaptureRepo;
   sourceIds: Record<string, number>;
   addPosts(watchId: string, posts: PostSpec[], seenAt?: number): number[];
@@ -97,9 +97,10 @@ export async function makeFixture(
     network: { ...options.network },
     notifications: { ...options.notifications },
     archive: { ...options.archive },
-    capture: { enabled: false, ...options.capture },
+    capture: { ...options.capture },
   });
-  const captures = config.capture.enabled ? createCaptureRepo(db, ledger) : undefined;
+  // The capture repository only where a test asks for captures (they launch Chromium).
+  const captures = options.capture ? createCaptureRepo(db, ledger) : undefined;
   const deps: AppDeps = {
     log,
     posts,
