@@ -63,8 +63,8 @@ describe('triage counts, filters and words', () => {
         headers: { cookie: jar.header(), 'accept-language': 'fr' },
       })
     ).body;
-    expect(fr).toMatch(/<strong>1<\/strong> post hostile pas encore vu<\/a>/);
-    expect(fr).toMatch(/<strong>8<\/strong> posts hostiles<\/a>/);
+    expect(fr).toMatch(/<strong>1<\/strong> message hostile pas encore vu<\/a>/);
+    expect(fr).toMatch(/<strong>8<\/strong> messages hostiles<\/a>/);
   });
 
   it('the level filter means "at least"; proxies see the worst first by default, level then time', async () => {
