@@ -3,7 +3,11 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { withDeps, requireWatch, runCommand, UsageError, type GlobalOptions } from './run-command.ts';
 import { outFileProblem } from './out-file.ts';
-import { CORRECTION_FORMATS, correctionsText, type CorrectionFormat } from '../web/corrections-export.ts';
+import type { CorrectionFormat } from '../web/corrections-export.ts';
+
+// The formats are listed here (checked against the export's type) so that `vigie --help` does not
+// load the export module; it is imported when the command runs.
+const CORRECTION_FORMATS = ['csv', 'jsonl'] as const satisfies readonly CorrectionFormat[];
 
 const globals = (cmd: Command) => cmd.optsWithGlobals() as GlobalOptions;
 
@@ -31,6 +35,7 @@ export function registerCorrectionsCommands(program: Command): void {
         return withDeps(globals(cmd), async ({ deps }) => {
           requireWatch(deps, o.watch);
           const list = deps.triage.corrections(o.watch);
+          const { correctionsText } = await import('../web/corrections-export.ts');
           const text = correctionsText(list, o.format as CorrectionFormat);
           // The list holds post text: its export is written to the audit log like the dashboard's.
           deps.audit.record({
