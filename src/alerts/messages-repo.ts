@@ -25,6 +25,23 @@ export interface MessageIntent {
   periodEnd?: number | null;
 }
 
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+/** Inserts one queued row per intent (already-recorded ones are skipped); the first new row id. */
+function insertQueued(tx: Tx, intents: readonly MessageIntent[], now: number): number | undefined {
+  let first: number | undefined;
+  for (const intent of intents) {
+    const row = tx
+      .insert(messages)
+      .values({ ...intent, status: 'queued', createdAt: now })
+      .onConflictDoNothing()
+      .returning({ id: messages.id })
+      .get();
+    first ??= row?.id;
+  }
+  return first;
+}
+
 export function createMessagesRepo(db: Db) {
   return {
     /**
@@ -33,19 +50,7 @@ export function createMessagesRepo(db: Db) {
      */
     recordIntent(intents: MessageIntent | readonly MessageIntent[], now = Date.now()): number | undefined {
       const list = Array.isArray(intents) ? intents : [intents as MessageIntent];
-      return db.transaction((tx) => {
-        let first: number | undefined;
-        for (const intent of list) {
-          const row = tx
-            .insert(messages)
-            .values({ ...intent, status: 'queued', createdAt: now })
-            .onConflictDoNothing()
-            .returning({ id: messages.id })
-            .get();
-          first ??= row?.id;
-        }
-        return first;
-      });
+      return db.transaction((tx) => insertQueued(tx, list, now));
     },
 
     /**
@@ -67,16 +72,7 @@ export function createMessagesRepo(db: Db) {
           .where(and(eq(alertedPosts.recipientId, recipientId), inArray(alertedPosts.postId, [...postIds])))
           .all();
         if (already.length > 0) return undefined;
-        let first: number | undefined;
-        for (const intent of intents) {
-          const row = tx
-            .insert(messages)
-            .values({ ...intent, status: 'queued', createdAt: now })
-            .onConflictDoNothing()
-            .returning({ id: messages.id })
-            .get();
-          first ??= row?.id;
-        }
+        const first = insertQueued(tx, intents, now);
         if (first === undefined) return undefined;
         tx.insert(alertedPosts)
           .values(
