@@ -27,6 +27,17 @@ export default tseslint.config(
     },
   },
   {
+    // Repositories are async (SQLite and PostgreSQL share them): a statement or a repository call
+    // not awaited is a write that may land after the caller moved on, or a lost error.
+    files: ['src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'tools/**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
+      '@typescript-eslint/await-thenable': 'error',
+    },
+  },
+  {
     // The floor plan (docs/ARCHITECTURE.md): who may import whom in src/, and no cycles.
     files: ['src/**/*.ts'],
     plugins: { 'floor-plan': floorPlan },

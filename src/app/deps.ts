@@ -1,6 +1,7 @@
 import type { Config } from '../config/schema.ts';
 import type { Logger } from '../logger.ts';
 import { closeDb, dbFile, openDb, type Db } from '../db/client.ts';
+import { createSqliteStore } from '../db/sqlite-store.ts';
 import { createLedger } from '../db/ledger/ledger.ts';
 import { createWatchesRepo } from '../db/repositories/watches-repo.ts';
 import { createSourcesRepo } from '../db/repositories/sources-repo.ts';
@@ -48,6 +49,8 @@ export function createDeps(
   } = {},
 ) {
   const db = options.db ?? openDb(dbFile(config.dataDir));
+  // The async store every repository moves to (SQLite here; PostgreSQL with database.url).
+  const store = createSqliteStore(db);
   // One ledger object: its appends are chained, and every writer shares the same statements.
   const ledger = createLedger(db);
   const watches = createWatchesRepo(db);
@@ -134,6 +137,7 @@ export function createDeps(
     config,
     log,
     db,
+    store,
     ledger,
     watches,
     sources,

@@ -1,3 +1,5 @@
+import { sql, type Column, type SQL } from 'drizzle-orm';
+import type { Store } from '../store.ts';
 import { searchStem } from './search-stem.ts';
 
 /**
@@ -21,4 +23,14 @@ export function ftsQuery(input: string): string {
       return stem ? `"${stem}"*` : `"${w.replace(/"/g, '""')}"`;
     })
     .join(' ');
+}
+
+/**
+ * The condition "this post matches what the person typed", in the store's dialect: FTS5 on
+ * SQLite (migration 0001), a text-search vector on PostgreSQL. `postId` is the post id column.
+ */
+export function postSearchCondition(store: Pick<Store, 'dialect'>, postId: SQL | Column, input: string): SQL {
+  if (store.dialect === 'sqlite')
+    return sql`${postId} in (select rowid from posts_fts where posts_fts match ${ftsQuery(input)})`;
+  throw new Error('full-text search on PostgreSQL: not built yet');
 }
