@@ -2,6 +2,7 @@ import type { Config } from '../config/schema.ts';
 import type { Logger } from '../logger.ts';
 import { closeDb, dbFile, openDb, type Db } from '../db/client.ts';
 import { createSqliteStore } from '../db/sqlite-store.ts';
+import type { Store } from '../db/store.ts';
 import { createLedger } from '../db/ledger/ledger.ts';
 import { createWatchesRepo } from '../db/repositories/watches-repo.ts';
 import { createSourcesRepo } from '../db/repositories/sources-repo.ts';
@@ -34,28 +35,37 @@ import { createSetupGate } from '../web/setup-gate.ts';
 import { createWebPorts } from './web-ports.ts';
 import { afterStoreRule, createHandlers, schedules } from './handlers.ts';
 
+export interface DepsOptions {
+  /** The SQLite connection (read-only commands open it read-only); opened from dataDir when omitted. */
+  db?: Db;
+  /** The store every repository uses; a SQLite store over `db` when omitted. */
+  store?: Store;
+  driver?: JobDriver;
+  /** Settings the file or environment set (loadConfig's `locked`): the dashboard cannot change them. */
+  locked?: ReadonlySet<string>;
+}
+
+/**
+ * Opens the database of the configuration. The SQLite connection stays exposed as `deps.db` while
+ * some repositories still use it directly; the store runs over that same connection.
+ */
+function openStorage(config: Readonly<Config>, options: DepsOptions): { db: Db; store: Store } {
+  const db = options.db ?? openDb(dbFile(config.dataDir));
+  return { db, store: options.store ?? createSqliteStore(db) };
+}
+
 /**
  * The composition root: the only place that constructs things. Everything else receives what it
- * uses through a `deps` argument.
+ * uses through a `deps` argument. Async: the store is opened and the dashboard's settings are
+ * read before anything that depends on them is built.
  */
-export function createDeps(
-  config: Readonly<Config>,
-  log: Logger,
-  options: {
-    db?: Db;
-    driver?: JobDriver;
-    /** Settings the file or environment set (loadConfig's `locked`): the dashboard cannot change them. */
-    locked?: ReadonlySet<string>;
-  } = {},
-) {
-  const db = options.db ?? openDb(dbFile(config.dataDir));
-  // The async store every repository moves to (SQLite here; PostgreSQL with database.url).
-  const store = createSqliteStore(db);
+export async function createDeps(config: Readonly<Config>, log: Logger, options: DepsOptions = {}) {
+  const { db, store } = openStorage(config, options);
   // One ledger object: its appends are chained, and every writer shares the same statements.
-  const ledger = createLedger(db);
-  const watches = createWatchesRepo(db);
-  const sources = createSourcesRepo(db);
-  const posts = createPostsRepo(db, ledger);
+  const ledger = createLedger(store);
+  const watches = createWatchesRepo(store);
+  const sources = createSourcesRepo(store);
+  const posts = createPostsRepo(store, ledger);
   // The dashboard's settings (SMTP, source credentials) laid over the file; what holds a copy of
   // them (the mailer, the platform clients) is rebuilt when they change, without a restart.
   const mailer = swappableMailer(createMailer(config.mail, config.dataDir, log.child({ part: 'alerts' })));
@@ -63,11 +73,13 @@ export function createDeps(
   const settings = createSettingsStore({
     base: config,
     locked: options.locked ?? new Set(),
-    repo: createSettingsRepo(db),
+    repo: createSettingsRepo(store),
     key: encryptionKey,
     log,
     mailer: () => mailer,
   });
+  // Read once here; `settings.effective()` then answers synchronously from memory (see settings-store.ts).
+  await settings.load();
   const effective = settings.effective();
   if (effective !== config)
     mailer.replace(createMailer(effective.mail, config.dataDir, log.child({ part: 'alerts' })));
@@ -190,29 +202,32 @@ export function createDeps(
      * its definition in the file changed, so dashboard edits survive restarts), their sources and
      * recipients.
      */
-    syncWatches(): void {
+    async syncWatches(): Promise<void> {
       // Private information never reaches watches.definition: it is stored encrypted by identity.
-      watches.syncFromConfig(config.watches.map(withoutPrivate));
+      await watches.syncFromConfig(config.watches.map(withoutPrivate));
       identity.syncPrivate(config.watches);
-      for (const w of watches.listActive()) sources.syncForWatch(w.id, sourceSpecsForWatch(w.definition));
+      const active = await watches.listActive();
+      for (const w of active) await sources.syncForWatch(w.id, sourceSpecsForWatch(w.definition));
       alerts.syncRecipients(
         Date.now(),
-        watches.listActive().map((w) => w.definition),
+        active.map((w) => w.definition),
       );
     },
     handlers() {
       return createHandlers({ ...deps, queue: driver });
     },
-    schedules() {
-      return schedules(config, watches.listActive());
+    async schedules() {
+      return schedules(config, await watches.listActive());
     },
     async close(): Promise<void> {
       await driver.stop();
       await capturer?.close();
+      await store.close();
+      // The store closed the connection it runs over; a store given apart from `db` leaves it open.
       closeDb(db);
     },
   };
   return deps;
 }
 
-export type Deps = ReturnType<typeof createDeps>;
+export type Deps = Awaited<ReturnType<typeof createDeps>>;

@@ -44,8 +44,8 @@ export function registerCaptureCommands(program: Command): void {
     .action((o: { watch?: string }, cmd: Command) =>
       runCommand(async () =>
         withDeps(globals(cmd), async ({ deps }) => {
-          deps.syncWatches();
-          requireWatch(deps, o.watch);
+          await deps.syncWatches();
+          await requireWatch(deps, o.watch);
           const capturer = deps.evidence.capturer;
           if (!capturer) throw new UsageError('captures are off: set capture.enabled to true');
           const s = await capturer.run({ watchId: o.watch });
@@ -74,7 +74,7 @@ export function registerCaptureCommands(program: Command): void {
         if (!Number.isInteger(limit) || limit < 0)
           throw new UsageError('--limit: expected a non-negative integer');
         return withDeps(globals(cmd), async ({ deps }) => {
-          requireWatch(deps, o.watch);
+          await requireWatch(deps, o.watch);
           const health = captureStatus(deps);
           process.stdout.write(
             health ? `${statusLine(health)}\n` : 'captures: off (capture.enabled is false)\n',

@@ -31,8 +31,8 @@ export function registerEvidenceCommands(program: Command): void {
         if (!Number.isInteger(waitMs) || waitMs < 0)
           throw new UsageError('--wait-ms: expected a non-negative integer');
         return withDeps(globals(cmd), async ({ deps }) => {
-          deps.syncWatches();
-          requireWatch(deps, o.watch);
+          await deps.syncWatches();
+          await requireWatch(deps, o.watch);
           const evidence = deps.evidence;
           const s = await evidence.archiver.run({ watchId: o.watch, waitMs });
           const counts = evidence.archives.counts({ watchId: o.watch });
@@ -100,8 +100,8 @@ export function registerEvidenceCommands(program: Command): void {
           if (outProblem) throw new UsageError(`--out: ${outProblem}`);
           const { writeDossier } = await import('../evidence/dossier.ts');
           return withDeps(globals(cmd), async ({ deps }) => {
-            deps.syncWatches();
-            requireWatch(deps, o.watch);
+            await deps.syncWatches();
+            await requireWatch(deps, o.watch);
             const r = await writeDossier(
               deps,
               {
@@ -163,8 +163,8 @@ export function registerEvidenceCommands(program: Command): void {
     .action((o: { watch?: string }, cmd: Command) =>
       runCommand(async () => {
         return withDeps(globals(cmd), async ({ deps }) => {
-          deps.syncWatches();
-          requireWatch(deps, o.watch);
+          await deps.syncWatches();
+          await requireWatch(deps, o.watch);
           const s = await deps.evidence.deletionCheck({ watchId: o.watch });
           process.stdout.write(
             `checked: ${s.checked}, deleted upstream: ${s.deleted}, unclear (checked again next time): ${s.unclear}\n`,

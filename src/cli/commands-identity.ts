@@ -51,7 +51,7 @@ export function registerIdentityCommands(program: Command): void {
         if (!['jsonl', 'table'].includes(o.format))
           throw new UsageError(`--format: expected jsonl or table, got "${o.format}"`);
         return withDeps(globals(cmd), async ({ deps }) => {
-          requireWatch(deps, o.watch);
+          await requireWatch(deps, o.watch);
           const list = deps.identity
             .list(o.watch as string, { includeDismissed: o.all === true })
             .map(toItem);
@@ -84,8 +84,8 @@ export function registerIdentityCommands(program: Command): void {
     .action((o: { watch: string }, cmd: Command) =>
       runCommand(async () => {
         return withDeps(globals(cmd), async ({ deps }) => {
-          deps.syncWatches();
-          requireWatch(deps, o.watch);
+          await deps.syncWatches();
+          await requireWatch(deps, o.watch);
           const authors = await deps.identity.scanAuthors(o.watch);
           const searched = await deps.identity.searchAccounts(o.watch);
           process.stdout.write(

@@ -69,12 +69,12 @@ export function createArchiver(deps: ArchiverDeps) {
   // A claimed row is leased for this long: a worker that dies mid-submit frees it afterwards.
   const leaseMs = Math.max(cfg.timeoutMs * 2, 60_000);
 
-  function enroll(scope: WorkScope): number {
+  async function enroll(scope: WorkScope): Promise<number> {
     const t = now();
     if (scope.postIds) return deps.archives.enrollPosts(scope.postIds, 'auto', t);
     const watches = scope.watchId
-      ? [deps.watches.get(scope.watchId)].filter((w) => w !== undefined)
-      : deps.watches.listActive();
+      ? [await deps.watches.get(scope.watchId)].filter((w) => w !== undefined)
+      : await deps.watches.listActive();
     let n = 0;
     for (const w of watches)
       n += deps.archives.enrollByLevel(w.id, archiveLevels(deps.config, w.definition.archiveMinLevel), t);
@@ -255,7 +255,7 @@ export function createArchiver(deps: ArchiverDeps) {
     async run(options: ArchiveRunOptions = {}): Promise<ArchiveRunSummary> {
       const scope: WorkScope = { watchId: options.watchId, postIds: options.postIds };
       const s: ArchiveRunSummary = {
-        enrolled: enroll(scope),
+        enrolled: await enroll(scope),
         submitted: 0,
         archived: 0,
         failed: 0,

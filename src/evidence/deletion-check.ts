@@ -92,10 +92,10 @@ export async function runDeletionCheck(
     [
       'mastodon',
       'mastodon-status',
-      (posts, ctx) =>
+      async (posts, ctx) =>
         checkMastodonPosts(posts, {
           ...ctx,
-          raws: deps.posts.rawPayloads(posts.map((p) => p.postId)),
+          raws: await deps.posts.rawPayloads(posts.map((p) => p.postId)),
         }),
     ],
     ['reddit', 'reddit-info', checkRedditPosts],

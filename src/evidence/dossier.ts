@@ -83,7 +83,7 @@ export async function writeDossier(
   outFile: string,
 ): Promise<{ file: string; posts: number; sha256: string }> {
   const now = o.now ?? Date.now;
-  const watch = deps.watches.get(o.watchId);
+  const watch = await deps.watches.get(o.watchId);
   if (!watch) throw new Error(`no watch with id "${o.watchId}"`);
   const minLevel: Level = o.minLevel ?? 'low';
   const levels = LEVELS.filter((l) => LEVELS.indexOf(l) >= LEVELS.indexOf(minLevel));

@@ -151,7 +151,7 @@ export function createIdentity(deps: IdentityDeps) {
 
     /** After a page is stored: the authors of the new posts are checked for look-alikes. */
     async afterStore(watchId: string, stored: readonly StoredPostRef[]): Promise<void> {
-      const watch = deps.watches.get(watchId);
+      const watch = await deps.watches.get(watchId);
       if (!watch || stored.length === 0) return;
       const result = recordAccounts(watch.definition, repo.authorsOfPosts(stored.map((p) => p.id)), 'author');
       if (result.alert) await alert(watchId);
@@ -160,7 +160,7 @@ export function createIdentity(deps: IdentityDeps) {
 
     /** Checks every author who ever posted about the watch (after a change of names, or on demand). */
     async scanAuthors(watchId: string): Promise<{ checked: number; candidates: number }> {
-      const watch = deps.watches.get(watchId);
+      const watch = await deps.watches.get(watchId);
       if (!watch) throw new Error(`unknown watch "${watchId}"`);
       let after = 0;
       let checked = 0;
@@ -196,7 +196,7 @@ export function createIdentity(deps: IdentityDeps) {
       signal?: AbortSignal,
       searchers = deps.searchers ?? [],
     ): Promise<number> {
-      const watch = deps.watches.get(watchId);
+      const watch = await deps.watches.get(watchId);
       if (!watch) throw new Error(`unknown watch "${watchId}"`);
       const queries = [
         ...new Set([

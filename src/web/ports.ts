@@ -155,7 +155,7 @@ export interface TestOutcome {
 export interface SettingsPort {
   view(): SettingView[];
   /** `value` null clears the stored value; nothing is stored when a problem is found. */
-  save(changes: readonly { path: string; value: string | null }[], actor: string): SettingProblem[];
+  save(changes: readonly { path: string; value: string | null }[], actor: string): Promise<SettingProblem[]>;
   testConnection(group: string): Promise<TestOutcome>;
   /** A plain message through the current mail transport (test messages, invitations). */
   sendMail(to: string, subject: string, text: string): Promise<TestOutcome>;

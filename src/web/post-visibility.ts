@@ -13,25 +13,22 @@ import {
 
 type Row = ShieldablePost & { id: number; watchId: string; text: string; matches: unknown };
 
-export function ownerShieldOf(ctx: Pick<WebContext, 'watches'>, watchId: string): OwnerShield {
-  return ctx.watches.get(watchId)?.definition.ownerShield ?? 'review';
+export async function ownerShieldOf(ctx: Pick<WebContext, 'watches'>, watchId: string): Promise<OwnerShield> {
+  return (await ctx.watches.get(watchId))?.definition.ownerShield ?? 'review';
 }
 
 /** The visibility of each row for this user (revealed posts: only for a signed-in session). */
-export function visibilityFor(
+export async function visibilityFor(
   ctx: Pick<WebContext, 'watches' | 'audit'>,
   user: SessionUser | User,
   rows: readonly Row[],
-): Map<number, TextVisibility> {
+): Promise<Map<number, TextVisibility>> {
   const shields = new Map<string, OwnerShield>();
-  const shieldOf = (watchId: string) => {
-    let s = shields.get(watchId);
-    if (!s) shields.set(watchId, (s = ownerShieldOf(ctx, watchId)));
-    return s;
-  };
+  for (const watchId of new Set(rows.map((r) => r.watchId)))
+    shields.set(watchId, await ownerShieldOf(ctx, watchId));
   const first = new Map<number, TextVisibility>();
   for (const r of rows)
-    first.set(r.id, textVisibility(user.role, r, { revealed: false, ownerShield: shieldOf(r.watchId) }));
+    first.set(r.id, textVisibility(user.role, r, { revealed: false, ownerShield: shields.get(r.watchId)! }));
   const hidden = rows.filter((r) => first.get(r.id) !== 'clear').map((r) => r.id);
   if (hidden.length > 0 && 'sessionCreatedAt' in user) {
     for (const id of ctx.audit.revealedSince(user.id, user.sessionCreatedAt, hidden)) first.set(id, 'clear');
@@ -40,11 +37,11 @@ export function visibilityFor(
 }
 
 /** The rows with their text as this user may read it (see render/text-shield.ts). */
-export function shieldRows<R extends Row>(
+export async function shieldRows<R extends Row>(
   ctx: Pick<WebContext, 'watches' | 'audit'>,
   user: SessionUser | User,
   rows: readonly R[],
 ) {
-  const vis = visibilityFor(ctx, user, rows);
+  const vis = await visibilityFor(ctx, user, rows);
   return rows.map((r) => shieldText(r, vis.get(r.id)!));
 }

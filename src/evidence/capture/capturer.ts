@@ -81,12 +81,12 @@ export function createCapturer(deps: CapturerDeps) {
     waiting.shift()?.();
   };
 
-  function enroll(scope: CaptureScope): number {
+  async function enroll(scope: CaptureScope): Promise<number> {
     const t = now();
     if (scope.postIds) return deps.captures.enroll({ postIds: scope.postIds }, t);
     const watches = scope.watchId
-      ? [deps.watches.get(scope.watchId)].filter((w) => w !== undefined)
-      : deps.watches.listActive();
+      ? [await deps.watches.get(scope.watchId)].filter((w) => w !== undefined)
+      : await deps.watches.listActive();
     let n = 0;
     for (const w of watches)
       n += deps.captures.enroll(
@@ -306,7 +306,7 @@ export function createCapturer(deps: CapturerDeps) {
     async run(options: CaptureRunOptions = {}): Promise<CaptureRunSummary> {
       const scope: CaptureScope = { watchId: options.watchId, postIds: options.postIds };
       const s: CaptureRunSummary = {
-        enrolled: enroll(scope),
+        enrolled: await enroll(scope),
         captured: 0,
         failed: 0,
         retried: 0,

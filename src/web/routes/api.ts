@@ -52,14 +52,14 @@ const mentionSchema = {
  * harmless or they reveal it, and each reveal is audited: the API applies the same decision
  * (render/text-shield.ts) to an owner's token. Proxies' and reviewers' tokens read the text.
  */
-function shieldForOwner<R extends TriageRow>(
+async function shieldForOwner<R extends TriageRow>(
   ctx: WebContext,
   user: User,
   rows: readonly R[],
   reveal: boolean,
-): (R & { shielded?: boolean })[] {
+): Promise<(R & { shielded?: boolean })[]> {
   if (user.role !== 'owner') return [...rows];
-  const visibility = visibilityFor(ctx, user, rows);
+  const visibility = await visibilityFor(ctx, user, rows);
   return rows.map((r) => {
     if (visibility.get(r.id) === 'clear') return { ...r, shielded: false };
     if (!reveal) return { ...shieldText(r, 'withheld'), shielded: true };
@@ -116,8 +116,8 @@ export function apiRoutes(ctx: WebContext, routes: () => readonly RouteOptions[]
         },
       },
       async (req) => {
-        const items = req.user!.watchIds.flatMap((id) => {
-          const w = ctx.watches.get(id);
+        const stored = await Promise.all(req.user!.watchIds.map(async (id) => ({ id, w: await ctx.watches.get(id) })));
+        const items = stored.flatMap(({ id, w }) => {
           if (!w) return [];
           const c = ctx.triage.counts(id);
           return [
@@ -190,7 +190,7 @@ export function apiRoutes(ctx: WebContext, routes: () => readonly RouteOptions[]
           detail: { count: rows.length },
         });
         return {
-          items: shieldForOwner(ctx, user, rows, reveal).map((r) => ({ ...r, status: r.status ?? 'new' })),
+          items: (await shieldForOwner(ctx, user, rows, reveal)).map((r) => ({ ...r, status: r.status ?? 'new' })),
           next,
         };
       },

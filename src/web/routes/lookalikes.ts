@@ -43,14 +43,16 @@ export function lookalikesRoutes(ctx: WebContext): FastifyPluginAsync {
       async (req, reply) => {
         const user = req.session!;
         const watchId = pickWatch(user, (req.query as { watch?: string }).watch);
-        const accounts = ctx.lookalikes.list(watchId).map((l) => ({
-          ...l,
-          posts: shieldRows(
-            ctx,
-            user,
-            ctx.triage.postsOfAccount(watchId, l, FIRST_POSTS).map((p) => excerptRow(p, LIST_TEXT_CHARS)),
-          ),
-        }));
+        const accounts = [];
+        for (const l of ctx.lookalikes.list(watchId))
+          accounts.push({
+            ...l,
+            posts: await shieldRows(
+              ctx,
+              user,
+              ctx.triage.postsOfAccount(watchId, l, FIRST_POSTS).map((p) => excerptRow(p, LIST_TEXT_CHARS)),
+            ),
+          });
         return ctx.render(req, reply, 'lookalikes', {
           title: req.t('lookalikes.title'),
           nav: 'lookalikes',

@@ -10,10 +10,10 @@ export function overviewRoutes(ctx: WebContext): FastifyPluginAsync {
   return async (app) => {
     app.get('/', { schema: { querystring: noQuery, response: html } }, async (req, reply) => {
       const user = req.user!;
-      const health = ctx.sources.listHealth();
+      const health = await ctx.sources.listHealth();
       const watches = [];
       for (const id of user.watchIds) {
-        const w = ctx.watches.get(id);
+        const w = await ctx.watches.get(id);
         if (!w) continue;
         let wave = null;
         try {

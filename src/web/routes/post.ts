@@ -33,7 +33,7 @@ export function postRoutes(ctx: WebContext): FastifyPluginAsync {
         const cut = whole && excerptRow(whole, full ? Number.MAX_SAFE_INTEGER : PAGE_TEXT_CHARS);
         if (!cut || !user.watchIds.includes(cut.watchId)) throw new HttpError(404, 'not found', 'error.404');
         // Post text goes through the one shield decision (render/text-shield.ts).
-        const post = shieldRows(ctx, user, [cut])[0]!;
+        const post = (await shieldRows(ctx, user, [cut]))[0]!;
         const hidden = post.shielded;
         let events: ReturnType<WebContext['evidence']['eventsForPost']> = [];
         try {

@@ -146,7 +146,7 @@ export function setupRoutes(ctx: WebContext): FastifyPluginAsync {
         const definition = parsed.definition;
         definition.id = opaqueWatchId(definition.id, (id) => ctx.watchAdmin.exists(id));
         ctx.watchAdmin.save(definition);
-        ctx.sources.syncForWatch(definition.id, sourceSpecsForWatch(definition));
+        await ctx.sources.syncForWatch(definition.id, sourceSpecsForWatch(definition));
         const owner = ctx.users.upsert({
           email,
           role: 'owner',
@@ -158,7 +158,7 @@ export function setupRoutes(ctx: WebContext): FastifyPluginAsync {
         ctx.audit.record({ userId: owner.id, actor, action: 'watch_create', watchId: definition.id });
         let mailProblems = 0;
         if (mail.length && ctx.settings) {
-          const problems = ctx.settings.save(unlockedChanges(ctx.settings.view(), mail), actor);
+          const problems = await ctx.settings.save(unlockedChanges(ctx.settings.view(), mail), actor);
           mailProblems = problems.length;
           if (!problems.length)
             ctx.audit.record({

@@ -91,7 +91,7 @@ export function triageRoutes(ctx: WebContext): FastifyPluginAsync {
       const watchId = pickWatch(user, query.watch);
       const { rows, next } = ctx.triage.list(filterFromQuery(watchId, query));
       // Post text goes through the one shield decision (render/text-shield.ts).
-      const items = shieldRows(
+      const items = await shieldRows(
         ctx,
         user,
         rows.map((whole) => excerptRow(whole, LIST_TEXT_CHARS)),
