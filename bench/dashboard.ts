@@ -17,6 +17,7 @@ import { createUsersRepo } from '../src/web/auth/users-repo.ts';
 import { createTriageRepo } from '../src/web/triage-repo.ts';
 import { configSchema, type WatchConfig } from '../src/config/schema.ts';
 import { createLedger } from '../src/db/ledger/ledger.ts';
+import { createSqliteStore } from '../src/db/sqlite-store.ts';
 import { createWebPorts } from '../src/app/web-ports.ts';
 import { fmt, percentile } from './lib.ts';
 
@@ -36,9 +37,10 @@ const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff
 
 const dir = mkdtempSync(path.join(tmpdir(), 'vigie-bench-dashboard-'));
 const db = openDb(path.join(dir, 'vigie.db'));
-const watches = createWatchesRepo(db);
-const sources = createSourcesRepo(db);
-watches.syncFromConfig([
+const store = createSqliteStore(db);
+const watches = createWatchesRepo(store);
+const sources = createSourcesRepo(store);
+await watches.syncFromConfig([
   {
     id: 'alice',
     names: ['Alice Martin'],
@@ -49,8 +51,8 @@ watches.syncFromConfig([
     recipients: [],
   } as unknown as WatchConfig,
 ]);
-sources.syncForWatch('alice', [{ kind: 'feed', target: 'https://example.org/feed' }]);
-const sourceId = sources.listEnabled('alice')[0]!.id;
+await sources.syncForWatch('alice', [{ kind: 'feed', target: 'https://example.org/feed' }]);
+const sourceId = (await sources.listEnabled('alice'))[0]!.id;
 
 // Vocabulary: common words in every post, a mid-frequency word ("tempête", ~1 % of posts) to search.
 const WORDS = Array.from({ length: 3000 }, (_, i) => `mot${i.toString(36)}`);
@@ -122,11 +124,11 @@ const users = createUsersRepo(db);
 const user = users.upsert({ email: 'proxy@example.org', role: 'proxy', watchIds: ['alice'] });
 const session = users.createSession(user.id, 3_600_000);
 const log = silentLogger();
-const ledger = createLedger(db);
+const ledger = createLedger(store);
 const config = configSchema.parse({});
 const app = await buildApp({
   log,
-  posts: createPostsRepo(db, ledger),
+  posts: createPostsRepo(store, ledger),
   watches,
   sources,
   ...createWebPorts({ db, log, config, watches, ledger }),

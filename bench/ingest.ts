@@ -19,15 +19,15 @@ const POSTS = Number(values.posts);
 const RUNS = Number(values.runs);
 const TOKEN = 'bench-token';
 
-function depsFor(baseUrl: string) {
+async function depsFor(baseUrl: string) {
   const dir = mkdtempSync(path.join(tmpdir(), 'vigie-bench-'));
   const config = parseConfig({
     dataDir: dir,
     sources: { x: { bearerToken: TOKEN, baseUrl } },
     watches: [{ id: 'alice', names: ['Alice Martin'], x: { handle: 'alice_m' } }],
   });
-  const deps = createDeps(config, silentLogger());
-  deps.syncWatches();
+  const deps = await createDeps(config, silentLogger());
+  await deps.syncWatches();
   return {
     deps,
     cleanup: async () => {
@@ -48,8 +48,8 @@ const { child, info } = await startScript<{ url: string }>(`${ROOT}test/fakes/x-
 const rates: number[] = [];
 try {
   for (let run = 1; run <= RUNS; run++) {
-    const { deps, cleanup } = depsFor(info.url);
-    const source = deps.sources.listEnabled('alice')[0]!;
+    const { deps, cleanup } = await depsFor(info.url);
+    const source = (await deps.sources.listEnabled('alice'))[0]!;
     const t0 = process.hrtime.bigint();
     const outcome = await pollSource(deps, source.id);
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
@@ -68,8 +68,8 @@ try {
 const fake = await startFakeXApi({ token: TOKEN });
 fake.addUser('alice_m');
 fake.generateMentions('alice_m', 500);
-const { deps, cleanup } = depsFor(fake.url);
-const source = deps.sources.listEnabled('alice')[0]!;
+const { deps, cleanup } = await depsFor(fake.url);
+const source = (await deps.sources.listEnabled('alice'))[0]!;
 await pollSource(deps, source.id);
 const before = fake.requests.length;
 await pollSource(deps, source.id);

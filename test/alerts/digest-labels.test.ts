@@ -14,8 +14,8 @@ describe('digest figures with human labels', () => {
   it('counts a post marked hostile by hand in the hostile total and under its category', async () => {
     const seen = Date.UTC(2026, 11, 1, 10);
     const userId = await f.addUser('proxy@example.org', 'proxy', ['alice']);
-    f.addPosts('alice', [{ text: 'idiote', level: 'high', categories: ['insult'] }], seen);
-    const [missed] = f.addPosts(
+    await f.addPosts('alice', [{ text: 'idiote', level: 'high', categories: ['insult'] }], seen);
+    const [missed] = await f.addPosts(
       'alice',
       [
         { text: 'devrait se suicider', level: 'none' },

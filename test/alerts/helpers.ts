@@ -4,6 +4,8 @@ import path from 'node:path';
 import { parseConfig } from '../../src/config/load.ts';
 import type { Config } from '../../src/config/schema.ts';
 import { closeDb, openDb, type Db } from '../../src/db/client.ts';
+import { createSqliteStore } from '../../src/db/sqlite-store.ts';
+import type { Store } from '../../src/db/store.ts';
 import { createWatchesRepo } from '../../src/db/repositories/watches-repo.ts';
 import { createPostsRepo, type PostToStore } from '../../src/db/repositories/posts-repo.ts';
 import { createLedger } from '../../src/db/ledger/ledger.ts';
@@ -21,6 +23,8 @@ export interface Setup {
   raw: Record<string, unknown>;
   config: Config;
   db: Db;
+  /** The async store over the same connection. */
+  store: Store;
   alerts: Alerts;
   configFile: string;
   sourceId: number;
@@ -51,7 +55,7 @@ export const PROXY = {
   timezone: 'Europe/Paris',
 };
 
-export function setup(options: SetupOptions = {}): Setup {
+export async function setup(options: SetupOptions = {}): Promise<Setup> {
   const dir = mkdtempSync(path.join(tmpdir(), 'vigie-alerts-'));
   const raw: Record<string, unknown> = {
     dataDir: dir,
@@ -72,7 +76,9 @@ export function setup(options: SetupOptions = {}): Setup {
   const configFile = path.join(dir, 'vigie.yaml');
   writeFileSync(configFile, JSON.stringify(raw, null, 2));
   const db = openDb(path.join(dir, 'vigie.db'));
-  createWatchesRepo(db).syncFromConfig(config.watches);
+  const store = createSqliteStore(db);
+  const watches = createWatchesRepo(store);
+  await watches.syncFromConfig(config.watches);
   const sourceId = (
     db.$client
       .prepare(
@@ -80,13 +86,14 @@ export function setup(options: SetupOptions = {}): Setup {
       )
       .get() as { id: number }
   ).id;
-  const alerts = createAlerts({ db, config, log: silentLogger(), watches: createWatchesRepo(db) });
+  const alerts = createAlerts({ db, config, log: silentLogger(), watches });
   alerts.syncRecipients(options.now ?? Date.now());
   return {
     dir,
     raw,
     config,
     db,
+    store,
     alerts,
     configFile,
     sourceId,
@@ -112,7 +119,7 @@ export interface PostSpec {
 }
 
 /** Stores a scored post as the poll pipeline would (matches are offsets into the text). */
-export function addPost(s: Setup, spec: PostSpec): number {
+export async function addPost(s: Setup, spec: PostSpec): Promise<number> {
   const matches: Match[] = (spec.terms ?? []).map((term) => {
     const start = spec.text.indexOf(term);
     if (start < 0) throw new Error(`fixture: "${term}" not in text`);
@@ -145,7 +152,7 @@ export function addPost(s: Setup, spec: PostSpec): number {
       version: 'test',
     },
   };
-  const [stored] = createPostsRepo(s.db, createLedger(s.db)).storePage({
+  const [stored] = await createPostsRepo(s.store, createLedger(s.store)).storePage({
     watchId: 'alice',
     sourceId: s.sourceId,
     seenAt: spec.seenAt,

@@ -28,7 +28,7 @@ async function start(): Promise<{ fake: FakeXApi; smtp: FakeSmtp; deps: Deps }> 
   fake.addUser('alice_m', { name: 'Alice Martin' });
   const smtp = await startFakeSmtp();
   cleanups.push(() => smtp.close());
-  const t = testDeps({
+  const t = await testDeps({
     server: { publicUrl: 'https://vigie.example.org' },
     sources: { x: { bearerToken: TOKEN, baseUrl: fake.url, maxRetries: 0, timeoutMs: 5_000 } },
     mail: {
@@ -84,7 +84,9 @@ describe('a pile-on of severe posts', () => {
     await pollCycle(deps);
     const first = postIds(deps);
     expect(first).toHaveLength(20);
-    const alerts = smtp.mails.filter((m) => m.subject !== 'Alice Martin — a wave of hostile posts has started');
+    const alerts = smtp.mails.filter(
+      (m) => m.subject !== 'Alice Martin — a wave of hostile posts has started',
+    );
     // The budget: five messages, the fifth grouping the sixteen others.
     expect(alerts).toHaveLength(5);
     expect(

@@ -14,15 +14,15 @@ let s: Setup;
 let app: FastifyInstance;
 
 beforeEach(async () => {
-  s = setup();
-  const ledger = createLedger(s.db);
-  const watches = createWatchesRepo(s.db);
+  s = await setup();
+  const ledger = createLedger(s.store);
+  const watches = createWatchesRepo(s.store);
   const log = silentLogger();
   app = await buildApp({
     log,
-    posts: createPostsRepo(s.db, ledger),
+    posts: createPostsRepo(s.store, ledger),
     watches,
-    sources: createSourcesRepo(s.db),
+    sources: createSourcesRepo(s.store),
     config: s.config,
     ...createWebPorts({ db: s.db, log, config: s.config, watches, ledger }),
   });

@@ -18,16 +18,16 @@ afterEach(async () => {
 async function setup(extra: Record<string, unknown>) {
   const pages = await startCapturePages();
   cleanups.push(() => pages.close());
-  const t = testDeps({
+  const t = await testDeps({
     capture: { enabled: true, navigationTimeoutMs: 10_000 },
     watches: [{ id: 'alice', names: ['Alice Martin'], feeds: [`${pages.url}/feed.xml`] }],
     ...extra,
   });
   cleanups.push(t.cleanup);
   const { deps } = t;
-  const sourceId = deps.sources.listEnabled('alice')[0]!.id;
-  const store = () =>
-    deps.posts.storePage({
+  const sourceId = (await deps.sources.listEnabled('alice'))[0]!.id;
+  const store = async () =>
+    await deps.posts.storePage({
       watchId: 'alice',
       sourceId,
       seenAt: Date.now(),
@@ -44,7 +44,7 @@ describe('capture jobs', () => {
     const { deps, store, pages } = await setup({});
     expect(deps.driver.name).toBe('inline');
     await deps.driver.start(deps.handlers(), { kinds: ['capture'] });
-    const stored = store();
+    const stored = await store();
     await deps.afterStore('alice', stored);
     await deps.driver.idle();
     const [hostile, calm] = stored;
@@ -68,7 +68,7 @@ describe('capture jobs', () => {
     });
     expect(deps.driver.name).toBe('bullmq');
     await deps.driver.start(deps.handlers(), { kinds: ['capture'] });
-    const stored = store();
+    const stored = await store();
     await deps.afterStore('alice', stored);
     await waitFor(
       () => deps.captures.get(stored[0]!.id)?.status === 'captured',
@@ -83,14 +83,14 @@ describe('capture jobs', () => {
     ).toEqual(['page.pdf', 'page.png', 'page.warc']);
   }, 90_000);
 
-  it('schedules a capture sweep only when captures are on', () => {
-    const { deps, config } = testDeps({ capture: { enabled: true } });
+  it('schedules a capture sweep only when captures are on', async () => {
+    const { deps, config } = await testDeps({ capture: { enabled: true } });
     cleanups.push(() => deps.close());
     expect(captureSchedules(config)).toEqual([
       { id: 'capture:sweep', pattern: '*/5 * * * *', kind: 'capture', payload: {} },
     ]);
     expect(schedules(config, []).map((s) => s.id)).toContain('capture:sweep');
-    const off = testDeps({});
+    const off = await testDeps({});
     cleanups.push(off.cleanup);
     expect(captureSchedules(off.config)).toEqual([]);
     expect(off.deps.handlers().capture).toBeUndefined();

@@ -18,10 +18,10 @@ afterEach(async () => {
 describe('evidence job handlers', () => {
   it('`archive` defers itself while captures are pending, and finishes the work on a later run', async () => {
     fake = await startFakeWayback();
-    store = makeStore({
+    store = await makeStore({
       archive: { wayback: { baseUrl: fake.url, availabilityUrl: fake.availabilityUrl, statusPollMs: 20 } },
     });
-    const [id] = storePosts(store, [{ externalId: 'a' }]);
+    const [id] = await storePosts(store, [{ externalId: 'a' }]);
     fake.setScenario('https://example.org/p/a', { kind: 'pending-then-success', pendingPolls: 1 });
     const archives = createArchiveRepo(store.db, store.ledger);
     const handlers = evidenceHandlers(
@@ -61,8 +61,8 @@ describe('evidence job handlers', () => {
     await expect(handlers.archive!({ watchId: 'alice' }, ctx)).resolves.toBeUndefined();
   });
 
-  it('schedules the archive sweep and the deletion check from the configuration', () => {
-    store = makeStore({ archive: { deletionCheck: { schedule: '5 3 * * *' } } });
+  it('schedules the archive sweep and the deletion check from the configuration', async () => {
+    store = await makeStore({ archive: { deletionCheck: { schedule: '5 3 * * *' } } });
     expect(evidenceSchedules(store.config)).toEqual([
       { id: 'archive:sweep', pattern: '*/5 * * * *', kind: 'archive', payload: {} },
       { id: 'deletion-check', pattern: '5 3 * * *', kind: 'deletion-check', payload: {} },

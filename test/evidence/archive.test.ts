@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDb, closeDb } from '../../src/db/client.ts';
+import { createSqliteStore } from '../../src/db/sqlite-store.ts';
 import { createWatchesRepo } from '../../src/db/repositories/watches-repo.ts';
 import { createArchiveRepo } from '../../src/evidence/archive-repo.ts';
 import { createArchiver } from '../../src/evidence/archiver.ts';
@@ -38,7 +39,7 @@ function archiverFor(s: TestStore, db: Db = s.db) {
   return createArchiver({
     config: s.config,
     log: s.log,
-    watches: createWatchesRepo(db),
+    watches: createWatchesRepo(db === s.db ? s.store : createSqliteStore(db)),
     archives: createArchiveRepo(db, createLedger(db)),
     wayback: createWaybackClient(s.config.archive.wayback),
   });
@@ -53,9 +54,9 @@ afterEach(async () => {
   await fake.close();
 });
 
-function setup(scenarios: Record<string, Scenario>, over: Record<string, unknown> = {}) {
-  store = makeStore(waybackConfig(over));
-  const ids = storePosts(
+async function setup(scenarios: Record<string, Scenario>, over: Record<string, unknown> = {}) {
+  store = await makeStore(waybackConfig(over));
+  const ids = await storePosts(
     store,
     Object.keys(scenarios).map((id) => ({ externalId: id })),
   );
@@ -70,7 +71,7 @@ function setup(scenarios: Record<string, Scenario>, over: Record<string, unknown
 
 describe('archive(): Save Page Now 2 outcomes end in the right stored state', () => {
   it('stores the capture URL and timestamp on success, with an `archived` ledger event and our keys', async () => {
-    const { ids, archives, ledger, archiver } = setup({ a: { kind: 'success' } });
+    const { ids, archives, ledger, archiver } = await setup({ a: { kind: 'success' } });
     const summary = await archiver.run({ watchId: 'alice', waitMs: 15_000 });
     expect(summary).toMatchObject({ enrolled: 1, archived: 1, remaining: 0 });
     const row = archives.get(ids[0]!)!;
@@ -84,7 +85,7 @@ describe('archive(): Save Page Now 2 outcomes end in the right stored state', ()
   });
 
   it('polls a pending capture until it succeeds', async () => {
-    const { ids, archives, archiver } = setup({ a: { kind: 'pending-then-success', pendingPolls: 3 } });
+    const { ids, archives, archiver } = await setup({ a: { kind: 'pending-then-success', pendingPolls: 3 } });
     await archiver.run({ watchId: 'alice', waitMs: 15_000 });
     expect(archives.get(ids[0]!)!.status).toBe('archived');
     expect(fake.statusRequests).toBe(4);
@@ -95,7 +96,7 @@ describe('archive(): Save Page Now 2 outcomes end in the right stored state', ()
     ['HTTP 429', { kind: '429', times: 1, retryAfterSeconds: 0 } as Scenario, 'http-429'],
     ['user-session-limit', { kind: 'user-session-limit', times: 1 } as Scenario, 'user-session-limit'],
   ])('slows down on %s, without counting an attempt, and succeeds later', async (_name, scenario, ext) => {
-    const { ids, archives, archiver } = setup({ a: scenario });
+    const { ids, archives, archiver } = await setup({ a: scenario });
     await archiver.run({ watchId: 'alice', waitMs: 0 });
     const after = archives.get(ids[0]!)!;
     expect(after).toMatchObject({ status: 'pending', statusExt: ext, attempts: 0 });
@@ -106,7 +107,7 @@ describe('archive(): Save Page Now 2 outcomes end in the right stored state', ()
   });
 
   it('retries an error answered with HTTP 200, then gives up after maxAttempts with an archive_failed event', async () => {
-    const { ids, archives, ledger, archiver } = setup({
+    const { ids, archives, ledger, archiver } = await setup({
       a: { kind: 'error-200', statusExt: 'cannot-fetch' },
       b: { kind: 'error-200', statusExt: 'cannot-fetch', times: 1 },
     });
@@ -119,7 +120,7 @@ describe('archive(): Save Page Now 2 outcomes end in the right stored state', ()
   });
 
   it('keeps the existing capture found by the availability API after too-many-daily-captures', async () => {
-    const { ids, archives, ledger, archiver } = setup({
+    const { ids, archives, ledger, archiver } = await setup({
       a: { kind: 'too-many-daily-captures', snapshotTimestamp: '20261126080000' },
       b: { kind: 'too-many-daily-captures' },
     });
@@ -136,7 +137,7 @@ describe('archive(): Save Page Now 2 outcomes end in the right stored state', ()
   });
 
   it('records blocked, not-found and no-access as final, and never submits them again', async () => {
-    const { ids, archives, archiver } = setup({
+    const { ids, archives, archiver } = await setup({
       a: { kind: 'job-error', statusExt: 'blocked' },
       b: { kind: 'job-error', statusExt: 'not-found' },
       c: { kind: 'error-200', statusExt: 'no-access' },
@@ -150,7 +151,7 @@ describe('archive(): Save Page Now 2 outcomes end in the right stored state', ()
   });
 
   it('retries later when the Wayback Machine hangs', async () => {
-    const { ids, archives, archiver } = setup({ a: { kind: 'hang' } }, { retryDelayMs: 60_000 });
+    const { ids, archives, archiver } = await setup({ a: { kind: 'hang' } }, { retryDelayMs: 60_000 });
     await archiver.run({ watchId: 'alice', waitMs: 0 });
     const row = archives.get(ids[0]!)!;
     expect(row).toMatchObject({ status: 'pending', attempts: 1 });
@@ -159,7 +160,10 @@ describe('archive(): Save Page Now 2 outcomes end in the right stored state', ()
   });
 
   it('submits again a capture pending for longer than pendingTimeoutMs', async () => {
-    const { ids, archives, archiver } = setup({ a: { kind: 'pending-forever' } }, { retryDelayMs: 60_000 });
+    const { ids, archives, archiver } = await setup(
+      { a: { kind: 'pending-forever' } },
+      { retryDelayMs: 60_000 },
+    );
     await archiver.run({ watchId: 'alice', waitMs: 5_000 });
     const row = archives.get(ids[0]!)!;
     expect(row.status).toBe('pending');
@@ -167,8 +171,8 @@ describe('archive(): Save Page Now 2 outcomes end in the right stored state', ()
   });
 
   it('archives by hand a post below the threshold when a proxy flags it', async () => {
-    store = makeStore(waybackConfig());
-    const [low] = storePosts(store, [{ externalId: 'low', level: 'low' }]);
+    store = await makeStore(waybackConfig());
+    const [low] = await storePosts(store, [{ externalId: 'low', level: 'low' }]);
     const archives = createArchiveRepo(store.db, store.ledger);
     const archiver = archiverFor(store);
     expect((await archiver.run({ watchId: 'alice' })).enrolled).toBe(0);
@@ -185,11 +189,11 @@ describe('archive(): Save Page Now 2 outcomes end in the right stored state', ()
   });
 
   it('uses the watch archiveMinLevel over archive.minLevel', async () => {
-    store = makeStore({
+    store = await makeStore({
       ...waybackConfig(),
       watches: [{ id: 'alice', names: ['Alice'], archiveMinLevel: 'high' }],
     });
-    storePosts(store, [
+    await storePosts(store, [
       { externalId: 'm', level: 'medium' },
       { externalId: 'h', level: 'high' },
     ]);
@@ -199,8 +203,8 @@ describe('archive(): Save Page Now 2 outcomes end in the right stored state', ()
 
 describe('archive(): the global rate and restarts', () => {
   it('never exceeds the rate, even with two processes working at once', async () => {
-    store = makeStore(waybackConfig());
-    const ids = storePosts(
+    store = await makeStore(waybackConfig());
+    const ids = await storePosts(
       store,
       Array.from({ length: 10 }, (_, i) => ({ externalId: `r${i}` })),
     );
@@ -224,8 +228,8 @@ describe('archive(): the global rate and restarts', () => {
   }, 60_000);
 
   it('loses nothing when the process dies between submission and status: the next one polls the job', async () => {
-    store = makeStore(waybackConfig());
-    const [id] = storePosts(store, [{ externalId: 'crash' }]);
+    store = await makeStore(waybackConfig());
+    const [id] = await storePosts(store, [{ externalId: 'crash' }]);
     fake.setScenario('https://example.org/p/crash', { kind: 'pending-then-success', pendingPolls: 1 });
     await archiverFor(store).run({ watchId: 'alice', waitMs: 0 });
     expect(createArchiveRepo(store.db, store.ledger).get(id!)).toMatchObject({

@@ -28,10 +28,10 @@ describe('deletion watch', () => {
     ]);
     web.setFeed('/still.html', { body: '<html>ok</html>', contentType: 'text/html' });
     web.setFeed('/removed.html', { body: 'gone', contentType: 'text/html', status: 410 });
-    store = makeStore({
+    store = await makeStore({
       sources: { x: { bearerToken: TOKEN, baseUrl: x.url, timeoutMs: 2000, maxRetries: 0 } },
     });
-    const { ids, archives } = storeArchived(store, [
+    const { ids, archives } = await storeArchived(store, [
       { externalId: kept!, platform: 'x', url: `https://x.com/troll_a/status/${kept}` },
       { externalId: gone!, platform: 'x', url: `https://x.com/troll_b/status/${gone}` },
       { externalId: 'w1', url: `${web.url}/still.html` },
@@ -79,9 +79,9 @@ describe('deletion watch', () => {
     web = await startFakeFeedServer();
     web.setFeed('/gone.html', { body: 'gone', contentType: 'text/html', status: 404 });
     web.setFeed('/hop', { body: '', status: 302, headers: { location: `${web.url}/gone.html` } });
-    store = makeStore({ network: { allowPrivateAddresses: false } });
+    store = await makeStore({ network: { allowPrivateAddresses: false } });
     const port = new URL(web.url).port;
-    const { ids, archives } = storeArchived(store, [
+    const { ids, archives } = await storeArchived(store, [
       { externalId: 'a', url: `http://127.0.0.1:${port}/gone.html` },
       { externalId: 'b', url: `http://2130706433:${port}/gone.html` },
       { externalId: 'c', url: `http://[::ffff:127.0.0.1]:${port}/gone.html` },
@@ -97,8 +97,8 @@ describe('deletion watch', () => {
     web = await startFakeFeedServer();
     web.setFeed('/flaky.html', { body: 'x', contentType: 'text/html' });
     web.injectFault('/flaky.html', '503', { times: 2 });
-    store = makeStore();
-    const { ids, archives } = storeArchived(store, [{ externalId: 'f', url: `${web.url}/flaky.html` }]);
+    store = await makeStore();
+    const { ids, archives } = await storeArchived(store, [{ externalId: 'f', url: `${web.url}/flaky.html` }]);
     const s = await runDeletionCheck({ config: store.config, log: store.log, archives, posts: store.posts });
     expect(s).toEqual({ checked: 0, deleted: 0, unclear: 1 });
     expect(archives.get(ids[0]!)!.deletedUpstreamAt).toBeNull();
@@ -109,9 +109,9 @@ describe('deletion watch', () => {
     web.setFeed('/flaky.html', { body: 'x', contentType: 'text/html', status: 503 });
     web.setFeed('/fine.html', { body: '<html>ok</html>', contentType: 'text/html' });
     web.setFeed('/gone.html', { body: 'gone', contentType: 'text/html', status: 404 });
-    store = makeStore();
+    store = await makeStore();
     // Stored in this order, so the flaky post is first in line on the first run.
-    const { ids, archives } = storeArchived(store, [
+    const { ids, archives } = await storeArchived(store, [
       { externalId: 'f', url: `${web.url}/flaky.html` },
       { externalId: 'ok', url: `${web.url}/fine.html` },
       { externalId: 'g', url: `${web.url}/gone.html` },

@@ -19,8 +19,11 @@ export function specOf(raw: RawPost | null): PostSpec {
 }
 
 /** Stores the posts for `alice` and archives them all: the deletion watch only checks archived posts. */
-export function storeArchived(store: TestStore, specs: PostSpec[]): { ids: number[]; archives: ArchiveRepo } {
-  const ids = storePosts(store, specs);
+export async function storeArchived(
+  store: TestStore,
+  specs: PostSpec[],
+): Promise<{ ids: number[]; archives: ArchiveRepo }> {
+  const ids = await storePosts(store, specs);
   const archives = createArchiveRepo(store.db, store.ledger);
   archives.enrollPosts(ids, 'auto', Date.now());
   for (const id of ids)

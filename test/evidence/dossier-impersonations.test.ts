@@ -8,9 +8,9 @@ import type { ConfirmedImpersonation } from '../../src/evidence/impersonations-c
 import { makeStore, storePosts, type TestStore } from './helpers.ts';
 
 let store: TestStore;
-beforeAll(() => {
-  store = makeStore();
-  storePosts(store, [
+beforeAll(async () => {
+  store = await makeStore();
+  await storePosts(store, [
     { externalId: 'threat', text: 'je vais te tuer', level: 'severe', categories: ['threat'] },
   ]);
 });

@@ -15,14 +15,14 @@ let files: Record<string, Uint8Array>;
 const sha = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
 
 beforeAll(async () => {
-  store = makeStore({
+  store = await makeStore({
     watches: [
       { id: 'alice', names: ['Alice Martin'] },
       { id: 'bob', names: ['Bob'] },
     ],
   });
-  store.sources.syncForWatch('bob', [{ kind: 'feed', target: 'http://127.0.0.1:9/bob.xml' }]);
-  const ids = storePosts(store, [
+  await store.sources.syncForWatch('bob', [{ kind: 'feed', target: 'http://127.0.0.1:9/bob.xml' }]);
+  const ids = await storePosts(store, [
     {
       externalId: 'threat',
       text: 'je vais te tuer',
@@ -51,9 +51,9 @@ beforeAll(async () => {
     { externalId: 'calm', text: 'bravo Alice', level: 'none' },
   ]);
   // Another watch's events interleave in the chain: they are sealed in this dossier.
-  const bobSource = store.sources.listEnabled('bob')[0]!.id;
+  const bobSource = (await store.sources.listEnabled('bob'))[0]!.id;
   const { post } = await import('./helpers.ts');
-  store.posts.storePage({
+  await store.posts.storePage({
     watchId: 'bob',
     sourceId: bobSource,
     seenAt: Date.now(),
@@ -87,7 +87,11 @@ function rezip(change: (f: Record<string, Uint8Array>) => void): string {
 describe('dossier export and verify', () => {
   it('holds the expected files and passes verify untouched', async () => {
     // Besides the content files, one printable summary per post (8 posts).
-    expect(Object.keys(files).filter((n) => !n.startsWith('summaries/')).sort()).toEqual([
+    expect(
+      Object.keys(files)
+        .filter((n) => !n.startsWith('summaries/'))
+        .sort(),
+    ).toEqual([
       'ledger.jsonl',
       'manifest.json',
       'manifest.json.sha256',

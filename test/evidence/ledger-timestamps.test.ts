@@ -31,10 +31,10 @@ afterAll(async () => {
   await Promise.all([a?.close(), b?.close()]);
 });
 
-function store(archive: Record<string, unknown>) {
-  const s = makeStore({ archive });
+async function store(archive: Record<string, unknown>) {
+  const s = await makeStore({ archive });
   stores.push(s);
-  storePosts(s, [
+  await storePosts(s, [
     { externalId: 'p1', level: 'high' },
     { externalId: 'p2', level: 'medium' },
   ]);
@@ -53,7 +53,7 @@ function reset() {
 describe('ledger-head timestamps from several authorities', () => {
   it('asks every authority once per head; the dossier carries the tokens and verify reports each time', async () => {
     reset();
-    const { s, stamps, stamper, deps } = store({ timestampAuthorities: [a.url, b.url] });
+    const { s, stamps, stamper, deps } = await store({ timestampAuthorities: [a.url, b.url] });
     const head = s.ledger.head()!;
     const first = await stamper.run();
     expect(first).toEqual({ ledgerId: head.id, stamped: [a.url, b.url], failed: [] });
@@ -97,7 +97,7 @@ describe('ledger-head timestamps from several authorities', () => {
   it('one authority down: the other one token is kept, at the ledger head and on the manifest', async () => {
     reset();
     b.mode = 'unavailable';
-    const { s, stamps, stamper, deps } = store({ timestampAuthorities: [a.url, b.url] });
+    const { s, stamps, stamper, deps } = await store({ timestampAuthorities: [a.url, b.url] });
     const summary = await stamper.run();
     expect(summary.stamped).toEqual([a.url]);
     expect(summary.failed).toEqual([
@@ -129,7 +129,7 @@ describe('ledger-head timestamps from several authorities', () => {
     reset();
     a.mode = 'unavailable';
     b.mode = 'reject';
-    const { s, stamps, stamper } = store({ timestampAuthorities: [a.url, b.url] });
+    const { s, stamps, stamper } = await store({ timestampAuthorities: [a.url, b.url] });
     await expect(stamper.run()).rejects.toThrow(
       /no timestamp authority answered for ledger row \d+: .*HTTP 503; .*refused the request \(status 2\)/,
     );
@@ -139,7 +139,7 @@ describe('ledger-head timestamps from several authorities', () => {
   it('a token from an untrusted root fails, naming the file; the trusted root passes', async () => {
     reset();
     a.signer = 'issued';
-    const { s, stamper, deps } = store({ timestampAuthorities: [a.url] });
+    const { s, stamper, deps } = await store({ timestampAuthorities: [a.url] });
     await stamper.run();
     const zip = path.join(s.dir, 'issued.zip');
     await writeDossier(deps, { watchId: 'alice' }, zip);
@@ -162,7 +162,7 @@ describe('ledger-head timestamps from several authorities', () => {
 
   it('configured roots: the service refuses a token that does not chain to one', async () => {
     reset();
-    const { s, stamps, stamper } = store({
+    const { s, stamps, stamper } = await store({
       timestampAuthorities: [a.url],
       timestampTrustedCertificates: [b.certFiles.ca],
     });
@@ -171,7 +171,7 @@ describe('ledger-head timestamps from several authorities', () => {
     );
     expect(stamps.between(0, s.ledger.head()!.id)).toEqual([]);
     // An authority that stamps another hash is refused too.
-    const other = store({ timestampAuthorities: [a.url] });
+    const other = await store({ timestampAuthorities: [a.url] });
     a.mode = 'wrong-imprint';
     await expect(other.stamper.run()).rejects.toThrow(/stamped another hash/);
   });
@@ -179,7 +179,7 @@ describe('ledger-head timestamps from several authorities', () => {
   it('a tampered ledger token or one moved to another row fails with the reason', async () => {
     reset();
     // No manifest token here, so that the manifest can be rewritten as an attacker would.
-    const { s, stamps } = store({});
+    const { s, stamps } = await store({});
     const stamperA = createLedgerStamper({
       config: parseConfig({ dataDir: s.dir, archive: { timestampAuthorities: [a.url] } }),
       ledger: s.ledger,

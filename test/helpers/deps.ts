@@ -9,12 +9,12 @@ import { tempDir } from './temp.ts';
  * listen on 127.0.0.1: the network policy lets requests reach private addresses (as an intranet
  * install would) unless `raw` says otherwise; local page captures are off unless `raw` turns them on.
  */
-export function testDeps(raw: Record<string, unknown>): {
+export async function testDeps(raw: Record<string, unknown>): Promise<{
   deps: Deps;
   config: Config;
   dir: string;
   cleanup: () => Promise<void>;
-} {
+}> {
   const t = tempDir();
   const config = parseConfig({
     dataDir: t.dir,
@@ -24,8 +24,8 @@ export function testDeps(raw: Record<string, unknown>): {
     capture: { enabled: false },
     ...raw,
   });
-  const deps = createDeps(config, silentLogger());
-  deps.syncWatches();
+  const deps = await createDeps(config, silentLogger());
+  await deps.syncWatches();
   return {
     deps,
     config,
@@ -41,6 +41,6 @@ export function testDeps(raw: Record<string, unknown>): {
 export async function pollAll(deps: Deps, watchId?: string) {
   const { pollSource } = await import('../../src/ingest/poll-source.ts');
   const outcomes = [];
-  for (const s of deps.sources.listEnabled(watchId)) outcomes.push(await pollSource(deps, s.id));
+  for (const s of await deps.sources.listEnabled(watchId)) outcomes.push(await pollSource(deps, s.id));
   return outcomes;
 }

@@ -35,7 +35,7 @@ function watch(extra: Record<string, unknown> = {}) {
 
 async function setup(extra: Record<string, unknown> = {}, key = KEY) {
   hn = await startFakeHackernews();
-  const t = testDeps({
+  const t = await testDeps({
     security: { encryptionKey: key },
     sources: { hackernews: { baseUrl: hn.url, maxRetries: 0 } },
     watches: [watch(extra)],
@@ -47,7 +47,7 @@ async function setup(extra: Record<string, unknown> = {}, key = KEY) {
 describe('private information at rest', { timeout: 30_000 }, () => {
   it('is stripped from the stored watch and kept only encrypted', async () => {
     const { deps } = await setup();
-    expect(deps.watches.get('alice')!.definition).not.toHaveProperty('private');
+    expect((await deps.watches.get('alice'))!.definition).not.toHaveProperty('private');
     const client = deps.db.$client;
     const dump = JSON.stringify([
       client.prepare('select * from watches').all(),
@@ -71,12 +71,12 @@ describe('private information at rest', { timeout: 30_000 }, () => {
     expect(count()).toBe(0);
     deps.identity.syncPrivate([
       {
-        ...deps.watches.get('alice')!.definition,
+        ...(await deps.watches.get('alice'))!.definition,
         private: { phones: ['0612345678'], emails: [], addresses: [], workplaces: [], relatives: [] },
       },
     ]);
     expect(count()).toBe(1);
-    deps.identity.syncPrivate([{ ...deps.watches.get('alice')!.definition, private: undefined }]);
+    deps.identity.syncPrivate([{ ...(await deps.watches.get('alice'))!.definition, private: undefined }]);
     expect(count()).toBe(0);
   });
 
@@ -123,7 +123,7 @@ describe('doxxing at ingest', { timeout: 30_000 }, () => {
     });
     const [outcome] = await pollAll(deps, 'alice');
     expect(outcome!.ok).toBe(true);
-    const posts = deps.posts.latest('alice', 10);
+    const posts = await deps.posts.latest('alice', 10);
     const dox = posts.find((p) => p.text.includes('Voltaire'))!;
     expect(dox).toMatchObject({ level: 'severe', hostile: true });
     expect(dox.categories).toContain('doxxing');
@@ -137,10 +137,14 @@ describe('doxxing at ingest', { timeout: 30_000 }, () => {
     const { deps, config } = await setup();
     const { createDeps } = await import('../../src/app/deps.ts');
     const { silentLogger } = await import('../../src/logger.ts');
-    const other = createDeps({ ...config, security: { encryptionKey: 'c'.repeat(64) } }, silentLogger(), {
-      db: deps.db,
-    });
-    const guard = other.pii.forWatch(deps.watches.get('alice')!.definition);
+    const other = await createDeps(
+      { ...config, security: { encryptionKey: 'c'.repeat(64) } },
+      silentLogger(),
+      {
+        db: deps.db,
+      },
+    );
+    const guard = other.pii.forWatch((await deps.watches.get('alice'))!.definition);
     expect(guard.check('12 bd Voltaire')).toEqual([]);
     expect(guard.check('Alice Martin 06 12 34 56 78').map((h) => h.kind)).toEqual(['published_phone']);
   });
@@ -192,7 +196,7 @@ describe('look-alike accounts', { timeout: 30_000 }, () => {
       { did: 'did:plc:evil', handle: 'alice-rnartin.bsky.social', displayName: 'Alice Martin' },
       { did: 'did:plc:other', handle: 'zorro.bsky.social', displayName: 'Zorro' },
     );
-    const t = testDeps({
+    const t = await testDeps({
       security: { encryptionKey: KEY },
       sources: {
         hackernews: { baseUrl: hn.url },

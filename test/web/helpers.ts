@@ -5,6 +5,8 @@ import path from 'node:path';
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { closeDb, openDb, type Db } from '../../src/db/client.ts';
+import { createSqliteStore } from '../../src/db/sqlite-store.ts';
+import type { Store } from '../../src/db/store.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { createWatchesRepo } from '../../src/db/repositories/watches-repo.ts';
 import { createSourcesRepo } from '../../src/db/repositories/sources-repo.ts';
@@ -50,6 +52,8 @@ export interface PostSpec {
 export interface Fixture {
   dir: string;
   db: Db;
+  /** The async store over the same connection. */
+  store: Store;
   deps: AppDeps;
   app: FastifyInstance;
   /** The custody ledger the dashboard writes to. */
@@ -57,7 +61,7 @@ export interface Fixture {
   /** Local captures, when the test gave `capture` settings. */
   captures?: CaptureRepo;
   sourceIds: Record<string, number>;
-  addPosts(watchId: string, posts: PostSpec[], seenAt?: number): number[];
+  addPosts(watchId: string, posts: PostSpec[], seenAt?: number): Promise<number[]>;
   addUser(email: string, role: Role, watchIds: string[]): Promise<number>;
   close(): Promise<void>;
 }
@@ -79,16 +83,17 @@ export async function makeFixture(
 ): Promise<Fixture> {
   const dir = mkdtempSync(path.join(tmpdir(), 'vigie-web-'));
   const db = openDb(path.join(dir, 'vigie.db'));
-  const watches = createWatchesRepo(db);
-  const sources = createSourcesRepo(db);
-  const ledger = createLedger(db);
-  const posts = createPostsRepo(db, ledger);
+  const store = createSqliteStore(db);
+  const watches = createWatchesRepo(store);
+  const sources = createSourcesRepo(store);
+  const ledger = createLedger(store);
+  const posts = createPostsRepo(store, ledger);
   const ids = options.watches ?? ['alice', 'bob'];
-  watches.syncFromConfig(ids.map((id) => watchDef(id)));
+  await watches.syncFromConfig(ids.map((id) => watchDef(id)));
   const sourceIds: Record<string, number> = {};
   for (const id of ids) {
-    sources.syncForWatch(id, [{ kind: 'feed', target: `https://feeds.example.org/${id}.xml` }]);
-    sourceIds[id] = sources.listEnabled(id)[0]!.id;
+    await sources.syncForWatch(id, [{ kind: 'feed', target: `https://feeds.example.org/${id}.xml` }]);
+    sourceIds[id] = (await sources.listEnabled(id))[0]!.id;
   }
   const log = silentLogger();
   const config = configSchema.parse({
@@ -127,12 +132,13 @@ export async function makeFixture(
   return {
     dir,
     db,
+    store,
     deps,
     app,
     ledger,
     captures,
     sourceIds,
-    addPosts(watchId, specs, seenAt = Date.now()) {
+    async addPosts(watchId, specs, seenAt = Date.now()) {
       const toStore: PostToStore[] = specs.map((s) => {
         const n = ++counter;
         const raw = JSON.stringify({ id: n, text: s.text, author: s.handle ?? null });
@@ -162,9 +168,13 @@ export async function makeFixture(
             : null,
         };
       });
-      return posts
-        .storePage({ watchId, sourceId: sourceIds[watchId]!, seenAt, posts: toStore })
-        .map((r) => r.id);
+      const stored = await posts.storePage({
+        watchId,
+        sourceId: sourceIds[watchId]!,
+        seenAt,
+        posts: toStore,
+      });
+      return stored.map((r) => r.id);
     },
     async addUser(email, role, watchIds) {
       return users.upsert({ email, role, watchIds, passwordHash: hash }).id;

@@ -28,7 +28,7 @@ describe('pages', () => {
   });
 
   it('post detail: matches highlighted, attacker text escaped, only http(s) links, custody events listed', async () => {
-    const [id] = f.addPosts('alice', [
+    const [id] = await f.addPosts('alice', [
       {
         text: '<b>Alice</b> sale conne',
         handle: 'tr"oll',
@@ -65,13 +65,13 @@ describe('pages', () => {
   });
 
   it('overview shows a dead source loudly with since when, and what needs review', async () => {
-    f.addPosts('alice', [
+    await f.addPosts('alice', [
       { text: 'x', level: 'high' },
       { text: 'y', level: 'severe' },
     ]);
-    const sources = createSourcesRepo(f.db);
+    const sources = createSourcesRepo(f.store);
     const since = Date.UTC(2026, 10, 20, 8, 30);
-    sources.recordFailure(f.sourceIds.alice!, since, 'HTTP 404 <script>');
+    await sources.recordFailure(f.sourceIds.alice!, since, 'HTTP 404 <script>');
     const jar = await login(f.app, 'owner@example.org');
     const page = await f.app.inject({
       method: 'GET',
@@ -87,7 +87,7 @@ describe('pages', () => {
   });
 
   it('the block list CSV neutralises formula injection in handles and names', async () => {
-    f.addPosts('alice', [
+    await f.addPosts('alice', [
       { text: 'a', handle: '=HYPERLINK("http://evil")', name: '+cmd|calc', level: 'high' },
       { text: 'a2', handle: '=HYPERLINK("http://evil")', name: '+cmd|calc', level: 'high' },
       { text: 'a3', handle: '=HYPERLINK("http://evil")', name: '+cmd|calc', level: 'high' },
@@ -206,7 +206,7 @@ describe('pages', () => {
   });
 
   it("an owner's API token gets no text a proxy has not marked harmless (a scorer miss included), unless it asks to reveal (audited)", async () => {
-    const [hostile, calm] = f.addPosts('alice', [
+    const [hostile, calm] = await f.addPosts('alice', [
       {
         text: 'Alice tu es une idiote',
         level: 'high',
@@ -331,7 +331,7 @@ describe('pages', () => {
   });
 
   it('the JSON API answers with a token, refuses the cookie, and is described by OpenAPI', async () => {
-    f.addPosts('alice', [{ text: 'hello', handle: 'h', level: 'low' }]);
+    await f.addPosts('alice', [{ text: 'hello', handle: 'h', level: 'low' }]);
     const users = createUsersRepo(f.db);
     const token = users.createApiToken(users.byEmail('owner@example.org')!.id, 'test');
     const ok = await f.app.inject({
@@ -374,7 +374,7 @@ describe('pages', () => {
   });
 
   it('exports: the dossier for a period downloads as a zip, written to the audit and custody logs', async () => {
-    f.addPosts('alice', [{ text: 'menace', handle: 'h', level: 'severe', categories: ['threat'] }]);
+    await f.addPosts('alice', [{ text: 'menace', handle: 'h', level: 'severe', categories: ['threat'] }]);
     const jar = await login(f.app, 'owner@example.org');
     const res = await postForm(
       f.app,
@@ -401,7 +401,7 @@ describe('pages', () => {
   });
 
   it('flag for archiving creates a pending archive row for the evidence module', async () => {
-    const [id] = f.addPosts('alice', [{ text: 'x', handle: 'h', level: 'low' }]);
+    const [id] = await f.addPosts('alice', [{ text: 'x', handle: 'h', level: 'low' }]);
     const jar = await login(f.app, 'owner@example.org');
     await postForm(f.app, jar, '/triage/bulk', { action: 'archive', ids: [String(id)] }, '/triage');
     expect(
@@ -443,7 +443,7 @@ describe('pages', () => {
       },
     });
     try {
-      const [id] = g.addPosts('alice', [{ text: 'x', handle: 'h', level: 'low' }]);
+      const [id] = await g.addPosts('alice', [{ text: 'x', handle: 'h', level: 'low' }]);
       await g.addUser('proxy@example.org', 'proxy', ['alice']);
       const jar = await login(g.app, 'proxy@example.org');
       await postForm(g.app, jar, '/triage/bulk', { action: 'archive', ids: [String(id)] }, '/triage');

@@ -81,7 +81,7 @@ describe('every page on a phone, in French', () => {
     const now = Date.now();
     const day = 86_400_000;
     for (let d = 10; d >= 1; d--)
-      f.addPosts(
+      await f.addPosts(
         'alice',
         [
           {
@@ -94,7 +94,7 @@ describe('every page on a phone, in French', () => {
         ],
         now - d * day,
       );
-    postIds = f.addPosts('alice', [
+    postIds = await f.addPosts('alice', [
       {
         text: 'Alice, je sais où tu habites, fais attention',
         handle: 'menace_anonyme',
@@ -106,7 +106,7 @@ describe('every page on a phone, in French', () => {
       { text: 'Bravo pour le concert, Alice !', handle: 'admiratrice', level: 'low' },
       { text: 'Alice Martin passe à la radio ce soir.', name: 'Journal local' },
     ]);
-    [longId] = f.addPosts('alice', [
+    [longId] = (await f.addPosts('alice', [
       {
         text: `Alice ${'a'.repeat(400)} fin`,
         handle: `${'x'.repeat(80)}`,
@@ -115,7 +115,7 @@ describe('every page on a phone, in French', () => {
         categories: ['profanity'],
         url: `https://example.org/${'chemin/'.repeat(40)}fin`,
       },
-    ]) as [number];
+    ])) as [number];
     // Evidence, reports, views and audit entries of every kind the pages show.
     const evidence = f.deps.evidencePort;
     for (const id of [postIds[0]!, longId]) await evidence.flagForArchive?.(id, USERS.proxy);

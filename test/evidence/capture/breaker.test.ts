@@ -18,8 +18,8 @@ afterEach(() => {
   store = dir = undefined;
 });
 
-function setup(browserPath: string, capture: Record<string, unknown> = {}, clock?: () => number) {
-  store = makeStore({ capture: { browserPath, ...capture } });
+async function setup(browserPath: string, capture: Record<string, unknown> = {}, clock?: () => number) {
+  store = await makeStore({ capture: { browserPath, ...capture } });
   const captures = createCaptureRepo(store.db, store.ledger);
   const browser = createBrowserHost({ executablePath: browserPath, launchTimeoutMs: 10_000 });
   const capturer = createCapturer({
@@ -30,7 +30,7 @@ function setup(browserPath: string, capture: Record<string, unknown> = {}, clock
     browser,
     now: clock,
   });
-  const ids = storePosts(store, [
+  const ids = await storePosts(store, [
     { externalId: 'a', url: 'http://127.0.0.1:9/post/a' },
     { externalId: 'b', url: 'http://127.0.0.1:9/post/b' },
     { externalId: 'c', url: 'http://127.0.0.1:9/post/c' },
@@ -40,7 +40,7 @@ function setup(browserPath: string, capture: Record<string, unknown> = {}, clock
 
 describe('capture health', () => {
   it('a missing browser is a clear status: nothing tried, nothing lost', async () => {
-    const { captures, capturer, ids } = setup('/nonexistent/chromium');
+    const { captures, capturer, ids } = await setup('/nonexistent/chromium');
     const s = await capturer.run({ watchId: 'alice' });
     expect(s).toMatchObject({ enrolled: 3, captured: 0, retried: 0, remaining: 3, browser: 'missing' });
     expect(s.message).toBe(
@@ -57,7 +57,7 @@ describe('capture health', () => {
     writeFileSync(broken, '#!/bin/sh\necho "this browser is broken" >&2\nexit 1\n');
     chmodSync(broken, 0o755);
     let clock = Date.now();
-    const { captures, capturer, ids, browser } = setup(
+    const { captures, capturer, ids, browser } = await setup(
       broken,
       { breakerThreshold: 2, breakerPauseMs: 600_000 },
       () => clock,

@@ -19,12 +19,12 @@ export interface CaptureKit {
   file(postId: number, name: string): Buffer;
 }
 
-export function captureKit(
+export async function captureKit(
   browser: BrowserHost,
   capture: Record<string, unknown> = {},
   raw: Record<string, unknown> = {},
-): CaptureKit {
-  const store = makeStore({
+): Promise<CaptureKit> {
+  const store = await makeStore({
     capture: { navigationTimeoutMs: 10_000, captureTimeoutMs: 30_000, ...capture },
     ...raw,
   });

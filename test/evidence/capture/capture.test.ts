@@ -24,8 +24,11 @@ afterEach(() => {
   for (const k of kits.splice(0)) k.store.close();
 });
 
-function kit(capture: Record<string, unknown> = {}, raw: Record<string, unknown> = {}): CaptureKit {
-  const k = captureKit(browser, capture, raw);
+async function kit(
+  capture: Record<string, unknown> = {},
+  raw: Record<string, unknown> = {},
+): Promise<CaptureKit> {
+  const k = await captureKit(browser, capture, raw);
   kits.push(k);
   return k;
 }
@@ -48,9 +51,9 @@ async function warcRecords(bytes: Buffer) {
 
 describe('local captures in a real browser', () => {
   it('captures a social post page: PNG, PDF and WARC on disk, hashed in a collection-log row', async () => {
-    const k = kit();
+    const k = await kit();
     const url = `${pages.url}/post/a1`;
-    const [id] = storePosts(k.store, [{ externalId: 'a1', url, platform: 'mastodon' }]);
+    const [id] = await storePosts(k.store, [{ externalId: 'a1', url, platform: 'mastodon' }]);
     const before = Date.now();
     const s = await k.capturer.run({ watchId: 'alice' });
     expect(s).toMatchObject({ enrolled: 1, captured: 1, failed: 0, remaining: 0, browser: 'ok' });
@@ -116,8 +119,8 @@ describe('local captures in a real browser', () => {
   });
 
   it('records the redirect chain and the final URL', async () => {
-    const k = kit();
-    const [id] = storePosts(k.store, [
+    const k = await kit();
+    const [id] = await storePosts(k.store, [
       { externalId: 'r1', url: `${pages.url}/redirect`, platform: 'reddit' },
     ]);
     await k.capturer.run({ watchId: 'alice' });
@@ -131,8 +134,8 @@ describe('local captures in a real browser', () => {
   });
 
   it('captures an X post through its public embed page', async () => {
-    const k = kit({ xEmbedUrl: `${pages.url}/embed/Tweet.html` });
-    const [id] = storePosts(k.store, [
+    const k = await kit({ xEmbedUrl: `${pages.url}/embed/Tweet.html` });
+    const [id] = await storePosts(k.store, [
       {
         externalId: '1790000000000000001',
         url: 'https://x.com/troll1/status/1790000000000000001',
@@ -157,7 +160,7 @@ describe('local captures in a real browser', () => {
 
   it('renders the stored API answer as a titled card when the X embed fails, escaping its text', async () => {
     // The embed's post is waited for up to the navigation time-out (10 s at most).
-    const k = kit({ xEmbedUrl: `${pages.url}/embed/Tweet.html`, navigationTimeoutMs: 2000 });
+    const k = await kit({ xEmbedUrl: `${pages.url}/embed/Tweet.html`, navigationTimeoutMs: 2000 });
     const raw = JSON.stringify({
       data: {
         id: 'gone42',
@@ -168,7 +171,7 @@ describe('local captures in a real browser', () => {
       includes: { users: [{ id: 'u1', username: 'troll<b>1', name: 'Troll' }] },
     });
     const seenAt = Date.UTC(2026, 10, 20, 10, 5, 0);
-    const [id, id2] = storePosts(
+    const [id, id2] = await storePosts(
       k.store,
       [
         { externalId: 'gone42', url: 'https://x.com/troll1/status/42', platform: 'x', raw },
@@ -197,8 +200,10 @@ describe('local captures in a real browser', () => {
   }, 60_000);
 
   it('retries a 404 later without keeping files, then gives up and says so in the ledger', async () => {
-    const k = kit({ maxAttempts: 2, retryDelayMs: 0 });
-    const [id] = storePosts(k.store, [{ externalId: 'm1', url: `${pages.url}/missing`, platform: 'web' }]);
+    const k = await kit({ maxAttempts: 2, retryDelayMs: 0 });
+    const [id] = await storePosts(k.store, [
+      { externalId: 'm1', url: `${pages.url}/missing`, platform: 'web' },
+    ]);
     const first = await k.capturer.run({ watchId: 'alice' });
     // A retry delay of 0 makes the row due again at once: the pass goes on until attempts run out.
     expect(first.captured).toBe(0);
@@ -211,8 +216,8 @@ describe('local captures in a real browser', () => {
   });
 
   it('ends a page that never answers at the navigation time-out, and tries again later', async () => {
-    const k = kit({ navigationTimeoutMs: 1500, retryDelayMs: 60_000 });
-    const [id] = storePosts(k.store, [{ externalId: 'h1', url: `${pages.url}/hang`, platform: 'web' }]);
+    const k = await kit({ navigationTimeoutMs: 1500, retryDelayMs: 60_000 });
+    const [id] = await storePosts(k.store, [{ externalId: 'h1', url: `${pages.url}/hang`, platform: 'web' }]);
     const t0 = Date.now();
     const s = await k.capturer.run({ watchId: 'alice' });
     const took = Date.now() - t0;
@@ -225,9 +230,11 @@ describe('local captures in a real browser', () => {
   });
 
   it('refuses a page at a private address unless network.allowPrivateAddresses', async () => {
-    const k = kit({ retryDelayMs: 60_000 }, { network: { allowPrivateAddresses: false } });
+    const k = await kit({ retryDelayMs: 60_000 }, { network: { allowPrivateAddresses: false } });
     const path = '/post/private-1';
-    const [id] = storePosts(k.store, [{ externalId: 'p1', url: `${pages.url}${path}`, platform: 'web' }]);
+    const [id] = await storePosts(k.store, [
+      { externalId: 'p1', url: `${pages.url}${path}`, platform: 'web' },
+    ]);
     await k.capturer.run({ watchId: 'alice' });
     expect(k.captures.get(id!)!.lastError).toMatch(/127\.0\.0\.1 is not allowed \(loopback\)/);
     expect(pages.requests).not.toContain(path);
@@ -242,16 +249,16 @@ describe('a site with a self-signed certificate', () => {
   afterAll(() => tlsPages.close());
 
   it('is refused by default, and captured with capture.ignoreTlsErrors, which the collection log records with the certificate', async () => {
-    const strict = kit({ retryDelayMs: 60_000 });
-    const [refused] = storePosts(strict.store, [
+    const strict = await kit({ retryDelayMs: 60_000 });
+    const [refused] = await storePosts(strict.store, [
       { externalId: 's1', url: `${tlsPages.url}/post/s1`, platform: 'web' },
     ]);
     await strict.capturer.run({ watchId: 'alice' });
     expect(strict.captures.get(refused!)!.lastError).toMatch(/ERR_CERT_AUTHORITY_INVALID|ERR_CERT/);
 
-    const lax = kit({ ignoreTlsErrors: true });
+    const lax = await kit({ ignoreTlsErrors: true });
     const url = `${tlsPages.url}/post/s2`;
-    const [id] = storePosts(lax.store, [{ externalId: 's2', url, platform: 'web' }]);
+    const [id] = await storePosts(lax.store, [{ externalId: 's2', url, platform: 'web' }]);
     await lax.capturer.run({ watchId: 'alice' });
     const log = lax.collectionLog(id!);
     const cert = new X509Certificate(tlsPages.certPem);

@@ -24,11 +24,11 @@ let xId: number;
 beforeAll(async () => {
   browser = sharedBrowser();
   pages = await startCapturePages();
-  k = captureKit(browser, { xEmbedUrl: `${pages.url}/embed/Tweet.html`, navigationTimeoutMs: 3000 });
-  [webId, xId] = storePosts(k.store, [
+  k = await captureKit(browser, { xEmbedUrl: `${pages.url}/embed/Tweet.html`, navigationTimeoutMs: 3000 });
+  [webId, xId] = (await storePosts(k.store, [
     { externalId: 'w1', url: `${pages.url}/post/w1`, platform: 'web' },
     { externalId: 'gone7', url: 'https://x.com/troll1/status/7', platform: 'x' },
-  ]) as [number, number];
+  ])) as [number, number];
   const s = await k.capturer.run({ watchId: 'alice' });
   expect(s.captured).toBe(2);
   zipFile = path.join(k.store.dir, 'dossier.zip');

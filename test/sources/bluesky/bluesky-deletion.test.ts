@@ -30,8 +30,8 @@ describe('deletion watch: Bluesky (getPosts on the public AppView)', () => {
     const posts = ['kept', 'deleted', 'deactivated', 'takedown', 'gone-account'].map((name, i) =>
       fake.addPost({ text: `post ${name} @alice`, handle: `${name}.bsky.social`, indexedAt: at(i) }),
     );
-    store = makeStore();
-    const { ids, archives } = storeArchived(store, posts.map(spec));
+    store = await makeStore();
+    const { ids, archives } = await storeArchived(store, posts.map(spec));
     const [kept, deleted, deactivated, takedown, goneAccount] = posts as [
       FakePost,
       FakePost,
@@ -88,8 +88,8 @@ describe('deletion watch: Bluesky (getPosts on the public AppView)', () => {
     const posts = Array.from({ length: 30 }, (_, i) =>
       fake.addPost({ text: `post ${i}`, handle: `troll${i}.bsky.social`, indexedAt: at(i) }),
     );
-    store = makeStore();
-    const { ids, archives } = storeArchived(store, posts.map(spec));
+    store = await makeStore();
+    const { ids, archives } = await storeArchived(store, posts.map(spec));
     fake.deletePost(posts[2]!.uri);
     fake.deletePost(posts[27]!.uri);
 
@@ -106,8 +106,8 @@ describe('deletion watch: Bluesky (getPosts on the public AppView)', () => {
     fake = await start();
     const kept = fake.addPost({ text: 'still online, secret words', indexedAt: at(1) });
     const gone = fake.addPost({ text: 'deleted later, secret words', indexedAt: at(2) });
-    store = makeStore();
-    const { ids, archives } = storeArchived(store, [spec(kept), spec(gone)]);
+    store = await makeStore();
+    const { ids, archives } = await storeArchived(store, [spec(kept), spec(gone)]);
     fake.deletePost(gone.uri);
     const memory = memoryLogger();
     const run = deletionRunner(store, archives, { blueskyAppViewUrl: fake.url, log: memory.log });

@@ -27,7 +27,7 @@ afterEach(async () => {
 const hostOf = (f: FakeMastodon) => new URL(f.url).host;
 /** A status as the Mastodon source stores it when it polled `f`. */
 const spec = (f: FakeMastodon, s: FakeStatus) => specOf(statusToRaw(s, hostOf(f)));
-const storeFor = (f: FakeMastodon) => makeStore({ sources: { mastodon: { instance: f.url } } });
+const storeFor = async (f: FakeMastodon) => makeStore({ sources: { mastodon: { instance: f.url } } });
 const statusCalls = (f: FakeMastodon) =>
   f.requests.filter((r) => r.path.startsWith('/api/v1/statuses/')).map((r) => r.path.split('/').pop());
 
@@ -42,8 +42,8 @@ describe('deletion watch: Mastodon (GET /api/v1/statuses/:id)', () => {
       acct: 'troll_d',
       visibility: 'private',
     });
-    store = storeFor(polled);
-    const { ids, archives } = storeArchived(
+    store = await storeFor(polled);
+    const { ids, archives } = await storeArchived(
       store,
       [kept, gone, suspended, followersOnly].map((s) => spec(polled, s)),
     );
@@ -81,8 +81,8 @@ describe('deletion watch: Mastodon (GET /api/v1/statuses/:id)', () => {
     const gone = home.addStatus({ content: '<p>deleted at home</p>', acct: 'remote_b' });
     const suspended = home.addStatus({ content: '<p>suspended at home</p>', acct: 'remote_c' });
     const copies = [purged, gone, suspended].map((s) => polled.federate(s, hostOf(home!)));
-    store = storeFor(polled);
-    const { ids, archives } = storeArchived(
+    store = await storeFor(polled);
+    const { ids, archives } = await storeArchived(
       store,
       copies.map((c) => spec(polled, c)),
     );
@@ -116,11 +116,11 @@ describe('deletion watch: Mastodon (GET /api/v1/statuses/:id)', () => {
     polled = await startFakeMastodon({ token: TOKEN });
     const remote = home.addStatus({ content: '<p>deleted at home</p>', acct: 'remote_b' });
     const copy = polled.federate(remote, hostOf(home));
-    store = makeStore({
+    store = await makeStore({
       sources: { mastodon: { instance: polled.url } },
       network: { allowPrivateAddresses: false },
     });
-    const { ids, archives } = storeArchived(store, [spec(polled, copy)]);
+    const { ids, archives } = await storeArchived(store, [spec(polled, copy)]);
     polled.deleteStatus(copy.id);
     home.deleteStatus(remote.id);
     expect(await deletionRunner(store, archives)()).toEqual({ checked: 0, deleted: 0, unclear: 1 });
@@ -133,9 +133,9 @@ describe('deletion watch: Mastodon (GET /api/v1/statuses/:id)', () => {
     polled = await startFakeMastodon({ token: TOKEN });
     const gone = polled.addStatus({ content: '<p>secret words, deleted</p>', acct: 'troll_a' });
     const kept = polled.addStatus({ content: '<p>secret words, kept</p>', acct: 'troll_b' });
-    store = storeFor(polled);
+    store = await storeFor(polled);
     const memory = memoryLogger();
-    const { ids, archives } = storeArchived(store, [spec(polled, gone), spec(polled, kept)]);
+    const { ids, archives } = await storeArchived(store, [spec(polled, gone), spec(polled, kept)]);
     polled.deleteStatus(gone.id);
     const run = deletionRunner(store, archives, { log: memory.log });
     const untouched = [

@@ -24,8 +24,8 @@ afterEach(async () => {
 });
 
 const start = () => startFakeReddit({ clientId: 'cid', clientSecret: SECRET });
-const storeFor = (f: FakeReddit) =>
-  makeStore({
+const storeFor = async (f: FakeReddit) =>
+  await makeStore({
     sources: {
       reddit: { clientId: 'cid', clientSecret: SECRET, userAgent: UA, authUrl: f.url, apiUrl: f.url },
     },
@@ -62,8 +62,8 @@ describe('deletion watch: Reddit (/api/info)', () => {
       c2,
       c3,
     ];
-    store = storeFor(fake);
-    const { ids, archives } = storeArchived(store, things.map(spec));
+    store = await storeFor(fake);
+    const { ids, archives } = await storeArchived(store, things.map(spec));
     fake.deleteByAuthor(selfDeleted.data.name);
     fake.remove(modRemoved.data.name);
     fake.remove(adminRemoved.data.name, 'anti_evil_ops');
@@ -113,8 +113,8 @@ describe('deletion watch: Reddit (/api/info)', () => {
     const links = Array.from({ length: 150 }, (_, i) =>
       fake.addLink({ title: `post ${i}`, created_utc: T0 + i }),
     );
-    store = storeFor(fake);
-    const { ids, archives } = storeArchived(store, links.map(spec));
+    store = await storeFor(fake);
+    const { ids, archives } = await storeArchived(store, links.map(spec));
     fake.deleteByAuthor(links[5]!.data.name);
     fake.deleteByAuthor(links[140]!.data.name);
     const run = deletionRunner(store, archives);
@@ -137,9 +137,9 @@ describe('deletion watch: Reddit (/api/info)', () => {
     fake = await start();
     const gone = fake.addLink({ title: 'secret words', selftext: 'more secret words', created_utc: T0 });
     const kept = fake.addLink({ title: 'kept', created_utc: T0 + 1 });
-    store = storeFor(fake);
+    store = await storeFor(fake);
     const memory = memoryLogger();
-    const { ids, archives } = storeArchived(store, [spec(gone), spec(kept)]);
+    const { ids, archives } = await storeArchived(store, [spec(gone), spec(kept)]);
     fake.remove(gone.data.name);
     const run = deletionRunner(store, archives, { log: memory.log });
     const untouched = [
