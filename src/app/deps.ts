@@ -46,10 +46,14 @@ export interface DepsOptions {
 }
 
 /**
- * Opens the database of the configuration. The SQLite connection stays exposed as `deps.db` while
- * some repositories still use it directly; the store runs over that same connection.
+ * Opens the database of the configuration (async: a PostgreSQL store connects). The SQLite
+ * connection stays exposed as `deps.db` while some repositories still use it directly; the store
+ * runs over that same connection.
  */
-function openStorage(config: Readonly<Config>, options: DepsOptions): { db: Db; store: Store } {
+async function openStorage(
+  config: Readonly<Config>,
+  options: DepsOptions,
+): Promise<{ db: Db; store: Store }> {
   const db = options.db ?? openDb(dbFile(config.dataDir));
   return { db, store: options.store ?? createSqliteStore(db) };
 }
@@ -60,7 +64,7 @@ function openStorage(config: Readonly<Config>, options: DepsOptions): { db: Db; 
  * read before anything that depends on them is built.
  */
 export async function createDeps(config: Readonly<Config>, log: Logger, options: DepsOptions = {}) {
-  const { db, store } = openStorage(config, options);
+  const { db, store } = await openStorage(config, options);
   // One ledger object: its appends are chained, and every writer shares the same statements.
   const ledger = createLedger(store);
   const watches = createWatchesRepo(store);
