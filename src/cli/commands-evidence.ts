@@ -59,7 +59,7 @@ export function registerEvidenceCommands(program: Command): void {
     .action((_o, cmd: Command) =>
       runCommand(async () => {
         return withDeps(globals(cmd), async ({ deps }) => {
-          const r = deps.evidence.ledger.verify();
+          const r = await deps.evidence.ledger.verify();
           if (r.ok) {
             process.stdout.write(`ledger intact: ${r.rows} rows, head ${r.head}\n`);
             return 0;
