@@ -55,7 +55,10 @@ export function alertsPort(deps: AlertsParts) {
      * dashboard edits them), so an edit made in the dashboard survives a restart. Called with
      * syncWatches.
      */
-    async syncRecipients(now = Date.now(), watches: readonly WatchConfig[] = deps.config.watches): Promise<void> {
+    async syncRecipients(
+      now = Date.now(),
+      watches: readonly WatchConfig[] = deps.config.watches,
+    ): Promise<void> {
       await ctx.recipients.syncFromConfig(watches, now);
     },
 

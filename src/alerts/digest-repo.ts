@@ -32,7 +32,13 @@ export interface EvidenceCounts {
 }
 
 /** Categories that alert proxies at once (plus any post of level `severe`). */
-export const ALERT_CATEGORIES = ['threat', 'suicide_incitement', 'doxxing', 'doxxing_language', 'impersonation'];
+export const ALERT_CATEGORIES = [
+  'threat',
+  'suicide_incitement',
+  'doxxing',
+  'doxxing_language',
+  'impersonation',
+];
 const ARCHIVED = ['archived'];
 const FAILED = ['blocked', 'not_found', 'no_access', 'failed', 'error'];
 
@@ -80,7 +86,11 @@ export function createDigestRepo(store: Store) {
       return Object.fromEntries(rows.map((r) => [r.level, Number(r.n)]));
     },
 
-    async byCategory(watchId: string, from: number, to: number): Promise<{ category: string; count: number }[]> {
+    async byCategory(
+      watchId: string,
+      from: number,
+      to: number,
+    ): Promise<{ category: string; count: number }[]> {
       // The scorer's categories and, for posts a person marked hostile, the category they chose.
       const rows = await store.all<{ category: string; count: number | string }>(
         sql`select c.category as category, count(*) as count from (
@@ -107,7 +117,12 @@ export function createDigestRepo(store: Store) {
     async newRepeatAuthors(watchId: string, from: number, to: number, limit = 10): Promise<RepeatAuthor[]> {
       // The author's handle, name and platform follow from the author: grouped by too, as
       // PostgreSQL asks for every selected column.
-      const rows = await store.all<{ platform: string; handle: string | null; name: string | null; count: number | string }>(
+      const rows = await store.all<{
+        platform: string;
+        handle: string | null;
+        name: string | null;
+        count: number | string;
+      }>(
         sql`select p.platform as platform, a.handle as handle, a.name as name, count(*) as count
             from posts p join authors a on a.id = p.author_id
             where p.watch_id = ${watchId} and p.hostile = true and p.first_seen_at < ${to}
@@ -115,7 +130,12 @@ export function createDigestRepo(store: Store) {
             having count(*) >= 2 and sum(case when p.first_seen_at < ${from} then 1 else 0 end) < 2
             order by count(*) desc limit ${limit}`,
       );
-      return rows.map((r) => ({ platform: r.platform, handle: r.handle, name: r.name, count: Number(r.count) }));
+      return rows.map((r) => ({
+        platform: r.platform,
+        handle: r.handle,
+        name: r.name,
+        count: Number(r.count),
+      }));
     },
 
     /**

@@ -55,7 +55,10 @@ export async function buildDigest(
     label: t.levels[l] ?? l,
     count: byLevel[l]!,
   }));
-  const categories = (await ctx.digests.byCategory(w, period.start, period.end)).map((c) => ({ label: t.categories[c.category] ?? c.category, count: c.count }));
+  const categories = (await ctx.digests.byCategory(w, period.start, period.end)).map((c) => ({
+    label: t.categories[c.category] ?? c.category,
+    count: c.count,
+  }));
 
   const waves = await ctx.waves.overlapping(w, period.start, now);
   const ongoing = waves.find((x) => x.endedAt === null);
@@ -94,7 +97,9 @@ export async function buildDigest(
     view.repeatAuthors = repeat.map(
       (a) => `${a.platform} · ${a.handle ? `@${a.handle}` : (a.name ?? '?')} (${a.count})`,
     );
-    view.items = (await ctx.digests.topItems(w, period.start, period.end, TOP_ITEMS)).map((item) => itemView(ctx, item, r.language, r.timezone));
+    view.items = (await ctx.digests.topItems(w, period.start, period.end, TOP_ITEMS)).map((item) =>
+      itemView(ctx, item, r.language, r.timezone),
+    );
   }
   return renderDigest(
     {

@@ -14,7 +14,12 @@ function headline(item: TopItem): string {
   return CATEGORY_PRIORITY.find((c) => item.categories.includes(c)) ?? item.categories[0] ?? 'severe';
 }
 
-async function recordAlert(ctx: AlertsContext, r: Recipient, items: TopItem[], now: number): Promise<boolean> {
+async function recordAlert(
+  ctx: AlertsContext,
+  r: Recipient,
+  items: TopItem[],
+  now: number,
+): Promise<boolean> {
   const t = STRINGS[r.language];
   const grouped = items.length > 1;
   const shielded = r.role === 'owner';

@@ -70,7 +70,9 @@ export function createMessagesRepo(store: Store) {
       intents: MessageIntent | readonly MessageIntent[],
       now = Date.now(),
     ): Promise<number | undefined> {
-      const list = Array.isArray(intents) ? (intents as readonly MessageIntent[]) : [intents as MessageIntent];
+      const list = Array.isArray(intents)
+        ? (intents as readonly MessageIntent[])
+        : [intents as MessageIntent];
       return store.transaction((tx) => insertQueued(tx, list, now));
     },
 
@@ -121,7 +123,9 @@ export function createMessagesRepo(store: Store) {
       return await db
         .select()
         .from(messages)
-        .where(and(inArray(messages.status, ['queued', 'sending', 'committing']), lte(messages.notBefore, now)))
+        .where(
+          and(inArray(messages.status, ['queued', 'sending', 'committing']), lte(messages.notBefore, now)),
+        )
         .orderBy(messages.id);
     },
 
@@ -142,7 +146,9 @@ export function createMessagesRepo(store: Store) {
           and(
             eq(messages.id, row.id),
             eq(messages.status, row.status),
-            row.claimedAt === null ? sql`${messages.claimedAt} is null` : eq(messages.claimedAt, row.claimedAt),
+            row.claimedAt === null
+              ? sql`${messages.claimedAt} is null`
+              : eq(messages.claimedAt, row.claimedAt),
           ),
         )
         .returning({ id: messages.id });

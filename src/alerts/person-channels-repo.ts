@@ -24,7 +24,9 @@ export function createPersonChannelsRepo(store: Store) {
   });
   return {
     /** The person behind an e-mail address (with or without a password), if any. */
-    async personByEmail(email: string): Promise<{ id: number; email: string; lang: string | null } | undefined> {
+    async personByEmail(
+      email: string,
+    ): Promise<{ id: number; email: string; lang: string | null } | undefined> {
       const [row] = await db
         .select({ id: users.id, email: users.email, lang: users.lang })
         .from(users)

@@ -46,7 +46,8 @@ export async function evaluateWaves(ctx: AlertsContext, watchId: string, now: nu
     if (match) {
       matched.add(match.id);
       if (d.endedAt !== null && match.endedAt === null) {
-        if (await ctx.waves.close(match.id, d.endedAt, set)) changes.ended.push((await ctx.waves.get(match.id))!);
+        if (await ctx.waves.close(match.id, d.endedAt, set))
+          changes.ended.push((await ctx.waves.get(match.id))!);
       } else if (match.endedAt === null || d.endedAt !== null) {
         await ctx.waves.update(match.id, set);
       }

@@ -62,7 +62,10 @@ export function createWavesRepo(store: Store) {
         .select()
         .from(wavesTable)
         .where(
-          and(eq(wavesTable.watchId, watchId), or(isNull(wavesTable.endedAt), gte(wavesTable.endedAt, since))),
+          and(
+            eq(wavesTable.watchId, watchId),
+            or(isNull(wavesTable.endedAt), gte(wavesTable.endedAt, since)),
+          ),
         )
         .orderBy(wavesTable.startedAt);
     },
@@ -77,7 +80,11 @@ export function createWavesRepo(store: Store) {
     },
 
     /** Closes a wave; false when it was already closed (so the all-clear is announced once). */
-    async close(id: number, endedAt: number, set: Partial<Omit<WaveRow, 'id' | 'watchId'>>): Promise<boolean> {
+    async close(
+      id: number,
+      endedAt: number,
+      set: Partial<Omit<WaveRow, 'id' | 'watchId'>>,
+    ): Promise<boolean> {
       const closed = await db
         .update(wavesTable)
         .set({ ...set, endedAt })
@@ -124,7 +131,12 @@ export async function listWaves(store: Store, watchId: string, limit = 20): Prom
 }
 
 /** Waves that overlap [from, to). */
-export async function wavesOverlapping(store: Store, watchId: string, from: number, to: number): Promise<WaveRow[]> {
+export async function wavesOverlapping(
+  store: Store,
+  watchId: string,
+  from: number,
+  to: number,
+): Promise<WaveRow[]> {
   const { waves: w } = store.t;
   const rows = await store.db
     .select()

@@ -205,7 +205,9 @@ describe.each(HARNESSES)('the $kind channel', { timeout: 60_000 }, (h) => {
     leftByDeadProcess(s, [proxyAlert.id], 'committing');
     await s.alerts.delivery.flush();
     expect(h.seen(fake, 'bob')).toHaveLength(1);
-    expect((await s.alerts.ctx.messages.get(proxyAlert.id))!.status).toBe(h.idempotent ? 'sent' : 'unconfirmed');
+    expect((await s.alerts.ctx.messages.get(proxyAlert.id))!.status).toBe(
+      h.idempotent ? 'sent' : 'unconfirmed',
+    );
 
     // The digest: recorded, then the sender dies before any request left.
     expect(await scheduleDigests(s.alerts.ctx, now)).toBe(2);

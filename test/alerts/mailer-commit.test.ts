@@ -34,7 +34,10 @@ function mailerFor(smtp?: FakeSmtp) {
       ...(smtp ? { smtp: { host: '127.0.0.1', port: smtp.port, secure: false, timeoutMs: 10_000 } } : {}),
     },
   });
-  return { mailer: createMailer(config.mail, dir, silentLogger()), outbox: path.join(dir, config.mail.outboxDir) };
+  return {
+    mailer: createMailer(config.mail, dir, silentLogger()),
+    outbox: path.join(dir, config.mail.outboxDir),
+  };
 }
 
 /** Lets the event loop turn a few times, so a message sent too early would have reached the server. */

@@ -22,7 +22,8 @@ beforeEach(async () => {
     ],
   });
   // A quiet week: one hostile post every two hours.
-  for (let t = T0; t < S; t += 2 * H) await addPost(s, { text: 'idiote', terms: ['idiote'], seenAt: t + 600_000 });
+  for (let t = T0; t < S; t += 2 * H)
+    await addPost(s, { text: 'idiote', terms: ['idiote'], seenAt: t + 600_000 });
 });
 
 afterEach(async () => {
@@ -89,7 +90,9 @@ describe('waves', () => {
     await burst(S, 30);
     await burst(S + H, 30);
     await s.alerts.tick(S + 10 * H);
-    expect(await listWaves(s.store, 'alice')).toMatchObject([{ startedAt: S, endedAt: S + 2 * H, count: 60 }]);
+    expect(await listWaves(s.store, 'alice')).toMatchObject([
+      { startedAt: S, endedAt: S + 2 * H, count: 60 },
+    ]);
     expect(smtp.mails.filter((m) => /wave|vague/.test(m.subject ?? ''))).toHaveLength(0);
   });
 });

@@ -76,7 +76,9 @@ describe('Account → Notifications', { timeout: 60_000 }, () => {
       PAGE,
     );
     expect(badQuiet.statusCode).toBe(400);
-    expect((await recipients.listActive('alice')).find((x) => x.email === 'bob@example.org')!.digest).toBe('weekly');
+    expect((await recipients.listActive('alice')).find((x) => x.email === 'bob@example.org')!.digest).toBe(
+      'weekly',
+    );
   });
 
   it('channels are added with plain-words errors, tested with one button each, and removed', async () => {
