@@ -8,6 +8,7 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { openDb, closeDb } from '../src/db/client.ts';
+import { createSqliteStore } from '../src/db/sqlite-store.ts';
 import { silentLogger } from '../src/logger.ts';
 import { createWatchesRepo } from '../src/db/repositories/watches-repo.ts';
 import { createSourcesRepo } from '../src/db/repositories/sources-repo.ts';
@@ -17,7 +18,6 @@ import { createUsersRepo } from '../src/web/auth/users-repo.ts';
 import { createTriageRepo } from '../src/web/triage-repo.ts';
 import { configSchema, type WatchConfig } from '../src/config/schema.ts';
 import { createLedger } from '../src/db/ledger/ledger.ts';
-import { createSqliteStore } from '../src/db/sqlite-store.ts';
 import { createWebPorts } from '../src/app/web-ports.ts';
 import { fmt, percentile } from './lib.ts';
 
@@ -131,7 +131,7 @@ const app = await buildApp({
   posts: createPostsRepo(store, ledger),
   watches,
   sources,
-  ...createWebPorts({ db, log, config, watches, ledger }),
+  ...createWebPorts({ db, store, log, config, watches, ledger }),
 });
 await app.listen({ host: '127.0.0.1', port: 0 });
 const port = (app.server.address() as AddressInfo).port;

@@ -136,7 +136,7 @@ export async function createDeps(config: Readonly<Config>, log: Logger, options:
       log: log.child({ part: 'ledger-timestamp' }),
     }),
   });
-  const alerts = createAlerts({ db, config, log, watches, mailer });
+  const alerts = createAlerts({ db, store, config, log, watches, mailer });
   const identity = createIdentity({
     repo: createIdentityRepo(db),
     box: config.security.encryptionKey ? createSecretBox(config.security.encryptionKey) : undefined,
@@ -187,6 +187,7 @@ export async function createDeps(config: Readonly<Config>, log: Logger, options:
     // The dashboard's repositories and ports (users, triage, audit, recipients, evidence, alerts).
     ...createWebPorts({
       db,
+      store,
       log,
       config,
       watches,
@@ -212,7 +213,7 @@ export async function createDeps(config: Readonly<Config>, log: Logger, options:
       identity.syncPrivate(config.watches);
       const active = await watches.listActive();
       for (const w of active) await sources.syncForWatch(w.id, sourceSpecsForWatch(w.definition));
-      alerts.syncRecipients(
+      await alerts.syncRecipients(
         Date.now(),
         active.map((w) => w.definition),
       );

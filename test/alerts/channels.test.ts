@@ -143,13 +143,13 @@ async function start(
     ['alice', OWNER.email],
     ['bob', PROXY.email],
   ] as const) {
-    const person = s.alerts.personChannels.personByEmail(email)!;
+    const person = (await s.alerts.personChannels.personByEmail(email))!;
     const channel = s.alerts.channels[h.kind];
-    s.alerts.personChannels.add(person.id, h.kind, channel.parseTarget(h.target(fake.url, who)));
+    await s.alerts.personChannels.add(person.id, h.kind, channel.parseTarget(h.target(fake.url, who)));
   }
   // Recipients since before the current daily period, so that one digest is due.
   const current = periodContaining(Date.now(), 'daily', 'Europe/Paris', { hour: 8, weekday: 1 });
-  backdateRecipients(s, current.start - 3_600_000);
+  await backdateRecipients(s, current.start - 3_600_000);
   await addPost(s, { text: 'une idiote', terms: ['idiote'], seenAt: current.start - 1_800_000 });
   return { s, fake };
 }
@@ -205,10 +205,12 @@ describe.each(HARNESSES)('the $kind channel', { timeout: 60_000 }, (h) => {
     leftByDeadProcess(s, [proxyAlert.id], 'committing');
     await s.alerts.delivery.flush();
     expect(h.seen(fake, 'bob')).toHaveLength(1);
-    expect(s.alerts.ctx.messages.get(proxyAlert.id)!.status).toBe(h.idempotent ? 'sent' : 'unconfirmed');
+    expect((await s.alerts.ctx.messages.get(proxyAlert.id))!.status).toBe(
+      h.idempotent ? 'sent' : 'unconfirmed',
+    );
 
     // The digest: recorded, then the sender dies before any request left.
-    expect(scheduleDigests(s.alerts.ctx, now)).toBe(2);
+    expect(await scheduleDigests(s.alerts.ctx, now)).toBe(2);
     const digests = channelRows(s, h.kind).filter((r) => r.kind === 'digest');
     expect(digests).toHaveLength(2);
     leftByDeadProcess(

@@ -25,9 +25,9 @@ afterEach(async () => {
 /** One daily period due now (for a recipient added just before it started), with something in it. */
 async function oneDigestDue(st: Setup, recipients = 1): Promise<void> {
   const current = periodContaining(Date.now(), 'daily', 'Europe/Paris', { hour: 8, weekday: 1 });
-  backdateRecipients(st, current.start - 3_600_000);
+  await backdateRecipients(st, current.start - 3_600_000);
   await addPost(st, { text: 'une idiote', terms: ['idiote'], seenAt: current.start - 1_800_000 });
-  expect(st.alerts.ctx.recipients.listActive()).toHaveLength(recipients);
+  expect(await st.alerts.ctx.recipients.listActive()).toHaveLength(recipients);
 }
 
 function rows(st: Setup) {

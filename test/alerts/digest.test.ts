@@ -34,7 +34,7 @@ function mailTo(address: string): number {
 beforeEach(async () => {
   smtp = await startFakeSmtp();
   s = await setup({ smtpPort: smtp.port });
-  backdateRecipients(s, Date.parse('2026-11-25T08:00:00Z'));
+  await backdateRecipients(s, Date.parse('2026-11-25T08:00:00Z'));
   postIds = [
     await addPost(s, {
       text: 'Alice Martin tu es une connasse, crève',
@@ -119,7 +119,7 @@ describe('digests', () => {
       /List-Unsubscribe: <https:\/\/vigie\.example\.org\/unsubscribe\?token=\d+\.[A-Za-z0-9_-]{43}>/,
     );
     expect(raw).toContain('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
-    const row = s.alerts.ctx.messages.list().find((m) => m.toAddress === 'bob@example.org')!;
+    const row = (await s.alerts.ctx.messages.list()).find((m) => m.toAddress === 'bob@example.org')!;
     expect(smtp.mails[mailTo('bob@example.org')]!.messageId).toBe(row.messageId);
     expect(row.status).toBe('sent');
   });
@@ -158,7 +158,7 @@ describe('digests', () => {
         },
       ],
     });
-    backdateRecipients(s, Date.parse('2026-11-25T08:00:00Z'));
+    await backdateRecipients(s, Date.parse('2026-11-25T08:00:00Z'));
     const r1 = await s.alerts.runDigests({}, Date.parse('2026-11-26T07:30:00Z')); // 08:30 Paris: quiet
     expect(r1.recorded).toBe(1);
     expect(smtp.mails).toHaveLength(0);
@@ -175,7 +175,7 @@ describe('digests', () => {
     await app.register(
       unsubscribeRoutes({
         recipients: s.alerts.ctx.recipients,
-        unsubscribeKey: () => unsubscribeKey(s.db, s.config.alerts.unsubscribeSecret),
+        unsubscribeKey: () => unsubscribeKey(s.store, s.config.alerts.unsubscribeSecret),
       }),
     );
     const page = await app.inject({ method: 'GET', url: `${url.pathname}${url.search}` });

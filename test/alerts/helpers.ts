@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { sql } from 'drizzle-orm';
 import { parseConfig } from '../../src/config/load.ts';
 import type { Config } from '../../src/config/schema.ts';
 import { closeDb, openDb, type Db } from '../../src/db/client.ts';
@@ -23,7 +24,7 @@ export interface Setup {
   raw: Record<string, unknown>;
   config: Config;
   db: Db;
-  /** The async store over the same connection. */
+  /** The async store over the same database (the alerts repositories take it). */
   store: Store;
   alerts: Alerts;
   configFile: string;
@@ -86,8 +87,8 @@ export async function setup(options: SetupOptions = {}): Promise<Setup> {
       )
       .get() as { id: number }
   ).id;
-  const alerts = createAlerts({ db, config, log: silentLogger(), watches });
-  alerts.syncRecipients(options.now ?? Date.now());
+  const alerts = createAlerts({ db, store, config, log: silentLogger(), watches });
+  await alerts.syncRecipients(options.now ?? Date.now());
   return {
     dir,
     raw,
@@ -162,6 +163,6 @@ export async function addPost(s: Setup, spec: PostSpec): Promise<number> {
 }
 
 /** Makes the recipients look as if they had been configured at `at`. */
-export function backdateRecipients(s: Setup, at: number): void {
-  s.db.$client.prepare('update recipients set created_at = ?').run(at);
+export async function backdateRecipients(s: Setup, at: number): Promise<void> {
+  await s.store.run(sql`update recipients set created_at = ${at}`);
 }

@@ -29,7 +29,7 @@ beforeAll(async () => {
       { email: 'bob@example.org', role: 'proxy', language: 'en', digest: 'daily' },
     ],
   });
-  backdateRecipients(s, Date.parse('2026-11-25T08:00:00Z'));
+  await backdateRecipients(s, Date.parse('2026-11-25T08:00:00Z'));
   await addPost(s, {
     text: 'Alice Martin tu es une connasse, crève',
     terms: ['connasse', 'crève'],
@@ -82,7 +82,7 @@ describe('digest HTML in a real browser', () => {
     ['proxy', 'bob@example.org'],
   ] as const) {
     it(`renders the ${role} digest with attacker text inert, and saves a screenshot`, async () => {
-      const row = s.alerts.ctx.messages.list().find((m) => m.toAddress === address)!;
+      const row = (await s.alerts.ctx.messages.list()).find((m) => m.toAddress === address)!;
       const page = await browser.newPage({ viewport: { width: 720, height: 900 } });
       let dialogs = 0;
       page.on('dialog', (d) => {

@@ -40,7 +40,7 @@ const to = (address: string) => smtp.mails.filter((m) => JSON.stringify(m.to).in
 describe('waves', () => {
   it('a quiet week, a spike, a decay: wave start to the proxy, then the all-clear to those who asked', async () => {
     await s.alerts.runAlerts('alice', S - 1);
-    expect(listWaves(s.db, 'alice')).toHaveLength(0);
+    expect(await listWaves(s.store, 'alice')).toHaveLength(0);
 
     // The spike: 15 hostile posts in the first 20 minutes of the hour.
     await burst(S, 15);
@@ -51,7 +51,7 @@ describe('waves', () => {
     ]);
     expect(to('alice@example.org')).toHaveLength(0);
     expect(to('carol@example.org')).toHaveLength(0);
-    expect(currentWave(s.db, 'alice')).toMatchObject({ startedAt: S, endedAt: null, posts: 15 });
+    expect(await currentWave(s.store, 'alice')).toMatchObject({ startedAt: S, endedAt: null, posts: 15 });
 
     // It grows, then decays.
     await burst(S + H, 40);
@@ -72,7 +72,7 @@ describe('waves', () => {
     expect(to('alice@example.org')[0]!.text).toContain('Elle a compté 67 messages hostiles');
     expect(to('alice@example.org')[0]!.text).toContain('3018');
 
-    const [wave] = listWaves(s.db, 'alice');
+    const [wave] = await listWaves(s.store, 'alice');
     expect(wave).toMatchObject({
       startedAt: S,
       endedAt: S + 3 * H,
@@ -81,7 +81,7 @@ describe('waves', () => {
       count: 67,
       topCategories: [{ category: 'insult', count: 67 }],
     });
-    expect(currentWave(s.db, 'alice')).toBeUndefined();
+    expect(await currentWave(s.store, 'alice')).toBeUndefined();
     await s.alerts.tick(S + 8 * H);
     expect(smtp.mails).toHaveLength(3);
   });
@@ -90,7 +90,9 @@ describe('waves', () => {
     await burst(S, 30);
     await burst(S + H, 30);
     await s.alerts.tick(S + 10 * H);
-    expect(listWaves(s.db, 'alice')).toMatchObject([{ startedAt: S, endedAt: S + 2 * H, count: 60 }]);
+    expect(await listWaves(s.store, 'alice')).toMatchObject([
+      { startedAt: S, endedAt: S + 2 * H, count: 60 },
+    ]);
     expect(smtp.mails.filter((m) => /wave|vague/.test(m.subject ?? ''))).toHaveLength(0);
   });
 });

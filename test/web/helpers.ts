@@ -52,7 +52,7 @@ export interface PostSpec {
 export interface Fixture {
   dir: string;
   db: Db;
-  /** The async store over the same connection. */
+  /** The async store over the same database (converted repositories take it). */
   store: Store;
   deps: AppDeps;
   app: FastifyInstance;
@@ -114,6 +114,7 @@ export async function makeFixture(
     config,
     ...createWebPorts({
       db,
+      store,
       log,
       config,
       watches,
