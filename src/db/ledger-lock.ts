@@ -1,0 +1,17 @@
+import { sql } from 'drizzle-orm';
+import type { Store } from './store.ts';
+
+/** The transaction-level advisory lock every ledger append takes on PostgreSQL. */
+const LEDGER_APPEND_LOCK = 7_311_002_002;
+
+/**
+ * Makes ledger appends of every process take turns, so each reads the head that the previous
+ * append left and the hash chain never forks. Call it inside the appending transaction, before
+ * reading the head: on PostgreSQL it takes an advisory lock released at commit or rollback; on
+ * SQLite the transaction already holds the database's write lock (BEGIN IMMEDIATE).
+ */
+export async function serialiseLedgerAppends(tx: Store): Promise<void> {
+  if (!tx.inTransaction) throw new Error('serialiseLedgerAppends must run inside the appending transaction');
+  if (tx.dialect !== 'postgres') return;
+  await tx.run(sql`select pg_advisory_xact_lock(${sql.raw(String(LEDGER_APPEND_LOCK))})`);
+}
