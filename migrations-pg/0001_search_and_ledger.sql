@@ -49,3 +49,9 @@ CREATE INDEX posts_web_watch_author ON posts (watch_id, author_id);
 --> statement-breakpoint
 -- The overview counts hostile posts only (SQLite: 0008): a partial index holds just those.
 CREATE INDEX posts_web_hostile_seen ON posts (watch_id, first_seen_at) WHERE hostile;
+--> statement-breakpoint
+-- A typed word searched as a prefix: its last lexeme matches any word starting with it. The
+-- tsquery's own text form quotes every lexeme, so nothing typed becomes an operator.
+CREATE FUNCTION vigie_prefix_tsquery(q tsquery) RETURNS tsquery
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
+	AS $$ SELECT CASE WHEN numnode(q) = 0 THEN q ELSE (q::text || ':*')::tsquery END $$;
