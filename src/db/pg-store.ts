@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { SQL } from 'drizzle-orm';
+import { DrizzleQueryError, type SQL } from 'drizzle-orm';
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import type { Pool, PoolConfig, QueryResult } from 'pg';
 import type { Db } from './client.ts';
@@ -113,7 +113,13 @@ function createPgStore(db: PgDb, pool: Pool): Store {
   const insideTx = new AsyncLocalStorage<true>();
   const t = schemaPg as unknown as Tables;
 
-  function raw(exec: (q: SQL) => Promise<QueryResult>, check: () => void) {
+  function raw(run: (q: SQL) => Promise<QueryResult>, check: () => void) {
+    // The driver's own error (with its `code`, e.g. 23505), as SQLite's raw statements throw it,
+    // rather than drizzle's wrapper around it.
+    const exec = (q: SQL) =>
+      run(q).catch((error: unknown) => {
+        throw error instanceof DrizzleQueryError && error.cause instanceof Error ? error.cause : error;
+      });
     return {
       all: async <T>(query: SQL) => {
         check();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
+import { isUniqueViolation } from '../../src/db/db-errors.ts';
 import type { Store } from '../../src/db/store.ts';
 import { forEachStore } from '../helpers/pg.ts';
 
@@ -144,5 +145,25 @@ forEachStore('the store contract', (open, dialect) => {
 describe('forEachStore', () => {
   it('is declared for both dialects (this file runs its tests twice)', () => {
     expect(expect.getState().testPath).toContain('store-contract');
+  });
+});
+
+forEachStore('database errors', (open) => {
+  it('are recognised as unique violations on both dialects, raw or through the builder', async () => {
+    const store = await open();
+    await addWatch(store, 'alice');
+    const viaBuilder = await addWatch(store, 'alice').then(
+      () => null,
+      (e: unknown) => e,
+    );
+    const viaRaw = await store
+      .run(sql`insert into watches (id, definition, created_at, updated_at) values ('alice', '{}', 1, 1)`)
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
+    expect(isUniqueViolation(viaBuilder)).toBe(true);
+    expect(isUniqueViolation(viaRaw)).toBe(true);
+    expect(isUniqueViolation(new Error('other'))).toBe(false);
   });
 });
