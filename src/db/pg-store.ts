@@ -6,7 +6,7 @@ import { DrizzleQueryError, type SQL } from 'drizzle-orm';
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import type { Pool, PoolConfig, QueryResult } from 'pg';
 import type { Db } from './client.ts';
-import { redactDatabaseUrl } from './database-url.ts';
+import { redactDatabaseUrl } from '../config/database-url.ts';
 import * as schemaPg from './schema-pg/index.ts';
 import type { Store, Tables } from './store.ts';
 

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe } from 'vitest';
 import pg from 'pg';
-import { redactDatabaseUrl } from '../../src/db/database-url.ts';
+import { redactDatabaseUrl } from '../../src/config/database-url.ts';
 import { migratePg, openPgStore, PG_MIGRATIONS_DIR } from '../../src/db/pg-store.ts';
 import { openSqliteStore } from '../../src/db/sqlite-store.ts';
 import type { Dialect, Store } from '../../src/db/store.ts';

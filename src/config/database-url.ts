@@ -15,7 +15,7 @@ export function redactDatabaseUrl(url: string): string {
     if (parsed.password) parsed.password = '***';
     return parsed.toString();
   } catch {
-    // Not parseable: hide everything between the scheme and the host.
-    return url.replace(/\/\/[^@/]*@/, '//***@');
+    // Not parseable: hide everything from the scheme to the last '@' (a password may hold '@').
+    return url.replace(/\/\/.*@/, '//***@');
   }
 }
