@@ -31,7 +31,13 @@ export interface EvidenceCounts {
 }
 
 /** Categories that alert proxies at once (plus any post of level `severe`). */
-export const ALERT_CATEGORIES = ['threat', 'suicide_incitement', 'doxxing', 'doxxing_language', 'impersonation'];
+export const ALERT_CATEGORIES = [
+  'threat',
+  'suicide_incitement',
+  'doxxing',
+  'doxxing_language',
+  'impersonation',
+];
 const ARCHIVED = ['archived'];
 const FAILED = ['blocked', 'not_found', 'no_access', 'failed', 'error'];
 

@@ -217,7 +217,13 @@ export function createTriageRepo(db: Db) {
            where p.watch_id = ? and p.platform = ?
              and (a.external_id = ? or (a.external_id is null and p.author_handle = ?))
            order by p.id limit ?`,
-        ).all(watchId, account.platform, account.accountId, account.handle ?? account.accountId, limit) as unknown[][]
+        ).all(
+          watchId,
+          account.platform,
+          account.accountId,
+          account.handle ?? account.accountId,
+          limit,
+        ) as unknown[][]
       ).map(fromArray);
     },
 

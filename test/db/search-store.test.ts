@@ -40,7 +40,11 @@ async function search(store: Store, input: string): Promise<string[]> {
 forEachStore('post search', (open) => {
   it('ignores accents both ways and case', async () => {
     const store = await open();
-    await seed(store, [{ text: 'Bravo Élodie' }, { text: 'rien à voir' }, { text: 'le HARCÈLEMENT continue' }]);
+    await seed(store, [
+      { text: 'Bravo Élodie' },
+      { text: 'rien à voir' },
+      { text: 'le HARCÈLEMENT continue' },
+    ]);
     expect(await search(store, 'elodie')).toEqual(['Bravo Élodie']);
     expect(await search(store, 'ÉLODIE')).toEqual(['Bravo Élodie']);
     expect(await search(store, 'harcelement')).toEqual(['le HARCÈLEMENT continue']);
@@ -48,7 +52,11 @@ forEachStore('post search', (open) => {
 
   it('finds other forms of a word through its stem, and an explicit prefix', async () => {
     const store = await open();
-    await seed(store, [{ text: 'elle veut se suicider' }, { text: 'arrête de harceler' }, { text: 'bonjour' }]);
+    await seed(store, [
+      { text: 'elle veut se suicider' },
+      { text: 'arrête de harceler' },
+      { text: 'bonjour' },
+    ]);
     expect(await search(store, 'suicide')).toEqual(['elle veut se suicider']);
     expect(await search(store, 'harcèlement')).toEqual(['arrête de harceler']);
     expect(await search(store, 'bonj*')).toEqual(['bonjour']);
@@ -68,7 +76,7 @@ forEachStore('post search', (open) => {
 
   it('treats typed operators and quotes as data, never as syntax', async () => {
     const store = await open();
-    await seed(store, [{ text: 'chat OR chien' }, { text: 'chat seul' }, { text: "l'ami \"fidèle\"" }]);
+    await seed(store, [{ text: 'chat OR chien' }, { text: 'chat seul' }, { text: 'l\'ami "fidèle"' }]);
     expect(await search(store, 'chat OR')).toEqual(['chat OR chien']);
     expect(await search(store, 'chat NOT')).toEqual([]);
     expect(await search(store, '"fidèle" ami')).toEqual(['l\'ami "fidèle"']);

@@ -28,7 +28,9 @@ forEachStore('the store contract', (open, dialect) => {
     const rows = await store.db.select().from(store.t.watches).where(eq(store.t.watches.id, 'alice'));
     expect(rows.map((r) => r.id)).toEqual(['alice']);
     expect(rows[0]!.definition).toEqual({ id: 'alice' });
-    expect(await store.get<{ id: string }>(sql`select id from watches where id = ${'bob'}`)).toEqual({ id: 'bob' });
+    expect(await store.get<{ id: string }>(sql`select id from watches where id = ${'bob'}`)).toEqual({
+      id: 'bob',
+    });
     expect(await store.get(sql`select id from watches where id = ${'nobody'}`)).toBeUndefined();
     expect((await store.run(sql`update watches set updated_at = ${now + 1}`)).changes).toBe(2);
     expect((await store.run(sql`delete from watches where id = ${'nobody'}`)).changes).toBe(0);

@@ -77,7 +77,9 @@ let templateName: Promise<string> | undefined;
 function migratedTemplate(): Promise<string> {
   templateName ??= (async () => {
     const hash = createHash('sha256');
-    for (const f of readdirSync(PG_MIGRATIONS_DIR).filter((n) => n.endsWith('.sql')).sort())
+    for (const f of readdirSync(PG_MIGRATIONS_DIR)
+      .filter((n) => n.endsWith('.sql'))
+      .sort())
       hash.update(f).update(readFileSync(path.join(PG_MIGRATIONS_DIR, f)));
     const name = `vigie_tpl_${hash.digest('hex').slice(0, 16)}`;
     const client = new pg.Client({ connectionString: TEST_PG_URL });
@@ -113,7 +115,10 @@ function migratedTemplate(): Promise<string> {
  * Declares the same tests for both stores: `open()` gives a fresh, migrated store (an in-memory
  * SQLite database, or a new PostgreSQL database), closed and dropped after each test.
  */
-export function forEachStore(name: string, body: (open: () => Promise<Store>, dialect: Dialect) => void): void {
+export function forEachStore(
+  name: string,
+  body: (open: () => Promise<Store>, dialect: Dialect) => void,
+): void {
   for (const dialect of ['sqlite', 'postgres'] as const) {
     describe(`${name} [${dialect}]`, () => {
       const cleanups: Array<() => Promise<void>> = [];

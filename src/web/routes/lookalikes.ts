@@ -84,7 +84,12 @@ export function lookalikesRoutes(ctx: WebContext): FastifyPluginAsync {
             actor: user.email,
             action: `lookalike_${decision}`,
             watchId: row.watchId,
-            detail: { lookalikeId: row.id, platform: row.platform, accountId: row.accountId, handle: row.handle },
+            detail: {
+              lookalikeId: row.id,
+              platform: row.platform,
+              accountId: row.accountId,
+              handle: row.handle,
+            },
           });
           return reply.redirect(
             `/lookalikes?watch=${encodeURIComponent(row.watchId)}#lookalike-${row.id}`,

@@ -2,12 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { LEVELS } from '../../scoring/index.ts';
 import { HttpError, html, safeBack, type WebContext } from '../web-context.ts';
 import { ACTIONS, applyAction, revealPosts, type TriageAction } from '../actions.ts';
-import {
-  CATEGORIES,
-  REPORT_CHANNELS,
-  STATUS_FILTERS,
-  type TriageFilter,
-} from '../triage-repo.ts';
+import { CATEGORIES, REPORT_CHANNELS, STATUS_FILTERS, type TriageFilter } from '../triage-repo.ts';
 import { pickWatch } from './watch-param.ts';
 import { excerptRow, LIST_TEXT_CHARS } from '../render/excerpt.ts';
 import { shieldRows } from '../post-visibility.ts';
