@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { eq, sql } from 'drizzle-orm';
 import { checkLedger } from '../../src/db/copy/ledger-check.ts';
+import { createLedger } from '../../src/db/ledger/ledger.ts';
 import { copyDatabase, verifyCopy } from '../../src/db/copy/copy-database.ts';
 import { openPgStore } from '../../src/db/pg-store.ts';
 import { postSearchCondition } from '../../src/db/repositories/fts-query.ts';
@@ -97,6 +98,8 @@ describe('vigie db copy', () => {
     const pg = await openPgStore(database.url);
     closers.push(() => pg.close());
     expect(await checkLedger(pg)).toEqual({ rows: facts.ledgerRows, head: facts.head, broken: null });
+    // What `vigie ledger verify` runs, on the copy.
+    expect(await createLedger(pg).verify()).toEqual({ ok: true, rows: facts.ledgerRows, head: facts.head });
     const found = await pg.all<{ text: string }>(
       sql`select text from posts where ${postSearchCondition(pg, pg.t.posts.id, 'elodie')}`,
     );

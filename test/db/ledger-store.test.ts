@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { chainHash, contentHash, GENESIS_HASH } from '../../src/db/ledger/ledger-hash.ts';
 import { serialiseLedgerAppends } from '../../src/db/ledger-lock.ts';
+import { createLedger } from '../../src/db/ledger/ledger.ts';
 import { openPgStore } from '../../src/db/pg-store.ts';
 import type { Store } from '../../src/db/store.ts';
 import { forEachStore, freshPgDatabase, type FreshPgDatabase } from '../helpers/pg.ts';
@@ -100,5 +101,23 @@ describe('ledger appends on PostgreSQL', () => {
       sql`select id, prev_hash as "prevHash", hash from evidence_events order by id`,
     );
     expect(rows.map((r) => r.prevHash)).toEqual([GENESIS_HASH, r1.hash]);
+  });
+
+  it('from two processes appending at once keep one chain (the ledger itself)', async () => {
+    const [a, b] = await twoProcessesOn();
+    const la = createLedger(a);
+    const lb = createLedger(b);
+    const appends = (ledger: typeof la, actor: string) =>
+      Promise.all(
+        Array.from({ length: 15 }, (_, i) =>
+          ledger.append([
+            { type: 'captured', watchId: 'w', actor, data: { i } },
+            { type: 'scored', watchId: 'w', actor, data: { i } },
+          ]),
+        ),
+      );
+    await Promise.all([appends(la, 'a'), appends(lb, 'b')]);
+    const verification = await la.verify();
+    expect(verification).toMatchObject({ ok: true, rows: 60 });
   });
 });
