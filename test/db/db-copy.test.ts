@@ -161,6 +161,32 @@ describe('vigie db copy', () => {
     });
   });
 
+  it('copies a ledger written by the ledger itself, which then verifies and appends on PostgreSQL', async () => {
+    const t = tempDir();
+    closers.push(t.cleanup);
+    const source = openSqliteStore(path.join(t.dir, 'vigie.db'));
+    closers.push(() => source.close());
+    await source.db.insert(source.t.watches).values({ id: 'w', definition: {}, createdAt: 1, updatedAt: 1 });
+    const events = Array.from({ length: 1200 }, (_, i) => ({
+      type: 'viewed' as const,
+      watchId: 'w',
+      actor: 'system',
+      data: { i, note: 'é"\\' },
+    }));
+    await createLedger(source).append(events);
+    const database = await freshPgDatabase({ migrated: true });
+    closers.push(() => database.drop());
+    const target = await openPgStore(database.url);
+    closers.push(() => target.close());
+    const report = await copyDatabase(source, target, { batchSize: 250 });
+    expect(report.ok).toBe(true);
+    expect(report.ledger.target).toEqual(report.ledger.source);
+    const ledger = createLedger(target);
+    expect(await ledger.verify()).toEqual({ ok: true, rows: 1200, head: report.ledger.source.head });
+    await ledger.append({ type: 'viewed', watchId: 'w', data: { after: 'copy' } });
+    expect(await ledger.verify()).toMatchObject({ ok: true, rows: 1201 });
+  });
+
   it('refuses what is not an SQLite source or a PostgreSQL target, without showing the password', async () => {
     const t = tempDir();
     closers.push(t.cleanup);
