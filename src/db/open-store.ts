@@ -5,7 +5,7 @@ import { openSqliteStore } from './sqlite-store.ts';
 import type { Store } from './store.ts';
 
 export interface OpenStoreOptions {
-  /** Open without writing (SQLite: a read-only connection; no migration either way). */
+  /** Open without writing (a read-only connection or read-only transactions; no migration). */
   readonly?: boolean;
   /** Apply pending migrations (default true; never when readonly). */
   migrate?: boolean;
@@ -24,7 +24,7 @@ export async function openStore(
   const migrate = options.migrate !== false && !options.readonly;
   if (url) {
     const { openPgStore } = await import('./pg-store.ts');
-    return openPgStore(url, { migrate });
+    return openPgStore(url, { migrate, readonly: options.readonly ?? false });
   }
   return openSqliteStore(dbFile(config.dataDir), { migrate, readonly: options.readonly ?? false });
 }

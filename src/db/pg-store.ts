@@ -20,6 +20,8 @@ export interface OpenPgStoreOptions {
   migrate?: boolean;
   /** Connections kept open at most (default 10). */
   maxConnections?: number;
+  /** Every transaction read-only (commands that only read); implies no migration. */
+  readonly?: boolean;
 }
 
 type PgDb = NodePgDatabase<typeof schemaPg>;
@@ -31,8 +33,11 @@ type PgDb = NodePgDatabase<typeof schemaPg>;
  */
 export async function openPgStore(url: string, options: OpenPgStoreOptions = {}): Promise<Store> {
   const pg = await loadPg();
-  if (options.migrate !== false) await migratePg(url);
-  const pool = new pg.Pool(poolConfig(url, options.maxConnections ?? 10));
+  if (options.migrate !== false && !options.readonly) await migratePg(url);
+  const pool = new pg.Pool({
+    ...poolConfig(url, options.maxConnections ?? 10),
+    ...(options.readonly ? { options: '-c default_transaction_read_only=on' } : {}),
+  });
   // An idle connection that fails (server restart) must not crash the process: the pool drops it
   // and the next query opens a new one.
   pool.on('error', () => undefined);
