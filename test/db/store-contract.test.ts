@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { isUniqueViolation } from '../../src/db/db-errors.ts';
 import type { Store } from '../../src/db/store.ts';
@@ -141,12 +141,6 @@ forEachStore('the store contract', (open, dialect) => {
   it('refuses to be closed through a transaction', async () => {
     const store = await open();
     await expect(store.transaction((tx) => tx.close())).rejects.toThrow(/outer store/);
-  });
-});
-
-describe('forEachStore', () => {
-  it('is declared for both dialects (this file runs its tests twice)', () => {
-    expect(expect.getState().testPath).toContain('store-contract');
   });
 });
 
