@@ -1,5 +1,6 @@
 import type { Config } from '../config/schema.ts';
 import type { Db } from '../db/client.ts';
+import type { Store } from '../db/store.ts';
 import type { Logger } from '../logger.ts';
 import type { JobQueue } from '../jobs/types.ts';
 import type { Ledger } from '../db/ledger/ledger.ts';
@@ -30,6 +31,7 @@ import { createNotificationsPort } from './notifications-port.ts';
 
 export interface WebPortsDeps {
   db: Db;
+  store: Store;
   log: Logger;
   config: Readonly<Config>;
   watches: WatchesRepo;
@@ -58,7 +60,7 @@ export function createWebPorts(deps: WebPortsDeps) {
     invitations: createInvitationsRepo(deps.db),
     triage: createTriageRepo(deps.db),
     audit: createAuditRepo(deps.db),
-    recipients: createRecipientsRepo(deps.db),
+    recipients: createRecipientsRepo(deps.store),
     watchAdmin: createWatchAdminRepo(deps.db),
     evidencePort: createEvidencePort({
       ...deps,
@@ -67,7 +69,7 @@ export function createWebPorts(deps: WebPortsDeps) {
       dossierPosts: deps.dossierPosts ?? createDossierRepo(deps.db),
     }),
     alertsPort: createAlertsPort(deps),
-    unsubscribeKey: () => unsubscribeKey(deps.db, deps.config.alerts.unsubscribeSecret),
+    unsubscribeKey: () => unsubscribeKey(deps.store, deps.config.alerts.unsubscribeSecret),
     pingDb: () => {
       deps.db.$client.prepare('select 1').get();
     },
@@ -164,14 +166,14 @@ function createEvidencePort(
 }
 
 function createAlertsPort(deps: {
-  db: Db;
+  store: Store;
   config: Readonly<Config>;
   log: Logger;
   mailer?: Mailer;
 }): AlertsPort {
-  const waves = createWavesRepo(deps.db);
+  const waves = createWavesRepo(deps.store);
   return {
-    currentWave: (watchId) => waves.current(watchId) ?? null,
+    currentWave: async (watchId) => (await waves.current(watchId)) ?? null,
     notifications: createNotificationsPort(deps),
   };
 }
