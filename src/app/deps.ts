@@ -120,7 +120,7 @@ export function createDeps(
       log: log.child({ part: 'ledger-timestamp' }),
     }),
   });
-  const alerts = createAlerts({ db, config, log, watches, mailer });
+  const alerts = createAlerts({ db, store, config, log, watches, mailer });
   const identity = createIdentity({
     repo: createIdentityRepo(db),
     box: config.security.encryptionKey ? createSecretBox(config.security.encryptionKey) : undefined,
@@ -191,12 +191,12 @@ export function createDeps(
      * its definition in the file changed, so dashboard edits survive restarts), their sources and
      * recipients.
      */
-    syncWatches(): void {
+    async syncWatches(): Promise<void> {
       // Private information never reaches watches.definition: it is stored encrypted by identity.
       watches.syncFromConfig(config.watches.map(withoutPrivate));
       identity.syncPrivate(config.watches);
       for (const w of watches.listActive()) sources.syncForWatch(w.id, sourceSpecsForWatch(w.definition));
-      alerts.syncRecipients(
+      await alerts.syncRecipients(
         Date.now(),
         watches.listActive().map((w) => w.definition),
       );

@@ -62,7 +62,7 @@ export function createWebPorts(deps: WebPortsDeps) {
     invitations: createInvitationsRepo(deps.store),
     triage: createTriageRepo(deps.store),
     audit: createAuditRepo(deps.store),
-    recipients: createRecipientsRepo(deps.db),
+    recipients: createRecipientsRepo(deps.store),
     watchAdmin: createWatchAdminRepo(deps.store),
     evidencePort: createEvidencePort({
       ...deps,
@@ -71,7 +71,7 @@ export function createWebPorts(deps: WebPortsDeps) {
       dossierPosts: deps.dossierPosts ?? createDossierRepo(deps.db),
     }),
     alertsPort: createAlertsPort(deps),
-    unsubscribeKey: () => unsubscribeKey(deps.db, deps.config.alerts.unsubscribeSecret),
+    unsubscribeKey: () => unsubscribeKey(deps.store, deps.config.alerts.unsubscribeSecret),
     pingDb: async () => {
       await deps.store.get(sql`select 1 as one`);
     },
@@ -179,14 +179,14 @@ function createEvidencePort(
 }
 
 function createAlertsPort(deps: {
-  db: Db;
+  store: Store;
   config: Readonly<Config>;
   log: Logger;
   mailer?: Mailer;
 }): AlertsPort {
-  const waves = createWavesRepo(deps.db);
+  const waves = createWavesRepo(deps.store);
   return {
-    currentWave: (watchId) => waves.current(watchId) ?? null,
+    currentWave: async (watchId) => (await waves.current(watchId)) ?? null,
     notifications: createNotificationsPort(deps),
   };
 }
