@@ -52,7 +52,7 @@ export function createDeps(
   // The async store every repository moves to (SQLite here; PostgreSQL with database.url).
   const store = createSqliteStore(db);
   // One ledger object: its appends are chained, and every writer shares the same statements.
-  const ledger = createLedger(db);
+  const ledger = createLedger(store);
   const watches = createWatchesRepo(db);
   const sources = createSourcesRepo(db);
   const posts = createPostsRepo(db, ledger);

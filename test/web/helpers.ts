@@ -61,7 +61,7 @@ export interface Fixture {
   /** Local captures, when the test gave `capture` settings. */
   captures?: CaptureRepo;
   sourceIds: Record<string, number>;
-  addPosts(watchId: string, posts: PostSpec[], seenAt?: number): number[];
+  addPosts(watchId: string, posts: PostSpec[], seenAt?: number): Promise<number[]>;
   addUser(email: string, role: Role, watchIds: string[]): Promise<number>;
   close(): Promise<void>;
 }
@@ -86,7 +86,7 @@ export async function makeFixture(
   const store = createSqliteStore(db);
   const watches = createWatchesRepo(db);
   const sources = createSourcesRepo(db);
-  const ledger = createLedger(db);
+  const ledger = createLedger(store);
   const posts = createPostsRepo(db, ledger);
   const ids = options.watches ?? ['alice', 'bob'];
   watches.syncFromConfig(ids.map((id) => watchDef(id)));
@@ -128,7 +128,7 @@ export async function makeFixture(
   };
   const app = await buildApp(deps);
   await app.ready();
-  const users = createUsersRepo(db);
+  const users = createUsersRepo(store);
   const hash = await hashPassword(PASSWORD);
   return {
     dir,
@@ -139,7 +139,7 @@ export async function makeFixture(
     ledger,
     captures,
     sourceIds,
-    addPosts(watchId, specs, seenAt = Date.now()) {
+    async addPosts(watchId, specs, seenAt = Date.now()) {
       const toStore: PostToStore[] = specs.map((s) => {
         const n = ++counter;
         const raw = JSON.stringify({ id: n, text: s.text, author: s.handle ?? null });
@@ -169,12 +169,16 @@ export async function makeFixture(
             : null,
         };
       });
-      return posts
-        .storePage({ watchId, sourceId: sourceIds[watchId]!, seenAt, posts: toStore })
-        .map((r) => r.id);
+      const stored = await posts.storePage({
+        watchId,
+        sourceId: sourceIds[watchId]!,
+        seenAt,
+        posts: toStore,
+      });
+      return stored.map((r) => r.id);
     },
     async addUser(email, role, watchIds) {
-      return users.upsert({ email, role, watchIds, passwordHash: hash }).id;
+      return (await users.upsert({ email, role, watchIds, passwordHash: hash })).id;
     },
     async close() {
       await app.close();
