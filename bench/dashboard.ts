@@ -120,9 +120,9 @@ const insertSeconds = (performance.now() - t0) / 1000;
 db.$client.pragma('wal_checkpoint(TRUNCATE)');
 db.$client.pragma('optimize');
 
-const users = createUsersRepo(db);
-const user = users.upsert({ email: 'proxy@example.org', role: 'proxy', watchIds: ['alice'] });
-const session = users.createSession(user.id, 3_600_000);
+const users = createUsersRepo(store);
+const user = await users.upsert({ email: 'proxy@example.org', role: 'proxy', watchIds: ['alice'] });
+const session = await users.createSession(user.id, 3_600_000);
 const log = silentLogger();
 const ledger = createLedger(store);
 const config = configSchema.parse({});
@@ -216,16 +216,17 @@ console.log(
   `plan level=high: ${plan('select p.id from posts p where p.watch_id = ? and p.level = ? order by p.id desc limit 51', 'alice', 'high')}`,
 );
 console.log(
-  `plan search:     ${plan('select p.id from posts_fts f join posts p on p.id = f.rowid where p.watch_id = ? and posts_fts match ? order by f.rowid desc limit 51', 'alice', '"tempête"')}`,
+  `plan search:     ${plan('select p.id from posts p where p.watch_id = ? and p.id in (select rowid from posts_fts where posts_fts match ?) order by p.id desc limit 51', 'alice', '"tempête"')}`,
 );
-const triageRepo = createTriageRepo(db);
+const triageRepo = createTriageRepo(store);
 for (const [label, filter] of [
   ['level=high', { level: 'high' }],
   ['search', { q: 'tempête' }],
   ['worst, severe', { level: 'severe', sort: 'worst' as const }],
 ] as const) {
   const t = performance.now();
-  for (let i = 0; i < 200; i++) triageRepo.list({ watchId: 'alice', sort: 'newest', limit: 50, ...filter });
+  for (let i = 0; i < 200; i++)
+    await triageRepo.list({ watchId: 'alice', sort: 'newest', limit: 50, ...filter });
   console.log(`SQL only, ${label}: ${fmt((performance.now() - t) / 200, 2)} ms per page`);
 }
 const deep = (

@@ -95,12 +95,12 @@ export async function runService(
   }
   const activeWatches = (await deps.watches.listActive()).length;
   log.info({ watches: activeWatches, driver: deps.driver.name, roles }, 'Vigie started');
-  if (app && deps.users.list().length === 0) {
+  if (app && (await deps.users.list()).length === 0) {
     // A first start: nobody can sign in yet. The setup page (one-time link, this machine only by
     // default) creates the owner; the CLI stays the other way.
     printSetupLink(deps, config, app, log);
   }
-  if (activeWatches === 0 && deps.users.list().length > 0) {
+  if (activeWatches === 0 && (await deps.users.list()).length > 0) {
     log.warn(
       'no watch yet: copy config/vigie.example.yaml to config/vigie.yaml, add the person to watch, and restart',
     );

@@ -1,4 +1,5 @@
 import type { Config } from '../config/schema.ts';
+import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import type { Store } from '../db/store.ts';
 import type { Logger } from '../logger.ts';
@@ -31,6 +32,7 @@ import { createNotificationsPort } from './notifications-port.ts';
 
 export interface WebPortsDeps {
   db: Db;
+  /** The async store the dashboard's repositories run on (same database as `db`). */
   store: Store;
   log: Logger;
   config: Readonly<Config>;
@@ -56,12 +58,12 @@ export function createWebPorts(deps: WebPortsDeps) {
     identity.list(watchId).filter((l) => l.status === 'confirmed');
   return {
     lookalikesPort: lookalikesPort(identity),
-    users: createUsersRepo(deps.db),
-    invitations: createInvitationsRepo(deps.db),
-    triage: createTriageRepo(deps.db),
-    audit: createAuditRepo(deps.db),
+    users: createUsersRepo(deps.store),
+    invitations: createInvitationsRepo(deps.store),
+    triage: createTriageRepo(deps.store),
+    audit: createAuditRepo(deps.store),
     recipients: createRecipientsRepo(deps.store),
-    watchAdmin: createWatchAdminRepo(deps.db),
+    watchAdmin: createWatchAdminRepo(deps.store),
     evidencePort: createEvidencePort({
       ...deps,
       confirmedImpersonations,
@@ -70,11 +72,11 @@ export function createWebPorts(deps: WebPortsDeps) {
     }),
     alertsPort: createAlertsPort(deps),
     unsubscribeKey: () => unsubscribeKey(deps.store, deps.config.alerts.unsubscribeSecret),
-    pingDb: () => {
-      deps.db.$client.prepare('select 1').get();
+    pingDb: async () => {
+      await deps.store.get(sql`select 1 as one`);
     },
     loginGuard: createLoginGuard({
-      attempts: createLoginAttemptsRepo(deps.db),
+      attempts: createLoginAttemptsRepo(deps.store),
       log: deps.log,
       mailer: deps.mailer ?? createMailer(deps.config.mail, deps.config.dataDir, deps.log),
     }),
@@ -115,15 +117,26 @@ function createEvidencePort(
 ): EvidencePort {
   const { ledger, archives } = deps;
   return {
-    recordViewed: (e) => {
-      ledger.append({ type: 'viewed', watchId: e.watchId, postId: e.postId, actor: e.actor });
+    recordViewed: async (e) => {
+      await ledger.append({ type: 'viewed', watchId: e.watchId, postId: e.postId, actor: e.actor });
     },
-    eventsForPost: (postId) =>
-      ledger
-        .eventsForPost(postId)
-        .map((r) => ({ id: r.id, at: r.at, type: r.type, actor: r.actor, data: r.data, hash: r.hash })),
-    recordDecision: (e) => {
-      ledger.append({ type: e.type, watchId: e.watchId, postId: e.postId, actor: e.actor, data: e.data });
+    eventsForPost: async (postId) =>
+      (await ledger.eventsForPost(postId)).map((r) => ({
+        id: r.id,
+        at: r.at,
+        type: r.type,
+        actor: r.actor,
+        data: r.data,
+        hash: r.hash,
+      })),
+    recordDecision: async (e) => {
+      await ledger.append({
+        type: e.type,
+        watchId: e.watchId,
+        postId: e.postId,
+        actor: e.actor,
+        data: e.data,
+      });
     },
     flagForArchive: async (postId, actor) => {
       const flagged = archives.flagForArchive(postId, actor);

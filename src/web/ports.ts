@@ -39,11 +39,11 @@ export interface TriageDecision {
 }
 
 export interface EvidencePort {
-  recordViewed(e: { watchId: string; postId: number; actor: string }): void;
-  eventsForPost(postId: number): CustodyEvent[];
+  recordViewed(e: { watchId: string; postId: number; actor: string }): Promise<void>;
+  eventsForPost(postId: number): Promise<CustodyEvent[]>;
   flagForArchive?: (postId: number, actor: string) => unknown;
   /** A proxy's review decision or filed report, written to the custody log. */
-  recordDecision?: (e: TriageDecision) => void;
+  recordDecision?: (e: TriageDecision) => Promise<void>;
   writeDossier?: (request: DossierRequest, outFile: string) => Promise<unknown>;
   /** Absent when local captures are off. */
   captureStatus?: () => CaptureStatusView;

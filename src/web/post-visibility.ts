@@ -31,7 +31,8 @@ export async function visibilityFor(
     first.set(r.id, textVisibility(user.role, r, { revealed: false, ownerShield: shields.get(r.watchId)! }));
   const hidden = rows.filter((r) => first.get(r.id) !== 'clear').map((r) => r.id);
   if (hidden.length > 0 && 'sessionCreatedAt' in user) {
-    for (const id of ctx.audit.revealedSince(user.id, user.sessionCreatedAt, hidden)) first.set(id, 'clear');
+    for (const id of await ctx.audit.revealedSince(user.id, user.sessionCreatedAt, hidden))
+      first.set(id, 'clear');
   }
   return first;
 }

@@ -77,7 +77,7 @@ export interface AppDeps extends WebRepos, AdminPorts {
   /** The unsubscribe links' signing key (configured, or generated once and stored). */
   unsubscribeKey: () => Promise<string>;
   /** The health check's question to the database; throws when it does not answer. */
-  pingDb: () => void;
+  pingDb: () => Promise<void>;
   /** The whole configuration (defaults when absent, e.g. in benchmarks). */
   config?: Readonly<Config>;
   /** Called after a watch is created or edited in the dashboard (the service re-syncs schedules). */

@@ -27,7 +27,7 @@ describe('digest figures with human labels', () => {
     const from = seen - 3_600_000;
     const to = seen + 3_600_000;
     expect(await digest.totals('alice', from, to)).toEqual({ total: 3, hostile: 1 });
-    f.deps.triage.setLabel(missed!, 'suicide_incitement', { id: userId, email: 'proxy@example.org' });
+    await f.deps.triage.setLabel(missed!, 'suicide_incitement', { id: userId, email: 'proxy@example.org' });
     expect(await digest.totals('alice', from, to)).toEqual({ total: 3, hostile: 2 });
     expect(await digest.byCategory('alice', from, to)).toEqual([
       { category: 'insult', count: 1 },

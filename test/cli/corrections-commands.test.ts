@@ -3,11 +3,12 @@ import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { stringify } from 'yaml';
+import { sql } from 'drizzle-orm';
 import { runVigie } from '../helpers/cli.ts';
 import { tempDir, writeFile } from '../helpers/temp.ts';
 import { closeDb, dbFile, openDb } from '../../src/db/client.ts';
-import { createLedger } from '../../src/db/ledger/ledger.ts';
 import { createSqliteStore } from '../../src/db/sqlite-store.ts';
+import { createLedger } from '../../src/db/ledger/ledger.ts';
 import { createWatchesRepo } from '../../src/db/repositories/watches-repo.ts';
 import { createSourcesRepo } from '../../src/db/repositories/sources-repo.ts';
 import { createPostsRepo } from '../../src/db/repositories/posts-repo.ts';
@@ -20,8 +21,8 @@ afterEach(() => dir?.cleanup());
 /** A data folder with one post scored `none` that a person marked hostile. */
 async function storeWithCorrection(dataDir: string): Promise<number> {
   const db = openDb(dbFile(dataDir));
+  const store = createSqliteStore(db);
   try {
-    const store = createSqliteStore(db);
     await createWatchesRepo(store).syncFromConfig([watchDef('alice')]);
     const sources = createSourcesRepo(store);
     await sources.syncForWatch('alice', [{ kind: 'feed', target: 'https://feeds.example.org/alice.xml' }]);
@@ -53,12 +54,13 @@ async function storeWithCorrection(dataDir: string): Promise<number> {
         },
       ],
     });
-    const user = db.$client
-      .prepare(
-        `insert into users (email, role, created_at) values ('proxy@example.org', 'proxy', 0) returning id`,
-      )
-      .get() as { id: number };
-    labelQueries(db).setLabel(stored!.id, 'suicide_incitement', { id: user.id, email: 'proxy@example.org' });
+    const user = (await store.get<{ id: number }>(
+      sql`insert into users (email, role, created_at) values ('proxy@example.org', 'proxy', 0) returning id`,
+    ))!;
+    await labelQueries(store).setLabel(stored!.id, 'suicide_incitement', {
+      id: user.id,
+      email: 'proxy@example.org',
+    });
     return stored!.id;
   } finally {
     closeDb(db);

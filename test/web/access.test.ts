@@ -126,8 +126,8 @@ describe('access control', () => {
     expect((await postForm(f.app, jar, '/watches/bob', { names: 'Hijack' })).statusCode).toBe(404);
     const overview = await get('/');
     expect(overview.body).not.toContain('watch-bob');
-    const token = createUsersRepo(f.db).createApiToken(
-      createUsersRepo(f.db).byEmail('proxy@example.org')!.id,
+    const token = await createUsersRepo(f.store).createApiToken(
+      (await createUsersRepo(f.store).byEmail('proxy@example.org'))!.id,
       't',
     );
     const api = await f.app.inject({

@@ -128,7 +128,7 @@ export async function makeFixture(
   };
   const app = await buildApp(deps);
   await app.ready();
-  const users = createUsersRepo(db);
+  const users = createUsersRepo(store);
   const hash = await hashPassword(PASSWORD);
   return {
     dir,
@@ -178,7 +178,7 @@ export async function makeFixture(
       return stored.map((r) => r.id);
     },
     async addUser(email, role, watchIds) {
-      return users.upsert({ email, role, watchIds, passwordHash: hash }).id;
+      return (await users.upsert({ email, role, watchIds, passwordHash: hash })).id;
     },
     async close() {
       await app.close();

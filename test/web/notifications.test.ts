@@ -142,7 +142,7 @@ describe('Account → Notifications', { timeout: 60_000 }, () => {
 
   it('the page speaks French to a French-speaking person', async () => {
     const { f, id, jar } = await fixture();
-    f.deps.users.setLang(id, 'fr');
+    await f.deps.users.setLang(id, 'fr');
     const page = await f.app.inject({ method: 'GET', url: PAGE, headers: { cookie: jar.header() } });
     expect(page.body).toContain('Où arrivent vos messages');
     expect(page.body).toContain('Envoyer un essai');

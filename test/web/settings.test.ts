@@ -45,7 +45,7 @@ describe('settings from the dashboard', () => {
     });
     app = await buildApp({ ...t.deps });
     await app.ready();
-    t.deps.users.upsert({
+    await t.deps.users.upsert({
       email: 'owner@example.org',
       role: 'owner',
       watchIds: [],

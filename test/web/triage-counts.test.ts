@@ -88,7 +88,7 @@ describe('triage counts, filters and words', () => {
     const seen: number[] = [];
     let cursor: string | undefined;
     do {
-      const page = f.deps.triage.list({ watchId: 'alice', sort: 'worst', limit: 2, cursor });
+      const page = await f.deps.triage.list({ watchId: 'alice', sort: 'worst', limit: 2, cursor });
       seen.push(...page.rows.map((r) => r.id));
       cursor = page.next ?? undefined;
     } while (cursor);
@@ -174,7 +174,11 @@ describe('triage counts, filters and words', () => {
     );
     // A watch without posts: from today to today.
     expect(
-      dossierFileName({ triage: f.deps.triage }, { watch: 'bob', from: '', to: '' }, Date.UTC(2026, 11, 7)),
+      await dossierFileName(
+        { triage: f.deps.triage },
+        { watch: 'bob', from: '', to: '' },
+        Date.UTC(2026, 11, 7),
+      ),
     ).toBe('vigie-dossier-bob-2026-12-07-2026-12-07.zip');
   });
 
@@ -262,6 +266,6 @@ describe('triage counts, filters and words', () => {
 
     // Taking the mark back removes it from the corrections.
     await postForm(f.app, jar, `/posts/${missed}/label`, { category: '' }, `/posts/${missed}`);
-    expect(f.deps.triage.corrections('alice')).toEqual([]);
+    expect(await f.deps.triage.corrections('alice')).toEqual([]);
   });
 });

@@ -74,7 +74,7 @@ export function accountNotificationsRoutes(ctx: WebContext): FastifyPluginAsync 
           quietHours: from && to ? { from, to } : null,
           timeZone: tz || null,
         });
-        ctx.audit.record({ userId: user.id, actor: user.email, action: 'notification_settings' });
+        await ctx.audit.record({ userId: user.id, actor: user.email, action: 'notification_settings' });
         return reply.redirect('/account/notifications', 303);
       },
     );
@@ -105,7 +105,7 @@ export function accountNotificationsRoutes(ctx: WebContext): FastifyPluginAsync 
             problem: req.t(`notify.bad.${added.field}` as Parameters<typeof req.t>[0]),
           });
         // The kind only: a target may hold a secret (the webhook's).
-        ctx.audit.record({
+        await ctx.audit.record({
           userId: user.id,
           actor: user.email,
           action: 'channel_added',
@@ -128,7 +128,12 @@ export function accountNotificationsRoutes(ctx: WebContext): FastifyPluginAsync 
         const user = req.user!;
         const { id } = req.params as { id: number };
         if (await port().removeChannel(user.id, id))
-          ctx.audit.record({ userId: user.id, actor: user.email, action: 'channel_removed', detail: { id } });
+          await ctx.audit.record({
+            userId: user.id,
+            actor: user.email,
+            action: 'channel_removed',
+            detail: { id },
+          });
         return reply.redirect('/account/notifications', 303);
       },
     );
