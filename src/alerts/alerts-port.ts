@@ -79,7 +79,7 @@ export function alertsPort(deps: AlertsParts) {
     /** After new posts: waves, then immediate alerts for this watch, then delivery. */
     async runAlerts(watchId: string, now = Date.now()): Promise<RunReport> {
       evaluateWaves(ctx, watchId, now);
-      const recorded = scheduleAlerts(ctx, watchId, now) + scheduleLookalikeAlerts(ctx, watchId, now);
+      const recorded = scheduleAlerts(ctx, watchId, now) + (await scheduleLookalikeAlerts(ctx, watchId, now));
       return { recorded, ...(await delivery.flush(now)) };
     },
 
@@ -94,7 +94,7 @@ export function alertsPort(deps: AlertsParts) {
       let recorded = 0;
       for (const id of watchIds()) {
         evaluateWaves(ctx, id, now);
-        recorded += scheduleAlerts(ctx, id, now) + scheduleLookalikeAlerts(ctx, id, now);
+        recorded += scheduleAlerts(ctx, id, now) + (await scheduleLookalikeAlerts(ctx, id, now));
       }
       recorded += scheduleDigests(ctx, now);
       return { recorded, ...(await delivery.flush(now)) };

@@ -1,5 +1,6 @@
 import type { Config } from '../config/schema.ts';
 import type { Db } from '../db/client.ts';
+import type { Store } from '../db/store.ts';
 import type { Logger } from '../logger.ts';
 import type { WatchesRepo } from '../db/repositories/watches-repo.ts';
 import { alertLinks } from '../alerts/alerts-context.ts';
@@ -17,6 +18,7 @@ import { createIdentityRepo } from '../identity/identity-repo.ts';
 
 export interface AlertsDeps {
   db: Db;
+  store: Store;
   config: Readonly<Config>;
   log: Logger;
   watches: WatchesRepo;
@@ -38,7 +40,7 @@ export function createAlerts(deps: AlertsDeps) {
     waves: createWavesRepo(db),
     digests: createDigestRepo(db),
     links: alertLinks(config, () => unsubscribeKey(db, config.alerts.unsubscribeSecret)),
-    lookalikes: createIdentityRepo(db),
+    lookalikes: createIdentityRepo(deps.store),
   };
   const mailer = deps.mailer ?? createMailer(config.mail, config.dataDir, log);
   const channels: Channels = createChannels(config, mailer, { sleep: deps.sleep });

@@ -52,7 +52,7 @@ export function createDeps(
   // The async store every repository moves to (SQLite here; PostgreSQL with database.url).
   const store = createSqliteStore(db);
   // One ledger object: its appends are chained, and every writer shares the same statements.
-  const ledger = createLedger(db);
+  const ledger = createLedger(store);
   const watches = createWatchesRepo(db);
   const sources = createSourcesRepo(db);
   const posts = createPostsRepo(db, ledger);
@@ -81,9 +81,9 @@ export function createDeps(
     // BullMQ on Redis when REDIS_URL / queue.redisUrl is set, the in-process runner otherwise.
     options.driver ?? createJobDriver(config, log);
 
-  const archives = createArchiveRepo(db, ledger);
-  const dossierPosts = createDossierRepo(db);
-  const captures = createCaptureRepo(db, ledger);
+  const archives = createArchiveRepo(store, ledger);
+  const dossierPosts = createDossierRepo(store);
+  const captures = createCaptureRepo(store, ledger);
   // One browser per process, launched at the first capture and reused.
   const capturer = config.capture.enabled
     ? createCapturer({
@@ -94,7 +94,7 @@ export function createDeps(
         browser: createBrowserHost({ executablePath: browserPathOf(config.capture.browserPath) }),
       })
     : undefined;
-  const ledgerTimestamps = createLedgerTimestampsRepo(db);
+  const ledgerTimestamps = createLedgerTimestampsRepo(store);
   const evidence = evidencePort({
     config,
     log,
@@ -120,9 +120,9 @@ export function createDeps(
       log: log.child({ part: 'ledger-timestamp' }),
     }),
   });
-  const alerts = createAlerts({ db, config, log, watches, mailer });
+  const alerts = createAlerts({ db, store, config, log, watches, mailer });
   const identity = createIdentity({
-    repo: createIdentityRepo(db),
+    repo: createIdentityRepo(store),
     box: config.security.encryptionKey ? createSecretBox(config.security.encryptionKey) : undefined,
     ledger,
     config,
@@ -171,6 +171,7 @@ export function createDeps(
     // The dashboard's repositories and ports (users, triage, audit, recipients, evidence, alerts).
     ...createWebPorts({
       db,
+      store,
       log,
       config,
       watches,
@@ -183,17 +184,17 @@ export function createDeps(
       mailer,
     }),
     /** Accounts confirmed as impersonating the person: a file of the dossier (CLI export). */
-    confirmedImpersonations: (watchId: string) =>
-      identity.list(watchId).filter((l) => l.status === 'confirmed'),
+    confirmedImpersonations: async (watchId: string) =>
+      (await identity.list(watchId)).filter((l) => l.status === 'confirmed'),
     /**
      * Applies the configuration to the store: watches (a configured watch is re-applied only when
      * its definition in the file changed, so dashboard edits survive restarts), their sources and
      * recipients.
      */
-    syncWatches(): void {
+    async syncWatches(): Promise<void> {
       // Private information never reaches watches.definition: it is stored encrypted by identity.
       watches.syncFromConfig(config.watches.map(withoutPrivate));
-      identity.syncPrivate(config.watches);
+      await identity.syncPrivate(config.watches);
       for (const w of watches.listActive()) sources.syncForWatch(w.id, sourceSpecsForWatch(w.definition));
       alerts.syncRecipients(
         Date.now(),

@@ -52,7 +52,7 @@ export async function runService(
   const step = async <T>(promise: Promise<T>): Promise<T | typeof STOPPED> =>
     Promise.race([promise, stop.stopped.then((): typeof STOPPED => STOPPED)]);
 
-  deps.syncWatches();
+  await deps.syncWatches();
   // A watch created or edited in the dashboard gets its poll schedule at once.
   const onWatchesChanged = roles.scheduler ? () => deps.driver.syncSchedules(deps.schedules()) : undefined;
   if (roles.web) {

@@ -1,5 +1,6 @@
 import type { Config } from '../config/schema.ts';
 import type { Db } from '../db/client.ts';
+import type { Store } from '../db/store.ts';
 import type { Logger } from '../logger.ts';
 import type { JobQueue } from '../jobs/types.ts';
 import type { Ledger } from '../db/ledger/ledger.ts';
@@ -30,6 +31,7 @@ import { createNotificationsPort } from './notifications-port.ts';
 
 export interface WebPortsDeps {
   db: Db;
+  store: Store;
   log: Logger;
   config: Readonly<Config>;
   watches: WatchesRepo;
@@ -50,8 +52,8 @@ export interface WebPortsDeps {
 /** The repositories and ports the dashboard needs, built from the store (see web/app.ts AppDeps). */
 export function createWebPorts(deps: WebPortsDeps) {
   const identity = deps.identity ?? identityFromStore(deps);
-  const confirmedImpersonations = (watchId: string) =>
-    identity.list(watchId).filter((l) => l.status === 'confirmed');
+  const confirmedImpersonations = async (watchId: string) =>
+    (await identity.list(watchId)).filter((l) => l.status === 'confirmed');
   return {
     lookalikesPort: lookalikesPort(identity),
     users: createUsersRepo(deps.db),
@@ -63,8 +65,8 @@ export function createWebPorts(deps: WebPortsDeps) {
     evidencePort: createEvidencePort({
       ...deps,
       confirmedImpersonations,
-      archives: deps.archives ?? createArchiveRepo(deps.db, deps.ledger),
-      dossierPosts: deps.dossierPosts ?? createDossierRepo(deps.db),
+      archives: deps.archives ?? createArchiveRepo(deps.store, deps.ledger),
+      dossierPosts: deps.dossierPosts ?? createDossierRepo(deps.store),
     }),
     alertsPort: createAlertsPort(deps),
     unsubscribeKey: () => unsubscribeKey(deps.db, deps.config.alerts.unsubscribeSecret),
@@ -85,7 +87,7 @@ export function createWebPorts(deps: WebPortsDeps) {
  */
 function identityFromStore(deps: WebPortsDeps): Identity {
   return createIdentity({
-    repo: createIdentityRepo(deps.db),
+    repo: createIdentityRepo(deps.store),
     box: undefined,
     ledger: deps.ledger,
     config: deps.config,
@@ -113,18 +115,23 @@ function createEvidencePort(
 ): EvidencePort {
   const { ledger, archives } = deps;
   return {
-    recordViewed: (e) => {
-      ledger.append({ type: 'viewed', watchId: e.watchId, postId: e.postId, actor: e.actor });
+    recordViewed: async (e) => {
+      await ledger.append({ type: 'viewed', watchId: e.watchId, postId: e.postId, actor: e.actor });
     },
-    eventsForPost: (postId) =>
-      ledger
-        .eventsForPost(postId)
-        .map((r) => ({ id: r.id, at: r.at, type: r.type, actor: r.actor, data: r.data, hash: r.hash })),
-    recordDecision: (e) => {
-      ledger.append({ type: e.type, watchId: e.watchId, postId: e.postId, actor: e.actor, data: e.data });
+    eventsForPost: async (postId) =>
+      (await ledger.eventsForPost(postId)).map((r) => ({
+        id: r.id,
+        at: r.at,
+        type: r.type,
+        actor: r.actor,
+        data: r.data,
+        hash: r.hash,
+      })),
+    recordDecision: async (e) => {
+      await ledger.append({ type: e.type, watchId: e.watchId, postId: e.postId, actor: e.actor, data: e.data });
     },
     flagForArchive: async (postId, actor) => {
-      const flagged = archives.flagForArchive(postId, actor);
+      const flagged = await archives.flagForArchive(postId, actor);
       // Archive now rather than at the next sweep: a flagged post may be deleted any minute.
       await deps.queue?.enqueue('archive', { postIds: [postId] }, { jobId: `archive:post:${postId}` });
       if (deps.config.capture.enabled)
@@ -146,7 +153,7 @@ function createEvidencePort(
           ledger,
           dossierPosts: deps.dossierPosts,
           captures: deps.captures,
-          ledgerTimestamps: createLedgerTimestampsRepo(deps.db),
+          ledgerTimestamps: createLedgerTimestampsRepo(deps.store),
           confirmedImpersonations: deps.confirmedImpersonations,
           log: deps.log,
         },

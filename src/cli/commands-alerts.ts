@@ -25,7 +25,7 @@ export function registerAlertsCommands(program: Command): void {
     .action((o: { watch?: string }, cmd: Command) =>
       runCommand(async () => {
         return withDeps(globals(cmd), async ({ deps }) => {
-          deps.syncWatches();
+          await deps.syncWatches();
           requireWatch(deps, o.watch);
           const report = await deps.alerts.runDigests({ watchId: o.watch });
           process.stdout.write(

@@ -34,7 +34,7 @@ export function registerUsersCommands(program: Command): void {
         if (!/^[^\s@]+@[^\s@]+$/.test(o.email))
           throw new UsageError(`--email: expected an e-mail address, got "${o.email}"`);
         return withDeps(globals(cmd), async ({ deps, config }) => {
-          deps.syncWatches();
+          await deps.syncWatches();
           for (const w of o.watch)
             if (!deps.watches.get(w)) throw new UsageError(`--watch: no watch with id "${w}"`);
           let passwordHash: string | undefined;

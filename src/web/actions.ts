@@ -55,7 +55,7 @@ export async function applyAction(
     decision = { type: 'reviewed', data: { status: action } };
   for (const id of ids) {
     if (decision)
-      ctx.evidence.recordDecision?.({ ...decision, watchId: owners.get(id)!, postId: id, actor: user.email });
+      await ctx.evidence.recordDecision?.({ ...decision, watchId: owners.get(id)!, postId: id, actor: user.email });
     ctx.audit.record({
       userId: user.id,
       actor: user.email,
@@ -71,12 +71,12 @@ export async function applyAction(
 }
 
 /** Reveals hostile content: written to the audit log and to the custody log as `viewed`. */
-export function revealPost(ctx: WebContext, user: User, postId: number): void {
+export async function revealPost(ctx: WebContext, user: User, postId: number): Promise<void> {
   const owners = postsOfUser(ctx, user, [postId]);
   const watchId = owners.get(postId)!;
   ctx.audit.record({ userId: user.id, actor: user.email, action: 'reveal', watchId, postId });
   try {
-    ctx.evidence.recordViewed({ watchId, postId, actor: user.email });
+    await ctx.evidence.recordViewed({ watchId, postId, actor: user.email });
   } catch (err) {
     ctx.log.warn({ err, watch: watchId, postId }, 'could not record the view in the custody log');
   }
@@ -114,7 +114,7 @@ export async function labelPost(
 }
 
 /** Reveals every post of a list at once (one audit entry and one custody event per post). */
-export function revealPosts(ctx: WebContext, user: User, postIds: readonly number[]): void {
+export async function revealPosts(ctx: WebContext, user: User, postIds: readonly number[]): Promise<void> {
   postsOfUser(ctx, user, postIds);
-  for (const id of new Set(postIds)) revealPost(ctx, user, id);
+  for (const id of new Set(postIds)) await revealPost(ctx, user, id);
 }

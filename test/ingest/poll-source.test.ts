@@ -18,7 +18,7 @@ async function fakeX(): Promise<FakeXApi> {
 }
 
 function setup(baseUrl: string, watch: Record<string, unknown>) {
-  const t = testDeps({
+  const t = await testDeps({
     sources: {
       x: { bearerToken: TOKEN, baseUrl, maxRetries: 1, timeoutMs: 5_000, maxRateLimitWaitMs: 2_000 },
       feeds: { maxRetries: 0, timeoutMs: 5_000 },

@@ -131,7 +131,7 @@ describe('hostile text through the whole pipeline: poll → store → export →
     server.route('/utf16', { kind: 'document', body: utf16, contentType: 'application/xml' });
     server.route('/lone', { kind: 'document', body: lone, contentType: 'application/xml' });
     server.route('/token', { kind: 'document', body: rss(item(token, 'urn:u:3')) });
-    t = testDeps({
+    t = await testDeps({
       watches: [
         {
           id: 'alice',

@@ -35,7 +35,7 @@ describe('settings from the dashboard', () => {
     reddit = await startFakeReddit({ clientId: 'reddit-id', clientSecret: REDDIT_SECRET });
     smtp = await startFakeSmtp();
     // Base URLs from the file (pointing at the fakes); every credential from the dashboard.
-    t = testDeps({
+    t = await testDeps({
       sources: {
         x: { baseUrl: x.url, maxRetries: 0 },
         bluesky: { service: bsky.url },

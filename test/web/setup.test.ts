@@ -7,7 +7,7 @@ import { CookieJar, csrfFrom } from './helpers.ts';
 const PASSWORD = 'correct horse battery';
 
 async function setupApp(raw: Record<string, unknown> = {}) {
-  const t = testDeps(raw);
+  const t = await testDeps(raw);
   const app = await buildApp({ ...t.deps });
   await app.ready();
   return {

@@ -52,20 +52,24 @@ const mentionSchema = {
  * harmless or they reveal it, and each reveal is audited: the API applies the same decision
  * (render/text-shield.ts) to an owner's token. Proxies' and reviewers' tokens read the text.
  */
-function shieldForOwner<R extends TriageRow>(
+async function shieldForOwner<R extends TriageRow>(
   ctx: WebContext,
   user: User,
   rows: readonly R[],
   reveal: boolean,
-): (R & { shielded?: boolean })[] {
+): Promise<(R & { shielded?: boolean })[]> {
   if (user.role !== 'owner') return [...rows];
   const visibility = visibilityFor(ctx, user, rows);
-  return rows.map((r) => {
-    if (visibility.get(r.id) === 'clear') return { ...r, shielded: false };
-    if (!reveal) return { ...shieldText(r, 'withheld'), shielded: true };
-    revealPost(ctx, user, r.id);
-    return { ...r, shielded: false };
-  });
+  const out: (R & { shielded?: boolean })[] = [];
+  for (const r of rows) {
+    if (visibility.get(r.id) === 'clear') out.push({ ...r, shielded: false });
+    else if (!reveal) out.push({ ...shieldText(r, 'withheld'), shielded: true });
+    else {
+      await revealPost(ctx, user, r.id);
+      out.push({ ...r, shielded: false });
+    }
+  }
+  return out;
 }
 
 /** The JSON API (bearer tokens only) and its OpenAPI description. */
@@ -190,7 +194,7 @@ export function apiRoutes(ctx: WebContext, routes: () => readonly RouteOptions[]
           detail: { count: rows.length },
         });
         return {
-          items: shieldForOwner(ctx, user, rows, reveal).map((r) => ({ ...r, status: r.status ?? 'new' })),
+          items: (await shieldForOwner(ctx, user, rows, reveal)).map((r) => ({ ...r, status: r.status ?? 'new' })),
           next,
         };
       },

@@ -35,9 +35,9 @@ export function postRoutes(ctx: WebContext): FastifyPluginAsync {
         // Post text goes through the one shield decision (render/text-shield.ts).
         const post = shieldRows(ctx, user, [cut])[0]!;
         const hidden = post.shielded;
-        let events: ReturnType<WebContext['evidence']['eventsForPost']> = [];
+        let events: Awaited<ReturnType<WebContext['evidence']['eventsForPost']>> = [];
         try {
-          events = ctx.evidence.eventsForPost(id);
+          events = await ctx.evidence.eventsForPost(id);
         } catch (err) {
           req.log.warn({ err, postId: id }, 'custody log unavailable');
         }
@@ -82,7 +82,7 @@ export function postRoutes(ctx: WebContext): FastifyPluginAsync {
       },
       async (req, reply) => {
         const { id } = req.params as { id: number };
-        revealPost(ctx, req.user!, id);
+        await revealPost(ctx, req.user!, id);
         const to = safeBack((req.body as { back?: string }).back, `/posts/${id}`);
         return reply.redirect(`${to.split('#')[0]}#post-${id}`, 303);
       },

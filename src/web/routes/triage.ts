@@ -142,7 +142,7 @@ export function triageRoutes(ctx: WebContext): FastifyPluginAsync {
         const body = req.body as { ids?: number[]; back?: string };
         const ids = body.ids ?? [];
         if (ids.length === 0) throw new HttpError(400, 'nothing to reveal on this page');
-        revealPosts(ctx, req.user!, ids);
+        await revealPosts(ctx, req.user!, ids);
         return reply.redirect(safeBack(body.back, '/triage'), 303);
       },
     );
