@@ -4,6 +4,8 @@ import path from 'node:path';
 import { parseConfig } from '../../src/config/load.ts';
 import type { Config } from '../../src/config/schema.ts';
 import { closeDb, openDb, type Db } from '../../src/db/client.ts';
+import { createSqliteStore } from '../../src/db/sqlite-store.ts';
+import type { Store } from '../../src/db/store.ts';
 import { createWatchesRepo } from '../../src/db/repositories/watches-repo.ts';
 import { createPostsRepo, type PostToStore } from '../../src/db/repositories/posts-repo.ts';
 import { createLedger } from '../../src/db/ledger/ledger.ts';
@@ -21,6 +23,8 @@ export interface Setup {
   raw: Record<string, unknown>;
   config: Config;
   db: Db;
+  /** The async store over the same connection. */
+  store: Store;
   alerts: Alerts;
   configFile: string;
   sourceId: number;
@@ -80,13 +84,15 @@ export function setup(options: SetupOptions = {}): Setup {
       )
       .get() as { id: number }
   ).id;
-  const alerts = createAlerts({ db, config, log: silentLogger(), watches: createWatchesRepo(db) });
+  const store = createSqliteStore(db);
+  const alerts = createAlerts({ db, store, config, log: silentLogger(), watches: createWatchesRepo(db) });
   alerts.syncRecipients(options.now ?? Date.now());
   return {
     dir,
     raw,
     config,
     db,
+    store,
     alerts,
     configFile,
     sourceId,
@@ -145,7 +151,7 @@ export function addPost(s: Setup, spec: PostSpec): number {
       version: 'test',
     },
   };
-  const [stored] = createPostsRepo(s.db, createLedger(s.db)).storePage({
+  const [stored] = createPostsRepo(s.db, createLedger(s.store)).storePage({
     watchId: 'alice',
     sourceId: s.sourceId,
     seenAt: spec.seenAt,

@@ -5,6 +5,8 @@ import path from 'node:path';
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { closeDb, openDb, type Db } from '../../src/db/client.ts';
+import { createSqliteStore } from '../../src/db/sqlite-store.ts';
+import type { Store } from '../../src/db/store.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { createWatchesRepo } from '../../src/db/repositories/watches-repo.ts';
 import { createSourcesRepo } from '../../src/db/repositories/sources-repo.ts';
@@ -50,6 +52,8 @@ export interface PostSpec {
 export interface Fixture {
   dir: string;
   db: Db;
+  /** The async store over the same connection. */
+  store: Store;
   deps: AppDeps;
   app: FastifyInstance;
   /** The custody ledger the dashboard writes to. */
@@ -79,9 +83,10 @@ export async function makeFixture(
 ): Promise<Fixture> {
   const dir = mkdtempSync(path.join(tmpdir(), 'vigie-web-'));
   const db = openDb(path.join(dir, 'vigie.db'));
+  const store = createSqliteStore(db);
   const watches = createWatchesRepo(db);
   const sources = createSourcesRepo(db);
-  const ledger = createLedger(db);
+  const ledger = createLedger(store);
   const posts = createPostsRepo(db, ledger);
   const ids = options.watches ?? ['alice', 'bob'];
   watches.syncFromConfig(ids.map((id) => watchDef(id)));
@@ -100,7 +105,7 @@ export async function makeFixture(
     capture: { ...options.capture },
   });
   // The capture repository only where a test asks for captures (they launch Chromium).
-  const captures = options.capture ? createCaptureRepo(db, ledger) : undefined;
+  const captures = options.capture ? createCaptureRepo(store, ledger) : undefined;
   const deps: AppDeps = {
     log,
     posts,
@@ -109,6 +114,7 @@ export async function makeFixture(
     config,
     ...createWebPorts({
       db,
+      store,
       log,
       config,
       watches,
@@ -127,6 +133,7 @@ export async function makeFixture(
   return {
     dir,
     db,
+    store,
     deps,
     app,
     ledger,
