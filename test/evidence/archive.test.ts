@@ -143,9 +143,14 @@ describe('archive(): Save Page Now 2 outcomes end in the right stored state', ()
       captureUrl: 'http://web.archive.org/web/20261126080000/https://example.org/p/a',
       statusExt: 'too-many-daily-captures',
     });
-    expect(JSON.parse((await ledger.eventsForPost(ids[0]!)).at(-1)!.data)).toMatchObject({ via: 'availability' });
+    expect(JSON.parse((await ledger.eventsForPost(ids[0]!)).at(-1)!.data)).toMatchObject({
+      via: 'availability',
+    });
     // Nothing to keep: tried again later.
-    expect(await archives.get(ids[1]!)).toMatchObject({ status: 'pending', statusExt: 'too-many-daily-captures' });
+    expect(await archives.get(ids[1]!)).toMatchObject({
+      status: 'pending',
+      statusExt: 'too-many-daily-captures',
+    });
   });
 
   it('records blocked, not-found and no-access as final, and never submits them again', async () => {
@@ -155,9 +160,11 @@ describe('archive(): Save Page Now 2 outcomes end in the right stored state', ()
       c: { kind: 'error-200', statusExt: 'no-access' },
     });
     await archiver.run({ watchId: 'alice', waitMs: 15_000 });
-    expect(
-      await Promise.all(ids.map(async (id) => (await archives.get(id))!.status)),
-    ).toEqual(['blocked', 'not_found', 'no_access']);
+    expect(await Promise.all(ids.map(async (id) => (await archives.get(id))!.status))).toEqual([
+      'blocked',
+      'not_found',
+      'no_access',
+    ]);
     const before = fake.submissions.length;
     const again = await archiver.run({ watchId: 'alice', waitMs: 200 });
     expect(again.submitted).toBe(0);
@@ -240,9 +247,9 @@ describe('archive(): the global rate and restarts', () => {
     expect(new Set(fake.submissions.map((s) => s.url)).size).toBe(10);
     expect(fake.maxInWindow(WINDOW)).toBeLessThanOrEqual(3);
     expect(fake.maxInWindow(WINDOW)).toBeGreaterThanOrEqual(2);
-    const statuses = [...(await createArchiveRepo(store.store, store.ledger).archiveStatus(ids)).values()].map(
-      (r) => r.status,
-    );
+    const statuses = [
+      ...(await createArchiveRepo(store.store, store.ledger).archiveStatus(ids)).values(),
+    ].map((r) => r.status);
     expect(statuses.every((s) => s === 'archived')).toBe(true);
   }, 60_000);
 

@@ -89,9 +89,12 @@ describe('deletion watch', () => {
     ]);
     const s = await runDeletionCheck({ config: store.config, log: store.log, archives, posts: store.posts });
     expect(s).toEqual({ checked: 0, deleted: 0, unclear: 4 });
-    expect(
-      (await Promise.all(ids.map((id) => archives.get(id)))).map((r) => r!.deletedUpstreamAt),
-    ).toEqual([null, null, null, null]);
+    expect((await Promise.all(ids.map((id) => archives.get(id)))).map((r) => r!.deletedUpstreamAt)).toEqual([
+      null,
+      null,
+      null,
+      null,
+    ]);
     expect(web.requests).toEqual([]);
   });
 

@@ -46,7 +46,7 @@ describe('deletion watch: Bluesky (getPosts on the public AppView)', () => {
     const run = deletionRunner(store, archives, { blueskyAppViewUrl: fake.url });
 
     expect(await run()).toEqual({ checked: 5, deleted: 4, unclear: 0 });
-    expect((await watchState(archives, ids))).toEqual([
+    expect(await watchState(archives, ids)).toEqual([
       { deleted: false, checked: true },
       { deleted: true, checked: true },
       { deleted: true, checked: true },
@@ -122,7 +122,7 @@ describe('deletion watch: Bluesky (getPosts on the public AppView)', () => {
       body: { error: 'InternalServerError' },
     });
     expect(await run()).toEqual({ checked: 0, deleted: 0, unclear: 2 });
-    expect((await watchState(archives, ids))).toEqual(untouched);
+    expect(await watchState(archives, ids)).toEqual(untouched);
 
     fake.inject({
       status: 429,
@@ -131,7 +131,7 @@ describe('deletion watch: Bluesky (getPosts on the public AppView)', () => {
       body: { error: 'RateLimitExceeded', message: 'Rate Limit Exceeded' },
     });
     expect(await run()).toEqual({ checked: 0, deleted: 0, unclear: 2 });
-    expect((await watchState(archives, ids))).toEqual(untouched);
+    expect(await watchState(archives, ids)).toEqual(untouched);
     expect((await recordedDeletions(store)).count).toBe(0);
     const warned = memory.entries().filter((e) => e.level === 40);
     expect(warned.some((e) => /rate limit/.test(e.msg) && e.platform === 'bluesky')).toBe(true);

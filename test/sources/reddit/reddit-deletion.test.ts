@@ -155,7 +155,7 @@ describe('deletion watch: Reddit (/api/info)', () => {
       body: { message: 'Internal Server Error', error: 500 },
     });
     expect(await run()).toEqual({ checked: 0, deleted: 0, unclear: 2 });
-    expect((await watchState(archives, ids))).toEqual(untouched);
+    expect(await watchState(archives, ids)).toEqual(untouched);
 
     fake.inject({
       status: 429,
@@ -164,7 +164,7 @@ describe('deletion watch: Reddit (/api/info)', () => {
       body: { message: 'Too Many Requests', error: 429 },
     });
     expect(await run()).toEqual({ checked: 0, deleted: 0, unclear: 2 });
-    expect((await watchState(archives, ids))).toEqual(untouched);
+    expect(await watchState(archives, ids)).toEqual(untouched);
     expect(
       memory.entries().some((e) => e.level === 40 && e.platform === 'reddit' && /rate limit/.test(e.msg)),
     ).toBe(true);
