@@ -8,6 +8,7 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { openDb, closeDb } from '../src/db/client.ts';
+import { createSqliteStore } from '../src/db/sqlite-store.ts';
 import { silentLogger } from '../src/logger.ts';
 import { createWatchesRepo } from '../src/db/repositories/watches-repo.ts';
 import { createSourcesRepo } from '../src/db/repositories/sources-repo.ts';
@@ -122,14 +123,15 @@ const users = createUsersRepo(db);
 const user = users.upsert({ email: 'proxy@example.org', role: 'proxy', watchIds: ['alice'] });
 const session = users.createSession(user.id, 3_600_000);
 const log = silentLogger();
-const ledger = createLedger(db);
+const store = createSqliteStore(db);
+const ledger = createLedger(store);
 const config = configSchema.parse({});
 const app = await buildApp({
   log,
   posts: createPostsRepo(db, ledger),
   watches,
   sources,
-  ...createWebPorts({ db, log, config, watches, ledger }),
+  ...createWebPorts({ db, store, log, config, watches, ledger }),
 });
 await app.listen({ host: '127.0.0.1', port: 0 });
 const port = (app.server.address() as AddressInfo).port;

@@ -15,7 +15,7 @@ let app: FastifyInstance;
 
 beforeEach(async () => {
   s = setup();
-  const ledger = createLedger(s.db);
+  const ledger = createLedger(s.store);
   const watches = createWatchesRepo(s.db);
   const log = silentLogger();
   app = await buildApp({
@@ -24,7 +24,7 @@ beforeEach(async () => {
     watches,
     sources: createSourcesRepo(s.db),
     config: s.config,
-    ...createWebPorts({ db: s.db, log, config: s.config, watches, ledger }),
+    ...createWebPorts({ db: s.db, store: s.store, log, config: s.config, watches, ledger }),
   });
 });
 

@@ -114,7 +114,7 @@ describe('hostile feeds', () => {
 });
 
 describe('hostile text through the whole pipeline: poll → store → export → verify', () => {
-  let t: ReturnType<typeof testDeps>;
+  let t: Awaited<ReturnType<typeof testDeps>>;
   afterAll(() => t?.cleanup());
 
   it('UTF-16, an unpaired surrogate and a 1 MB token are stored and the dossier verifies', async () => {

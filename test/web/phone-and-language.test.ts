@@ -124,7 +124,7 @@ describe('every page on a phone, in French', () => {
         `update archives set status = 'archived', capture_url = 'https://web.archive.org/web/2026/x' where post_id = ?`,
       )
       .run(postIds[0]);
-    evidence.recordViewed({ watchId: 'alice', postId: postIds[0]!, actor: USERS.proxy });
+    await evidence.recordViewed({ watchId: 'alice', postId: postIds[0]!, actor: USERS.proxy });
     f.deps.triage.addReport(
       [postIds[0]!],
       { channel: 'pharos', reportedAt: now - day, reference: 'PHAROS-2026-0042-REFERENCE-LONGUE' },

@@ -19,7 +19,7 @@ const REDDIT_SECRET = 'reddit-secret-abcdefghij-7k6l';
 const SMTP_PASS = 'smtp-password-never-shown';
 
 describe('settings from the dashboard', () => {
-  let t: ReturnType<typeof testDeps>;
+  let t: Awaited<ReturnType<typeof testDeps>>;
   let app: FastifyInstance;
   let jar: CookieJar;
   let x: FakeXApi;
