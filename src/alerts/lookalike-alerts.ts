@@ -17,7 +17,7 @@ export async function scheduleLookalikeAlerts(
   if (!source) return 0;
   const candidates = await source.unnotified(watchId, ctx.config.alerts.lookalikeMinSimilarity);
   if (candidates.length === 0) return 0;
-  const recipients = ctx.recipients.listActive(watchId).filter((r) => r.alerts && r.role !== 'owner');
+  const recipients = (await ctx.recipients.listActive(watchId)).filter((r) => r.alerts && r.role !== 'owner');
   let recorded = 0;
   for (const c of candidates) {
     // Handles and names are written by whoever runs the account: cleaned, and escaped by the HTML part.
@@ -41,7 +41,7 @@ export async function scheduleLookalikeAlerts(
           link: { label: t.lookalikeLink, url: ctx.links.lookalikes(watchId) },
         },
       );
-      const id = ctx.messages.recordIntent(
+      const id = await ctx.messages.recordIntent(
         messageIntents(
           ctx,
           r,

@@ -196,7 +196,7 @@ export function createDeps(
       watches.syncFromConfig(config.watches.map(withoutPrivate));
       await identity.syncPrivate(config.watches);
       for (const w of watches.listActive()) sources.syncForWatch(w.id, sourceSpecsForWatch(w.definition));
-      alerts.syncRecipients(
+      await alerts.syncRecipients(
         Date.now(),
         watches.listActive().map((w) => w.definition),
       );

@@ -60,7 +60,7 @@ export function createWebPorts(deps: WebPortsDeps) {
     invitations: createInvitationsRepo(deps.db),
     triage: createTriageRepo(deps.db),
     audit: createAuditRepo(deps.db),
-    recipients: createRecipientsRepo(deps.db),
+    recipients: createRecipientsRepo(deps.store),
     watchAdmin: createWatchAdminRepo(deps.db),
     evidencePort: createEvidencePort({
       ...deps,
@@ -69,7 +69,7 @@ export function createWebPorts(deps: WebPortsDeps) {
       dossierPosts: deps.dossierPosts ?? createDossierRepo(deps.store),
     }),
     alertsPort: createAlertsPort(deps),
-    unsubscribeKey: () => unsubscribeKey(deps.db, deps.config.alerts.unsubscribeSecret),
+    unsubscribeKey: () => unsubscribeKey(deps.store, deps.config.alerts.unsubscribeSecret),
     pingDb: () => {
       deps.db.$client.prepare('select 1').get();
     },
@@ -171,14 +171,14 @@ function createEvidencePort(
 }
 
 function createAlertsPort(deps: {
-  db: Db;
+  store: Store;
   config: Readonly<Config>;
   log: Logger;
   mailer?: Mailer;
 }): AlertsPort {
-  const waves = createWavesRepo(deps.db);
+  const waves = createWavesRepo(deps.store);
   return {
-    currentWave: (watchId) => waves.current(watchId) ?? null,
+    currentWave: async (watchId) => (await waves.current(watchId)) ?? null,
     notifications: createNotificationsPort(deps),
   };
 }

@@ -23,13 +23,13 @@ describe('digest figures with human labels', () => {
       ],
       seen,
     );
-    const digest = createDigestRepo(f.db);
+    const digest = createDigestRepo(f.store);
     const from = seen - 3_600_000;
     const to = seen + 3_600_000;
-    expect(digest.totals('alice', from, to)).toEqual({ total: 3, hostile: 1 });
+    expect(await digest.totals('alice', from, to)).toEqual({ total: 3, hostile: 1 });
     f.deps.triage.setLabel(missed!, 'suicide_incitement', { id: userId, email: 'proxy@example.org' });
-    expect(digest.totals('alice', from, to)).toEqual({ total: 3, hostile: 2 });
-    expect(digest.byCategory('alice', from, to)).toEqual([
+    expect(await digest.totals('alice', from, to)).toEqual({ total: 3, hostile: 2 });
+    expect(await digest.byCategory('alice', from, to)).toEqual([
       { category: 'insult', count: 1 },
       { category: 'suicide_incitement', count: 1 },
     ]);

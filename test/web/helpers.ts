@@ -52,7 +52,7 @@ export interface PostSpec {
 export interface Fixture {
   dir: string;
   db: Db;
-  /** The async store over the same connection. */
+  /** The async store over the same database (converted repositories take it). */
   store: Store;
   deps: AppDeps;
   app: FastifyInstance;

@@ -132,7 +132,7 @@ export function watchesRoutes(ctx: WebContext): FastifyPluginAsync {
         admin.save(parsed.definition);
         ctx.sources.syncForWatch(parsed.definition.id, sourceSpecsForWatch(parsed.definition));
         ctx.users.linkWatch(user.id, parsed.definition.id);
-        syncRecipients();
+        await syncRecipients();
         await ctx.watchesChanged();
         ctx.audit.record({
           userId: user.id,
@@ -190,7 +190,7 @@ export function watchesRoutes(ctx: WebContext): FastifyPluginAsync {
           });
         admin.save(parsed.definition);
         ctx.sources.syncForWatch(id, sourceSpecsForWatch(parsed.definition));
-        syncRecipients();
+        await syncRecipients();
         await ctx.watchesChanged();
         ctx.audit.record({ userId: user.id, actor: user.email, action: 'watch_edit', watchId: id });
         return reply.redirect(`/watches/${encodeURIComponent(id)}/edit?saved=1`, 303);
