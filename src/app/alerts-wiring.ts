@@ -31,7 +31,7 @@ export interface AlertsDeps {
 
 /** The alerts module (immediate alerts, waves, digests) with its repositories, links and mailer. */
 export function createAlerts(deps: AlertsDeps) {
-  const { db, store, config } = deps;
+  const { store, config } = deps;
   const log = deps.log.child({ part: 'alerts' });
   const ctx = {
     config,
