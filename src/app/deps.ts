@@ -81,9 +81,9 @@ export function createDeps(
     // BullMQ on Redis when REDIS_URL / queue.redisUrl is set, the in-process runner otherwise.
     options.driver ?? createJobDriver(config, log);
 
-  const archives = createArchiveRepo(db, ledger);
-  const dossierPosts = createDossierRepo(db);
-  const captures = createCaptureRepo(db, ledger);
+  const archives = createArchiveRepo(store, ledger);
+  const dossierPosts = createDossierRepo(store);
+  const captures = createCaptureRepo(store, ledger);
   // One browser per process, launched at the first capture and reused.
   const capturer = config.capture.enabled
     ? createCapturer({
@@ -94,7 +94,7 @@ export function createDeps(
         browser: createBrowserHost({ executablePath: browserPathOf(config.capture.browserPath) }),
       })
     : undefined;
-  const ledgerTimestamps = createLedgerTimestampsRepo(db);
+  const ledgerTimestamps = createLedgerTimestampsRepo(store);
   const evidence = evidencePort({
     config,
     log,
@@ -122,7 +122,7 @@ export function createDeps(
   });
   const alerts = createAlerts({ db, store, config, log, watches, mailer });
   const identity = createIdentity({
-    repo: createIdentityRepo(db),
+    repo: createIdentityRepo(store),
     box: config.security.encryptionKey ? createSecretBox(config.security.encryptionKey) : undefined,
     ledger,
     config,
@@ -184,8 +184,8 @@ export function createDeps(
       mailer,
     }),
     /** Accounts confirmed as impersonating the person: a file of the dossier (CLI export). */
-    confirmedImpersonations: (watchId: string) =>
-      identity.list(watchId).filter((l) => l.status === 'confirmed'),
+    confirmedImpersonations: async (watchId: string) =>
+      (await identity.list(watchId)).filter((l) => l.status === 'confirmed'),
     /**
      * Applies the configuration to the store: watches (a configured watch is re-applied only when
      * its definition in the file changed, so dashboard edits survive restarts), their sources and
@@ -194,7 +194,7 @@ export function createDeps(
     async syncWatches(): Promise<void> {
       // Private information never reaches watches.definition: it is stored encrypted by identity.
       watches.syncFromConfig(config.watches.map(withoutPrivate));
-      identity.syncPrivate(config.watches);
+      await identity.syncPrivate(config.watches);
       for (const w of watches.listActive()) sources.syncForWatch(w.id, sourceSpecsForWatch(w.definition));
       await alerts.syncRecipients(
         Date.now(),

@@ -67,7 +67,7 @@ export function createHandlers(deps: HandlerDeps): JobHandlers {
 
     async score(payload, ctx) {
       if (!payload.watchId) throw new Error('score job without a watch id');
-      const n = rescoreWatch(deps, payload.watchId);
+      const n = await rescoreWatch(deps, payload.watchId);
       ctx.log.info({ rescored: n }, 'rescore done');
     },
   };

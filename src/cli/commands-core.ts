@@ -239,7 +239,7 @@ export function registerCoreCommands(program: Command): void {
           await deps.syncWatches();
           requireWatch(deps, o.watch);
           const ids = o.watch ? [o.watch] : deps.watches.listActive().map((w) => w.id);
-          for (const id of ids) process.stdout.write(`${id}: ${rescoreWatch(deps, id)} posts rescored\n`);
+          for (const id of ids) process.stdout.write(`${id}: ${await rescoreWatch(deps, id)} posts rescored\n`);
         });
       }),
     );

@@ -35,7 +35,7 @@ export function registerEvidenceCommands(program: Command): void {
           requireWatch(deps, o.watch);
           const evidence = deps.evidence;
           const s = await evidence.archiver.run({ watchId: o.watch, waitMs });
-          const counts = evidence.archives.counts({ watchId: o.watch });
+          const counts = await evidence.archives.counts({ watchId: o.watch });
           process.stdout.write(
             `newly due: ${s.enrolled}, submitted: ${s.submitted}, archived: ${s.archived}, failed for good: ${s.failed}, to retry: ${s.retried}, still in progress: ${s.remaining}\n` +
               `archive rows: ${
@@ -59,7 +59,7 @@ export function registerEvidenceCommands(program: Command): void {
     .action((_o, cmd: Command) =>
       runCommand(async () => {
         return withDeps(globals(cmd), async ({ deps }) => {
-          const r = deps.evidence.ledger.verify();
+          const r = await deps.evidence.ledger.verify();
           if (r.ok) {
             process.stdout.write(`ledger intact: ${r.rows} rows, head ${r.head}\n`);
             return 0;

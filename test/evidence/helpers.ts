@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { openDb, closeDb, type Db } from '../../src/db/client.ts';
+import { createSqliteStore } from '../../src/db/sqlite-store.ts';
+import type { Store } from '../../src/db/store.ts';
 import { parseConfig } from '../../src/config/load.ts';
 import type { Config } from '../../src/config/schema.ts';
 import { createWatchesRepo } from '../../src/db/repositories/watches-repo.ts';
@@ -16,6 +18,8 @@ export interface TestStore {
   dir: string;
   file: string;
   db: Db;
+  /** The async store over the same connection. */
+  store: Store;
   ledger: Ledger;
   dossierPosts: DossierRepo;
   config: Config;
@@ -39,9 +43,10 @@ export function makeStore(rawConfig: Record<string, unknown> = {}): TestStore {
   });
   const file = path.join(dir, 'vigie.db');
   const db = openDb(file);
+  const store = createSqliteStore(db);
   const watches = createWatchesRepo(db);
   const sources = createSourcesRepo(db);
-  const ledger = createLedger(db);
+  const ledger = createLedger(store);
   const posts = createPostsRepo(db, ledger);
   watches.syncFromConfig(config.watches);
   sources.syncForWatch('alice', [{ kind: 'feed', target: 'http://127.0.0.1:9/feed.xml' }]);
@@ -50,8 +55,9 @@ export function makeStore(rawConfig: Record<string, unknown> = {}): TestStore {
     dir,
     file,
     db,
+    store,
     ledger,
-    dossierPosts: createDossierRepo(db),
+    dossierPosts: createDossierRepo(store),
     config,
     watches,
     sources,

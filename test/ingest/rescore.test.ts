@@ -32,14 +32,14 @@ describe('rescoreWatch()', () => {
       watches: [{ ...watch, words: { flag: [{ term: 'zorglubette', category: 'insult', severity: 3 }] } }],
     }).watches;
     t.deps.watches.syncFromConfig(updated);
-    expect(rescoreWatch(t.deps, 'alice')).toBe(2);
+    expect(await rescoreWatch(t.deps, 'alice')).toBe(2);
     const after = [...t.deps.posts.iterateMentions({ watchId: 'alice' })];
     const insulted = after.find((p) => p.url === 'https://ex.org/1')!;
     expect(insulted.hostile).toBe(true);
     expect(insulted.categories).toContain('insult');
     expect(after.find((p) => p.url === 'https://ex.org/2')!.hostile).toBe(false);
     // Nothing left to do the second time; the custody log holds the new scores and still verifies.
-    expect(rescoreWatch(t.deps, 'alice')).toBe(0);
+    expect(await rescoreWatch(t.deps, 'alice')).toBe(0);
     const ledger = createLedger(t.deps.db);
     expect(ledger.eventsForPost(insulted.id).filter((e) => e.type === 'scored')).toHaveLength(2);
     expect(ledger.verify().ok).toBe(true);
