@@ -31,7 +31,7 @@ export interface AlertsDeps {
 
 /** The alerts module (immediate alerts, waves, digests) with its repositories, links and mailer. */
 export function createAlerts(deps: AlertsDeps) {
-  const { db, store, config } = deps;
+  const { store, config } = deps;
   const log = deps.log.child({ part: 'alerts' });
   const ctx = {
     config,
@@ -41,7 +41,7 @@ export function createAlerts(deps: AlertsDeps) {
     waves: createWavesRepo(store),
     digests: createDigestRepo(store),
     links: alertLinks(config, () => unsubscribeKey(store, config.alerts.unsubscribeSecret)),
-    lookalikes: createIdentityRepo(db),
+    lookalikes: createIdentityRepo(store),
   };
   const mailer = deps.mailer ?? createMailer(config.mail, config.dataDir, log);
   const channels: Channels = createChannels(config, mailer, { sleep: deps.sleep });

@@ -97,9 +97,9 @@ export async function createDeps(config: Readonly<Config>, log: Logger, options:
     // BullMQ on Redis when REDIS_URL / queue.redisUrl is set, the in-process runner otherwise.
     options.driver ?? createJobDriver(config, log);
 
-  const archives = createArchiveRepo(db, ledger);
-  const dossierPosts = createDossierRepo(db);
-  const captures = createCaptureRepo(db, ledger);
+  const archives = createArchiveRepo(store, ledger);
+  const dossierPosts = createDossierRepo(store);
+  const captures = createCaptureRepo(store, ledger);
   // One browser per process, launched at the first capture and reused.
   const capturer = config.capture.enabled
     ? createCapturer({
@@ -110,7 +110,7 @@ export async function createDeps(config: Readonly<Config>, log: Logger, options:
         browser: createBrowserHost({ executablePath: browserPathOf(config.capture.browserPath) }),
       })
     : undefined;
-  const ledgerTimestamps = createLedgerTimestampsRepo(db);
+  const ledgerTimestamps = createLedgerTimestampsRepo(store);
   const evidence = evidencePort({
     config,
     log,
@@ -138,7 +138,7 @@ export async function createDeps(config: Readonly<Config>, log: Logger, options:
   });
   const alerts = createAlerts({ db, store, config, log, watches, mailer });
   const identity = createIdentity({
-    repo: createIdentityRepo(db),
+    repo: createIdentityRepo(store),
     box: config.security.encryptionKey ? createSecretBox(config.security.encryptionKey) : undefined,
     ledger,
     config,
@@ -200,8 +200,8 @@ export async function createDeps(config: Readonly<Config>, log: Logger, options:
       mailer,
     }),
     /** Accounts confirmed as impersonating the person: a file of the dossier (CLI export). */
-    confirmedImpersonations: (watchId: string) =>
-      identity.list(watchId).filter((l) => l.status === 'confirmed'),
+    confirmedImpersonations: async (watchId: string) =>
+      (await identity.list(watchId)).filter((l) => l.status === 'confirmed'),
     /**
      * Applies the configuration to the store: watches (a configured watch is re-applied only when
      * its definition in the file changed, so dashboard edits survive restarts), their sources and
@@ -210,7 +210,7 @@ export async function createDeps(config: Readonly<Config>, log: Logger, options:
     async syncWatches(): Promise<void> {
       // Private information never reaches watches.definition: it is stored encrypted by identity.
       await watches.syncFromConfig(config.watches.map(withoutPrivate));
-      identity.syncPrivate(config.watches);
+      await identity.syncPrivate(config.watches);
       const active = await watches.listActive();
       for (const w of active) await sources.syncForWatch(w.id, sourceSpecsForWatch(w.definition));
       await alerts.syncRecipients(

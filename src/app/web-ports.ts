@@ -54,8 +54,8 @@ export interface WebPortsDeps {
 /** The repositories and ports the dashboard needs, built from the store (see web/app.ts AppDeps). */
 export function createWebPorts(deps: WebPortsDeps) {
   const identity = deps.identity ?? identityFromStore(deps);
-  const confirmedImpersonations = (watchId: string) =>
-    identity.list(watchId).filter((l) => l.status === 'confirmed');
+  const confirmedImpersonations = async (watchId: string) =>
+    (await identity.list(watchId)).filter((l) => l.status === 'confirmed');
   return {
     lookalikesPort: lookalikesPort(identity),
     users: createUsersRepo(deps.store),
@@ -67,8 +67,8 @@ export function createWebPorts(deps: WebPortsDeps) {
     evidencePort: createEvidencePort({
       ...deps,
       confirmedImpersonations,
-      archives: deps.archives ?? createArchiveRepo(deps.db, deps.ledger),
-      dossierPosts: deps.dossierPosts ?? createDossierRepo(deps.db),
+      archives: deps.archives ?? createArchiveRepo(deps.store, deps.ledger),
+      dossierPosts: deps.dossierPosts ?? createDossierRepo(deps.store),
     }),
     alertsPort: createAlertsPort(deps),
     unsubscribeKey: () => unsubscribeKey(deps.store, deps.config.alerts.unsubscribeSecret),
@@ -89,7 +89,7 @@ export function createWebPorts(deps: WebPortsDeps) {
  */
 function identityFromStore(deps: WebPortsDeps): Identity {
   return createIdentity({
-    repo: createIdentityRepo(deps.db),
+    repo: createIdentityRepo(deps.store),
     box: undefined,
     ledger: deps.ledger,
     config: deps.config,
@@ -139,7 +139,7 @@ function createEvidencePort(
       });
     },
     flagForArchive: async (postId, actor) => {
-      const flagged = archives.flagForArchive(postId, actor);
+      const flagged = await archives.flagForArchive(postId, actor);
       // Archive now rather than at the next sweep: a flagged post may be deleted any minute.
       await deps.queue?.enqueue('archive', { postIds: [postId] }, { jobId: `archive:post:${postId}` });
       if (deps.config.capture.enabled)
@@ -161,7 +161,7 @@ function createEvidencePort(
           ledger,
           dossierPosts: deps.dossierPosts,
           captures: deps.captures,
-          ledgerTimestamps: createLedgerTimestampsRepo(deps.db),
+          ledgerTimestamps: createLedgerTimestampsRepo(deps.store),
           confirmedImpersonations: deps.confirmedImpersonations,
           log: deps.log,
         },

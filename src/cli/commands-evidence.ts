@@ -35,7 +35,7 @@ export function registerEvidenceCommands(program: Command): void {
           await requireWatch(deps, o.watch);
           const evidence = deps.evidence;
           const s = await evidence.archiver.run({ watchId: o.watch, waitMs });
-          const counts = evidence.archives.counts({ watchId: o.watch });
+          const counts = await evidence.archives.counts({ watchId: o.watch });
           process.stdout.write(
             `newly due: ${s.enrolled}, submitted: ${s.submitted}, archived: ${s.archived}, failed for good: ${s.failed}, to retry: ${s.retried}, still in progress: ${s.remaining}\n` +
               `archive rows: ${

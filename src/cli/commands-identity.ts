@@ -52,9 +52,9 @@ export function registerIdentityCommands(program: Command): void {
           throw new UsageError(`--format: expected jsonl or table, got "${o.format}"`);
         return withDeps(globals(cmd), async ({ deps }) => {
           await requireWatch(deps, o.watch);
-          const list = deps.identity
-            .list(o.watch as string, { includeDismissed: o.all === true })
-            .map(toItem);
+          const list = (
+            await deps.identity.list(o.watch as string, { includeDismissed: o.all === true })
+          ).map(toItem);
           if (o.format === 'jsonl') {
             for (const item of list) process.stdout.write(`${safeJson(item)}\n`);
           } else if (list.length === 0) {
@@ -107,11 +107,12 @@ export function registerIdentityCommands(program: Command): void {
         runCommand(async () => {
           const candidate = parseId(id);
           return withDeps(globals(cmd), async ({ deps }) => {
-            if (!deps.identity.get(candidate)) throw new UsageError(`no look-alike candidate ${candidate}`);
+            if (!(await deps.identity.get(candidate)))
+              throw new UsageError(`no look-alike candidate ${candidate}`);
             const row =
               name === 'confirm'
                 ? await deps.identity.confirm(candidate, o.actor)
-                : deps.identity.dismiss(candidate);
+                : await deps.identity.dismiss(candidate);
             process.stdout.write(`candidate ${row.id}: ${row.status}\n`);
           });
         }),

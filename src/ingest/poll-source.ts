@@ -22,7 +22,7 @@ export interface PollSourceDeps {
   /** Called once per stored page with the posts that were new (alerts, archiving hook in here). */
   afterStore?: (watchId: string, stored: readonly StoredPostRef[]) => Promise<void> | void;
   /** Doxxing check per watch: a match makes the post `doxxing`, `severe`, hostile. */
-  pii?: { forWatch(watch: WatchConfig): PiiGuard };
+  pii?: { forWatch(watch: WatchConfig): Promise<PiiGuard> };
 }
 
 export interface PollOutcome {
@@ -110,7 +110,7 @@ export async function pollSource(
     return outcome;
   }
   const scorer = deps.scorers.forWatch(watch.definition);
-  const pii = deps.pii?.forWatch(watch.definition);
+  const pii = await deps.pii?.forWatch(watch.definition);
   const signal = options.signal ?? new AbortController().signal;
   await deps.sources.markPolled(sourceId, now());
   try {

@@ -9,7 +9,7 @@ export interface RescoreDeps {
   posts: PostsRepo;
   watches: WatchesRepo;
   scorers: ScorerCache;
-  pii?: { forWatch(watch: WatchConfig): PiiGuard };
+  pii?: { forWatch(watch: WatchConfig): Promise<PiiGuard> };
 }
 
 /**
@@ -21,7 +21,7 @@ export async function rescoreWatch(deps: RescoreDeps, watchId: string): Promise<
   if (!watch) throw new Error(`unknown watch "${watchId}"`);
   const scorer = deps.scorers.forWatch(watch.definition);
   // The private-information check is part of the score: a rescore must not drop doxxing marks.
-  const pii = deps.pii?.forWatch(watch.definition);
+  const pii = await deps.pii?.forWatch(watch.definition);
   let after = 0;
   let count = 0;
   for (;;) {

@@ -23,7 +23,7 @@ describe('evidence job handlers', () => {
     });
     const [id] = await storePosts(store, [{ externalId: 'a' }]);
     fake.setScenario('https://example.org/p/a', { kind: 'pending-then-success', pendingPolls: 1 });
-    const archives = createArchiveRepo(store.db, store.ledger);
+    const archives = createArchiveRepo(store.store, store.ledger);
     const handlers = evidenceHandlers(
       evidencePort({
         config: store.config,
@@ -42,11 +42,7 @@ describe('evidence job handlers', () => {
     );
     const ctx = { log: store.log, signal: new AbortController().signal, attempt: 1 };
     let deferred = 0;
-    for (
-      let i = 0;
-      i < 20 && createArchiveRepo(store.db, store.ledger).get(id!)?.status !== 'archived';
-      i++
-    ) {
+    for (let i = 0; i < 20 && (await archives.get(id!))?.status !== 'archived'; i++) {
       try {
         await handlers.archive!({ watchId: 'alice' }, ctx);
       } catch (err) {
@@ -56,7 +52,7 @@ describe('evidence job handlers', () => {
       }
     }
     expect(deferred).toBeGreaterThan(0);
-    expect(createArchiveRepo(store.db, store.ledger).get(id!)!.status).toBe('archived');
+    expect((await archives.get(id!))!.status).toBe('archived');
     // Nothing left: the job ends normally.
     await expect(handlers.archive!({ watchId: 'alice' }, ctx)).resolves.toBeUndefined();
   });

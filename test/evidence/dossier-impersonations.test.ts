@@ -29,7 +29,7 @@ const confirmed: ConfirmedImpersonation = {
 
 async function dossier(list: ConfirmedImpersonation[]) {
   const file = path.join(store.dir, `dossier-${list.length}.zip`);
-  await writeDossier({ ...store, confirmedImpersonations: () => list }, { watchId: 'alice' }, file);
+  await writeDossier({ ...store, confirmedImpersonations: async () => list }, { watchId: 'alice' }, file);
   return { file, files: unzipSync(new Uint8Array(readFileSync(file))) };
 }
 

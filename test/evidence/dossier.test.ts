@@ -59,9 +59,9 @@ beforeAll(async () => {
     seenAt: Date.now(),
     posts: [post({ externalId: 'bob1', text: 'secret of bob' })],
   });
-  const archives = createArchiveRepo(store.db, store.ledger);
-  archives.enrollPosts([ids[0]!], 'auto', Date.now());
-  archives.markArchived(archives.get(ids[0]!)!, {
+  const archives = createArchiveRepo(store.store, store.ledger);
+  await archives.enrollPosts([ids[0]!], 'auto', Date.now());
+  await archives.markArchived((await archives.get(ids[0]!))!, {
     now: Date.now(),
     captureUrl: 'https://web.archive.org/web/20261120090500/https://example.org/p/threat',
     timestamp: '20261120090500',
@@ -107,8 +107,8 @@ describe('dossier export and verify', () => {
     );
   });
 
-  it('records an `exported` event with the ZIP hash, and seals other watches in ledger.jsonl', () => {
-    const exported = createLedger(store.db).ofWatchAndType('alice', 'exported');
+  it('records an `exported` event with the ZIP hash, and seals other watches in ledger.jsonl', async () => {
+    const exported = await createLedger(store.store).ofWatchAndType('alice', 'exported');
     expect(exported).toHaveLength(1);
     expect(exported[0]!.actor).toBe('proxy:carol');
     expect(JSON.parse(exported[0]!.data).sha256).toBe(sha(readFileSync(zipFile)));

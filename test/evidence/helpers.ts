@@ -57,7 +57,7 @@ export async function makeStore(rawConfig: Record<string, unknown> = {}): Promis
     db,
     store,
     ledger,
-    dossierPosts: createDossierRepo(db),
+    dossierPosts: createDossierRepo(store),
     config,
     watches,
     sources,

@@ -38,7 +38,7 @@ async function store(archive: Record<string, unknown>) {
     { externalId: 'p1', level: 'high' },
     { externalId: 'p2', level: 'medium' },
   ]);
-  const stamps = createLedgerTimestampsRepo(s.db);
+  const stamps = createLedgerTimestampsRepo(s.store);
   const stamper = createLedgerStamper({ config: s.config, ledger: s.ledger, stamps, log: s.log });
   return { s, stamps, stamper, deps: { ...s, ledgerTimestamps: stamps } };
 }
@@ -54,10 +54,10 @@ describe('ledger-head timestamps from several authorities', () => {
   it('asks every authority once per head; the dossier carries the tokens and verify reports each time', async () => {
     reset();
     const { s, stamps, stamper, deps } = await store({ timestampAuthorities: [a.url, b.url] });
-    const head = s.ledger.head()!;
+    const head = (await s.ledger.head())!;
     const first = await stamper.run();
     expect(first).toEqual({ ledgerId: head.id, stamped: [a.url, b.url], failed: [] });
-    expect(stamps.between(head.id, head.id).map((r) => [r.authority, r.ledgerHash])).toEqual([
+    expect((await stamps.between(head.id, head.id)).map((r) => [r.authority, r.ledgerHash])).toEqual([
       [a.url, head.hash],
       [b.url, head.hash],
     ]);
@@ -103,15 +103,15 @@ describe('ledger-head timestamps from several authorities', () => {
     expect(summary.failed).toEqual([
       { authority: b.url, error: 'the timestamp authority answered HTTP 503' },
     ]);
-    const head = s.ledger.head()!;
-    expect(stamps.between(head.id, head.id).map((r) => r.authority)).toEqual([a.url]);
+    const head = (await s.ledger.head())!;
+    expect((await stamps.between(head.id, head.id)).map((r) => r.authority)).toEqual([a.url]);
 
     // When it is back, the next run asks only the one that is missing at this head.
     b.mode = 'ok';
     const aBefore = a.requests;
     expect((await stamper.run()).stamped).toEqual([b.url]);
     expect(a.requests).toBe(aBefore);
-    expect(stamps.between(head.id, head.id).map((r) => r.authority)).toEqual([a.url, b.url]);
+    expect((await stamps.between(head.id, head.id)).map((r) => r.authority)).toEqual([a.url, b.url]);
 
     // Down again for the export: its manifest gets the one token.
     b.mode = 'unavailable';
@@ -133,7 +133,7 @@ describe('ledger-head timestamps from several authorities', () => {
     await expect(stamper.run()).rejects.toThrow(
       /no timestamp authority answered for ledger row \d+: .*HTTP 503; .*refused the request \(status 2\)/,
     );
-    expect(stamps.between(0, s.ledger.head()!.id)).toEqual([]);
+    expect(await stamps.between(0, (await s.ledger.head())!.id)).toEqual([]);
   });
 
   it('a token from an untrusted root fails, naming the file; the trusted root passes', async () => {
@@ -169,7 +169,7 @@ describe('ledger-head timestamps from several authorities', () => {
     await expect(stamper.run()).rejects.toThrow(
       /the timestamp authority's token does not verify: the signer certificate \(CN=Vigie test TSA, SHA-256 [0-9a-f:]+\) is neither the given authority certificate nor issued by it/,
     );
-    expect(stamps.between(0, s.ledger.head()!.id)).toEqual([]);
+    expect(await stamps.between(0, (await s.ledger.head())!.id)).toEqual([]);
     // An authority that stamps another hash is refused too.
     const other = await store({ timestampAuthorities: [a.url] });
     a.mode = 'wrong-imprint';

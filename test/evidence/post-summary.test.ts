@@ -22,7 +22,7 @@ describe('the one-page summary of a post', () => {
         text: 'je sais où tu es </pre><script>alert(3)</script>',
       },
     ]);
-    const [p] = store.dossierPosts.select({ watchId: 'alice', levels: ['severe'] });
+    const [p] = await store.dossierPosts.select({ watchId: 'alice', levels: ['severe'] });
     const none = renderPostSummary(p!, { lang: 'fr', timeZone: 'Europe/Paris', captures: [] });
     expect(none).not.toMatch(/<script>alert|<img src=x|onerror=alert\(2\)>/);
     expect(none).toContain(

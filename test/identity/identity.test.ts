@@ -67,16 +67,18 @@ describe('private information at rest', { timeout: 30_000 }, () => {
     const count = () =>
       (deps.db.$client.prepare('select count(*) as n from watch_private').get() as { n: number }).n;
     expect(count()).toBe(1);
-    deps.identity.syncPrivate([]);
+    await deps.identity.syncPrivate([]);
     expect(count()).toBe(0);
-    deps.identity.syncPrivate([
+    await deps.identity.syncPrivate([
       {
         ...(await deps.watches.get('alice'))!.definition,
         private: { phones: ['0612345678'], emails: [], addresses: [], workplaces: [], relatives: [] },
       },
     ]);
     expect(count()).toBe(1);
-    deps.identity.syncPrivate([{ ...(await deps.watches.get('alice'))!.definition, private: undefined }]);
+    await deps.identity.syncPrivate([
+      { ...(await deps.watches.get('alice'))!.definition, private: undefined },
+    ]);
     expect(count()).toBe(0);
   });
 
@@ -144,7 +146,7 @@ describe('doxxing at ingest', { timeout: 30_000 }, () => {
         db: deps.db,
       },
     );
-    const guard = other.pii.forWatch((await deps.watches.get('alice'))!.definition);
+    const guard = await other.pii.forWatch((await deps.watches.get('alice'))!.definition);
     expect(guard.check('12 bd Voltaire')).toEqual([]);
     expect(guard.check('Alice Martin 06 12 34 56 78').map((h) => h.kind)).toEqual(['published_phone']);
   });
@@ -158,26 +160,26 @@ describe('look-alike accounts', { timeout: 30_000 }, () => {
     hn!.add({ created_at_i: T0 + 2, comment_text: 'alice who?', author: 'bob_dupont' });
     hn!.add({ created_at_i: T0 + 3, comment_text: 'alice again', author: 'аlice_m' });
     await pollAll(deps, 'alice');
-    const list = deps.identity.list('alice');
+    const list = await deps.identity.list('alice');
     expect(list.map((c) => c.handle).sort()).toEqual(['alicem_officiel', 'аlice_m'].sort());
     const cyr = list.find((c) => c.handle === 'аlice_m')!;
     expect(cyr).toMatchObject({ platform: 'hackernews', status: 'new', foundBy: 'author', notifiedAt: null });
     expect(cyr.reason).toContain('U+0430');
-    expect(deps.identity.unnotified('alice').map((c) => c.id)).toContain(cyr.id);
+    expect((await deps.identity.unnotified('alice')).map((c) => c.id)).toContain(cyr.id);
 
     const official = list.find((c) => c.handle === 'alicem_officiel')!;
-    deps.identity.dismiss(official.id);
+    await deps.identity.dismiss(official.id);
     hn!.add({ created_at_i: T0 + 10, comment_text: 'alice, me again', author: 'alicem_officiel' });
     await pollAll(deps, 'alice');
-    expect(deps.identity.list('alice').map((c) => c.handle)).toEqual(['аlice_m']);
-    expect(deps.identity.get(official.id)!.status).toBe('dismissed');
+    expect((await deps.identity.list('alice')).map((c) => c.handle)).toEqual(['аlice_m']);
+    expect((await deps.identity.get(official.id))!.status).toBe('dismissed');
 
     const confirmed = await deps.identity.confirm(cyr.id, 'proxy@example.org');
     expect(confirmed.status).toBe('confirmed');
-    const events = createLedger(deps.db).ofWatchAndType('alice', 'impersonation' as EventType);
+    const events = await createLedger(deps.store).ofWatchAndType('alice', 'impersonation' as EventType);
     expect(events).toHaveLength(1);
     expect(events[0]!.actor).toBe('proxy@example.org');
-    expect(createLedger(deps.db).verify().ok).toBe(true);
+    expect((await createLedger(deps.store).verify()).ok).toBe(true);
   });
 
   it('rescans every author of the watch on demand', async () => {
@@ -206,7 +208,7 @@ describe('look-alike accounts', { timeout: 30_000 }, () => {
     });
     cleanup = t.cleanup;
     expect(await t.deps.identity.searchAccounts('alice')).toBe(1);
-    const [c] = t.deps.identity.list('alice');
+    const [c] = await t.deps.identity.list('alice');
     expect(c).toMatchObject({ platform: 'bluesky', accountId: 'did:plc:evil', foundBy: 'search' });
     expect(c!.similarity).toBeGreaterThanOrEqual(0.9);
   });

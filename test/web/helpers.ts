@@ -105,7 +105,7 @@ export async function makeFixture(
     capture: { ...options.capture },
   });
   // The capture repository only where a test asks for captures (they launch Chromium).
-  const captures = options.capture ? createCaptureRepo(db, ledger) : undefined;
+  const captures = options.capture ? createCaptureRepo(store, ledger) : undefined;
   const deps: AppDeps = {
     log,
     posts,

@@ -35,7 +35,7 @@ export function overviewRoutes(ctx: WebContext): FastifyPluginAsync {
           actions: await ctx.audit.actionsTaken(id, Date.now() - ACTIONS_WINDOW_MS),
         });
       }
-      const capture = ctx.evidence.captureStatus?.() ?? null;
+      const capture = (await ctx.evidence.captureStatus?.()) ?? null;
       return ctx.render(req, reply, 'overview', {
         title: req.t('overview.title'),
         nav: 'overview',

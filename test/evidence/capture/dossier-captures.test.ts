@@ -57,7 +57,7 @@ describe('captures in the dossier', () => {
         const entry = `captures/${id}/${name}`;
         expect(files[entry]?.length).toBeGreaterThan(0);
         expect(manifest.files[entry]).toBe(sha256Hex(files[entry]!));
-        expect(manifest.files[entry]).toBe(sha256Hex(k.file(id, name)));
+        expect(manifest.files[entry]).toBe(sha256Hex(await k.file(id, name)));
       }
     const v = await verifyDossier(zipFile);
     expect(v.summary).toMatch(/^intact: 14 files/);
