@@ -131,7 +131,7 @@ const app = await buildApp({
   posts: createPostsRepo(store, ledger),
   watches,
   sources,
-  ...createWebPorts({ db, store, log, config, watches, ledger }),
+  ...createWebPorts({ store, log, config, watches, ledger }),
 });
 await app.listen({ host: '127.0.0.1', port: 0 });
 const port = (app.server.address() as AddressInfo).port;

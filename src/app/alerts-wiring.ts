@@ -1,5 +1,4 @@
 import type { Config } from '../config/schema.ts';
-import type { Db } from '../db/client.ts';
 import type { Store } from '../db/store.ts';
 import type { Logger } from '../logger.ts';
 import type { WatchesRepo } from '../db/repositories/watches-repo.ts';
@@ -18,7 +17,6 @@ import { createIdentityRepo } from '../identity/identity-repo.ts';
 
 export interface AlertsDeps {
   /** The look-alike source (identity) still reads the database directly. */
-  db: Db;
   store: Store;
   config: Readonly<Config>;
   log: Logger;

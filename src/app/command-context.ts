@@ -30,9 +30,13 @@ export async function commandContext(
   mode: CommandMode = {},
 ): Promise<CommandContext> {
   const { config, locked } = loadConfig({ configPath: opts.config });
-  const db = openDataDir(config, mode.readOnly ?? false);
+  const store = await openDataDir(config, mode.readOnly ?? false);
   const log = createLogger(config.log.level, logTo === 'stderr' ? 2 : 1, opts.logFormat);
-  const deps = await createDeps(config, log, { ...(db ? { db } : {}), locked, driver: mode.driver?.({ log }) });
+  const deps = await createDeps(config, log, {
+    ...(store ? { store } : {}),
+    locked,
+    driver: mode.driver?.({ log }),
+  });
   return { config, log, deps };
 }
 

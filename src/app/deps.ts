@@ -1,7 +1,6 @@
 import type { Config } from '../config/schema.ts';
 import type { Logger } from '../logger.ts';
-import { closeDb, dbFile, openDb, type Db } from '../db/client.ts';
-import { createSqliteStore } from '../db/sqlite-store.ts';
+import { openStore } from '../db/open-store.ts';
 import type { Store } from '../db/store.ts';
 import { createLedger } from '../db/ledger/ledger.ts';
 import { createWatchesRepo } from '../db/repositories/watches-repo.ts';
@@ -36,26 +35,11 @@ import { createWebPorts } from './web-ports.ts';
 import { afterStoreRule, createHandlers, schedules } from './handlers.ts';
 
 export interface DepsOptions {
-  /** The SQLite connection (read-only commands open it read-only); opened from dataDir when omitted. */
-  db?: Db;
-  /** The store every repository uses; a SQLite store over `db` when omitted. */
+  /** The store every repository uses (read-only commands pass one opened read-only); opened from the configuration when omitted. */
   store?: Store;
   driver?: JobDriver;
   /** Settings the file or environment set (loadConfig's `locked`): the dashboard cannot change them. */
   locked?: ReadonlySet<string>;
-}
-
-/**
- * Opens the database of the configuration (async: a PostgreSQL store connects). The SQLite
- * connection stays exposed as `deps.db` while some repositories still use it directly; the store
- * runs over that same connection.
- */
-async function openStorage(
-  config: Readonly<Config>,
-  options: DepsOptions,
-): Promise<{ db: Db; store: Store }> {
-  const db = options.db ?? openDb(dbFile(config.dataDir));
-  return { db, store: options.store ?? createSqliteStore(db) };
 }
 
 /**
@@ -64,7 +48,8 @@ async function openStorage(
  * read before anything that depends on them is built.
  */
 export async function createDeps(config: Readonly<Config>, log: Logger, options: DepsOptions = {}) {
-  const { db, store } = await openStorage(config, options);
+  // SQLite in dataDir, or PostgreSQL when database.url / DATABASE_URL says so (db/open-store.ts).
+  const store = options.store ?? (await openStore(config));
   // One ledger object: its appends are chained, and every writer shares the same statements.
   const ledger = createLedger(store);
   const watches = createWatchesRepo(store);
@@ -136,7 +121,7 @@ export async function createDeps(config: Readonly<Config>, log: Logger, options:
       log: log.child({ part: 'ledger-timestamp' }),
     }),
   });
-  const alerts = createAlerts({ db, store, config, log, watches, mailer });
+  const alerts = createAlerts({ store, config, log, watches, mailer });
   const identity = createIdentity({
     repo: createIdentityRepo(store),
     box: config.security.encryptionKey ? createSecretBox(config.security.encryptionKey) : undefined,
@@ -152,7 +137,6 @@ export async function createDeps(config: Readonly<Config>, log: Logger, options:
   const deps = {
     config,
     log,
-    db,
     store,
     ledger,
     watches,
@@ -186,7 +170,6 @@ export async function createDeps(config: Readonly<Config>, log: Logger, options:
     },
     // The dashboard's repositories and ports (users, triage, audit, recipients, evidence, alerts).
     ...createWebPorts({
-      db,
       store,
       log,
       config,
@@ -228,8 +211,6 @@ export async function createDeps(config: Readonly<Config>, log: Logger, options:
       await driver.stop();
       await capturer?.close();
       await store.close();
-      // The store closed the connection it runs over; a store given apart from `db` leaves it open.
-      closeDb(db);
     },
   };
   return deps;

@@ -1,6 +1,5 @@
 import type { Config } from '../config/schema.ts';
 import { sql } from 'drizzle-orm';
-import type { Db } from '../db/client.ts';
 import type { Store } from '../db/store.ts';
 import type { Logger } from '../logger.ts';
 import type { JobQueue } from '../jobs/types.ts';
@@ -31,8 +30,7 @@ import { createInvitationsRepo } from '../web/auth/invitations-repo.ts';
 import { createNotificationsPort } from './notifications-port.ts';
 
 export interface WebPortsDeps {
-  db: Db;
-  /** The async store the dashboard's repositories run on (same database as `db`). */
+  /** The store the dashboard's repositories run on. */
   store: Store;
   log: Logger;
   config: Readonly<Config>;

@@ -87,7 +87,7 @@ export async function setup(options: SetupOptions = {}): Promise<Setup> {
       )
       .get() as { id: number }
   ).id;
-  const alerts = createAlerts({ db, store, config, log: silentLogger(), watches });
+  const alerts = createAlerts({ store, config, log: silentLogger(), watches });
   await alerts.syncRecipients(options.now ?? Date.now());
   return {
     dir,

@@ -24,7 +24,7 @@ beforeEach(async () => {
     watches,
     sources: createSourcesRepo(s.store),
     config: s.config,
-    ...createWebPorts({ db: s.db, store: s.store, log, config: s.config, watches, ledger }),
+    ...createWebPorts({ store: s.store, log, config: s.config, watches, ledger }),
   });
 });
 

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.ts';
 import { createLedger, type EventType } from '../../src/db/ledger/ledger.ts';
@@ -48,15 +49,14 @@ describe('private information at rest', { timeout: 30_000 }, () => {
   it('is stripped from the stored watch and kept only encrypted', async () => {
     const { deps } = await setup();
     expect((await deps.watches.get('alice'))!.definition).not.toHaveProperty('private');
-    const client = deps.db.$client;
     const dump = JSON.stringify([
-      client.prepare('select * from watches').all(),
-      client.prepare('select * from watch_private').all(),
+      await deps.store.all(sql`select * from watches`),
+      await deps.store.all(sql`select * from watch_private`),
     ]);
     for (const secret of ['Voltaire', '06 12 34', 'Paul Martin']) expect(dump).not.toContain(secret);
-    const row = client.prepare('select blob from watch_private where watch_id = ?').get('alice') as {
-      blob: string;
-    };
+    const row = (await deps.store.get<{ blob: string }>(
+      sql`select blob from watch_private where watch_id = ${'alice'}`,
+    ))!;
     expect(JSON.parse(createSecretBox(KEY).open(row.blob, 'alice')).phones).toEqual(['06 12 34 56 78']);
     expect(() => createSecretBox(KEY).open(row.blob, 'other-watch')).toThrow(/could not be decrypted/);
     expect(() => createSecretBox('b'.repeat(64)).open(row.blob, 'alice')).toThrow(/could not be decrypted/);
@@ -64,22 +64,22 @@ describe('private information at rest', { timeout: 30_000 }, () => {
 
   it('is removed with the watch, and when the watch no longer has any', async () => {
     const { deps } = await setup();
-    const count = () =>
-      (deps.db.$client.prepare('select count(*) as n from watch_private').get() as { n: number }).n;
-    expect(count()).toBe(1);
+    const count = async () =>
+      Number((await deps.store.get<{ n: number }>(sql`select count(*) as n from watch_private`))!.n);
+    expect(await count()).toBe(1);
     await deps.identity.syncPrivate([]);
-    expect(count()).toBe(0);
+    expect(await count()).toBe(0);
     await deps.identity.syncPrivate([
       {
         ...(await deps.watches.get('alice'))!.definition,
         private: { phones: ['0612345678'], emails: [], addresses: [], workplaces: [], relatives: [] },
       },
     ]);
-    expect(count()).toBe(1);
+    expect(await count()).toBe(1);
     await deps.identity.syncPrivate([
       { ...(await deps.watches.get('alice'))!.definition, private: undefined },
     ]);
-    expect(count()).toBe(0);
+    expect(await count()).toBe(0);
   });
 
   it('is a config error without an encryption key, naming the key', () => {
@@ -143,7 +143,7 @@ describe('doxxing at ingest', { timeout: 30_000 }, () => {
       { ...config, security: { encryptionKey: 'c'.repeat(64) } },
       silentLogger(),
       {
-        db: deps.db,
+        store: deps.store,
       },
     );
     const guard = await other.pii.forWatch((await deps.watches.get('alice'))!.definition);
@@ -186,7 +186,7 @@ describe('look-alike accounts', { timeout: 30_000 }, () => {
     const { deps } = await setup();
     hn!.add({ created_at_i: T0, comment_text: 'alice', author: 'a1ice_m' });
     await pollAll(deps, 'alice');
-    deps.db.$client.prepare('delete from lookalikes').run();
+    await deps.store.run(sql`delete from lookalikes`);
     expect(await deps.identity.scanAuthors('alice')).toEqual({ checked: 1, candidates: 1 });
   });
 

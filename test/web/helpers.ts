@@ -113,7 +113,6 @@ export async function makeFixture(
     sources,
     config,
     ...createWebPorts({
-      db,
       store,
       log,
       config,
