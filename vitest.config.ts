@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
  * VIGIE_TEST_STORE=postgres: their fixtures open a fresh PostgreSQL database instead of a SQLite
  * file — test/helpers/test-store.ts). One contract suite, two databases.
  */
-const CONTRACT_SUITE = [
+const CONTRACT_SUITE: string[] = [
   // filled per directory as its fixtures open the tested store
 ];
 
