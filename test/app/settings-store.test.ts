@@ -92,4 +92,52 @@ describe('settings store', () => {
     s.save([{ path: 'mail.smtp.host', value: null }], 'a');
     expect(seen).toEqual(['mail.example.org', undefined]);
   });
+
+  it('refuses server addresses on this machine or the local network unless the network settings allow them', () => {
+    const strict = store({}).s;
+    for (const [path, value] of [
+      ['notifications.ntfy.serverUrl', 'http://127.0.0.1:8080'],
+      ['notifications.matrix.homeserverUrl', 'http://[::1]/'],
+      ['notifications.signal.apiUrl', 'http://169.254.169.254/latest/meta-data'],
+      ['notifications.telegram.apiUrl', 'http://localhost:8081'],
+      ['sources.mastodon.instance', 'http://0x7f000001/'],
+    ] as const)
+      expect(strict.save([{ path, value }], 'a'), path).toEqual([{ path, code: 'blocked' }]);
+    expect(
+      strict.save([{ path: 'notifications.ntfy.serverUrl', value: 'https://u:p@ntfy.example.org' }], 'a'),
+    ).toEqual([{ path: 'notifications.ntfy.serverUrl', code: 'url' }]);
+    expect(
+      strict.save([{ path: 'notifications.ntfy.serverUrl', value: 'https://ntfy.example.org' }], 'a'),
+    ).toEqual([]);
+    expect(strict.effective().notifications.ntfy.serverUrl).toBe('https://ntfy.example.org');
+
+    // A self-hosted relay on the local network, allowed for the chat servers only.
+    const relay = store({ notifications: { allowPrivateServers: true } }).s;
+    expect(
+      relay.save([{ path: 'notifications.ntfy.serverUrl', value: 'http://192.168.1.20:8080' }], 'a'),
+    ).toEqual([]);
+    expect(relay.save([{ path: 'sources.mastodon.instance', value: 'http://192.168.1.20' }], 'a')).toEqual([
+      { path: 'sources.mastodon.instance', code: 'blocked' },
+    ]);
+  });
+
+  it("seals the chat services' tokens and shows only their end", () => {
+    const { s, db } = store({});
+    const token = 'tk_ntfy-access-token-9f8e';
+    expect(s.save([{ path: 'notifications.ntfy.token', value: token }], 'a')).toEqual([]);
+    expect(s.effective().notifications.ntfy.token).toBe(token);
+    const row = db.$client
+      .prepare(`select value, secret from settings where path = ?`)
+      .get('notifications.ntfy.token') as {
+      value: string;
+      secret: number;
+    };
+    expect(row.secret).toBe(1);
+    expect(row.value).not.toContain(token);
+    expect(s.view().find((v) => v.path === 'notifications.ntfy.token')).toMatchObject({
+      set: true,
+      tail: '9f8e',
+    });
+    expect(JSON.stringify(s.view())).not.toContain(token);
+  });
 });

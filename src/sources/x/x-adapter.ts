@@ -225,11 +225,14 @@ export function createXAdapters(config: Config['sources']['x']): {
       for (let i = 0; i < unique.length; i += LOOKUP_BATCH) {
         const batch = unique.slice(i, i + LOOKUP_BATCH);
         const what = `lookup of ${batch.length} posts`;
-        const body: unknown = await callX(async () => (await api()).v2.tweets(batch, { 'tweet.fields': ['author_id'] }), {
-          config,
-          signal,
-          what,
-        });
+        const body: unknown = await callX(
+          async () => (await api()).v2.tweets(batch, { 'tweet.fields': ['author_id'] }),
+          {
+            config,
+            signal,
+            what,
+          },
+        );
         const page = parseTweetsAnswer(body, what, false);
         for (const t of page.tweets) found.add(t.id);
         for (const e of page.errors) {
