@@ -1,8 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { openDb } from '../../src/db/client.ts';
-import { createSqliteStore } from '../../src/db/sqlite-store.ts';
-import type { Store } from '../../src/db/store.ts';
+import { openTestStore } from '../helpers/test-store.ts';
 import { createLedger } from '../../src/db/ledger/ledger.ts';
 import { createWatchesRepo } from '../../src/db/repositories/watches-repo.ts';
 import { createSourcesRepo } from '../../src/db/repositories/sources-repo.ts';
@@ -18,8 +16,9 @@ afterEach(async () => {
 
 async function setup() {
   const t = tempDir();
-  const store: Store = createSqliteStore(openDb(`${t.dir}/vigie.db`));
-  closers.push(t.cleanup, () => store.close());
+  const test = await openTestStore(`${t.dir}/vigie.db`);
+  const { store } = test;
+  closers.push(t.cleanup, () => test.close());
   const ledger = createLedger(store);
   await createWatchesRepo(store).syncFromConfig(
     parseConfig({ watches: [{ id: 'alice', names: ['Alice Martin'] }] }).watches,
