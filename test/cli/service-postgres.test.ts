@@ -81,10 +81,14 @@ describe('vigie start on PostgreSQL', () => {
 
     // The boot poll stores the mention and its two custody events in the PostgreSQL database.
     await eventually(
-      async () => (await query<{ n: string }>(database.url, 'select count(*) as n from evidence_events'))[0]!.n === '2',
+      async () =>
+        (await query<{ n: string }>(database.url, 'select count(*) as n from evidence_events'))[0]!.n === '2',
       120_000,
     );
-    const posts = await query<{ watch_id: string; url: string }>(database.url, 'select watch_id, url from posts');
+    const posts = await query<{ watch_id: string; url: string }>(
+      database.url,
+      'select watch_id, url from posts',
+    );
     expect(posts).toEqual([{ watch_id: 'alice', url: 'http://example.org/p/1' }]);
     expect(feed.requests.length).toBeGreaterThan(0);
     expect(existsSync(dbFile(`${t.dir}/data`))).toBe(false);

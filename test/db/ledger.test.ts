@@ -55,7 +55,10 @@ async function makeFixture(): Promise<LedgerFixture> {
 }
 
 /** Drops one of the ledger's append-only triggers, as someone with the database's keys could. */
-async function dropTrigger(f: LedgerFixture, name: 'evidence_events_no_update' | 'evidence_events_no_delete') {
+async function dropTrigger(
+  f: LedgerFixture,
+  name: 'evidence_events_no_update' | 'evidence_events_no_delete',
+) {
   await f.test.store.run(
     f.test.dialect === 'postgres'
       ? sql`drop trigger ${sql.raw(name)} on evidence_events`
@@ -127,12 +130,7 @@ describe('custody ledger', () => {
 
   it('`verify()` names every broken row, not only the first (one tampering hides no other)', async () => {
     const f = (fixture = await makeFixture());
-    await f.storePosts([
-      { externalId: '1' },
-      { externalId: '2' },
-      { externalId: '3' },
-      { externalId: '4' },
-    ]);
+    await f.storePosts([{ externalId: '1' }, { externalId: '2' }, { externalId: '3' }, { externalId: '4' }]);
     await dropTrigger(f, 'evidence_events_no_update');
     await dropTrigger(f, 'evidence_events_no_delete');
     await f.test.store.run(sql`update evidence_events set actor = 'someone' where id = 2`);
@@ -179,7 +177,6 @@ describe('custody ledger', () => {
     expect(rows.map((r) => Number(r.id))).toEqual(Array.from({ length: rows.length }, (_, i) => i + 1));
     for (let i = 1; i < rows.length; i++) expect(rows[i]!.prevHash).toBe(rows[i - 1]!.hash);
     expect(new Set(rows.map((r) => r.hash)).size).toBe(rows.length);
-    for (const tag of ['a', 'b'])
-      expect(rows.filter((r) => r.actor.startsWith(`${tag}-`))).toHaveLength(150);
+    for (const tag of ['a', 'b']) expect(rows.filter((r) => r.actor.startsWith(`${tag}-`))).toHaveLength(150);
   }, 90_000);
 });
