@@ -10,8 +10,10 @@ const CONTRACT_SUITE: string[] = [
   'test/db/ledger.test.ts',
   'test/db/posts-repo.test.ts',
   'test/db/watches-sync.test.ts',
-  'test/ingest/**/*.test.ts',
-  'test/app/**/*.test.ts',
+  'test/ingest/poll-source.test.ts',
+  'test/ingest/rescore.test.ts',
+  'test/app/capture-jobs.test.ts',
+  'test/app/settings-store.test.ts',
   'test/sources/hackernews/hackernews-adapter.test.ts',
   'test/jobs/handlers-bullmq.test.ts',
 ];
