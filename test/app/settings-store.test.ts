@@ -2,41 +2,40 @@ import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.ts';
 import { lockedPaths } from '../../src/config/editable-settings.ts';
-import { openDb, closeDb, type Db } from '../../src/db/client.ts';
-import { createSqliteStore } from '../../src/db/sqlite-store.ts';
 import { createSettingsRepo } from '../../src/db/repositories/settings-repo.ts';
 import { createSettingsStore } from '../../src/app/settings-store.ts';
 import { encryptionKeyProvider, KEY_FILE } from '../../src/app/encryption-key.ts';
 import { createMailer } from '../../src/alerts/mailer.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { tempDir } from '../helpers/temp.ts';
+import { openTestStore } from '../helpers/test-store.ts';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 describe('settings store', () => {
-  const cleanups: (() => void)[] = [];
-  afterEach(() => {
-    for (const c of cleanups.splice(0)) c();
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0)) await c();
   });
 
-  async function store(raw: Record<string, unknown>, db?: Db) {
+  async function store(raw: Record<string, unknown>) {
     const t = tempDir();
     cleanups.push(t.cleanup);
     const config = parseConfig({ dataDir: t.dir, ...raw });
-    const database = db ?? openDb(path.join(t.dir, 'vigie.db'));
-    if (!db) cleanups.unshift(() => closeDb(database));
+    const test = await openTestStore(path.join(t.dir, 'vigie.db'));
+    cleanups.unshift(() => test.close());
+    const database = test.store;
     const log = silentLogger();
-    const sqlite = createSqliteStore(database);
     const s = createSettingsStore({
       base: config,
       locked: lockedPaths(raw),
-      repo: createSettingsRepo(sqlite),
+      repo: createSettingsRepo(database),
       key: encryptionKeyProvider(config, log),
       log,
       mailer: () => createMailer(config.mail, t.dir, log),
     });
     await s.load();
-    return { s, dir: t.dir, db: database, store: sqlite, config };
+    return { s, dir: t.dir, store: database, config };
   }
 
   it('a value set in the file wins and locks the field; unset ones take the dashboard value', async () => {
@@ -71,7 +70,7 @@ describe('settings store', () => {
     const again = createSettingsStore({
       base: first.config,
       locked: new Set(),
-      repo: createSettingsRepo(createSqliteStore(first.db)),
+      repo: createSettingsRepo(first.store),
       key: encryptionKeyProvider(first.config, log),
       log,
       mailer: () => createMailer(first.config.mail, first.dir, log),
