@@ -39,9 +39,9 @@ describe('custody ledger', () => {
     store = await makeStore();
     await storePosts(store, [{ externalId: '1' }]);
     expect(() =>
-      store.db.$client.prepare("update evidence_events set data = '{}' where id = 1").run(),
+      store.db!.$client.prepare("update evidence_events set data = '{}' where id = 1").run(),
     ).toThrow(/append-only: UPDATE refused/);
-    expect(() => store.db.$client.prepare('delete from evidence_events where id = 2').run()).toThrow(
+    expect(() => store.db!.$client.prepare('delete from evidence_events where id = 2').run()).toThrow(
       /append-only: DELETE refused/,
     );
     expect((await createLedger(store.store).verify()).ok).toBe(true);
@@ -50,8 +50,8 @@ describe('custody ledger', () => {
   it('`verify()` names the first broken row after a row was changed behind its back', async () => {
     store = await makeStore();
     await storePosts(store, [{ externalId: '1' }, { externalId: '2' }, { externalId: '3' }]);
-    store.db.$client.exec('drop trigger evidence_events_no_update');
-    store.db.$client.prepare(`update evidence_events set data = '{"rawSha256":"forged"}' where id = 3`).run();
+    store.db!.$client.exec('drop trigger evidence_events_no_update');
+    store.db!.$client.prepare(`update evidence_events set data = '{"rawSha256":"forged"}' where id = 3`).run();
     // Three posts, two events each (captured, scored): every row is read, the broken one named.
     expect(await createLedger(store.store).verify()).toEqual({
       ok: false,
@@ -70,11 +70,11 @@ describe('custody ledger', () => {
       { externalId: '3' },
       { externalId: '4' },
     ]);
-    store.db.$client.exec('drop trigger evidence_events_no_update');
-    store.db.$client.exec('drop trigger evidence_events_no_delete');
-    store.db.$client.prepare(`update evidence_events set actor = 'someone' where id = 2`).run();
-    store.db.$client.prepare('delete from evidence_events where id = 5').run();
-    store.db.$client.prepare(`update evidence_events set at = at + 1 where id = 8`).run();
+    store.db!.$client.exec('drop trigger evidence_events_no_update');
+    store.db!.$client.exec('drop trigger evidence_events_no_delete');
+    store.db!.$client.prepare(`update evidence_events set actor = 'someone' where id = 2`).run();
+    store.db!.$client.prepare('delete from evidence_events where id = 5').run();
+    store.db!.$client.prepare(`update evidence_events set at = at + 1 where id = 8`).run();
     const v = await createLedger(store.store).verify();
     expect(v.ok).toBe(false);
     expect(v.ok ? [] : v.broken).toEqual([
@@ -87,8 +87,8 @@ describe('custody ledger', () => {
   it('`verify()` names the row after a removed one', async () => {
     store = await makeStore();
     await storePosts(store, [{ externalId: '1' }, { externalId: '2' }]);
-    store.db.$client.exec('drop trigger evidence_events_no_delete');
-    store.db.$client.prepare('delete from evidence_events where id = 2').run();
+    store.db!.$client.exec('drop trigger evidence_events_no_delete');
+    store.db!.$client.prepare('delete from evidence_events where id = 2').run();
     const v = await createLedger(store.store).verify();
     expect(v).toMatchObject({ ok: false, firstBrokenId: 3 });
   });
