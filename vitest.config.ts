@@ -7,6 +7,7 @@ import { defineConfig } from 'vitest/config';
  */
 const CONTRACT_SUITE: string[] = [
   // filled per directory as its fixtures open the tested store
+  // core
   'test/db/ledger.test.ts',
   'test/db/posts-repo.test.ts',
   'test/db/watches-sync.test.ts',
@@ -16,6 +17,21 @@ const CONTRACT_SUITE: string[] = [
   'test/app/settings-store.test.ts',
   'test/sources/hackernews/hackernews-adapter.test.ts',
   'test/jobs/handlers-bullmq.test.ts',
+  // evidence (text-round-trip.test.ts stays SQLite-only: PostgreSQL text refuses U+0000, which its
+  // property test generates; see that file)
+  'test/evidence/archive.test.ts',
+  'test/evidence/config.test.ts',
+  'test/evidence/deletion-check.test.ts',
+  'test/evidence/dossier-impersonations.test.ts',
+  'test/evidence/dossier.test.ts',
+  'test/evidence/ledger-timestamps.test.ts',
+  'test/evidence/post-summary.test.ts',
+  'test/evidence/timestamp-signature.test.ts',
+  'test/evidence/timestamp.test.ts',
+  'test/evidence/capture/**/*.test.ts',
+  // identity
+  'test/identity/**/*.test.ts',
+  'test/app/evidence-handlers.test.ts',
 ];
 
 export default defineConfig({

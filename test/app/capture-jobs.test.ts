@@ -83,8 +83,8 @@ describe('capture jobs', () => {
   }, 90_000);
 
   it('schedules a capture sweep only when captures are on', async () => {
-    const { deps, config } = await testDeps({ capture: { enabled: true } });
-    cleanups.push(() => deps.close());
+    const { config, cleanup } = await testDeps({ capture: { enabled: true } });
+    cleanups.push(cleanup);
     expect(captureSchedules(config)).toEqual([
       { id: 'capture:sweep', pattern: '*/5 * * * *', kind: 'capture', payload: {} },
     ]);

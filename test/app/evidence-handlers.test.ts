@@ -11,7 +11,7 @@ import { makeStore, storePosts, type TestStore } from '../evidence/helpers.ts';
 let fake: FakeWayback;
 let store: TestStore;
 afterEach(async () => {
-  store?.close();
+  await store?.close();
   await fake?.close();
 });
 

@@ -53,7 +53,7 @@ beforeAll(async () => {
   ids = await storePosts(store, [{ externalId: 'c1', url: `${pages.url}/post/c1`, level: 'high' }]);
 });
 afterAll(async () => {
-  store?.close();
+  await store?.close();
   await pages?.close();
 });
 

@@ -55,7 +55,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  store?.close();
+  await store?.close();
   await fake?.close();
 });
 

@@ -1,7 +1,7 @@
-// Child process for the archive rate test: runs the archiver over the database at argv[2] with
-// the configuration given as JSON in argv[3], as a second worker process on the machine would.
-import { openDb } from '../../src/db/client.ts';
-import { createSqliteStore } from '../../src/db/sqlite-store.ts';
+// Child process for the archive rate test: runs the archiver over the store its configuration
+// names (the SQLite file in dataDir, or the PostgreSQL database of `database.url`), given as JSON
+// in argv[2], as a second worker process on the machine would.
+import { openStore } from '../../src/db/open-store.ts';
 import { createLedger } from '../../src/db/ledger/ledger.ts';
 import { createWatchesRepo } from '../../src/db/repositories/watches-repo.ts';
 import { createArchiveRepo } from '../../src/evidence/archive-repo.ts';
@@ -10,10 +10,9 @@ import { createWaybackClient } from '../../src/evidence/wayback.ts';
 import { parseConfig } from '../../src/config/load.ts';
 import { silentLogger } from '../../src/logger.ts';
 
-const [, , file, rawConfig, waitMs] = process.argv;
+const [, , rawConfig, waitMs] = process.argv;
 const config = parseConfig(JSON.parse(rawConfig!) as Record<string, unknown>);
-const db = openDb(file!, { migrate: false });
-const store = createSqliteStore(db);
+const store = await openStore(config, { migrate: false });
 const archiver = createArchiver({
   config,
   log: silentLogger(),

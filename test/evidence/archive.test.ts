@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { openDb, closeDb } from '../../src/db/client.ts';
+import { openStore } from '../../src/db/open-store.ts';
 import { createWatchesRepo } from '../../src/db/repositories/watches-repo.ts';
 import { createArchiveRepo } from '../../src/evidence/archive-repo.ts';
 import { createArchiver } from '../../src/evidence/archiver.ts';
@@ -8,7 +8,6 @@ import { createWaybackClient } from '../../src/evidence/wayback.ts';
 import { createLedger } from '../../src/db/ledger/ledger.ts';
 import { startFakeWayback, type FakeWayback, type Scenario } from '../fakes/wayback.ts';
 import { makeStore, storePosts, type TestStore } from './helpers.ts';
-import { createSqliteStore } from '../../src/db/sqlite-store.ts';
 
 let fake: FakeWayback;
 let store: TestStore;
@@ -62,7 +61,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  store?.close();
+  await store?.close();
   await fake.close();
 });
 
@@ -224,22 +223,25 @@ describe('archive(): Save Page Now 2 outcomes end in the right stored state', ()
 
 describe('archive(): the global rate and restarts', () => {
   it('never exceeds the rate, even with two processes working at once', async () => {
-    store = await makeStore(waybackConfig());
+    // Generous timeouts: on a loaded machine a request given up on (or a capture pending too long)
+    // is rightly sent again, which this test would count as a second claim.
+    const patient = { timeoutMs: 5_000, pendingTimeoutMs: 20_000 };
+    store = await makeStore(waybackConfig(patient));
     const ids = await storePosts(
       store,
       Array.from({ length: 10 }, (_, i) => ({ externalId: `r${i}` })),
     );
-    // The second worker is a process of its own, with its own connection to the file.
+    // The second worker is a process of its own, with its own connection to the same store.
     const [code] = await Promise.all([
       runChild([
         'bin/run-ts.js',
         'test/evidence/archive-child.ts',
-        store.file,
         JSON.stringify({
           dataDir: store.dir,
+          ...store.databaseConfig,
           watches: WATCHES,
           network: { allowPrivateAddresses: true },
-          ...waybackConfig(),
+          ...waybackConfig(patient),
         }),
         '30000',
       ]),
@@ -256,6 +258,41 @@ describe('archive(): the global rate and restarts', () => {
     expect(statuses.every((s) => s === 'archived')).toBe(true);
   }, 60_000);
 
+  it('two connections claiming at the same instant share the rate and never claim a post twice', async () => {
+    store = await makeStore(waybackConfig());
+    const ids = await storePosts(
+      store,
+      Array.from({ length: 10 }, (_, i) => ({ externalId: `c${i}` })),
+    );
+    const one = createArchiveRepo(store.store, store.ledger);
+    expect(await one.enrollByLevel('alice', ['medium'], 0)).toBe(10);
+    // A second worker's connection to the same database (its own pool). On SQLite the second
+    // worker must be another process (the test above): in one process a second synchronous
+    // connection waiting for the write lock would block the event loop the first one needs.
+    const other =
+      store.dialect === 'postgres'
+        ? await openStore({ dataDir: store.dir, ...store.databaseConfig }, { migrate: false })
+        : undefined;
+    try {
+      const two = other ? createArchiveRepo(other, createLedger(other)) : one;
+      const opts = { rate: 3, windowMs: 60_000, leaseMs: 24 * 3_600_000 };
+      const claimed: number[] = [];
+      // Rounds a window (and its margin) apart; in each, eight claims at once, half per connection.
+      for (let round = 0, now = 1_000_000; round < 5; round++, now += 70_000) {
+        const results = await Promise.all(
+          Array.from({ length: 8 }, (_, i) => (i % 2 ? two : one).claimNext({ watchId: 'alice' }, { ...opts, now })),
+        );
+        const won = results.flatMap((r) => (r.kind === 'claimed' ? [r.work.postId] : []));
+        expect(won.length).toBeLessThanOrEqual(3);
+        claimed.push(...won);
+      }
+      expect(claimed.length).toBe(10);
+      expect([...claimed].sort((a, b) => a - b)).toEqual([...ids].sort((a, b) => a - b));
+    } finally {
+      await other?.close();
+    }
+  });
+
   it('loses nothing when the process dies between submission and status: the next one polls the job', async () => {
     store = await makeStore(waybackConfig());
     const [id] = await storePosts(store, [{ externalId: 'crash' }]);
@@ -265,14 +302,17 @@ describe('archive(): the global rate and restarts', () => {
       status: 'submitted',
       jobId: 'spn2-00000001',
     });
-    closeDb(store.db);
-    // A fresh process: new connection, new repositories, nothing in memory.
-    store.db = openDb(store.file);
-    store.store = createSqliteStore(store.db);
-    store.ledger = createLedger(store.store);
-    const summary = await archiverFor(store).run({ waitMs: 15_000 });
-    expect(summary.archived).toBe(1);
-    expect(fake.submissions).toHaveLength(1);
-    expect((await createArchiveRepo(store.store, store.ledger).get(id!))!.status).toBe('archived');
+    // A fresh process: new connection, new repositories, nothing in memory (the first
+    // connection stays idle, as a dead process's would until the server drops it).
+    const restarted = await openStore({ dataDir: store.dir, ...store.databaseConfig }, { migrate: false });
+    try {
+      const fresh = { ...store, store: restarted, ledger: createLedger(restarted) };
+      const summary = await archiverFor(fresh).run({ waitMs: 15_000 });
+      expect(summary.archived).toBe(1);
+      expect(fake.submissions).toHaveLength(1);
+      expect((await createArchiveRepo(fresh.store, fresh.ledger).get(id!))!.status).toBe('archived');
+    } finally {
+      await restarted.close();
+    }
   });
 });

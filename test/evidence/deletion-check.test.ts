@@ -13,7 +13,7 @@ let web: FakeFeedServer;
 let store: TestStore;
 
 afterEach(async () => {
-  store?.close();
+  await store?.close();
   await x?.close();
   await web?.close();
 });

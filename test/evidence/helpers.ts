@@ -2,9 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import { openDb, closeDb, type Db } from '../../src/db/client.ts';
-import { createSqliteStore } from '../../src/db/sqlite-store.ts';
-import type { Store } from '../../src/db/store.ts';
+import type { Db } from '../../src/db/client.ts';
+import type { Dialect, Store } from '../../src/db/store.ts';
 import { parseConfig } from '../../src/config/load.ts';
 import type { Config } from '../../src/config/schema.ts';
 import { createWatchesRepo } from '../../src/db/repositories/watches-repo.ts';
@@ -13,13 +12,19 @@ import { createPostsRepo, type PostToStore } from '../../src/db/repositories/pos
 import { silentLogger } from '../../src/logger.ts';
 import { createLedger, type Ledger } from '../../src/db/ledger/ledger.ts';
 import { createDossierRepo, type DossierRepo } from '../../src/evidence/dossier-repo.ts';
+import { openTestStore } from '../helpers/test-store.ts';
 
 export interface TestStore {
   dir: string;
+  /** The SQLite file (unused on PostgreSQL). */
   file: string;
-  db: Db;
-  /** The async store over the same connection. */
+  /** The SQLite connection; undefined on PostgreSQL. */
+  db: Db | undefined;
+  dialect: Dialect;
+  /** The store under test: the SQLite file, or a fresh PostgreSQL database (VIGIE_TEST_STORE). */
   store: Store;
+  /** The configuration keys that make another process open this same store. */
+  databaseConfig: { database?: { url: string } };
   ledger: Ledger;
   dossierPosts: DossierRepo;
   config: Config;
@@ -28,22 +33,23 @@ export interface TestStore {
   posts: ReturnType<typeof createPostsRepo>;
   sourceId: number;
   log: ReturnType<typeof silentLogger>;
-  close(): void;
+  close(): Promise<void>;
 }
 
-/** A real SQLite store from the real migrations, with one watch `alice` and one feed source. */
+/** A real store (SQLite, or PostgreSQL under VIGIE_TEST_STORE=postgres) from the real migrations, with one watch `alice` and one feed source. */
 export async function makeStore(rawConfig: Record<string, unknown> = {}): Promise<TestStore> {
   const dir = mkdtempSync(path.join(tmpdir(), 'vigie-evidence-'));
+  const file = path.join(dir, 'vigie.db');
+  const opened = await openTestStore(file);
   const config = parseConfig({
     dataDir: dir,
+    ...opened.config,
     watches: [{ id: 'alice', names: ['Alice Martin'], feeds: ['http://127.0.0.1:9/feed.xml'] }],
     // The fakes listen on 127.0.0.1, as an intranet would.
     network: { allowPrivateAddresses: true },
     ...rawConfig,
   });
-  const file = path.join(dir, 'vigie.db');
-  const db = openDb(file);
-  const store = createSqliteStore(db);
+  const { store } = opened;
   const watches = createWatchesRepo(store);
   const sources = createSourcesRepo(store);
   const ledger = createLedger(store);
@@ -54,8 +60,10 @@ export async function makeStore(rawConfig: Record<string, unknown> = {}): Promis
   return {
     dir,
     file,
-    db,
+    db: opened.db,
+    dialect: opened.dialect,
     store,
+    databaseConfig: opened.config,
     ledger,
     dossierPosts: createDossierRepo(store),
     config,
@@ -64,8 +72,8 @@ export async function makeStore(rawConfig: Record<string, unknown> = {}): Promis
     posts,
     sourceId,
     log: silentLogger(),
-    close() {
-      closeDb(db);
+    async close() {
+      await opened.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -27,7 +27,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  for (const s of stores) s.close();
+  for (const s of stores) await s.close();
   await Promise.all([a?.close(), b?.close()]);
 });
 

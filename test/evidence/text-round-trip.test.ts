@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
@@ -12,16 +13,19 @@ import { makeStore, storePosts, type TestStore } from './helpers.ts';
 
 // Post text and payloads are attacker-written: whatever string comes in, the dossier exported
 // from it must verify untouched.
+// Not in the PostgreSQL contract suite (vitest.config.ts): PostgreSQL text cannot hold U+0000,
+// which the property test below generates, and the store refuses such a page there (error 22021)
+// until ingest decides what a NUL character becomes before hashing.
 
 const sha = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
 let store: TestStore | undefined;
-afterEach(() => {
-  store?.close();
+afterEach(async () => {
+  await store?.close();
   store = undefined;
 });
 
 async function exportAndVerify(texts: { text: string; raw: string; author: string }[]) {
-  store?.close();
+  await store?.close();
   store = await makeStore();
   await storePosts(
     store,
@@ -38,10 +42,9 @@ describe('text round trip: store → export → verify', () => {
       { text: 'sale \ud800 conne', raw: '{"t":"\ud800"}', author: 'tr\udc00ll' },
     ]);
     expect(verdict.summary).toMatch(/^intact/);
-    const row = store!.db.$client.prepare('select text, raw, author_handle from posts').get() as Record<
-      string,
-      string
-    >;
+    const row = (await store!.store.get<Record<string, string>>(
+      sql`select text, raw, author_handle from posts`,
+    ))!;
     expect(row.text).toBe('sale \ufffd conne');
     expect(row.raw).toBe('{"t":"\ufffd"}');
     expect(row.author_handle).toBe('tr\ufffdll');

@@ -38,7 +38,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  store?.close();
+  await store?.close();
   await tsa?.close();
 });
 
@@ -207,7 +207,7 @@ describe('vigie verify --tsa-cert: the authority pinned by its certificate', () 
       expect(v.firstMismatch).toBe('an authority certificate was given but the dossier holds no timestamp');
       expect(v.ok).toBe(false);
     } finally {
-      plain.close();
+      await plain.close();
     }
   });
 });

@@ -20,7 +20,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  store?.close();
+  await store?.close();
   await tsa?.close();
 });
 

@@ -22,6 +22,7 @@ export async function testDeps(raw: Record<string, unknown>): Promise<{
   const database = await testDatabaseConfig();
   const config = parseConfig({
     dataDir: t.dir,
+    ...database.config,
     log: { level: 'silent' },
     network: { allowPrivateAddresses: true },
     // Browser captures only where a test asks for them (they launch Chromium).

@@ -120,7 +120,7 @@ describe('a 1 MB unbroken token', () => {
         await page.close();
       }
     } finally {
-      store.close();
+      await store.close();
     }
   }, 60_000);
 

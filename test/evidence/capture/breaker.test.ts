@@ -13,8 +13,8 @@ import { makeStore, storePosts, type TestStore } from '../helpers.ts';
 
 let store: TestStore | undefined;
 let dir: string | undefined;
-afterEach(() => {
-  store?.close();
+afterEach(async () => {
+  await store?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
   store = dir = undefined;
 });

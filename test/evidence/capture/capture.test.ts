@@ -20,8 +20,8 @@ afterAll(async () => {
   await browser.close();
   await pages.close();
 });
-afterEach(() => {
-  for (const k of kits.splice(0)) k.store.close();
+afterEach(async () => {
+  for (const k of kits.splice(0)) await k.store.close();
 });
 
 async function kit(

@@ -36,7 +36,7 @@ beforeAll(async () => {
   files = unzipSync(new Uint8Array(readFileSync(zipFile)));
 }, 90_000);
 afterAll(async () => {
-  k.store.close();
+  await k.store.close();
   await browser.close();
   await pages.close();
 });

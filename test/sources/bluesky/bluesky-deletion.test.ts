@@ -16,7 +16,7 @@ let fake: FakeBluesky;
 let store: TestStore;
 
 afterEach(async () => {
-  store?.close();
+  await store?.close();
   await fake?.close();
 });
 

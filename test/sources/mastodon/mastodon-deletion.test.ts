@@ -18,7 +18,7 @@ let home: FakeMastodon | undefined;
 let store: TestStore;
 
 afterEach(async () => {
-  store?.close();
+  await store?.close();
   await polled?.close();
   await home?.close();
   home = undefined;

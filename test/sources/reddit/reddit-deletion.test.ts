@@ -19,7 +19,7 @@ let fake: FakeReddit;
 let store: TestStore;
 
 afterEach(async () => {
-  store?.close();
+  await store?.close();
   await fake?.close();
 });
 
