@@ -7,6 +7,17 @@ import { defineConfig } from 'vitest/config';
  */
 const CONTRACT_SUITE: string[] = [
   // filled per directory as its fixtures open the tested store
+  'test/alerts/channels.test.ts',
+  'test/alerts/delivery.test.ts',
+  'test/alerts/digest.test.ts',
+  'test/alerts/exactly-once.test.ts',
+  'test/alerts/immediate.test.ts',
+  'test/alerts/lookalike-alerts.test.ts',
+  'test/alerts/pile-on.test.ts',
+  'test/alerts/screenshots.test.ts',
+  'test/alerts/unsubscribe-app.test.ts',
+  'test/alerts/waves.test.ts',
+  'test/cli/notify-commands.test.ts',
 ];
 
 export default defineConfig({
