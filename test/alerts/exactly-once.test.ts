@@ -12,9 +12,9 @@ import { periodContaining } from '../../src/alerts/periods.ts';
 import { silentLogger } from '../../src/logger.ts';
 
 // Two service processes may run the same alert or digest job at the same moment (two workers,
-// a manual `vigie digest` during the scheduled one). Each opens its own connection (a pool on
-// PostgreSQL): the unique keys on messages and alerted_posts, and the conditional claim, must make
-// every alert and digest recorded and sent once whichever process gets there first.
+// a manual `vigie digest` during the scheduled one). On PostgreSQL each has its own pool on the
+// same database: the unique keys on messages and alerted_posts, and the conditional claim, must
+// make every alert and digest recorded and sent once whichever process gets there first.
 
 let smtp: FakeSmtp;
 let s: Setup;
@@ -32,7 +32,11 @@ beforeEach(async () => {
       { ...PROXY, digest: 'daily' },
     ],
   });
-  other = await openStore(s.config);
+  // On SQLite a second connection in this same process cannot race: better-sqlite3 waits for the
+  // lock synchronously, so it would stall the event loop of the transaction holding it. There the
+  // two jobs share the store (they still interleave at every await); the cross-process case is
+  // covered by delivery.test.ts, which runs `vigie digest` in child processes.
+  other = s.store.dialect === 'postgres' ? await openStore(s.config) : s.store;
   otherAlerts = createAlerts({
     store: other,
     config: s.config,
@@ -42,7 +46,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  await other.close();
+  if (other !== s.store) await other.close();
   await smtp.close();
   await s.close();
 });
