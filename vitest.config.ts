@@ -32,6 +32,18 @@ const CONTRACT_SUITE: string[] = [
   // identity
   'test/identity/**/*.test.ts',
   'test/app/evidence-handlers.test.ts',
+  // alerts
+  'test/alerts/channels.test.ts',
+  'test/alerts/delivery.test.ts',
+  'test/alerts/digest.test.ts',
+  'test/alerts/exactly-once.test.ts',
+  'test/alerts/immediate.test.ts',
+  'test/alerts/lookalike-alerts.test.ts',
+  'test/alerts/pile-on.test.ts',
+  'test/alerts/screenshots.test.ts',
+  'test/alerts/unsubscribe-app.test.ts',
+  'test/alerts/waves.test.ts',
+  'test/cli/notify-commands.test.ts',
 ];
 
 export default defineConfig({

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { hostname } from 'node:os';
+import { sql } from 'drizzle-orm';
 import {
   addPost,
   backdateRecipients,
@@ -117,7 +118,7 @@ let s: Setup | undefined;
 
 afterEach(async () => {
   await fake?.close();
-  s?.close();
+  await s?.close();
   fake = undefined;
   s = undefined;
 });
@@ -154,20 +155,19 @@ async function start(
   return { s, fake };
 }
 
-function channelRows(st: Setup, kind: string) {
-  return st.db.$client
-    .prepare(
-      `select id, status, kind, recipient_id as recipientId from messages where channel like ? order by id`,
-    )
-    .all(`${kind}:%`) as { id: number; status: string; kind: string; recipientId: number }[];
+async function channelRows(st: Setup, kind: string) {
+  const found = await st.store.all<{ id: number; status: string; kind: string; recipientId: number }>(
+    sql`select id, status, kind, recipient_id as "recipientId" from messages where channel like ${`${kind}:%`} order by id`,
+  );
+  return found.map((r) => ({ ...r, id: Number(r.id), recipientId: Number(r.recipientId) }));
 }
 
 /** The state a process leaves when it dies mid-send: the row claimed by a pid that is gone. */
-function leftByDeadProcess(st: Setup, ids: number[], status: 'sending' | 'committing'): void {
-  const stmt = st.db.$client.prepare(
-    `update messages set status = ?, claimed_by = ?, claimed_at = ? where id = ?`,
-  );
-  for (const id of ids) stmt.run(status, `${hostname()}:999999999:dead`, Date.now(), id);
+async function leftByDeadProcess(st: Setup, ids: number[], status: 'sending' | 'committing'): Promise<void> {
+  for (const id of ids)
+    await st.store.run(
+      sql`update messages set status = ${status}, claimed_by = ${`${hostname()}:999999999:dead`}, claimed_at = ${Date.now()} where id = ${id}`,
+    );
 }
 
 const hostileIn = (text: string) => HOSTILE_TERMS.filter((w) => text.toLowerCase().includes(w));
@@ -201,8 +201,8 @@ describe.each(HARNESSES)('the $kind channel', { timeout: 60_000 }, (h) => {
     expect(alice[0]!.text).not.toContain('/posts/');
 
     // A process died after the request left, before it recorded the answer.
-    const proxyAlert = channelRows(s, h.kind).find((r) => r.kind === 'alert' && r.status === 'sent')!;
-    leftByDeadProcess(s, [proxyAlert.id], 'committing');
+    const proxyAlert = (await channelRows(s, h.kind)).find((r) => r.kind === 'alert' && r.status === 'sent')!;
+    await leftByDeadProcess(s, [proxyAlert.id], 'committing');
     await s.alerts.delivery.flush();
     expect(h.seen(fake, 'bob')).toHaveLength(1);
     expect((await s.alerts.ctx.messages.get(proxyAlert.id))!.status).toBe(
@@ -211,9 +211,9 @@ describe.each(HARNESSES)('the $kind channel', { timeout: 60_000 }, (h) => {
 
     // The digest: recorded, then the sender dies before any request left.
     expect(await scheduleDigests(s.alerts.ctx, now)).toBe(2);
-    const digests = channelRows(s, h.kind).filter((r) => r.kind === 'digest');
+    const digests = (await channelRows(s, h.kind)).filter((r) => r.kind === 'digest');
     expect(digests).toHaveLength(2);
-    leftByDeadProcess(
+    await leftByDeadProcess(
       s,
       digests.map((d) => d.id),
       'sending',
@@ -234,10 +234,10 @@ describe.each(HARNESSES)('the $kind channel', { timeout: 60_000 }, (h) => {
     const proxyDigest = h.seen(fake, 'bob').find((m) => /summary/.test(m.title))!;
     expect(proxyDigest.text).toContain('i****e');
     // E-mail went out alongside (to the outbox here), once per person and message.
-    const emails = s.db.$client
-      .prepare(`select count(*) as n from messages where channel = 'email' and status = 'sent'`)
-      .get() as { n: number };
-    expect(emails.n).toBe(4);
+    const emails = await s.store.get<{ n: number | string }>(
+      sql`select count(*) as n from messages where channel = 'email' and status = 'sent'`,
+    );
+    expect(Number(emails!.n)).toBe(4);
   });
 
   it('a rate limit is waited out as the service asks, then the message is delivered once', async () => {
@@ -309,9 +309,9 @@ describe('rate limits and refusals', { timeout: 60_000 }, () => {
     });
     const report = await s.alerts.runAlerts('alice', now);
     expect(report.retrying).toBe(2);
-    const rows = s.db.$client
-      .prepare(`select status, not_before as notBefore from messages where channel like 'telegram:%'`)
-      .all() as { status: string; notBefore: number }[];
+    const rows = await s.store.all<{ status: string; notBefore: number }>(
+      sql`select status, not_before as "notBefore" from messages where channel like 'telegram:%'`,
+    );
     expect(rows.map((r) => r.status)).toEqual(['queued', 'queued']);
     for (const r of rows) expect(r.notBefore).toBeGreaterThanOrEqual(now + 119_000);
     expect((await s.alerts.delivery.flush(now + 60_000)).sent).toBe(0);
@@ -335,9 +335,9 @@ describe('rate limits and refusals', { timeout: 60_000 }, () => {
     const report = await s.alerts.runAlerts('alice', now);
     expect(report.failed).toBe(2);
     expect(fake.requests).toHaveLength(2);
-    const errors = s.db.$client
-      .prepare(`select last_error as e from messages where channel like 'telegram:%'`)
-      .all() as { e: string }[];
+    const errors = await s.store.all<{ e: string }>(
+      sql`select last_error as e from messages where channel like 'telegram:%'`,
+    );
     for (const { e } of errors) {
       expect(e).toBe('HTTP 401: Unauthorized');
       expect(e).not.toContain('wrong-secret');

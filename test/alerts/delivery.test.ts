@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import { spawn, execFile } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -17,7 +18,7 @@ let s: Setup | undefined;
 
 afterEach(async () => {
   await smtp?.close();
-  s?.close();
+  await s?.close();
   smtp = undefined;
   s = undefined;
 });
@@ -30,17 +31,16 @@ async function oneDigestDue(st: Setup, recipients = 1): Promise<void> {
   expect(await st.alerts.ctx.recipients.listActive()).toHaveLength(recipients);
 }
 
-function rows(st: Setup) {
-  return st.db.$client
-    .prepare(
-      'select status, attempts, last_error as lastError, claimed_by as claimedBy from messages order by id',
-    )
-    .all() as {
+async function rows(st: Setup) {
+  const found = await st.store.all<{
     status: string;
     attempts: number;
     lastError: string | null;
     claimedBy: string | null;
-  }[];
+  }>(
+    sql`select status, attempts, last_error as "lastError", claimed_by as "claimedBy" from messages order by id`,
+  );
+  return found.map((r) => ({ ...r, attempts: Number(r.attempts) }));
 }
 
 /** Runs `vigie digest --now` in a child process, kills it (SIGKILL) once the fake SMTP server stalls. */
@@ -63,8 +63,8 @@ describe('delivery', { timeout: 90_000 }, () => {
     const first = await s.alerts.runDigests({});
     expect(first).toMatchObject({ recorded: 2, sent: 0, retrying: 2 });
     expect(smtp.mails).toHaveLength(0);
-    expect(rows(s).map((r) => r.status)).toEqual(['queued', 'queued']);
-    expect(rows(s)[0]!.lastError).toMatch(/451|try again/i);
+    expect((await rows(s)).map((r) => r.status)).toEqual(['queued', 'queued']);
+    expect((await rows(s))[0]!.lastError).toMatch(/451|try again/i);
     const second = await s.alerts.runDigests({});
     expect(second).toMatchObject({ recorded: 0, sent: 2 });
     await s.alerts.runDigests({});
@@ -82,14 +82,14 @@ describe('delivery', { timeout: 90_000 }, () => {
     await oneDigestDue(s);
     await digestKilledWhenStalled(s, smtp);
     expect(smtp.mails).toHaveLength(0);
-    expect(rows(s)[0]!.status).toBe('sending'); // provably not delivered: the marker was never sent
+    expect((await rows(s))[0]!.status).toBe('sending'); // provably not delivered: the marker was never sent
     stalling = false;
     const { stdout } = await run(process.execPath, [VIGIE, '--config', s.configFile, 'digest', '--now'], {
       cwd: ROOT,
     });
     expect(stdout).toContain('delivered: 1');
     expect(smtp.mails).toHaveLength(1);
-    expect(rows(s)[0]).toMatchObject({ status: 'sent', attempts: 2 });
+    expect((await rows(s))[0]).toMatchObject({ status: 'sent', attempts: 2 });
     await run(process.execPath, [VIGIE, '--config', s.configFile, 'digest', '--now'], { cwd: ROOT });
     expect(smtp.mails).toHaveLength(1);
   });
@@ -104,14 +104,14 @@ describe('delivery', { timeout: 90_000 }, () => {
     await oneDigestDue(s);
     await digestKilledWhenStalled(s, smtp);
     expect(smtp.mails).toHaveLength(1);
-    expect(rows(s)[0]!.status).toBe('committing');
+    expect((await rows(s))[0]!.status).toBe('committing');
     stalling = false;
     const { stdout } = await run(process.execPath, [VIGIE, '--config', s.configFile, 'digest', '--now'], {
       cwd: ROOT,
     });
     expect(stdout).toContain('unconfirmed: 1');
     expect(smtp.mails).toHaveLength(1);
-    expect(rows(s)[0]!.status).toBe('unconfirmed');
+    expect((await rows(s))[0]!.status).toBe('unconfirmed');
     const listing = await run(process.execPath, [VIGIE, '--config', s.configFile, 'outbox'], { cwd: ROOT });
     expect(listing.stdout).toMatch(
       /mail not confirmed as delivered:[\s\S]*bob@example\.org\s+digest\s+unconfirmed/,
@@ -127,9 +127,9 @@ describe('delivery', { timeout: 90_000 }, () => {
     expect(readdirSync(outbox).filter((f) => f.endsWith('.eml'))).toHaveLength(2);
     // A crash after the file was renamed into place but before the row was marked: the retry
     // finds the file and records the delivery without writing a second message.
-    s.db.$client
-      .prepare(`update messages set status = 'sending', claimed_by = ? where id = 1`)
-      .run(`${hostname()}:999999999:dead`);
+    await s.store.run(
+      sql`update messages set status = 'sending', claimed_by = ${`${hostname()}:999999999:dead`} where id = 1`,
+    );
     const again = await s.alerts.runDigests({});
     expect(again.sent).toBe(1);
     expect(readdirSync(outbox).filter((f) => f.endsWith('.eml'))).toHaveLength(2);

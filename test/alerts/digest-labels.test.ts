@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import { makeFixture, type Fixture } from '../web/helpers.ts';
 import { createDigestRepo } from '../../src/alerts/digest-repo.ts';
 
@@ -34,9 +35,10 @@ describe('digest figures with human labels', () => {
       { category: 'suicide_incitement', count: 1 },
     ]);
     // The scorer's fields are not touched by the label.
-    expect(f.db.$client.prepare('select level, hostile from posts where id = ?').get(missed)).toEqual({
-      level: 'none',
-      hostile: 0,
-    });
+    const scored = await f.store.get<{ level: string; hostile: unknown }>(
+      sql`select level, hostile from posts where id = ${missed}`,
+    );
+    // A raw boolean reads 0/1 on SQLite, true/false on PostgreSQL.
+    expect({ level: scored!.level, hostile: Boolean(scored!.hostile) }).toEqual({ level: 'none', hostile: false });
   });
 });

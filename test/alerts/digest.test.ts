@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import Fastify from 'fastify';
 import fastifyFormbody from '@fastify/formbody';
 import { startFakeSmtp, type FakeSmtp } from '../fakes/smtp.ts';
@@ -63,17 +64,19 @@ beforeEach(async () => {
     await addPost(s, { text: 'espèce de pute', terms: ['pute'], seenAt: PREVIOUS }),
   ];
   // Evidence rows as the evidence module writes them: one archived, one failed, one pending.
-  const ins = s.db.$client.prepare(
-    `insert into archives (post_id, watch_id, status, attempts, next_attempt_at, requested_by, created_at, updated_at) values (?, 'alice', ?, 1, 0, 'auto', 0, 0)`,
-  );
-  ins.run(postIds[0], 'archived');
-  ins.run(postIds[1], 'failed');
-  ins.run(postIds[2], 'pending');
+  for (const [postId, status] of [
+    [postIds[0], 'archived'],
+    [postIds[1], 'failed'],
+    [postIds[2], 'pending'],
+  ] as const)
+    await s.store.run(
+      sql`insert into archives (post_id, watch_id, status, attempts, next_attempt_at, requested_by, created_at, updated_at) values (${postId}, 'alice', ${status}, 1, 0, 'auto', 0, 0)`,
+    );
 });
 
 afterEach(async () => {
   await smtp.close();
-  s.close();
+  await s.close();
 });
 
 describe('digests', () => {
@@ -138,7 +141,7 @@ describe('digests', () => {
 
   it('a recipient switching from daily to hourly gets the latest hour, not a backlog of hours', async () => {
     await s.alerts.runDigests({}, NOW);
-    s.db.$client.prepare(`update recipients set digest = 'hourly' where email = 'bob@example.org'`).run();
+    await s.store.run(sql`update recipients set digest = 'hourly' where email = 'bob@example.org'`);
     const r = await s.alerts.runDigests({}, NOW + 3 * 3_600_000);
     expect(r.recorded).toBe(1);
     expect(smtp.mails.at(-1)!.subject).toMatch(/^Alice Martin — summary for 26 Nov: nothing of concern$/);
@@ -146,7 +149,7 @@ describe('digests', () => {
   });
 
   it('holds a digest during quiet hours and sends it when they end', async () => {
-    s.close();
+    await s.close();
     s = await setup({
       smtpPort: smtp.port,
       recipients: [

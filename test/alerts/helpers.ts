@@ -4,9 +4,8 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { parseConfig } from '../../src/config/load.ts';
 import type { Config } from '../../src/config/schema.ts';
-import { closeDb, openDb, type Db } from '../../src/db/client.ts';
-import { createSqliteStore } from '../../src/db/sqlite-store.ts';
 import type { Store } from '../../src/db/store.ts';
+import { openTestStore } from '../helpers/test-store.ts';
 import { createWatchesRepo } from '../../src/db/repositories/watches-repo.ts';
 import { createPostsRepo, type PostToStore } from '../../src/db/repositories/posts-repo.ts';
 import { createLedger } from '../../src/db/ledger/ledger.ts';
@@ -23,13 +22,12 @@ export interface Setup {
   dir: string;
   raw: Record<string, unknown>;
   config: Config;
-  db: Db;
-  /** The async store over the same database (the alerts repositories take it). */
+  /** The tested store (SQLite file in `dir`, or a fresh PostgreSQL database named in `raw`). */
   store: Store;
   alerts: Alerts;
   configFile: string;
   sourceId: number;
-  close(): void;
+  close(): Promise<void>;
 }
 
 export interface SetupOptions {
@@ -58,6 +56,9 @@ export const PROXY = {
 
 export async function setup(options: SetupOptions = {}): Promise<Setup> {
   const dir = mkdtempSync(path.join(tmpdir(), 'vigie-alerts-'));
+  // The same file the service would open from `dataDir` (SQLite), or a fresh PostgreSQL database
+  // whose URL goes into the configuration so that `vigie` child processes open it too.
+  const opened = await openTestStore(path.join(dir, 'vigie.db'));
   const raw: Record<string, unknown> = {
     dataDir: dir,
     log: { level: 'silent' },
@@ -70,36 +71,32 @@ export async function setup(options: SetupOptions = {}): Promise<Setup> {
     },
     alerts: { unsubscribeSecret: 'test-secret-0123456789abcdef', ...(options.alerts ?? {}) },
     watches: [{ id: 'alice', names: ['Alice Martin'], recipients: options.recipients ?? [OWNER, PROXY] }],
+    ...opened.config,
     ...(options.extra ?? {}),
   };
   const config = parseConfig(raw);
   config.dataDir = dir;
   const configFile = path.join(dir, 'vigie.yaml');
   writeFileSync(configFile, JSON.stringify(raw, null, 2));
-  const db = openDb(path.join(dir, 'vigie.db'));
-  const store = createSqliteStore(db);
+  const { store } = opened;
   const watches = createWatchesRepo(store);
   await watches.syncFromConfig(config.watches);
-  const sourceId = (
-    db.$client
-      .prepare(
-        `insert into sources (watch_id, kind, target) values ('alice', 'feed', 'https://feeds.example.org/a') returning id`,
-      )
-      .get() as { id: number }
-  ).id;
+  const source = await store.get<{ id: number }>(
+    sql`insert into sources (watch_id, kind, target) values ('alice', 'feed', 'https://feeds.example.org/a') returning id`,
+  );
+  const sourceId = Number(source!.id);
   const alerts = createAlerts({ store, config, log: silentLogger(), watches });
   await alerts.syncRecipients(options.now ?? Date.now());
   return {
     dir,
     raw,
     config,
-    db,
     store,
     alerts,
     configFile,
     sourceId,
-    close() {
-      closeDb(db);
+    async close() {
+      await opened.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

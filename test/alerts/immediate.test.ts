@@ -25,7 +25,7 @@ beforeEach(async () => {
 
 afterEach(async () => {
   await smtp.close();
-  s.close();
+  await s.close();
 });
 
 const to = (address: string) => smtp.mails.filter((m) => JSON.stringify(m.to).includes(address));
@@ -187,7 +187,7 @@ describe('immediate alerts', () => {
   });
 
   it('a shielded alert for an owner who asked for alerts: no excerpt, no link to the post', async () => {
-    s.close();
+    await s.close();
     s = await setup({ smtpPort: smtp.port, recipients: [{ ...OWNER, alerts: true }] });
     const now = Date.now();
     await addPost(s, {

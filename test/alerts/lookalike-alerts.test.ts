@@ -18,7 +18,7 @@ beforeEach(async () => {
 
 afterEach(async () => {
   await smtp.close();
-  s.close();
+  await s.close();
 });
 
 const candidate = async (accountId: string, handle: string, similarity: number) =>
@@ -68,7 +68,7 @@ describe('look-alike account alerts', () => {
   });
 
   it('the threshold is a setting: alerts.lookalikeMinSimilarity', async () => {
-    s.close();
+    await s.close();
     s = await setup({ smtpPort: smtp.port, alerts: { lookalikeMinSimilarity: 0.75 }, recipients: [PROXY] });
     await candidate('222', 'alicem_fan', 0.8);
     await s.alerts.runAlerts('alice', Date.now());

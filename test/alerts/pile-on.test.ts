@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeXApi, type FakeXApi } from '../fakes/x-api.ts';
 import { startFakeSmtp, type FakeSmtp } from '../fakes/smtp.ts';
 import { testDeps } from '../helpers/deps.ts';
+import { testDatabaseConfig } from '../helpers/test-store.ts';
 import type { Deps } from '../../src/app/deps.ts';
 
 const TOKEN = 'pile-on-token';
@@ -29,7 +30,11 @@ async function start(): Promise<{ fake: FakeXApi; smtp: FakeSmtp; deps: Deps }> 
   fake.addUser('alice_m', { name: 'Alice Martin' });
   const smtp = await startFakeSmtp();
   cleanups.push(() => smtp.close());
+  // The tested database (a fresh PostgreSQL one under VIGIE_TEST_STORE=postgres).
+  const database = await testDatabaseConfig();
+  cleanups.push(() => database.drop());
   const t = await testDeps({
+    ...database.config,
     server: { publicUrl: 'https://vigie.example.org' },
     sources: { x: { bearerToken: TOKEN, baseUrl: fake.url, maxRetries: 0, timeoutMs: 5_000 } },
     mail: {

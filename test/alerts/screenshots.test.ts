@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
@@ -56,24 +57,24 @@ beforeAll(async () => {
   await addPost(s, { text: 'Alice Martin a donné une belle conférence', seenAt: IN_PERIOD + 3 });
   await addPost(s, { text: 'espèce de pute', terms: ['pute'], seenAt: IN_PERIOD - 86_400_000 });
   // Evidence as the evidence module records it, and a wave still going on.
-  const ins = s.db.$client.prepare(
-    `insert into archives (post_id, watch_id, status, attempts, next_attempt_at, requested_by, created_at, updated_at) values (?, 'alice', ?, 1, 0, 'auto', 0, 0)`,
+  for (const [postId, status] of [
+    [1, 'archived'],
+    [3, 'archived'],
+    [2, 'failed'],
+  ] as const)
+    await s.store.run(
+      sql`insert into archives (post_id, watch_id, status, attempts, next_attempt_at, requested_by, created_at, updated_at) values (${postId}, 'alice', ${status}, 1, 0, 'auto', 0, 0)`,
+    );
+  await s.store.run(
+    sql`insert into waves (watch_id, started_at, peak_at, peak_count, ended_at, count, top_categories, baseline, threshold, updated_at)
+       values ('alice', ${IN_PERIOD - 3_600_000}, ${IN_PERIOD}, 42, null, 118, '[{"category":"insult","count":90}]', 1.2, 10, ${NOW})`,
   );
-  ins.run(1, 'archived');
-  ins.run(3, 'archived');
-  ins.run(2, 'failed');
-  s.db.$client
-    .prepare(
-      `insert into waves (watch_id, started_at, peak_at, peak_count, ended_at, count, top_categories, baseline, threshold, updated_at)
-       values ('alice', ?, ?, 42, null, 118, '[{"category":"insult","count":90}]', 1.2, 10, ?)`,
-    )
-    .run(IN_PERIOD - 3_600_000, IN_PERIOD, NOW);
   await s.alerts.runDigests({}, NOW);
 });
 
 afterAll(async () => {
   await browser?.close();
-  s?.close();
+  await s?.close();
 });
 
 describe('digest HTML in a real browser', () => {

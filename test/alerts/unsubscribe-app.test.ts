@@ -30,7 +30,7 @@ beforeEach(async () => {
 
 afterEach(async () => {
   await app.close();
-  s.close();
+  await s.close();
 });
 
 const form = { 'content-type': 'application/x-www-form-urlencoded' };

@@ -28,7 +28,7 @@ beforeEach(async () => {
 
 afterEach(async () => {
   await smtp.close();
-  s.close();
+  await s.close();
 });
 
 async function burst(hourStart: number, n: number): Promise<void> {

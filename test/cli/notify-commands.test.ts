@@ -3,7 +3,8 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { openSqliteStore } from '../../src/db/sqlite-store.ts';
+import { openStore } from '../../src/db/open-store.ts';
+import { testDatabaseConfig } from '../helpers/test-store.ts';
 import { createPersonChannelsRepo } from '../../src/alerts/person-channels-repo.ts';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram.ts';
 
@@ -28,15 +29,18 @@ describe('vigie notify test', { timeout: 180_000 }, () => {
   let dir: string;
   let configPath: string;
   let telegram: FakeTelegram;
+  let database: Awaited<ReturnType<typeof testDatabaseConfig>>;
 
   beforeEach(async () => {
     telegram = await startFakeTelegram(BOT, ['555']);
+    database = await testDatabaseConfig();
     dir = mkdtempSync(path.join(tmpdir(), 'vigie-cli-notify-'));
     configPath = path.join(dir, 'vigie.yaml');
     writeFileSync(
       configPath,
       [
         `dataDir: ${path.join(dir, 'data')}`,
+        ...(database.config.database ? [`database: { url: "${database.config.database.url}" }`] : []),
         'network: { allowPrivateAddresses: true }',
         `notifications: { retryDelayMs: 5, telegram: { apiUrl: "${telegram.url}", botToken: "${BOT}" } }`,
         'watches:',
@@ -51,6 +55,7 @@ describe('vigie notify test', { timeout: 180_000 }, () => {
   });
   afterEach(async () => {
     await telegram.close();
+    await database.drop();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -71,7 +76,7 @@ describe('vigie notify test', { timeout: 180_000 }, () => {
     expect(first.code).toBe(0);
     expect(readdirSync(path.join(dir, 'data', 'outbox')).filter((f) => f.endsWith('.eml'))).toHaveLength(1);
 
-    const store = openSqliteStore(path.join(dir, 'data', 'vigie.db'));
+    const store = await openStore({ dataDir: path.join(dir, 'data'), ...database.config });
     const repo = createPersonChannelsRepo(store);
     await repo.add((await repo.personByEmail('bob@example.org'))!.id, 'telegram', { chatId: '555' });
     await store.close();
