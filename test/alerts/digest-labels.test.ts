@@ -34,7 +34,7 @@ describe('digest figures with human labels', () => {
       { category: 'suicide_incitement', count: 1 },
     ]);
     // The scorer's fields are not touched by the label.
-    expect(f.db.$client.prepare('select level, hostile from posts where id = ?').get(missed)).toEqual({
+    expect(await f.get('select level, hostile from posts where id = ?', missed)).toEqual({
       level: 'none',
       hostile: 0,
     });
