@@ -7,6 +7,8 @@ import { defineConfig } from 'vitest/config';
  */
 const CONTRACT_SUITE: string[] = [
   // filled per directory as its fixtures open the tested store
+  'test/web/triage-search-pages.test.ts',
+  'test/web/phone-and-language.test.ts',
 ];
 
 export default defineConfig({
