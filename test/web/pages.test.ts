@@ -168,10 +168,11 @@ describe('pages', () => {
       'select kind, target, enabled from sources where watch_id = ? order by id',
       'alice',
     );
-    expect(sources).toEqual([
-      { kind: 'feed', target: 'https://feeds.example.org/alice.xml', enabled: 0 },
-      { kind: 'x_search', target: '"Alice Martin"', enabled: 1 },
-      { kind: 'feed', target: 'https://news.example.org/a.xml', enabled: 1 },
+    // A raw boolean column reads 0/1 on SQLite, true/false on PostgreSQL.
+    expect(sources.map((s) => ({ ...s, enabled: Boolean(s.enabled) }))).toEqual([
+      { kind: 'feed', target: 'https://feeds.example.org/alice.xml', enabled: false },
+      { kind: 'x_search', target: '"Alice Martin"', enabled: true },
+      { kind: 'feed', target: 'https://news.example.org/a.xml', enabled: true },
     ]);
     expect(await f.all(`select action, watch_id from audit_log where action like 'watch%'`)).toEqual([
       { action: 'watch_edit', watch_id: 'alice' },
