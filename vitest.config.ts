@@ -9,6 +9,15 @@ const CONTRACT_SUITE: string[] = [
   // filled per directory as its fixtures open the tested store
   'test/web/triage-search-pages.test.ts',
   'test/web/phone-and-language.test.ts',
+  'test/db/ledger.test.ts',
+  'test/db/posts-repo.test.ts',
+  'test/db/watches-sync.test.ts',
+  'test/ingest/poll-source.test.ts',
+  'test/ingest/rescore.test.ts',
+  'test/app/capture-jobs.test.ts',
+  'test/app/settings-store.test.ts',
+  'test/sources/hackernews/hackernews-adapter.test.ts',
+  'test/jobs/handlers-bullmq.test.ts',
 ];
 
 export default defineConfig({
