@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Store } from '../db/store.ts';
-import { postSearchCondition } from '../db/repositories/fts-query.ts';
+import { postSearchPage } from '../db/repositories/fts-query.ts';
 import { LEVELS } from '../scoring/index.ts';
 import { labelQueries } from './labels-repo.ts';
 import { repeatOffenderQueries } from './repeat-offenders.ts';
@@ -84,7 +84,12 @@ export function createTriageRepo(store: Store) {
     /** One page of the triage list and the cursor of the next one (keyset: no OFFSET, fast at any depth). */
     async list(f: TriageFilter): Promise<{ rows: TriageRow[]; next: string | null }> {
       const where: SQL[] = [sql`p.watch_id = ${f.watchId}`];
-      if (f.q && f.q.trim()) where.push(postSearchCondition(store, sql`p.id`, f.q));
+      // A search drives the page from the full-text index where the store has one that walks
+      // newest first (fts-query.ts); otherwise the posts' own indexes do.
+      const search = f.q && f.q.trim() ? postSearchPage(store, f.q) : undefined;
+      const from = search?.from ?? sql`posts p`;
+      const id = search?.id ?? sql`p.id`;
+      if (search) where.push(search.condition);
       // "At least": `high` shows `severe` too.
       const atLeast = f.level
         ? LEVELS.slice(Math.max(0, LEVELS.indexOf(f.level as (typeof LEVELS)[number])))
@@ -131,16 +136,16 @@ export function createTriageRepo(store: Store) {
           if (cur?.rank === rank) w.push(sql`p.id < ${cur.id}`);
           raw.push(
             ...(await store.all(
-              sql`select ${COLUMNS} from posts p where ${and(w)} order by p.id desc limit ${f.limit + 1 - raw.length}`,
+              sql`select ${COLUMNS} from ${from} where ${and(w)} order by p.id desc limit ${f.limit + 1 - raw.length}`,
             )),
           );
           if (raw.length > f.limit) break;
         }
         return page(raw, f.limit, (last) => `${levelRank(last.level)}.${last.id}`);
       }
-      if (cur) where.push(sql`p.id < ${cur.id}`);
+      if (cur) where.push(sql`${id} < ${cur.id}`);
       const raw = await store.all(
-        sql`select ${COLUMNS} from posts p where ${and(where)} order by p.id desc limit ${f.limit + 1}`,
+        sql`select ${COLUMNS} from ${from} where ${and(where)} order by ${id} desc limit ${f.limit + 1}`,
       );
       return page(raw, f.limit, (last) => `${last.id}`);
     },

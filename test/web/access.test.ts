@@ -105,7 +105,7 @@ describe('access control', () => {
       (await f.app.inject({ method: 'GET', url: '/watches/alice/edit', headers: { cookie: jar.header() } }))
         .statusCode,
     ).toBe(403);
-    expect(f.db.$client.prepare('select count(*) as n from post_reviews').get()).toEqual({ n: 0 });
+    expect(await f.get('select count(*) as n from post_reviews')).toEqual({ n: 0 });
   });
 
   it("a proxy cannot see another watch's posts, lists, authors, exports or API data", async () => {
@@ -191,9 +191,9 @@ describe('access control', () => {
       codes.push(res.statusCode);
     }
     expect(codes).toEqual([401, 401, 401, 401, 401, 429, 429]);
-    const failed = f.db.$client
-      .prepare(`select count(*) as n from audit_log where action = 'login_failed'`)
-      .get() as { n: number };
+    const failed = (await f.get(`select count(*) as n from audit_log where action = 'login_failed'`)) as {
+      n: number;
+    };
     expect(failed.n).toBe(5);
   });
 });

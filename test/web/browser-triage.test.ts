@@ -108,15 +108,13 @@ describe('triage in a real browser', () => {
       .toContain('je sais où tu habites');
     expect(await current(page)).toBe(String(target));
     expect(
-      f.db.$client
-        .prepare(`select count(*) as n from audit_log where action = 'reveal' and post_id = ?`)
-        .get(target),
+      await f.get(`select count(*) as n from audit_log where action = 'reveal' and post_id = ?`, target),
     ).toEqual({ n: 1 });
 
     // e marks it reviewed.
     await Promise.all([page.waitForLoadState('load'), page.keyboard.press('e')]);
     await expect.poll(() => page.locator(`#post-${target} .status`).innerText()).toBe('reviewed');
-    expect(f.db.$client.prepare('select status from post_reviews where post_id = ?').get(target)).toEqual({
+    expect(await f.get('select status from post_reviews where post_id = ?', target)).toEqual({
       status: 'reviewed',
     });
 
@@ -128,7 +126,7 @@ describe('triage in a real browser', () => {
     await page.locator('li.post.current').focus();
     await Promise.all([page.waitForLoadState('load'), page.keyboard.press('p')]);
     await expect.poll(() => page.locator(`#post-${next} .status`).innerText()).toBe('reported');
-    expect(f.db.$client.prepare('select post_id, channel from post_reports').all()).toEqual([
+    expect(await f.all('select post_id, channel from post_reports')).toEqual([
       { post_id: next, channel: 'pharos' },
     ]);
     // Typing in a field is not a shortcut.
@@ -145,9 +143,9 @@ describe('triage in a real browser', () => {
     expect(shielded).toBeGreaterThan(0);
     await Promise.all([page.waitForLoadState('load'), page.click('button.reveal-all')]);
     await expect.poll(() => page.locator('li.post .shield').count()).toBe(0);
-    const audited = f.db.$client
-      .prepare(`select count(distinct post_id) as n from audit_log where action = 'reveal'`)
-      .get() as { n: number };
+    const audited = (await f.get(
+      `select count(distinct post_id) as n from audit_log where action = 'reveal'`,
+    )) as { n: number };
     expect(audited.n).toBeGreaterThanOrEqual(shielded);
 
     // Elsewhere and back: still in clear, on the list and on the post's page.

@@ -113,9 +113,7 @@ describe('dashboard in a real browser', () => {
       .poll(() => page.locator(`#post-${hostileId} mark.hit`).innerText())
       .toBe('je sais où tu habites');
     expect(
-      f.db.$client
-        .prepare(`select count(*) as n from audit_log where action = 'reveal' and post_id = ?`)
-        .get(hostileId),
+      await f.get(`select count(*) as n from audit_log where action = 'reveal' and post_id = ?`, hostileId),
     ).toEqual({ n: 1 });
 
     // Mark it reported to PHAROS with a reference, through the bulk bar.
@@ -124,9 +122,10 @@ describe('dashboard in a real browser', () => {
     await page.fill('fieldset.bulk input[name=reference]', 'PHAROS-2026-0042');
     await Promise.all([page.waitForLoadState('load'), page.click('fieldset.bulk button[value=report]')]);
     await expect.poll(() => page.locator(`#post-${hostileId} .status`).innerText()).toBe('reported');
-    expect(
-      f.db.$client.prepare('select channel, reference from post_reports where post_id = ?').get(hostileId),
-    ).toEqual({ channel: 'pharos', reference: 'PHAROS-2026-0042' });
+    expect(await f.get('select channel, reference from post_reports where post_id = ?', hostileId)).toEqual({
+      channel: 'pharos',
+      reference: 'PHAROS-2026-0042',
+    });
 
     // The post's detail page: highlighted match, report filed, custody log.
     await page.goto(`${base}/posts/${hostileId}`);
@@ -149,9 +148,7 @@ describe('dashboard in a real browser', () => {
     await download.saveAs(saved);
     expect(readFileSync(saved).subarray(0, 2).toString()).toBe('PK');
     expect(download.suggestedFilename()).toMatch(/^vigie-dossier-alice-.*\.zip$/);
-    expect(f.db.$client.prepare(`select count(*) as n from audit_log where action = 'export'`).get()).toEqual(
-      { n: 1 },
-    );
+    expect(await f.get(`select count(*) as n from audit_log where action = 'export'`)).toEqual({ n: 1 });
 
     // Switch to French.
     await page.goto(`${base}/account`);

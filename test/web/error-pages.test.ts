@@ -15,10 +15,10 @@ describe('error pages', () => {
     await f.addUser('proche@example.org', 'proxy', ['alice']);
     await f.addUser('proxy-en@example.org', 'proxy', ['alice']);
     await f.addUser('relecteur@example.org', 'reviewer', ['alice']);
-    f.db.$client
-      .prepare(`update users set lang = 'fr' where email in ('proche@example.org', 'relecteur@example.org')`)
-      .run();
-    f.db.$client.prepare(`update users set lang = 'en' where email = 'proxy-en@example.org'`).run();
+    await f.run(
+      `update users set lang = 'fr' where email in ('proche@example.org', 'relecteur@example.org')`,
+    );
+    await f.run(`update users set lang = 'en' where email = 'proxy-en@example.org'`);
     proxyFr = await login(f.app, 'proche@example.org');
     proxyEn = await login(f.app, 'proxy-en@example.org');
     reviewer = await login(f.app, 'relecteur@example.org');

@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { closeDb, openDb, type Db } from '../../src/db/client.ts';
-import { createSqliteStore } from '../../src/db/sqlite-store.ts';
-import type { Store } from '../../src/db/store.ts';
+import { sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../../src/db/client.ts';
+import type { Dialect, Store } from '../../src/db/store.ts';
+import { openTestStore } from '../helpers/test-store.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { createWatchesRepo } from '../../src/db/repositories/watches-repo.ts';
 import { createSourcesRepo } from '../../src/db/repositories/sources-repo.ts';
@@ -51,9 +52,15 @@ export interface PostSpec {
 
 export interface Fixture {
   dir: string;
-  db: Db;
-  /** The async store over the same database (converted repositories take it). */
+  /** The SQLite connection, for tests about the file itself; undefined on PostgreSQL. */
+  db: Db | undefined;
+  /** The store the dashboard runs on (SQLite, or PostgreSQL when VIGIE_TEST_STORE=postgres). */
   store: Store;
+  dialect: Dialect;
+  /** Raw statements for assertions, with `?` placeholders, on either store. */
+  all<T = Record<string, unknown>>(text: string, ...params: unknown[]): Promise<T[]>;
+  get<T = Record<string, unknown>>(text: string, ...params: unknown[]): Promise<T | undefined>;
+  run(text: string, ...params: unknown[]): Promise<void>;
   deps: AppDeps;
   app: FastifyInstance;
   /** The custody ledger the dashboard writes to. */
@@ -67,6 +74,16 @@ export interface Fixture {
 }
 
 let counter = 0;
+
+/** `text` with each `?` bound to the next parameter (assertion SQL only: no `?` inside literals). */
+export function withParams(text: string, params: readonly unknown[]): SQL {
+  const parts = text.split('?');
+  if (parts.length !== params.length + 1)
+    throw new Error(`${parts.length - 1} placeholders for ${params.length} parameters: ${text}`);
+  const chunks: SQL[] = [sql.raw(parts[0]!)];
+  params.forEach((p, i) => chunks.push(sql`${p}`, sql.raw(parts[i + 1]!)));
+  return sql.join(chunks);
+}
 
 export async function makeFixture(
   options: {
@@ -82,8 +99,8 @@ export async function makeFixture(
   } = {},
 ): Promise<Fixture> {
   const dir = mkdtempSync(path.join(tmpdir(), 'vigie-web-'));
-  const db = openDb(path.join(dir, 'vigie.db'));
-  const store = createSqliteStore(db);
+  const opened = await openTestStore(path.join(dir, 'vigie.db'));
+  const { store, db } = opened;
   const watches = createWatchesRepo(store);
   const sources = createSourcesRepo(store);
   const ledger = createLedger(store);
@@ -98,6 +115,7 @@ export async function makeFixture(
   const log = silentLogger();
   const config = configSchema.parse({
     dataDir: dir,
+    ...opened.config,
     web: { ...options.web },
     network: { ...options.network },
     notifications: { ...options.notifications },
@@ -133,6 +151,12 @@ export async function makeFixture(
     dir,
     db,
     store,
+    dialect: opened.dialect,
+    all: (text, ...params) => store.all(withParams(text, params)),
+    get: (text, ...params) => store.get(withParams(text, params)),
+    async run(text, ...params) {
+      await store.run(withParams(text, params));
+    },
     deps,
     app,
     ledger,
@@ -181,7 +205,7 @@ export async function makeFixture(
     },
     async close() {
       await app.close();
-      closeDb(db);
+      await opened.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -34,7 +34,7 @@ describe('per-account sign-in limit', () => {
   }
 
   /** Moves every recorded attempt `ms` into the past (the back-off is measured from them). */
-  const age = (ms: number) => f.db.$client.prepare('update audit_log set at = at - ?').run(ms);
+  const age = (ms: number) => f.run('update audit_log set at = at - ?', ms);
   const outbox = () => listOutbox(path.join(f.dir, 'outbox'));
 
   it('pauses an account after five failures from five addresses, then doubles the pause', async () => {
@@ -48,14 +48,14 @@ describe('per-account sign-in limit', () => {
     expect(Number(paused.headers['retry-after'])).toBeLessThanOrEqual(30);
     expect(paused.body).toContain('Too many failed attempts for this account');
 
-    age(31_000);
+    await age(31_000);
     expect((await tryLogin('owner@example.org', 'guess-again')).statusCode).toBe(401);
     const longer = await tryLogin('owner@example.org', PASSWORD);
     expect(longer.statusCode).toBe(429);
     expect(Number(longer.headers['retry-after'])).toBeGreaterThan(50);
     expect(Number(longer.headers['retry-after'])).toBeLessThanOrEqual(60);
 
-    age(61_000);
+    await age(61_000);
     expect((await tryLogin('owner@example.org', PASSWORD)).statusCode).toBe(303);
     // A success starts the count again.
     expect((await tryLogin('owner@example.org', 'typo')).statusCode).toBe(401);
@@ -67,7 +67,7 @@ describe('per-account sign-in limit', () => {
     expect(outbox()).toEqual([]);
     await tryLogin('owner@example.org', 'guess-4');
     for (let round = 0; round < 3; round++) {
-      age(10 * 60_000);
+      await age(10 * 60_000);
       await tryLogin('owner@example.org', `again-${round}`);
     }
     const mails = outbox();

@@ -141,7 +141,7 @@ describe('pages', () => {
       '/watches/alice/edit',
     );
     expect(ok.statusCode).toBe(303);
-    const row = f.db.$client.prepare('select definition from watches where id = ?').get('alice') as {
+    const row = (await f.get('select definition from watches where id = ?', 'alice')) as {
       definition: string;
     };
     const def = JSON.parse(row.definition);
@@ -159,24 +159,24 @@ describe('pages', () => {
     // The alerts module reads its recipients table: the edit reached it. The owner's account,
     // given this watch, is one of its recipients too (one person, one entry).
     expect(
-      f.db.$client
-        .prepare('select watch_id, email, role from recipients where removed_at is null order by email')
-        .all(),
+      await f.all('select watch_id, email, role from recipients where removed_at is null order by email'),
     ).toEqual([
       { watch_id: 'alice', email: 'owner@example.org', role: 'owner' },
       { watch_id: 'alice', email: 'proxy@example.org', role: 'proxy' },
     ]);
-    const sources = f.db.$client
-      .prepare('select kind, target, enabled from sources where watch_id = ? order by id')
-      .all('alice');
-    expect(sources).toEqual([
-      { kind: 'feed', target: 'https://feeds.example.org/alice.xml', enabled: 0 },
-      { kind: 'x_search', target: '"Alice Martin"', enabled: 1 },
-      { kind: 'feed', target: 'https://news.example.org/a.xml', enabled: 1 },
+    const sources = await f.all(
+      'select kind, target, enabled from sources where watch_id = ? order by id',
+      'alice',
+    );
+    // A raw boolean column reads 0/1 on SQLite, true/false on PostgreSQL.
+    expect(sources.map((s) => ({ ...s, enabled: Boolean(s.enabled) }))).toEqual([
+      { kind: 'feed', target: 'https://feeds.example.org/alice.xml', enabled: false },
+      { kind: 'x_search', target: '"Alice Martin"', enabled: true },
+      { kind: 'feed', target: 'https://news.example.org/a.xml', enabled: true },
     ]);
-    expect(
-      f.db.$client.prepare(`select action, watch_id from audit_log where action like 'watch%'`).all(),
-    ).toEqual([{ action: 'watch_edit', watch_id: 'alice' }]);
+    expect(await f.all(`select action, watch_id from audit_log where action like 'watch%'`)).toEqual([
+      { action: 'watch_edit', watch_id: 'alice' },
+    ]);
 
     const created = await postForm(f.app, jar, '/watches', { id: 'carol', names: 'Carol' }, '/watches/new');
     expect(created.statusCode).toBe(303);
@@ -198,7 +198,7 @@ describe('pages', () => {
     expect(String(free.headers.location)).toMatch(/^\/watches\/zed-[0-9a-f]{8}\/edit\?saved=1$/);
     expect(taken.body).not.toMatch(/exists/);
     // Bob's watch is untouched and still not this proxy's.
-    const bob = f.db.$client.prepare(`select definition from watches where id = 'bob'`).get() as {
+    const bob = (await f.get(`select definition from watches where id = 'bob'`)) as {
       definition: string;
     };
     expect(JSON.parse(bob.definition).names).toEqual(['Alice Martin']);
@@ -236,25 +236,26 @@ describe('pages', () => {
     const after = (await get('/api/v1/mentions?watch=alice', ownerToken)).json().items as typeof items;
     expect(after.find((i) => i.id === calm)).toMatchObject({ text: 'bravo Alice', shielded: false });
     expect(after.find((i) => i.id === hostile)!.text).toBe('');
-    const reveals = (postId?: number) =>
+    const reveals = async (postId?: number) =>
       (
-        f.db.$client
-          .prepare(
-            `select count(*) as n from audit_log where action = 'reveal' and (? is null or post_id = ?)`,
-          )
-          .get(postId ?? null, postId ?? null) as {
+        (await (postId === undefined
+          ? f.get(`select count(*) as n from audit_log where action = 'reveal'`)
+          : f.get(
+              `select count(*) as n from audit_log where action = 'reveal' and post_id = ?`,
+              postId,
+            ))) as {
           n: number;
         }
       ).n;
-    expect(reveals()).toBe(0);
+    expect(await reveals()).toBe(0);
     const revealed = (await get('/api/v1/mentions?watch=alice&reveal=true', ownerToken)).json().items as {
       id: number;
       text: string;
     }[];
     expect(revealed.find((i) => i.id === hostile)!.text).toBe('Alice tu es une idiote');
-    expect(reveals(hostile)).toBe(1);
+    expect(await reveals(hostile)).toBe(1);
     // What a proxy cleared needs no reveal.
-    expect(reveals(calm)).toBe(0);
+    expect(await reveals(calm)).toBe(0);
     // A proxy's token reads as before.
     const proxyToken = await users.createApiToken((await users.byEmail('proxy@example.org'))!.id, 'proxy');
     const proxyItems = (await get('/api/v1/mentions?watch=alice', proxyToken)).json().items as {
@@ -297,11 +298,11 @@ describe('pages', () => {
       );
       expect(created.statusCode, feed).toBe(400);
     }
-    const row = f.db.$client.prepare('select definition from watches where id = ?').get('alice') as {
+    const row = (await f.get('select definition from watches where id = ?', 'alice')) as {
       definition: string;
     };
     expect(JSON.parse(row.definition).feeds).toEqual(['https://feeds.example.org/alice.xml']);
-    expect(f.db.$client.prepare(`select id from watches where id = 'evil'`).all()).toEqual([]);
+    expect(await f.all(`select id from watches where id = 'evil'`)).toEqual([]);
   });
 
   it('an intranet feed is accepted when network.allowPrivateAddresses is set', async () => {
@@ -389,12 +390,12 @@ describe('pages', () => {
       /attachment; filename="vigie-dossier-alice-2026-01-01-2030-12-31\.zip"/,
     );
     expect(res.body.slice(0, 2)).toBe('PK');
-    expect(
-      f.db.$client.prepare(`select action, watch_id from audit_log where action = 'export'`).all(),
-    ).toEqual([{ action: 'export', watch_id: 'alice' }]);
-    expect(
-      f.db.$client.prepare(`select count(*) as n from evidence_events where type = 'exported'`).get(),
-    ).toEqual({ n: 1 });
+    expect(await f.all(`select action, watch_id from audit_log where action = 'export'`)).toEqual([
+      { action: 'export', watch_id: 'alice' },
+    ]);
+    expect(await f.get(`select count(*) as n from evidence_events where type = 'exported'`)).toEqual({
+      n: 1,
+    });
     expect(
       (await postForm(f.app, jar, '/exports', { watch: 'alice', from: 'yesterday' }, '/exports')).statusCode,
     ).toBe(400);
@@ -404,9 +405,10 @@ describe('pages', () => {
     const [id] = await f.addPosts('alice', [{ text: 'x', handle: 'h', level: 'low' }]);
     const jar = await login(f.app, 'owner@example.org');
     await postForm(f.app, jar, '/triage/bulk', { action: 'archive', ids: [String(id)] }, '/triage');
-    expect(
-      f.db.$client.prepare('select status, requested_by from archives where post_id = ?').get(id),
-    ).toEqual({ status: 'pending', requested_by: 'owner@example.org' });
+    expect(await f.get('select status, requested_by from archives where post_id = ?', id)).toEqual({
+      status: 'pending',
+      requested_by: 'owner@example.org',
+    });
     const detail = await f.app.inject({
       method: 'GET',
       url: `/posts/${id}`,

@@ -13,8 +13,8 @@ describe('People: invitations and accounts', () => {
     await f.close();
   });
 
-  const audit = () =>
-    f.db.$client.prepare(`select actor, action, detail from audit_log order by id`).all() as {
+  const audit = async () =>
+    (await f.all(`select actor, action, detail from audit_log order by id`)) as {
       actor: string;
       action: string;
       detail: string | null;
@@ -36,10 +36,10 @@ describe('People: invitations and accounts', () => {
     // bob is not the proxy's watch: silently left out.
     expect(invited.watchIds).toEqual(['alice']);
     expect(invited.role).toBe('reviewer');
-    const stored = JSON.stringify(f.db.$client.prepare(`select * from invitations`).all());
+    const stored = JSON.stringify(await f.all(`select * from invitations`));
     expect(stored).not.toContain(token);
-    expect(JSON.stringify(audit())).not.toContain(token);
-    expect(audit().at(-1)).toMatchObject({ actor: 'proxy@example.org', action: 'invite' });
+    expect(JSON.stringify(await audit())).not.toContain(token);
+    expect((await audit()).at(-1)).toMatchObject({ actor: 'proxy@example.org', action: 'invite' });
     // Pending in the list, with who invited and when it expires.
     const people = await f.app.inject({ method: 'GET', url: '/people', headers: { cookie: jar.header() } });
     expect(people.body).toMatch(
@@ -108,7 +108,7 @@ describe('People: invitations and accounts', () => {
       { email: 'gone@example.org', role: 'proxy', watches: 'bob' },
       '/people',
     );
-    const id = (f.db.$client.prepare(`select id from invitations`).get() as { id: number }).id;
+    const id = ((await f.get(`select id from invitations`)) as { id: number }).id;
     expect((await postForm(f.app, owner, `/people/invitations/${id}/revoke`, {}, '/people')).statusCode).toBe(
       303,
     );
@@ -129,7 +129,7 @@ describe('People: invitations and accounts', () => {
     });
     expect(after.statusCode).toBe(303);
     await expect(login(f.app, 'proxy@example.org')).rejects.toThrow();
-    expect(audit().map((a) => a.action)).toEqual(
+    expect((await audit()).map((a) => a.action)).toEqual(
       expect.arrayContaining(['invite', 'invite_revoke', 'user_disable']),
     );
   });

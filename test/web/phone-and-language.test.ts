@@ -71,7 +71,7 @@ describe('every page on a phone, in French', () => {
     f = await makeFixture({ watches: ['alice'] });
     const ids: Record<string, number> = {};
     for (const role of ROLES) ids[role] = await f.addUser(USERS[role], role, ['alice']);
-    f.db.$client.prepare(`update users set lang = 'fr'`).run();
+    await f.run(`update users set lang = 'fr'`);
     const src = f.deps.sources;
     await src.syncForWatch('alice', [
       { kind: 'feed', target: 'https://feeds.example.org/alice.xml' },
@@ -119,11 +119,10 @@ describe('every page on a phone, in French', () => {
     // Evidence, reports, views and audit entries of every kind the pages show.
     const evidence = f.deps.evidencePort;
     for (const id of [postIds[0]!, longId]) await evidence.flagForArchive?.(id, USERS.proxy);
-    f.db.$client
-      .prepare(
-        `update archives set status = 'archived', capture_url = 'https://web.archive.org/web/2026/x' where post_id = ?`,
-      )
-      .run(postIds[0]);
+    await f.run(
+      `update archives set status = 'archived', capture_url = 'https://web.archive.org/web/2026/x' where post_id = ?`,
+      postIds[0],
+    );
     await evidence.recordViewed({ watchId: 'alice', postId: postIds[0]!, actor: USERS.proxy });
     await f.deps.triage.addReport(
       [postIds[0]!],
@@ -296,11 +295,10 @@ describe('every page on a phone, in French', () => {
     expect(leaks(login.text, ENGLISH_ONLY)).toEqual([]);
     // A new account has no zone: its first sign-in from this browser sets the browser's.
     await f.addUser('nouvelle@exemple.fr', 'proxy', ['alice']);
-    const zone = () =>
-      f.db.$client.prepare('select time_zone from users where email = ?').get('nouvelle@exemple.fr');
-    expect(zone()).toEqual({ time_zone: null });
+    const zone = () => f.get('select time_zone from users where email = ?', 'nouvelle@exemple.fr');
+    expect(await zone()).toEqual({ time_zone: null });
     await signIn(page, 'nouvelle@exemple.fr');
-    expect(zone()).toEqual({ time_zone: 'Europe/Paris' });
+    expect(await zone()).toEqual({ time_zone: 'Europe/Paris' });
     await context.close();
   }, 120_000);
 

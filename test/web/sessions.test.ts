@@ -33,7 +33,7 @@ describe('sessions and sign-in', () => {
     expect(cookie).not.toMatch(/Secure/i); // plain http on the LAN
     jar.take(res.headers['set-cookie']);
     const token = jar.values.get('vigie_session')!;
-    const stored = f.db.$client.prepare('select token_hash from sessions').all() as { token_hash: string }[];
+    const stored = (await f.all('select token_hash from sessions')) as { token_hash: string }[];
     expect(stored).toEqual([{ token_hash: tokenHash(token) }]);
     expect(
       (await f.app.inject({ method: 'GET', url: '/', headers: { cookie: jar.header() } })).statusCode,
@@ -83,7 +83,7 @@ describe('sessions and sign-in', () => {
     ).toBe(303);
 
     const third = await login(f.app, 'owner@example.org');
-    f.db.$client.prepare('update sessions set expires_at = ? where revoked_at is null').run(Date.now() - 1);
+    await f.run('update sessions set expires_at = ? where revoked_at is null', Date.now() - 1);
     expect(
       (await f.app.inject({ method: 'GET', url: '/', headers: { cookie: third.header() } })).statusCode,
     ).toBe(303);
@@ -165,14 +165,14 @@ describe('sessions and sign-in', () => {
     expect(await stillIn(other)).toBe(true);
     expect(
       (
-        f.db.$client.prepare(`select count(*) as n from audit_log where action = 'login_failed'`).get() as {
+        (await f.get(`select count(*) as n from audit_log where action = 'login_failed'`)) as {
           n: number;
         }
       ).n,
     ).toBe(5); // the sixth wrong answer found the account paused: not even checked
 
     // The wrong answers above count as failed sign-ins: the account is now paused for a while.
-    f.db.$client.prepare('update audit_log set at = at - 3600000').run();
+    await f.run('update audit_log set at = at - 3600000');
     const off = await postForm(
       f.app,
       jar,

@@ -92,14 +92,14 @@ describe('owner shield and look-alikes in a real browser', () => {
     return page.content();
   }
 
-  const audit = (action: string, postId: number) =>
+  const audit = async (action: string, postId: number) =>
     (
-      f.db.$client
-        .prepare(
-          `select count(*) as n from audit_log a join users u on u.id = a.user_id
+      (await f.get(
+        `select count(*) as n from audit_log a join users u on u.id = a.user_id
            where a.action = ? and a.post_id = ? and u.email = 'owner@example.org'`,
-        )
-        .get(action, postId) as { n: number }
+        action,
+        postId,
+      )) as { n: number }
     ).n;
 
   it('the owner meets no unreviewed text on any page, a `none`-scored post included; a proxy clears one; a reveal is audited', async () => {
@@ -148,7 +148,7 @@ describe('owner shield and look-alikes in a real browser', () => {
     expect(await owner.page.locator(`#post-${kindId} p.text`).innerText()).toBe(KIND);
     expect(html).not.toContain(MISSED);
     expect(html).not.toContain(THREAT);
-    expect(audit('reveal', missedId)).toBe(0);
+    expect(await audit('reveal', missedId)).toBe(0);
 
     // The owner chooses to reveal the missed post: shown, and written to the audit log.
     await Promise.all([
@@ -156,7 +156,7 @@ describe('owner shield and look-alikes in a real browser', () => {
       owner.page.click(`#post-${missedId} button.reveal`),
     ]);
     await expect.poll(() => owner.page.locator(`#post-${missedId} p.text`).innerText()).toBe(MISSED);
-    expect(audit('reveal', missedId)).toBe(1);
+    expect(await audit('reveal', missedId)).toBe(1);
     html = await owner.page.content();
     expect(html).not.toContain(THREAT);
     await owner.context.close();
@@ -188,15 +188,16 @@ describe('owner shield and look-alikes in a real browser', () => {
       .toContain('impersonation confirmed');
     expect(await proxy.page.locator(`#lookalike-${lookalikeId} button.confirm`).count()).toBe(0);
 
-    const confirmed = f.db.$client
-      .prepare(`select actor, watch_id, detail from audit_log where action = 'lookalike_confirm'`)
-      .all() as { actor: string; watch_id: string; detail: string }[];
+    const confirmed = (await f.all(
+      `select actor, watch_id, detail from audit_log where action = 'lookalike_confirm'`,
+    )) as { actor: string; watch_id: string; detail: string }[];
     expect(confirmed).toHaveLength(1);
     expect(confirmed[0]).toMatchObject({ actor: 'proxy@example.org', watch_id: 'alice' });
     expect(JSON.parse(confirmed[0]!.detail)).toMatchObject({ lookalikeId, handle: 'alice_martin_off' });
-    const ledger = f.db.$client
-      .prepare(`select actor, data from evidence_events where type = 'impersonation'`)
-      .all() as { actor: string; data: string }[];
+    const ledger = (await f.all(`select actor, data from evidence_events where type = 'impersonation'`)) as {
+      actor: string;
+      data: string;
+    }[];
     expect(ledger).toHaveLength(1);
     expect(ledger[0]!.actor).toBe('proxy@example.org');
     expect(JSON.parse(ledger[0]!.data)).toMatchObject({ handle: 'alice_martin_off', similarity: 0.93 });

@@ -22,9 +22,9 @@ describe('time zone of an account', () => {
   });
   afterAll(async () => f.close());
 
-  const zoneOf = (email: string) =>
+  const zoneOf = async (email: string) =>
     (
-      f.db.$client.prepare('select time_zone as z from users where email = ?').get(email) as {
+      (await f.get('select time_zone as z from users where email = ?', email)) as {
         z: string | null;
       }
     ).z;
@@ -38,7 +38,7 @@ describe('time zone of an account', () => {
 
   it('a post at a known UTC instant shows in the account zone', async () => {
     await f.addUser('tokyo@example.org', 'proxy', ['alice']);
-    f.db.$client.prepare(`update users set time_zone = 'Asia/Tokyo' where email = 'tokyo@example.org'`).run();
+    await f.run(`update users set time_zone = 'Asia/Tokyo' where email = 'tokyo@example.org'`);
     const jar = await login(f.app, 'tokyo@example.org');
     const page = await f.app.inject({
       method: 'GET',
@@ -74,11 +74,11 @@ describe('time zone of an account', () => {
       return jar;
     };
     await signIn('Not/AZone');
-    expect(zoneOf('new@example.org')).toBeNull();
+    expect(await zoneOf('new@example.org')).toBeNull();
     const jar = await signIn('America/New_York');
-    expect(zoneOf('new@example.org')).toBe('America/New_York');
+    expect(await zoneOf('new@example.org')).toBe('America/New_York');
     await signIn('Asia/Tokyo');
-    expect(zoneOf('new@example.org')).toBe('America/New_York');
+    expect(await zoneOf('new@example.org')).toBe('America/New_York');
     const page = await f.app.inject({
       method: 'GET',
       url: `/posts/${postId}`,
@@ -95,14 +95,14 @@ describe('time zone of an account', () => {
     expect(account.body).toContain('<option value="Europe/Paris">');
     const ok = await postForm(f.app, jar, '/account/time-zone', { timeZone: 'Europe/Paris' }, '/account');
     expect(ok.statusCode).toBe(303);
-    expect(zoneOf('edit@example.org')).toBe('Europe/Paris');
-    expect(
-      f.db.$client.prepare(`select detail from audit_log where action = 'user_time_zone'`).get(),
-    ).toEqual({ detail: JSON.stringify({ timeZone: 'Europe/Paris' }) });
+    expect(await zoneOf('edit@example.org')).toBe('Europe/Paris');
+    expect(await f.get(`select detail from audit_log where action = 'user_time_zone'`)).toEqual({
+      detail: JSON.stringify({ timeZone: 'Europe/Paris' }),
+    });
     const after = await f.app.inject({ method: 'GET', url: '/account', headers: { cookie: jar.header() } });
     expect(after.body).toContain('<option value="Europe/Paris" selected>');
     const bad = await postForm(f.app, jar, '/account/time-zone', { timeZone: 'Mars/Olympus' }, '/account');
     expect(bad.statusCode).toBe(400);
-    expect(zoneOf('edit@example.org')).toBe('Europe/Paris');
+    expect(await zoneOf('edit@example.org')).toBe('Europe/Paris');
   });
 });

@@ -186,9 +186,7 @@ describe('triage counts, filters and words', () => {
     const [missed] = await f.addPosts('alice', [
       { text: 'Alice devrait disparaître =cmd', handle: 'sly', level: 'none' },
     ]);
-    const before = f.db.$client
-      .prepare('select score, level, hostile, categories from posts where id = ?')
-      .get(missed);
+    const before = await f.get('select score, level, hostile, categories from posts where id = ?', missed);
     const res = await postForm(
       f.app,
       jar,
@@ -198,21 +196,22 @@ describe('triage counts, filters and words', () => {
     );
     expect(res.statusCode).toBe(303);
     // The scorer's fields are untouched; the label sits beside them.
-    expect(
-      f.db.$client.prepare('select score, level, hostile, categories from posts where id = ?').get(missed),
-    ).toEqual(before);
+    expect(await f.get('select score, level, hostile, categories from posts where id = ?', missed)).toEqual(
+      before,
+    );
     expect(await get(`/posts/${missed}`)).toContain(
       '<small class="human-label">marked hostile: Incitement to suicide</small>',
     );
     expect(await get('/triage?watch=alice')).toContain('marked hostile: Incitement to suicide');
     expect(await get('/')).toMatch(/<strong>1<\/strong> hostile post<\/a>/);
-    expect(f.db.$client.prepare(`select requested_by from archives where post_id = ?`).get(missed)).toEqual({
+    expect(await f.get(`select requested_by from archives where post_id = ?`, missed)).toEqual({
       requested_by: 'proxy@example.org',
     });
     expect(
-      f.db.$client
-        .prepare(`select action, detail from audit_log where post_id = ? and action = 'mark_hostile'`)
-        .get(missed),
+      await f.get(
+        `select action, detail from audit_log where post_id = ? and action = 'mark_hostile'`,
+        missed,
+      ),
     ).toEqual({ action: 'mark_hostile', detail: '{"category":"suicide_incitement"}' });
     // A category outside the list is refused.
     expect(
@@ -249,9 +248,9 @@ describe('triage counts, filters and words', () => {
       humanCategory: 'suicide_incitement',
       lexiconVersion: 'test',
     });
-    expect(
-      f.db.$client.prepare(`select count(*) as n from audit_log where action = 'export_corrections'`).get(),
-    ).toEqual({ n: 2 });
+    expect(await f.get(`select count(*) as n from audit_log where action = 'export_corrections'`)).toEqual({
+      n: 2,
+    });
     // Behind login.
     expect(
       (await f.app.inject({ method: 'GET', url: '/exports/corrections?watch=alice' })).statusCode,

@@ -42,15 +42,13 @@ describe('triage', () => {
     expect(res.headers.location).toBe(`/triage?watch=alice#post-${hostile}`);
     const after = await f.app.inject({ method: 'GET', url: '/triage', headers: { cookie: jar.header() } });
     expect(after.body).toContain('<mark class="hit" title="Insults">idiote</mark>');
-    const audit = f.db.$client
-      .prepare(`select actor, action, post_id, watch_id from audit_log where action = 'reveal'`)
-      .all();
+    const audit = await f.all(
+      `select actor, action, post_id, watch_id from audit_log where action = 'reveal'`,
+    );
     expect(audit).toEqual([
       { actor: 'proxy@example.org', action: 'reveal', post_id: hostile, watch_id: 'alice' },
     ]);
-    const viewed = f.db.$client
-      .prepare(`select type, post_id, actor from evidence_events where type = 'viewed'`)
-      .all();
+    const viewed = await f.all(`select type, post_id, actor from evidence_events where type = 'viewed'`);
     expect(viewed).toEqual([{ type: 'viewed', post_id: hostile, actor: 'proxy@example.org' }]);
     expect(calm).toBeGreaterThan(0);
 
@@ -149,9 +147,9 @@ describe('triage', () => {
       '/triage',
     );
     expect(res.statusCode).toBe(303);
-    const rows = f.db.$client
-      .prepare('select post_id, channel, reference, reported_at from post_reports order by post_id')
-      .all();
+    const rows = await f.all(
+      'select post_id, channel, reference, reported_at from post_reports order by post_id',
+    );
     expect(rows).toEqual(
       ids.map((id) => ({
         post_id: id,
@@ -160,7 +158,7 @@ describe('triage', () => {
         reported_at: Date.UTC(2026, 10, 20),
       })),
     );
-    const status = f.db.$client.prepare('select status from post_reviews').all();
+    const status = await f.all('select status from post_reviews');
     expect(status).toEqual([{ status: 'reported' }, { status: 'reported' }]);
     const detail = await f.app.inject({
       method: 'GET',
@@ -187,11 +185,9 @@ describe('triage', () => {
         .statusCode,
     ).toBe(303);
     expect(
-      f.db.$client
-        .prepare('select archive_flagged_at is not null as flagged from post_reviews where post_id = ?')
-        .get(id),
+      await f.get('select archive_flagged_at is not null as flagged from post_reviews where post_id = ?', id),
     ).toEqual({ flagged: 1 });
-    expect(f.db.$client.prepare(`select action from audit_log where post_id = ?`).all(id)).toEqual([
+    expect(await f.all(`select action from audit_log where post_id = ?`, id)).toEqual([
       { action: 'flag_archive' },
     ]);
   });

@@ -36,6 +36,32 @@ export function postSearchCondition(store: Pick<Store, 'dialect'>, postId: SQL |
 }
 
 /**
+ * How to read posts that match what the person typed, newest first, one keyset page at a time:
+ * the FROM clause (posts aliased `p`), the search condition for its WHERE, and the id column to
+ * order by (descending) and to compare with the cursor.
+ *
+ * On SQLite the page is driven by the FTS5 index itself (`posts_fts` joined to `posts`, ordered
+ * by the index's rowid, which is the post id): FTS5 walks its matches newest first and the query
+ * stops once the page is full. The `p.id in (select rowid … match …)` form of
+ * `postSearchCondition` collects every match before the first row comes out, which is what a
+ * word found in most posts cannot afford. On PostgreSQL the planner picks between the GIN index
+ * and the id index itself, so the search stays a condition on `posts p`.
+ * The rows, and their order, are the same on both.
+ */
+export function postSearchPage(
+  store: Pick<Store, 'dialect'>,
+  input: string,
+): { from: SQL; condition: SQL; id: SQL } {
+  if (store.dialect === 'sqlite')
+    return {
+      from: sql`posts_fts f join posts p on p.id = f.rowid`,
+      condition: sql`posts_fts match ${ftsQuery(input)}`,
+      id: sql`f.rowid`,
+    };
+  return { from: sql`posts p`, condition: postSearchCondition(store, sql`p.id`, input), id: sql`p.id` };
+}
+
+/**
  * The PostgreSQL form of `ftsQuery`: one tsquery per typed word, all required. Each word goes
  * through the same parser and unaccent as the indexed text (posts_search_vector, migrations-pg
  * 0001) as bound data, so operators typed by the person are never tsquery syntax; a stem or an
