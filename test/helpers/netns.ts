@@ -457,6 +457,8 @@ export interface DataServices {
   /** The private server's data directory (null for the machine's). */
   postgresDataDir: string | null;
   privateRedis: boolean;
+  /** What the private PostgreSQL logged so far (it logs every connection with its client address). */
+  postgresOutput(): string;
   /** The private servers' process ids (null for the machine's). */
   postgresPid: number | null;
   redisPid: number | null;
@@ -499,7 +501,9 @@ async function startPostgres(
   host: Host,
   state: RunState,
   database: string,
-): Promise<Pick<DataServices, 'databaseUrl' | 'privatePostgres' | 'postgresDataDir' | 'postgresPid'>> {
+): Promise<
+  Pick<DataServices, 'databaseUrl' | 'privatePostgres' | 'postgresDataDir' | 'postgresPid' | 'postgresOutput'>
+> {
   const bin = postgresBinDir();
   if (!bin) {
     if (network.mode === 'netns')
@@ -510,7 +514,13 @@ async function startPostgres(
     state.stoppers.push(() => adminQuery(admin, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
     const url = new URL(admin);
     url.pathname = `/${name}`;
-    return { databaseUrl: url.toString(), privatePostgres: false, postgresDataDir: null, postgresPid: null };
+    return {
+      databaseUrl: url.toString(),
+      privatePostgres: false,
+      postgresDataDir: null,
+      postgresPid: null,
+      postgresOutput: () => '',
+    };
   }
   const user = process.getuid?.() === 0 ? 'postgres' : undefined;
   const base = hostDir(host, 'pg', user);
@@ -560,6 +570,8 @@ async function startPostgres(
       'full_page_writes=off',
       '-c',
       'max_connections=300',
+      '-c',
+      'log_connections=on',
     ],
     {},
     { asUser: user },
@@ -579,6 +591,7 @@ async function startPostgres(
     privatePostgres: true,
     postgresDataDir: dataDir,
     postgresPid: server.pid,
+    postgresOutput: server.output,
   };
 }
 
