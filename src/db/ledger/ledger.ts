@@ -1,4 +1,4 @@
-import type { Db } from '../client.ts';
+import type { Store } from '../store.ts';
 import { chainHash, contentHash, GENESIS_HASH, sha256Hex } from './ledger-hash.ts';
 import { createLedgerRepo, type LedgerRow } from './ledger-repo.ts';
 
@@ -60,17 +60,19 @@ export interface StoredPostFacts {
 
 /**
  * The custody log: append-only (triggers refuse UPDATE and DELETE), each row chained to the
- * previous one by its hash. Appends compute prev_hash inside the write transaction, and SQLite
- * serialises writers, so several processes appending never fork the chain.
+ * previous one by its hash. Appends read the head and write inside one transaction that holds the
+ * append lock (ledger-repo.ts), so several processes appending never fork the chain.
  */
-export function createLedger(db: Db) {
-  const repo = createLedgerRepo(db);
+export function createLedger(store: Store) {
+  const repo = createLedgerRepo();
 
-  function appendInTx(_tx: unknown, events: readonly LedgerEvent[]): LedgerRow[] {
+  /** Appends inside the caller's transaction (`tx`), so the events land with what they record. */
+  async function appendInTx(tx: Store, events: readonly LedgerEvent[]): Promise<LedgerRow[]> {
     if (events.length === 0) return [];
-    // The head must be read under the write lock: only inside the transaction that appends.
-    if (!repo.client.inTransaction) throw new Error('ledger.appendInTx must run inside a write transaction');
-    const head = repo.head();
+    // The head must be read under the append lock: only inside the transaction that appends.
+    if (!tx.inTransaction) throw new Error('ledger.appendInTx must run inside a write transaction');
+    await repo.lockForAppend(tx);
+    const head = await repo.head(tx);
     let id = head?.id ?? 0;
     let prevHash = head?.hash ?? GENESIS_HASH;
     const now = Date.now();
@@ -87,19 +89,18 @@ export function createLedger(db: Db) {
         data: JSON.stringify(e.data ?? {}),
       };
       const hash = chainHash(prevHash, contentHash(content));
-      const row = { ...content, prevHash, hash };
-      repo.insert(row);
-      rows.push(row);
+      rows.push({ ...content, prevHash, hash });
       prevHash = hash;
     }
+    await repo.insert(tx, rows);
     return rows;
   }
 
   return {
-    /** Appends events in their own (immediate) transaction. */
-    append(event: LedgerEvent | readonly LedgerEvent[]): LedgerRow[] {
+    /** Appends events in their own transaction. */
+    append(event: LedgerEvent | readonly LedgerEvent[]): Promise<LedgerRow[]> {
       const list = Array.isArray(event) ? (event as readonly LedgerEvent[]) : [event as LedgerEvent];
-      return repo.client.transaction(() => appendInTx(undefined, list)).immediate();
+      return store.transaction((tx) => appendInTx(tx, list));
     },
     appendInTx,
 
@@ -107,12 +108,12 @@ export function createLedger(db: Db) {
      * Recomputes the whole chain from the first row and names every broken one. After a broken
      * row the check goes on from that row's stored hash and id, so each tampering is named once.
      */
-    verify(): LedgerVerification {
+    async verify(): Promise<LedgerVerification> {
       let rows = 0;
       let expectedId = 1;
       let prevHash = GENESIS_HASH;
       const broken: { id: number; reason: string }[] = [];
-      for (const row of repo.iterateFrom(0)) {
+      for await (const row of repo.iterateFrom(store, 0)) {
         rows++;
         const problem =
           row.id !== expectedId
@@ -130,22 +131,24 @@ export function createLedger(db: Db) {
       return { ok: false, rows, firstBrokenId: broken[0]!.id, reason: broken[0]!.reason, broken };
     },
 
-    eventsForPost(postId: number): LedgerRow[] {
-      return repo.forPost(postId);
+    eventsForPost(postId: number): Promise<LedgerRow[]> {
+      return repo.forPost(store, postId);
     },
 
-    head(): { id: number; hash: string } | undefined {
-      return repo.head();
+    head(): Promise<{ id: number; hash: string } | undefined> {
+      return repo.head(store);
     },
 
     /** Rows from the first event of this watch to the head (dossier export). */
-    iterateForExport(watchId: string): { firstId: number | undefined; rows: IterableIterator<LedgerRow> } {
-      const firstId = repo.firstIdOfWatch(watchId);
-      return { firstId, rows: repo.iterateFrom(firstId ?? Number.MAX_SAFE_INTEGER) };
+    async iterateForExport(
+      watchId: string,
+    ): Promise<{ firstId: number | undefined; rows: AsyncIterable<LedgerRow> }> {
+      const firstId = await repo.firstIdOfWatch(store, watchId);
+      return { firstId, rows: repo.iterateFrom(store, firstId ?? Number.MAX_SAFE_INTEGER) };
     },
 
-    ofWatchAndType(watchId: string, type: EventType): LedgerRow[] {
-      return repo.ofWatchAndType(watchId, type);
+    ofWatchAndType(watchId: string, type: EventType): Promise<LedgerRow[]> {
+      return repo.ofWatchAndType(store, watchId, type);
     },
   };
 }
