@@ -2,7 +2,7 @@
 // 1, 2 and 4 `vigie worker` processes sharing BullMQ queues on Redis, on the SQLite store and on
 // PostgreSQL side by side, against the fake X API answering every page after a realistic latency
 // (150 ms by default: polls are network-bound in production, which is what extra workers overlap).
-//   node bin/run-ts.js bench/queue.ts [--posts 40000] [--watches 40] [--workers 1,2,4] [--reps 3]
+//   node bin/run-ts.js bench/queue.ts [--posts 20000] [--watches 40] [--workers 1,2,4] [--reps 3]
 //     [--concurrency 1] [--latency-ms 150] [--stores sqlite,postgres]
 // Needs Redis (REDIS_URL, default redis://127.0.0.1:6379) and, for PostgreSQL, a server where a
 // fresh database is made per run (VIGIE_BENCH_DATABASE_URL, default
@@ -25,7 +25,7 @@ type StoreKind = 'sqlite' | 'postgres';
 
 const { values } = parseArgs({
   options: {
-    posts: { type: 'string', default: '40000' },
+    posts: { type: 'string', default: '20000' },
     watches: { type: 'string', default: '40' },
     workers: { type: 'string', default: '1,2,4' },
     reps: { type: 'string', default: '3' },
