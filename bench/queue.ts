@@ -32,6 +32,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '1' },
     'latency-ms': { type: 'string', default: '150' },
     stores: { type: 'string', default: 'sqlite,postgres' },
+    'run-timeout-s': { type: 'string', default: '900' },
   },
 });
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -49,7 +50,7 @@ const stores = values.stores.split(',').map((s) => {
   return s as StoreKind;
 });
 // A run that stalls (a worker that died, a store refusing the configuration) ends the bench.
-const RUN_TIMEOUT_MS = 15 * 60_000;
+const RUN_TIMEOUT_MS = Number(values['run-timeout-s']) * 1000;
 
 // Every watch follows the same handle: each stores its own copy of the mentions, so the fake
 // holds perWatch posts while the store receives totalPosts — one source per watch to spread.
@@ -165,10 +166,12 @@ async function run(kind: StoreKind, workerCount: number): Promise<number> {
     for (let i = 0; i < watches; i++)
       await driver.enqueue('poll', { task: 'watch', watchId: `w${i}` }, { jobId: `bench:w${i}` });
     while ((await store.count()) < totalPosts) {
+      const gone = workers.find((w) => w.child.exitCode !== null || w.child.signalCode !== null);
+      if (gone) throw new Error(`${kind}: a worker exited during the run:\n${gone.output().slice(-3000)}`);
       if (performance.now() - started > RUN_TIMEOUT_MS)
         throw new Error(
           `${kind}, ${workerCount} worker(s): ${await store.count()} of ${totalPosts} posts after ` +
-            `${RUN_TIMEOUT_MS / 60_000} min\n${workers.map((w) => w.output().slice(-2000)).join('\n')}`,
+            `${RUN_TIMEOUT_MS / 1000} s\n${workers.map((w) => w.output().slice(-2000)).join('\n')}`,
         );
       await new Promise((r) => setTimeout(r, 100));
     }
