@@ -105,7 +105,7 @@ try {
         watches: [{ id: 'alice', names: ['Alice Martin'], feeds: [`${pages.url}/feed.xml`] }],
       });
       const deps = createDeps(config, silentLogger());
-      deps.syncWatches();
+      await deps.syncWatches();
       const capturer = createCapturer({
         config: { ...config, capture: { ...config.capture, enabled: true } },
         log: silentLogger(),

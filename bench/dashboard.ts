@@ -8,6 +8,7 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { openDb, closeDb } from '../src/db/client.ts';
+import { createSqliteStore } from '../src/db/sqlite-store.ts';
 import { silentLogger } from '../src/logger.ts';
 import { createWatchesRepo } from '../src/db/repositories/watches-repo.ts';
 import { createSourcesRepo } from '../src/db/repositories/sources-repo.ts';
@@ -118,18 +119,19 @@ const insertSeconds = (performance.now() - t0) / 1000;
 db.$client.pragma('wal_checkpoint(TRUNCATE)');
 db.$client.pragma('optimize');
 
-const users = createUsersRepo(db);
-const user = users.upsert({ email: 'proxy@example.org', role: 'proxy', watchIds: ['alice'] });
-const session = users.createSession(user.id, 3_600_000);
+const store = createSqliteStore(db);
+const users = createUsersRepo(store);
+const user = await users.upsert({ email: 'proxy@example.org', role: 'proxy', watchIds: ['alice'] });
+const session = await users.createSession(user.id, 3_600_000);
 const log = silentLogger();
-const ledger = createLedger(db);
+const ledger = createLedger(store);
 const config = configSchema.parse({});
 const app = await buildApp({
   log,
   posts: createPostsRepo(db, ledger),
   watches,
   sources,
-  ...createWebPorts({ db, log, config, watches, ledger }),
+  ...createWebPorts({ db, store, log, config, watches, ledger }),
 });
 await app.listen({ host: '127.0.0.1', port: 0 });
 const port = (app.server.address() as AddressInfo).port;
@@ -214,16 +216,17 @@ console.log(
   `plan level=high: ${plan('select p.id from posts p where p.watch_id = ? and p.level = ? order by p.id desc limit 51', 'alice', 'high')}`,
 );
 console.log(
-  `plan search:     ${plan('select p.id from posts_fts f join posts p on p.id = f.rowid where p.watch_id = ? and posts_fts match ? order by f.rowid desc limit 51', 'alice', '"tempête"')}`,
+  `plan search:     ${plan('select p.id from posts p where p.watch_id = ? and p.id in (select rowid from posts_fts where posts_fts match ?) order by p.id desc limit 51', 'alice', '"tempête"')}`,
 );
-const triageRepo = createTriageRepo(db);
+const triageRepo = createTriageRepo(store);
 for (const [label, filter] of [
   ['level=high', { level: 'high' }],
   ['search', { q: 'tempête' }],
   ['worst, severe', { level: 'severe', sort: 'worst' as const }],
 ] as const) {
   const t = performance.now();
-  for (let i = 0; i < 200; i++) triageRepo.list({ watchId: 'alice', sort: 'newest', limit: 50, ...filter });
+  for (let i = 0; i < 200; i++)
+    await triageRepo.list({ watchId: 'alice', sort: 'newest', limit: 50, ...filter });
   console.log(`SQL only, ${label}: ${fmt((performance.now() - t) / 200, 2)} ms per page`);
 }
 const deep = (

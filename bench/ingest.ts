@@ -19,7 +19,7 @@ const POSTS = Number(values.posts);
 const RUNS = Number(values.runs);
 const TOKEN = 'bench-token';
 
-function depsFor(baseUrl: string) {
+async function depsFor(baseUrl: string) {
   const dir = mkdtempSync(path.join(tmpdir(), 'vigie-bench-'));
   const config = parseConfig({
     dataDir: dir,
@@ -27,7 +27,7 @@ function depsFor(baseUrl: string) {
     watches: [{ id: 'alice', names: ['Alice Martin'], x: { handle: 'alice_m' } }],
   });
   const deps = createDeps(config, silentLogger());
-  deps.syncWatches();
+  await deps.syncWatches();
   return {
     deps,
     cleanup: async () => {
@@ -48,7 +48,7 @@ const { child, info } = await startScript<{ url: string }>(`${ROOT}test/fakes/x-
 const rates: number[] = [];
 try {
   for (let run = 1; run <= RUNS; run++) {
-    const { deps, cleanup } = depsFor(info.url);
+    const { deps, cleanup } = await depsFor(info.url);
     const source = deps.sources.listEnabled('alice')[0]!;
     const t0 = process.hrtime.bigint();
     const outcome = await pollSource(deps, source.id);
@@ -68,7 +68,7 @@ try {
 const fake = await startFakeXApi({ token: TOKEN });
 fake.addUser('alice_m');
 fake.generateMentions('alice_m', 500);
-const { deps, cleanup } = depsFor(fake.url);
+const { deps, cleanup } = await depsFor(fake.url);
 const source = deps.sources.listEnabled('alice')[0]!;
 await pollSource(deps, source.id);
 const before = fake.requests.length;

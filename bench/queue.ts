@@ -5,7 +5,7 @@
 //   node bin/run-ts.js bench/queue.ts [--posts 20000] [--watches 40] [--workers 1,2,4] [--reps 3]
 //     [--concurrency 1] [--latency-ms 150] [--stores sqlite,postgres]
 // Needs Redis (REDIS_URL, default redis://127.0.0.1:6379) and, for PostgreSQL, a server where a
-// fresh database is made per run (VIGIE_BENCH_DATABASE_URL, default
+// fresh database is made per run (VIGIE_BENCH_DATABASE_URL, else VIGIE_TEST_PG_URL, else
 // postgres://postgres@127.0.0.1:5432/postgres). Prints a table of medians and the two ratios
 // the floor names: 4 workers vs 1 on PostgreSQL, and PostgreSQL vs SQLite with one worker.
 import { parseArgs } from 'node:util';
@@ -36,7 +36,10 @@ const { values } = parseArgs({
   },
 });
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const PG_ADMIN_URL = process.env.VIGIE_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const PG_ADMIN_URL =
+  process.env.VIGIE_BENCH_DATABASE_URL ||
+  process.env.VIGIE_TEST_PG_URL ||
+  'postgres://postgres@127.0.0.1:5432/postgres';
 const TOKEN = 'bench-token';
 const HANDLE = 'bench_target';
 const watches = Number(values.watches);

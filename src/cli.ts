@@ -8,6 +8,7 @@ import { registerIdentityCommands } from './cli/commands-identity.ts';
 import { registerNotifyCommands } from './cli/commands-notify.ts';
 import { registerCaptureCommands } from './cli/commands-captures.ts';
 import { registerCorrectionsCommands } from './cli/commands-corrections.ts';
+import { registerDbCommands } from './cli/commands-db.ts';
 import { VERSION } from './version.ts';
 import { usageExit } from './cli/usage-exit.ts';
 import type { LogFormat } from './logger.ts';
@@ -35,6 +36,7 @@ const program = new Command('vigie')
   .exitOverride(usageExit);
 
 registerCoreCommands(program);
+registerDbCommands(program);
 registerEvidenceCommands(program);
 registerQueueCommands(program);
 registerAlertsCommands(program);

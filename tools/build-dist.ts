@@ -7,7 +7,7 @@
 // scoring lexicons and word lists); the prebuilt automaton of the compiled tree (its key covers the
 // code that reads it: the .js files); the build stamp; then the folder replaces dist/ in one
 // rename, so a half-built tree is never run. Templates, static files and migrations are read from
-// dashboard/ and migrations/ at the project's root by both trees (same depth below the root).
+// dashboard/, migrations/ and migrations-pg/ at the project's root by both trees (same depth below the root).
 // --soft: any failure (no TypeScript installed with `npm ci --omit=dev`, a type error) warns and
 // exits 0, leaving no dist/ or the previous one: `vigie` then runs the sources through tsx.
 import { spawnSync } from 'node:child_process';

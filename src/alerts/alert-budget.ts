@@ -6,7 +6,12 @@ import type { TopItem } from './digest-repo.ts';
 // share one grouped message per run. The budget holds back only the rest.
 
 /** Categories the budget never delays. */
-export const DANGER_CATEGORIES: readonly string[] = ['threat', 'suicide_incitement', 'doxxing', 'impersonation'];
+export const DANGER_CATEGORIES: readonly string[] = [
+  'threat',
+  'suicide_incitement',
+  'doxxing',
+  'impersonation',
+];
 
 export function isDanger(item: Pick<TopItem, 'categories'>): boolean {
   return item.categories.some((c) => DANGER_CATEGORIES.includes(c));

@@ -26,8 +26,8 @@ export interface AlertsContext {
 
 export interface LookalikeSource {
   /** Candidates at least this similar (or confirmed), not dismissed, never notified. */
-  unnotified(watchId: string, minSimilarity: number): LookalikeRow[];
-  markNotified(ids: readonly number[], at: number): void;
+  unnotified(watchId: string, minSimilarity: number): LookalikeRow[] | Promise<LookalikeRow[]>;
+  markNotified(ids: readonly number[], at: number): void | Promise<void>;
 }
 
 export interface Links {
@@ -37,7 +37,8 @@ export interface Links {
   triage(watchId: string, filters: Record<string, string>): string;
   /** The look-alike accounts page of a watch. */
   lookalikes(watchId: string): string;
-  unsubscribe(recipientId: number): string;
+  /** Reads (or creates) the stored signing key on first use. */
+  unsubscribe(recipientId: number): Promise<string>;
   /** A stable Message-ID for what this message is about: every attempt reuses it. */
   messageId(recipientId: number, dedupeKey: string): string;
 }
@@ -50,7 +51,7 @@ export function dashboardBase(config: Readonly<Config>): string {
 }
 
 /** The links in messages; `unsubscribeKey` reads (or creates) the stored key on first use. */
-export function alertLinks(config: Readonly<Config>, unsubscribeKey: () => string): Links {
+export function alertLinks(config: Readonly<Config>, unsubscribeKey: () => Promise<string>): Links {
   const base = dashboardBase(config);
   const domain = /@([A-Za-z0-9.-]+)>?\s*$/.exec(config.mail.from)?.[1] ?? 'vigie.local';
   let key: string | undefined;
@@ -60,8 +61,8 @@ export function alertLinks(config: Readonly<Config>, unsubscribeKey: () => strin
     triage: (watchId, filters) =>
       `${base}/triage?${new URLSearchParams({ watch: watchId, ...filters }).toString()}`,
     lookalikes: (watchId) => `${base}/lookalikes?watch=${encodeURIComponent(watchId)}`,
-    unsubscribe(recipientId) {
-      key ??= unsubscribeKey();
+    async unsubscribe(recipientId) {
+      key ??= await unsubscribeKey();
       return `${base}/unsubscribe?token=${encodeURIComponent(signUnsubscribeToken(key, recipientId))}`;
     },
     messageId(recipientId, dedupeKey) {

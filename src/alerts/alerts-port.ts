@@ -50,13 +50,16 @@ export function alertsPort(deps: AlertsParts) {
     personChannels,
     delivery,
 
-    /** Makes the stored recipients match the configuration (called with syncWatches). */
     /**
      * Makes the recipients match the stored watch definitions (the configuration seeds them; the
-     * dashboard edits them), so an edit made in the dashboard survives a restart.
+     * dashboard edits them), so an edit made in the dashboard survives a restart. Called with
+     * syncWatches.
      */
-    syncRecipients(now = Date.now(), watches: readonly WatchConfig[] = deps.config.watches): void {
-      ctx.recipients.syncFromConfig(watches, now);
+    async syncRecipients(
+      now = Date.now(),
+      watches: readonly WatchConfig[] = deps.config.watches,
+    ): Promise<void> {
+      await ctx.recipients.syncFromConfig(watches, now);
     },
 
     /**
@@ -64,13 +67,13 @@ export function alertsPort(deps: AlertsParts) {
      * configured recipient without an account is found too. Undefined when nobody has that address.
      */
     async sendTest(email: string, kind?: ChannelKind): Promise<TestResult[] | undefined> {
-      const person = personChannels.personByEmail(email);
+      const person = await personChannels.personByEmail(email);
       if (!person) return undefined;
       const lang = person.lang === 'fr' ? 'fr' : 'en';
       const domain = /@([A-Za-z0-9.-]+)>?\s*$/.exec(deps.config.mail.from)?.[1];
       return sendTestMessages(
         channels,
-        { email: person.email, lang, channels: personChannels.listFor(person.id) },
+        { email: person.email, lang, channels: await personChannels.listFor(person.id) },
         kind,
         domain,
       );
@@ -78,14 +81,15 @@ export function alertsPort(deps: AlertsParts) {
 
     /** After new posts: waves, then immediate alerts for this watch, then delivery. */
     async runAlerts(watchId: string, now = Date.now()): Promise<RunReport> {
-      evaluateWaves(ctx, watchId, now);
-      const recorded = scheduleAlerts(ctx, watchId, now) + scheduleLookalikeAlerts(ctx, watchId, now);
+      await evaluateWaves(ctx, watchId, now);
+      const recorded =
+        (await scheduleAlerts(ctx, watchId, now)) + (await scheduleLookalikeAlerts(ctx, watchId, now));
       return { recorded, ...(await delivery.flush(now)) };
     },
 
     /** Due digests (missed periods included), then delivery. */
     async runDigests(options: { watchId?: string } = {}, now = Date.now()): Promise<RunReport> {
-      const recorded = scheduleDigests(ctx, now, options);
+      const recorded = await scheduleDigests(ctx, now, options);
       return { recorded, ...(await delivery.flush(now)) };
     },
 
@@ -93,10 +97,11 @@ export function alertsPort(deps: AlertsParts) {
     async tick(now = Date.now()): Promise<RunReport> {
       let recorded = 0;
       for (const id of watchIds()) {
-        evaluateWaves(ctx, id, now);
-        recorded += scheduleAlerts(ctx, id, now) + scheduleLookalikeAlerts(ctx, id, now);
+        await evaluateWaves(ctx, id, now);
+        recorded += await scheduleAlerts(ctx, id, now);
+        recorded += await scheduleLookalikeAlerts(ctx, id, now);
       }
-      recorded += scheduleDigests(ctx, now);
+      recorded += await scheduleDigests(ctx, now);
       return { recorded, ...(await delivery.flush(now)) };
     },
   };

@@ -19,8 +19,8 @@ import type { PersonChannelsRepo } from './person-channels-repo.ts';
  * The hard case is a crash in the middle of an SMTP transaction: did the server take the message?
  * SMTP answers that precisely. A server may only accept a message once it has read the
  * end-of-data marker ("\r\n.\r\n"); a connection that drops before the marker leaves no message.
- * So the mailer calls `beforeCommit` synchronously just before the marker is written, and the row
- * moves to `committing` (a synchronous SQLite write) first:
+ * So the mailer calls `beforeCommit` just before the marker is written and waits for it: the row
+ * moves to `committing` (a write the database has acknowledged) first:
  *  - a row left in `sending` by a dead process provably was not delivered → it is sent again,
  *    with the same Message-ID;
  *  - a row left in `committing` may have been delivered (the server had the whole message and was
@@ -89,25 +89,25 @@ export function createDelivery(deps: DeliveryDeps) {
   const inFlight = new Set<number>();
 
   /** The channel and target of a row, or why it can no longer be sent. */
-  function route(row: MessageRow): { channel: Channel; target: Target } | { gone: string } {
+  async function route(row: MessageRow): Promise<{ channel: Channel; target: Target } | { gone: string }> {
     if (row.channel === 'email' || row.channelId === null)
       return { channel: deps.channels.email, target: { address: row.toAddress } };
-    const pc = deps.personChannels.get(row.channelId);
+    const pc = await deps.personChannels.get(row.channelId);
     if (!pc || !pc.enabled) return { gone: 'the channel was removed' };
     return { channel: deps.channels[pc.kind], target: pc.target };
   }
 
   async function attempt(row: MessageRow, now: number, report: FlushReport): Promise<void> {
     const log = deps.log.child({ message: row.id, kind: row.kind, watch: row.watchId, channel: row.channel });
-    const routed = route(row);
+    const routed = await route(row);
     if ('gone' in routed) {
-      deps.messages.markRetry(row.id, routed.gone, true);
+      await deps.messages.markRetry(row.id, routed.gone, true);
       report.failed++;
       log.warn({ err: routed.gone }, 'message not delivered: its channel is gone');
       return;
     }
     const { channel, target } = routed;
-    if (!deps.messages.claim(row, CLAIMER, now)) return;
+    if (!(await deps.messages.claim(row, CLAIMER, now))) return;
     inFlight.add(row.id);
     try {
       const result = await channel.send(
@@ -124,14 +124,14 @@ export function createDelivery(deps: DeliveryDeps) {
         },
         { beforeCommit: () => deps.messages.markCommitting(row.id) },
       );
-      deps.messages.markSent(row.id, result.transport, Date.now());
+      await deps.messages.markSent(row.id, result.transport, Date.now());
       report.sent++;
       log.info({ transport: result.transport, again: result.alreadyDelivered ?? false }, 'message delivered');
     } catch (err) {
       const e =
         err instanceof ChannelError ? err : new ChannelError((err as Error).message, false, false, false);
       if (e.afterCommit && !e.refused && !channel.idempotent) {
-        deps.messages.markSent(
+        await deps.messages.markSent(
           row.id,
           channel.kind === 'email' ? 'smtp' : channel.kind,
           Date.now(),
@@ -147,7 +147,7 @@ export function createDelivery(deps: DeliveryDeps) {
       }
       const giveUp = e.permanent || row.attempts + 1 >= MAX_ATTEMPTS;
       const retryAt = e.retryAfterMs !== undefined ? Date.now() + e.retryAfterMs : undefined;
-      deps.messages.markRetry(row.id, e.message, giveUp, retryAt);
+      await deps.messages.markRetry(row.id, e.message, giveUp, retryAt);
       if (giveUp) report.failed++;
       else report.retrying++;
       log.warn(
@@ -165,12 +165,12 @@ export function createDelivery(deps: DeliveryDeps) {
     /** Sends every message that is due, resolving attempts left behind by dead processes. */
     async flush(now = Date.now()): Promise<FlushReport> {
       const report: FlushReport = { sent: 0, unconfirmed: 0, retrying: 0, failed: 0 };
-      for (const row of deps.messages.candidates(now)) {
+      for (const row of await deps.messages.candidates(now)) {
         if (inFlight.has(row.id)) continue;
         if (row.status !== 'queued' && !claimIsDead(row.claimedBy, row.claimedAt, now)) continue;
-        const routed = row.status === 'committing' ? route(row) : undefined;
+        const routed = row.status === 'committing' ? await route(row) : undefined;
         if (routed && 'channel' in routed && !routed.channel.idempotent) {
-          deps.messages.markSent(
+          await deps.messages.markSent(
             row.id,
             routed.channel.kind === 'email' ? 'smtp' : routed.channel.kind,
             now,

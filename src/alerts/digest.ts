@@ -23,18 +23,19 @@ function percent(n: number): string {
  * The digest of one period for one recipient. The owner's version is shielded structurally: it is
  * built without any post text or author name, so no template can leak them.
  */
-export function buildDigest(
+export async function buildDigest(
   ctx: AlertsContext,
   r: Recipient,
   frequency: DigestFrequency,
   period: Period,
   now: number,
-): Rendered {
+): Promise<Rendered> {
   const t = STRINGS[r.language];
   const w = r.watchId;
   const when = (at: number) => formatWhen(at, r.language, r.timezone);
-  const totals = ctx.digests.totals(w, period.start, period.end);
-  const previous = ctx.digests.totals(w, period.start - (period.end - period.start), period.start).hostile;
+  const totals = await ctx.digests.totals(w, period.start, period.end);
+  const previous = (await ctx.digests.totals(w, period.start - (period.end - period.start), period.start))
+    .hostile;
   let trend: string;
   let trendShort = '';
   if (totals.hostile === previous) trend = t.trendSame;
@@ -49,16 +50,17 @@ export function buildDigest(
     trendShort = t.trendShortDown;
   }
 
-  const byLevel = ctx.digests.byLevel(w, period.start, period.end);
+  const byLevel = await ctx.digests.byLevel(w, period.start, period.end);
   const levels = LEVEL_ORDER.filter((l) => byLevel[l]).map((l) => ({
     label: t.levels[l] ?? l,
     count: byLevel[l]!,
   }));
-  const categories = ctx.digests
-    .byCategory(w, period.start, period.end)
-    .map((c) => ({ label: t.categories[c.category] ?? c.category, count: c.count }));
+  const categories = (await ctx.digests.byCategory(w, period.start, period.end)).map((c) => ({
+    label: t.categories[c.category] ?? c.category,
+    count: c.count,
+  }));
 
-  const waves = ctx.waves.overlapping(w, period.start, now);
+  const waves = await ctx.waves.overlapping(w, period.start, now);
   const ongoing = waves.find((x) => x.endedAt === null);
   const ended = waves.filter((x) => x.endedAt !== null).pop();
   const wave = ongoing
@@ -69,11 +71,11 @@ export function buildDigest(
 
   const minLevel = ctx.config.watches.find((x) => x.id === w)?.archiveMinLevel ?? 'medium';
   const archiveLevels = LEVELS.filter((l) => l !== 'none' && levelAtLeast(l, minLevel));
-  const evidence = ctx.digests.evidence(w, period.start, period.end, archiveLevels);
-  const actions = [t.actionsAlerts(ctx.digests.alertsSent(w, period.start, period.end))];
+  const evidence = await ctx.digests.evidence(w, period.start, period.end, archiveLevels);
+  const actions = [t.actionsAlerts(await ctx.digests.alertsSent(w, period.start, period.end))];
   if (evidence) actions.unshift(t.actionsArchived(evidence.archived));
 
-  const repeat = ctx.digests.newRepeatAuthors(w, period.start, period.end);
+  const repeat = await ctx.digests.newRepeatAuthors(w, period.start, period.end);
   const shielded = r.role === 'owner';
   const view: DigestView = {
     title: t.digestTitle(t.periods[frequency] ?? frequency),
@@ -95,9 +97,9 @@ export function buildDigest(
     view.repeatAuthors = repeat.map(
       (a) => `${a.platform} · ${a.handle ? `@${a.handle}` : (a.name ?? '?')} (${a.count})`,
     );
-    view.items = ctx.digests
-      .topItems(w, period.start, period.end, TOP_ITEMS)
-      .map((item) => itemView(ctx, item, r.language, r.timezone));
+    view.items = (await ctx.digests.topItems(w, period.start, period.end, TOP_ITEMS)).map((item) =>
+      itemView(ctx, item, r.language, r.timezone),
+    );
   }
   return renderDigest(
     {
@@ -109,7 +111,7 @@ export function buildDigest(
       ),
       watchId: w,
       dashboardUrl: ctx.links.dashboard(w),
-      unsubscribeUrl: ctx.links.unsubscribe(r.id),
+      unsubscribeUrl: await ctx.links.unsubscribe(r.id),
     },
     view,
   );
@@ -120,16 +122,20 @@ export function buildDigest(
  * The unique (recipient, `digest:<frequency>:<period start>`) key makes this safe to run any
  * number of times, from any number of processes. Returns how many intents were recorded.
  */
-export function scheduleDigests(ctx: AlertsContext, now: number, options: { watchId?: string } = {}): number {
+export async function scheduleDigests(
+  ctx: AlertsContext,
+  now: number,
+  options: { watchId?: string } = {},
+): Promise<number> {
   let recorded = 0;
-  for (const r of ctx.recipients.listActive(options.watchId)) {
+  for (const r of await ctx.recipients.listActive(options.watchId)) {
     if (r.digest === 'off' || r.digestUnsubscribedAt !== null) continue;
     const frequency = r.digest;
     // The first digest of a frequency (new recipient, or one who switched from weekly to hourly)
     // covers the latest complete period only, not everything since the previous digest.
     const last =
-      ctx.messages.lastDigestEnd(r.id, frequency) ??
-      Math.max(r.createdAt, ctx.messages.lastDigestEnd(r.id) ?? 0, now - PERIOD_MS[frequency]);
+      (await ctx.messages.lastDigestEnd(r.id, frequency)) ??
+      Math.max(r.createdAt, (await ctx.messages.lastDigestEnd(r.id)) ?? 0, now - PERIOD_MS[frequency]);
     const after = Math.max(last, now - CATCH_UP_MS);
     for (const period of periodsEndedBetween(
       after,
@@ -139,14 +145,14 @@ export function scheduleDigests(ctx: AlertsContext, now: number, options: { watc
       ctx.config.alerts.digestSchedule,
     )) {
       const dedupeKey = `digest:${frequency}:${new Date(period.start).toISOString()}`;
-      const rendered = buildDigest(ctx, r, frequency, period, now);
-      const id = ctx.messages.recordIntent(
+      const rendered = await buildDigest(ctx, r, frequency, period, now);
+      const id = await ctx.messages.recordIntent(
         messageIntents(
           ctx,
           r,
           { kind: 'digest', dedupeKey, rendered },
           {
-            unsubscribeUrl: ctx.links.unsubscribe(r.id),
+            unsubscribeUrl: await ctx.links.unsubscribe(r.id),
             // Digests are not urgent: they wait for the end of the recipient's quiet hours.
             notBefore: afterQuietHours(now, r.quietHours, r.timezone),
             periodStart: period.start,

@@ -14,7 +14,12 @@ function headline(item: TopItem): string {
   return CATEGORY_PRIORITY.find((c) => item.categories.includes(c)) ?? item.categories[0] ?? 'severe';
 }
 
-function recordAlert(ctx: AlertsContext, r: Recipient, items: TopItem[], now: number): boolean {
+async function recordAlert(
+  ctx: AlertsContext,
+  r: Recipient,
+  items: TopItem[],
+  now: number,
+): Promise<boolean> {
   const t = STRINGS[r.language];
   const grouped = items.length > 1;
   const shielded = r.role === 'owner';
@@ -35,7 +40,7 @@ function recordAlert(ctx: AlertsContext, r: Recipient, items: TopItem[], now: nu
   const ids = items.map((i) => i.id);
   const dedupeKey = grouped ? `alerts:${ids[0]}-${ids[ids.length - 1]}:${ids.length}` : `alert:${ids[0]}`;
   return (
-    ctx.messages.recordAlertIntent(
+    (await ctx.messages.recordAlertIntent(
       messageIntents(
         ctx,
         r,
@@ -45,7 +50,7 @@ function recordAlert(ctx: AlertsContext, r: Recipient, items: TopItem[], now: nu
       ),
       ids,
       now,
-    ) !== undefined
+    )) !== undefined
   );
 }
 
@@ -56,20 +61,20 @@ function recordAlert(ctx: AlertsContext, r: Recipient, items: TopItem[], now: nu
  * impersonation) always goes out in this run, grouped when the budget is spent; the rest waits
  * for the hour to allow it. Returns how many messages were recorded.
  */
-export function scheduleAlerts(ctx: AlertsContext, watchId: string, now: number): number {
+export async function scheduleAlerts(ctx: AlertsContext, watchId: string, now: number): Promise<number> {
   const maxPerHour = ctx.config.alerts.maxPerHour;
   let recorded = 0;
-  for (const r of ctx.recipients.listActive(watchId)) {
+  for (const r of await ctx.recipients.listActive(watchId)) {
     if (!r.alerts) continue;
-    const pending = ctx.digests.alertWorthy(watchId, r.id, r.createdAt - NEW_RECIPIENT_LOOKBACK_MS);
+    const pending = await ctx.digests.alertWorthy(watchId, r.id, r.createdAt - NEW_RECIPIENT_LOOKBACK_MS);
     if (pending.length === 0) continue;
-    const plan = planAlerts(pending, maxPerHour - ctx.messages.alertsSince(r.id, now - HOUR));
+    const plan = planAlerts(pending, maxPerHour - (await ctx.messages.alertsSince(r.id, now - HOUR)));
     if (plan.waiting > 0)
       ctx.log.info(
         { watch: watchId, recipient: r.id, waiting: plan.waiting },
         'alert budget spent for this hour: posts wait to be grouped',
       );
-    for (const items of plan.messages) if (recordAlert(ctx, r, items, now)) recorded++;
+    for (const items of plan.messages) if (await recordAlert(ctx, r, items, now)) recorded++;
   }
   return recorded;
 }

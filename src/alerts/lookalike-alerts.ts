@@ -8,12 +8,16 @@ import { cleanText, renderNotice } from './templates.ts';
 // The owner is not sent it: the proxies check it first.
 
 /** Records one message per new look-alike account and proxy; returns how many were recorded. */
-export function scheduleLookalikeAlerts(ctx: AlertsContext, watchId: string, now: number): number {
+export async function scheduleLookalikeAlerts(
+  ctx: AlertsContext,
+  watchId: string,
+  now: number,
+): Promise<number> {
   const source = ctx.lookalikes;
   if (!source) return 0;
-  const candidates = source.unnotified(watchId, ctx.config.alerts.lookalikeMinSimilarity);
+  const candidates = await source.unnotified(watchId, ctx.config.alerts.lookalikeMinSimilarity);
   if (candidates.length === 0) return 0;
-  const recipients = ctx.recipients.listActive(watchId).filter((r) => r.alerts && r.role !== 'owner');
+  const recipients = (await ctx.recipients.listActive(watchId)).filter((r) => r.alerts && r.role !== 'owner');
   let recorded = 0;
   for (const c of candidates) {
     // Handles and names are written by whoever runs the account: cleaned, and escaped by the HTML part.
@@ -37,7 +41,7 @@ export function scheduleLookalikeAlerts(ctx: AlertsContext, watchId: string, now
           link: { label: t.lookalikeLink, url: ctx.links.lookalikes(watchId) },
         },
       );
-      const id = ctx.messages.recordIntent(
+      const id = await ctx.messages.recordIntent(
         messageIntents(
           ctx,
           r,
@@ -51,7 +55,7 @@ export function scheduleLookalikeAlerts(ctx: AlertsContext, watchId: string, now
     }
   }
   // Told once per account, whoever was (or was not) there to be told.
-  source.markNotified(
+  await source.markNotified(
     candidates.map((c) => c.id),
     now,
   );

@@ -20,11 +20,11 @@ export interface OutgoingMail {
 
 export interface SendHooks {
   /**
-   * Called synchronously just before the point of no return: before the SMTP end-of-data
-   * marker is written, before the outbox file is renamed into place. Until then the message
-   * provably cannot have been delivered.
+   * Called just before the point of no return: before the SMTP end-of-data marker is written,
+   * before the outbox file is renamed into place; that point waits for it to resolve (and is not
+   * reached when it rejects). Until then the message provably cannot have been delivered.
    */
-  beforeCommit?: () => void;
+  beforeCommit?: () => void | Promise<void>;
 }
 
 export interface SendResult {
@@ -78,18 +78,28 @@ export async function buildMessage(from: string, mail: OutgoingMail): Promise<Bu
   return composer.compile().build();
 }
 
-/** A stream of the message that runs `beforeCommit` after its last byte and before its end. */
-function guardedStream(bytes: Buffer, beforeCommit: (() => void) | undefined): Readable {
-  let pushed = false;
+/**
+ * A stream of the message that runs `beforeCommit` after its last byte and ends only once it has
+ * resolved: the end-of-data marker is written when the stream ends. A rejection fails the stream,
+ * so the marker is never written.
+ */
+function guardedStream(bytes: Buffer, beforeCommit: (() => void | Promise<void>) | undefined): Readable {
+  let stage: 'body' | 'committing' | 'done' = 'body';
   return new Readable({
     read() {
-      if (!pushed) {
-        pushed = true;
+      if (stage === 'body') {
+        stage = 'committing';
         this.push(bytes);
         return;
       }
-      beforeCommit?.();
-      this.push(null);
+      if (stage !== 'committing') return;
+      stage = 'done';
+      Promise.resolve()
+        .then(() => beforeCommit?.())
+        .then(
+          () => this.push(null),
+          (err: unknown) => this.destroy(err instanceof Error ? err : new Error(String(err))),
+        );
     },
   });
 }
@@ -144,9 +154,9 @@ async function sendSmtp(
     await connectAndSignIn(conn, smtp);
     await new Promise<void>((resolve, reject) => {
       conn.once('error', reject);
-      const stream = guardedStream(bytes, () => {
+      const stream = guardedStream(bytes, async () => {
+        await hooks.beforeCommit?.();
         committed = true;
-        hooks.beforeCommit?.();
       });
       conn.send({ from: envelopeAddress(from), to: [mail.to] }, stream, (err) =>
         err ? reject(err) : resolve(),
@@ -180,7 +190,7 @@ export function createMailer(mail: Config['mail'], dataDir: string, log: Logger)
         if (outboxFileExists(outboxDir, message.messageId))
           return { messageId: message.messageId, transport, alreadyDelivered: true };
         const bytes = await buildMessage(mail.from, message);
-        writeOutboxFile(outboxDir, message.messageId, bytes, hooks.beforeCommit);
+        await writeOutboxFile(outboxDir, message.messageId, bytes, hooks.beforeCommit);
         mlog.debug({ messageId: message.messageId }, 'message written to the outbox');
         return { messageId: message.messageId, transport };
       }

@@ -21,17 +21,18 @@ export function outboxFileExists(dir: string, messageId: string): boolean {
   return existsSync(path.join(dir, outboxFileName(messageId)));
 }
 
-export function writeOutboxFile(
+/** `beforeCommit` runs (and is waited for) after the bytes are written and before the rename. */
+export async function writeOutboxFile(
   dir: string,
   messageId: string,
   bytes: Buffer,
-  beforeCommit?: () => void,
-): string {
+  beforeCommit?: () => void | Promise<void>,
+): Promise<string> {
   mkdirSync(dir, { recursive: true });
   const final = path.join(dir, outboxFileName(messageId));
   const tmp = path.join(dir, `.${outboxFileName(messageId)}.${process.pid}.tmp`);
   writeFileSync(tmp, bytes, { mode: 0o600 });
-  beforeCommit?.();
+  await beforeCommit?.();
   renameSync(tmp, final);
   return final;
 }

@@ -1,6 +1,6 @@
 import { and, asc, eq } from 'drizzle-orm';
-import type { Db } from '../db/client.ts';
-import { personChannels, users } from '../db/schema/index.ts';
+import type { personChannels } from '../db/schema/index.ts';
+import type { Store } from '../db/store.ts';
 import type { ChannelKind, Target } from './channels/channel.ts';
 
 export interface PersonChannel {
@@ -12,60 +12,61 @@ export interface PersonChannel {
 }
 
 /** A person's channels beyond e-mail (targets checked by the channel before they get here). */
-export function createPersonChannelsRepo(db: Db) {
+export function createPersonChannelsRepo(store: Store) {
+  const { db, t } = store;
+  const { personChannels: channels, users } = t;
   const toChannel = (row: typeof personChannels.$inferSelect): PersonChannel => ({
     id: row.id,
     userId: row.userId,
     kind: row.kind as ChannelKind,
     target: row.target,
-    enabled: row.enabled,
+    enabled: Boolean(row.enabled),
   });
   return {
     /** The person behind an e-mail address (with or without a password), if any. */
-    personByEmail(email: string): { id: number; email: string; lang: string | null } | undefined {
-      return db
+    async personByEmail(
+      email: string,
+    ): Promise<{ id: number; email: string; lang: string | null } | undefined> {
+      const [row] = await db
         .select({ id: users.id, email: users.email, lang: users.lang })
         .from(users)
-        .where(eq(users.email, email.trim().toLowerCase()))
-        .get();
+        .where(eq(users.email, email.trim().toLowerCase()));
+      return row;
     },
 
-    get(id: number): PersonChannel | undefined {
-      const row = db.select().from(personChannels).where(eq(personChannels.id, id)).get();
+    async get(id: number): Promise<PersonChannel | undefined> {
+      const [row] = await db.select().from(channels).where(eq(channels.id, id));
       return row ? toChannel(row) : undefined;
     },
 
-    listFor(userId: number): PersonChannel[] {
-      return db
+    async listFor(userId: number): Promise<PersonChannel[]> {
+      const rows = await db
         .select()
-        .from(personChannels)
-        .where(eq(personChannels.userId, userId))
-        .orderBy(asc(personChannels.id))
-        .all()
-        .map(toChannel);
+        .from(channels)
+        .where(eq(channels.userId, userId))
+        .orderBy(asc(channels.id));
+      return rows.map(toChannel);
     },
 
-    add(userId: number, kind: ChannelKind, target: Target, now = Date.now()): PersonChannel {
-      const row = db
-        .insert(personChannels)
+    async add(userId: number, kind: ChannelKind, target: Target, now = Date.now()): Promise<PersonChannel> {
+      const [row] = await db
+        .insert(channels)
         .values({ userId, kind, target, enabled: true, createdAt: now, updatedAt: now })
-        .returning()
-        .get();
-      return toChannel(row);
+        .returning();
+      return toChannel(row!);
     },
 
     /**
      * Turns a channel off (the person's own channel only). Rows stay, so messages already recorded
      * for it keep their history; they are not sent any more.
      */
-    disable(userId: number, id: number, now = Date.now()): boolean {
-      return (
-        db
-          .update(personChannels)
-          .set({ enabled: false, updatedAt: now })
-          .where(and(eq(personChannels.id, id), eq(personChannels.userId, userId)))
-          .run().changes > 0
-      );
+    async disable(userId: number, id: number, now = Date.now()): Promise<boolean> {
+      const changed = await db
+        .update(channels)
+        .set({ enabled: false, updatedAt: now })
+        .where(and(eq(channels.id, id), eq(channels.userId, userId)))
+        .returning({ id: channels.id });
+      return changed.length > 0;
     },
   };
 }

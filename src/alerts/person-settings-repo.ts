@@ -1,6 +1,5 @@
 import { eq } from 'drizzle-orm';
-import type { Db } from '../db/client.ts';
-import { users } from '../db/schema/index.ts';
+import type { Store } from '../db/store.ts';
 import type { DigestSetting } from './recipients-repo.ts';
 
 /** A person's own notification settings; null follows each watch's configured recipient entry. */
@@ -28,14 +27,15 @@ export function isTimeZone(s: string): boolean {
 }
 
 /** The notification columns of the `users` row: the one record of a person. */
-export function createPersonSettingsRepo(db: Db) {
+export function createPersonSettingsRepo(store: Store) {
+  const { db, t } = store;
+  const { users } = t;
   return {
-    get(userId: number): PersonSettings | undefined {
-      const row = db
+    async get(userId: number): Promise<PersonSettings | undefined> {
+      const [row] = await db
         .select({ digest: users.digest, from: users.quietFrom, to: users.quietTo, tz: users.timeZone })
         .from(users)
-        .where(eq(users.id, userId))
-        .get();
+        .where(eq(users.id, userId));
       if (!row) return undefined;
       return {
         digest: (row.digest as DigestSetting | null) ?? null,
@@ -44,16 +44,16 @@ export function createPersonSettingsRepo(db: Db) {
       };
     },
 
-    save(userId: number, s: PersonSettings): void {
-      db.update(users)
+    async save(userId: number, s: PersonSettings): Promise<void> {
+      await db
+        .update(users)
         .set({
           digest: s.digest,
           quietFrom: s.quietHours?.from ?? null,
           quietTo: s.quietHours?.to ?? null,
           timeZone: s.timeZone,
         })
-        .where(eq(users.id, userId))
-        .run();
+        .where(eq(users.id, userId));
     },
   };
 }

@@ -1,12 +1,6 @@
-import { and, asc, eq, isNull } from 'drizzle-orm';
-import type { Db } from '../db/client.ts';
-import {
-  personChannels,
-  recipients,
-  userWatches,
-  users,
-  watches as watchesTable,
-} from '../db/schema/index.ts';
+import { and, asc, eq, isNull, type SQL } from 'drizzle-orm';
+import type { recipients as recipientsTable } from '../db/schema/index.ts';
+import type { Store } from '../db/store.ts';
 import type { WatchConfig } from '../config/schema.ts';
 import type { ChannelKind } from './channels/channel.ts';
 
@@ -61,15 +55,18 @@ export function recipientValues(r: RecipientConfig) {
   };
 }
 
-export function createRecipientsRepo(db: Db) {
-  function channelsByUser(): Map<number, ChannelRef[]> {
+export function createRecipientsRepo(store: Store) {
+  const { db, t } = store;
+  const { personChannels, recipients, users, watches: watchesTable } = t;
+
+  async function channelsByUser(): Promise<Map<number, ChannelRef[]>> {
     const map = new Map<number, ChannelRef[]>();
-    for (const c of db
+    const rows = await db
       .select({ id: personChannels.id, kind: personChannels.kind, userId: personChannels.userId })
       .from(personChannels)
       .where(eq(personChannels.enabled, true))
-      .orderBy(asc(personChannels.id))
-      .all()) {
+      .orderBy(asc(personChannels.id));
+    for (const c of rows) {
       const list = map.get(c.userId) ?? [];
       list.push({ id: c.id, kind: c.kind as ChannelKind });
       map.set(c.userId, list);
@@ -77,16 +74,15 @@ export function createRecipientsRepo(db: Db) {
     return map;
   }
 
-  function withPerson(where: ReturnType<typeof and>): Recipient[] {
-    const rows = db
+  async function withPerson(where: SQL | undefined): Promise<Recipient[]> {
+    const rows = await db
       .select({ r: recipients, u: users, definition: watchesTable.definition })
       .from(recipients)
       .leftJoin(users, eq(users.id, recipients.userId))
       .leftJoin(watchesTable, eq(watchesTable.id, recipients.watchId))
       .where(where)
-      .orderBy(asc(recipients.id))
-      .all();
-    const channels = rows.some((x) => x.u) ? channelsByUser() : new Map<number, ChannelRef[]>();
+      .orderBy(asc(recipients.id));
+    const channels = rows.some((x) => x.u) ? await channelsByUser() : new Map<number, ChannelRef[]>();
     return rows.map(({ r, u, definition }) => {
       const base = toRecipient(r);
       const names = (definition as { names?: string[] } | null)?.names;
@@ -110,49 +106,57 @@ export function createRecipientsRepo(db: Db) {
      * changed ones updated, missing ones marked removed (their sent-message history stays).
      * An unsubscribe made through a digest's link is kept: the person's choice wins over the file.
      */
-    syncFromConfig(watches: readonly WatchConfig[], now = Date.now()): void {
-      db.transaction((tx) => {
+    async syncFromConfig(watches: readonly WatchConfig[], now = Date.now()): Promise<void> {
+      await store.transaction(async (tx) => {
+        const { recipients: rcp, userWatches, users: people } = tx.t;
         const wanted = new Set<string>();
         // A configured recipient is a person: found by e-mail, or created without a password
         // (they receive mail; a set-password link makes them an account).
-        const personOf = (email: string, role: RecipientRole): number => {
-          const found = tx.select({ id: users.id }).from(users).where(eq(users.email, email)).get();
-          if (found) return found.id;
-          return tx.insert(users).values({ email, role, createdAt: now }).returning({ id: users.id }).get()
-            .id;
+        const find = async (email: string) =>
+          (await tx.db.select({ id: people.id }).from(people).where(eq(people.email, email)))[0]?.id;
+        const personOf = async (email: string, role: RecipientRole): Promise<number> => {
+          const found = await find(email);
+          if (found !== undefined) return found;
+          const [created] = await tx.db
+            .insert(people)
+            .values({ email, role, createdAt: now })
+            .onConflictDoNothing()
+            .returning({ id: people.id });
+          // Nothing inserted: another process created the person meanwhile (PostgreSQL).
+          return created?.id ?? (await find(email))!;
         };
         const ids = new Set(watches.map((w) => w.id));
         for (const w of watches) {
           for (const r of w.recipients ?? []) {
             const values = recipientValues(r);
-            const userId = personOf(values.email, values.role);
-            tx.insert(userWatches).values({ userId, watchId: w.id }).onConflictDoNothing().run();
+            const userId = await personOf(values.email, values.role);
+            await tx.db.insert(userWatches).values({ userId, watchId: w.id }).onConflictDoNothing();
             wanted.add(`${w.id}\u0000${values.email}`);
-            tx.insert(recipients)
+            await tx.db
+              .insert(rcp)
               .values({ watchId: w.id, userId, ...values, createdAt: now, updatedAt: now })
               .onConflictDoUpdate({
-                target: [recipients.watchId, recipients.email],
+                target: [rcp.watchId, rcp.email],
                 set: { ...values, userId, updatedAt: now, removedAt: null },
-              })
-              .run();
+              });
           }
         }
         // An account given a watch in the dashboard is a recipient of it too, with its own
         // settings (or the defaults of its role): nobody has to be added twice.
-        for (const a of tx
+        const accounts = await tx.db
           .select({
-            userId: users.id,
+            userId: people.id,
             watchId: userWatches.watchId,
-            email: users.email,
-            role: users.role,
-            lang: users.lang,
-            timeZone: users.timeZone,
-            digest: users.digest,
+            email: people.email,
+            role: people.role,
+            lang: people.lang,
+            timeZone: people.timeZone,
+            digest: people.digest,
           })
           .from(userWatches)
-          .innerJoin(users, eq(users.id, userWatches.userId))
-          .where(isNull(users.disabledAt))
-          .all()) {
+          .innerJoin(people, eq(people.id, userWatches.userId))
+          .where(isNull(people.disabledAt));
+        for (const a of accounts) {
           const key = `${a.watchId}\u0000${a.email}`;
           if (!ids.has(a.watchId) || wanted.has(key)) continue;
           wanted.add(key);
@@ -166,52 +170,51 @@ export function createRecipientsRepo(db: Db) {
             allClear: role !== 'reviewer',
             timezone: a.timeZone ?? 'UTC',
           };
-          tx.insert(recipients)
+          await tx.db
+            .insert(rcp)
             .values({ watchId: a.watchId, userId: a.userId, ...values, createdAt: now, updatedAt: now })
             .onConflictDoUpdate({
-              target: [recipients.watchId, recipients.email],
+              target: [rcp.watchId, rcp.email],
               set: { userId: a.userId, role, updatedAt: now, removedAt: null },
-            })
-            .run();
+            });
         }
-        for (const row of tx
-          .select({ id: recipients.id, watchId: recipients.watchId, email: recipients.email })
-          .from(recipients)
-          .where(isNull(recipients.removedAt))
-          .all()) {
+        const active = await tx.db
+          .select({ id: rcp.id, watchId: rcp.watchId, email: rcp.email })
+          .from(rcp)
+          .where(isNull(rcp.removedAt));
+        for (const row of active) {
           if (!wanted.has(`${row.watchId}\u0000${row.email}`))
-            tx.update(recipients).set({ removedAt: now }).where(eq(recipients.id, row.id)).run();
+            await tx.db.update(rcp).set({ removedAt: now }).where(eq(rcp.id, row.id));
         }
       });
     },
 
-    listActive(watchId?: string): Recipient[] {
+    listActive(watchId?: string): Promise<Recipient[]> {
       const where = watchId
         ? and(isNull(recipients.removedAt), eq(recipients.watchId, watchId))
         : isNull(recipients.removedAt);
       return withPerson(where);
     },
 
-    get(id: number): Recipient | undefined {
-      return withPerson(eq(recipients.id, id))[0];
+    async get(id: number): Promise<Recipient | undefined> {
+      return (await withPerson(eq(recipients.id, id)))[0];
     },
 
     /** Stops digests for this recipient; returns false when there is no such recipient. */
-    unsubscribeDigest(id: number, now = Date.now()): boolean {
-      const res = db
+    async unsubscribeDigest(id: number, now = Date.now()): Promise<boolean> {
+      const changed = await db
         .update(recipients)
         .set({ digestUnsubscribedAt: now })
         .where(and(eq(recipients.id, id), isNull(recipients.digestUnsubscribedAt)))
-        .run();
-      return (
-        res.changes > 0 ||
-        db.select({ id: recipients.id }).from(recipients).where(eq(recipients.id, id)).get() !== undefined
-      );
+        .returning({ id: recipients.id });
+      if (changed.length > 0) return true;
+      const [exists] = await db.select({ id: recipients.id }).from(recipients).where(eq(recipients.id, id));
+      return exists !== undefined;
     },
   };
 }
 
-function toRecipient(row: typeof recipients.$inferSelect): Recipient {
+function toRecipient(row: typeof recipientsTable.$inferSelect): Recipient {
   return {
     id: row.id,
     watchId: row.watchId,
@@ -222,8 +225,8 @@ function toRecipient(row: typeof recipients.$inferSelect): Recipient {
     role: row.role as RecipientRole,
     language: row.language as Language,
     digest: row.digest as DigestSetting,
-    alerts: row.alerts,
-    allClear: row.allClear,
+    alerts: Boolean(row.alerts),
+    allClear: Boolean(row.allClear),
     timezone: row.timezone,
     quietHours: row.quietFrom && row.quietTo ? { from: row.quietFrom, to: row.quietTo } : null,
     digestUnsubscribedAt: row.digestUnsubscribedAt,

@@ -1,7 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import type { Db } from '../db/client.ts';
-import { alertSettings } from '../db/schema/index.ts';
+import type { Store } from '../db/store.ts';
 
 // Unsubscribe links carry `<recipient id>.<HMAC>`: whoever holds the link may stop that
 // recipient's digests (that is the point of one-click unsubscribe), nobody can forge another one.
@@ -9,15 +8,20 @@ import { alertSettings } from '../db/schema/index.ts';
 const PURPOSE = 'vigie-unsubscribe-digest:v1';
 
 /** The signing key: from the configuration, else generated once and kept in the database. */
-export function unsubscribeKey(db: Db, configured: string | undefined): string {
+export async function unsubscribeKey(store: Store, configured: string | undefined): Promise<string> {
   if (configured) return configured;
-  const existing = db.select().from(alertSettings).where(eq(alertSettings.key, 'unsubscribe_key')).get();
-  if (existing) return existing.value;
-  db.insert(alertSettings)
+  const { db, t } = store;
+  const { alertSettings } = t;
+  const read = async () =>
+    (await db.select().from(alertSettings).where(eq(alertSettings.key, 'unsubscribe_key')))[0]?.value;
+  const existing = await read();
+  if (existing !== undefined) return existing;
+  // Two processes may both get here: the first key stored wins, and both read it back.
+  await db
+    .insert(alertSettings)
     .values({ key: 'unsubscribe_key', value: randomBytes(32).toString('base64url') })
-    .onConflictDoNothing()
-    .run();
-  return db.select().from(alertSettings).where(eq(alertSettings.key, 'unsubscribe_key')).get()!.value;
+    .onConflictDoNothing();
+  return (await read())!;
 }
 
 function mac(key: string, recipientId: number): string {

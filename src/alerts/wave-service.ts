@@ -21,15 +21,15 @@ export interface WaveChanges {
  * detector says it ended); a new ongoing wave is stored and announced; a wave that began and ended
  * entirely while nobody was looking (service down) is stored for the record but not announced.
  */
-export function evaluateWaves(ctx: AlertsContext, watchId: string, now: number): WaveChanges {
+export async function evaluateWaves(ctx: AlertsContext, watchId: string, now: number): Promise<WaveChanges> {
   const params = ctx.config.alerts.wave;
-  const first = ctx.waves.firstPostTime(watchId);
+  const first = await ctx.waves.firstPostTime(watchId);
   const changes: WaveChanges = { started: [], ended: [] };
   if (first === undefined) return changes;
   const from = Math.max(now - windowMs(params.baselineHalfLifeDays), first);
-  const counts = ctx.waves.hourlyHostileCounts(watchId, from, now);
+  const counts = await ctx.waves.hourlyHostileCounts(watchId, from, now);
   const detection = detectWaves(counts, now, params);
-  const stored = ctx.waves.relevant(watchId, counts.startHour);
+  const stored = await ctx.waves.relevant(watchId, counts.startHour);
   const matched = new Set<number>();
 
   const overlaps = (s: WaveRow, d: DetectedWave) =>
@@ -39,20 +39,21 @@ export function evaluateWaves(ctx: AlertsContext, watchId: string, now: number):
       peakAt: d.peakAt,
       peakCount: d.peakCount,
       count: d.count,
-      topCategories: ctx.waves.topCategories(watchId, d.startedAt, d.endedAt ?? now + 1),
+      topCategories: await ctx.waves.topCategories(watchId, d.startedAt, d.endedAt ?? now + 1),
       updatedAt: now,
     };
     const match = stored.find((s) => !matched.has(s.id) && overlaps(s, d));
     if (match) {
       matched.add(match.id);
       if (d.endedAt !== null && match.endedAt === null) {
-        if (ctx.waves.close(match.id, d.endedAt, set)) changes.ended.push(ctx.waves.get(match.id)!);
+        if (await ctx.waves.close(match.id, d.endedAt, set))
+          changes.ended.push((await ctx.waves.get(match.id))!);
       } else if (match.endedAt === null || d.endedAt !== null) {
-        ctx.waves.update(match.id, set);
+        await ctx.waves.update(match.id, set);
       }
       continue;
     }
-    const row = ctx.waves.insert({
+    const row = await ctx.waves.insert({
       watchId,
       startedAt: d.startedAt,
       endedAt: d.endedAt,
@@ -64,11 +65,11 @@ export function evaluateWaves(ctx: AlertsContext, watchId: string, now: number):
   }
   // A stored wave the detector no longer sees at all (posts rescored as not hostile): it is over.
   for (const s of stored) {
-    if (s.endedAt === null && !matched.has(s.id) && ctx.waves.close(s.id, now, { updatedAt: now }))
-      changes.ended.push(ctx.waves.get(s.id)!);
+    if (s.endedAt === null && !matched.has(s.id) && (await ctx.waves.close(s.id, now, { updatedAt: now })))
+      changes.ended.push((await ctx.waves.get(s.id))!);
   }
-  for (const w of changes.started) recordWaveStart(ctx, w, now);
-  for (const w of changes.ended) recordAllClear(ctx, w, now);
+  for (const w of changes.started) await recordWaveStart(ctx, w, now);
+  for (const w of changes.ended) await recordAllClear(ctx, w, now);
   if (changes.started.length || changes.ended.length) {
     ctx.log.info(
       { watch: watchId, started: changes.started.map((w) => w.id), ended: changes.ended.map((w) => w.id) },
@@ -86,8 +87,8 @@ export function waveTriageUrl(ctx: AlertsContext, wave: WaveRow): string {
   });
 }
 
-function recordWaveStart(ctx: AlertsContext, wave: WaveRow, now: number): void {
-  for (const r of ctx.recipients.listActive(wave.watchId)) {
+async function recordWaveStart(ctx: AlertsContext, wave: WaveRow, now: number): Promise<void> {
+  for (const r of await ctx.recipients.listActive(wave.watchId)) {
     if (!r.alerts) continue;
     const t = STRINGS[r.language];
     const proxyView = r.role !== 'owner';
@@ -113,15 +114,15 @@ function recordWaveStart(ctx: AlertsContext, wave: WaveRow, now: number): void {
       },
     );
     const dedupeKey = `wave_start:${wave.id}`;
-    ctx.messages.recordIntent(
+    await ctx.messages.recordIntent(
       messageIntents(ctx, r, { kind: 'wave_start', dedupeKey, rendered }, { notBefore: now }),
       now,
     );
   }
 }
 
-function recordAllClear(ctx: AlertsContext, wave: WaveRow, now: number): void {
-  for (const r of ctx.recipients.listActive(wave.watchId)) {
+async function recordAllClear(ctx: AlertsContext, wave: WaveRow, now: number): Promise<void> {
+  for (const r of await ctx.recipients.listActive(wave.watchId)) {
     if (!r.allClear) continue;
     const t = STRINGS[r.language];
     const when = (at: number) => formatWhen(at, r.language, r.timezone);
@@ -141,7 +142,7 @@ function recordAllClear(ctx: AlertsContext, wave: WaveRow, now: number): void {
       },
     );
     const dedupeKey = `all_clear:${wave.id}`;
-    ctx.messages.recordIntent(
+    await ctx.messages.recordIntent(
       messageIntents(
         ctx,
         r,

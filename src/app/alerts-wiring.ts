@@ -1,5 +1,6 @@
 import type { Config } from '../config/schema.ts';
 import type { Db } from '../db/client.ts';
+import type { Store } from '../db/store.ts';
 import type { Logger } from '../logger.ts';
 import type { WatchesRepo } from '../db/repositories/watches-repo.ts';
 import { alertLinks } from '../alerts/alerts-context.ts';
@@ -16,7 +17,9 @@ import { createWavesRepo } from '../alerts/waves-repo.ts';
 import { createIdentityRepo } from '../identity/identity-repo.ts';
 
 export interface AlertsDeps {
+  /** The look-alike source (identity) still reads the database directly. */
   db: Db;
+  store: Store;
   config: Readonly<Config>;
   log: Logger;
   watches: WatchesRepo;
@@ -28,21 +31,21 @@ export interface AlertsDeps {
 
 /** The alerts module (immediate alerts, waves, digests) with its repositories, links and mailer. */
 export function createAlerts(deps: AlertsDeps) {
-  const { db, config } = deps;
+  const { db, store, config } = deps;
   const log = deps.log.child({ part: 'alerts' });
   const ctx = {
     config,
     log,
-    recipients: createRecipientsRepo(db),
-    messages: createMessagesRepo(db),
-    waves: createWavesRepo(db),
-    digests: createDigestRepo(db),
-    links: alertLinks(config, () => unsubscribeKey(db, config.alerts.unsubscribeSecret)),
+    recipients: createRecipientsRepo(store),
+    messages: createMessagesRepo(store),
+    waves: createWavesRepo(store),
+    digests: createDigestRepo(store),
+    links: alertLinks(config, () => unsubscribeKey(store, config.alerts.unsubscribeSecret)),
     lookalikes: createIdentityRepo(db),
   };
   const mailer = deps.mailer ?? createMailer(config.mail, config.dataDir, log);
   const channels: Channels = createChannels(config, mailer, { sleep: deps.sleep });
-  const personChannels = createPersonChannelsRepo(db);
+  const personChannels = createPersonChannelsRepo(store);
   const delivery = createDelivery({ messages: ctx.messages, channels, personChannels, log });
   return alertsPort({ config, watches: deps.watches, ctx, mailer, channels, personChannels, delivery });
 }

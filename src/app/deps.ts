@@ -52,7 +52,7 @@ export function createDeps(
   // The async store every repository moves to (SQLite here; PostgreSQL with database.url).
   const store = createSqliteStore(db);
   // One ledger object: its appends are chained, and every writer shares the same statements.
-  const ledger = createLedger(db);
+  const ledger = createLedger(store);
   const watches = createWatchesRepo(db);
   const sources = createSourcesRepo(db);
   const posts = createPostsRepo(db, ledger);
@@ -120,7 +120,7 @@ export function createDeps(
       log: log.child({ part: 'ledger-timestamp' }),
     }),
   });
-  const alerts = createAlerts({ db, config, log, watches, mailer });
+  const alerts = createAlerts({ db, store, config, log, watches, mailer });
   const identity = createIdentity({
     repo: createIdentityRepo(db),
     box: config.security.encryptionKey ? createSecretBox(config.security.encryptionKey) : undefined,
@@ -171,6 +171,7 @@ export function createDeps(
     // The dashboard's repositories and ports (users, triage, audit, recipients, evidence, alerts).
     ...createWebPorts({
       db,
+      store,
       log,
       config,
       watches,
@@ -190,12 +191,12 @@ export function createDeps(
      * its definition in the file changed, so dashboard edits survive restarts), their sources and
      * recipients.
      */
-    syncWatches(): void {
+    async syncWatches(): Promise<void> {
       // Private information never reaches watches.definition: it is stored encrypted by identity.
       watches.syncFromConfig(config.watches.map(withoutPrivate));
       identity.syncPrivate(config.watches);
       for (const w of watches.listActive()) sources.syncForWatch(w.id, sourceSpecsForWatch(w.definition));
-      alerts.syncRecipients(
+      await alerts.syncRecipients(
         Date.now(),
         watches.listActive().map((w) => w.definition),
       );

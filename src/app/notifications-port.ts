@@ -1,5 +1,5 @@
 import type { Config } from '../config/schema.ts';
-import type { Db } from '../db/client.ts';
+import type { Store } from '../db/store.ts';
 import type { Logger } from '../logger.ts';
 import { EXTRA_CHANNEL_KINDS, isChannelKind, TargetError } from '../alerts/channels/channel.ts';
 import { createChannels } from '../alerts/channels/channels.ts';
@@ -12,14 +12,14 @@ import type { NotificationsPort } from '../web/ports.ts';
 
 /** Account → Notifications: a person's settings and channels, and "send a test", for the dashboard. */
 export function createNotificationsPort(deps: {
-  db: Db;
+  store: Store;
   config: Readonly<Config>;
   log: Logger;
   /** The service's mailer, which follows the dashboard's mail settings; the configured one when absent. */
   mailer?: Mailer;
 }): NotificationsPort {
-  const settings = createPersonSettingsRepo(deps.db);
-  const personChannels = createPersonChannelsRepo(deps.db);
+  const settings = createPersonSettingsRepo(deps.store);
+  const personChannels = createPersonChannelsRepo(deps.store);
   const mailer = deps.mailer ?? createMailer(deps.config.mail, deps.config.dataDir, deps.log);
   const channels = createChannels(deps.config, mailer);
   const domain = /@([A-Za-z0-9.-]+)>?\s*$/.exec(deps.config.mail.from)?.[1];
@@ -27,15 +27,14 @@ export function createNotificationsPort(deps: {
     kinds: () => EXTRA_CHANNEL_KINDS.map((kind) => ({ kind, configured: channels[kind].configured() })),
     settings: (userId) => settings.get(userId),
     saveSettings: (userId, s) => settings.save(userId, { ...s, digest: s.digest as DigestSetting | null }),
-    channels: (userId) =>
-      personChannels
-        .listFor(userId)
+    channels: async (userId) =>
+      (await personChannels.listFor(userId))
         .filter((c) => c.enabled)
         .map((c) => ({ id: c.id, kind: c.kind, label: channels[c.kind].describe(c.target) })),
-    addChannel(userId, kind, fields) {
+    async addChannel(userId, kind, fields) {
       if (!isChannelKind(kind) || kind === 'email') return { field: 'kind' };
       try {
-        personChannels.add(userId, kind, channels[kind].parseTarget(fields));
+        await personChannels.add(userId, kind, channels[kind].parseTarget(fields));
         return { ok: true };
       } catch (err) {
         if (err instanceof TargetError) return { field: err.field ?? 'kind' };
@@ -44,14 +43,14 @@ export function createNotificationsPort(deps: {
     },
     removeChannel: (userId, id) => personChannels.disable(userId, id),
     async sendTest(email, kind) {
-      const person = personChannels.personByEmail(email);
+      const person = await personChannels.personByEmail(email);
       if (!person) return undefined;
       return sendTestMessages(
         channels,
         {
           email: person.email,
           lang: person.lang === 'fr' ? 'fr' : 'en',
-          channels: personChannels.listFor(person.id),
+          channels: await personChannels.listFor(person.id),
         },
         kind && isChannelKind(kind) ? kind : undefined,
         domain,

@@ -52,7 +52,7 @@ export async function runService(
   const step = async <T>(promise: Promise<T>): Promise<T | typeof STOPPED> =>
     Promise.race([promise, stop.stopped.then((): typeof STOPPED => STOPPED)]);
 
-  deps.syncWatches();
+  await deps.syncWatches();
   // A watch created or edited in the dashboard gets its poll schedule at once.
   const onWatchesChanged = roles.scheduler ? () => deps.driver.syncSchedules(deps.schedules()) : undefined;
   if (roles.web) {
@@ -92,12 +92,12 @@ export async function runService(
     }
   }
   log.info({ watches: deps.watches.listActive().length, driver: deps.driver.name, roles }, 'Vigie started');
-  if (app && deps.users.list().length === 0) {
+  if (app && (await deps.users.list()).length === 0) {
     // A first start: nobody can sign in yet. The setup page (one-time link, this machine only by
     // default) creates the owner; the CLI stays the other way.
     printSetupLink(deps, config, app, log);
   }
-  if (deps.watches.listActive().length === 0 && deps.users.list().length > 0) {
+  if (deps.watches.listActive().length === 0 && (await deps.users.list()).length > 0) {
     log.warn(
       'no watch yet: copy config/vigie.example.yaml to config/vigie.yaml, add the person to watch, and restart',
     );

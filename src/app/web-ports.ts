@@ -1,5 +1,7 @@
 import type { Config } from '../config/schema.ts';
+import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
+import type { Store } from '../db/store.ts';
 import type { Logger } from '../logger.ts';
 import type { JobQueue } from '../jobs/types.ts';
 import type { Ledger } from '../db/ledger/ledger.ts';
@@ -30,6 +32,8 @@ import { createNotificationsPort } from './notifications-port.ts';
 
 export interface WebPortsDeps {
   db: Db;
+  /** The async store the dashboard's repositories run on (same database as `db`). */
+  store: Store;
   log: Logger;
   config: Readonly<Config>;
   watches: WatchesRepo;
@@ -54,12 +58,12 @@ export function createWebPorts(deps: WebPortsDeps) {
     identity.list(watchId).filter((l) => l.status === 'confirmed');
   return {
     lookalikesPort: lookalikesPort(identity),
-    users: createUsersRepo(deps.db),
-    invitations: createInvitationsRepo(deps.db),
-    triage: createTriageRepo(deps.db),
-    audit: createAuditRepo(deps.db),
-    recipients: createRecipientsRepo(deps.db),
-    watchAdmin: createWatchAdminRepo(deps.db),
+    users: createUsersRepo(deps.store),
+    invitations: createInvitationsRepo(deps.store),
+    triage: createTriageRepo(deps.store),
+    audit: createAuditRepo(deps.store),
+    recipients: createRecipientsRepo(deps.store),
+    watchAdmin: createWatchAdminRepo(deps.store),
     evidencePort: createEvidencePort({
       ...deps,
       confirmedImpersonations,
@@ -67,12 +71,12 @@ export function createWebPorts(deps: WebPortsDeps) {
       dossierPosts: deps.dossierPosts ?? createDossierRepo(deps.db),
     }),
     alertsPort: createAlertsPort(deps),
-    unsubscribeKey: () => unsubscribeKey(deps.db, deps.config.alerts.unsubscribeSecret),
-    pingDb: () => {
-      deps.db.$client.prepare('select 1').get();
+    unsubscribeKey: () => unsubscribeKey(deps.store, deps.config.alerts.unsubscribeSecret),
+    pingDb: async () => {
+      await deps.store.get(sql`select 1 as one`);
     },
     loginGuard: createLoginGuard({
-      attempts: createLoginAttemptsRepo(deps.db),
+      attempts: createLoginAttemptsRepo(deps.store),
       log: deps.log,
       mailer: deps.mailer ?? createMailer(deps.config.mail, deps.config.dataDir, deps.log),
     }),
@@ -113,15 +117,26 @@ function createEvidencePort(
 ): EvidencePort {
   const { ledger, archives } = deps;
   return {
-    recordViewed: (e) => {
-      ledger.append({ type: 'viewed', watchId: e.watchId, postId: e.postId, actor: e.actor });
+    recordViewed: async (e) => {
+      await ledger.append({ type: 'viewed', watchId: e.watchId, postId: e.postId, actor: e.actor });
     },
-    eventsForPost: (postId) =>
-      ledger
-        .eventsForPost(postId)
-        .map((r) => ({ id: r.id, at: r.at, type: r.type, actor: r.actor, data: r.data, hash: r.hash })),
-    recordDecision: (e) => {
-      ledger.append({ type: e.type, watchId: e.watchId, postId: e.postId, actor: e.actor, data: e.data });
+    eventsForPost: async (postId) =>
+      (await ledger.eventsForPost(postId)).map((r) => ({
+        id: r.id,
+        at: r.at,
+        type: r.type,
+        actor: r.actor,
+        data: r.data,
+        hash: r.hash,
+      })),
+    recordDecision: async (e) => {
+      await ledger.append({
+        type: e.type,
+        watchId: e.watchId,
+        postId: e.postId,
+        actor: e.actor,
+        data: e.data,
+      });
     },
     flagForArchive: async (postId, actor) => {
       const flagged = archives.flagForArchive(postId, actor);
@@ -164,14 +179,14 @@ function createEvidencePort(
 }
 
 function createAlertsPort(deps: {
-  db: Db;
+  store: Store;
   config: Readonly<Config>;
   log: Logger;
   mailer?: Mailer;
 }): AlertsPort {
-  const waves = createWavesRepo(deps.db);
+  const waves = createWavesRepo(deps.store);
   return {
-    currentWave: (watchId) => waves.current(watchId) ?? null,
+    currentWave: async (watchId) => (await waves.current(watchId)) ?? null,
     notifications: createNotificationsPort(deps),
   };
 }

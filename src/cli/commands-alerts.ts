@@ -25,7 +25,7 @@ export function registerAlertsCommands(program: Command): void {
     .action((o: { watch?: string }, cmd: Command) =>
       runCommand(async () => {
         return withDeps(globals(cmd), async ({ deps }) => {
-          deps.syncWatches();
+          await deps.syncWatches();
           requireWatch(deps, o.watch);
           const report = await deps.alerts.runDigests({ watchId: o.watch });
           process.stdout.write(
@@ -51,7 +51,7 @@ export function registerAlertsCommands(program: Command): void {
         const dir = outboxDirOf(config.mail, config.dataDir);
         const entries = listOutbox(dir);
         // Mail not confirmed as delivered: waiting, being retried, unconfirmed after a crash, given up.
-        const open = deps.alerts.ctx.messages.list({
+        const open = await deps.alerts.ctx.messages.list({
           statuses: ['queued', 'sending', 'committing', 'unconfirmed', 'failed'],
           limit: 200,
         });
@@ -101,7 +101,7 @@ export function registerAlertsCommands(program: Command): void {
           const ids = o.watch ? [o.watch] : deps.watches.listActive().map((w) => w.id);
           const rows: string[][] = [];
           for (const id of ids) {
-            for (const w of deps.alerts.ctx.waves.list(id, 50)) {
+            for (const w of await deps.alerts.ctx.waves.list(id, 50)) {
               const item = {
                 id: w.id,
                 watch: w.watchId,

@@ -44,7 +44,7 @@ export function registerCaptureCommands(program: Command): void {
     .action((o: { watch?: string }, cmd: Command) =>
       runCommand(async () =>
         withDeps(globals(cmd), async ({ deps }) => {
-          deps.syncWatches();
+          await deps.syncWatches();
           requireWatch(deps, o.watch);
           const capturer = deps.evidence.capturer;
           if (!capturer) throw new UsageError('captures are off: set capture.enabled to true');

@@ -63,7 +63,7 @@ export function registerCoreCommands(program: Command): void {
         return withDeps(
           globals(cmd),
           async ({ deps }) => {
-            deps.syncWatches();
+            await deps.syncWatches();
             requireWatch(deps, o.watch);
             await deps.driver.start(deps.handlers());
             const outcomes = [];
@@ -236,7 +236,7 @@ export function registerCoreCommands(program: Command): void {
       runCommand(async () => {
         const { rescoreWatch } = await import('../ingest/rescore.ts');
         return withDeps(globals(cmd), async ({ deps }) => {
-          deps.syncWatches();
+          await deps.syncWatches();
           requireWatch(deps, o.watch);
           const ids = o.watch ? [o.watch] : deps.watches.listActive().map((w) => w.id);
           for (const id of ids) process.stdout.write(`${id}: ${rescoreWatch(deps, id)} posts rescored\n`);

@@ -34,11 +34,11 @@ export function registerCorrectionsCommands(program: Command): void {
         if (outProblem) throw new UsageError(`--out: ${outProblem}`);
         return withDeps(globals(cmd), async ({ deps }) => {
           requireWatch(deps, o.watch);
-          const list = deps.triage.corrections(o.watch);
+          const list = await deps.triage.corrections(o.watch);
           const { correctionsText } = await import('../web/corrections-export.ts');
           const text = correctionsText(list, o.format as CorrectionFormat);
           // The list holds post text: its export is written to the audit log like the dashboard's.
-          deps.audit.record({
+          await deps.audit.record({
             userId: null,
             actor: 'cli',
             action: 'export_corrections',

@@ -31,7 +31,7 @@ export function registerEvidenceCommands(program: Command): void {
         if (!Number.isInteger(waitMs) || waitMs < 0)
           throw new UsageError('--wait-ms: expected a non-negative integer');
         return withDeps(globals(cmd), async ({ deps }) => {
-          deps.syncWatches();
+          await deps.syncWatches();
           requireWatch(deps, o.watch);
           const evidence = deps.evidence;
           const s = await evidence.archiver.run({ watchId: o.watch, waitMs });
@@ -100,7 +100,7 @@ export function registerEvidenceCommands(program: Command): void {
           if (outProblem) throw new UsageError(`--out: ${outProblem}`);
           const { writeDossier } = await import('../evidence/dossier.ts');
           return withDeps(globals(cmd), async ({ deps }) => {
-            deps.syncWatches();
+            await deps.syncWatches();
             requireWatch(deps, o.watch);
             const r = await writeDossier(
               deps,
@@ -163,7 +163,7 @@ export function registerEvidenceCommands(program: Command): void {
     .action((o: { watch?: string }, cmd: Command) =>
       runCommand(async () => {
         return withDeps(globals(cmd), async ({ deps }) => {
-          deps.syncWatches();
+          await deps.syncWatches();
           requireWatch(deps, o.watch);
           const s = await deps.evidence.deletionCheck({ watchId: o.watch });
           process.stdout.write(

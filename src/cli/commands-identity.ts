@@ -84,7 +84,7 @@ export function registerIdentityCommands(program: Command): void {
     .action((o: { watch: string }, cmd: Command) =>
       runCommand(async () => {
         return withDeps(globals(cmd), async ({ deps }) => {
-          deps.syncWatches();
+          await deps.syncWatches();
           requireWatch(deps, o.watch);
           const authors = await deps.identity.scanAuthors(o.watch);
           const searched = await deps.identity.searchAccounts(o.watch);

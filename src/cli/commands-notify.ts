@@ -23,7 +23,7 @@ export function registerNotifyCommands(program: Command): void {
           throw new UsageError(`--channel: expected one of ${CHANNEL_KINDS.join(', ')}, got "${o.channel}"`);
         const kind = o.channel;
         return withDeps(globals(cmd), async ({ deps }) => {
-          deps.syncWatches();
+          await deps.syncWatches();
           const results = await deps.alerts.sendTest(o.email, kind);
           if (!results) throw new UsageError(`--email: nobody with the address "${o.email}"`);
           if (results.length === 0) {

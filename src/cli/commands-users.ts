@@ -34,7 +34,7 @@ export function registerUsersCommands(program: Command): void {
         if (!/^[^\s@]+@[^\s@]+$/.test(o.email))
           throw new UsageError(`--email: expected an e-mail address, got "${o.email}"`);
         return withDeps(globals(cmd), async ({ deps, config }) => {
-          deps.syncWatches();
+          await deps.syncWatches();
           for (const w of o.watch)
             if (!deps.watches.get(w)) throw new UsageError(`--watch: no watch with id "${w}"`);
           let passwordHash: string | undefined;
@@ -46,13 +46,13 @@ export function registerUsersCommands(program: Command): void {
             passwordHash = await hashPassword(password);
           }
           const users = deps.users;
-          const created = users.upsert({
+          const created = await users.upsert({
             email: o.email,
             role: o.role as Role,
             watchIds: o.watch,
             passwordHash,
           });
-          deps.audit.record({
+          await deps.audit.record({
             userId: null,
             actor: 'cli',
             action: 'user_add',
@@ -62,7 +62,10 @@ export function registerUsersCommands(program: Command): void {
             `account ${created.email} (${created.role}) — watches: ${created.watchIds.join(', ') || 'none'}\n`,
           );
           if (!passwordHash) {
-            const token = users.createPasswordLink(created.id, config.web.passwordLinkHours * 3_600_000);
+            const token = await users.createPasswordLink(
+              created.id,
+              config.web.passwordLinkHours * 3_600_000,
+            );
             const base = config.server.publicUrl ?? `http://${config.server.host}:${config.server.port}`;
             process.stdout.write(
               `set the password within ${config.web.passwordLinkHours} h (one use): ${base.replace(/\/$/, '')}/set-password/${token}\n`,
@@ -79,7 +82,7 @@ export function registerUsersCommands(program: Command): void {
     .action((_o, cmd: Command) =>
       runCommand(async () => {
         return withDeps(globals(cmd), async ({ deps }) => {
-          for (const u of deps.users.list())
+          for (const u of await deps.users.list())
             process.stdout.write(
               `${u.email}\t${u.role}\t${u.watchIds.join(',')}\t${u.totpEnabled ? 'totp' : ''}\n`,
             );
@@ -96,9 +99,9 @@ export function registerUsersCommands(program: Command): void {
       runCommand(async () => {
         return withDeps(globals(cmd), async ({ deps, config }) => {
           const users = deps.users;
-          const u = users.byEmail(o.email);
+          const u = await users.byEmail(o.email);
           if (!u) throw new UsageError(`--email: no account "${o.email}"`);
-          const token = users.createPasswordLink(u.id, config.web.passwordLinkHours * 3_600_000);
+          const token = await users.createPasswordLink(u.id, config.web.passwordLinkHours * 3_600_000);
           const base = config.server.publicUrl ?? `http://${config.server.host}:${config.server.port}`;
           process.stdout.write(`${base.replace(/\/$/, '')}/set-password/${token}\n`);
           return 0;
@@ -117,10 +120,10 @@ export function registerUsersCommands(program: Command): void {
       runCommand(async () => {
         return withDeps(globals(cmd), async ({ deps }) => {
           const users = deps.users;
-          const u = users.byEmail(o.email);
+          const u = await users.byEmail(o.email);
           if (!u) throw new UsageError(`--email: no account "${o.email}"`);
-          const token = users.createApiToken(u.id, o.name.slice(0, 100));
-          deps.audit.record({
+          const token = await users.createApiToken(u.id, o.name.slice(0, 100));
+          await deps.audit.record({
             userId: u.id,
             actor: 'cli',
             action: 'token_create',

@@ -20,6 +20,7 @@ export class ConfigError extends Error {
  */
 export const ENV_OVERRIDES: ReadonlyArray<{ env: string; path: readonly string[]; type?: 'number' }> = [
   { env: 'VIGIE_DATA_DIR', path: ['dataDir'] },
+  { env: 'DATABASE_URL', path: ['database', 'url'] },
   { env: 'VIGIE_HOST', path: ['server', 'host'] },
   { env: 'VIGIE_PORT', path: ['server', 'port'], type: 'number' },
   { env: 'VIGIE_PUBLIC_URL', path: ['server', 'publicUrl'] },

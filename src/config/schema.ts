@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isPostgresUrl } from './database-url.ts';
 import { cronExpression, httpUrl, level, watchSchema } from './watch-schema.ts';
 
 // One schema for the whole configuration: every object is strict so that a misspelt key
@@ -58,6 +59,24 @@ const hackernewsSourceSchema = z
 export const configSchema = z
   .object({
     dataDir: z.string().min(1).default('./data'),
+    /**
+     * Where the data lives: absent, the embedded SQLite file in dataDir; a `postgres://` URL, a
+     * PostgreSQL database (several machines, `vigie db copy` to move). The URL may hold a password:
+     * it is never written to a log or an error (database-url.ts redacts it).
+     */
+    database: z
+      .object({
+        url: z
+          .string()
+          .refine(isPostgresUrl, {
+            // The value itself is not repeated: it may hold a password.
+            message:
+              'expected a PostgreSQL URL such as postgres://user:password@host:5432/vigie (leave it out to keep the embedded SQLite file)',
+          })
+          .optional(),
+      })
+      .strict()
+      .prefault({}),
     server: z
       .object({
         host: z.string().min(1).default('127.0.0.1'),

@@ -101,12 +101,7 @@ export function decisionRows(d: PostDecisions | undefined, t: (k: WordKey) => st
   return `<dt>${t('review')}</dt><dd>${review}</dd>\n<dt>${t('reports')}</dt><dd>${reports}</dd>`;
 }
 
-function postBlock(
-  p: DossierPost,
-  t: (k: WordKey) => string,
-  lang: ReportLang,
-  d?: PostDecisions,
-): string {
+function postBlock(p: DossierPost, t: (k: WordKey) => string, lang: ReportLang, d?: PostDecisions): string {
   const href = safeHref(p.url);
   const archive = safeHref(p.captureUrl);
   const author = cutText(

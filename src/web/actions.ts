@@ -12,8 +12,12 @@ export interface ReportInput {
 }
 
 /** Checks every post belongs to a watch the user may see; answers 404 otherwise (no probing). */
-export function postsOfUser(ctx: WebContext, user: User, ids: readonly number[]): Map<number, string> {
-  const owners = ctx.triage.watchOfPosts(ids);
+export async function postsOfUser(
+  ctx: WebContext,
+  user: User,
+  ids: readonly number[],
+): Promise<Map<number, string>> {
+  const owners = await ctx.triage.watchOfPosts(ids);
   for (const id of ids) {
     const w = owners.get(id);
     if (!w || !user.watchIds.includes(w)) throw new HttpError(404, 'no such post', 'error.noSuchPost');
@@ -30,16 +34,16 @@ export async function applyAction(
   report: ReportInput = {},
 ): Promise<void> {
   if (ids.length === 0) throw new HttpError(400, 'select at least one post', 'error.selectPost');
-  const owners = postsOfUser(ctx, user, ids);
+  const owners = await postsOfUser(ctx, user, ids);
   // Review decisions and reports filed are custody events too: a dossier shows who decided what, when.
   let decision: { type: 'reviewed' | 'reported'; data: Record<string, unknown> } | undefined;
   // Only someone who read the post may declare it harmless: the owner is shown it because of it.
   if (action === 'harmless' && user.role !== 'proxy')
     throw new HttpError(403, 'only a proxy may mark a post harmless');
   if (action === 'reviewed' || action === 'ignored' || action === 'harmless')
-    ctx.triage.setStatus(ids, action, user.id);
+    await ctx.triage.setStatus(ids, action, user.id);
   else if (action === 'archive') {
-    ctx.triage.flagArchive(ids, user.id);
+    await ctx.triage.flagArchive(ids, user.id);
     for (const id of ids) await ctx.evidence.flagForArchive?.(id, user.email);
   } else {
     const channel = report.channel as ReportChannel;
@@ -48,15 +52,20 @@ export async function applyAction(
     const at = report.reportedAt ? Date.parse(report.reportedAt) : Date.now();
     if (Number.isNaN(at)) throw new HttpError(400, 'the report date is not a date', 'error.reportDate');
     const reference = report.reference?.trim().slice(0, 200) || null;
-    ctx.triage.addReport(ids, { channel, reportedAt: at, reference }, user.id);
+    await ctx.triage.addReport(ids, { channel, reportedAt: at, reference }, user.id);
     decision = { type: 'reported', data: { channel, reportedAt: new Date(at).toISOString(), reference } };
   }
   if (action === 'reviewed' || action === 'ignored' || action === 'harmless')
     decision = { type: 'reviewed', data: { status: action } };
   for (const id of ids) {
     if (decision)
-      ctx.evidence.recordDecision?.({ ...decision, watchId: owners.get(id)!, postId: id, actor: user.email });
-    ctx.audit.record({
+      await ctx.evidence.recordDecision?.({
+        ...decision,
+        watchId: owners.get(id)!,
+        postId: id,
+        actor: user.email,
+      });
+    await ctx.audit.record({
       userId: user.id,
       actor: user.email,
       action: action === 'archive' ? 'flag_archive' : action === 'report' ? 'report' : 'review',
@@ -71,12 +80,12 @@ export async function applyAction(
 }
 
 /** Reveals hostile content: written to the audit log and to the custody log as `viewed`. */
-export function revealPost(ctx: WebContext, user: User, postId: number): void {
-  const owners = postsOfUser(ctx, user, [postId]);
+export async function revealPost(ctx: WebContext, user: User, postId: number): Promise<void> {
+  const owners = await postsOfUser(ctx, user, [postId]);
   const watchId = owners.get(postId)!;
-  ctx.audit.record({ userId: user.id, actor: user.email, action: 'reveal', watchId, postId });
+  await ctx.audit.record({ userId: user.id, actor: user.email, action: 'reveal', watchId, postId });
   try {
-    ctx.evidence.recordViewed({ watchId, postId, actor: user.email });
+    await ctx.evidence.recordViewed({ watchId, postId, actor: user.email });
   } catch (err) {
     ctx.log.warn({ err, watch: watchId, postId }, 'could not record the view in the custody log');
   }
@@ -93,16 +102,22 @@ export async function labelPost(
   postId: number,
   category: string | null,
 ): Promise<void> {
-  const owners = postsOfUser(ctx, user, [postId]);
+  const owners = await postsOfUser(ctx, user, [postId]);
   const watchId = owners.get(postId)!;
   if (category === null) {
-    if (ctx.triage.removeLabel(postId))
-      ctx.audit.record({ userId: user.id, actor: user.email, action: 'unmark_hostile', watchId, postId });
+    if (await ctx.triage.removeLabel(postId))
+      await ctx.audit.record({
+        userId: user.id,
+        actor: user.email,
+        action: 'unmark_hostile',
+        watchId,
+        postId,
+      });
     return;
   }
   if (!(CATEGORIES as readonly string[]).includes(category)) throw new HttpError(400, 'choose a category');
-  ctx.triage.setLabel(postId, category, user);
-  ctx.audit.record({
+  await ctx.triage.setLabel(postId, category, user);
+  await ctx.audit.record({
     userId: user.id,
     actor: user.email,
     action: 'mark_hostile',
@@ -110,11 +125,11 @@ export async function labelPost(
     postId,
     detail: { category },
   });
-  if (!ctx.triage.review(postId)?.archiveFlaggedAt) await applyAction(ctx, user, [postId], 'archive');
+  if (!(await ctx.triage.review(postId))?.archiveFlaggedAt) await applyAction(ctx, user, [postId], 'archive');
 }
 
 /** Reveals every post of a list at once (one audit entry and one custody event per post). */
-export function revealPosts(ctx: WebContext, user: User, postIds: readonly number[]): void {
-  postsOfUser(ctx, user, postIds);
-  for (const id of new Set(postIds)) revealPost(ctx, user, id);
+export async function revealPosts(ctx: WebContext, user: User, postIds: readonly number[]): Promise<void> {
+  await postsOfUser(ctx, user, postIds);
+  for (const id of new Set(postIds)) await revealPost(ctx, user, id);
 }

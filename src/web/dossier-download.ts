@@ -25,9 +25,13 @@ const day = (s: string | undefined, plus = 0) => {
  * `vigie-dossier-alice-2026-11-01-2026-12-07.zip`: the watch and the period. A form sends empty
  * dates when none is chosen; the period then starts at the watch's first post and ends today.
  */
-export function dossierFileName(ctx: Pick<WebContext, 'triage'>, p: DossierParams, now = Date.now()): string {
+export async function dossierFileName(
+  ctx: Pick<WebContext, 'triage'>,
+  p: DossierParams,
+  now = Date.now(),
+): Promise<string> {
   const today = new Date(now).toISOString().slice(0, 10);
-  const from = p.from || ctx.triage.seenDays(p.watch)?.first || today;
+  const from = p.from || (await ctx.triage.seenDays(p.watch))?.first || today;
   const to = p.to || today;
   return `vigie-dossier-${p.watch}-${from.slice(0, 10)}-${to.slice(0, 10)}.zip`.replace(
     /[^A-Za-z0-9._-]/g,
@@ -52,7 +56,7 @@ export async function sendDossier(
   const from = day(p.from);
   const to = day(p.to, 86_400_000);
   const dir = await mkdtemp(path.join(tmpdir(), 'vigie-dossier-'));
-  const name = dossierFileName(ctx, p);
+  const name = await dossierFileName(ctx, p);
   const file = path.join(dir, name);
   try {
     await write(
@@ -63,7 +67,7 @@ export async function sendDossier(
     await rm(dir, { recursive: true, force: true });
     throw err;
   }
-  ctx.audit.record({
+  await ctx.audit.record({
     userId: user.id,
     actor: user.email,
     action: 'export',

@@ -1,4 +1,5 @@
-import type { Db } from '../db/client.ts';
+import { sql } from 'drizzle-orm';
+import type { Store } from '../db/store.ts';
 
 // Human labels: a proxy's "this is hostile" on a post the scorer missed, with the category they
 // chose. Stored beside the scorer's fields (post_labels), never over them, so the scorer's verdict
@@ -29,50 +30,53 @@ export interface Correction {
   lexiconVersion: string | null;
 }
 
-export function labelQueries(db: Db) {
-  const client = db.$client;
-  const upsert = client.prepare(
-    `insert into post_labels (post_id, watch_id, category, labelled_by, labelled_by_email, labelled_at)
-     select id, watch_id, ?, ?, ?, ? from posts where id = ?
-     on conflict(post_id) do update set category = excluded.category, labelled_by = excluded.labelled_by,
-       labelled_by_email = excluded.labelled_by_email, labelled_at = excluded.labelled_at`,
-  );
-  const remove = client.prepare(`delete from post_labels where post_id = ?`);
-  const one = client.prepare(
-    `select post_id, category, labelled_by_email, labelled_at from post_labels where post_id = ?`,
-  );
+export function labelQueries(store: Store) {
   return {
     /** Marks a post hostile by hand with a category (replaces an earlier label of the same post). */
-    setLabel(postId: number, category: string, user: { id: number; email: string }, now = Date.now()): void {
-      upsert.run(category, user.id, user.email, now, postId);
+    async setLabel(
+      postId: number,
+      category: string,
+      user: { id: number; email: string },
+      now = Date.now(),
+    ): Promise<void> {
+      await store.run(
+        sql`insert into post_labels (post_id, watch_id, category, labelled_by, labelled_by_email, labelled_at)
+            select id, watch_id, ${category}, ${user.id}, ${user.email}, ${now} from posts where id = ${postId}
+            on conflict (post_id) do update set category = excluded.category, labelled_by = excluded.labelled_by,
+              labelled_by_email = excluded.labelled_by_email, labelled_at = excluded.labelled_at`,
+      );
     },
 
-    removeLabel(postId: number): boolean {
-      return remove.run(postId).changes > 0;
+    async removeLabel(postId: number): Promise<boolean> {
+      return (await store.run(sql`delete from post_labels where post_id = ${postId}`)).changes > 0;
     },
 
-    label(postId: number): PostLabel | undefined {
-      const r = one.get(postId) as
-        { post_id: number; category: string; labelled_by_email: string; labelled_at: number } | undefined;
+    async label(postId: number): Promise<PostLabel | undefined> {
+      const r = await store.get<{
+        post_id: number;
+        category: string;
+        labelled_by_email: string;
+        labelled_at: number;
+      }>(
+        sql`select post_id, category, labelled_by_email, labelled_at from post_labels where post_id = ${postId}`,
+      );
       return r
         ? {
             postId: r.post_id,
             category: r.category,
             labelledBy: r.labelled_by_email,
-            labelledAt: r.labelled_at,
+            labelledAt: Number(r.labelled_at),
           }
         : undefined;
     },
 
     /** Every human label of a watch with the scorer's verdict beside it, oldest first. */
-    corrections(watchId: string): Correction[] {
-      const rows = client
-        .prepare(
-          `select p.id, p.watch_id, p.platform, p.url, p.text, p.lang, p.level, p.score, p.categories, p.scorer_version,
-             l.category, l.labelled_by_email, l.labelled_at
-           from post_labels l join posts p on p.id = l.post_id where l.watch_id = ? order by l.labelled_at, p.id`,
-        )
-        .all(watchId) as Record<string, unknown>[];
+    async corrections(watchId: string): Promise<Correction[]> {
+      const rows = await store.all(
+        sql`select p.id, p.watch_id, p.platform, p.url, p.text, p.lang, p.level, p.score, p.categories, p.scorer_version,
+              l.category, l.labelled_by_email, l.labelled_at
+            from post_labels l join posts p on p.id = l.post_id where l.watch_id = ${watchId} order by l.labelled_at, p.id`,
+      );
       return rows.map((r) => ({
         postId: r.id as number,
         watchId: r.watch_id as string,
@@ -85,7 +89,7 @@ export function labelQueries(db: Db) {
         scorerCategories: typeof r.categories === 'string' ? (JSON.parse(r.categories) as string[]) : [],
         humanCategory: r.category as string,
         labelledBy: r.labelled_by_email as string,
-        labelledAt: r.labelled_at as number,
+        labelledAt: Number(r.labelled_at),
         lexiconVersion: (r.scorer_version as string | null) ?? null,
       }));
     },

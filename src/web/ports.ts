@@ -39,11 +39,11 @@ export interface TriageDecision {
 }
 
 export interface EvidencePort {
-  recordViewed(e: { watchId: string; postId: number; actor: string }): void;
-  eventsForPost(postId: number): CustodyEvent[];
+  recordViewed(e: { watchId: string; postId: number; actor: string }): Promise<void>;
+  eventsForPost(postId: number): Promise<CustodyEvent[]>;
   flagForArchive?: (postId: number, actor: string) => unknown;
   /** A proxy's review decision or filed report, written to the custody log. */
-  recordDecision?: (e: TriageDecision) => void;
+  recordDecision?: (e: TriageDecision) => Promise<void>;
   writeDossier?: (request: DossierRequest, outFile: string) => Promise<unknown>;
   /** Absent when local captures are off. */
   captureStatus?: () => CaptureStatusView;
@@ -86,13 +86,17 @@ export interface ChannelTestResult {
 export interface NotificationsPort {
   /** The kinds a person may add, and whether the server side of each is configured. */
   kinds(): { kind: string; configured: boolean }[];
-  settings(userId: number): NotificationSettingsView | undefined;
+  settings(userId: number): Promise<NotificationSettingsView | undefined>;
   /** Values are checked by the route first. */
-  saveSettings(userId: number, settings: NotificationSettingsView): void;
-  channels(userId: number): ChannelView[];
+  saveSettings(userId: number, settings: NotificationSettingsView): Promise<void>;
+  channels(userId: number): Promise<ChannelView[]>;
   /** Returns the field at fault when the target is not valid. */
-  addChannel(userId: number, kind: string, fields: Record<string, string>): { ok: true } | { field: string };
-  removeChannel(userId: number, id: number): boolean;
+  addChannel(
+    userId: number,
+    kind: string,
+    fields: Record<string, string>,
+  ): Promise<{ ok: true } | { field: string }>;
+  removeChannel(userId: number, id: number): Promise<boolean>;
   sendTest(email: string, kind?: string): Promise<ChannelTestResult[] | undefined>;
 }
 

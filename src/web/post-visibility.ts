@@ -18,11 +18,11 @@ export function ownerShieldOf(ctx: Pick<WebContext, 'watches'>, watchId: string)
 }
 
 /** The visibility of each row for this user (revealed posts: only for a signed-in session). */
-export function visibilityFor(
+export async function visibilityFor(
   ctx: Pick<WebContext, 'watches' | 'audit'>,
   user: SessionUser | User,
   rows: readonly Row[],
-): Map<number, TextVisibility> {
+): Promise<Map<number, TextVisibility>> {
   const shields = new Map<string, OwnerShield>();
   const shieldOf = (watchId: string) => {
     let s = shields.get(watchId);
@@ -34,17 +34,18 @@ export function visibilityFor(
     first.set(r.id, textVisibility(user.role, r, { revealed: false, ownerShield: shieldOf(r.watchId) }));
   const hidden = rows.filter((r) => first.get(r.id) !== 'clear').map((r) => r.id);
   if (hidden.length > 0 && 'sessionCreatedAt' in user) {
-    for (const id of ctx.audit.revealedSince(user.id, user.sessionCreatedAt, hidden)) first.set(id, 'clear');
+    for (const id of await ctx.audit.revealedSince(user.id, user.sessionCreatedAt, hidden))
+      first.set(id, 'clear');
   }
   return first;
 }
 
 /** The rows with their text as this user may read it (see render/text-shield.ts). */
-export function shieldRows<R extends Row>(
+export async function shieldRows<R extends Row>(
   ctx: Pick<WebContext, 'watches' | 'audit'>,
   user: SessionUser | User,
   rows: readonly R[],
 ) {
-  const vis = visibilityFor(ctx, user, rows);
+  const vis = await visibilityFor(ctx, user, rows);
   return rows.map((r) => shieldText(r, vis.get(r.id)!));
 }

@@ -1,6 +1,6 @@
-import type { Statement } from 'better-sqlite3';
-import type { Db } from '../db/client.ts';
-import { ftsQuery } from '../db/repositories/fts-query.ts';
+import { sql, type SQL } from 'drizzle-orm';
+import type { Store } from '../db/store.ts';
+import { postSearchCondition } from '../db/repositories/fts-query.ts';
 import { LEVELS } from '../scoring/index.ts';
 import { labelQueries } from './labels-repo.ts';
 import { repeatOffenderQueries } from './repeat-offenders.ts';
@@ -8,17 +8,16 @@ import {
   COLUMNS,
   HOSTILE_SQL,
   SITE_ROW_SQL,
-  SITE_SQL,
-  fromArray,
   parseCursor,
+  siteSql,
   toRow,
   type ReviewStatus,
   type TriageFilter,
   type TriageRow,
 } from './triage-row.ts';
 
-// SQL of the dashboard's reading and triage work. Raw prepared statements: the triage list is the
-// hot path, and keyset pagination needs exact control of the ORDER BY the indexes provide.
+// SQL of the dashboard's reading and triage work. Raw statements: the triage list is the hot path,
+// and keyset pagination needs exact control of the ORDER BY the indexes provide.
 
 export type { TriageFilter, TriageRow };
 export { REVIEW_STATUSES, STATUS_FILTERS, type ReviewStatus } from './triage-row.ts';
@@ -31,144 +30,129 @@ const levelRank = (level: string | null) =>
   Math.max(0, LEVELS.indexOf((level ?? 'none') as (typeof LEVELS)[number]));
 
 /** A page of at most `limit` rows out of `limit + 1` read, and the cursor of the next page. */
-function page(raw: unknown[][], limit: number, cursorOf: (last: TriageRow) => string) {
-  const rows = raw.slice(0, limit).map(fromArray);
+function page(raw: Record<string, unknown>[], limit: number, cursorOf: (last: TriageRow) => string) {
+  const rows = raw.slice(0, limit).map(toRow);
   const last = rows[rows.length - 1];
   return { rows, next: raw.length > limit && last ? cursorOf(last) : null };
 }
 
-export function createTriageRepo(db: Db) {
-  const client = db.$client;
-  // The list builds its SQL from the filters: a handful of shapes, each prepared once.
-  const statements = new Map<string, Statement<unknown[]>>();
-  const prepare = (sqlText: string) => {
-    let stmt = statements.get(sqlText);
-    if (!stmt) {
-      stmt = client.prepare(sqlText);
-      if (statements.size < 500) statements.set(sqlText, stmt);
-    }
-    return stmt;
-  };
-  const listStatements = new Map<string, Statement<unknown[]>>();
-  const prepareList = (sqlText: string) => {
-    let stmt = listStatements.get(sqlText);
-    if (!stmt) {
-      stmt = client.prepare(sqlText).raw(true);
-      if (listStatements.size < 500) listStatements.set(sqlText, stmt);
-    }
-    return stmt;
-  };
-  const hasTable = (name: string) =>
-    !!prepare(`select 1 from sqlite_master where type = 'table' and name = ?`).get(name);
+export function createTriageRepo(store: Store) {
+  const site = siteSql(store.dialect);
+  const and = (parts: SQL[]) => sql.join(parts, sql` and `);
+  const list = (values: readonly unknown[]) =>
+    sql.join(
+      values.map((v) => sql`${v}`),
+      sql`, `,
+    );
+  /** Whether the optional table exists (the archives module's table). */
+  const hasTable = async (name: string) =>
+    (await store.get(
+      store.dialect === 'sqlite'
+        ? sql`select 1 as one from sqlite_master where type = 'table' and name = ${name}`
+        : sql`select 1 as one from information_schema.tables where table_schema = current_schema() and table_name = ${name}`,
+    )) !== undefined;
+  const count = async (query: SQL) => Number((await store.get<{ n: number }>(query))?.n ?? 0);
+  async function setStatusIn(
+    s: Store,
+    postIds: readonly number[],
+    status: ReviewStatus,
+    userId: number,
+    now: number,
+  ): Promise<void> {
+    if (postIds.length === 0) return;
+    await s.run(
+      sql`insert into post_reviews (post_id, watch_id, status, updated_by, updated_at)
+          select id, watch_id, ${status}, ${userId}, ${now} from posts where id in (${list(postIds)})
+          on conflict (post_id) do update set status = excluded.status, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
+    );
+  }
 
   return {
-    ...labelQueries(db),
-    ...repeatOffenderQueries(db),
+    ...labelQueries(store),
+    ...repeatOffenderQueries(store),
 
     /** The first and last day a watch saw posts (YYYY-MM-DD), for file names; null when it has none. */
-    seenDays(watchId: string): { first: string; last: string } | null {
-      const r = prepare(
-        `select min(first_seen_at) as a, max(first_seen_at) as b from posts where watch_id = ?`,
-      ).get(watchId) as { a: number | null; b: number | null };
-      if (r.a === null || r.b === null) return null;
+    async seenDays(watchId: string): Promise<{ first: string; last: string } | null> {
+      const r = await store.get<{ a: number | null; b: number | null }>(
+        sql`select min(first_seen_at) as a, max(first_seen_at) as b from posts where watch_id = ${watchId}`,
+      );
+      if (!r || r.a === null || r.b === null) return null;
       const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-      return { first: day(r.a), last: day(r.b) };
+      return { first: day(Number(r.a)), last: day(Number(r.b)) };
     },
 
     /** One page of the triage list and the cursor of the next one (keyset: no OFFSET, fast at any depth). */
-    list(f: TriageFilter): { rows: TriageRow[]; next: string | null } {
-      const where: string[] = ['p.watch_id = ?'];
-      const params: unknown[] = [f.watchId];
-      let from = 'posts p';
-      if (f.q && f.q.trim()) {
-        // Drive the search from the FTS index so a frequent word does not mean a full scan.
-        from = 'posts_fts f join posts p on p.id = f.rowid';
-        where.push('posts_fts match ?');
-        params.push(ftsQuery(f.q));
-      }
+    async list(f: TriageFilter): Promise<{ rows: TriageRow[]; next: string | null }> {
+      const where: SQL[] = [sql`p.watch_id = ${f.watchId}`];
+      if (f.q && f.q.trim()) where.push(postSearchCondition(store, sql`p.id`, f.q));
       // "At least": `high` shows `severe` too.
       const atLeast = f.level
         ? LEVELS.slice(Math.max(0, LEVELS.indexOf(f.level as (typeof LEVELS)[number])))
         : undefined;
       if (atLeast && f.sort !== 'worst') {
-        where.push(
-          atLeast.length === 1 ? 'p.level = ?' : `p.level in (${atLeast.map(() => '?').join(', ')})`,
-        );
-        params.push(...atLeast);
+        where.push(atLeast.length === 1 ? sql`p.level = ${atLeast[0]}` : sql`p.level in (${list(atLeast)})`);
       }
-      if (f.hostile) where.push(`(${HOSTILE_SQL})`);
+      if (f.hostile) where.push(HOSTILE_SQL);
       if (f.site) {
         // The same rows the authors page counts for a site.
-        where.push(`${SITE_ROW_SQL} and p.url like '%://%' and ${SITE_SQL} = ?`);
-        params.push(f.site.toLowerCase());
+        where.push(sql`${SITE_ROW_SQL} and p.url like '%://%' and ${site} = ${f.site.toLowerCase()}`);
       }
       if (f.category) {
-        where.push(`exists (select 1 from json_each(p.categories) c where c.value = ?)`);
-        params.push(f.category);
+        where.push(
+          store.dialect === 'sqlite'
+            ? sql`exists (select 1 from json_each(p.categories) c where c.value = ${f.category})`
+            : sql`exists (select 1 from jsonb_array_elements_text(p.categories::jsonb) c(value) where c.value = ${f.category})`,
+        );
       }
-      if (f.sourceId !== undefined) {
-        where.push('p.source_id = ?');
-        params.push(f.sourceId);
-      }
+      if (f.sourceId !== undefined) where.push(sql`p.source_id = ${f.sourceId}`);
       if (f.author) {
         const a = f.author.replace(/^@/, '');
-        where.push('(p.author_handle = ? collate nocase or p.author_name = ?)');
-        params.push(a, f.author);
+        // lower() folds what SQLite's NOCASE folds (ASCII) there, and more on PostgreSQL.
+        where.push(sql`(lower(p.author_handle) = lower(${a}) or p.author_name = ${f.author})`);
       }
-      if (f.status === 'new') where.push('not exists (select 1 from post_reviews r where r.post_id = p.id)');
-      else if (f.status) {
-        where.push('exists (select 1 from post_reviews r where r.post_id = p.id and r.status = ?)');
-        params.push(f.status);
-      }
-      if (f.from !== undefined) {
-        where.push('p.first_seen_at >= ?');
-        params.push(f.from);
-      }
-      if (f.to !== undefined) {
-        where.push('p.first_seen_at < ?');
-        params.push(f.to);
-      }
+      if (f.status === 'new')
+        where.push(sql`not exists (select 1 from post_reviews r where r.post_id = p.id)`);
+      else if (f.status)
+        where.push(
+          sql`exists (select 1 from post_reviews r where r.post_id = p.id and r.status = ${f.status})`,
+        );
+      if (f.from !== undefined) where.push(sql`p.first_seen_at >= ${f.from}`);
+      if (f.to !== undefined) where.push(sql`p.first_seen_at < ${f.to}`);
       const cur = parseCursor(f.sort, f.cursor);
       if (f.sort === 'worst') {
         // Worst level first, newest first within a level: one indexed walk per level (the
         // (watch_id, level) index is in id order), from the cursor's level down, until the page
         // is full. Posts not scored yet have no level and are left out, as before.
-        const raw: unknown[][] = [];
+        const raw: Record<string, unknown>[] = [];
         for (const level of [...(atLeast ?? LEVELS)].reverse()) {
           const rank = levelRank(level);
           if (cur?.rank !== undefined && rank > cur.rank) continue;
-          const w = [...where, 'p.level = ?'];
-          const ps = [...params, level];
-          if (cur?.rank === rank) {
-            w.push('p.id < ?');
-            ps.push(cur.id);
-          }
-          const sqlText = `select ${COLUMNS} from ${from} where ${w.join(' and ')} order by p.id desc limit ?`;
-          raw.push(...(prepareList(sqlText).all(...ps, f.limit + 1 - raw.length) as unknown[][]));
+          const w = [...where, sql`p.level = ${level}`];
+          if (cur?.rank === rank) w.push(sql`p.id < ${cur.id}`);
+          raw.push(
+            ...(await store.all(
+              sql`select ${COLUMNS} from posts p where ${and(w)} order by p.id desc limit ${f.limit + 1 - raw.length}`,
+            )),
+          );
           if (raw.length > f.limit) break;
         }
         return page(raw, f.limit, (last) => `${levelRank(last.level)}.${last.id}`);
       }
-      if (cur) {
-        where.push(from.startsWith('posts_fts') ? 'f.rowid < ?' : 'p.id < ?');
-        params.push(cur.id);
-      }
-      // With a search, order by the FTS rowid so the match walks its index newest first and
-      // stops at the page size instead of sorting every match.
-      const order = from.startsWith('posts_fts') ? 'f.rowid desc' : 'p.id desc';
-      const sqlText = `select ${COLUMNS} from ${from} where ${where.join(' and ')} order by ${order} limit ?`;
-      const raw = prepareList(sqlText).all(...params, f.limit + 1) as unknown[][];
+      if (cur) where.push(sql`p.id < ${cur.id}`);
+      const raw = await store.all(
+        sql`select ${COLUMNS} from posts p where ${and(where)} order by p.id desc limit ${f.limit + 1}`,
+      );
       return page(raw, f.limit, (last) => `${last.id}`);
     },
 
-    /** The watch's sources for the filter menu (raw: this runs on every triage page). */
-    sourcesOf(watchId: string): { id: number; kind: string; target: string }[] {
-      return prepare(`select id, kind, target from sources where watch_id = ? order by kind, id`).all(
-        watchId,
-      ) as { id: number; kind: string; target: string }[];
+    /** The watch's sources for the filter menu (this runs on every triage page). */
+    sourcesOf(watchId: string): Promise<{ id: number; kind: string; target: string }[]> {
+      return store.all<{ id: number; kind: string; target: string }>(
+        sql`select id, kind, target from sources where watch_id = ${watchId} order by kind, id`,
+      );
     },
 
-    post(id: number):
+    async post(id: number): Promise<
       | (TriageRow & {
           raw: string;
           rawSha256: string;
@@ -176,12 +160,12 @@ export function createTriageRepo(db: Db) {
           sourceKind: string;
           sourceTarget: string;
         })
-      | undefined {
-      const r = client
-        .prepare(
-          `select ${COLUMNS}, p.raw, p.raw_sha256, p.lang, s.kind as source_kind, s.target as source_target from posts p join sources s on s.id = p.source_id where p.id = ?`,
-        )
-        .get(id) as Record<string, unknown> | undefined;
+      | undefined
+    > {
+      const r = await store.get(
+        sql`select ${COLUMNS}, p.raw, p.raw_sha256, p.lang, s.kind as source_kind, s.target as source_target
+            from posts p join sources s on s.id = p.source_id where p.id = ${id}`,
+      );
       if (!r) return undefined;
       return {
         ...toRow(r),
@@ -193,115 +177,122 @@ export function createTriageRepo(db: Db) {
       };
     },
 
-    watchOfPosts(ids: readonly number[]): Map<number, string> {
+    async watchOfPosts(ids: readonly number[]): Promise<Map<number, string>> {
       const out = new Map<number, string>();
       if (ids.length === 0) return out;
-      const rows = prepare(
-        `select id, watch_id from posts where id in (${ids.map(() => '?').join(',')})`,
-      ).all(...ids) as { id: number; watch_id: string }[];
+      const rows = await store.all<{ id: number; watch_id: string }>(
+        sql`select id, watch_id from posts where id in (${list(ids)})`,
+      );
       for (const r of rows) out.set(r.id, r.watch_id);
       return out;
     },
 
     /** The first posts an account wrote about the watch (a look-alike's page shows them). */
-    postsOfAccount(
+    async postsOfAccount(
       watchId: string,
       account: { platform: string; accountId: string; handle: string | null },
       limit: number,
-    ): TriageRow[] {
+    ): Promise<TriageRow[]> {
       // Look-alike candidates name the account by its platform id, or by its handle when the
       // platform gave none (identity-repo.ts authorsOfPosts).
-      return (
-        prepareList(
-          `select ${COLUMNS} from posts p left join authors a on a.id = p.author_id
-           where p.watch_id = ? and p.platform = ?
-             and (a.external_id = ? or (a.external_id is null and p.author_handle = ?))
-           order by p.id limit ?`,
-        ).all(watchId, account.platform, account.accountId, account.handle ?? account.accountId, limit) as unknown[][]
-      ).map(fromArray);
-    },
-
-    setStatus(postIds: readonly number[], status: ReviewStatus, userId: number, now = Date.now()): void {
-      const stmt = prepare(
-        `insert into post_reviews (post_id, watch_id, status, updated_by, updated_at)
-         select id, watch_id, ?, ?, ? from posts where id = ?
-         on conflict(post_id) do update set status = excluded.status, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
+      const rows = await store.all(
+        sql`select ${COLUMNS} from posts p left join authors a on a.id = p.author_id
+            where p.watch_id = ${watchId} and p.platform = ${account.platform}
+              and (a.external_id = ${account.accountId} or (a.external_id is null and p.author_handle = ${account.handle ?? account.accountId}))
+            order by p.id limit ${limit}`,
       );
-      client.transaction(() => {
-        for (const id of postIds) stmt.run(status, userId, now, id);
-      })();
+      return rows.map(toRow);
     },
 
-    flagArchive(postIds: readonly number[], userId: number, now = Date.now()): void {
-      const stmt = prepare(
-        `insert into post_reviews (post_id, watch_id, status, archive_flagged_at, updated_by, updated_at)
-         select id, watch_id, 'reviewed', ?, ?, ? from posts where id = ?
-         on conflict(post_id) do update set archive_flagged_at = excluded.archive_flagged_at, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
+    setStatus(
+      postIds: readonly number[],
+      status: ReviewStatus,
+      userId: number,
+      now = Date.now(),
+    ): Promise<void> {
+      return setStatusIn(store, postIds, status, userId, now);
+    },
+
+    async flagArchive(postIds: readonly number[], userId: number, now = Date.now()): Promise<void> {
+      if (postIds.length === 0) return;
+      await store.run(
+        sql`insert into post_reviews (post_id, watch_id, status, archive_flagged_at, updated_by, updated_at)
+            select id, watch_id, 'reviewed', ${now}, ${userId}, ${now} from posts where id in (${list(postIds)})
+            on conflict (post_id) do update set archive_flagged_at = excluded.archive_flagged_at, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
       );
-      client.transaction(() => {
-        for (const id of postIds) stmt.run(now, userId, now, id);
-      })();
     },
 
-    addReport(
+    async addReport(
       postIds: readonly number[],
       report: { channel: ReportChannel; reportedAt: number; reference: string | null },
       userId: number,
       now = Date.now(),
-    ): void {
-      const ins = prepare(
-        `insert into post_reports (post_id, channel, reported_at, reference, user_id, created_at) values (?, ?, ?, ?, ?, ?)`,
-      );
-      client.transaction(() => {
-        for (const id of postIds)
-          ins.run(id, report.channel, report.reportedAt, report.reference, userId, now);
-      })();
-      this.setStatus(postIds, 'reported', userId, now);
+    ): Promise<void> {
+      if (postIds.length === 0) return;
+      await store.transaction(async (tx) => {
+        await tx.run(
+          sql`insert into post_reports (post_id, channel, reported_at, reference, user_id, created_at) values ${sql.join(
+            postIds.map(
+              (id) =>
+                sql`(${id}, ${report.channel}, ${report.reportedAt}, ${report.reference}, ${userId}, ${now})`,
+            ),
+            sql`, `,
+          )}`,
+        );
+        await setStatusIn(tx, postIds, 'reported', userId, now);
+      });
     },
 
-    reports(
+    async reports(
       postId: number,
-    ): { channel: string; reportedAt: number; reference: string | null; by: string | null }[] {
-      return (
-        client
-          .prepare(
-            `select r.channel, r.reported_at, r.reference, u.email from post_reports r left join users u on u.id = r.user_id where r.post_id = ? order by r.reported_at`,
-          )
-          .all(postId) as {
-          channel: string;
-          reported_at: number;
-          reference: string | null;
-          email: string | null;
-        }[]
-      ).map((r) => ({ channel: r.channel, reportedAt: r.reported_at, reference: r.reference, by: r.email }));
+    ): Promise<{ channel: string; reportedAt: number; reference: string | null; by: string | null }[]> {
+      const rows = await store.all<{
+        channel: string;
+        reported_at: number;
+        reference: string | null;
+        email: string | null;
+      }>(
+        sql`select r.channel, r.reported_at, r.reference, u.email from post_reports r left join users u on u.id = r.user_id
+            where r.post_id = ${postId} order by r.reported_at`,
+      );
+      return rows.map((r) => ({
+        channel: r.channel,
+        reportedAt: Number(r.reported_at),
+        reference: r.reference,
+        by: r.email,
+      }));
     },
 
-    review(postId: number): { status: string; archiveFlaggedAt: number | null } | undefined {
-      const r = prepare(`select status, archive_flagged_at from post_reviews where post_id = ?`).get(
-        postId,
-      ) as { status: string; archive_flagged_at: number | null } | undefined;
-      return r ? { status: r.status, archiveFlaggedAt: r.archive_flagged_at } : undefined;
+    async review(postId: number): Promise<{ status: string; archiveFlaggedAt: number | null } | undefined> {
+      const r = await store.get<{ status: string; archive_flagged_at: number | null }>(
+        sql`select status, archive_flagged_at from post_reviews where post_id = ${postId}`,
+      );
+      return r
+        ? {
+            status: r.status,
+            archiveFlaggedAt: r.archive_flagged_at === null ? null : Number(r.archive_flagged_at),
+          }
+        : undefined;
     },
 
-    archive(postId: number):
+    async archive(postId: number): Promise<
       | {
           status: string;
           captureUrl: string | null;
           captureTimestamp: string | null;
           lastError: string | null;
         }
-      | undefined {
-      if (!hasTable('archives')) return undefined;
-      const r = prepare(
-        `select status, capture_url, capture_timestamp, last_error from archives where post_id = ?`,
-      ).get(postId) as
-        | {
-            status: string;
-            capture_url: string | null;
-            capture_timestamp: string | null;
-            last_error: string | null;
-          }
-        | undefined;
+      | undefined
+    > {
+      if (!(await hasTable('archives'))) return undefined;
+      const r = await store.get<{
+        status: string;
+        capture_url: string | null;
+        capture_timestamp: string | null;
+        last_error: string | null;
+      }>(
+        sql`select status, capture_url, capture_timestamp, last_error from archives where post_id = ${postId}`,
+      );
       return r
         ? {
             status: r.status,
@@ -312,24 +303,28 @@ export function createTriageRepo(db: Db) {
         : undefined;
     },
 
-    archiveCounts(watchId: string): Record<string, number> {
-      if (!hasTable('archives')) return {};
-      const rows = prepare(
-        `select status, count(*) as n from archives where watch_id = ? group by status`,
-      ).all(watchId) as { status: string; n: number }[];
-      return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+    async archiveCounts(watchId: string): Promise<Record<string, number>> {
+      if (!(await hasTable('archives'))) return {};
+      const rows = await store.all<{ status: string; n: number }>(
+        sql`select status, count(*) as n from archives where watch_id = ${watchId} group by status`,
+      );
+      return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
     },
 
     /** Hostile posts per UTC day over the last `days` days, oldest first, zero-filled. */
-    hostilePerDay(watchId: string, days: number, now = Date.now()): { day: string; count: number }[] {
+    async hostilePerDay(
+      watchId: string,
+      days: number,
+      now = Date.now(),
+    ): Promise<{ day: string; count: number }[]> {
       const dayMs = 86_400_000;
       const start = Math.floor(now / dayMs) * dayMs - (days - 1) * dayMs;
-      const rows = client
-        .prepare(
-          `select first_seen_at / ${dayMs} as d, count(*) as n from posts where watch_id = ? and first_seen_at >= ? and hostile = 1 group by d`,
-        )
-        .all(watchId, start) as { d: number; n: number }[];
-      const byDay = new Map(rows.map((r) => [r.d, r.n]));
+      // Integer division in both dialects (bigint / integer on PostgreSQL).
+      const rows = await store.all<{ d: number; n: number }>(
+        sql`select first_seen_at / ${sql.raw(String(dayMs))} as d, count(*) as n from posts
+            where watch_id = ${watchId} and first_seen_at >= ${start} and hostile = ${true} group by first_seen_at / ${sql.raw(String(dayMs))}`,
+      );
+      const byDay = new Map(rows.map((r) => [Number(r.d), Number(r.n)]));
       const out: { day: string; count: number }[] = [];
       for (let i = 0; i < days; i++) {
         const t = start + i * dayMs;
@@ -341,29 +336,24 @@ export function createTriageRepo(db: Db) {
       return out;
     },
 
-    needsReview(watchId: string): number {
-      const r = prepare(
-        `select count(*) as n from posts p where p.watch_id = ? and (${HOSTILE_SQL}) and not exists (select 1 from post_reviews r where r.post_id = p.id)`,
-      ).get(watchId) as { n: number };
-      return r.n;
+    needsReview(watchId: string): Promise<number> {
+      return count(
+        sql`select count(*) as n from posts p where p.watch_id = ${watchId} and ${HOSTILE_SQL}
+            and not exists (select 1 from post_reviews r where r.post_id = p.id)`,
+      );
     },
 
-    counts(watchId: string): { total: number; hostile: number } {
+    async counts(watchId: string): Promise<{ total: number; hostile: number }> {
       // Two index-only counts (posts_web_watch_id, and the partial posts_web_hostile_seen).
-      const total = (
-        prepare(`select count(*) as n from posts where watch_id = ?`).get(watchId) as { n: number }
-      ).n;
-      const hostile = (
-        prepare(`select count(*) as n from posts where watch_id = ? and hostile = 1`).get(watchId) as {
-          n: number;
-        }
-      ).n;
+      const total = await count(sql`select count(*) as n from posts where watch_id = ${watchId}`);
+      const hostile = await count(
+        sql`select count(*) as n from posts where watch_id = ${watchId} and hostile = ${true}`,
+      );
       // Posts a person marked hostile that the scorer did not.
-      const marked = (
-        prepare(
-          `select count(*) as n from post_labels l join posts p on p.id = l.post_id where l.watch_id = ? and p.hostile = 0`,
-        ).get(watchId) as { n: number }
-      ).n;
+      const marked = await count(
+        sql`select count(*) as n from post_labels l join posts p on p.id = l.post_id
+            where l.watch_id = ${watchId} and p.hostile = ${false}`,
+      );
       return { total, hostile: hostile + marked };
     },
   };

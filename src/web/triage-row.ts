@@ -1,5 +1,8 @@
-// A triage list row: the columns the list reads, their mapping to TriageRow (arrays on the hot
-// path, objects elsewhere), the filter and its keyset cursor.
+import { sql, type SQL } from 'drizzle-orm';
+import type { Dialect } from '../db/store.ts';
+
+// A triage list row: the columns the list reads, their mapping to TriageRow, the filter and its
+// keyset cursor.
 
 /** `harmless`: a proxy read the post and lets the owner read it too (render/text-shield.ts). */
 export const REVIEW_STATUSES = ['reviewed', 'reported', 'ignored', 'harmless'] as const;
@@ -50,52 +53,39 @@ export interface TriageRow {
   archived: boolean;
 }
 
-/** A post counts as hostile when the scorer said so or a person marked it hostile. */
-export const HOSTILE_SQL = `p.hostile = 1 or exists (select 1 from post_labels l where l.post_id = p.id)`;
+/**
+ * A post counts as hostile when the scorer said so or a person marked it hostile. `true` is bound
+ * as a parameter: SQLite then uses the partial index `where hostile = 1` (a literal TRUE would not).
+ */
+export const HOSTILE_SQL = sql`(p.hostile = ${true} or exists (select 1 from post_labels l where l.post_id = p.id))`;
 
 /** A web page with no author named: the authors page groups such pages by site. */
-export const SITE_ROW_SQL = `p.platform = 'web' and p.author_handle is null and p.author_name is null`;
-/** The site of a web page (its host, lower case). */
-export const SITE_SQL = `lower(case when instr(substr(p.url, instr(p.url, '://') + 3), '/') > 0
-  then substr(substr(p.url, instr(p.url, '://') + 3), 1, instr(substr(p.url, instr(p.url, '://') + 3), '/') - 1)
-  else substr(p.url, instr(p.url, '://') + 3) end)`;
+export const SITE_ROW_SQL = sql.raw(
+  `(p.platform = 'web' and p.author_handle is null and p.author_name is null)`,
+);
+
+/** The site of a web page (its host, lower case). `instr` is SQLite's, `strpos` PostgreSQL's. */
+export function siteSql(dialect: Dialect): SQL {
+  const pos = dialect === 'sqlite' ? 'instr' : 'strpos';
+  return sql.raw(`lower(case when ${pos}(substr(p.url, ${pos}(p.url, '://') + 3), '/') > 0
+  then substr(substr(p.url, ${pos}(p.url, '://') + 3), 1, ${pos}(substr(p.url, ${pos}(p.url, '://') + 3), '/') - 1)
+  else substr(p.url, ${pos}(p.url, '://') + 3) end)`);
+}
 
 /** A level's rank (none 0 … severe 4), as SQL. */
-export const LEVEL_RANK_SQL = `(case p.level when 'severe' then 4 when 'high' then 3 when 'medium' then 2 when 'low' then 1 else 0 end)`;
+export const LEVEL_RANK_SQL = sql.raw(
+  `(case p.level when 'severe' then 4 when 'high' then 3 when 'medium' then 2 when 'low' then 1 else 0 end)`,
+);
 
-export const COLUMNS = `p.id, p.watch_id, p.source_id, p.platform, p.url, p.author_id, p.author_handle, p.author_name, p.text,
+export const COLUMNS =
+  sql.raw(`p.id, p.watch_id, p.source_id, p.platform, p.url, p.author_id, p.author_handle, p.author_name, p.text,
   p.first_seen_at, p.created_at, p.score, p.level, p.hostile, p.categories, p.matches,
   (select r.status from post_reviews r where r.post_id = p.id) as status,
   (select l.category from post_labels l where l.post_id = p.id) as label,
   (exists (select 1 from archives a where a.post_id = p.id)
-    or exists (select 1 from post_reviews r where r.post_id = p.id and r.archive_flagged_at is not null)) as archived`;
+    or exists (select 1 from post_reviews r where r.post_id = p.id and r.archive_flagged_at is not null)) as archived`);
 
-/** The same mapping from a raw array row (columns in COLUMNS order): no per-row object from SQLite. */
-export function fromArray(a: unknown[]): TriageRow {
-  const json = (v: unknown) => (typeof v === 'string' ? (JSON.parse(v) as unknown[]) : []);
-  return {
-    id: a[0] as number,
-    watchId: a[1] as string,
-    sourceId: a[2] as number,
-    platform: a[3] as string,
-    url: (a[4] as string | null) ?? null,
-    authorId: (a[5] as number | null) ?? null,
-    authorHandle: (a[6] as string | null) ?? null,
-    authorName: (a[7] as string | null) ?? null,
-    text: a[8] as string,
-    firstSeenAt: a[9] as number,
-    createdAt: (a[10] as number | null) ?? null,
-    score: (a[11] as number | null) ?? null,
-    level: (a[12] as string | null) ?? null,
-    hostile: a[13] === 1,
-    categories: json(a[14]) as string[],
-    matches: json(a[15]),
-    status: (a[16] as string | null) ?? null,
-    label: (a[17] as string | null) ?? null,
-    archived: a[18] === 1,
-  };
-}
-
+/** A row read with COLUMNS as a TriageRow (booleans read 0/1 on SQLite, true/false on PostgreSQL). */
 export function toRow(r: Record<string, unknown>): TriageRow {
   const json = (v: unknown, fallback: unknown[]) =>
     typeof v === 'string' ? (JSON.parse(v) as unknown[]) : fallback;
@@ -109,16 +99,16 @@ export function toRow(r: Record<string, unknown>): TriageRow {
     authorHandle: (r.author_handle as string | null) ?? null,
     authorName: (r.author_name as string | null) ?? null,
     text: r.text as string,
-    firstSeenAt: r.first_seen_at as number,
-    createdAt: (r.created_at as number | null) ?? null,
+    firstSeenAt: Number(r.first_seen_at),
+    createdAt: r.created_at == null ? null : Number(r.created_at),
     score: (r.score as number | null) ?? null,
     level: (r.level as string | null) ?? null,
-    hostile: r.hostile === 1,
+    hostile: Boolean(r.hostile),
     categories: json(r.categories, []) as string[],
     matches: json(r.matches, []),
     status: (r.status as string | null) ?? null,
     label: (r.label as string | null) ?? null,
-    archived: r.archived === 1,
+    archived: Boolean(r.archived),
   };
 }
 

@@ -1,18 +1,18 @@
-import type { Db } from '../db/client.ts';
+import { sql } from 'drizzle-orm';
+import type { Store } from '../db/store.ts';
 import type { WatchConfig } from '../config/schema.ts';
 
 /** Saves a watch edited in the dashboard: the stored definition is what the jobs read. */
-export function createWatchAdminRepo(db: Db) {
-  const upsert = db.$client.prepare(
-    `insert into watches (id, definition, created_at, updated_at) values (?, ?, ?, ?)
-     on conflict(id) do update set definition = excluded.definition, updated_at = excluded.updated_at, removed_at = null`,
-  );
+export function createWatchAdminRepo(store: Store) {
   return {
-    save(def: WatchConfig, now = Date.now()): void {
-      upsert.run(def.id, JSON.stringify(def), now, now);
+    async save(def: WatchConfig, now = Date.now()): Promise<void> {
+      await store.run(
+        sql`insert into watches (id, definition, created_at, updated_at) values (${def.id}, ${JSON.stringify(def)}, ${now}, ${now})
+            on conflict (id) do update set definition = excluded.definition, updated_at = excluded.updated_at, removed_at = null`,
+      );
     },
-    exists(id: string): boolean {
-      return !!db.$client.prepare(`select 1 from watches where id = ?`).get(id);
+    async exists(id: string): Promise<boolean> {
+      return (await store.get(sql`select 1 as one from watches where id = ${id}`)) !== undefined;
     },
   };
 }

@@ -5,9 +5,12 @@ import { randomBytes } from 'node:crypto';
 // a proxy of one watch that another person is watched here, and so would a suffix added only on a
 // collision. Watches of the configuration file keep the ids written there.
 
-export function opaqueWatchId(chosen: string, exists: (id: string) => boolean): string {
+export async function opaqueWatchId(
+  chosen: string,
+  exists: (id: string) => Promise<boolean>,
+): Promise<string> {
   for (;;) {
     const id = `${chosen.slice(0, 54)}-${randomBytes(4).toString('hex')}`;
-    if (!exists(id)) return id;
+    if (!(await exists(id))) return id;
   }
 }

@@ -75,9 +75,9 @@ export interface AppDeps extends WebRepos, AdminPorts {
   /** Look-alike accounts (identity theft): list, confirm, dismiss. */
   lookalikesPort: LookalikesPort;
   /** The unsubscribe links' signing key (configured, or generated once and stored). */
-  unsubscribeKey: () => string;
+  unsubscribeKey: () => Promise<string>;
   /** The health check's question to the database; throws when it does not answer. */
-  pingDb: () => void;
+  pingDb: () => Promise<void>;
   /** The whole configuration (defaults when absent, e.g. in benchmarks). */
   config?: Readonly<Config>;
   /** Called after a watch is created or edited in the dashboard (the service re-syncs schedules). */

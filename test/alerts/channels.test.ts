@@ -127,7 +127,7 @@ async function start(
   more: (url: string) => Record<string, unknown> = () => ({}),
 ): Promise<{ s: Setup; fake: ChatFake }> {
   fake = await h.start();
-  s = setup({
+  s = await setup({
     recipients: [{ ...OWNER, alerts: true }, PROXY],
     extra: {
       network: { allowPrivateAddresses: true },
@@ -143,14 +143,14 @@ async function start(
     ['alice', OWNER.email],
     ['bob', PROXY.email],
   ] as const) {
-    const person = s.alerts.personChannels.personByEmail(email)!;
+    const person = (await s.alerts.personChannels.personByEmail(email))!;
     const channel = s.alerts.channels[h.kind];
-    s.alerts.personChannels.add(person.id, h.kind, channel.parseTarget(h.target(fake.url, who)));
+    await s.alerts.personChannels.add(person.id, h.kind, channel.parseTarget(h.target(fake.url, who)));
   }
   // Recipients since before the current daily period, so that one digest is due.
   const current = periodContaining(Date.now(), 'daily', 'Europe/Paris', { hour: 8, weekday: 1 });
-  backdateRecipients(s, current.start - 3_600_000);
-  addPost(s, { text: 'une idiote', terms: ['idiote'], seenAt: current.start - 1_800_000 });
+  await backdateRecipients(s, current.start - 3_600_000);
+  await addPost(s, { text: 'une idiote', terms: ['idiote'], seenAt: current.start - 1_800_000 });
   return { s, fake };
 }
 
@@ -178,7 +178,7 @@ describe.each(HARNESSES)('the $kind channel', { timeout: 60_000 }, (h) => {
     const now = Date.now();
     // The service is down for the first request: tried again within the attempt.
     fake.next({ answer: { status: 502, body: 'Bad Gateway' } });
-    addPost(s, {
+    await addPost(s, {
       text: `${XSS} je vais te tuer, salope`,
       terms: ['tuer', 'salope'],
       categories: ['threat'],
@@ -205,10 +205,12 @@ describe.each(HARNESSES)('the $kind channel', { timeout: 60_000 }, (h) => {
     leftByDeadProcess(s, [proxyAlert.id], 'committing');
     await s.alerts.delivery.flush();
     expect(h.seen(fake, 'bob')).toHaveLength(1);
-    expect(s.alerts.ctx.messages.get(proxyAlert.id)!.status).toBe(h.idempotent ? 'sent' : 'unconfirmed');
+    expect((await s.alerts.ctx.messages.get(proxyAlert.id))!.status).toBe(
+      h.idempotent ? 'sent' : 'unconfirmed',
+    );
 
     // The digest: recorded, then the sender dies before any request left.
-    expect(scheduleDigests(s.alerts.ctx, now)).toBe(2);
+    expect(await scheduleDigests(s.alerts.ctx, now)).toBe(2);
     const digests = channelRows(s, h.kind).filter((r) => r.kind === 'digest');
     expect(digests).toHaveLength(2);
     leftByDeadProcess(
@@ -242,7 +244,7 @@ describe.each(HARNESSES)('the $kind channel', { timeout: 60_000 }, (h) => {
     const { s, fake } = await start(h);
     h.rateLimit(fake, 1000);
     const now = Date.now();
-    addPost(s, {
+    await addPost(s, {
       text: 'je vais te tuer',
       terms: ['tuer'],
       categories: ['threat'],
@@ -265,7 +267,7 @@ describe.each(HARNESSES)('the $kind channel', { timeout: 60_000 }, (h) => {
     const now = Date.now();
     const text =
       '<b>gras</b> & *étoiles* _souligné_ `code` [lien](https://x.example) \u202Eevil\u202C je vais te tuer';
-    addPost(s, { text, terms: ['tuer'], categories: ['threat'], level: 'severe', seenAt: now });
+    await addPost(s, { text, terms: ['tuer'], categories: ['threat'], level: 'severe', seenAt: now });
     await s.alerts.runAlerts('alice', now);
     const got = h.seen(fake, 'bob');
     expect(got).toHaveLength(1);
@@ -298,7 +300,7 @@ describe('rate limits and refusals', { timeout: 60_000 }, () => {
     const { s, fake } = await start(h);
     (fake as FakeTelegram).rateLimitNext(120, 2);
     const now = Date.now();
-    addPost(s, {
+    await addPost(s, {
       text: 'je vais te tuer',
       terms: ['tuer'],
       categories: ['threat'],
@@ -323,7 +325,7 @@ describe('rate limits and refusals', { timeout: 60_000 }, () => {
       telegram: { apiUrl: url, botToken: '999:wrong-secret-token' },
     }));
     const now = Date.now();
-    addPost(s, {
+    await addPost(s, {
       text: 'je vais te tuer',
       terms: ['tuer'],
       categories: ['threat'],

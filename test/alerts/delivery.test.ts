@@ -23,11 +23,11 @@ afterEach(async () => {
 });
 
 /** One daily period due now (for a recipient added just before it started), with something in it. */
-function oneDigestDue(st: Setup, recipients = 1): void {
+async function oneDigestDue(st: Setup, recipients = 1): Promise<void> {
   const current = periodContaining(Date.now(), 'daily', 'Europe/Paris', { hour: 8, weekday: 1 });
-  backdateRecipients(st, current.start - 3_600_000);
-  addPost(st, { text: 'une idiote', terms: ['idiote'], seenAt: current.start - 1_800_000 });
-  expect(st.alerts.ctx.recipients.listActive()).toHaveLength(recipients);
+  await backdateRecipients(st, current.start - 3_600_000);
+  await addPost(st, { text: 'une idiote', terms: ['idiote'], seenAt: current.start - 1_800_000 });
+  expect(await st.alerts.ctx.recipients.listActive()).toHaveLength(recipients);
 }
 
 function rows(st: Setup) {
@@ -58,8 +58,8 @@ async function digestKilledWhenStalled(st: Setup, server: FakeSmtp): Promise<voi
 describe('delivery', { timeout: 90_000 }, () => {
   it('an SMTP outage (451) is retried on the next tick and the digest is sent once', async () => {
     smtp = await startFakeSmtp((n) => (n <= 2 ? 'refuse' : 'accept'));
-    s = setup({ smtpPort: smtp.port });
-    oneDigestDue(s, 2);
+    s = await setup({ smtpPort: smtp.port });
+    await oneDigestDue(s, 2);
     const first = await s.alerts.runDigests({});
     expect(first).toMatchObject({ recorded: 2, sent: 0, retrying: 2 });
     expect(smtp.mails).toHaveLength(0);
@@ -75,11 +75,11 @@ describe('delivery', { timeout: 90_000 }, () => {
   it('a sender killed before the end of data is sent again on restart: exactly one delivery', async () => {
     let stalling = true;
     smtp = await startFakeSmtp((): SmtpBehaviour => (stalling ? 'stall-envelope' : 'accept'));
-    s = setup({
+    s = await setup({
       smtpPort: smtp.port,
       recipients: [{ email: 'bob@example.org', role: 'proxy', language: 'en', digest: 'daily' }],
     });
-    oneDigestDue(s);
+    await oneDigestDue(s);
     await digestKilledWhenStalled(s, smtp);
     expect(smtp.mails).toHaveLength(0);
     expect(rows(s)[0]!.status).toBe('sending'); // provably not delivered: the marker was never sent
@@ -97,11 +97,11 @@ describe('delivery', { timeout: 90_000 }, () => {
   it('a sender killed after the end of data (server had the message, no reply yet) never sends it twice', async () => {
     let stalling = true;
     smtp = await startFakeSmtp((): SmtpBehaviour => (stalling ? 'stall-after-data' : 'accept'));
-    s = setup({
+    s = await setup({
       smtpPort: smtp.port,
       recipients: [{ email: 'bob@example.org', role: 'proxy', language: 'en', digest: 'daily' }],
     });
-    oneDigestDue(s);
+    await oneDigestDue(s);
     await digestKilledWhenStalled(s, smtp);
     expect(smtp.mails).toHaveLength(1);
     expect(rows(s)[0]!.status).toBe('committing');
@@ -119,8 +119,8 @@ describe('delivery', { timeout: 90_000 }, () => {
   });
 
   it('without SMTP, messages go to the outbox as .eml files, listed by `vigie outbox`, never twice', async () => {
-    s = setup();
-    oneDigestDue(s, 2);
+    s = await setup();
+    await oneDigestDue(s, 2);
     const report = await s.alerts.runDigests({});
     expect(report).toMatchObject({ recorded: 2, sent: 2 });
     const outbox = path.join(s.dir, 'outbox');

@@ -14,8 +14,8 @@ describe('digest figures with human labels', () => {
   it('counts a post marked hostile by hand in the hostile total and under its category', async () => {
     const seen = Date.UTC(2026, 11, 1, 10);
     const userId = await f.addUser('proxy@example.org', 'proxy', ['alice']);
-    f.addPosts('alice', [{ text: 'idiote', level: 'high', categories: ['insult'] }], seen);
-    const [missed] = f.addPosts(
+    await f.addPosts('alice', [{ text: 'idiote', level: 'high', categories: ['insult'] }], seen);
+    const [missed] = await f.addPosts(
       'alice',
       [
         { text: 'devrait se suicider', level: 'none' },
@@ -23,13 +23,13 @@ describe('digest figures with human labels', () => {
       ],
       seen,
     );
-    const digest = createDigestRepo(f.db);
+    const digest = createDigestRepo(f.store);
     const from = seen - 3_600_000;
     const to = seen + 3_600_000;
-    expect(digest.totals('alice', from, to)).toEqual({ total: 3, hostile: 1 });
-    f.deps.triage.setLabel(missed!, 'suicide_incitement', { id: userId, email: 'proxy@example.org' });
-    expect(digest.totals('alice', from, to)).toEqual({ total: 3, hostile: 2 });
-    expect(digest.byCategory('alice', from, to)).toEqual([
+    expect(await digest.totals('alice', from, to)).toEqual({ total: 3, hostile: 1 });
+    await f.deps.triage.setLabel(missed!, 'suicide_incitement', { id: userId, email: 'proxy@example.org' });
+    expect(await digest.totals('alice', from, to)).toEqual({ total: 3, hostile: 2 });
+    expect(await digest.byCategory('alice', from, to)).toEqual([
       { category: 'insult', count: 1 },
       { category: 'suicide_incitement', count: 1 },
     ]);

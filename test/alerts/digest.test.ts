@@ -33,17 +33,17 @@ function mailTo(address: string): number {
 
 beforeEach(async () => {
   smtp = await startFakeSmtp();
-  s = setup({ smtpPort: smtp.port });
-  backdateRecipients(s, Date.parse('2026-11-25T08:00:00Z'));
+  s = await setup({ smtpPort: smtp.port });
+  await backdateRecipients(s, Date.parse('2026-11-25T08:00:00Z'));
   postIds = [
-    addPost(s, {
+    await addPost(s, {
       text: 'Alice Martin tu es une connasse, crève',
       terms: ['connasse', 'crève'],
       level: 'high',
       seenAt: IN_PERIOD,
       author: { handle: 'troll_1', name: 'Troll' },
     }),
-    addPost(s, {
+    await addPost(s, {
       text: `Regarde ${XSS} quelle salope`,
       terms: ['salope'],
       level: 'high',
@@ -51,7 +51,7 @@ beforeEach(async () => {
       seenAt: IN_PERIOD + 1,
       author: { handle: null, name: XSS, id: 'x1' },
     }),
-    addPost(s, {
+    await addPost(s, {
       text: 'Je vais te tuer Alice',
       terms: ['tuer'],
       level: 'severe',
@@ -59,8 +59,8 @@ beforeEach(async () => {
       seenAt: IN_PERIOD + 2,
       author: { handle: null, name: XSS, id: 'x1' },
     }),
-    addPost(s, { text: 'Alice Martin a donné une belle conférence', seenAt: IN_PERIOD + 3 }),
-    addPost(s, { text: 'espèce de pute', terms: ['pute'], seenAt: PREVIOUS }),
+    await addPost(s, { text: 'Alice Martin a donné une belle conférence', seenAt: IN_PERIOD + 3 }),
+    await addPost(s, { text: 'espèce de pute', terms: ['pute'], seenAt: PREVIOUS }),
   ];
   // Evidence rows as the evidence module writes them: one archived, one failed, one pending.
   const ins = s.db.$client.prepare(
@@ -119,7 +119,7 @@ describe('digests', () => {
       /List-Unsubscribe: <https:\/\/vigie\.example\.org\/unsubscribe\?token=\d+\.[A-Za-z0-9_-]{43}>/,
     );
     expect(raw).toContain('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
-    const row = s.alerts.ctx.messages.list().find((m) => m.toAddress === 'bob@example.org')!;
+    const row = (await s.alerts.ctx.messages.list()).find((m) => m.toAddress === 'bob@example.org')!;
     expect(smtp.mails[mailTo('bob@example.org')]!.messageId).toBe(row.messageId);
     expect(row.status).toBe('sent');
   });
@@ -147,7 +147,7 @@ describe('digests', () => {
 
   it('holds a digest during quiet hours and sends it when they end', async () => {
     s.close();
-    s = setup({
+    s = await setup({
       smtpPort: smtp.port,
       recipients: [
         {
@@ -158,7 +158,7 @@ describe('digests', () => {
         },
       ],
     });
-    backdateRecipients(s, Date.parse('2026-11-25T08:00:00Z'));
+    await backdateRecipients(s, Date.parse('2026-11-25T08:00:00Z'));
     const r1 = await s.alerts.runDigests({}, Date.parse('2026-11-26T07:30:00Z')); // 08:30 Paris: quiet
     expect(r1.recorded).toBe(1);
     expect(smtp.mails).toHaveLength(0);
@@ -175,7 +175,7 @@ describe('digests', () => {
     await app.register(
       unsubscribeRoutes({
         recipients: s.alerts.ctx.recipients,
-        unsubscribeKey: () => unsubscribeKey(s.db, s.config.alerts.unsubscribeSecret),
+        unsubscribeKey: () => unsubscribeKey(s.store, s.config.alerts.unsubscribeSecret),
       }),
     );
     const page = await app.inject({ method: 'GET', url: `${url.pathname}${url.search}` });

@@ -1,9 +1,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { sql } from 'drizzle-orm';
 import { parseConfig } from '../../src/config/load.ts';
 import type { Config } from '../../src/config/schema.ts';
 import { closeDb, openDb, type Db } from '../../src/db/client.ts';
+import { createSqliteStore } from '../../src/db/sqlite-store.ts';
+import type { Store } from '../../src/db/store.ts';
 import { createWatchesRepo } from '../../src/db/repositories/watches-repo.ts';
 import { createPostsRepo, type PostToStore } from '../../src/db/repositories/posts-repo.ts';
 import { createLedger } from '../../src/db/ledger/ledger.ts';
@@ -21,6 +24,8 @@ export interface Setup {
   raw: Record<string, unknown>;
   config: Config;
   db: Db;
+  /** The async store over the same database (the alerts repositories take it). */
+  store: Store;
   alerts: Alerts;
   configFile: string;
   sourceId: number;
@@ -51,7 +56,7 @@ export const PROXY = {
   timezone: 'Europe/Paris',
 };
 
-export function setup(options: SetupOptions = {}): Setup {
+export async function setup(options: SetupOptions = {}): Promise<Setup> {
   const dir = mkdtempSync(path.join(tmpdir(), 'vigie-alerts-'));
   const raw: Record<string, unknown> = {
     dataDir: dir,
@@ -80,13 +85,15 @@ export function setup(options: SetupOptions = {}): Setup {
       )
       .get() as { id: number }
   ).id;
-  const alerts = createAlerts({ db, config, log: silentLogger(), watches: createWatchesRepo(db) });
-  alerts.syncRecipients(options.now ?? Date.now());
+  const store = createSqliteStore(db);
+  const alerts = createAlerts({ db, store, config, log: silentLogger(), watches: createWatchesRepo(db) });
+  await alerts.syncRecipients(options.now ?? Date.now());
   return {
     dir,
     raw,
     config,
     db,
+    store,
     alerts,
     configFile,
     sourceId,
@@ -112,7 +119,7 @@ export interface PostSpec {
 }
 
 /** Stores a scored post as the poll pipeline would (matches are offsets into the text). */
-export function addPost(s: Setup, spec: PostSpec): number {
+export async function addPost(s: Setup, spec: PostSpec): Promise<number> {
   const matches: Match[] = (spec.terms ?? []).map((term) => {
     const start = spec.text.indexOf(term);
     if (start < 0) throw new Error(`fixture: "${term}" not in text`);
@@ -145,7 +152,7 @@ export function addPost(s: Setup, spec: PostSpec): number {
       version: 'test',
     },
   };
-  const [stored] = createPostsRepo(s.db, createLedger(s.db)).storePage({
+  const [stored] = createPostsRepo(s.db, createLedger(s.store)).storePage({
     watchId: 'alice',
     sourceId: s.sourceId,
     seenAt: spec.seenAt,
@@ -155,6 +162,6 @@ export function addPost(s: Setup, spec: PostSpec): number {
 }
 
 /** Makes the recipients look as if they had been configured at `at`. */
-export function backdateRecipients(s: Setup, at: number): void {
-  s.db.$client.prepare('update recipients set created_at = ?').run(at);
+export async function backdateRecipients(s: Setup, at: number): Promise<void> {
+  await s.store.run(sql`update recipients set created_at = ${at}`);
 }

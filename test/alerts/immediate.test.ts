@@ -13,7 +13,7 @@ const NO_DIGEST = { digest: 'off' } as const;
 
 beforeEach(async () => {
   smtp = await startFakeSmtp();
-  s = setup({
+  s = await setup({
     smtpPort: smtp.port,
     alerts: { maxPerHour: 3 },
     recipients: [
@@ -35,7 +35,7 @@ describe('immediate alerts', () => {
     const deps = createDeps(s.config, silentLogger(), { db: s.db });
     await deps.driver.start(deps.handlers(), { kinds: ['alert'] });
     const now = Date.now();
-    const id = addPost(s, {
+    const id = await addPost(s, {
       text: `${XSS} je vais te tuer`,
       terms: ['tuer'],
       categories: ['threat'],
@@ -61,17 +61,17 @@ describe('immediate alerts', () => {
 
   it('only threats, incitement to suicide, doxxing and severe posts alert', async () => {
     const now = Date.now();
-    addPost(s, { text: 'quelle idiote', terms: ['idiote'], level: 'high', seenAt: now });
+    await addPost(s, { text: 'quelle idiote', terms: ['idiote'], level: 'high', seenAt: now });
     await s.alerts.runAlerts('alice', now);
     expect(smtp.mails).toHaveLength(0);
-    addPost(s, {
+    await addPost(s, {
       text: 'son adresse est 3 rue X',
       categories: ['doxxing'],
       level: 'severe',
       hostile: true,
       seenAt: now,
     });
-    addPost(s, {
+    await addPost(s, {
       text: 'va mourir',
       categories: ['suicide_incitement'],
       level: 'high',
@@ -89,7 +89,7 @@ describe('immediate alerts', () => {
   it('groups a burst: at most maxPerHour messages an hour, the rest in one grouped message', async () => {
     const now = Date.now();
     for (let i = 0; i < 7; i++)
-      addPost(s, {
+      await addPost(s, {
         text: `menace ${i}: je vais te tuer`,
         terms: ['tuer'],
         categories: ['threat'],
@@ -106,14 +106,14 @@ describe('immediate alerts', () => {
 
     // Two more severe insults in the same hour (no threat, doxxing, incitement to suicide or
     // impersonation): the budget is spent, they wait…
-    addPost(s, {
+    await addPost(s, {
       text: 'encore: sale connasse',
       terms: ['connasse'],
       categories: ['insult'],
       level: 'severe',
       seenAt: now + 600_000,
     });
-    addPost(s, {
+    await addPost(s, {
       text: 'et encore: sale connasse',
       terms: ['connasse'],
       categories: ['insult'],
@@ -133,33 +133,33 @@ describe('immediate alerts', () => {
   it('danger is never held back by the budget: past it, one grouped message per run names how many and links each', async () => {
     const now = Date.now();
     for (let i = 0; i < 3; i++)
-      addPost(s, { text: `insulte ${i}: idiote`, terms: ['idiote'], level: 'severe', seenAt: now });
+      await addPost(s, { text: `insulte ${i}: idiote`, terms: ['idiote'], level: 'severe', seenAt: now });
     expect((await s.alerts.runAlerts('alice', now)).recorded).toBe(3);
     expect(to('bob@example.org')).toHaveLength(3); // the budget (3) is spent
     const later = now + 600_000;
     const ids = [
-      addPost(s, {
+      await addPost(s, {
         text: 'je vais te tuer',
         terms: ['tuer'],
         categories: ['threat'],
         level: 'severe',
         seenAt: later,
       }),
-      addPost(s, {
+      await addPost(s, {
         text: 'son adresse: 3 rue des Lilas',
         categories: ['doxxing'],
         level: 'high',
         hostile: true,
         seenAt: later,
       }),
-      addPost(s, {
+      await addPost(s, {
         text: 'va te pendre',
         categories: ['suicide_incitement'],
         level: 'high',
         hostile: true,
         seenAt: later,
       }),
-      addPost(s, {
+      await addPost(s, {
         text: 'compte usurpé',
         categories: ['impersonation'],
         level: 'high',
@@ -167,7 +167,7 @@ describe('immediate alerts', () => {
         seenAt: later,
       }),
     ];
-    const insult = addPost(s, {
+    const insult = await addPost(s, {
       text: 'encore une idiote',
       terms: ['idiote'],
       level: 'severe',
@@ -188,9 +188,9 @@ describe('immediate alerts', () => {
 
   it('a shielded alert for an owner who asked for alerts: no excerpt, no link to the post', async () => {
     s.close();
-    s = setup({ smtpPort: smtp.port, recipients: [{ ...OWNER, alerts: true }] });
+    s = await setup({ smtpPort: smtp.port, recipients: [{ ...OWNER, alerts: true }] });
     const now = Date.now();
-    addPost(s, {
+    await addPost(s, {
       text: 'je vais te tuer salope',
       terms: ['tuer', 'salope'],
       categories: ['threat'],

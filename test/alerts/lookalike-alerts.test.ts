@@ -9,7 +9,7 @@ let s: Setup;
 beforeEach(async () => {
   smtp = await startFakeSmtp();
   // The owner asked for alerts too: look-alikes still go to the proxies only.
-  s = setup({
+  s = await setup({
     smtpPort: smtp.port,
     alerts: { maxPerHour: 1 },
     recipients: [{ ...OWNER, alerts: true }, PROXY],
@@ -67,7 +67,7 @@ describe('look-alike account alerts', () => {
 
   it('the threshold is a setting: alerts.lookalikeMinSimilarity', async () => {
     s.close();
-    s = setup({ smtpPort: smtp.port, alerts: { lookalikeMinSimilarity: 0.75 }, recipients: [PROXY] });
+    s = await setup({ smtpPort: smtp.port, alerts: { lookalikeMinSimilarity: 0.75 }, recipients: [PROXY] });
     candidate('222', 'alicem_fan', 0.8);
     await s.alerts.runAlerts('alice', Date.now());
     expect(smtp.mails).toHaveLength(1);

@@ -28,7 +28,7 @@ async function start(): Promise<{ fake: FakeXApi; smtp: FakeSmtp; deps: Deps }> 
   fake.addUser('alice_m', { name: 'Alice Martin' });
   const smtp = await startFakeSmtp();
   cleanups.push(() => smtp.close());
-  const t = testDeps({
+  const t = await testDeps({
     server: { publicUrl: 'https://vigie.example.org' },
     sources: { x: { bearerToken: TOKEN, baseUrl: fake.url, maxRetries: 0, timeoutMs: 5_000 } },
     mail: {

@@ -23,21 +23,21 @@ beforeAll(async () => {
       '--disable-sync',
     ],
   });
-  s = setup({
+  s = await setup({
     recipients: [
       { email: 'alice@example.org', role: 'owner', language: 'fr', digest: 'daily' },
       { email: 'bob@example.org', role: 'proxy', language: 'en', digest: 'daily' },
     ],
   });
-  backdateRecipients(s, Date.parse('2026-11-25T08:00:00Z'));
-  addPost(s, {
+  await backdateRecipients(s, Date.parse('2026-11-25T08:00:00Z'));
+  await addPost(s, {
     text: 'Alice Martin tu es une connasse, crève',
     terms: ['connasse', 'crève'],
     level: 'high',
     seenAt: IN_PERIOD,
     author: { handle: 'troll_1', name: 'Troll' },
   });
-  addPost(s, {
+  await addPost(s, {
     text: `Regarde ${XSS} quelle salope`,
     terms: ['salope'],
     level: 'high',
@@ -45,7 +45,7 @@ beforeAll(async () => {
     seenAt: IN_PERIOD + 1,
     author: { handle: null, name: XSS, id: 'x1' },
   });
-  addPost(s, {
+  await addPost(s, {
     text: 'Je vais te tuer Alice, je sais où tu habites',
     terms: ['tuer'],
     level: 'severe',
@@ -53,8 +53,8 @@ beforeAll(async () => {
     seenAt: IN_PERIOD + 2,
     author: { handle: null, name: XSS, id: 'x1' },
   });
-  addPost(s, { text: 'Alice Martin a donné une belle conférence', seenAt: IN_PERIOD + 3 });
-  addPost(s, { text: 'espèce de pute', terms: ['pute'], seenAt: IN_PERIOD - 86_400_000 });
+  await addPost(s, { text: 'Alice Martin a donné une belle conférence', seenAt: IN_PERIOD + 3 });
+  await addPost(s, { text: 'espèce de pute', terms: ['pute'], seenAt: IN_PERIOD - 86_400_000 });
   // Evidence as the evidence module records it, and a wave still going on.
   const ins = s.db.$client.prepare(
     `insert into archives (post_id, watch_id, status, attempts, next_attempt_at, requested_by, created_at, updated_at) values (?, 'alice', ?, 1, 0, 'auto', 0, 0)`,
@@ -82,7 +82,7 @@ describe('digest HTML in a real browser', () => {
     ['proxy', 'bob@example.org'],
   ] as const) {
     it(`renders the ${role} digest with attacker text inert, and saves a screenshot`, async () => {
-      const row = s.alerts.ctx.messages.list().find((m) => m.toAddress === address)!;
+      const row = (await s.alerts.ctx.messages.list()).find((m) => m.toAddress === address)!;
       const page = await browser.newPage({ viewport: { width: 720, height: 900 } });
       let dialogs = 0;
       page.on('dialog', (d) => {

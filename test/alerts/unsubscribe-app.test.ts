@@ -14,8 +14,8 @@ let s: Setup;
 let app: FastifyInstance;
 
 beforeEach(async () => {
-  s = setup();
-  const ledger = createLedger(s.db);
+  s = await setup();
+  const ledger = createLedger(s.store);
   const watches = createWatchesRepo(s.db);
   const log = silentLogger();
   app = await buildApp({
@@ -24,7 +24,7 @@ beforeEach(async () => {
     watches,
     sources: createSourcesRepo(s.db),
     config: s.config,
-    ...createWebPorts({ db: s.db, log, config: s.config, watches, ledger }),
+    ...createWebPorts({ db: s.db, store: s.store, log, config: s.config, watches, ledger }),
   });
 });
 
@@ -37,12 +37,12 @@ const form = { 'content-type': 'application/x-www-form-urlencoded' };
 
 describe('the unsubscribe route in the dashboard app', () => {
   it('works without a session or CSRF token (RFC 8058 one-click POST), in the recipient’s language', async () => {
-    const bob = s.alerts.ctx.recipients.listActive().find((r) => r.email === 'bob@example.org')!;
+    const bob = (await s.alerts.ctx.recipients.listActive()).find((r) => r.email === 'bob@example.org')!;
     const token = signUnsubscribeToken('test-secret-0123456789abcdef', bob.id);
     const page = await app.inject({ method: 'GET', url: `/unsubscribe?token=${token}` });
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Stop receiving the summary');
-    expect(s.alerts.ctx.recipients.get(bob.id)!.digestUnsubscribedAt).toBeNull(); // GET changes nothing
+    expect((await s.alerts.ctx.recipients.get(bob.id))!.digestUnsubscribedAt).toBeNull(); // GET changes nothing
     const res = await app.inject({
       method: 'POST',
       url: `/unsubscribe?token=${token}`,
@@ -51,7 +51,7 @@ describe('the unsubscribe route in the dashboard app', () => {
     });
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('Done');
-    expect(s.alerts.ctx.recipients.get(bob.id)!.digestUnsubscribedAt).not.toBeNull();
+    expect((await s.alerts.ctx.recipients.get(bob.id))!.digestUnsubscribedAt).not.toBeNull();
   });
 
   it('refuses a token signed with another key', async () => {
@@ -63,6 +63,6 @@ describe('the unsubscribe route in the dashboard app', () => {
       headers: form,
     });
     expect(res.statusCode).toBe(404);
-    expect(s.alerts.ctx.recipients.get(1)!.digestUnsubscribedAt).toBeNull();
+    expect((await s.alerts.ctx.recipients.get(1))!.digestUnsubscribedAt).toBeNull();
   });
 });

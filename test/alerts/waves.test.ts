@@ -12,7 +12,7 @@ let s: Setup;
 
 beforeEach(async () => {
   smtp = await startFakeSmtp();
-  s = setup({
+  s = await setup({
     smtpPort: smtp.port,
     alerts: { wave: { factor: 3, minCount: 10, quietMinutes: 180, baselineHalfLifeDays: 14 } },
     recipients: [
@@ -22,7 +22,8 @@ beforeEach(async () => {
     ],
   });
   // A quiet week: one hostile post every two hours.
-  for (let t = T0; t < S; t += 2 * H) addPost(s, { text: 'idiote', terms: ['idiote'], seenAt: t + 600_000 });
+  for (let t = T0; t < S; t += 2 * H)
+    await addPost(s, { text: 'idiote', terms: ['idiote'], seenAt: t + 600_000 });
 });
 
 afterEach(async () => {
@@ -30,19 +31,19 @@ afterEach(async () => {
   s.close();
 });
 
-function burst(hourStart: number, n: number): void {
+async function burst(hourStart: number, n: number): Promise<void> {
   for (let i = 0; i < n; i++)
-    addPost(s, { text: `idiote ${i}`, terms: ['idiote'], seenAt: hourStart + i * 60_000 });
+    await addPost(s, { text: `idiote ${i}`, terms: ['idiote'], seenAt: hourStart + i * 60_000 });
 }
 const to = (address: string) => smtp.mails.filter((m) => JSON.stringify(m.to).includes(address));
 
 describe('waves', () => {
   it('a quiet week, a spike, a decay: wave start to the proxy, then the all-clear to those who asked', async () => {
     await s.alerts.runAlerts('alice', S - 1);
-    expect(listWaves(s.db, 'alice')).toHaveLength(0);
+    expect(await listWaves(s.store, 'alice')).toHaveLength(0);
 
     // The spike: 15 hostile posts in the first 20 minutes of the hour.
-    burst(S, 15);
+    await burst(S, 15);
     const r1 = await s.alerts.runAlerts('alice', S + 20 * 60_000);
     expect(r1.sent).toBe(1);
     expect(to('bob@example.org').map((m) => m.subject)).toEqual([
@@ -50,15 +51,15 @@ describe('waves', () => {
     ]);
     expect(to('alice@example.org')).toHaveLength(0);
     expect(to('carol@example.org')).toHaveLength(0);
-    expect(currentWave(s.db, 'alice')).toMatchObject({ startedAt: S, endedAt: null, posts: 15 });
+    expect(await currentWave(s.store, 'alice')).toMatchObject({ startedAt: S, endedAt: null, posts: 15 });
 
     // It grows, then decays.
-    burst(S + H, 40);
-    burst(S + 2 * H, 12);
+    await burst(S + H, 40);
+    await burst(S + 2 * H, 12);
     await s.alerts.runAlerts('alice', S + 3 * H);
     expect(smtp.mails).toHaveLength(1);
-    burst(S + 3 * H, 2);
-    burst(S + 4 * H, 1);
+    await burst(S + 3 * H, 2);
+    await burst(S + 4 * H, 1);
     await s.alerts.runAlerts('alice', S + 5 * H + 30 * 60_000); // two quiet hours only
     expect(smtp.mails).toHaveLength(1);
     await s.alerts.runAlerts('alice', S + 6 * H + 60_000); // three quiet hours: over
@@ -71,7 +72,7 @@ describe('waves', () => {
     expect(to('alice@example.org')[0]!.text).toContain('Elle a compté 67 messages hostiles');
     expect(to('alice@example.org')[0]!.text).toContain('3018');
 
-    const [wave] = listWaves(s.db, 'alice');
+    const [wave] = await listWaves(s.store, 'alice');
     expect(wave).toMatchObject({
       startedAt: S,
       endedAt: S + 3 * H,
@@ -80,16 +81,18 @@ describe('waves', () => {
       count: 67,
       topCategories: [{ category: 'insult', count: 67 }],
     });
-    expect(currentWave(s.db, 'alice')).toBeUndefined();
+    expect(await currentWave(s.store, 'alice')).toBeUndefined();
     await s.alerts.tick(S + 8 * H);
     expect(smtp.mails).toHaveLength(3);
   });
 
   it('a wave that began and ended while the service was down is recorded but not announced', async () => {
-    burst(S, 30);
-    burst(S + H, 30);
+    await burst(S, 30);
+    await burst(S + H, 30);
     await s.alerts.tick(S + 10 * H);
-    expect(listWaves(s.db, 'alice')).toMatchObject([{ startedAt: S, endedAt: S + 2 * H, count: 60 }]);
+    expect(await listWaves(s.store, 'alice')).toMatchObject([
+      { startedAt: S, endedAt: S + 2 * H, count: 60 },
+    ]);
     expect(smtp.mails.filter((m) => /wave|vague/.test(m.subject ?? ''))).toHaveLength(0);
   });
 });

@@ -18,7 +18,7 @@ afterEach(async () => {
 async function setup(extra: Record<string, unknown>) {
   const pages = await startCapturePages();
   cleanups.push(() => pages.close());
-  const t = testDeps({
+  const t = await testDeps({
     capture: { enabled: true, navigationTimeoutMs: 10_000 },
     watches: [{ id: 'alice', names: ['Alice Martin'], feeds: [`${pages.url}/feed.xml`] }],
     ...extra,
@@ -83,14 +83,14 @@ describe('capture jobs', () => {
     ).toEqual(['page.pdf', 'page.png', 'page.warc']);
   }, 90_000);
 
-  it('schedules a capture sweep only when captures are on', () => {
-    const { deps, config } = testDeps({ capture: { enabled: true } });
+  it('schedules a capture sweep only when captures are on', async () => {
+    const { deps, config } = await testDeps({ capture: { enabled: true } });
     cleanups.push(() => deps.close());
     expect(captureSchedules(config)).toEqual([
       { id: 'capture:sweep', pattern: '*/5 * * * *', kind: 'capture', payload: {} },
     ]);
     expect(schedules(config, []).map((s) => s.id)).toContain('capture:sweep');
-    const off = testDeps({});
+    const off = await testDeps({});
     cleanups.push(off.cleanup);
     expect(captureSchedules(off.config)).toEqual([]);
     expect(off.deps.handlers().capture).toBeUndefined();

@@ -3,9 +3,11 @@ import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { stringify } from 'yaml';
+import { sql } from 'drizzle-orm';
 import { runVigie } from '../helpers/cli.ts';
 import { tempDir, writeFile } from '../helpers/temp.ts';
 import { closeDb, dbFile, openDb } from '../../src/db/client.ts';
+import { createSqliteStore } from '../../src/db/sqlite-store.ts';
 import { createLedger } from '../../src/db/ledger/ledger.ts';
 import { createWatchesRepo } from '../../src/db/repositories/watches-repo.ts';
 import { createSourcesRepo } from '../../src/db/repositories/sources-repo.ts';
@@ -17,16 +19,17 @@ let dir: { dir: string; cleanup: () => void } | undefined;
 afterEach(() => dir?.cleanup());
 
 /** A data folder with one post scored `none` that a person marked hostile. */
-function storeWithCorrection(dataDir: string): number {
+async function storeWithCorrection(dataDir: string): Promise<number> {
   const db = openDb(dbFile(dataDir));
+  const store = createSqliteStore(db);
   try {
-    createWatchesRepo(db).syncFromConfig([watchDef('alice')]);
+    await createWatchesRepo(db).syncFromConfig([watchDef('alice')]);
     const sources = createSourcesRepo(db);
-    sources.syncForWatch('alice', [{ kind: 'feed', target: 'https://feeds.example.org/alice.xml' }]);
+    await sources.syncForWatch('alice', [{ kind: 'feed', target: 'https://feeds.example.org/alice.xml' }]);
     const raw = JSON.stringify({ text: '=HYPERLINK("x") Alice devrait se suicider' });
-    const [stored] = createPostsRepo(db, createLedger(db)).storePage({
+    const [stored] = await createPostsRepo(db, createLedger(store)).storePage({
       watchId: 'alice',
-      sourceId: sources.listEnabled('alice')[0]!.id,
+      sourceId: (await sources.listEnabled('alice'))[0]!.id,
       seenAt: Date.UTC(2026, 11, 1),
       posts: [
         {
@@ -51,10 +54,13 @@ function storeWithCorrection(dataDir: string): number {
         },
       ],
     });
-    const user = db.$client
-      .prepare(`insert into users (email, role, created_at) values ('proxy@example.org', 'proxy', 0) returning id`)
-      .get() as { id: number };
-    labelQueries(db).setLabel(stored!.id, 'suicide_incitement', { id: user.id, email: 'proxy@example.org' });
+    const user = (await store.get<{ id: number }>(
+      sql`insert into users (email, role, created_at) values ('proxy@example.org', 'proxy', 0) returning id`,
+    ))!;
+    await labelQueries(store).setLabel(stored!.id, 'suicide_incitement', {
+      id: user.id,
+      email: 'proxy@example.org',
+    });
     return stored!.id;
   } finally {
     closeDb(db);
@@ -69,7 +75,7 @@ describe('vigie corrections export', () => {
       'vigie.yaml',
       stringify({ dataDir: dir.dir, log: { level: 'silent' } }),
     );
-    const postId = storeWithCorrection(dir.dir);
+    const postId = await storeWithCorrection(dir.dir);
 
     const jsonl = await runVigie(['--config', config, 'corrections', 'export', '--watch', 'alice']);
     expect(jsonl.code).toBe(0);

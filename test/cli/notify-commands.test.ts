@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { closeDb, openDb } from '../../src/db/client.ts';
+import { openSqliteStore } from '../../src/db/sqlite-store.ts';
 import { createPersonChannelsRepo } from '../../src/alerts/person-channels-repo.ts';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram.ts';
 
@@ -71,10 +71,10 @@ describe('vigie notify test', { timeout: 180_000 }, () => {
     expect(first.code).toBe(0);
     expect(readdirSync(path.join(dir, 'data', 'outbox')).filter((f) => f.endsWith('.eml'))).toHaveLength(1);
 
-    const db = openDb(path.join(dir, 'data', 'vigie.db'));
-    const repo = createPersonChannelsRepo(db);
-    repo.add(repo.personByEmail('bob@example.org')!.id, 'telegram', { chatId: '555' });
-    closeDb(db);
+    const store = openSqliteStore(path.join(dir, 'data', 'vigie.db'));
+    const repo = createPersonChannelsRepo(store);
+    await repo.add((await repo.personByEmail('bob@example.org'))!.id, 'telegram', { chatId: '555' });
+    await store.close();
 
     const tg = await run([
       '--config',

@@ -4,6 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { closeDb, openDb, type Db } from '../../src/db/client.ts';
+import { createSqliteStore } from '../../src/db/sqlite-store.ts';
+import type { Store } from '../../src/db/store.ts';
 import { createUsersRepo } from '../../src/web/auth/users-repo.ts';
 import { verifyPassword } from '../../src/web/auth/passwords.ts';
 import { tokenHash } from '../../src/web/auth/tokens.ts';
@@ -28,6 +30,14 @@ describe('vigie user / token commands', { timeout: 180_000 }, () => {
       closeDb(db);
     }
   };
+  const withStore = async <T>(fn: (store: Store) => Promise<T>): Promise<T> => {
+    const store = createSqliteStore(openDb(path.join(dir, 'data', 'vigie.db')));
+    try {
+      return await fn(store);
+    } finally {
+      await store.close();
+    }
+  };
 
   beforeEach(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'vigie-cli-users-'));
@@ -49,7 +59,7 @@ describe('vigie user / token commands', { timeout: 180_000 }, () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('account owner@example.org (owner) — watches: alice');
     expect(r.stdout).not.toContain('set-password');
-    const user = withDb((db) => createUsersRepo(db).byEmail('owner@example.org'));
+    const user = await withStore((store) => createUsersRepo(store).byEmail('owner@example.org'));
     expect(user?.passwordHash).toMatch(/^\$argon2id\$/);
     expect(await verifyPassword(user!.passwordHash, 'a very good password')).toBe(true);
     expect(user?.watchIds).toEqual(['alice']);
@@ -70,7 +80,7 @@ describe('vigie user / token commands', { timeout: 180_000 }, () => {
     expect(short.stderr).toContain('password too short');
   });
 
-  it('user add --link prints a one-time set-password link on the public address', () => {
+  it('user add --link prints a one-time set-password link on the public address', async () => {
     const r = run([
       'user',
       'add',
@@ -85,11 +95,11 @@ describe('vigie user / token commands', { timeout: 180_000 }, () => {
     expect(r.status).toBe(0);
     const m = /https:\/\/vigie\.example\.org\/set-password\/([A-Za-z0-9_-]{40,})/.exec(r.stdout);
     expect(m).not.toBeNull();
-    const user = withDb((db) => createUsersRepo(db).passwordLinkUser(m![1]!));
+    const user = await withStore((store) => createUsersRepo(store).passwordLinkUser(m![1]!));
     expect(user?.email).toBe('proxy@example.org');
   });
 
-  it('token create prints a token once; only its hash is stored', () => {
+  it('token create prints a token once; only its hash is stored', async () => {
     run(
       ['user', 'add', '--email', 'owner@example.org', '--role', 'owner', '--watch', 'alice'],
       'a very good password\n',
@@ -100,7 +110,9 @@ describe('vigie user / token commands', { timeout: 180_000 }, () => {
     expect(token).toMatch(/^vigie_[A-Za-z0-9_-]{40,}$/);
     const rows = withDb((db) => db.$client.prepare('select token_hash, name from api_tokens').all());
     expect(rows).toEqual([{ token_hash: tokenHash(token), name: 'scripts' }]);
-    expect(withDb((db) => createUsersRepo(db).apiTokenUser(token)?.email)).toBe('owner@example.org');
+    expect((await withStore((store) => createUsersRepo(store).apiTokenUser(token)))?.email).toBe(
+      'owner@example.org',
+    );
     expect(run(['token', 'create', '--email', 'nobody@example.org']).status).toBe(2);
   });
 });

@@ -9,12 +9,12 @@ import { tempDir } from './temp.ts';
  * listen on 127.0.0.1: the network policy lets requests reach private addresses (as an intranet
  * install would) unless `raw` says otherwise; local page captures are off unless `raw` turns them on.
  */
-export function testDeps(raw: Record<string, unknown>): {
+export async function testDeps(raw: Record<string, unknown>): Promise<{
   deps: Deps;
   config: Config;
   dir: string;
   cleanup: () => Promise<void>;
-} {
+}> {
   const t = tempDir();
   const config = parseConfig({
     dataDir: t.dir,
@@ -25,7 +25,7 @@ export function testDeps(raw: Record<string, unknown>): {
     ...raw,
   });
   const deps = createDeps(config, silentLogger());
-  deps.syncWatches();
+  await deps.syncWatches();
   return {
     deps,
     config,

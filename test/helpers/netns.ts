@@ -30,6 +30,7 @@ import ipaddr from 'ipaddr.js';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import { startCommand, VIGIE_BIN, type VigieProcess } from '../jobs/process-kit.ts';
+import { freshPgDatabase } from './pg.ts';
 
 export type NetworkMode = 'netns' | 'loopback';
 
@@ -469,8 +470,8 @@ export interface DataServices {
 /**
  * Starts the data host: its own PostgreSQL (a fresh cluster, trust for the subnet, listening on
  * the host's address only) and its own redis-server bound to that address. In loopback mode, when
- * the binaries are missing, it falls back to the machine's servers (a fresh database on
- * VIGIE_TEST_DATABASE_URL or postgres://postgres@127.0.0.1:5432, the Redis of
+ * the binaries are missing, it falls back to the machine's servers (a fresh database on the
+ * server of test/helpers/pg.ts, VIGIE_TEST_PG_URL; the Redis of
  * VIGIE_TEST_REDIS_URL or 127.0.0.1:6379 — the scenario then needs a key prefix of its own).
  */
 export async function startDataServices(
@@ -508,14 +509,10 @@ async function startPostgres(
   if (!bin) {
     if (network.mode === 'netns')
       throw new Error('the data host needs PostgreSQL server binaries (/usr/lib/postgresql/*/bin)');
-    const admin = process.env.VIGIE_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-    const name = `vigie_net_${state.id}`;
-    await adminQuery(admin, `CREATE DATABASE ${name}`);
-    state.stoppers.push(() => adminQuery(admin, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
-    const url = new URL(admin);
-    url.pathname = `/${name}`;
+    const fresh = await freshPgDatabase();
+    state.stoppers.push(() => fresh.drop());
     return {
-      databaseUrl: url.toString(),
+      databaseUrl: fresh.url,
       privatePostgres: false,
       postgresDataDir: null,
       postgresPid: null,

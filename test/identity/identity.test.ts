@@ -35,7 +35,7 @@ function watch(extra: Record<string, unknown> = {}) {
 
 async function setup(extra: Record<string, unknown> = {}, key = KEY) {
   hn = await startFakeHackernews();
-  const t = testDeps({
+  const t = await testDeps({
     security: { encryptionKey: key },
     sources: { hackernews: { baseUrl: hn.url, maxRetries: 0 } },
     watches: [watch(extra)],
@@ -192,7 +192,7 @@ describe('look-alike accounts', { timeout: 30_000 }, () => {
       { did: 'did:plc:evil', handle: 'alice-rnartin.bsky.social', displayName: 'Alice Martin' },
       { did: 'did:plc:other', handle: 'zorro.bsky.social', displayName: 'Zorro' },
     );
-    const t = testDeps({
+    const t = await testDeps({
       security: { encryptionKey: KEY },
       sources: {
         hackernews: { baseUrl: hn.url },

@@ -17,8 +17,8 @@ async function fakeX(): Promise<FakeXApi> {
   return fake;
 }
 
-function setup(baseUrl: string, watch: Record<string, unknown>) {
-  const t = testDeps({
+async function setup(baseUrl: string, watch: Record<string, unknown>) {
+  const t = await testDeps({
     sources: {
       x: { bearerToken: TOKEN, baseUrl, maxRetries: 1, timeoutMs: 5_000, maxRateLimitWaitMs: 2_000 },
       feeds: { maxRetries: 0, timeoutMs: 5_000 },
@@ -35,7 +35,7 @@ describe('pollSource() with X', () => {
   it('stores 250 mentions over 3 pages once, and a second poll with nothing new makes one request', async () => {
     const fake = await fakeX();
     const ids = fake.generateMentions('alice_m', 250);
-    const deps = setup(fake.url, { x: { handle: 'alice_m' } });
+    const deps = await setup(fake.url, { x: { handle: 'alice_m' } });
 
     const [first] = await pollAll(deps);
     expect(first).toMatchObject({ ok: true, pages: 3, fetched: 250, stored: 250 });
@@ -55,7 +55,7 @@ describe('pollSource() with X', () => {
   it('keeps every post and the cursor when a 429 far from its reset stops the poll mid-pagination', async () => {
     const fake = await fakeX();
     fake.generateMentions('alice_m', 250);
-    const deps = setup(fake.url, { x: { handle: 'alice_m' } });
+    const deps = await setup(fake.url, { x: { handle: 'alice_m' } });
     // The second page of mentions is refused for 15 minutes.
     let seen = 0;
     fake.injectFault({
@@ -83,7 +83,7 @@ describe('pollSource() with X', () => {
     fake.addTweets([
       { text: 'hello @alice_m', author: 'bob', matchesQueries: ['"Alice Martin" OR @alice_m'] },
     ]);
-    const deps = setup(fake.url, { x: { handle: 'alice_m', search: '"Alice Martin" OR @alice_m' } });
+    const deps = await setup(fake.url, { x: { handle: 'alice_m', search: '"Alice Martin" OR @alice_m' } });
     const outcomes = await pollAll(deps);
     expect(outcomes.map((o) => o.fetched)).toEqual([1, 1]);
     expect(outcomes.reduce((n, o) => n + o.stored, 0)).toBe(1);
@@ -96,7 +96,7 @@ describe('pollSource() with X', () => {
       { text: '@alice_m t es une grosse connasse, je vais te tuer', author: 'troll', lang: 'fr' },
       { text: '@alice_m merci pour ton article, très juste', author: 'friend', lang: 'fr' },
     ]);
-    const deps = setup(fake.url, { x: { handle: 'alice_m' } });
+    const deps = await setup(fake.url, { x: { handle: 'alice_m' } });
     await pollAll(deps);
     const rows = [...deps.posts.iterateMentions({ watchId: 'alice' })];
     const hostile = rows.find((r) => r.authorHandle === 'troll')!;
@@ -117,7 +117,7 @@ describe('pollSource() with X', () => {
     const feeds = await startFakeFeedServer();
     closers.push(() => feeds.close());
     const alerts = serveGoogleAlerts(feeds, '/alerts');
-    const deps = setup(fake.url, { x: { handle: 'alice_m' }, feeds: [`${feeds.url}/gone`, alerts] });
+    const deps = await setup(fake.url, { x: { handle: 'alice_m' }, feeds: [`${feeds.url}/gone`, alerts] });
     feeds.setFeed('/gone', { body: 'not here', status: 404 });
     fake.injectFault({ kind: '503', times: Infinity });
 
@@ -144,7 +144,7 @@ describe('pollSource() with feeds', () => {
       contentType: 'application/rss+xml',
       etag: '"v1"',
     });
-    const deps = setup('http://127.0.0.1:9', { feeds: [`${feeds.url}/rss`] });
+    const deps = await setup('http://127.0.0.1:9', { feeds: [`${feeds.url}/rss`] });
     const [first] = await pollAll(deps);
     expect(first).toMatchObject({ ok: true, stored: 30 });
     const [second] = await pollAll(deps);
@@ -158,7 +158,7 @@ describe('pollSource() with feeds', () => {
     closers.push(() => feeds.close());
     const items = makeItems(40);
     feeds.setFeed('/rss', { body: buildRss2(items.slice(10)), etag: '"a"' });
-    const deps = setup('http://127.0.0.1:9', { feeds: [`${feeds.url}/rss`] });
+    const deps = await setup('http://127.0.0.1:9', { feeds: [`${feeds.url}/rss`] });
     await pollAll(deps);
     feeds.setFeed('/rss', { body: buildRss2(items.slice(0, 30)), etag: '"b"' });
     const [second] = await pollAll(deps);
@@ -172,7 +172,7 @@ describe('pollSource() with feeds', () => {
     const local = (title: string) => ({ id: '1', title });
     feeds.setFeed('/a', { body: buildRss2([local('Alice, feed A'), { title: 'no guid, no link (A)' }]) });
     feeds.setFeed('/b', { body: buildRss2([local('Alice, feed B'), { title: 'no guid, no link (B)' }]) });
-    const deps = setup('http://127.0.0.1:9', { feeds: [`${feeds.url}/a`, `${feeds.url}/b`] });
+    const deps = await setup('http://127.0.0.1:9', { feeds: [`${feeds.url}/a`, `${feeds.url}/b`] });
     const first = await pollAll(deps);
     expect(first.map((o) => ({ ok: o.ok, stored: o.stored, warnings: o.warnings }))).toEqual([
       { ok: true, stored: 2, warnings: [] },
@@ -193,7 +193,7 @@ describe('pollSource() with feeds', () => {
         { id: '2', title: 'Autre sujet', link: 'https://ex.org/2', html: 'rien' },
       ]),
     });
-    const deps = setup('http://127.0.0.1:9', { feeds: [`${feeds.url}/rss`] });
+    const deps = await setup('http://127.0.0.1:9', { feeds: [`${feeds.url}/rss`] });
     const [o] = await pollAll(deps);
     expect(o!.ok).toBe(true);
     const found = [...deps.posts.iterateMentions({ search: 'elodie' })];
@@ -205,7 +205,7 @@ describe('pollSource() with feeds', () => {
 
 describe('pollSource() bookkeeping', () => {
   it('refuses an unknown source id', async () => {
-    const deps = setup('http://127.0.0.1:9', {});
+    const deps = await setup('http://127.0.0.1:9', {});
     await expect(pollSource(deps, 999)).rejects.toThrow(/does not exist/);
   });
 });
@@ -214,7 +214,7 @@ describe('pollSource() and short rate limits', () => {
   it('waits out a 429 whose reset is near and completes the poll with nothing lost', async () => {
     const fake = await fakeX();
     fake.generateMentions('alice_m', 250);
-    const deps = setup(fake.url, { x: { handle: 'alice_m' } });
+    const deps = await setup(fake.url, { x: { handle: 'alice_m' } });
     let seen = 0;
     fake.injectFault({
       kind: '429',

@@ -21,7 +21,7 @@ describe('rescoreWatch()', () => {
       ]),
     });
     const watch = { id: 'alice', names: ['Alice Martin'], feeds: [`${feeds.url}/rss`] };
-    const t = testDeps({ watches: [watch] });
+    const t = await testDeps({ watches: [watch] });
     closers.push(t.cleanup);
     await pollAll(t.deps);
     const before = [...t.deps.posts.iterateMentions({ watchId: 'alice' })];

@@ -27,7 +27,7 @@ describe('job handlers on the BullMQ driver', () => {
     });
     const prefix = uniquePrefix();
     cleanups.push(() => deleteKeysUnder(prefix));
-    const t = testDeps({
+    const t = await testDeps({
       sources: {
         x: { bearerToken: TOKEN, baseUrl: fake.url, maxRetries: 0, timeoutMs: 5_000, maxRateLimitWaitMs: 0 },
       },

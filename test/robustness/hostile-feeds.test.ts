@@ -114,7 +114,7 @@ describe('hostile feeds', () => {
 });
 
 describe('hostile text through the whole pipeline: poll → store → export → verify', () => {
-  let t: ReturnType<typeof testDeps>;
+  let t: Awaited<ReturnType<typeof testDeps>>;
   afterAll(() => t?.cleanup());
 
   it('UTF-16, an unpaired surrogate and a 1 MB token are stored and the dossier verifies', async () => {
@@ -131,7 +131,7 @@ describe('hostile text through the whole pipeline: poll → store → export →
     server.route('/utf16', { kind: 'document', body: utf16, contentType: 'application/xml' });
     server.route('/lone', { kind: 'document', body: lone, contentType: 'application/xml' });
     server.route('/token', { kind: 'document', body: rss(item(token, 'urn:u:3')) });
-    t = testDeps({
+    t = await testDeps({
       watches: [
         {
           id: 'alice',

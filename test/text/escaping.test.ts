@@ -107,7 +107,7 @@ describe('the post page, for any post text and author name', () => {
   it('shows the stored text escaped, exactly once, and never as markup', async () => {
     await fc.assert(
       fc.asyncProperty(anyText, fc.string({ unit, minLength: 1, maxLength: 30 }), async (text, name) => {
-        const [id] = f.addPosts('alice', [{ text: `${text}¤`, handle: name, level: 'low' }]);
+        const [id] = await f.addPosts('alice', [{ text: `${text}¤`, handle: name, level: 'low' }]);
         const res = await f.app.inject({ method: 'GET', url: `/posts/${id}`, headers: { cookie } });
         expect(res.statusCode).toBe(200);
         expect(res.body).toContain(escapeHtml(wellFormed(`${text}¤`)));

@@ -84,7 +84,7 @@ describe('access control', () => {
 
   it('a reviewer can read and export but cannot triage, edit watches or read the audit log', async () => {
     await f.addUser('rev@example.org', 'reviewer', ['alice']);
-    const [id] = f.addPosts('alice', [{ text: 'tu es nulle', handle: 'troll', level: 'high' }]);
+    const [id] = await f.addPosts('alice', [{ text: 'tu es nulle', handle: 'troll', level: 'high' }]);
     const jar = await login(f.app, 'rev@example.org');
     expect(
       (await f.app.inject({ method: 'GET', url: '/triage', headers: { cookie: jar.header() } })).statusCode,
@@ -110,7 +110,7 @@ describe('access control', () => {
 
   it("a proxy cannot see another watch's posts, lists, authors, exports or API data", async () => {
     await f.addUser('proxy@example.org', 'proxy', ['alice']);
-    const [bobPost] = f.addPosts('bob', [{ text: 'secret about bob', handle: 'x', level: 'high' }]);
+    const [bobPost] = await f.addPosts('bob', [{ text: 'secret about bob', handle: 'x', level: 'high' }]);
     const jar = await login(f.app, 'proxy@example.org');
     const get = (url: string) => f.app.inject({ method: 'GET', url, headers: { cookie: jar.header() } });
     expect((await get(`/posts/${bobPost}`)).statusCode).toBe(404);
@@ -126,8 +126,8 @@ describe('access control', () => {
     expect((await postForm(f.app, jar, '/watches/bob', { names: 'Hijack' })).statusCode).toBe(404);
     const overview = await get('/');
     expect(overview.body).not.toContain('watch-bob');
-    const token = createUsersRepo(f.db).createApiToken(
-      createUsersRepo(f.db).byEmail('proxy@example.org')!.id,
+    const token = await createUsersRepo(f.store).createApiToken(
+      (await createUsersRepo(f.store).byEmail('proxy@example.org'))!.id,
       't',
     );
     const api = await f.app.inject({
@@ -147,7 +147,7 @@ describe('access control', () => {
 
   it('refuses a form post without a CSRF token, or with a forged one', async () => {
     await f.addUser('owner@example.org', 'owner', ['alice']);
-    const [id] = f.addPosts('alice', [{ text: 'x', level: 'high' }]);
+    const [id] = await f.addPosts('alice', [{ text: 'x', level: 'high' }]);
     const jar = await login(f.app, 'owner@example.org');
     const post = (payload: string) =>
       f.app.inject({

@@ -25,7 +25,7 @@ describe('triage in a real browser', () => {
     f = await makeFixture();
     await f.addUser('proxy@example.org', 'proxy', ['alice', 'bob']);
     const now = Date.now();
-    f.addPosts(
+    await f.addPosts(
       'alice',
       Array.from({ length: 3 }, (_, i) => ({
         text: `Alice, petite idiote ${i}`,
@@ -34,7 +34,7 @@ describe('triage in a real browser', () => {
       })),
       now - 3_600_000,
     );
-    severe = f.addPosts(
+    severe = await f.addPosts(
       'alice',
       Array.from({ length: 2 }, (_, i) => ({
         text: `je sais où tu habites ${i}`,
@@ -44,12 +44,12 @@ describe('triage in a real browser', () => {
       })),
       now - 7_200_000,
     );
-    [missed] = f.addPosts(
+    [missed] = (await f.addPosts(
       'alice',
       [{ text: 'Alice Martin devrait se suicider', handle: 'sly', level: 'none' }],
       now,
-    ) as [number];
-    f.addPosts('bob', [{ text: 'Bob, insulte', handle: 'b', level: 'high' }]);
+    )) as [number];
+    await f.addPosts('bob', [{ text: 'Bob, insulte', handle: 'b', level: 'high' }]);
     await f.app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(f.app.server.address() as AddressInfo).port}`;
     browser = await launchChromium();

@@ -38,7 +38,7 @@ describe('dashboard in a real browser', () => {
     const day = 86_400_000;
     const now = Date.now();
     for (let d = 12; d >= 1; d--) {
-      f.addPosts(
+      await f.addPosts(
         'alice',
         Array.from({ length: (d * 7) % 5 }, (_, i) => ({
           text: `Alice, tu es une idiote (${d}.${i})`,
@@ -50,12 +50,12 @@ describe('dashboard in a real browser', () => {
         now - d * day,
       );
     }
-    f.addPosts(
+    await f.addPosts(
       'alice',
       [{ text: 'Super concert hier soir, bravo Alice !', handle: 'fan_club', level: 'none' }],
       now - 3_600_000,
     );
-    [hostileId] = f.addPosts('alice', [
+    [hostileId] = (await f.addPosts('alice', [
       {
         text: 'Alice, je sais où tu habites, fais attention',
         handle: 'menace_anonyme',
@@ -64,8 +64,8 @@ describe('dashboard in a real browser', () => {
         categories: ['threat'],
         matches: [{ term: 'je sais où tu habites', category: 'threat', severity: 3, start: 7, end: 28 }],
       },
-    ]) as [number];
-    xssIds = f.addPosts(
+    ])) as [number];
+    xssIds = await f.addPosts(
       'alice',
       XSS.map((p, i) => ({
         text: `${p} Alice idiote`,

@@ -23,8 +23,8 @@ const base: CaptureStatusView = {
 async function overview(status: CaptureStatusView | undefined, lang: 'en' | 'fr') {
   f = await makeFixture({
     evidence: {
-      recordViewed() {},
-      eventsForPost: () => [],
+      async recordViewed() {},
+      eventsForPost: async () => [],
       ...(status ? { captureStatus: () => status } : {}),
     },
   });

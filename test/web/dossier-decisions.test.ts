@@ -31,7 +31,7 @@ async function exportZip(lang: string): Promise<{ files: Record<string, Uint8Arr
 
 describe('review decisions and reports filed in the dossier', () => {
   it('are custody events, listed per post in report.html, posts.csv and posts.jsonl; the dossier verifies', async () => {
-    const [threat, insult] = f.addPosts('alice', [
+    const [threat, insult] = await f.addPosts('alice', [
       { text: 'je vais te retrouver', handle: 'h1', level: 'severe', categories: ['threat'] },
       { text: 'espèce de nulle', handle: 'h2', level: 'medium', categories: ['insult'] },
     ]);
@@ -96,7 +96,7 @@ describe('review decisions and reports filed in the dossier', () => {
   });
 
   it('the French report shows no English level or category key; English and both as chosen in the form', async () => {
-    f.addPosts('alice', [
+    await f.addPosts('alice', [
       { text: 'menace', handle: 'h1', level: 'severe', categories: ['threat', 'insult'] },
       { text: 'bof', handle: 'h2', level: 'low', categories: ['profanity'] },
     ]);

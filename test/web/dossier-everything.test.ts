@@ -50,7 +50,7 @@ beforeAll(async () => {
   });
   await f.addUser('owner@example.org', 'owner', ['alice']);
   await f.addUser('proxy@example.org', 'proxy', ['alice']);
-  [webId, xId] = f.addPosts('alice', [
+  [webId, xId] = (await f.addPosts('alice', [
     {
       text: 'je vais te retrouver',
       handle: 'h1',
@@ -67,7 +67,7 @@ beforeAll(async () => {
       externalId: '1234567',
       url: 'https://x.com/troll1/status/1234567',
     },
-  ]) as [number, number];
+  ])) as [number, number];
 
   browser = createBrowserHost({ executablePath: '/usr/bin/chromium' });
   const capturer = createCapturer({

@@ -5,6 +5,8 @@ import path from 'node:path';
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { closeDb, openDb, type Db } from '../../src/db/client.ts';
+import { createSqliteStore } from '../../src/db/sqlite-store.ts';
+import type { Store } from '../../src/db/store.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { createWatchesRepo } from '../../src/db/repositories/watches-repo.ts';
 import { createSourcesRepo } from '../../src/db/repositories/sources-repo.ts';
@@ -50,6 +52,8 @@ export interface PostSpec {
 export interface Fixture {
   dir: string;
   db: Db;
+  /** The async store over the same database (converted repositories take it). */
+  store: Store;
   deps: AppDeps;
   app: FastifyInstance;
   /** The custody ledger the dashboard writes to. */
@@ -57,7 +61,7 @@ export interface Fixture {
   /** Local captures, when the test gave `capture` settings. */
   captures?: CaptureRepo;
   sourceIds: Record<string, number>;
-  addPosts(watchId: string, posts: PostSpec[], seenAt?: number): number[];
+  addPosts(watchId: string, posts: PostSpec[], seenAt?: number): Promise<number[]>;
   addUser(email: string, role: Role, watchIds: string[]): Promise<number>;
   close(): Promise<void>;
 }
@@ -79,9 +83,10 @@ export async function makeFixture(
 ): Promise<Fixture> {
   const dir = mkdtempSync(path.join(tmpdir(), 'vigie-web-'));
   const db = openDb(path.join(dir, 'vigie.db'));
+  const store = createSqliteStore(db);
   const watches = createWatchesRepo(db);
   const sources = createSourcesRepo(db);
-  const ledger = createLedger(db);
+  const ledger = createLedger(store);
   const posts = createPostsRepo(db, ledger);
   const ids = options.watches ?? ['alice', 'bob'];
   watches.syncFromConfig(ids.map((id) => watchDef(id)));
@@ -109,6 +114,7 @@ export async function makeFixture(
     config,
     ...createWebPorts({
       db,
+      store,
       log,
       config,
       watches,
@@ -122,17 +128,18 @@ export async function makeFixture(
   };
   const app = await buildApp(deps);
   await app.ready();
-  const users = createUsersRepo(db);
+  const users = createUsersRepo(store);
   const hash = await hashPassword(PASSWORD);
   return {
     dir,
     db,
+    store,
     deps,
     app,
     ledger,
     captures,
     sourceIds,
-    addPosts(watchId, specs, seenAt = Date.now()) {
+    async addPosts(watchId, specs, seenAt = Date.now()) {
       const toStore: PostToStore[] = specs.map((s) => {
         const n = ++counter;
         const raw = JSON.stringify({ id: n, text: s.text, author: s.handle ?? null });
@@ -162,12 +169,16 @@ export async function makeFixture(
             : null,
         };
       });
-      return posts
-        .storePage({ watchId, sourceId: sourceIds[watchId]!, seenAt, posts: toStore })
-        .map((r) => r.id);
+      const stored = await posts.storePage({
+        watchId,
+        sourceId: sourceIds[watchId]!,
+        seenAt,
+        posts: toStore,
+      });
+      return stored.map((r) => r.id);
     },
     async addUser(email, role, watchIds) {
-      return users.upsert({ email, role, watchIds, passwordHash: hash }).id;
+      return (await users.upsert({ email, role, watchIds, passwordHash: hash })).id;
     },
     async close() {
       await app.close();

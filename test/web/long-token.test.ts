@@ -26,7 +26,7 @@ describe('a 1 MB unbroken token', () => {
   beforeAll(async () => {
     f = await makeFixture();
     await f.addUser('proxy@example.org', 'proxy', ['alice']);
-    [longId, shieldedId] = f.addPosts('alice', [
+    [longId, shieldedId] = (await f.addPosts('alice', [
       {
         text: `${TOKEN} fin`,
         handle: `h${'y'.repeat(200_000)}`,
@@ -34,9 +34,9 @@ describe('a 1 MB unbroken token', () => {
         level: 'low',
       },
       { text: `menace ${TOKEN}`, handle: 'menace', level: 'severe', categories: ['threat'] },
-    ]) as [number, number];
+    ])) as [number, number];
     // A page of the list full of them.
-    f.addPosts(
+    await f.addPosts(
       'alice',
       Array.from({ length: 8 }, (_, i) => ({
         text: `${i} ${TOKEN}`,

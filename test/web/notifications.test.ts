@@ -53,9 +53,9 @@ describe('Account → Notifications', { timeout: 60_000 }, () => {
     );
     expect(saved.statusCode).toBe(303);
     // The account is a recipient of its watch (no second list), with its own settings.
-    const recipients = createRecipientsRepo(f.db);
-    recipients.syncFromConfig([f.deps.watches.get('alice')!.definition]);
-    const r = recipients.listActive('alice').find((x) => x.email === 'bob@example.org')!;
+    const recipients = createRecipientsRepo(f.store);
+    await recipients.syncFromConfig([f.deps.watches.get('alice')!.definition]);
+    const r = (await recipients.listActive('alice')).find((x) => x.email === 'bob@example.org')!;
     expect(r).toMatchObject({
       userId: id,
       role: 'proxy',
@@ -76,7 +76,9 @@ describe('Account → Notifications', { timeout: 60_000 }, () => {
       PAGE,
     );
     expect(badQuiet.statusCode).toBe(400);
-    expect(recipients.listActive('alice').find((x) => x.email === 'bob@example.org')!.digest).toBe('weekly');
+    expect((await recipients.listActive('alice')).find((x) => x.email === 'bob@example.org')!.digest).toBe(
+      'weekly',
+    );
   });
 
   it('channels are added with plain-words errors, tested with one button each, and removed', async () => {
@@ -140,7 +142,7 @@ describe('Account → Notifications', { timeout: 60_000 }, () => {
 
   it('the page speaks French to a French-speaking person', async () => {
     const { f, id, jar } = await fixture();
-    f.deps.users.setLang(id, 'fr');
+    await f.deps.users.setLang(id, 'fr');
     const page = await f.app.inject({ method: 'GET', url: PAGE, headers: { cookie: jar.header() } });
     expect(page.body).toContain('Où arrivent vos messages');
     expect(page.body).toContain('Envoyer un essai');

@@ -28,7 +28,7 @@ describe('pages', () => {
   });
 
   it('post detail: matches highlighted, attacker text escaped, only http(s) links, custody events listed', async () => {
-    const [id] = f.addPosts('alice', [
+    const [id] = await f.addPosts('alice', [
       {
         text: '<b>Alice</b> sale conne',
         handle: 'tr"oll',
@@ -65,7 +65,7 @@ describe('pages', () => {
   });
 
   it('overview shows a dead source loudly with since when, and what needs review', async () => {
-    f.addPosts('alice', [
+    await f.addPosts('alice', [
       { text: 'x', level: 'high' },
       { text: 'y', level: 'severe' },
     ]);
@@ -87,7 +87,7 @@ describe('pages', () => {
   });
 
   it('the block list CSV neutralises formula injection in handles and names', async () => {
-    f.addPosts('alice', [
+    await f.addPosts('alice', [
       { text: 'a', handle: '=HYPERLINK("http://evil")', name: '+cmd|calc', level: 'high' },
       { text: 'a2', handle: '=HYPERLINK("http://evil")', name: '+cmd|calc', level: 'high' },
       { text: 'a3', handle: '=HYPERLINK("http://evil")', name: '+cmd|calc', level: 'high' },
@@ -180,7 +180,7 @@ describe('pages', () => {
 
     const created = await postForm(f.app, jar, '/watches', { id: 'carol', names: 'Carol' }, '/watches/new');
     expect(created.statusCode).toBe(303);
-    const ids = createUsersRepo(f.db).byEmail('owner@example.org')!.watchIds;
+    const ids = (await createUsersRepo(f.store).byEmail('owner@example.org'))!.watchIds;
     expect(ids).toHaveLength(2);
     expect(ids[0]).toBe('alice');
     expect(ids[1]).toMatch(/^carol-[0-9a-f]{8}$/);
@@ -202,11 +202,11 @@ describe('pages', () => {
       definition: string;
     };
     expect(JSON.parse(bob.definition).names).toEqual(['Alice Martin']);
-    expect(createUsersRepo(f.db).byEmail('proxy@example.org')!.watchIds).not.toContain('bob');
+    expect((await createUsersRepo(f.store).byEmail('proxy@example.org'))!.watchIds).not.toContain('bob');
   });
 
   it("an owner's API token gets no text a proxy has not marked harmless (a scorer miss included), unless it asks to reveal (audited)", async () => {
-    const [hostile, calm] = f.addPosts('alice', [
+    const [hostile, calm] = await f.addPosts('alice', [
       {
         text: 'Alice tu es une idiote',
         level: 'high',
@@ -215,8 +215,8 @@ describe('pages', () => {
       },
       { text: 'bravo Alice', level: 'none' },
     ]);
-    const users = createUsersRepo(f.db);
-    const ownerToken = users.createApiToken(users.byEmail('owner@example.org')!.id, 'owner');
+    const users = createUsersRepo(f.store);
+    const ownerToken = await users.createApiToken((await users.byEmail('owner@example.org'))!.id, 'owner');
     const get = (url: string, token: string) =>
       f.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } });
     const items = (await get('/api/v1/mentions?watch=alice', ownerToken)).json().items as {
@@ -232,7 +232,7 @@ describe('pages', () => {
     expect(byId.get(calm!)!.shielded).toBe(true);
     // A proxy reads it and marks it harmless: the owner's token now reads it.
     const proxyId = await f.addUser('proxy@example.org', 'proxy', ['alice']);
-    f.deps.triage.setStatus([calm!], 'harmless', proxyId);
+    await f.deps.triage.setStatus([calm!], 'harmless', proxyId);
     const after = (await get('/api/v1/mentions?watch=alice', ownerToken)).json().items as typeof items;
     expect(after.find((i) => i.id === calm)).toMatchObject({ text: 'bravo Alice', shielded: false });
     expect(after.find((i) => i.id === hostile)!.text).toBe('');
@@ -256,7 +256,7 @@ describe('pages', () => {
     // What a proxy cleared needs no reveal.
     expect(reveals(calm)).toBe(0);
     // A proxy's token reads as before.
-    const proxyToken = users.createApiToken(users.byEmail('proxy@example.org')!.id, 'proxy');
+    const proxyToken = await users.createApiToken((await users.byEmail('proxy@example.org'))!.id, 'proxy');
     const proxyItems = (await get('/api/v1/mentions?watch=alice', proxyToken)).json().items as {
       id: number;
       text: string;
@@ -331,9 +331,9 @@ describe('pages', () => {
   });
 
   it('the JSON API answers with a token, refuses the cookie, and is described by OpenAPI', async () => {
-    f.addPosts('alice', [{ text: 'hello', handle: 'h', level: 'low' }]);
-    const users = createUsersRepo(f.db);
-    const token = users.createApiToken(users.byEmail('owner@example.org')!.id, 'test');
+    await f.addPosts('alice', [{ text: 'hello', handle: 'h', level: 'low' }]);
+    const users = createUsersRepo(f.store);
+    const token = await users.createApiToken((await users.byEmail('owner@example.org'))!.id, 'test');
     const ok = await f.app.inject({
       method: 'GET',
       url: '/api/v1/mentions?watch=alice&limit=10',
@@ -374,7 +374,7 @@ describe('pages', () => {
   });
 
   it('exports: the dossier for a period downloads as a zip, written to the audit and custody logs', async () => {
-    f.addPosts('alice', [{ text: 'menace', handle: 'h', level: 'severe', categories: ['threat'] }]);
+    await f.addPosts('alice', [{ text: 'menace', handle: 'h', level: 'severe', categories: ['threat'] }]);
     const jar = await login(f.app, 'owner@example.org');
     const res = await postForm(
       f.app,
@@ -401,7 +401,7 @@ describe('pages', () => {
   });
 
   it('flag for archiving creates a pending archive row for the evidence module', async () => {
-    const [id] = f.addPosts('alice', [{ text: 'x', handle: 'h', level: 'low' }]);
+    const [id] = await f.addPosts('alice', [{ text: 'x', handle: 'h', level: 'low' }]);
     const jar = await login(f.app, 'owner@example.org');
     await postForm(f.app, jar, '/triage/bulk', { action: 'archive', ids: [String(id)] }, '/triage');
     expect(
@@ -443,7 +443,7 @@ describe('pages', () => {
       },
     });
     try {
-      const [id] = g.addPosts('alice', [{ text: 'x', handle: 'h', level: 'low' }]);
+      const [id] = await g.addPosts('alice', [{ text: 'x', handle: 'h', level: 'low' }]);
       await g.addUser('proxy@example.org', 'proxy', ['alice']);
       const jar = await login(g.app, 'proxy@example.org');
       await postForm(g.app, jar, '/triage/bulk', { action: 'archive', ids: [String(id)] }, '/triage');

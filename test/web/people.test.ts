@@ -32,7 +32,7 @@ describe('People: invitations and accounts', () => {
     expect(res.statusCode).toBe(200);
     const link = /id="invite-link" value="([^"]+)"/.exec(res.body)![1]!;
     const token = link.split('/invite/')[1]!;
-    const invited = f.deps.users.byEmail('new@example.org')!;
+    const invited = (await f.deps.users.byEmail('new@example.org'))!;
     // bob is not the proxy's watch: silently left out.
     expect(invited.watchIds).toEqual(['alice']);
     expect(invited.role).toBe('reviewer');
@@ -96,7 +96,7 @@ describe('People: invitations and accounts', () => {
     );
     expect(taken.statusCode).toBe(400);
     expect(taken.body).toContain('already exists');
-    expect(f.deps.users.byEmail('owner@example.org')!.role).toBe('owner');
+    expect((await f.deps.users.byEmail('owner@example.org'))!.role).toBe('owner');
   });
 
   it('the owner revokes an invitation (the account goes) and disables an account (its sessions end)', async () => {
@@ -112,12 +112,12 @@ describe('People: invitations and accounts', () => {
     expect((await postForm(f.app, owner, `/people/invitations/${id}/revoke`, {}, '/people')).statusCode).toBe(
       303,
     );
-    expect(f.deps.users.byEmail('gone@example.org')).toBeUndefined();
+    expect(await f.deps.users.byEmail('gone@example.org')).toBeUndefined();
 
     const proxySession = await login(f.app, 'proxy@example.org');
-    const proxyId = f.deps.users.byEmail('proxy@example.org')!.id;
+    const proxyId = (await f.deps.users.byEmail('proxy@example.org'))!.id;
     // A proxy may not disable another proxy, nor the owner.
-    const ownerId = f.deps.users.byEmail('owner@example.org')!.id;
+    const ownerId = (await f.deps.users.byEmail('owner@example.org'))!.id;
     expect(
       (await postForm(f.app, proxySession, `/people/${ownerId}/disable`, {}, '/people')).statusCode,
     ).toBe(404);

@@ -81,7 +81,7 @@ describe('every page on a phone, in French', () => {
     const now = Date.now();
     const day = 86_400_000;
     for (let d = 10; d >= 1; d--)
-      f.addPosts(
+      await f.addPosts(
         'alice',
         [
           {
@@ -94,7 +94,7 @@ describe('every page on a phone, in French', () => {
         ],
         now - d * day,
       );
-    postIds = f.addPosts('alice', [
+    postIds = await f.addPosts('alice', [
       {
         text: 'Alice, je sais où tu habites, fais attention',
         handle: 'menace_anonyme',
@@ -106,7 +106,7 @@ describe('every page on a phone, in French', () => {
       { text: 'Bravo pour le concert, Alice !', handle: 'admiratrice', level: 'low' },
       { text: 'Alice Martin passe à la radio ce soir.', name: 'Journal local' },
     ]);
-    [longId] = f.addPosts('alice', [
+    [longId] = (await f.addPosts('alice', [
       {
         text: `Alice ${'a'.repeat(400)} fin`,
         handle: `${'x'.repeat(80)}`,
@@ -115,7 +115,7 @@ describe('every page on a phone, in French', () => {
         categories: ['profanity'],
         url: `https://example.org/${'chemin/'.repeat(40)}fin`,
       },
-    ]) as [number];
+    ])) as [number];
     // Evidence, reports, views and audit entries of every kind the pages show.
     const evidence = f.deps.evidencePort;
     for (const id of [postIds[0]!, longId]) await evidence.flagForArchive?.(id, USERS.proxy);
@@ -124,47 +124,47 @@ describe('every page on a phone, in French', () => {
         `update archives set status = 'archived', capture_url = 'https://web.archive.org/web/2026/x' where post_id = ?`,
       )
       .run(postIds[0]);
-    evidence.recordViewed({ watchId: 'alice', postId: postIds[0]!, actor: USERS.proxy });
-    f.deps.triage.addReport(
+    await evidence.recordViewed({ watchId: 'alice', postId: postIds[0]!, actor: USERS.proxy });
+    await f.deps.triage.addReport(
       [postIds[0]!],
       { channel: 'pharos', reportedAt: now - day, reference: 'PHAROS-2026-0042-REFERENCE-LONGUE' },
       ids.proxy!,
     );
-    f.deps.triage.setStatus([postIds[1]!], 'reviewed', ids.proxy!);
+    await f.deps.triage.setStatus([postIds[1]!], 'reviewed', ids.proxy!);
     const audit = f.deps.audit;
     const proxy = { userId: ids.proxy!, actor: USERS.proxy };
-    audit.record({ ...proxy, action: 'login', detail: { ip: '203.0.113.7' } });
-    audit.record({ ...proxy, action: 'reveal', watchId: 'alice', postId: postIds[0] });
-    audit.record({
+    await audit.record({ ...proxy, action: 'login', detail: { ip: '203.0.113.7' } });
+    await audit.record({ ...proxy, action: 'reveal', watchId: 'alice', postId: postIds[0] });
+    await audit.record({
       ...proxy,
       action: 'review',
       watchId: 'alice',
       postId: postIds[1],
       detail: { status: 'reviewed' },
     });
-    audit.record({
+    await audit.record({
       ...proxy,
       action: 'report',
       watchId: 'alice',
       postId: postIds[0],
       detail: { channel: 'pharos', reference: 'PHAROS-2026-0042-REFERENCE-LONGUE' },
     });
-    audit.record({
+    await audit.record({
       ...proxy,
       action: 'export',
       watchId: 'alice',
       detail: { from: '2026-01-01', to: null, minLevel: 'high' },
     });
-    audit.record({ ...proxy, action: 'user_lang', detail: { lang: 'fr' } });
-    audit.record({ ...proxy, action: 'login_failed', detail: { ip: '203.0.113.7', reauth: true } });
-    audit.record({ ...proxy, action: 'export_blocklist', watchId: 'alice', detail: { authors: 3 } });
-    audit.record({
+    await audit.record({ ...proxy, action: 'user_lang', detail: { lang: 'fr' } });
+    await audit.record({ ...proxy, action: 'login_failed', detail: { ip: '203.0.113.7', reauth: true } });
+    await audit.record({ ...proxy, action: 'export_blocklist', watchId: 'alice', detail: { authors: 3 } });
+    await audit.record({
       userId: null,
       actor: 'system',
       action: 'login_alert',
       detail: { failures: 6, addresses: 2 },
     });
-    audit.record({
+    await audit.record({
       userId: ids.owner!,
       actor: USERS.owner,
       action: 'user_add',

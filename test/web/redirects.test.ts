@@ -122,7 +122,7 @@ describe('redirects of the dashboard stay on the site', () => {
   });
 
   it('back= of post actions never leaves the site', async () => {
-    const [id] = f.addPosts('alice', [{ text: 'x', level: 'low' }]);
+    const [id] = await f.addPosts('alice', [{ text: 'x', level: 'low' }]);
     const jar = await login(f.app, 'owner@example.org');
     for (const back of ['/\t/evil.example/x', '/\\evil.example', '/%09/evil.example']) {
       for (const [url, fields] of [

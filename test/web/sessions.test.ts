@@ -94,8 +94,8 @@ describe('sessions and sign-in', () => {
     await f.addUser('owner@example.org', 'owner', ['alice']);
     const jar = await login(f.app, 'owner@example.org');
     await postForm(f.app, jar, '/account/totp/start', {}, '/account');
-    const secret = createUsersRepo(f.db).totp(
-      createUsersRepo(f.db).byEmail('owner@example.org')!.id,
+    const secret = (
+      await createUsersRepo(f.store).totp((await createUsersRepo(f.store).byEmail('owner@example.org'))!.id)
     ).pending!;
     expect(secret).toBeTruthy();
     expect(
@@ -127,8 +127,8 @@ describe('sessions and sign-in', () => {
   it('"log out everywhere" and turning the second factor off ask again for the password and a current code', async () => {
     f = await makeFixture();
     await f.addUser('owner@example.org', 'owner', ['alice']);
-    const users = createUsersRepo(f.db);
-    const id = users.byEmail('owner@example.org')!.id;
+    const users = createUsersRepo(f.store);
+    const id = (await users.byEmail('owner@example.org'))!.id;
     const jar = await login(f.app, 'owner@example.org');
     const other = await login(f.app, 'owner@example.org');
     const stillIn = async (j: CookieJar) =>
@@ -143,9 +143,9 @@ describe('sessions and sign-in', () => {
 
     // With TOTP: the session alone cannot turn it off, nor can the password without the code.
     await postForm(f.app, jar, '/account/totp/start', {}, '/account');
-    const secret = users.totp(id).pending!;
+    const secret = (await users.totp(id)).pending!;
     await postForm(f.app, jar, '/account/totp/confirm', { code: await generate({ secret }) }, '/account');
-    expect(users.totp(id).secret).toBe(secret);
+    expect((await users.totp(id)).secret).toBe(secret);
     for (const fields of [
       {},
       { password: PASSWORD },
@@ -155,11 +155,11 @@ describe('sessions and sign-in', () => {
       const res = await postForm(f.app, jar, '/account/totp/disable', fields, '/account');
       expect(res.statusCode, JSON.stringify(fields)).toBe(400);
       expect(res.body).toContain('nothing was changed');
-      expect(users.totp(id).secret).toBe(secret);
+      expect((await users.totp(id)).secret).toBe(secret);
     }
     // Starting over (a new secret that would replace this one) is refused while it is on.
     await postForm(f.app, jar, '/account/totp/start', {}, '/account');
-    expect(users.totp(id).pending).toBeNull();
+    expect((await users.totp(id)).pending).toBeNull();
     const noCode = await postForm(f.app, jar, '/logout-everywhere', { password: PASSWORD }, '/account');
     expect(noCode.headers.location).toBe('/account?reauth=failed');
     expect(await stillIn(other)).toBe(true);
@@ -181,7 +181,7 @@ describe('sessions and sign-in', () => {
       '/account',
     );
     expect(off.statusCode).toBe(303);
-    expect(users.totp(id).secret).toBeNull();
+    expect((await users.totp(id)).secret).toBeNull();
     const all = await postForm(f.app, jar, '/logout-everywhere', { password: PASSWORD }, '/account');
     expect(all.headers.location).toBe('/login');
     expect(await stillIn(other)).toBe(false);
@@ -232,9 +232,9 @@ describe('sessions and sign-in', () => {
 
   it('a one-time set-password link works once, then is refused', async () => {
     f = await makeFixture();
-    const users = createUsersRepo(f.db);
-    const u = users.upsert({ email: 'new@example.org', role: 'proxy', watchIds: ['alice'] });
-    const token = users.createPasswordLink(u.id, 3_600_000);
+    const users = createUsersRepo(f.store);
+    const u = await users.upsert({ email: 'new@example.org', role: 'proxy', watchIds: ['alice'] });
+    const token = await users.createPasswordLink(u.id, 3_600_000);
     const jar = new CookieJar();
     const page = await f.app.inject({ method: 'GET', url: `/set-password/${token}` });
     expect(page.statusCode).toBe(200);

@@ -19,7 +19,7 @@ const REDDIT_SECRET = 'reddit-secret-abcdefghij-7k6l';
 const SMTP_PASS = 'smtp-password-never-shown';
 
 describe('settings from the dashboard', () => {
-  let t: ReturnType<typeof testDeps>;
+  let t: Awaited<ReturnType<typeof testDeps>>;
   let app: FastifyInstance;
   let jar: CookieJar;
   let x: FakeXApi;
@@ -35,7 +35,7 @@ describe('settings from the dashboard', () => {
     reddit = await startFakeReddit({ clientId: 'reddit-id', clientSecret: REDDIT_SECRET });
     smtp = await startFakeSmtp();
     // Base URLs from the file (pointing at the fakes); every credential from the dashboard.
-    t = testDeps({
+    t = await testDeps({
       sources: {
         x: { baseUrl: x.url, maxRetries: 0 },
         bluesky: { service: bsky.url },
@@ -45,7 +45,7 @@ describe('settings from the dashboard', () => {
     });
     app = await buildApp({ ...t.deps });
     await app.ready();
-    t.deps.users.upsert({
+    await t.deps.users.upsert({
       email: 'owner@example.org',
       role: 'owner',
       watchIds: [],

@@ -7,7 +7,7 @@ import { CookieJar, csrfFrom } from './helpers.ts';
 const PASSWORD = 'correct horse battery';
 
 async function setupApp(raw: Record<string, unknown> = {}) {
-  const t = testDeps(raw);
+  const t = await testDeps(raw);
   const app = await buildApp({ ...t.deps });
   await app.ready();
   return {
@@ -75,7 +75,7 @@ describe('first-run setup page', () => {
     expect(page.statusCode).toBe(200);
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toMatch(/^\/settings\?welcome=1/);
-    const owner = ctx.deps.users.byEmail('owner@example.org')!;
+    const owner = (await ctx.deps.users.byEmail('owner@example.org'))!;
     expect(owner.role).toBe('owner');
     expect(owner.watchIds).toHaveLength(1);
     const watch = ctx.deps.watches.get(owner.watchIds[0]!)!;
@@ -94,7 +94,7 @@ describe('first-run setup page', () => {
     const again = await submitSetup(ctx.app, fresh, { ...goodForm, email: 'intruder@example.org' });
     expect(again.page.statusCode).toBe(404);
     expect(again.res.statusCode).toBe(404);
-    expect(ctx.deps.users.byEmail('intruder@example.org')).toBeUndefined();
+    expect(await ctx.deps.users.byEmail('intruder@example.org')).toBeUndefined();
   });
 
   it('refuses a request from another machine unless web.setupFromAnyAddress is set', async () => {
@@ -104,7 +104,7 @@ describe('first-run setup page', () => {
     expect(remote.page.statusCode).toBe(403);
     expect(remote.page.body).toContain('only answers on the machine Vigie runs on');
     expect(remote.res.statusCode).toBe(403);
-    expect(ctx.deps.users.list()).toHaveLength(0);
+    expect(await ctx.deps.users.list()).toHaveLength(0);
     // IPv6 loopback is this machine too.
     const v6 = await ctx.app.inject({ method: 'GET', url: `/setup/${token}`, remoteAddress: '::1' });
     expect(v6.statusCode).toBe(200);
@@ -114,7 +114,7 @@ describe('first-run setup page', () => {
     const open = ctx.deps.setupGate.issue();
     const ok = await submitSetup(ctx.app, open, goodForm, { remoteAddress: '203.0.113.7' });
     expect(ok.res.statusCode).toBe(303);
-    expect(ctx.deps.users.list()).toHaveLength(1);
+    expect(await ctx.deps.users.list()).toHaveLength(1);
   });
 
   it('refuses an expired, a wrong and a reused token', async () => {
@@ -124,7 +124,7 @@ describe('first-run setup page', () => {
     expect(old.page.statusCode).toBe(404);
     expect(old.page.body).toContain('invalid, used or expired');
     expect(old.res.statusCode).toBe(404);
-    expect(ctx.deps.users.list()).toHaveLength(0);
+    expect(await ctx.deps.users.list()).toHaveLength(0);
 
     const token = ctx.deps.setupGate.issue();
     // Issuing a new link replaces the older one.
@@ -156,7 +156,7 @@ describe('first-run setup page', () => {
     expect(res.body).toContain('Compte X à surveiller');
     expect(res.body).toContain('value="pas-une-adresse"');
     expect(res.body).toContain('value="mail.example.org"');
-    expect(ctx.deps.users.list()).toHaveLength(0);
+    expect(await ctx.deps.users.list()).toHaveLength(0);
     // Nothing was used up: the same link still works.
     expect((await submitSetup(ctx.app, token, goodForm)).res.statusCode).toBe(303);
   });
@@ -165,7 +165,7 @@ describe('first-run setup page', () => {
     ctx = await setupApp();
     const before = await ctx.app.inject({ method: 'GET', url: '/login' });
     expect(before.body).toContain('No account exists yet');
-    ctx.deps.users.upsert({ email: 'o@example.org', role: 'owner', watchIds: [] });
+    await ctx.deps.users.upsert({ email: 'o@example.org', role: 'owner', watchIds: [] });
     const after = await ctx.app.inject({ method: 'GET', url: '/login' });
     expect(after.body).not.toContain('No account exists yet');
   });

@@ -27,7 +27,7 @@ describe('owner shield and look-alikes in a real browser', () => {
     f = await makeFixture();
     await f.addUser('proxy@example.org', 'proxy', ['alice']);
     await f.addUser('owner@example.org', 'owner', ['alice']);
-    [missedId, threatId, kindId, impostorPostId] = f.addPosts('alice', [
+    [missedId, threatId, kindId, impostorPostId] = (await f.addPosts('alice', [
       { text: MISSED, handle: 'discret', level: 'none' },
       {
         text: THREAT,
@@ -38,7 +38,7 @@ describe('owner shield and look-alikes in a real browser', () => {
       },
       { text: KIND, handle: 'fan_club', level: 'none' },
       { text: IMPOSTOR, handle: 'alice_martin_off', name: 'Alice Martin', level: 'none' },
-    ]) as [number, number, number, number];
+    ])) as [number, number, number, number];
     lookalikeId = createIdentityRepo(f.db).upsertCandidate({
       watchId: 'alice',
       platform: 'web',

@@ -14,9 +14,11 @@ describe('time zone of an account', () => {
 
   beforeAll(async () => {
     f = await makeFixture({ watches: ['alice'] });
-    [postId] = f.addPosts('alice', [{ text: 'Bonjour Alice', handle: 'fan', level: 'none' }], SEEN) as [
-      number,
-    ];
+    [postId] = (await f.addPosts(
+      'alice',
+      [{ text: 'Bonjour Alice', handle: 'fan', level: 'none' }],
+      SEEN,
+    )) as [number];
   });
   afterAll(async () => f.close());
 

@@ -23,12 +23,12 @@ describe('triage counts, filters and words', () => {
   afterEach(async () => f.close());
 
   it('"needs review" counts exactly the posts its link lists, and says 1 post in the singular', async () => {
-    const hostile = f.addPosts(
+    const hostile = await f.addPosts(
       'alice',
       Array.from({ length: 8 }, (_, i) => ({ text: `insulte ${i}`, handle: `t${i}`, level: 'high' })),
     );
     // Eleven harmless posts: they are not "hostile posts not reviewed yet".
-    f.addPosts(
+    await f.addPosts(
       'alice',
       Array.from({ length: 11 }, (_, i) => ({ text: `bonjour ${i}`, handle: `f${i}`, level: 'none' })),
     );
@@ -69,11 +69,11 @@ describe('triage counts, filters and words', () => {
 
   it('the level filter means "at least"; proxies see the worst first by default, level then time', async () => {
     const t0 = Date.UTC(2026, 10, 10, 12);
-    const [severeOld] = f.addPosts('alice', [{ text: 'menace', level: 'severe' }], t0);
-    const [high] = f.addPosts('alice', [{ text: 'insulte', level: 'high' }], t0 + 1000);
-    const [medium] = f.addPosts('alice', [{ text: 'moche', level: 'medium' }], t0 + 2000);
-    const [severeNew] = f.addPosts('alice', [{ text: 'autre menace', level: 'severe' }], t0 + 3000);
-    const [none] = f.addPosts('alice', [{ text: 'bravo', level: 'none' }], t0 + 4000);
+    const [severeOld] = await f.addPosts('alice', [{ text: 'menace', level: 'severe' }], t0);
+    const [high] = await f.addPosts('alice', [{ text: 'insulte', level: 'high' }], t0 + 1000);
+    const [medium] = await f.addPosts('alice', [{ text: 'moche', level: 'medium' }], t0 + 2000);
+    const [severeNew] = await f.addPosts('alice', [{ text: 'autre menace', level: 'severe' }], t0 + 3000);
+    const [none] = await f.addPosts('alice', [{ text: 'bravo', level: 'none' }], t0 + 4000);
     expect(idsOf(await get('/triage?watch=alice&level=high'))).toEqual([severeNew, severeOld, high]);
     expect(idsOf(await get('/triage?watch=alice&level=severe'))).toEqual([severeNew, severeOld]);
     expect(idsOf(await get('/triage?watch=alice'))).toEqual([severeNew, severeOld, high, medium, none]);
@@ -88,7 +88,7 @@ describe('triage counts, filters and words', () => {
     const seen: number[] = [];
     let cursor: string | undefined;
     do {
-      const page = f.deps.triage.list({ watchId: 'alice', sort: 'worst', limit: 2, cursor });
+      const page = await f.deps.triage.list({ watchId: 'alice', sort: 'worst', limit: 2, cursor });
       seen.push(...page.rows.map((r) => r.id));
       cursor = page.next ?? undefined;
     } while (cursor);
@@ -96,10 +96,12 @@ describe('triage counts, filters and words', () => {
   });
 
   it('search finds other forms of a word, in French and English', async () => {
-    const [suicide] = f.addPosts('alice', [{ text: 'Alice Martin devrait se suicider', level: 'none' }]);
-    const [harcelement] = f.addPosts('alice', [{ text: 'Le harcèlement continue', level: 'none' }]);
-    const [harassed] = f.addPosts('alice', [{ text: 'She was harassed again', level: 'none' }]);
-    f.addPosts('alice', [{ text: 'Rien à voir, un concert', level: 'none' }]);
+    const [suicide] = await f.addPosts('alice', [
+      { text: 'Alice Martin devrait se suicider', level: 'none' },
+    ]);
+    const [harcelement] = await f.addPosts('alice', [{ text: 'Le harcèlement continue', level: 'none' }]);
+    const [harassed] = await f.addPosts('alice', [{ text: 'She was harassed again', level: 'none' }]);
+    await f.addPosts('alice', [{ text: 'Rien à voir, un concert', level: 'none' }]);
     const search = async (q: string) => idsOf(await get(`/triage?watch=alice&q=${encodeURIComponent(q)}`));
     expect(await search('suicide')).toEqual([suicide]);
     expect(await search('harceler')).toEqual([harcelement]);
@@ -112,7 +114,7 @@ describe('triage counts, filters and words', () => {
   });
 
   it('repeat offenders have two hostile posts or more; web pages without an author are grouped by site', async () => {
-    f.addPosts('alice', [
+    await f.addPosts('alice', [
       { text: 'a', handle: 'twice', level: 'high' },
       { text: 'b', handle: 'twice', level: 'medium' },
       { text: 'c', handle: 'once', level: 'severe' },
@@ -136,7 +138,7 @@ describe('triage counts, filters and words', () => {
   });
 
   it('an archived post is not offered "flag for archiving" again', async () => {
-    const [id] = f.addPosts('alice', [{ text: 'insulte', handle: 'x', level: 'high' }]);
+    const [id] = await f.addPosts('alice', [{ text: 'insulte', handle: 'x', level: 'high' }]);
     const button = `formaction="/posts/${id}/archive"`;
     expect(await get('/triage?watch=alice')).toContain(button);
     expect(await get(`/posts/${id}`)).toContain(button);
@@ -147,7 +149,7 @@ describe('triage counts, filters and words', () => {
 
   it('the dossier is named after the watch and its dates, also when the form sends no dates', async () => {
     const seen = Date.UTC(2026, 10, 1, 9);
-    f.addPosts('alice', [{ text: 'menace', handle: 'x', level: 'severe' }], seen);
+    await f.addPosts('alice', [{ text: 'menace', handle: 'x', level: 'severe' }], seen);
     const res = await postForm(
       f.app,
       jar,
@@ -172,12 +174,16 @@ describe('triage counts, filters and words', () => {
     );
     // A watch without posts: from today to today.
     expect(
-      dossierFileName({ triage: f.deps.triage }, { watch: 'bob', from: '', to: '' }, Date.UTC(2026, 11, 7)),
+      await dossierFileName(
+        { triage: f.deps.triage },
+        { watch: 'bob', from: '', to: '' },
+        Date.UTC(2026, 11, 7),
+      ),
     ).toBe('vigie-dossier-bob-2026-12-07-2026-12-07.zip');
   });
 
   it('mark hostile keeps the scorer fields, counts, archives, and goes into the corrections and the dossier', async () => {
-    const [missed] = f.addPosts('alice', [
+    const [missed] = await f.addPosts('alice', [
       { text: 'Alice devrait disparaître =cmd', handle: 'sly', level: 'none' },
     ]);
     const before = f.db.$client
@@ -260,6 +266,6 @@ describe('triage counts, filters and words', () => {
 
     // Taking the mark back removes it from the corrections.
     await postForm(f.app, jar, `/posts/${missed}/label`, { category: '' }, `/posts/${missed}`);
-    expect(f.deps.triage.corrections('alice')).toEqual([]);
+    expect(await f.deps.triage.corrections('alice')).toEqual([]);
   });
 });

@@ -12,7 +12,7 @@ describe('triage', () => {
   afterEach(async () => f.close());
 
   it('hides hostile text until revealed; revealing writes the audit log and the custody log', async () => {
-    const [hostile] = f.addPosts('alice', [
+    const [hostile] = await f.addPosts('alice', [
       {
         text: 'Alice est une idiote finie',
         handle: 'troll',
@@ -21,7 +21,7 @@ describe('triage', () => {
         matches: [INSULT],
       },
     ]);
-    const [calm] = f.addPosts('alice', [
+    const [calm] = await f.addPosts('alice', [
       { text: 'Bravo Alice pour ce concert', handle: 'fan', level: 'none' },
     ]);
     const jar = await login(f.app, 'proxy@example.org');
@@ -64,17 +64,17 @@ describe('triage', () => {
   it('filters by level, status, author, category, date and full text, and sorts worst first', async () => {
     const day = 86_400_000;
     const t0 = Date.UTC(2026, 10, 10, 12);
-    f.addPosts(
+    await f.addPosts(
       'alice',
       [{ text: 'menace de mort', handle: 'hater', level: 'severe', categories: ['threat'] }],
       t0,
     );
-    f.addPosts(
+    await f.addPosts(
       'alice',
       [{ text: 'tu es moche', handle: 'hater', level: 'medium', categories: ['insult'] }],
       t0 + day,
     );
-    f.addPosts('alice', [{ text: 'Élodie chante bien', handle: 'fan', level: 'none' }], t0 + 2 * day);
+    await f.addPosts('alice', [{ text: 'Élodie chante bien', handle: 'fan', level: 'none' }], t0 + 2 * day);
     const jar = await login(f.app, 'proxy@example.org');
     const ids = async (query: string) => {
       const html = (
@@ -109,7 +109,7 @@ describe('triage', () => {
   it('pages with a keyset cursor: every post once, in order, newest and worst first', async () => {
     const levels = ['low', 'medium', 'high', 'severe', 'none'];
     for (let i = 0; i < 120; i++)
-      f.addPosts('alice', [{ text: `post ${i}`, handle: `u${i % 7}`, level: levels[i % 5]! }]);
+      await f.addPosts('alice', [{ text: `post ${i}`, handle: `u${i % 7}`, level: levels[i % 5]! }]);
     const jar = await login(f.app, 'proxy@example.org');
     for (const sort of ['newest', 'worst']) {
       const seen: number[] = [];
@@ -130,7 +130,7 @@ describe('triage', () => {
   });
 
   it('bulk "reported" records where, when and the reference, and the detail page lists it', async () => {
-    const ids = f.addPosts('alice', [
+    const ids = await f.addPosts('alice', [
       { text: 'a', handle: 'h', level: 'high' },
       { text: 'b', handle: 'h', level: 'high' },
     ]);
@@ -180,7 +180,7 @@ describe('triage', () => {
   });
 
   it('flagging for archiving is recorded on the post and in the audit log', async () => {
-    const [id] = f.addPosts('alice', [{ text: 'x', handle: 'h', level: 'medium' }]);
+    const [id] = await f.addPosts('alice', [{ text: 'x', handle: 'h', level: 'medium' }]);
     const jar = await login(f.app, 'proxy@example.org');
     expect(
       (await postForm(f.app, jar, `/posts/${id}/archive`, { back: `/posts/${id}` }, `/posts/${id}`))

@@ -26,10 +26,10 @@ export interface ChannelMessage {
 
 export interface ChannelHooks {
   /**
-   * Called synchronously just before the point of no return (the request leaves, the SMTP
-   * end-of-data marker is written). Until then the message provably was not delivered.
+   * Called just before the point of no return (the request leaves, the SMTP end-of-data marker
+   * is written), which waits for it to resolve. Until then the message provably was not delivered.
    */
-  beforeCommit?: () => void;
+  beforeCommit?: () => void | Promise<void>;
 }
 
 export interface ChannelResult {

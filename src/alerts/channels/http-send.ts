@@ -81,11 +81,12 @@ export async function sendHttp(
       await sleep(Math.min(policy.retryDelayMs * 2 ** (attempt - 2), policy.maxRateLimitWaitMs));
     let res: Response;
     let body: string;
+    // Before the first request leaves, and waited for: a failure here means nothing was sent.
+    if (!committed) {
+      await hooks.beforeCommit?.();
+      committed = true;
+    }
     try {
-      if (!committed) {
-        committed = true;
-        hooks.beforeCommit?.();
-      }
       res = await safeFetch(call.url, {
         network: policy.network,
         method: call.method,

@@ -32,5 +32,31 @@ export function ftsQuery(input: string): string {
 export function postSearchCondition(store: Pick<Store, 'dialect'>, postId: SQL | Column, input: string): SQL {
   if (store.dialect === 'sqlite')
     return sql`${postId} in (select rowid from posts_fts where posts_fts match ${ftsQuery(input)})`;
-  throw new Error('full-text search on PostgreSQL: not built yet');
+  return sql`${postId} in (select id from posts where posts_search_vector(text, author_handle, author_name) @@ (${pgTsQuery(input)}))`;
+}
+
+/**
+ * The PostgreSQL form of `ftsQuery`: one tsquery per typed word, all required. Each word goes
+ * through the same parser and unaccent as the indexed text (posts_search_vector, migrations-pg
+ * 0001) as bound data, so operators typed by the person are never tsquery syntax; a stem or an
+ * explicit `word*` becomes a prefix of the word's last lexeme. A word with no letters or digits
+ * is dropped by PostgreSQL, as FTS5 drops it.
+ */
+export function pgTsQuery(input: string): SQL {
+  const words = input
+    .normalize('NFKC')
+    .split(/[\s]+/u)
+    .map((w) => w.trim())
+    .filter(Boolean);
+  // No word: a query that matches nothing, as FTS5's '""'.
+  if (words.length === 0) return sql`'' :: tsquery`;
+  const parts = words.map((w) => {
+    const explicitPrefix = w.endsWith('*') && w.length > 1;
+    const stem = explicitPrefix ? null : searchStem(w);
+    if (!explicitPrefix && stem === null) return sql`phraseto_tsquery('simple', vigie_unaccent(${w}))`;
+    // Punctuation inside a prefix word separates lexemes, as it does in the indexed text.
+    const text = explicitPrefix ? w.slice(0, -1).replace(/[^\p{L}\p{N}]+/gu, ' ') : stem!;
+    return sql`vigie_prefix_tsquery(phraseto_tsquery('simple', vigie_unaccent(${text})))`;
+  });
+  return sql.join(parts, sql` && `);
 }

@@ -29,8 +29,8 @@ export function createLoginGuard(deps: {
 }) {
   const now = deps.now ?? Date.now;
 
-  function counts(email: string): { failures: number; last: number; ips: number } {
-    const c = deps.attempts.failures(email.trim().toLowerCase(), now() - WINDOW_MS);
+  async function counts(email: string): Promise<{ failures: number; last: number; ips: number }> {
+    const c = await deps.attempts.failures(email.trim().toLowerCase(), now() - WINDOW_MS);
     return { failures: c.failures, last: c.last, ips: c.addresses };
   }
 
@@ -41,8 +41,8 @@ export function createLoginGuard(deps: {
 
   return {
     /** Whether `email` may try now (read before checking the password). */
-    state(email: string): LoginState {
-      const c = counts(email);
+    async state(email: string): Promise<LoginState> {
+      const c = await counts(email);
       const until = c.failures >= FREE_FAILURES ? c.last + delayAfter(c.failures) : 0;
       return { failures: c.failures, lockedUntil: until > now() ? until : 0 };
     },
@@ -50,11 +50,11 @@ export function createLoginGuard(deps: {
     /** After a failure has been recorded: tells the owner once a day when the account gets locked. */
     async afterFailure(user: { id: number; email: string; lang: string | null } | undefined): Promise<void> {
       if (!user || !deps.mailer) return;
-      const c = counts(user.email);
+      const c = await counts(user.email);
       if (c.failures < FREE_FAILURES) return;
       const t = now();
-      if (deps.attempts.alertedSince(user.id, t - WINDOW_MS)) return;
-      deps.attempts.recordAlert(user.id, t, { failures: c.failures, addresses: c.ips });
+      if (await deps.attempts.alertedSince(user.id, t - WINDOW_MS)) return;
+      await deps.attempts.recordAlert(user.id, t, { failures: c.failures, addresses: c.ips });
       const fr = user.lang === 'fr';
       const subject = fr
         ? 'Vigie : tentatives de connexion échouées sur votre compte'

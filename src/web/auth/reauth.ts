@@ -19,15 +19,15 @@ export async function reauthenticate(
   ip: string,
 ): Promise<boolean> {
   // A paused account (too many failures) is not asked at all, as at sign-in.
-  if (ctx.loginGuard.state(user.email).lockedUntil) return false;
-  const account = ctx.users.byEmail(user.email);
+  if ((await ctx.loginGuard.state(user.email)).lockedUntil) return false;
+  const account = await ctx.users.byEmail(user.email);
   let ok =
     !!account &&
     account.id === user.id &&
     (await verifyPassword(account.passwordHash, answer.password ?? ''));
   if (ok && account?.totpSecret) ok = await totpValid(account.totpSecret, answer.code);
   if (!ok)
-    ctx.audit.record({
+    await ctx.audit.record({
       userId: user.id,
       actor: user.email,
       action: 'login_failed',

@@ -1,7 +1,8 @@
-import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
-import { apiTokens, passwordLinks, sessions, userWatches, users } from '../../db/schema/index.ts';
+import { and, asc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
+import type { users } from '../../db/schema/index.ts';
+import type { Store } from '../../db/store.ts';
 import { newToken, tokenHash } from './tokens.ts';
+import { parseWatchIds, watchIdsOfUserSql } from './watch-list-sql.ts';
 
 import type { Role } from './roles.ts';
 
@@ -24,24 +25,18 @@ export interface SessionUser extends User {
   sessionCreatedAt: number;
 }
 
-export function createUsersRepo(db: Db) {
-  const sessionStmt = db.$client.prepare(
-    `select u.id, u.email, u.role, u.lang, u.time_zone, u.totp_secret is not null as totp, s.created_at, s.last_seen_at,
-       (select group_concat(w.watch_id, char(0)) from user_watches w where w.user_id = u.id) as watches
-     from sessions s join users u on u.id = s.user_id
-     where s.token_hash = ? and s.revoked_at is null and s.expires_at > ? and u.disabled_at is null`,
-  );
-  const touchStmt = db.$client.prepare(`update sessions set last_seen_at = ? where token_hash = ?`);
-  function watchIdsOf(userId: number): string[] {
-    return db
+export function createUsersRepo(store: Store) {
+  const { apiTokens, passwordLinks, sessions, userWatches, users: usersTable } = store.t;
+
+  async function watchIdsOf(s: Store, userId: number): Promise<string[]> {
+    const rows = await s.db
       .select({ w: userWatches.watchId })
       .from(userWatches)
       .where(eq(userWatches.userId, userId))
-      .orderBy(asc(userWatches.watchId))
-      .all()
-      .map((r) => r.w);
+      .orderBy(asc(userWatches.watchId));
+    return rows.map((r) => r.w);
   }
-  function toUser(row: typeof users.$inferSelect): User {
+  async function toUser(s: Store, row: typeof users.$inferSelect): Promise<User> {
     return {
       id: row.id,
       email: row.email,
@@ -49,8 +44,12 @@ export function createUsersRepo(db: Db) {
       lang: row.lang,
       timeZone: row.timeZone,
       totpEnabled: !!row.totpSecret,
-      watchIds: watchIdsOf(row.id),
+      watchIds: await watchIdsOf(s, row.id),
     };
+  }
+  async function byId(id: number): Promise<User | undefined> {
+    const row = (await store.db.select().from(usersTable).where(eq(usersTable.id, id)))[0];
+    return row ? toUser(store, row) : undefined;
   }
 
   return {
@@ -58,36 +57,44 @@ export function createUsersRepo(db: Db) {
     upsert(
       input: { email: string; role: Role; watchIds: readonly string[]; passwordHash?: string | null },
       now = Date.now(),
-    ): User {
+    ): Promise<User> {
       const email = input.email.trim().toLowerCase();
-      return db.transaction((tx) => {
-        const existing = tx.select().from(users).where(eq(users.email, email)).get();
+      return store.transaction(async (tx) => {
+        const existing = (await tx.db.select().from(usersTable).where(eq(usersTable.email, email)))[0];
         const id =
           existing?.id ??
-          tx
-            .insert(users)
-            .values({ email, role: input.role, passwordHash: input.passwordHash ?? null, createdAt: now })
-            .returning({ id: users.id })
-            .get().id;
+          (
+            await tx.db
+              .insert(usersTable)
+              .values({ email, role: input.role, passwordHash: input.passwordHash ?? null, createdAt: now })
+              .returning({ id: usersTable.id })
+          )[0]!.id;
         if (existing) {
-          tx.update(users)
+          await tx.db
+            .update(usersTable)
             .set({ role: input.role, ...(input.passwordHash ? { passwordHash: input.passwordHash } : {}) })
-            .where(eq(users.id, id))
-            .run();
+            .where(eq(usersTable.id, id));
         }
-        for (const w of input.watchIds)
-          tx.insert(userWatches).values({ userId: id, watchId: w }).onConflictDoNothing().run();
-        return toUser(tx.select().from(users).where(eq(users.id, id)).get()!);
+        if (input.watchIds.length > 0)
+          await tx.db
+            .insert(userWatches)
+            .values(input.watchIds.map((w) => ({ userId: id, watchId: w })))
+            .onConflictDoNothing();
+        return toUser(tx, (await tx.db.select().from(usersTable).where(eq(usersTable.id, id)))[0]!);
       });
     },
 
-    byEmail(
+    async byEmail(
       email: string,
-    ): (User & { passwordHash: string | null; totpSecret: string | null; disabled: boolean }) | undefined {
-      const row = db.select().from(users).where(eq(users.email, email.trim().toLowerCase())).get();
+    ): Promise<
+      (User & { passwordHash: string | null; totpSecret: string | null; disabled: boolean }) | undefined
+    > {
+      const row = (
+        await store.db.select().from(usersTable).where(eq(usersTable.email, email.trim().toLowerCase()))
+      )[0];
       return row
         ? {
-            ...toUser(row),
+            ...(await toUser(store, row)),
             passwordHash: row.passwordHash,
             totpSecret: row.totpSecret,
             disabled: row.disabledAt !== null,
@@ -95,184 +102,188 @@ export function createUsersRepo(db: Db) {
         : undefined;
     },
 
-    byId(id: number): User | undefined {
-      const row = db.select().from(users).where(eq(users.id, id)).get();
-      return row ? toUser(row) : undefined;
+    byId,
+
+    async list(): Promise<User[]> {
+      const rows = await store.db.select().from(usersTable).orderBy(asc(usersTable.email));
+      const out: User[] = [];
+      for (const row of rows) out.push(await toUser(store, row));
+      return out;
     },
 
-    list(): User[] {
-      return db.select().from(users).orderBy(asc(users.email)).all().map(toUser);
+    async linkWatch(userId: number, watchId: string): Promise<void> {
+      await store.db.insert(userWatches).values({ userId, watchId }).onConflictDoNothing();
     },
 
-    linkWatch(userId: number, watchId: string): void {
-      db.insert(userWatches).values({ userId, watchId }).onConflictDoNothing().run();
+    async setPassword(userId: number, passwordHash: string): Promise<void> {
+      await store.db.update(usersTable).set({ passwordHash }).where(eq(usersTable.id, userId));
     },
 
-    setPassword(userId: number, passwordHash: string): void {
-      db.update(users).set({ passwordHash }).where(eq(users.id, userId)).run();
-    },
-
-    setLang(userId: number, lang: string | null): void {
-      db.update(users).set({ lang }).where(eq(users.id, userId)).run();
+    async setLang(userId: number, lang: string | null): Promise<void> {
+      await store.db.update(usersTable).set({ lang }).where(eq(usersTable.id, userId));
     },
 
     /** The zone must already be a valid IANA name (render/time-zone.ts checks it). */
-    setTimeZone(userId: number, timeZone: string | null): void {
-      db.update(users).set({ timeZone }).where(eq(users.id, userId)).run();
+    async setTimeZone(userId: number, timeZone: string | null): Promise<void> {
+      await store.db.update(usersTable).set({ timeZone }).where(eq(usersTable.id, userId));
     },
 
-    totp(userId: number): { secret: string | null; pending: string | null } {
-      const row = db
-        .select({ s: users.totpSecret, p: users.totpPending })
-        .from(users)
-        .where(eq(users.id, userId))
-        .get();
+    async totp(userId: number): Promise<{ secret: string | null; pending: string | null }> {
+      const row = (
+        await store.db
+          .select({ s: usersTable.totpSecret, p: usersTable.totpPending })
+          .from(usersTable)
+          .where(eq(usersTable.id, userId))
+      )[0];
       return { secret: row?.s ?? null, pending: row?.p ?? null };
     },
 
-    setTotp(userId: number, values: { secret?: string | null; pending?: string | null }): void {
-      db.update(users)
+    async setTotp(
+      userId: number,
+      values: { secret?: string | null; pending?: string | null },
+    ): Promise<void> {
+      await store.db
+        .update(usersTable)
         .set({
           ...(values.secret !== undefined ? { totpSecret: values.secret } : {}),
           ...(values.pending !== undefined ? { totpPending: values.pending } : {}),
         })
-        .where(eq(users.id, userId))
-        .run();
+        .where(eq(usersTable.id, userId));
     },
 
     // --- sessions -------------------------------------------------------------------------------
 
-    createSession(userId: number, ttlMs: number, now = Date.now()): string {
+    async createSession(userId: number, ttlMs: number, now = Date.now()): Promise<string> {
       const token = newToken();
-      db.insert(sessions)
-        .values({
-          tokenHash: tokenHash(token),
-          userId,
-          createdAt: now,
-          expiresAt: now + ttlMs,
-          lastSeenAt: now,
-        })
-        .run();
+      await store.db.insert(sessions).values({
+        tokenHash: tokenHash(token),
+        userId,
+        createdAt: now,
+        expiresAt: now + ttlMs,
+        lastSeenAt: now,
+      });
       return token;
     },
 
     /** The live session's user; expired, revoked or disabled ones resolve to nothing. */
-    sessionUser(token: string, now = Date.now()): SessionUser | undefined {
+    async sessionUser(token: string, now = Date.now()): Promise<SessionUser | undefined> {
       const hash = tokenHash(token);
-      // Raw statements: this runs on every page view.
-      const row = sessionStmt.get(hash, now) as
-        | {
-            id: number;
-            email: string;
-            role: string;
-            lang: string | null;
-            time_zone: string | null;
-            totp: number;
-            created_at: number;
-            last_seen_at: number;
-            watches: string | null;
-          }
-        | undefined;
+      // One raw statement: this runs on every page view.
+      const row = await store.get<{
+        id: number;
+        email: string;
+        role: string;
+        lang: string | null;
+        time_zone: string | null;
+        totp: unknown;
+        created_at: number;
+        last_seen_at: number;
+        watches: unknown;
+      }>(
+        sql`select u.id, u.email, u.role, u.lang, u.time_zone, u.totp_secret is not null as totp, s.created_at, s.last_seen_at,
+           ${watchIdsOfUserSql(store, sql`u.id`)} as watches
+         from sessions s join users u on u.id = s.user_id
+         where s.token_hash = ${hash} and s.revoked_at is null and s.expires_at > ${now} and u.disabled_at is null`,
+      );
       if (!row) return undefined;
       // Touch at most once a minute: a page view should not always be a write.
-      if (now - row.last_seen_at > 60_000) touchStmt.run(now, hash);
+      if (now - Number(row.last_seen_at) > 60_000)
+        await store.run(sql`update sessions set last_seen_at = ${now} where token_hash = ${hash}`);
       return {
         id: row.id,
         email: row.email,
         role: row.role as Role,
         lang: row.lang,
         timeZone: row.time_zone,
-        totpEnabled: row.totp === 1,
-        watchIds: row.watches ? row.watches.split('\u0000').sort() : [],
+        totpEnabled: Boolean(row.totp),
+        watchIds: parseWatchIds(row.watches),
         sessionHash: hash,
-        sessionCreatedAt: row.created_at,
+        sessionCreatedAt: Number(row.created_at),
       };
     },
 
-    revokeSession(token: string, now = Date.now()): void {
-      db.update(sessions)
+    async revokeSession(token: string, now = Date.now()): Promise<void> {
+      await store.db
+        .update(sessions)
         .set({ revokedAt: now })
-        .where(eq(sessions.tokenHash, tokenHash(token)))
-        .run();
+        .where(eq(sessions.tokenHash, tokenHash(token)));
     },
 
     /** "Log out everywhere": every session of the user ends now. */
-    revokeAllSessions(userId: number, now = Date.now()): number {
-      return db
+    async revokeAllSessions(userId: number, now = Date.now()): Promise<number> {
+      const ended = await store.db
         .update(sessions)
         .set({ revokedAt: now })
         .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)))
-        .run().changes;
+        .returning({ hash: sessions.tokenHash });
+      return ended.length;
     },
 
-    pruneSessions(now = Date.now()): void {
-      db.delete(sessions)
-        .where(sql`${sessions.expiresAt} < ${now - 30 * 86_400_000}`)
-        .run();
+    async pruneSessions(now = Date.now()): Promise<void> {
+      await store.db.delete(sessions).where(lt(sessions.expiresAt, now - 30 * 86_400_000));
     },
 
     // --- one-time password links ----------------------------------------------------------------
 
-    createPasswordLink(userId: number, ttlMs: number, now = Date.now()): string {
+    async createPasswordLink(userId: number, ttlMs: number, now = Date.now()): Promise<string> {
       const token = newToken();
-      db.insert(passwordLinks)
-        .values({ tokenHash: tokenHash(token), userId, expiresAt: now + ttlMs })
-        .run();
+      await store.db
+        .insert(passwordLinks)
+        .values({ tokenHash: tokenHash(token), userId, expiresAt: now + ttlMs });
       return token;
     },
 
-    passwordLinkUser(token: string, now = Date.now()): User | undefined {
-      const row = db
-        .select({ userId: passwordLinks.userId })
-        .from(passwordLinks)
-        .where(
-          and(
-            eq(passwordLinks.tokenHash, tokenHash(token)),
-            isNull(passwordLinks.usedAt),
-            gt(passwordLinks.expiresAt, now),
-          ),
-        )
-        .get();
-      return row ? this.byId(row.userId) : undefined;
+    async passwordLinkUser(token: string, now = Date.now()): Promise<User | undefined> {
+      const row = (
+        await store.db
+          .select({ userId: passwordLinks.userId })
+          .from(passwordLinks)
+          .where(
+            and(
+              eq(passwordLinks.tokenHash, tokenHash(token)),
+              isNull(passwordLinks.usedAt),
+              gt(passwordLinks.expiresAt, now),
+            ),
+          )
+      )[0];
+      return row ? byId(row.userId) : undefined;
     },
 
-    usePasswordLink(token: string, now = Date.now()): boolean {
-      return (
-        db
-          .update(passwordLinks)
-          .set({ usedAt: now })
-          .where(and(eq(passwordLinks.tokenHash, tokenHash(token)), isNull(passwordLinks.usedAt)))
-          .run().changes === 1
-      );
+    async usePasswordLink(token: string, now = Date.now()): Promise<boolean> {
+      const used = await store.db
+        .update(passwordLinks)
+        .set({ usedAt: now })
+        .where(and(eq(passwordLinks.tokenHash, tokenHash(token)), isNull(passwordLinks.usedAt)))
+        .returning({ hash: passwordLinks.tokenHash });
+      return used.length === 1;
     },
 
     // --- API tokens -----------------------------------------------------------------------------
 
-    createApiToken(userId: number, name: string, now = Date.now()): string {
+    async createApiToken(userId: number, name: string, now = Date.now()): Promise<string> {
       const token = newToken('vigie_');
-      db.insert(apiTokens)
-        .values({ tokenHash: tokenHash(token), userId, name, createdAt: now })
-        .run();
+      await store.db.insert(apiTokens).values({ tokenHash: tokenHash(token), userId, name, createdAt: now });
       return token;
     },
 
-    apiTokenUser(token: string, now = Date.now()): User | undefined {
-      const row = db
-        .select({ u: users, id: apiTokens.id, lastUsedAt: apiTokens.lastUsedAt })
-        .from(apiTokens)
-        .innerJoin(users, eq(users.id, apiTokens.userId))
-        .where(
-          and(
-            eq(apiTokens.tokenHash, tokenHash(token)),
-            isNull(apiTokens.revokedAt),
-            isNull(users.disabledAt),
-          ),
-        )
-        .get();
+    async apiTokenUser(token: string, now = Date.now()): Promise<User | undefined> {
+      const row = (
+        await store.db
+          .select({ u: usersTable, id: apiTokens.id, lastUsedAt: apiTokens.lastUsedAt })
+          .from(apiTokens)
+          .innerJoin(usersTable, eq(usersTable.id, apiTokens.userId))
+          .where(
+            and(
+              eq(apiTokens.tokenHash, tokenHash(token)),
+              isNull(apiTokens.revokedAt),
+              isNull(usersTable.disabledAt),
+            ),
+          )
+      )[0];
       if (!row) return undefined;
       if (!row.lastUsedAt || now - row.lastUsedAt > 60_000)
-        db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.id)).run();
-      return toUser(row.u);
+        await store.db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.id));
+      return toUser(store, row.u);
     },
   };
 }

@@ -19,11 +19,12 @@ export function sessions(app: FastifyInstance, ctx: Pick<WebContext, 'users'>): 
     const url = req.routeOptions.url ?? req.url;
     if (isApi(url)) {
       const auth = req.headers.authorization;
-      if (auth?.startsWith('Bearer ')) req.user = ctx.users.apiTokenUser(auth.slice(7).trim()) ?? null;
+      if (auth?.startsWith('Bearer '))
+        req.user = (await ctx.users.apiTokenUser(auth.slice(7).trim())) ?? null;
     } else {
       const token = req.cookies[SESSION_COOKIE];
       if (token) {
-        req.session = ctx.users.sessionUser(token) ?? null;
+        req.session = (await ctx.users.sessionUser(token)) ?? null;
         req.user = req.session;
       }
     }

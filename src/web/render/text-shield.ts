@@ -42,7 +42,8 @@ export function textVisibility(
 ): TextVisibility {
   if (options.revealed) return 'clear';
   if (role === 'owner') {
-    if ((options.ownerShield ?? 'review') === 'review') return post.status === HARMLESS ? 'clear' : 'withheld';
+    if ((options.ownerShield ?? 'review') === 'review')
+      return post.status === HARMLESS ? 'clear' : 'withheld';
     return scorerFlagged(post) ? 'withheld' : 'clear';
   }
   return scorerFlagged(post) ? 'masked' : 'clear';

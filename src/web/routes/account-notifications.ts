@@ -17,7 +17,7 @@ export function accountNotificationsRoutes(ctx: WebContext): FastifyPluginAsync 
       return p;
     };
 
-    const page = (
+    const page = async (
       req: FastifyRequest,
       reply: FastifyReply,
       extra: { problem?: string; results?: ChannelTestResult[] } = {},
@@ -28,8 +28,8 @@ export function accountNotificationsRoutes(ctx: WebContext): FastifyPluginAsync 
         title: req.t('notify.title'),
         nav: 'account',
         me: user,
-        settings: p.settings(user.id) ?? { digest: null, quietHours: null, timeZone: null },
-        channels: p.channels(user.id),
+        settings: (await p.settings(user.id)) ?? { digest: null, quietHours: null, timeZone: null },
+        channels: await p.channels(user.id),
         kinds: p.kinds(),
         digests: DIGEST_SETTINGS,
         ...extra,
@@ -69,12 +69,12 @@ export function accountNotificationsRoutes(ctx: WebContext): FastifyPluginAsync 
           return page(req, reply.status(400), { problem: req.t('notify.badQuiet') });
         if (tz && !isTimeZone(tz))
           return page(req, reply.status(400), { problem: req.t('notify.badTimeZone') });
-        port().saveSettings(user.id, {
+        await port().saveSettings(user.id, {
           digest: b.digest || null,
           quietHours: from && to ? { from, to } : null,
           timeZone: tz || null,
         });
-        ctx.audit.record({ userId: user.id, actor: user.email, action: 'notification_settings' });
+        await ctx.audit.record({ userId: user.id, actor: user.email, action: 'notification_settings' });
         return reply.redirect('/account/notifications', 303);
       },
     );
@@ -99,13 +99,13 @@ export function accountNotificationsRoutes(ctx: WebContext): FastifyPluginAsync 
         const user = req.user!;
         const b = req.body as Record<string, string>;
         const fields = Object.fromEntries(TARGET_FIELDS.filter((f) => b[f]).map((f) => [f, b[f]!]));
-        const added = port().addChannel(user.id, b.kind!, fields);
+        const added = await port().addChannel(user.id, b.kind!, fields);
         if (!('ok' in added))
           return page(req, reply.status(400), {
             problem: req.t(`notify.bad.${added.field}` as Parameters<typeof req.t>[0]),
           });
         // The kind only: a target may hold a secret (the webhook's).
-        ctx.audit.record({
+        await ctx.audit.record({
           userId: user.id,
           actor: user.email,
           action: 'channel_added',
@@ -127,8 +127,13 @@ export function accountNotificationsRoutes(ctx: WebContext): FastifyPluginAsync 
       async (req, reply) => {
         const user = req.user!;
         const { id } = req.params as { id: number };
-        if (port().removeChannel(user.id, id))
-          ctx.audit.record({ userId: user.id, actor: user.email, action: 'channel_removed', detail: { id } });
+        if (await port().removeChannel(user.id, id))
+          await ctx.audit.record({
+            userId: user.id,
+            actor: user.email,
+            action: 'channel_removed',
+            detail: { id },
+          });
         return reply.redirect('/account/notifications', 303);
       },
     );

@@ -15,7 +15,7 @@ export function accountRoutes(ctx: WebContext): FastifyPluginAsync {
       extra: Record<string, unknown> = {},
     ) => {
       const user = req.session!;
-      const totp = ctx.users.totp(user.id);
+      const totp = await ctx.users.totp(user.id);
       const uri = totp.pending
         ? generateURI({ issuer: 'Vigie', label: user.email, secret: totp.pending })
         : null;
@@ -70,8 +70,8 @@ export function accountRoutes(ctx: WebContext): FastifyPluginAsync {
       async (req, reply) => {
         const { lang } = req.body as { lang: 'auto' | 'fr' | 'en' };
         const user = req.user!;
-        ctx.users.setLang(user.id, lang === 'auto' ? null : lang);
-        ctx.audit.record({ userId: user.id, actor: user.email, action: 'user_lang', detail: { lang } });
+        await ctx.users.setLang(user.id, lang === 'auto' ? null : lang);
+        await ctx.audit.record({ userId: user.id, actor: user.email, action: 'user_lang', detail: { lang } });
         return reply.redirect('/account', 303);
       },
     );
@@ -92,8 +92,8 @@ export function accountRoutes(ctx: WebContext): FastifyPluginAsync {
         const { timeZone } = req.body as { timeZone: string };
         if (!isTimeZone(timeZone)) throw new HttpError(400, 'unknown time zone', 'error.400');
         const user = req.user!;
-        ctx.users.setTimeZone(user.id, timeZone);
-        ctx.audit.record({
+        await ctx.users.setTimeZone(user.id, timeZone);
+        await ctx.audit.record({
           userId: user.id,
           actor: user.email,
           action: 'user_time_zone',
@@ -128,10 +128,10 @@ export function accountRoutes(ctx: WebContext): FastifyPluginAsync {
           return page(req, reply.status(400), { reauthFailed: true });
         const problem = passwordProblem(body.newPassword);
         if (problem) return page(req, reply.status(400), { passwordProblem: problem });
-        ctx.users.setPassword(user.id, await hashPassword(body.newPassword));
+        await ctx.users.setPassword(user.id, await hashPassword(body.newPassword));
         // The other sessions end: whoever else was signed in must know the new password.
-        ctx.users.revokeAllSessions(user.id);
-        ctx.audit.record({ userId: user.id, actor: user.email, action: 'password_changed' });
+        await ctx.users.revokeAllSessions(user.id);
+        await ctx.audit.record({ userId: user.id, actor: user.email, action: 'password_changed' });
         reply.clearCookie(SESSION_COOKIE, { path: '/' });
         return reply.redirect('/login', 303);
       },
@@ -139,8 +139,8 @@ export function accountRoutes(ctx: WebContext): FastifyPluginAsync {
 
     app.post('/account/totp/start', { schema: { body: csrfBody, response: html } }, async (req, reply) => {
       // A new secret would replace the one in use at confirmation: turning it off comes first.
-      if (ctx.users.totp(req.user!.id).secret) return reply.redirect('/account', 303);
-      ctx.users.setTotp(req.user!.id, { pending: generateSecret() });
+      if ((await ctx.users.totp(req.user!.id)).secret) return reply.redirect('/account', 303);
+      await ctx.users.setTotp(req.user!.id, { pending: generateSecret() });
       return reply.redirect('/account', 303);
     });
 
@@ -158,11 +158,11 @@ export function accountRoutes(ctx: WebContext): FastifyPluginAsync {
       },
       async (req, reply) => {
         const user = req.user!;
-        const { pending } = ctx.users.totp(user.id);
+        const { pending } = await ctx.users.totp(user.id);
         const { code } = req.body as { code: string };
         if (!pending || !(await totpValid(pending, code))) return page(req, reply.status(400), { bad: true });
-        ctx.users.setTotp(user.id, { secret: pending, pending: null });
-        ctx.audit.record({ userId: user.id, actor: user.email, action: 'totp_enabled' });
+        await ctx.users.setTotp(user.id, { secret: pending, pending: null });
+        await ctx.audit.record({ userId: user.id, actor: user.email, action: 'totp_enabled' });
         return reply.redirect('/account', 303);
       },
     );
@@ -179,8 +179,8 @@ export function accountRoutes(ctx: WebContext): FastifyPluginAsync {
         const user = req.user!;
         if (!(await reauthenticate(ctx, user, req.body as { password?: string; code?: string }, req.ip)))
           return page(req, reply.status(400), { reauthFailed: true });
-        ctx.users.setTotp(user.id, { secret: null, pending: null });
-        ctx.audit.record({ userId: user.id, actor: user.email, action: 'totp_disabled' });
+        await ctx.users.setTotp(user.id, { secret: null, pending: null });
+        await ctx.audit.record({ userId: user.id, actor: user.email, action: 'totp_disabled' });
         return reply.redirect('/account', 303);
       },
     );

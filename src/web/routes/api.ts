@@ -52,20 +52,24 @@ const mentionSchema = {
  * harmless or they reveal it, and each reveal is audited: the API applies the same decision
  * (render/text-shield.ts) to an owner's token. Proxies' and reviewers' tokens read the text.
  */
-function shieldForOwner<R extends TriageRow>(
+async function shieldForOwner<R extends TriageRow>(
   ctx: WebContext,
   user: User,
   rows: readonly R[],
   reveal: boolean,
-): (R & { shielded?: boolean })[] {
+): Promise<(R & { shielded?: boolean })[]> {
   if (user.role !== 'owner') return [...rows];
-  const visibility = visibilityFor(ctx, user, rows);
-  return rows.map((r) => {
-    if (visibility.get(r.id) === 'clear') return { ...r, shielded: false };
-    if (!reveal) return { ...shieldText(r, 'withheld'), shielded: true };
-    revealPost(ctx, user, r.id);
-    return { ...r, shielded: false };
-  });
+  const visibility = await visibilityFor(ctx, user, rows);
+  const out: (R & { shielded?: boolean })[] = [];
+  for (const r of rows) {
+    if (visibility.get(r.id) === 'clear') out.push({ ...r, shielded: false });
+    else if (!reveal) out.push({ ...shieldText(r, 'withheld'), shielded: true });
+    else {
+      await revealPost(ctx, user, r.id);
+      out.push({ ...r, shielded: false });
+    }
+  }
+  return out;
 }
 
 /** The JSON API (bearer tokens only) and its OpenAPI description. */
@@ -116,20 +120,19 @@ export function apiRoutes(ctx: WebContext, routes: () => readonly RouteOptions[]
         },
       },
       async (req) => {
-        const items = req.user!.watchIds.flatMap((id) => {
+        const items = [];
+        for (const id of req.user!.watchIds) {
           const w = ctx.watches.get(id);
-          if (!w) return [];
-          const c = ctx.triage.counts(id);
-          return [
-            {
-              id,
-              names: w.definition.names,
-              posts: c.total,
-              hostile: c.hostile,
-              needsReview: ctx.triage.needsReview(id),
-            },
-          ];
-        });
+          if (!w) continue;
+          const c = await ctx.triage.counts(id);
+          items.push({
+            id,
+            names: w.definition.names,
+            posts: c.total,
+            hostile: c.hostile,
+            needsReview: await ctx.triage.needsReview(id),
+          });
+        }
         return { items };
       },
     );
@@ -181,8 +184,8 @@ export function apiRoutes(ctx: WebContext, routes: () => readonly RouteOptions[]
         const user = req.user!;
         const { reveal, ...query } = req.query as TriageQuery & { limit: number; reveal: boolean };
         const watchId = pickWatch(user, query.watch);
-        const { rows, next } = ctx.triage.list(filterFromQuery(watchId, query, query.limit));
-        ctx.audit.record({
+        const { rows, next } = await ctx.triage.list(filterFromQuery(watchId, query, query.limit));
+        await ctx.audit.record({
           userId: user.id,
           actor: user.email,
           action: 'api_mentions',
@@ -190,7 +193,10 @@ export function apiRoutes(ctx: WebContext, routes: () => readonly RouteOptions[]
           detail: { count: rows.length },
         });
         return {
-          items: shieldForOwner(ctx, user, rows, reveal).map((r) => ({ ...r, status: r.status ?? 'new' })),
+          items: (await shieldForOwner(ctx, user, rows, reveal)).map((r) => ({
+            ...r,
+            status: r.status ?? 'new',
+          })),
           next,
         };
       },

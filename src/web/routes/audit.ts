@@ -19,7 +19,7 @@ export function auditRoutes(ctx: WebContext): FastifyPluginAsync {
       },
       async (req, reply) => {
         const { before } = req.query as { before?: number };
-        const entries = ctx.audit.list({ watchIds: req.user!.watchIds, before, limit: 100 });
+        const entries = await ctx.audit.list({ watchIds: req.user!.watchIds, before, limit: 100 });
         const last = entries[entries.length - 1];
         return ctx.render(req, reply, 'audit', {
           title: req.t('audit.title'),

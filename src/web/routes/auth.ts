@@ -33,7 +33,7 @@ export function authRoutes(ctx: WebContext): FastifyPluginAsync {
           next: safeBack(next),
           failed: false,
           // A first start: say where the way in is, rather than show a form nobody can pass.
-          noAccount: ctx.users.list().length === 0,
+          noAccount: (await ctx.users.list()).length === 0,
         });
       },
     );
@@ -70,7 +70,7 @@ export function authRoutes(ctx: WebContext): FastifyPluginAsync {
           tz?: string;
         };
         // Per account, whatever the client address: refused unread while the account is paused.
-        const { lockedUntil } = guard.state(body.email);
+        const { lockedUntil } = await guard.state(body.email);
         if (lockedUntil) {
           reply.header('retry-after', String(Math.ceil((lockedUntil - Date.now()) / 1000)));
           return ctx.render(req, reply.status(429), 'login', {
@@ -81,12 +81,12 @@ export function authRoutes(ctx: WebContext): FastifyPluginAsync {
             email: body.email,
           });
         }
-        const user = ctx.users.byEmail(body.email);
+        const user = await ctx.users.byEmail(body.email);
         let ok =
           (await verifyPassword(user?.passwordHash ?? null, body.password)) && !!user && !user.disabled;
         if (ok && user?.totpSecret) ok = await totpValid(user.totpSecret, body.code);
         if (!ok || !user) {
-          ctx.audit.record({
+          await ctx.audit.record({
             userId: user?.id ?? null,
             actor: body.email.slice(0, 320),
             action: 'login_failed',
@@ -101,11 +101,16 @@ export function authRoutes(ctx: WebContext): FastifyPluginAsync {
           });
         }
         const ttl = ctx.config.web.sessionHours * 3_600_000;
-        ctx.users.pruneSessions();
-        const token = ctx.users.createSession(user.id, ttl);
-        ctx.audit.record({ userId: user.id, actor: user.email, action: 'login', detail: { ip: req.ip } });
+        await ctx.users.pruneSessions();
+        const token = await ctx.users.createSession(user.id, ttl);
+        await ctx.audit.record({
+          userId: user.id,
+          actor: user.email,
+          action: 'login',
+          detail: { ip: req.ip },
+        });
         // The first sign-in from a browser that tells its zone sets the account's (editable under Account).
-        if (!user.timeZone && isTimeZone(body.tz)) ctx.users.setTimeZone(user.id, body.tz);
+        if (!user.timeZone && isTimeZone(body.tz)) await ctx.users.setTimeZone(user.id, body.tz);
         reply.setCookie(SESSION_COOKIE, token, {
           httpOnly: true,
           sameSite: 'strict',
@@ -121,8 +126,8 @@ export function authRoutes(ctx: WebContext): FastifyPluginAsync {
 
     app.post('/logout', { schema: { body: csrfBody, response: html } }, async (req, reply) => {
       const token = req.cookies[SESSION_COOKIE];
-      if (token) ctx.users.revokeSession(token);
-      if (req.user) ctx.audit.record({ userId: req.user.id, actor: req.user.email, action: 'logout' });
+      if (token) await ctx.users.revokeSession(token);
+      if (req.user) await ctx.audit.record({ userId: req.user.id, actor: req.user.email, action: 'logout' });
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return reply.redirect('/login', 303);
     });
@@ -139,8 +144,8 @@ export function authRoutes(ctx: WebContext): FastifyPluginAsync {
         const user = req.user!;
         if (!(await reauthenticate(ctx, user, req.body as { password?: string; code?: string }, req.ip)))
           return reply.redirect('/account?reauth=failed', 303);
-        const n = ctx.users.revokeAllSessions(user.id);
-        ctx.audit.record({
+        const n = await ctx.users.revokeAllSessions(user.id);
+        await ctx.audit.record({
           userId: user.id,
           actor: user.email,
           action: 'logout_everywhere',
@@ -159,7 +164,7 @@ export function authRoutes(ctx: WebContext): FastifyPluginAsync {
       },
       async (req, reply) => {
         const { token } = req.params as { token: string };
-        const user = ctx.users.passwordLinkUser(token);
+        const user = await ctx.users.passwordLinkUser(token);
         return ctx.render(req, reply.status(user ? 200 : 404), 'set-password', {
           title: req.t('setpw.title'),
           valid: !!user,
@@ -176,7 +181,7 @@ export function authRoutes(ctx: WebContext): FastifyPluginAsync {
       async (req, reply) => {
         const { token } = req.params as { token: string };
         const { password } = req.body as { password: string };
-        const user = ctx.users.passwordLinkUser(token);
+        const user = await ctx.users.passwordLinkUser(token);
         if (!user)
           return ctx.render(req, reply.status(404), 'set-password', {
             title: req.t('setpw.title'),
@@ -193,16 +198,16 @@ export function authRoutes(ctx: WebContext): FastifyPluginAsync {
             done: false,
             problem,
           });
-        if (!ctx.users.usePasswordLink(token))
+        if (!(await ctx.users.usePasswordLink(token)))
           return ctx.render(req, reply.status(404), 'set-password', {
             title: req.t('setpw.title'),
             valid: false,
             done: false,
             problem: null,
           });
-        ctx.users.setPassword(user.id, await hashPassword(password));
-        ctx.users.revokeAllSessions(user.id);
-        ctx.audit.record({ userId: user.id, actor: user.email, action: 'password_set' });
+        await ctx.users.setPassword(user.id, await hashPassword(password));
+        await ctx.users.revokeAllSessions(user.id);
+        await ctx.audit.record({ userId: user.id, actor: user.email, action: 'password_set' });
         return ctx.render(req, reply, 'set-password', {
           title: req.t('setpw.title'),
           valid: true,

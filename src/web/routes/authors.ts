@@ -19,7 +19,7 @@ export function authorsRoutes(ctx: WebContext): FastifyPluginAsync {
         nav: 'authors',
         watchId,
         watchIds: req.user!.watchIds,
-        authors: ctx.triage.authors(watchId, 500),
+        authors: await ctx.triage.authors(watchId, 500),
       });
     });
 
@@ -29,7 +29,7 @@ export function authorsRoutes(ctx: WebContext): FastifyPluginAsync {
       async (req, reply) => {
         const user = req.user!;
         const watchId = pickWatch(user, (req.query as { watch?: string }).watch);
-        const rows = ctx.triage.authors(watchId, 100_000);
+        const rows = await ctx.triage.authors(watchId, 100_000);
         let out = csvRow([
           'platform',
           'handle',
@@ -66,7 +66,7 @@ export function authorsRoutes(ctx: WebContext): FastifyPluginAsync {
             new Date(l.lastSeenAt).toISOString(),
           ]);
         }
-        ctx.audit.record({
+        await ctx.audit.record({
           userId: user.id,
           actor: user.email,
           action: 'export_blocklist',

@@ -48,8 +48,8 @@ export function exportsRoutes(ctx: WebContext): FastifyPluginAsync {
         const user = req.user!;
         const q = req.query as { watch?: string; format: CorrectionFormat };
         const watchId = pickWatch(user, q.watch);
-        const list = ctx.triage.corrections(watchId);
-        ctx.audit.record({
+        const list = await ctx.triage.corrections(watchId);
+        await ctx.audit.record({
           userId: user.id,
           actor: user.email,
           action: 'export_corrections',

@@ -3,7 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 /** Liveness for supervisors and load balancers: no data, no session needed. */
 export function healthRoutes(deps: {
   /** Throws when the database does not answer. */
-  pingDb: () => void;
+  pingDb: () => Promise<void>;
 }): FastifyPluginAsync {
   return async (app) => {
     app.get(
@@ -28,7 +28,7 @@ export function healthRoutes(deps: {
       },
       async (_req, reply) => {
         try {
-          deps.pingDb();
+          await deps.pingDb();
           return { status: 'ok', db: 'ok' };
         } catch {
           return reply.status(503).send({ status: 'unavailable', db: 'error' });

@@ -43,14 +43,18 @@ export function lookalikesRoutes(ctx: WebContext): FastifyPluginAsync {
       async (req, reply) => {
         const user = req.session!;
         const watchId = pickWatch(user, (req.query as { watch?: string }).watch);
-        const accounts = ctx.lookalikes.list(watchId).map((l) => ({
-          ...l,
-          posts: shieldRows(
-            ctx,
-            user,
-            ctx.triage.postsOfAccount(watchId, l, FIRST_POSTS).map((p) => excerptRow(p, LIST_TEXT_CHARS)),
-          ),
-        }));
+        const accounts = [];
+        for (const l of ctx.lookalikes.list(watchId)) {
+          const posts = await ctx.triage.postsOfAccount(watchId, l, FIRST_POSTS);
+          accounts.push({
+            ...l,
+            posts: await shieldRows(
+              ctx,
+              user,
+              posts.map((p) => excerptRow(p, LIST_TEXT_CHARS)),
+            ),
+          });
+        }
         return ctx.render(req, reply, 'lookalikes', {
           title: req.t('lookalikes.title'),
           nav: 'lookalikes',
@@ -79,12 +83,17 @@ export function lookalikesRoutes(ctx: WebContext): FastifyPluginAsync {
           const row = candidateOf(ctx, user, (req.params as { id: number }).id);
           if (decision === 'confirm') await ctx.lookalikes.confirm(row.id, user.email);
           else ctx.lookalikes.dismiss(row.id);
-          ctx.audit.record({
+          await ctx.audit.record({
             userId: user.id,
             actor: user.email,
             action: `lookalike_${decision}`,
             watchId: row.watchId,
-            detail: { lookalikeId: row.id, platform: row.platform, accountId: row.accountId, handle: row.handle },
+            detail: {
+              lookalikeId: row.id,
+              platform: row.platform,
+              accountId: row.accountId,
+              handle: row.handle,
+            },
           });
           return reply.redirect(
             `/lookalikes?watch=${encodeURIComponent(row.watchId)}#lookalike-${row.id}`,

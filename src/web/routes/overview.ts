@@ -21,18 +21,18 @@ export function overviewRoutes(ctx: WebContext): FastifyPluginAsync {
         } catch (err) {
           req.log.warn({ err, watch: id }, 'current wave unavailable');
         }
-        const perDay = ctx.triage.hostilePerDay(id, 30);
+        const perDay = await ctx.triage.hostilePerDay(id, 30);
         watches.push({
           id,
           names: w.definition.names,
           removed: w.removedAt !== null,
-          counts: ctx.triage.counts(id),
-          needsReview: ctx.triage.needsReview(id),
+          counts: await ctx.triage.counts(id),
+          needsReview: await ctx.triage.needsReview(id),
           chart: barChartSvg(perDay, req.t('overview.perDay')),
           wave,
           sources: health.filter((s) => s.watchId === id && s.enabled),
-          archives: ctx.triage.archiveCounts(id),
-          actions: ctx.audit.actionsTaken(id, Date.now() - ACTIONS_WINDOW_MS),
+          archives: await ctx.triage.archiveCounts(id),
+          actions: await ctx.audit.actionsTaken(id, Date.now() - ACTIONS_WINDOW_MS),
         });
       }
       const capture = ctx.evidence.captureStatus?.() ?? null;

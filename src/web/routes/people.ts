@@ -24,15 +24,15 @@ const csrfBody = { type: 'object', properties: { _csrf: { type: 'string' } } } a
 export function peopleRoutes(ctx: WebContext): FastifyPluginAsync {
   const roles = ['owner', 'proxy'] as const;
   return async (app) => {
-    const page = (req: FastifyRequest, reply: FastifyReply, extra: Record<string, unknown> = {}) => {
+    const page = async (req: FastifyRequest, reply: FastifyReply, extra: Record<string, unknown> = {}) => {
       const me = req.user!;
       // A proxy sees the people of their own watches only: others' watches are not theirs to know.
       const mine = (ids: string[]) => me.role === 'owner' || ids.some((w) => me.watchIds.includes(w));
       return ctx.render(req, reply, 'people', {
         title: req.t('people.title'),
         nav: 'people',
-        accounts: ctx.invitations.accounts().filter((a) => !a.pending && mine(a.watchIds)),
-        pending: ctx.invitations.pending().filter((i) => mine(i.watchIds)),
+        accounts: (await ctx.invitations.accounts()).filter((a) => !a.pending && mine(a.watchIds)),
+        pending: (await ctx.invitations.pending()).filter((i) => mine(i.watchIds)),
         watches: me.watchIds.map((id) => ctx.watches.get(id)).filter((w) => !!w),
         inviteLink: null,
         mailed: null,
@@ -84,7 +84,7 @@ export function peopleRoutes(ctx: WebContext): FastifyPluginAsync {
         if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
           return page(req, reply.status(400), { problem: req.t('setup.badEmail') });
         if (!watchIds.length) return page(req, reply.status(400), { problem: req.t('people.needWatch') });
-        const created = ctx.invitations.create({
+        const created = await ctx.invitations.create({
           email,
           role: body.role,
           watchIds,
@@ -103,7 +103,7 @@ export function peopleRoutes(ctx: WebContext): FastifyPluginAsync {
           mailed = sent.ok;
         }
         // Who was invited, for what, by whom; never the link.
-        ctx.audit.record({
+        await ctx.audit.record({
           userId: me.id,
           actor: me.email,
           action: 'invite',
@@ -119,12 +119,12 @@ export function peopleRoutes(ctx: WebContext): FastifyPluginAsync {
       async (req, reply) => {
         const me = req.user!;
         const { id } = req.params as { id: number };
-        const inv = ctx.invitations.pending().find((i) => i.id === id);
+        const inv = (await ctx.invitations.pending()).find((i) => i.id === id);
         if (!inv || (me.role !== 'owner' && !inv.watchIds.every((w) => me.watchIds.includes(w))))
           throw new HttpError(404, 'no such invitation');
-        const revoked = ctx.invitations.revoke(id);
+        const revoked = await ctx.invitations.revoke(id);
         if (revoked)
-          ctx.audit.record({
+          await ctx.audit.record({
             userId: me.id,
             actor: me.email,
             action: 'invite_revoke',
@@ -140,7 +140,7 @@ export function peopleRoutes(ctx: WebContext): FastifyPluginAsync {
       async (req, reply) => {
         const me = req.user!;
         const { id } = req.params as { id: number };
-        const target = ctx.users.byId(id);
+        const target = await ctx.users.byId(id);
         // The owner may disable anyone else; a proxy only reviewers of their own watches.
         const allowed =
           !!target &&
@@ -149,8 +149,8 @@ export function peopleRoutes(ctx: WebContext): FastifyPluginAsync {
           (me.role === 'owner' ||
             (target.role === 'reviewer' && target.watchIds.every((w) => me.watchIds.includes(w))));
         if (!allowed) throw new HttpError(404, 'no such account');
-        if (ctx.invitations.disable(id))
-          ctx.audit.record({
+        if (await ctx.invitations.disable(id))
+          await ctx.audit.record({
             userId: me.id,
             actor: me.email,
             action: 'user_disable',
@@ -175,7 +175,7 @@ export function peopleRoutes(ctx: WebContext): FastifyPluginAsync {
       '/invite/:token',
       { config: { public: true }, schema: { params: tokenParams, querystring: noQuery, response: html } },
       async (req, reply) => {
-        const inv = ctx.invitations.lookup((req.params as { token: string }).token);
+        const inv = await ctx.invitations.lookup((req.params as { token: string }).token);
         return invitePage(req, reply.status(inv ? 200 : 404), { valid: !!inv, email: inv?.email });
       },
     );
@@ -186,15 +186,15 @@ export function peopleRoutes(ctx: WebContext): FastifyPluginAsync {
       async (req, reply) => {
         const { token } = req.params as { token: string };
         const { password } = req.body as { password: string };
-        const inv = ctx.invitations.lookup(token);
+        const inv = await ctx.invitations.lookup(token);
         if (!inv) return invitePage(req, reply.status(404), {});
         const problem = passwordProblem(password);
         if (problem) return invitePage(req, reply.status(400), { valid: true, email: inv.email, problem });
-        if (!ctx.invitations.accept(inv.id)) return invitePage(req, reply.status(404), {});
-        ctx.users.setPassword(inv.userId, await hashPassword(password));
-        ctx.audit.record({ userId: inv.userId, actor: inv.email, action: 'invite_accept' });
+        if (!(await ctx.invitations.accept(inv.id))) return invitePage(req, reply.status(404), {});
+        await ctx.users.setPassword(inv.userId, await hashPassword(password));
+        await ctx.audit.record({ userId: inv.userId, actor: inv.email, action: 'invite_accept' });
         const ttl = ctx.config.web.sessionHours * 3_600_000;
-        reply.setCookie(SESSION_COOKIE, ctx.users.createSession(inv.userId, ttl), {
+        reply.setCookie(SESSION_COOKIE, await ctx.users.createSession(inv.userId, ttl), {
           httpOnly: true,
           sameSite: 'strict',
           secure: ctx.secureCookies(req),

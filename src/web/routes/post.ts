@@ -27,17 +27,17 @@ export function postRoutes(ctx: WebContext): FastifyPluginAsync {
       async (req, reply) => {
         const user = req.session!;
         const { id } = req.params as { id: number };
-        const whole = ctx.triage.post(id);
+        const whole = await ctx.triage.post(id);
         // "Show all" (?full=1) gives the whole text and payload; otherwise a long excerpt.
         const full = (req.query as { full?: string }).full === '1';
         const cut = whole && excerptRow(whole, full ? Number.MAX_SAFE_INTEGER : PAGE_TEXT_CHARS);
         if (!cut || !user.watchIds.includes(cut.watchId)) throw new HttpError(404, 'not found', 'error.404');
         // Post text goes through the one shield decision (render/text-shield.ts).
-        const post = shieldRows(ctx, user, [cut])[0]!;
+        const post = (await shieldRows(ctx, user, [cut]))[0]!;
         const hidden = post.shielded;
-        let events: ReturnType<WebContext['evidence']['eventsForPost']> = [];
+        let events: Awaited<ReturnType<WebContext['evidence']['eventsForPost']>> = [];
         try {
-          events = ctx.evidence.eventsForPost(id);
+          events = await ctx.evidence.eventsForPost(id);
         } catch (err) {
           req.log.warn({ err, postId: id }, 'custody log unavailable');
         }
@@ -54,10 +54,10 @@ export function postRoutes(ctx: WebContext): FastifyPluginAsync {
           post,
           hidden,
           masked: post.masked,
-          archive: ctx.triage.archive(id),
-          review: ctx.triage.review(id),
-          reports: ctx.triage.reports(id),
-          label: ctx.triage.label(id),
+          archive: await ctx.triage.archive(id),
+          review: await ctx.triage.review(id),
+          reports: await ctx.triage.reports(id),
+          label: await ctx.triage.label(id),
           categories: CATEGORIES,
           events,
           // The payload is whole in a dossier export; the page shows its beginning.
@@ -82,7 +82,7 @@ export function postRoutes(ctx: WebContext): FastifyPluginAsync {
       },
       async (req, reply) => {
         const { id } = req.params as { id: number };
-        revealPost(ctx, req.user!, id);
+        await revealPost(ctx, req.user!, id);
         const to = safeBack((req.body as { back?: string }).back, `/posts/${id}`);
         return reply.redirect(`${to.split('#')[0]}#post-${id}`, 303);
       },
@@ -184,7 +184,7 @@ export function postRoutes(ctx: WebContext): FastifyPluginAsync {
       async (req, reply) => {
         const { id } = req.params as { id: number };
         const body = req.body as { channel: string; reportedAt?: string; reference?: string; back?: string };
-        postsOfUser(ctx, req.user!, [id]);
+        await postsOfUser(ctx, req.user!, [id]);
         await applyAction(ctx, req.user!, [id], 'report', body);
         return reply.redirect(`${safeBack(body.back, `/posts/${id}`).split('#')[0]}#post-${id}`, 303);
       },

@@ -97,7 +97,7 @@ export function settingsRoutes(ctx: WebContext): FastifyPluginAsync {
         const action = body.action ?? 'save';
         if (action === 'test') {
           const test = await settings.testConnection(group);
-          ctx.audit.record({
+          await ctx.audit.record({
             userId: user.id,
             actor: user.email,
             action: 'settings_test',
@@ -112,7 +112,7 @@ export function settingsRoutes(ctx: WebContext): FastifyPluginAsync {
             req.t('settings.testSubject'),
             req.t('settings.testBody'),
           );
-          ctx.audit.record({
+          await ctx.audit.record({
             userId: user.id,
             actor: user.email,
             action: 'settings_test_mail',
@@ -142,7 +142,7 @@ export function settingsRoutes(ctx: WebContext): FastifyPluginAsync {
         const problems = settings.save(changes, user.email);
         if (problems.length) return page(req, reply.status(400), { problems });
         // The paths only, never the values: secrets stay out of the audit log.
-        ctx.audit.record({
+        await ctx.audit.record({
           userId: user.id,
           actor: user.email,
           action: 'settings_change',

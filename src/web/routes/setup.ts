@@ -37,8 +37,11 @@ export function setupRoutes(ctx: WebContext): FastifyPluginAsync {
     } as const;
 
     /** Why the page cannot be shown, or undefined when it can. */
-    const refusal = (req: FastifyRequest, token: string): { status: number; key: MessageKey } | undefined => {
-      if (ctx.users.list().length > 0) return { status: 404, key: 'setup.done' };
+    const refusal = async (
+      req: FastifyRequest,
+      token: string,
+    ): Promise<{ status: number; key: MessageKey } | undefined> => {
+      if ((await ctx.users.list()).length > 0) return { status: 404, key: 'setup.done' };
       if (!ctx.config.web.setupFromAnyAddress && !isLoopback(req.ip))
         return { status: 403, key: 'setup.notLocal' };
       if (!gate.valid(token)) return { status: 404, key: 'setup.invalid' };
@@ -63,7 +66,7 @@ export function setupRoutes(ctx: WebContext): FastifyPluginAsync {
         schema: { params, querystring: { type: 'object', properties: {} }, response: html },
       },
       async (req, reply) => {
-        const no = refusal(req, (req.params as { token: string }).token);
+        const no = await refusal(req, (req.params as { token: string }).token);
         if (no) return page(req, reply.status(no.status), { refused: no.key });
         return page(req, reply, {});
       },
@@ -101,7 +104,7 @@ export function setupRoutes(ctx: WebContext): FastifyPluginAsync {
       },
       async (req, reply) => {
         const { token } = req.params as { token: string };
-        const no = refusal(req, token);
+        const no = await refusal(req, token);
         if (no) return page(req, reply.status(no.status), { refused: no.key });
         const form = req.body as SetupForm;
         const t = req.t;
@@ -140,28 +143,28 @@ export function setupRoutes(ctx: WebContext): FastifyPluginAsync {
         if (errors.length || !parsed.ok)
           return page(req, reply.status(400), { form: { ...form, password: '' }, errors });
         // The token is used up before anything is written: two submissions cannot make two owners.
-        if (!gate.consume(token) || ctx.users.list().length > 0)
+        if (!gate.consume(token) || (await ctx.users.list()).length > 0)
           return page(req, reply.status(404), { refused: 'setup.invalid' });
 
         const definition = parsed.definition;
-        definition.id = opaqueWatchId(definition.id, (id) => ctx.watchAdmin.exists(id));
-        ctx.watchAdmin.save(definition);
+        definition.id = await opaqueWatchId(definition.id, (id) => ctx.watchAdmin.exists(id));
+        await ctx.watchAdmin.save(definition);
         ctx.sources.syncForWatch(definition.id, sourceSpecsForWatch(definition));
-        const owner = ctx.users.upsert({
+        const owner = await ctx.users.upsert({
           email,
           role: 'owner',
           watchIds: [definition.id],
           passwordHash: await hashPassword(form.password!),
         });
         const actor = owner.email;
-        ctx.audit.record({ userId: owner.id, actor, action: 'setup_owner', detail: { ip: req.ip } });
-        ctx.audit.record({ userId: owner.id, actor, action: 'watch_create', watchId: definition.id });
+        await ctx.audit.record({ userId: owner.id, actor, action: 'setup_owner', detail: { ip: req.ip } });
+        await ctx.audit.record({ userId: owner.id, actor, action: 'watch_create', watchId: definition.id });
         let mailProblems = 0;
         if (mail.length && ctx.settings) {
           const problems = ctx.settings.save(unlockedChanges(ctx.settings.view(), mail), actor);
           mailProblems = problems.length;
           if (!problems.length)
-            ctx.audit.record({
+            await ctx.audit.record({
               userId: owner.id,
               actor,
               action: 'settings_change',
@@ -170,7 +173,7 @@ export function setupRoutes(ctx: WebContext): FastifyPluginAsync {
         }
         await ctx.watchesChanged();
         const ttl = ctx.config.web.sessionHours * 3_600_000;
-        reply.setCookie(SESSION_COOKIE, ctx.users.createSession(owner.id, ttl), {
+        reply.setCookie(SESSION_COOKIE, await ctx.users.createSession(owner.id, ttl), {
           httpOnly: true,
           sameSite: 'strict',
           secure: ctx.secureCookies(req),

@@ -2,12 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { LEVELS } from '../../scoring/index.ts';
 import { HttpError, html, safeBack, type WebContext } from '../web-context.ts';
 import { ACTIONS, applyAction, revealPosts, type TriageAction } from '../actions.ts';
-import {
-  CATEGORIES,
-  REPORT_CHANNELS,
-  STATUS_FILTERS,
-  type TriageFilter,
-} from '../triage-repo.ts';
+import { CATEGORIES, REPORT_CHANNELS, STATUS_FILTERS, type TriageFilter } from '../triage-repo.ts';
 import { pickWatch } from './watch-param.ts';
 import { excerptRow, LIST_TEXT_CHARS } from '../render/excerpt.ts';
 import { shieldRows } from '../post-visibility.ts';
@@ -89,9 +84,9 @@ export function triageRoutes(ctx: WebContext): FastifyPluginAsync {
       const asked = req.query as Partial<TriageQuery>;
       const query: TriageQuery = { ...asked, sort: asked.sort ?? defaultSort(user.role) };
       const watchId = pickWatch(user, query.watch);
-      const { rows, next } = ctx.triage.list(filterFromQuery(watchId, query));
+      const { rows, next } = await ctx.triage.list(filterFromQuery(watchId, query));
       // Post text goes through the one shield decision (render/text-shield.ts).
-      const items = shieldRows(
+      const items = await shieldRows(
         ctx,
         user,
         rows.map((whole) => excerptRow(whole, LIST_TEXT_CHARS)),
@@ -114,7 +109,7 @@ export function triageRoutes(ctx: WebContext): FastifyPluginAsync {
         statuses: STATUS_FILTERS,
         channels: REPORT_CHANNELS,
         categories: CATEGORIES,
-        sources: ctx.triage.sourcesOf(watchId),
+        sources: await ctx.triage.sourcesOf(watchId),
         canAct: user.role !== 'reviewer',
         canMarkHarmless: user.role === 'proxy',
         back: req.url,
@@ -142,7 +137,7 @@ export function triageRoutes(ctx: WebContext): FastifyPluginAsync {
         const body = req.body as { ids?: number[]; back?: string };
         const ids = body.ids ?? [];
         if (ids.length === 0) throw new HttpError(400, 'nothing to reveal on this page');
-        revealPosts(ctx, req.user!, ids);
+        await revealPosts(ctx, req.user!, ids);
         return reply.redirect(safeBack(body.back, '/triage'), 303);
       },
     );

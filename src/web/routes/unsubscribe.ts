@@ -10,7 +10,7 @@ import { escapeHtml } from '../../escape-html.ts';
 export interface UnsubscribeDeps {
   recipients: RecipientsRepo;
   /** The links' signing key: configured, or generated once and stored (read on first use). */
-  unsubscribeKey: () => string;
+  unsubscribeKey: () => Promise<string>;
 }
 
 const TEXT = {
@@ -40,8 +40,8 @@ export function unsubscribeRoutes(deps: UnsubscribeDeps) {
   return async (app: FastifyInstance): Promise<void> => {
     const recipients = deps.recipients;
     let key: string | undefined;
-    const resolve = (token: string) => {
-      key ??= deps.unsubscribeKey();
+    const resolve = async (token: string) => {
+      key ??= await deps.unsubscribeKey();
       const id = verifyUnsubscribeToken(key, token);
       return id === undefined ? undefined : recipients.get(id);
     };
@@ -58,7 +58,7 @@ export function unsubscribeRoutes(deps: UnsubscribeDeps) {
       '/unsubscribe',
       { schema, config: routeConfig },
       async (req, reply) => {
-        const r = resolve(req.query.token);
+        const r = await resolve(req.query.token);
         if (!r) return page(reply, 404, 'en', `<p>${escapeHtml(TEXT.en.invalid)}</p>`);
         const t = TEXT[r.language];
         const action = `/unsubscribe?token=${encodeURIComponent(req.query.token)}`;
@@ -75,9 +75,9 @@ export function unsubscribeRoutes(deps: UnsubscribeDeps) {
       '/unsubscribe',
       { schema, config: routeConfig },
       async (req, reply) => {
-        const r = resolve(req.query.token);
+        const r = await resolve(req.query.token);
         if (!r) return page(reply, 404, 'en', `<p>${escapeHtml(TEXT.en.invalid)}</p>`);
-        recipients.unsubscribeDigest(r.id);
+        await recipients.unsubscribeDigest(r.id);
         req.log.info({ recipient: r.id, watch: r.watchId }, 'digest unsubscribed through the one-click link');
         return page(reply, 200, r.language, `<p>${escapeHtml(TEXT[r.language].done)}</p>`);
       },

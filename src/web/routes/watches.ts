@@ -99,7 +99,7 @@ export function watchesRoutes(ctx: WebContext): FastifyPluginAsync {
         if (!user.watchIds.includes(id) || !ctx.watches.get(id) || !ctx.pollNow)
           throw new HttpError(404, 'no such watch');
         await ctx.pollNow(id);
-        ctx.audit.record({ userId: user.id, actor: user.email, action: 'poll_now', watchId: id });
+        await ctx.audit.record({ userId: user.id, actor: user.email, action: 'poll_now', watchId: id });
         return reply.redirect(`/watches?polled=${encodeURIComponent(id)}`, 303);
       },
     );
@@ -128,13 +128,13 @@ export function watchesRoutes(ctx: WebContext): FastifyPluginAsync {
             errors,
           });
         // Whether the id typed is taken is never told: every new id gets a random suffix.
-        parsed.definition.id = opaqueWatchId(parsed.definition.id, (id) => admin.exists(id));
-        admin.save(parsed.definition);
+        parsed.definition.id = await opaqueWatchId(parsed.definition.id, (id) => admin.exists(id));
+        await admin.save(parsed.definition);
         ctx.sources.syncForWatch(parsed.definition.id, sourceSpecsForWatch(parsed.definition));
-        ctx.users.linkWatch(user.id, parsed.definition.id);
-        syncRecipients();
+        await ctx.users.linkWatch(user.id, parsed.definition.id);
+        await syncRecipients();
         await ctx.watchesChanged();
-        ctx.audit.record({
+        await ctx.audit.record({
           userId: user.id,
           actor: user.email,
           action: 'watch_create',
@@ -188,11 +188,11 @@ export function watchesRoutes(ctx: WebContext): FastifyPluginAsync {
             form: { ...formFromDefinition(w.definition), ...form, id } as Required<WatchForm>,
             errors,
           });
-        admin.save(parsed.definition);
+        await admin.save(parsed.definition);
         ctx.sources.syncForWatch(id, sourceSpecsForWatch(parsed.definition));
-        syncRecipients();
+        await syncRecipients();
         await ctx.watchesChanged();
-        ctx.audit.record({ userId: user.id, actor: user.email, action: 'watch_edit', watchId: id });
+        await ctx.audit.record({ userId: user.id, actor: user.email, action: 'watch_edit', watchId: id });
         return reply.redirect(`/watches/${encodeURIComponent(id)}/edit?saved=1`, 303);
       },
     );

@@ -322,7 +322,7 @@ describe('hackernews adapter: backlog left at maxPages', { timeout: 30_000 }, ()
 describe('pollSource() with Hacker News: crowded seconds and backlogs', { timeout: 60_000 }, () => {
   async function setupStore(maxPages = 20) {
     fake = await startFakeHackernews();
-    const t = testDeps({
+    const t = await testDeps({
       sources: { hackernews: { baseUrl: fake.url, maxRetries: 0, maxPages } },
       watches: [{ id: 'alice', names: ['Alice Martin'], hackernews: { queries: ['alice martin'] } }],
     });
