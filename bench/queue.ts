@@ -90,11 +90,28 @@ async function adminQuery(statement: string): Promise<void> {
 async function freshStore(
   kind: StoreKind,
   dir: string,
-): Promise<{ config: Record<string, unknown>; count: () => Promise<number>; drop: () => Promise<void> }> {
+): Promise<{
+  config: Record<string, unknown>;
+  /** Whether the schema is there (vigie migrate wrote to this store, not to another). */
+  migrated: () => Promise<boolean>;
+  count: () => Promise<number>;
+  drop: () => Promise<void>;
+}> {
   if (kind === 'sqlite') {
     let db: Database.Database | undefined;
     return {
       config: {},
+      migrated: () => {
+        const probe = new Database(path.join(dir, 'vigie.db'), { readonly: true, fileMustExist: true });
+        try {
+          return Promise.resolve(
+            probe.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'posts'").get() !==
+              undefined,
+          );
+        } finally {
+          probe.close();
+        }
+      },
       count: () => {
         db ??= new Database(path.join(dir, 'vigie.db'), { readonly: true, fileMustExist: true });
         return Promise.resolve((db.prepare('SELECT count(*) AS n FROM posts').get() as { n: number }).n);
@@ -113,6 +130,10 @@ async function freshStore(
   await client.connect();
   return {
     config: { database: { url: url.toString() } },
+    migrated: async () => {
+      const { rows } = await client.query("SELECT to_regclass('public.posts') IS NOT NULL AS ok");
+      return rows[0]?.ok === true;
+    },
     count: async () => {
       const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM posts');
       return Number(rows[0]!.n);
@@ -161,6 +182,8 @@ async function run(kind: StoreKind, workerCount: number): Promise<number> {
     // The store exists before the workers start, so they do not race to create it.
     const migrate = startProcess(['migrate'], env);
     if ((await migrate.exited) !== 0) throw new Error(`vigie migrate failed:\n${migrate.output()}`);
+    if (!(await store.migrated()))
+      throw new Error(`${kind}: vigie migrate left no posts table in the store it was given`);
     for (let i = 0; i < workerCount; i++)
       workers.push(startProcess(['worker', '--queues', 'poll,score'], env));
     await Promise.all(workers.map((w) => w.waitForLine(/"msg":"Vigie started"/, 60_000)));

@@ -134,6 +134,11 @@ describe('distributed mode across hosts: web + 3 workers, PostgreSQL and Redis o
     // The operator's order: the schema first, then the web process and the workers.
     const migrate = startVigieIn(network.host('web'), ['migrate'], envs.get('web')!);
     expect(await migrate.exited, migrate.output()).toBe(0);
+    // The schema is in the data host's PostgreSQL, not in a SQLite file beside the web process.
+    expect(
+      await count("SELECT count(*) AS n FROM pg_tables WHERE schemaname = 'public' AND tablename = 'posts'"),
+      'vigie migrate created the posts table in PostgreSQL (database.url)',
+    ).toBe(1);
     web = startVigieIn(network.host('web'), ['web'], envs.get('web')!);
     for (const name of WORKER_HOSTS) workers.set(name, startWorker(name));
     const listening = await web.waitForLine(/Vigie listening/, 90_000);
