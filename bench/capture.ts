@@ -104,7 +104,7 @@ try {
         capture: { enabled: false, concurrency },
         watches: [{ id: 'alice', names: ['Alice Martin'], feeds: [`${pages.url}/feed.xml`] }],
       });
-      const deps = createDeps(config, silentLogger());
+      const deps = await createDeps(config, silentLogger());
       await deps.syncWatches();
       const capturer = createCapturer({
         config: { ...config, capture: { ...config.capture, enabled: true } },
@@ -113,10 +113,10 @@ try {
         captures: deps.captures,
         browser,
       });
-      const sourceId = deps.sources.listEnabled('alice')[0]!.id;
+      const sourceId = (await deps.sources.listEnabled('alice'))[0]!.id;
       // Run 0 warms up (launches the browser) with a single post and is not counted.
       const n = run === 0 ? 1 : POSTS;
-      deps.posts.storePage({
+      await deps.posts.storePage({
         watchId: 'alice',
         sourceId,
         seenAt: Date.now(),

@@ -37,9 +37,10 @@ const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff
 
 const dir = mkdtempSync(path.join(tmpdir(), 'vigie-bench-dashboard-'));
 const db = openDb(path.join(dir, 'vigie.db'));
-const watches = createWatchesRepo(db);
-const sources = createSourcesRepo(db);
-watches.syncFromConfig([
+const store = createSqliteStore(db);
+const watches = createWatchesRepo(store);
+const sources = createSourcesRepo(store);
+await watches.syncFromConfig([
   {
     id: 'alice',
     names: ['Alice Martin'],
@@ -50,8 +51,8 @@ watches.syncFromConfig([
     recipients: [],
   } as unknown as WatchConfig,
 ]);
-sources.syncForWatch('alice', [{ kind: 'feed', target: 'https://example.org/feed' }]);
-const sourceId = sources.listEnabled('alice')[0]!.id;
+await sources.syncForWatch('alice', [{ kind: 'feed', target: 'https://example.org/feed' }]);
+const sourceId = (await sources.listEnabled('alice'))[0]!.id;
 
 // Vocabulary: common words in every post, a mid-frequency word ("tempête", ~1 % of posts) to search.
 const WORDS = Array.from({ length: 3000 }, (_, i) => `mot${i.toString(36)}`);
@@ -119,7 +120,6 @@ const insertSeconds = (performance.now() - t0) / 1000;
 db.$client.pragma('wal_checkpoint(TRUNCATE)');
 db.$client.pragma('optimize');
 
-const store = createSqliteStore(db);
 const users = createUsersRepo(store);
 const user = await users.upsert({ email: 'proxy@example.org', role: 'proxy', watchIds: ['alice'] });
 const session = await users.createSession(user.id, 3_600_000);
@@ -128,10 +128,10 @@ const ledger = createLedger(store);
 const config = configSchema.parse({});
 const app = await buildApp({
   log,
-  posts: createPostsRepo(db, ledger),
+  posts: createPostsRepo(store, ledger),
   watches,
   sources,
-  ...createWebPorts({ db, store, log, config, watches, ledger }),
+  ...createWebPorts({ store, log, config, watches, ledger }),
 });
 await app.listen({ host: '127.0.0.1', port: 0 });
 const port = (app.server.address() as AddressInfo).port;

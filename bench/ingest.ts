@@ -26,7 +26,7 @@ async function depsFor(baseUrl: string) {
     sources: { x: { bearerToken: TOKEN, baseUrl } },
     watches: [{ id: 'alice', names: ['Alice Martin'], x: { handle: 'alice_m' } }],
   });
-  const deps = createDeps(config, silentLogger());
+  const deps = await createDeps(config, silentLogger());
   await deps.syncWatches();
   return {
     deps,
@@ -49,7 +49,7 @@ const rates: number[] = [];
 try {
   for (let run = 1; run <= RUNS; run++) {
     const { deps, cleanup } = await depsFor(info.url);
-    const source = deps.sources.listEnabled('alice')[0]!;
+    const source = (await deps.sources.listEnabled('alice'))[0]!;
     const t0 = process.hrtime.bigint();
     const outcome = await pollSource(deps, source.id);
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
@@ -69,7 +69,7 @@ const fake = await startFakeXApi({ token: TOKEN });
 fake.addUser('alice_m');
 fake.generateMentions('alice_m', 500);
 const { deps, cleanup } = await depsFor(fake.url);
-const source = deps.sources.listEnabled('alice')[0]!;
+const source = (await deps.sources.listEnabled('alice'))[0]!;
 await pollSource(deps, source.id);
 const before = fake.requests.length;
 await pollSource(deps, source.id);

@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import { openDb, closeDb } from '../src/db/client.ts';
+import { openDb } from '../src/db/client.ts';
+import { createSqliteStore } from '../src/db/sqlite-store.ts';
 import { parseConfig } from '../src/config/load.ts';
 import { createWatchesRepo } from '../src/db/repositories/watches-repo.ts';
 import { createSourcesRepo } from '../src/db/repositories/sources-repo.ts';
@@ -50,15 +51,15 @@ function makePost(i: number): PostToStore {
   };
 }
 
-function once(): { store: number; ledgerOnly: number } {
+async function once(): Promise<{ store: number; ledgerOnly: number }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'vigie-bench-ledger-'));
-  const db = openDb(path.join(dir, 'vigie.db'));
+  const db = createSqliteStore(openDb(path.join(dir, 'vigie.db')));
   try {
     const config = parseConfig({ dataDir: dir, watches: [{ id: 'alice', names: ['Alice Martin'] }] });
-    createWatchesRepo(db).syncFromConfig(config.watches);
+    await createWatchesRepo(db).syncFromConfig(config.watches);
     const sources = createSourcesRepo(db);
-    sources.syncForWatch('alice', [{ kind: 'feed', target: 'https://example.org/feed' }]);
-    const sourceId = sources.listEnabled('alice')[0]!.id;
+    await sources.syncForWatch('alice', [{ kind: 'feed', target: 'https://example.org/feed' }]);
+    const sourceId = (await sources.listEnabled('alice'))[0]!.id;
     const ledger = createLedger(db);
     const posts = createPostsRepo(db, ledger);
     const pages: PostToStore[][] = [];
@@ -67,7 +68,7 @@ function once(): { store: number; ledgerOnly: number } {
 
     let t = performance.now();
     for (const page of pages)
-      posts.storePage({ watchId: 'alice', sourceId, seenAt: Date.now(), posts: page });
+      await posts.storePage({ watchId: 'alice', sourceId, seenAt: Date.now(), posts: page });
     const store = POSTS / ((performance.now() - t) / 1000);
 
     // The same events again, alone (other ids), to show the ledger's share.
@@ -83,20 +84,18 @@ function once(): { store: number; ledgerOnly: number } {
       })),
     );
     t = performance.now();
-    for (const page of facts)
-      db.$client.transaction(() =>
-        ledger.appendInTx(undefined, postStoredEvents('alice', Date.now(), page)),
-      )();
+    for (const page of facts) await ledger.append(postStoredEvents('alice', Date.now(), page));
     const ledgerOnly = POSTS / ((performance.now() - t) / 1000);
-    if (!ledger.verify().ok) throw new Error('ledger broken after the benchmark');
+    if (!(await ledger.verify()).ok) throw new Error('ledger broken after the benchmark');
     return { store, ledgerOnly };
   } finally {
-    closeDb(db);
+    await db.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-const results = Array.from({ length: RUNS }, () => once());
+const results: { store: number; ledgerOnly: number }[] = [];
+for (let i = 0; i < RUNS; i++) results.push(await once());
 const store = median(results.map((r) => r.store));
 const ledgerOnly = median(results.map((r) => r.ledgerOnly));
 console.log(`| measure | value |\n|---|---|`);

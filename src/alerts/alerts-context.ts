@@ -26,8 +26,8 @@ export interface AlertsContext {
 
 export interface LookalikeSource {
   /** Candidates at least this similar (or confirmed), not dismissed, never notified. */
-  unnotified(watchId: string, minSimilarity: number): LookalikeRow[] | Promise<LookalikeRow[]>;
-  markNotified(ids: readonly number[], at: number): void | Promise<void>;
+  unnotified(watchId: string, minSimilarity: number): Promise<LookalikeRow[]>;
+  markNotified(ids: readonly number[], at: number): Promise<void>;
 }
 
 export interface Links {

@@ -36,11 +36,8 @@ export interface RunReport extends FlushReport {
 export function alertsPort(deps: AlertsParts) {
   const { ctx, mailer, delivery, watches, channels, personChannels } = deps;
 
-  function watchIds(watchId?: string): string[] {
-    return watches
-      .listActive()
-      .map((w) => w.id)
-      .filter((id) => !watchId || id === watchId);
+  async function watchIds(watchId?: string): Promise<string[]> {
+    return (await watches.listActive()).map((w) => w.id).filter((id) => !watchId || id === watchId);
   }
 
   return {
@@ -96,7 +93,7 @@ export function alertsPort(deps: AlertsParts) {
     /** The periodic tick: waves and held alerts of every watch, due digests, retries. */
     async tick(now = Date.now()): Promise<RunReport> {
       let recorded = 0;
-      for (const id of watchIds()) {
+      for (const id of await watchIds()) {
         await evaluateWaves(ctx, id, now);
         recorded += await scheduleAlerts(ctx, id, now);
         recorded += await scheduleLookalikeAlerts(ctx, id, now);

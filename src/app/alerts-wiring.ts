@@ -1,5 +1,4 @@
 import type { Config } from '../config/schema.ts';
-import type { Db } from '../db/client.ts';
 import type { Store } from '../db/store.ts';
 import type { Logger } from '../logger.ts';
 import type { WatchesRepo } from '../db/repositories/watches-repo.ts';
@@ -18,7 +17,6 @@ import { createIdentityRepo } from '../identity/identity-repo.ts';
 
 export interface AlertsDeps {
   /** The look-alike source (identity) still reads the database directly. */
-  db: Db;
   store: Store;
   config: Readonly<Config>;
   log: Logger;
@@ -31,7 +29,7 @@ export interface AlertsDeps {
 
 /** The alerts module (immediate alerts, waves, digests) with its repositories, links and mailer. */
 export function createAlerts(deps: AlertsDeps) {
-  const { db, store, config } = deps;
+  const { store, config } = deps;
   const log = deps.log.child({ part: 'alerts' });
   const ctx = {
     config,
@@ -41,7 +39,7 @@ export function createAlerts(deps: AlertsDeps) {
     waves: createWavesRepo(store),
     digests: createDigestRepo(store),
     links: alertLinks(config, () => unsubscribeKey(store, config.alerts.unsubscribeSecret)),
-    lookalikes: createIdentityRepo(db),
+    lookalikes: createIdentityRepo(store),
   };
   const mailer = deps.mailer ?? createMailer(config.mail, config.dataDir, log);
   const channels: Channels = createChannels(config, mailer, { sleep: deps.sleep });

@@ -24,25 +24,35 @@ export interface CommandMode {
  * Loads the configuration and builds the dependencies for one CLI command. `readOnly` commands
  * (listings) open the database read-only and never create anything, so they work on a full disk.
  */
-export function commandContext(
+export async function commandContext(
   opts: GlobalOptions,
   logTo: 'stdout' | 'stderr' = 'stderr',
   mode: CommandMode = {},
-): { config: Readonly<Config>; log: Logger; deps: Deps } {
+): Promise<CommandContext> {
   const { config, locked } = loadConfig({ configPath: opts.config });
-  const db = openDataDir(config, mode.readOnly ?? false);
+  const store = await openDataDir(config, mode.readOnly ?? false);
   const log = createLogger(config.log.level, logTo === 'stderr' ? 2 : 1, opts.logFormat);
-  const deps = createDeps(config, log, { ...(db ? { db } : {}), locked, driver: mode.driver?.({ log }) });
+  const deps = await createDeps(config, log, {
+    ...(store ? { store } : {}),
+    locked,
+    driver: mode.driver?.({ log }),
+  });
   return { config, log, deps };
+}
+
+export interface CommandContext {
+  config: Readonly<Config>;
+  log: Logger;
+  deps: Deps;
 }
 
 /** Runs a command body with the dependencies, and closes them (queues, database) whatever happens. */
 export async function withDeps<T>(
   opts: GlobalOptions,
-  body: (ctx: ReturnType<typeof commandContext>) => Promise<T>,
+  body: (ctx: CommandContext) => Promise<T>,
   mode: CommandMode = {},
 ): Promise<T> {
-  const ctx = commandContext(opts, 'stderr', mode);
+  const ctx = await commandContext(opts, 'stderr', mode);
   try {
     return await body(ctx);
   } finally {

@@ -2,18 +2,21 @@ import { existsSync } from 'node:fs';
 import type { Config } from '../config/schema.ts';
 import { ConfigError } from '../config/load.ts';
 import { checkDataDir } from '../config/data-dir.ts';
-import { dbFile, openDb, type Db } from '../db/client.ts';
+import { dbFile } from '../db/client.ts';
+import { databaseUrlOf, openStore } from '../db/open-store.ts';
+import type { Store } from '../db/store.ts';
 
 /**
- * Checks the data folder before a command uses it (config/data-dir.ts). Read-only commands get
- * the database opened read-only here; the others open it as usual (undefined is returned).
+ * Checks the data folder before a command uses it (config/data-dir.ts): it holds the outbox,
+ * captures and dossiers whichever store holds the rows. Read-only commands get the store opened
+ * read-only here; the others open it as usual (undefined is returned).
  */
-export function openDataDir(config: Readonly<Config>, readOnly: boolean): Db | undefined {
+export async function openDataDir(config: Readonly<Config>, readOnly: boolean): Promise<Store | undefined> {
   const checked = checkDataDir(config.dataDir, { write: !readOnly });
   if (checked.created) process.stderr.write(`vigie: created the data folder ${checked.dir}\n`);
   if (!readOnly) return undefined;
-  const file = dbFile(checked.dir);
-  if (!existsSync(file))
+  if (databaseUrlOf(config)) return openStore(config, { readonly: true });
+  if (!existsSync(dbFile(checked.dir)))
     throw new ConfigError(`dataDir: ${checked.dir} holds no database yet (run "vigie migrate" first)`);
-  return openDb(file, { readonly: true });
+  return openStore({ ...config, dataDir: checked.dir }, { readonly: true });
 }

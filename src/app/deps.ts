@@ -1,7 +1,7 @@
 import type { Config } from '../config/schema.ts';
 import type { Logger } from '../logger.ts';
-import { closeDb, dbFile, openDb, type Db } from '../db/client.ts';
-import { createSqliteStore } from '../db/sqlite-store.ts';
+import { openStore } from '../db/open-store.ts';
+import type { Store } from '../db/store.ts';
 import { createLedger } from '../db/ledger/ledger.ts';
 import { createWatchesRepo } from '../db/repositories/watches-repo.ts';
 import { createSourcesRepo } from '../db/repositories/sources-repo.ts';
@@ -34,28 +34,27 @@ import { createSetupGate } from '../web/setup-gate.ts';
 import { createWebPorts } from './web-ports.ts';
 import { afterStoreRule, createHandlers, schedules } from './handlers.ts';
 
+export interface DepsOptions {
+  /** The store every repository uses (read-only commands pass one opened read-only); opened from the configuration when omitted. */
+  store?: Store;
+  driver?: JobDriver;
+  /** Settings the file or environment set (loadConfig's `locked`): the dashboard cannot change them. */
+  locked?: ReadonlySet<string>;
+}
+
 /**
  * The composition root: the only place that constructs things. Everything else receives what it
- * uses through a `deps` argument.
+ * uses through a `deps` argument. Async: the store is opened and the dashboard's settings are
+ * read before anything that depends on them is built.
  */
-export function createDeps(
-  config: Readonly<Config>,
-  log: Logger,
-  options: {
-    db?: Db;
-    driver?: JobDriver;
-    /** Settings the file or environment set (loadConfig's `locked`): the dashboard cannot change them. */
-    locked?: ReadonlySet<string>;
-  } = {},
-) {
-  const db = options.db ?? openDb(dbFile(config.dataDir));
-  // The async store every repository moves to (SQLite here; PostgreSQL with database.url).
-  const store = createSqliteStore(db);
+export async function createDeps(config: Readonly<Config>, log: Logger, options: DepsOptions = {}) {
+  // SQLite in dataDir, or PostgreSQL when database.url / DATABASE_URL says so (db/open-store.ts).
+  const store = options.store ?? (await openStore(config));
   // One ledger object: its appends are chained, and every writer shares the same statements.
   const ledger = createLedger(store);
-  const watches = createWatchesRepo(db);
-  const sources = createSourcesRepo(db);
-  const posts = createPostsRepo(db, ledger);
+  const watches = createWatchesRepo(store);
+  const sources = createSourcesRepo(store);
+  const posts = createPostsRepo(store, ledger);
   // The dashboard's settings (SMTP, source credentials) laid over the file; what holds a copy of
   // them (the mailer, the platform clients) is rebuilt when they change, without a restart.
   const mailer = swappableMailer(createMailer(config.mail, config.dataDir, log.child({ part: 'alerts' })));
@@ -63,11 +62,13 @@ export function createDeps(
   const settings = createSettingsStore({
     base: config,
     locked: options.locked ?? new Set(),
-    repo: createSettingsRepo(db),
+    repo: createSettingsRepo(store),
     key: encryptionKey,
     log,
     mailer: () => mailer,
   });
+  // Read once here; `settings.effective()` then answers synchronously from memory (see settings-store.ts).
+  await settings.load();
   const effective = settings.effective();
   if (effective !== config)
     mailer.replace(createMailer(effective.mail, config.dataDir, log.child({ part: 'alerts' })));
@@ -81,9 +82,9 @@ export function createDeps(
     // BullMQ on Redis when REDIS_URL / queue.redisUrl is set, the in-process runner otherwise.
     options.driver ?? createJobDriver(config, log);
 
-  const archives = createArchiveRepo(db, ledger);
-  const dossierPosts = createDossierRepo(db);
-  const captures = createCaptureRepo(db, ledger);
+  const archives = createArchiveRepo(store, ledger);
+  const dossierPosts = createDossierRepo(store);
+  const captures = createCaptureRepo(store, ledger);
   // One browser per process, launched at the first capture and reused.
   const capturer = config.capture.enabled
     ? createCapturer({
@@ -94,7 +95,7 @@ export function createDeps(
         browser: createBrowserHost({ executablePath: browserPathOf(config.capture.browserPath) }),
       })
     : undefined;
-  const ledgerTimestamps = createLedgerTimestampsRepo(db);
+  const ledgerTimestamps = createLedgerTimestampsRepo(store);
   const evidence = evidencePort({
     config,
     log,
@@ -120,9 +121,9 @@ export function createDeps(
       log: log.child({ part: 'ledger-timestamp' }),
     }),
   });
-  const alerts = createAlerts({ db, store, config, log, watches, mailer });
+  const alerts = createAlerts({ store, config, log, watches, mailer });
   const identity = createIdentity({
-    repo: createIdentityRepo(db),
+    repo: createIdentityRepo(store),
     box: config.security.encryptionKey ? createSecretBox(config.security.encryptionKey) : undefined,
     ledger,
     config,
@@ -136,7 +137,6 @@ export function createDeps(
   const deps = {
     config,
     log,
-    db,
     store,
     ledger,
     watches,
@@ -170,7 +170,6 @@ export function createDeps(
     },
     // The dashboard's repositories and ports (users, triage, audit, recipients, evidence, alerts).
     ...createWebPorts({
-      db,
       store,
       log,
       config,
@@ -184,8 +183,8 @@ export function createDeps(
       mailer,
     }),
     /** Accounts confirmed as impersonating the person: a file of the dossier (CLI export). */
-    confirmedImpersonations: (watchId: string) =>
-      identity.list(watchId).filter((l) => l.status === 'confirmed'),
+    confirmedImpersonations: async (watchId: string) =>
+      (await identity.list(watchId)).filter((l) => l.status === 'confirmed'),
     /**
      * Applies the configuration to the store: watches (a configured watch is re-applied only when
      * its definition in the file changed, so dashboard edits survive restarts), their sources and
@@ -193,27 +192,28 @@ export function createDeps(
      */
     async syncWatches(): Promise<void> {
       // Private information never reaches watches.definition: it is stored encrypted by identity.
-      watches.syncFromConfig(config.watches.map(withoutPrivate));
-      identity.syncPrivate(config.watches);
-      for (const w of watches.listActive()) sources.syncForWatch(w.id, sourceSpecsForWatch(w.definition));
+      await watches.syncFromConfig(config.watches.map(withoutPrivate));
+      await identity.syncPrivate(config.watches);
+      const active = await watches.listActive();
+      for (const w of active) await sources.syncForWatch(w.id, sourceSpecsForWatch(w.definition));
       await alerts.syncRecipients(
         Date.now(),
-        watches.listActive().map((w) => w.definition),
+        active.map((w) => w.definition),
       );
     },
     handlers() {
       return createHandlers({ ...deps, queue: driver });
     },
-    schedules() {
-      return schedules(config, watches.listActive());
+    async schedules() {
+      return schedules(config, await watches.listActive());
     },
     async close(): Promise<void> {
       await driver.stop();
       await capturer?.close();
-      closeDb(db);
+      await store.close();
     },
   };
   return deps;
 }
 
-export type Deps = ReturnType<typeof createDeps>;
+export type Deps = Awaited<ReturnType<typeof createDeps>>;

@@ -41,7 +41,7 @@ export function createHandlers(deps: HandlerDeps): JobHandlers {
       if (payload.task === 'watch' && payload.watchId) {
         // One id per source, not per window: both drivers collapse it while a poll of that source is
         // queued or running, so two workers never poll the same source at once.
-        for (const s of deps.sources.listEnabled(payload.watchId)) {
+        for (const s of await deps.sources.listEnabled(payload.watchId)) {
           await deps.queue.enqueue(
             'poll',
             { task: 'source', sourceId: s.id, watchId: s.watchId },
@@ -67,7 +67,7 @@ export function createHandlers(deps: HandlerDeps): JobHandlers {
 
     async score(payload, ctx) {
       if (!payload.watchId) throw new Error('score job without a watch id');
-      const n = rescoreWatch(deps, payload.watchId);
+      const n = await rescoreWatch(deps, payload.watchId);
       ctx.log.info({ rescored: n }, 'rescore done');
     },
   };

@@ -37,7 +37,7 @@ export async function runService(
   stop: StopSignals = catchStopSignals(),
 ): Promise<number> {
   if (stop.signal.aborted) return 0;
-  const { deps, config, log } = commandContext(opts, 'stdout');
+  const { deps, config, log } = await commandContext(opts, 'stdout');
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   const shutDown = async (): Promise<void> => {
     log.info({ signal: stop.received() }, 'shutting down');
@@ -54,7 +54,9 @@ export async function runService(
 
   await deps.syncWatches();
   // A watch created or edited in the dashboard gets its poll schedule at once.
-  const onWatchesChanged = roles.scheduler ? () => deps.driver.syncSchedules(deps.schedules()) : undefined;
+  const onWatchesChanged = roles.scheduler
+    ? async () => deps.driver.syncSchedules(await deps.schedules())
+    : undefined;
   if (roles.web) {
     const built = await step(buildApp({ ...deps, onWatchesChanged }));
     if (built === STOPPED) return shutDown().then(() => 0);
@@ -77,10 +79,10 @@ export async function runService(
   if (roles.worker && (await step(deps.driver.start(deps.handlers(), workerOptions))) === STOPPED)
     return shutDown().then(() => 0);
   if (roles.scheduler) {
-    if ((await step(deps.driver.syncSchedules(deps.schedules()))) === STOPPED)
+    if ((await step(deps.schedules().then((s) => deps.driver.syncSchedules(s)))) === STOPPED)
       return shutDown().then(() => 0);
     // Poll once at boot: nobody should wait a full schedule period for the first results.
-    for (const w of deps.watches.listActive()) {
+    for (const w of await deps.watches.listActive()) {
       const enqueued = step(
         deps.driver.enqueue(
           'poll',
@@ -91,13 +93,14 @@ export async function runService(
       if ((await enqueued) === STOPPED) return shutDown().then(() => 0);
     }
   }
-  log.info({ watches: deps.watches.listActive().length, driver: deps.driver.name, roles }, 'Vigie started');
+  const activeWatches = (await deps.watches.listActive()).length;
+  log.info({ watches: activeWatches, driver: deps.driver.name, roles }, 'Vigie started');
   if (app && (await deps.users.list()).length === 0) {
     // A first start: nobody can sign in yet. The setup page (one-time link, this machine only by
     // default) creates the owner; the CLI stays the other way.
     printSetupLink(deps, config, app, log);
   }
-  if (deps.watches.listActive().length === 0 && (await deps.users.list()).length > 0) {
+  if (activeWatches === 0 && (await deps.users.list()).length > 0) {
     log.warn(
       'no watch yet: copy config/vigie.example.yaml to config/vigie.yaml, add the person to watch, and restart',
     );

@@ -3,7 +3,7 @@ import type { Config } from '../config/schema.ts';
 import { escapeHtml } from '../escape-html.ts';
 import type { Logger } from '../logger.ts';
 import { EDITABLE_SETTINGS, editableSetting, getPath, overlaySettings } from '../config/editable-settings.ts';
-import type { SettingsRepo } from '../db/repositories/settings-repo.ts';
+import type { SettingsRepo, StoredSetting } from '../db/repositories/settings-repo.ts';
 import { createSecretBox, type SecretBox } from '../identity/crypto.ts';
 import { verifySmtp } from '../alerts/mailer.ts';
 import type { Mailer } from '../alerts/mailer.ts';
@@ -30,15 +30,23 @@ const associated = (path: string) => `setting:${path}`;
 /**
  * The dashboard's settings laid over the file: the effective configuration, recomputed after
  * every change, and the listeners (mailer, source adapters) that rebuild what holds a copy.
+ *
+ * The stored rows are read by `load()` (awaited once at start, before anything asks for the
+ * configuration) and kept in memory: `effective()` is read synchronously in hot spots (every
+ * mail, every adapter rebuild), so it answers from that copy, which `save` refreshes.
  */
 export function createSettingsStore(deps: SettingsStoreDeps) {
   let box: SecretBox | undefined;
   const sealer = () => (box ??= createSecretBox(deps.key()));
   const listeners: ((config: Readonly<Config>) => void)[] = [];
+  let stored: readonly StoredSetting[] = [];
+  let effective: Readonly<Config> = deps.base;
+  // Saves take turns: each starts from the values the previous one stored.
+  let saving: Promise<unknown> = Promise.resolve();
 
   function storedValues(): Map<string, unknown> {
     const out = new Map<string, unknown>();
-    for (const row of deps.repo.list()) {
+    for (const row of stored) {
       if (!editableSetting(row.path)) continue;
       try {
         out.set(
@@ -53,10 +61,11 @@ export function createSettingsStore(deps: SettingsStoreDeps) {
     return out;
   }
 
-  const hasStored = () => deps.repo.list().length > 0;
-  let effective: Readonly<Config> = hasStored()
-    ? overlaySettings(deps.base, storedValues(), deps.locked)
-    : deps.base;
+  /** Reads the stored settings and recomputes the effective configuration. */
+  async function load(): Promise<void> {
+    stored = await deps.repo.list();
+    effective = stored.length > 0 ? overlaySettings(deps.base, storedValues(), deps.locked) : deps.base;
+  }
 
   function parseValue(kind: string, raw: string): { value?: unknown; code?: SettingProblem['code'] } {
     const text = raw.trim();
@@ -78,10 +87,66 @@ export function createSettingsStore(deps: SettingsStoreDeps) {
     return { value: kind === 'secret' ? raw : text };
   }
 
+  async function saveNow(
+    changes: readonly { path: string; value: string | null }[],
+    actor: string,
+  ): Promise<SettingProblem[]> {
+    const problems: SettingProblem[] = [];
+    const rows: { path: string; value: string | null; secret: boolean }[] = [];
+    // From the rows as stored now (another process may have saved since the last load).
+    stored = await deps.repo.list();
+    const next = storedValues();
+    for (const c of changes) {
+      const s = editableSetting(c.path);
+      if (!s) {
+        problems.push({ path: c.path, code: 'unknown' });
+        continue;
+      }
+      if (deps.locked.has(c.path)) {
+        problems.push({ path: c.path, code: 'locked' });
+        continue;
+      }
+      if (c.value === null || c.value.trim() === '') {
+        rows.push({ path: c.path, value: null, secret: s.kind === 'secret' });
+        next.delete(c.path);
+        continue;
+      }
+      const parsed = parseValue(s.kind, c.value);
+      if (parsed.code) {
+        problems.push({ path: c.path, code: parsed.code });
+        continue;
+      }
+      next.set(c.path, parsed.value);
+      rows.push({
+        path: c.path,
+        secret: s.kind === 'secret',
+        value:
+          s.kind === 'secret'
+            ? sealer().seal(String(parsed.value), associated(c.path))
+            : JSON.stringify(parsed.value),
+      });
+    }
+    if (problems.length) return problems;
+    let candidate: Config;
+    try {
+      candidate = overlaySettings(deps.base, next, deps.locked);
+    } catch {
+      return changes.map((c) => ({ path: c.path, code: 'invalid' as const }));
+    }
+    await deps.repo.apply(rows, actor);
+    stored = await deps.repo.list();
+    effective = candidate;
+    deps.log.info({ paths: rows.map((r) => r.path) }, 'settings changed from the dashboard');
+    for (const l of listeners) l(effective);
+    return [];
+  }
+
   const port: SettingsPort & {
+    load(): Promise<void>;
     effective(): Readonly<Config>;
     onChange(listener: (config: Readonly<Config>) => void): void;
   } = {
+    load,
     effective: () => effective,
     onChange: (listener) => {
       listeners.push(listener);
@@ -99,51 +164,9 @@ export function createSettingsStore(deps: SettingsStoreDeps) {
       });
     },
     save(changes, actor) {
-      const problems: SettingProblem[] = [];
-      const rows: { path: string; value: string | null; secret: boolean }[] = [];
-      const next = storedValues();
-      for (const c of changes) {
-        const s = editableSetting(c.path);
-        if (!s) {
-          problems.push({ path: c.path, code: 'unknown' });
-          continue;
-        }
-        if (deps.locked.has(c.path)) {
-          problems.push({ path: c.path, code: 'locked' });
-          continue;
-        }
-        if (c.value === null || c.value.trim() === '') {
-          rows.push({ path: c.path, value: null, secret: s.kind === 'secret' });
-          next.delete(c.path);
-          continue;
-        }
-        const parsed = parseValue(s.kind, c.value);
-        if (parsed.code) {
-          problems.push({ path: c.path, code: parsed.code });
-          continue;
-        }
-        next.set(c.path, parsed.value);
-        rows.push({
-          path: c.path,
-          secret: s.kind === 'secret',
-          value:
-            s.kind === 'secret'
-              ? sealer().seal(String(parsed.value), associated(c.path))
-              : JSON.stringify(parsed.value),
-        });
-      }
-      if (problems.length) return problems;
-      let candidate: Config;
-      try {
-        candidate = overlaySettings(deps.base, next, deps.locked);
-      } catch {
-        return changes.map((c) => ({ path: c.path, code: 'invalid' as const }));
-      }
-      deps.repo.apply(rows, actor);
-      effective = candidate;
-      deps.log.info({ paths: rows.map((r) => r.path) }, 'settings changed from the dashboard');
-      for (const l of listeners) l(effective);
-      return [];
+      const turn = saving.then(() => saveNow(changes, actor));
+      saving = turn.catch(() => undefined);
+      return turn;
     },
     async testConnection(group): Promise<TestOutcome> {
       if (group === 'mail') {

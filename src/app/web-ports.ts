@@ -1,6 +1,5 @@
 import type { Config } from '../config/schema.ts';
 import { sql } from 'drizzle-orm';
-import type { Db } from '../db/client.ts';
 import type { Store } from '../db/store.ts';
 import type { Logger } from '../logger.ts';
 import type { JobQueue } from '../jobs/types.ts';
@@ -31,8 +30,7 @@ import { createInvitationsRepo } from '../web/auth/invitations-repo.ts';
 import { createNotificationsPort } from './notifications-port.ts';
 
 export interface WebPortsDeps {
-  db: Db;
-  /** The async store the dashboard's repositories run on (same database as `db`). */
+  /** The store the dashboard's repositories run on. */
   store: Store;
   log: Logger;
   config: Readonly<Config>;
@@ -54,8 +52,8 @@ export interface WebPortsDeps {
 /** The repositories and ports the dashboard needs, built from the store (see web/app.ts AppDeps). */
 export function createWebPorts(deps: WebPortsDeps) {
   const identity = deps.identity ?? identityFromStore(deps);
-  const confirmedImpersonations = (watchId: string) =>
-    identity.list(watchId).filter((l) => l.status === 'confirmed');
+  const confirmedImpersonations = async (watchId: string) =>
+    (await identity.list(watchId)).filter((l) => l.status === 'confirmed');
   return {
     lookalikesPort: lookalikesPort(identity),
     users: createUsersRepo(deps.store),
@@ -67,8 +65,8 @@ export function createWebPorts(deps: WebPortsDeps) {
     evidencePort: createEvidencePort({
       ...deps,
       confirmedImpersonations,
-      archives: deps.archives ?? createArchiveRepo(deps.db, deps.ledger),
-      dossierPosts: deps.dossierPosts ?? createDossierRepo(deps.db),
+      archives: deps.archives ?? createArchiveRepo(deps.store, deps.ledger),
+      dossierPosts: deps.dossierPosts ?? createDossierRepo(deps.store),
     }),
     alertsPort: createAlertsPort(deps),
     unsubscribeKey: () => unsubscribeKey(deps.store, deps.config.alerts.unsubscribeSecret),
@@ -89,7 +87,7 @@ export function createWebPorts(deps: WebPortsDeps) {
  */
 function identityFromStore(deps: WebPortsDeps): Identity {
   return createIdentity({
-    repo: createIdentityRepo(deps.db),
+    repo: createIdentityRepo(deps.store),
     box: undefined,
     ledger: deps.ledger,
     config: deps.config,
@@ -139,7 +137,7 @@ function createEvidencePort(
       });
     },
     flagForArchive: async (postId, actor) => {
-      const flagged = archives.flagForArchive(postId, actor);
+      const flagged = await archives.flagForArchive(postId, actor);
       // Archive now rather than at the next sweep: a flagged post may be deleted any minute.
       await deps.queue?.enqueue('archive', { postIds: [postId] }, { jobId: `archive:post:${postId}` });
       if (deps.config.capture.enabled)
@@ -161,7 +159,7 @@ function createEvidencePort(
           ledger,
           dossierPosts: deps.dossierPosts,
           captures: deps.captures,
-          ledgerTimestamps: createLedgerTimestampsRepo(deps.db),
+          ledgerTimestamps: createLedgerTimestampsRepo(deps.store),
           confirmedImpersonations: deps.confirmedImpersonations,
           log: deps.log,
         },

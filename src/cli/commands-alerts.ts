@@ -26,7 +26,7 @@ export function registerAlertsCommands(program: Command): void {
       runCommand(async () => {
         return withDeps(globals(cmd), async ({ deps }) => {
           await deps.syncWatches();
-          requireWatch(deps, o.watch);
+          await requireWatch(deps, o.watch);
           const report = await deps.alerts.runDigests({ watchId: o.watch });
           process.stdout.write(
             `digests recorded: ${report.recorded}; delivered: ${report.sent} (${deps.alerts.mailer.transport}); unconfirmed: ${report.unconfirmed}; to retry: ${report.retrying}; failed: ${report.failed}\n`,
@@ -96,9 +96,9 @@ export function registerAlertsCommands(program: Command): void {
       runCommand(async () => {
         checkFormat(o.format);
         return withDeps(globals(cmd), async ({ deps }) => {
-          requireWatch(deps, o.watch);
+          await requireWatch(deps, o.watch);
           const iso = (ms: number | null) => (ms ? new Date(ms).toISOString() : '');
-          const ids = o.watch ? [o.watch] : deps.watches.listActive().map((w) => w.id);
+          const ids = o.watch ? [o.watch] : (await deps.watches.listActive()).map((w) => w.id);
           const rows: string[][] = [];
           for (const id of ids) {
             for (const w of await deps.alerts.ctx.waves.list(id, 50)) {

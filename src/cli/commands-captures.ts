@@ -31,7 +31,7 @@ function statusLine(h: CaptureHealth): string {
 
 const troubled = (h: CaptureHealth) => h.state === 'missing' || h.state === 'paused';
 
-function captureStatus(deps: Deps): CaptureHealth | undefined {
+async function captureStatus(deps: Deps): Promise<CaptureHealth | undefined> {
   return deps.evidence.capturer?.status();
 }
 
@@ -45,20 +45,21 @@ export function registerCaptureCommands(program: Command): void {
       runCommand(async () =>
         withDeps(globals(cmd), async ({ deps }) => {
           await deps.syncWatches();
-          requireWatch(deps, o.watch);
+          await requireWatch(deps, o.watch);
           const capturer = deps.evidence.capturer;
           if (!capturer) throw new UsageError('captures are off: set capture.enabled to true');
           const s = await capturer.run({ watchId: o.watch });
-          const counts = deps.captures.counts({ watchId: o.watch });
+          const counts = await deps.captures.counts({ watchId: o.watch });
+          const health = await capturer.status();
           process.stdout.write(
             `newly due: ${s.enrolled}, captured: ${s.captured}, failed for good: ${s.failed}, to retry: ${s.retried}, still to do: ${s.remaining}\n` +
               `capture rows: ${
                 Object.entries(counts)
                   .map(([k, n]) => `${k} ${n}`)
                   .join(', ') || 'none'
-              }\n${statusLine(capturer.status())}\n`,
+              }\n${statusLine(health)}\n`,
           );
-          return troubled(capturer.status()) ? 1 : 0;
+          return troubled(health) ? 1 : 0;
         }),
       ),
     );
@@ -74,12 +75,12 @@ export function registerCaptureCommands(program: Command): void {
         if (!Number.isInteger(limit) || limit < 0)
           throw new UsageError('--limit: expected a non-negative integer');
         return withDeps(globals(cmd), async ({ deps }) => {
-          requireWatch(deps, o.watch);
-          const health = captureStatus(deps);
+          await requireWatch(deps, o.watch);
+          const health = await captureStatus(deps);
           process.stdout.write(
             health ? `${statusLine(health)}\n` : 'captures: off (capture.enabled is false)\n',
           );
-          const counts = deps.captures.counts({ watchId: o.watch });
+          const counts = await deps.captures.counts({ watchId: o.watch });
           process.stdout.write(
             `capture rows: ${
               Object.entries(counts)
@@ -87,17 +88,15 @@ export function registerCaptureCommands(program: Command): void {
                 .join(', ') || 'none'
             }\n`,
           );
-          const rows = deps.captures
-            .recent({ watchId: o.watch, limit })
-            .map((c) => [
-              c.watchId,
-              String(c.postId),
-              c.status,
-              c.method ?? '',
-              c.httpStatus === null ? '' : String(c.httpStatus),
-              iso(c.finishedAt ?? c.updatedAt),
-              c.status === 'captured' ? (c.dir ?? '') : (c.lastError ?? ''),
-            ]);
+          const rows = (await deps.captures.recent({ watchId: o.watch, limit })).map((c) => [
+            c.watchId,
+            String(c.postId),
+            c.status,
+            c.method ?? '',
+            c.httpStatus === null ? '' : String(c.httpStatus),
+            iso(c.finishedAt ?? c.updatedAt),
+            c.status === 'captured' ? (c.dir ?? '') : (c.lastError ?? ''),
+          ]);
           if (rows.length > 0)
             process.stdout.write(
               `${renderTable(['watch', 'post', 'status', 'method', 'http', 'when', 'files or problem'], rows, 80)}\n`,

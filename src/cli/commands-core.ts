@@ -64,10 +64,10 @@ export function registerCoreCommands(program: Command): void {
           globals(cmd),
           async ({ deps }) => {
             await deps.syncWatches();
-            requireWatch(deps, o.watch);
+            await requireWatch(deps, o.watch);
             await deps.driver.start(deps.handlers());
             const outcomes = [];
-            for (const s of deps.sources.listEnabled(o.watch)) outcomes.push(await pollSource(deps, s.id));
+            for (const s of await deps.sources.listEnabled(o.watch)) outcomes.push(await pollSource(deps, s.id));
             await deps.driver.idle();
             const report = once?.report();
             if (o.format === 'jsonl') {
@@ -126,9 +126,9 @@ export function registerCoreCommands(program: Command): void {
           return withDeps(
             globals(cmd),
             async ({ deps }) => {
-              requireWatch(deps, o.watch);
+              await requireWatch(deps, o.watch);
               const rows: string[][] = [];
-              for (const p of deps.posts.iterateMentions({
+              for await (const p of deps.posts.iterateMentions({
                 watchId: o.watch,
                 since,
                 search: o.search,
@@ -178,7 +178,7 @@ export function registerCoreCommands(program: Command): void {
         // Read-only: shows the database as the last writing command left it (works on a full disk).
         return withDeps(globals(cmd), async ({ deps }) => {
           const iso = (ms: number | null) => (ms ? new Date(ms).toISOString() : '');
-          const list = deps.sources.listHealth();
+          const list = await deps.sources.listHealth();
           if (o.format === 'jsonl') {
             for (const s of list) {
               const { state: _state, ...rest } = s;
@@ -237,9 +237,9 @@ export function registerCoreCommands(program: Command): void {
         const { rescoreWatch } = await import('../ingest/rescore.ts');
         return withDeps(globals(cmd), async ({ deps }) => {
           await deps.syncWatches();
-          requireWatch(deps, o.watch);
-          const ids = o.watch ? [o.watch] : deps.watches.listActive().map((w) => w.id);
-          for (const id of ids) process.stdout.write(`${id}: ${rescoreWatch(deps, id)} posts rescored\n`);
+          await requireWatch(deps, o.watch);
+          const ids = o.watch ? [o.watch] : (await deps.watches.listActive()).map((w) => w.id);
+          for (const id of ids) process.stdout.write(`${id}: ${await rescoreWatch(deps, id)} posts rescored\n`);
         });
       }),
     );

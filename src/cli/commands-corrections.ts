@@ -33,7 +33,7 @@ export function registerCorrectionsCommands(program: Command): void {
         const outProblem = out ? outFileProblem(out) : null;
         if (outProblem) throw new UsageError(`--out: ${outProblem}`);
         return withDeps(globals(cmd), async ({ deps }) => {
-          requireWatch(deps, o.watch);
+          await requireWatch(deps, o.watch);
           const list = await deps.triage.corrections(o.watch);
           const { correctionsText } = await import('../web/corrections-export.ts');
           const text = correctionsText(list, o.format as CorrectionFormat);

@@ -32,10 +32,10 @@ export function registerEvidenceCommands(program: Command): void {
           throw new UsageError('--wait-ms: expected a non-negative integer');
         return withDeps(globals(cmd), async ({ deps }) => {
           await deps.syncWatches();
-          requireWatch(deps, o.watch);
+          await requireWatch(deps, o.watch);
           const evidence = deps.evidence;
           const s = await evidence.archiver.run({ watchId: o.watch, waitMs });
-          const counts = evidence.archives.counts({ watchId: o.watch });
+          const counts = await evidence.archives.counts({ watchId: o.watch });
           process.stdout.write(
             `newly due: ${s.enrolled}, submitted: ${s.submitted}, archived: ${s.archived}, failed for good: ${s.failed}, to retry: ${s.retried}, still in progress: ${s.remaining}\n` +
               `archive rows: ${
@@ -59,7 +59,7 @@ export function registerEvidenceCommands(program: Command): void {
     .action((_o, cmd: Command) =>
       runCommand(async () => {
         return withDeps(globals(cmd), async ({ deps }) => {
-          const r = deps.evidence.ledger.verify();
+          const r = await deps.evidence.ledger.verify();
           if (r.ok) {
             process.stdout.write(`ledger intact: ${r.rows} rows, head ${r.head}\n`);
             return 0;
@@ -101,7 +101,7 @@ export function registerEvidenceCommands(program: Command): void {
           const { writeDossier } = await import('../evidence/dossier.ts');
           return withDeps(globals(cmd), async ({ deps }) => {
             await deps.syncWatches();
-            requireWatch(deps, o.watch);
+            await requireWatch(deps, o.watch);
             const r = await writeDossier(
               deps,
               {
@@ -164,7 +164,7 @@ export function registerEvidenceCommands(program: Command): void {
       runCommand(async () => {
         return withDeps(globals(cmd), async ({ deps }) => {
           await deps.syncWatches();
-          requireWatch(deps, o.watch);
+          await requireWatch(deps, o.watch);
           const s = await deps.evidence.deletionCheck({ watchId: o.watch });
           process.stdout.write(
             `checked: ${s.checked}, deleted upstream: ${s.deleted}, unclear (checked again next time): ${s.unclear}\n`,

@@ -51,10 +51,10 @@ export function registerIdentityCommands(program: Command): void {
         if (!['jsonl', 'table'].includes(o.format))
           throw new UsageError(`--format: expected jsonl or table, got "${o.format}"`);
         return withDeps(globals(cmd), async ({ deps }) => {
-          requireWatch(deps, o.watch);
-          const list = deps.identity
-            .list(o.watch as string, { includeDismissed: o.all === true })
-            .map(toItem);
+          await requireWatch(deps, o.watch);
+          const list = (
+            await deps.identity.list(o.watch as string, { includeDismissed: o.all === true })
+          ).map(toItem);
           if (o.format === 'jsonl') {
             for (const item of list) process.stdout.write(`${safeJson(item)}\n`);
           } else if (list.length === 0) {
@@ -85,7 +85,7 @@ export function registerIdentityCommands(program: Command): void {
       runCommand(async () => {
         return withDeps(globals(cmd), async ({ deps }) => {
           await deps.syncWatches();
-          requireWatch(deps, o.watch);
+          await requireWatch(deps, o.watch);
           const authors = await deps.identity.scanAuthors(o.watch);
           const searched = await deps.identity.searchAccounts(o.watch);
           process.stdout.write(
@@ -107,11 +107,12 @@ export function registerIdentityCommands(program: Command): void {
         runCommand(async () => {
           const candidate = parseId(id);
           return withDeps(globals(cmd), async ({ deps }) => {
-            if (!deps.identity.get(candidate)) throw new UsageError(`no look-alike candidate ${candidate}`);
+            if (!(await deps.identity.get(candidate)))
+              throw new UsageError(`no look-alike candidate ${candidate}`);
             const row =
               name === 'confirm'
                 ? await deps.identity.confirm(candidate, o.actor)
-                : deps.identity.dismiss(candidate);
+                : await deps.identity.dismiss(candidate);
             process.stdout.write(`candidate ${row.id}: ${row.status}\n`);
           });
         }),

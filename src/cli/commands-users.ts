@@ -36,7 +36,7 @@ export function registerUsersCommands(program: Command): void {
         return withDeps(globals(cmd), async ({ deps, config }) => {
           await deps.syncWatches();
           for (const w of o.watch)
-            if (!deps.watches.get(w)) throw new UsageError(`--watch: no watch with id "${w}"`);
+            if (!(await deps.watches.get(w))) throw new UsageError(`--watch: no watch with id "${w}"`);
           let passwordHash: string | undefined;
           if (!process.stdin.isTTY && !o.link) {
             const password = (await readStdin()).split(/\r?\n/)[0] ?? '';

@@ -1,5 +1,5 @@
 import type { Deps } from '../app/deps.ts';
-import type { CommandMode, GlobalOptions } from '../app/command-context.ts';
+import type { CommandContext, CommandMode, GlobalOptions } from '../app/command-context.ts';
 
 // This module is loaded by every command definition, so it stays light: the composition root
 // (database, queues, web, every feature) is imported only when a command runs.
@@ -11,14 +11,14 @@ const contextModule = (): Promise<ContextModule> => import('../app/command-conte
 /** Loads the configuration and builds the dependencies of one command (see app/command-context.ts). */
 export async function commandContext(
   ...args: Parameters<ContextModule['commandContext']>
-): Promise<ReturnType<ContextModule['commandContext']>> {
+): Promise<CommandContext> {
   return (await contextModule()).commandContext(...args);
 }
 
 /** Runs a command body with the dependencies, and closes them whatever happens. */
 export async function withDeps<T>(
   opts: GlobalOptions,
-  body: (ctx: ReturnType<ContextModule['commandContext']>) => Promise<T>,
+  body: (ctx: CommandContext) => Promise<T>,
   mode: CommandMode = {},
 ): Promise<T> {
   return (await contextModule()).withDeps(opts, body, mode);
@@ -53,6 +53,6 @@ export function parseIsoDate(value: string, flag: string): number {
   return t;
 }
 
-export function requireWatch(deps: Deps, id: string | undefined): void {
-  if (id && !deps.watches.get(id)) throw new UsageError(`--watch: no watch with id "${id}"`);
+export async function requireWatch(deps: Deps, id: string | undefined): Promise<void> {
+  if (id && !(await deps.watches.get(id))) throw new UsageError(`--watch: no watch with id "${id}"`);
 }

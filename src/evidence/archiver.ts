@@ -69,15 +69,19 @@ export function createArchiver(deps: ArchiverDeps) {
   // A claimed row is leased for this long: a worker that dies mid-submit frees it afterwards.
   const leaseMs = Math.max(cfg.timeoutMs * 2, 60_000);
 
-  function enroll(scope: WorkScope): number {
+  async function enroll(scope: WorkScope): Promise<number> {
     const t = now();
     if (scope.postIds) return deps.archives.enrollPosts(scope.postIds, 'auto', t);
     const watches = scope.watchId
-      ? [deps.watches.get(scope.watchId)].filter((w) => w !== undefined)
-      : deps.watches.listActive();
+      ? [await deps.watches.get(scope.watchId)].filter((w) => w !== undefined)
+      : await deps.watches.listActive();
     let n = 0;
     for (const w of watches)
-      n += deps.archives.enrollByLevel(w.id, archiveLevels(deps.config, w.definition.archiveMinLevel), t);
+      n += await deps.archives.enrollByLevel(
+        w.id,
+        archiveLevels(deps.config, w.definition.archiveMinLevel),
+        t,
+      );
     return n;
   }
 
@@ -104,7 +108,7 @@ export function createArchiver(deps: ArchiverDeps) {
         log.warn({ err: (err as Error).message }, 'wayback: availability lookup failed');
       }
       if (snap) {
-        deps.archives.markArchived(row, {
+        await deps.archives.markArchived(row, {
           now: now(),
           captureUrl: snap.url,
           timestamp: snap.timestamp,
@@ -122,8 +126,8 @@ export function createArchiver(deps: ArchiverDeps) {
     }
     if (SLOW_DOWN_CODES.has(statusExt)) {
       const until = t + cfg.rateWindowMs;
-      deps.archives.pause(until, statusExt);
-      deps.archives.markRetry(row.postId, {
+      await deps.archives.pause(until, statusExt);
+      await deps.archives.markRetry(row.postId, {
         now: t,
         nextAt: until,
         error: `Wayback asked us to slow down (${statusExt})`,
@@ -136,18 +140,27 @@ export function createArchiver(deps: ArchiverDeps) {
     }
     const final = FINAL_CODES[statusExt];
     if (final) {
-      deps.archives.markFinalFailure(row, { now: t, status: final, statusExt, error: message || statusExt });
+      await deps.archives.markFinalFailure(row, {
+        now: t,
+        status: final,
+        statusExt,
+        error: message || statusExt,
+      });
       log.info({ statusExt }, 'wayback: capture refused for good');
       s.failed++;
       return;
     }
-    retry(row, { error: message || statusExt, statusExt }, s);
+    await retry(row, { error: message || statusExt, statusExt }, s);
   }
 
-  function retry(row: ArchiveRow, o: { error: string; statusExt?: string }, s: ArchiveRunSummary): void {
+  async function retry(
+    row: ArchiveRow,
+    o: { error: string; statusExt?: string },
+    s: ArchiveRunSummary,
+  ): Promise<void> {
     const t = now();
     if (row.attempts >= cfg.maxAttempts) {
-      deps.archives.markFinalFailure(row, {
+      await deps.archives.markFinalFailure(row, {
         now: t,
         status: 'failed',
         statusExt: o.statusExt ?? 'gave-up',
@@ -156,7 +169,7 @@ export function createArchiver(deps: ArchiverDeps) {
       s.failed++;
       return;
     }
-    deps.archives.markRetry(row.postId, {
+    await deps.archives.markRetry(row.postId, {
       now: t,
       nextAt: t + retryDelay(row.attempts),
       error: o.error,
@@ -166,14 +179,14 @@ export function createArchiver(deps: ArchiverDeps) {
   }
 
   async function pollStatuses(scope: WorkScope, s: ArchiveRunSummary, signal?: AbortSignal): Promise<void> {
-    for (const row of deps.archives.submittedDue(scope, now())) {
+    for (const row of await deps.archives.submittedDue(scope, now())) {
       if (signal?.aborted) return;
       const log = deps.log.child({ watch: row.watchId, post: row.postId });
       const timedOut = now() - (row.submittedAt ?? 0) > cfg.pendingTimeoutMs;
       try {
         const st = await deps.wayback.status(row.jobId ?? '', signal);
         if (st.kind === 'success') {
-          deps.archives.markArchived(row, {
+          await deps.archives.markArchived(row, {
             now: now(),
             captureUrl: deps.wayback.captureUrl(st.timestamp, st.originalUrl),
             timestamp: st.timestamp,
@@ -184,20 +197,20 @@ export function createArchiver(deps: ArchiverDeps) {
         } else if (st.kind === 'error') {
           await handleError(row, st.statusExt, st.message, s, signal);
         } else if (st.kind === 'unknown') {
-          retry(row, { error: 'Wayback no longer knows this capture job' }, s);
+          await retry(row, { error: 'Wayback no longer knows this capture job' }, s);
         } else if (timedOut) {
-          retry(
+          await retry(
             row,
             { error: `capture still pending after ${Math.round(cfg.pendingTimeoutMs / 1000)} s` },
             s,
           );
         } else {
-          deps.archives.markPolled(row.postId, now(), now() + cfg.statusPollMs);
+          await deps.archives.markPolled(row.postId, now(), now() + cfg.statusPollMs);
         }
       } catch (err) {
         if (!(err instanceof WaybackTransportError)) throw err;
-        if (timedOut) retry(row, { error: err.message }, s);
-        else deps.archives.markPolled(row.postId, now(), now() + cfg.statusPollMs);
+        if (timedOut) await retry(row, { error: err.message }, s);
+        else await deps.archives.markPolled(row.postId, now(), now() + cfg.statusPollMs);
       }
     }
   }
@@ -210,7 +223,7 @@ export function createArchiver(deps: ArchiverDeps) {
   ): Promise<number | undefined> {
     for (;;) {
       if (signal?.aborted) return undefined;
-      const claim = deps.archives.claimNext(scope, {
+      const claim = await deps.archives.claimNext(scope, {
         now: now(),
         rate: cfg.ratePerMinute,
         windowMs: cfg.rateWindowMs,
@@ -224,12 +237,12 @@ export function createArchiver(deps: ArchiverDeps) {
         const r = await deps.wayback.submit(row.url, signal);
         s.submitted++;
         if (r.kind === 'job') {
-          deps.archives.markSubmitted(row.postId, r.jobId, now(), now() + cfg.statusPollMs);
+          await deps.archives.markSubmitted(row.postId, r.jobId, now(), now() + cfg.statusPollMs);
           log.debug({ jobId: r.jobId }, 'wayback: submitted');
         } else if (r.kind === 'slow-down') {
           const until = now() + (r.retryAfterMs ?? cfg.rateWindowMs);
-          deps.archives.pause(until, r.statusExt);
-          deps.archives.markRetry(row.postId, {
+          await deps.archives.pause(until, r.statusExt);
+          await deps.archives.markRetry(row.postId, {
             now: now(),
             nextAt: until,
             error: `Wayback asked us to slow down (${r.statusExt})`,
@@ -245,7 +258,7 @@ export function createArchiver(deps: ArchiverDeps) {
       } catch (err) {
         if (!(err instanceof WaybackTransportError)) throw err;
         log.warn({ err: err.message }, 'wayback: submission failed');
-        retry(row, { error: err.message }, s);
+        await retry(row, { error: err.message }, s);
       }
     }
   }
@@ -255,7 +268,7 @@ export function createArchiver(deps: ArchiverDeps) {
     async run(options: ArchiveRunOptions = {}): Promise<ArchiveRunSummary> {
       const scope: WorkScope = { watchId: options.watchId, postIds: options.postIds };
       const s: ArchiveRunSummary = {
-        enrolled: enroll(scope),
+        enrolled: await enroll(scope),
         submitted: 0,
         archived: 0,
         failed: 0,
@@ -266,8 +279,8 @@ export function createArchiver(deps: ArchiverDeps) {
       for (;;) {
         await pollStatuses(scope, s, options.signal);
         const rateUntil = await submitDue(scope, s, options.signal);
-        const next = deps.archives.nextDue(scope);
-        const counts = deps.archives.counts(scope);
+        const next = await deps.archives.nextDue(scope);
+        const counts = await deps.archives.counts(scope);
         s.remaining = (counts.pending ?? 0) + (counts.submitted ?? 0);
         s.nextDueAt = next;
         if (next === undefined || options.signal?.aborted) return s;

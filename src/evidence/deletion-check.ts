@@ -42,10 +42,10 @@ export async function runDeletionCheck(
   const now = deps.now ?? Date.now;
   const cfg = deps.config.archive.deletionCheck;
   const summary: DeletionCheckSummary = { checked: 0, deleted: 0, unclear: 0 };
-  const due = deps.archives.toRecheck(cfg.batchSize, options.watchId);
+  const due = await deps.archives.toRecheck(cfg.batchSize, options.watchId);
   // Marked before asking: posts left unclear (or not reached after a 429) wait for the others'
   // turn instead of taking the head of every batch.
-  deps.archives.markTried(
+  await deps.archives.markTried(
     due.map((p) => p.postId),
     now(),
   );
@@ -59,7 +59,7 @@ export async function runDeletionCheck(
       );
       for (const p of xPosts) {
         if (missing.has(p.externalId)) {
-          deps.archives.markDeletedUpstream(p, {
+          await deps.archives.markDeletedUpstream(p, {
             now: now(),
             how: 'x-lookup',
             detail: 'X answered resource-not-found',
@@ -67,7 +67,7 @@ export async function runDeletionCheck(
           summary.deleted++;
         } else if (!found.has(p.externalId)) summary.unclear++;
       }
-      deps.archives.markChecked(
+      await deps.archives.markChecked(
         xPosts.map((p) => p.postId),
         now(),
       );
@@ -92,10 +92,10 @@ export async function runDeletionCheck(
     [
       'mastodon',
       'mastodon-status',
-      (posts, ctx) =>
+      async (posts, ctx) =>
         checkMastodonPosts(posts, {
           ...ctx,
-          raws: deps.posts.rawPayloads(posts.map((p) => p.postId)),
+          raws: await deps.posts.rawPayloads(posts.map((p) => p.postId)),
         }),
     ],
     ['reddit', 'reddit-info', checkRedditPosts],
@@ -129,11 +129,11 @@ export async function runDeletionCheck(
       summary.checked++;
       if (v.kind === 'present') present.push(p.postId);
       else {
-        deps.archives.markDeletedUpstream(p, { now: now(), how, detail: v.detail });
+        await deps.archives.markDeletedUpstream(p, { now: now(), how, detail: v.detail });
         summary.deleted++;
       }
     }
-    deps.archives.markChecked(present, now());
+    await deps.archives.markChecked(present, now());
   }
 
   const webPosts = due.filter(
@@ -150,9 +150,9 @@ export async function runDeletionCheck(
       continue;
     }
     if (gone) {
-      deps.archives.markDeletedUpstream(p, { now: now(), how: 'http', detail: `HTTP ${gone}` });
+      await deps.archives.markDeletedUpstream(p, { now: now(), how: 'http', detail: `HTTP ${gone}` });
       summary.deleted++;
-    } else deps.archives.markChecked([p.postId], now());
+    } else await deps.archives.markChecked([p.postId], now());
     summary.checked++;
   }
   deps.log.info(summary, 'deletion check done');

@@ -18,15 +18,15 @@ export interface DossierCaptures {
   problems: string[];
 }
 
-export function dossierCaptureFiles(
+export async function dossierCaptureFiles(
   dataDir: string,
   captures: Pick<CaptureRepo, 'capturedOf'>,
   postIds: readonly number[],
-): DossierCaptures {
+): Promise<DossierCaptures> {
   const files: Record<string, Uint8Array> = {};
   const byPost = new Map<number, CaptureFile[]>();
   const problems: string[] = [];
-  for (const row of captures.capturedOf(postIds)) {
+  for (const row of await captures.capturedOf(postIds)) {
     if (!row.dir) continue;
     for (const f of row.files) {
       const name = `captures/${row.postId}/${f.name}`;

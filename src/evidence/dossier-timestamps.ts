@@ -56,15 +56,15 @@ export async function stampManifest(
 }
 
 /** The ledger-head tokens on rows `firstId`..`headId`, as dossier files. */
-export function ledgerTimestampFiles(
+export async function ledgerTimestampFiles(
   repo: Pick<LedgerTimestampsRepo, 'between'> | undefined,
   firstId: number | undefined,
   headId: number | undefined,
-): { entries: LedgerTimestampEntry[]; files: Record<string, Uint8Array> } {
+): Promise<{ entries: LedgerTimestampEntry[]; files: Record<string, Uint8Array> }> {
   const entries: LedgerTimestampEntry[] = [];
   const files: Record<string, Uint8Array> = {};
   if (!repo || firstId === undefined || headId === undefined) return { entries, files };
-  for (const row of repo.between(firstId, headId)) {
+  for (const row of await repo.between(firstId, headId)) {
     const file = `ledger-timestamps/row-${row.ledgerId}-${row.id}.tsr`;
     entries.push({ file, ledgerId: row.ledgerId, authority: row.authority });
     files[file] = new Uint8Array(row.token);

@@ -42,7 +42,7 @@ export interface DossierDeps {
   ledgerTimestamps?: Pick<LedgerTimestampsRepo, 'between'>;
   log?: Logger;
   /** Accounts confirmed as impersonating the person (impersonations.csv when there are any). */
-  confirmedImpersonations?: (watchId: string) => readonly ConfirmedImpersonation[];
+  confirmedImpersonations?: (watchId: string) => Promise<readonly ConfirmedImpersonation[]>;
 }
 
 export interface DossierOptions {
@@ -83,21 +83,21 @@ export async function writeDossier(
   outFile: string,
 ): Promise<{ file: string; posts: number; sha256: string }> {
   const now = o.now ?? Date.now;
-  const watch = deps.watches.get(o.watchId);
+  const watch = await deps.watches.get(o.watchId);
   if (!watch) throw new Error(`no watch with id "${o.watchId}"`);
   const minLevel: Level = o.minLevel ?? 'low';
   const levels = LEVELS.filter((l) => LEVELS.indexOf(l) >= LEVELS.indexOf(minLevel));
-  const posts = deps.dossierPosts.select({ watchId: o.watchId, levels, from: o.from, to: o.to });
-  const decisions = deps.dossierPosts.decisions(o.watchId);
+  const posts = await deps.dossierPosts.select({ watchId: o.watchId, levels, from: o.from, to: o.to });
+  const decisions = await deps.dossierPosts.decisions(o.watchId);
   const ledger = deps.ledger;
   const generatedAt = now();
 
   // The ledger from this watch's first event to the current head; other watches' rows are sealed
   // (content hash only) so the chain can be checked without revealing them.
-  const head = ledger.head();
-  const exported = ledger.iterateForExport(o.watchId);
+  const head = await ledger.head();
+  const exported = await ledger.iterateForExport(o.watchId);
   const ledgerLines: string[] = [];
-  for (const row of exported.rows) {
+  for await (const row of exported.rows) {
     if (head && row.id > head.id) break;
     const line: ExportedLedgerRow =
       row.watchId === o.watchId
@@ -108,7 +108,7 @@ export async function writeDossier(
 
   const authorities = timestampAuthorities(deps.config.archive);
   const stampEntries = manifestTimestampEntries(authorities);
-  const ledgerStamps = ledgerTimestampFiles(deps.ledgerTimestamps, exported.firstId, head?.id);
+  const ledgerStamps = await ledgerTimestampFiles(deps.ledgerTimestamps, exported.firstId, head?.id);
 
   const files: Record<string, Uint8Array> = {
     'report.html': strToU8(
@@ -135,7 +135,7 @@ export async function writeDossier(
   };
   let included: PostCaptures = NO_CAPTURES;
   if (deps.captures) {
-    const captured = dossierCaptureFiles(
+    const captured = await dossierCaptureFiles(
       deps.config.dataDir,
       deps.captures,
       posts.map((p) => p.id),
@@ -155,7 +155,7 @@ export async function writeDossier(
         decisions: decisions.get(p.id),
       }),
     );
-  const impersonations = deps.confirmedImpersonations?.(o.watchId) ?? [];
+  const impersonations = (await deps.confirmedImpersonations?.(o.watchId)) ?? [];
   if (impersonations.length > 0) files[IMPERSONATIONS_FILE] = strToU8(impersonationsCsv(impersonations));
   const manifest: Manifest = {
     format: DOSSIER_FORMAT,
@@ -198,7 +198,7 @@ export async function writeDossier(
   writeFileSync(tmp, zip);
   renameSync(tmp, file);
   const sha256 = sha256Hex(zip);
-  ledger.append({
+  await ledger.append({
     type: 'exported',
     watchId: o.watchId,
     actor: o.actor ?? 'system',

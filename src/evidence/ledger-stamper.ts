@@ -33,9 +33,9 @@ export function createLedgerStamper(deps: LedgerStamperDeps) {
     async run(o: { timeoutMs?: number } = {}): Promise<LedgerStampSummary> {
       const authorities = timestampAuthorities(deps.config.archive);
       if (authorities.length === 0) return { stamped: [], failed: [], skipped: 'no-authority' };
-      const head = deps.ledger.head();
+      const head = await deps.ledger.head();
       if (!head) return { stamped: [], failed: [], skipped: 'empty-ledger' };
-      const done = deps.stamps.authoritiesFor(head.id);
+      const done = await deps.stamps.authoritiesFor(head.id);
       const todo = authorities.filter((a) => !done.has(a));
       if (todo.length === 0)
         return { ledgerId: head.id, stamped: [], failed: [], skipped: 'already-stamped' };
@@ -45,7 +45,7 @@ export function createLedgerStamper(deps: LedgerStamperDeps) {
         timeoutMs: o.timeoutMs,
       });
       for (const t of outcome.tokens)
-        deps.stamps.add({
+        await deps.stamps.add({
           ledgerId: head.id,
           ledgerHash: head.hash,
           authority: t.authority,

@@ -55,8 +55,10 @@ export function createIdentity(deps: IdentityDeps) {
     return compiled;
   }
 
-  function privateInfo(watchId: string): PrivateInfo | null {
-    const stored = repo.getPrivate(watchId);
+  function privateInfo(
+    watchId: string,
+    stored: { blob: string; keyId: string } | undefined,
+  ): PrivateInfo | null {
     if (!stored) return null;
     if (!box) {
       if (!warnedNoKey)
@@ -84,18 +86,18 @@ export function createIdentity(deps: IdentityDeps) {
   }
 
   /** Compares accounts with the watch; stores candidates; true when one calls for an alert. */
-  function recordAccounts(
+  async function recordAccounts(
     watch: WatchConfig,
     accounts: readonly AuthorSeen[],
     foundBy: 'author' | 'search',
-  ): { candidates: number; alert: boolean } {
+  ): Promise<{ candidates: number; alert: boolean }> {
     const compiled = targetsFor(watch);
     let candidates = 0;
     let needAlert = false;
     for (const a of accounts) {
       const verdict = compareAccount(compiled, { id: a.accountId, handle: a.handle, name: a.name });
       if (!verdict || verdict.similarity < MIN_SIMILARITY) continue;
-      const { row, created } = repo.upsertCandidate({
+      const { row, created } = await repo.upsertCandidate({
         watchId: watch.id,
         platform: a.platform,
         accountId: a.accountId,
@@ -115,26 +117,29 @@ export function createIdentity(deps: IdentityDeps) {
 
   const identity = {
     /** Encrypts each watch's private information into the store (and removes what is no longer configured). */
-    syncPrivate(configured: readonly WatchConfig[]): void {
+    async syncPrivate(configured: readonly WatchConfig[]): Promise<void> {
       // A watch that left the configuration keeps its posts, not the secrets it guarded.
-      repo.deletePrivateExcept(configured.map((w) => w.id));
+      await repo.deletePrivateExcept(configured.map((w) => w.id));
       for (const w of configured) {
         if (!hasPrivateInfo(w.private)) {
-          repo.deletePrivate(w.id);
+          await repo.deletePrivate(w.id);
           continue;
         }
         // The schema refuses private information without a key; this is the last line of defence.
         if (!box)
           throw new Error(`watch "${w.id}" holds private information but security.encryptionKey is not set`);
-        repo.putPrivate(w.id, box.seal(JSON.stringify(w.private), w.id), box.keyId, now());
+        await repo.putPrivate(w.id, box.seal(JSON.stringify(w.private), w.id), box.keyId, now());
       }
       guards.clear();
     },
 
-    /** The doxxing guard of a watch (private information decrypted once, then cached). */
+    /**
+     * The doxxing guard of a watch (private information decrypted once, then cached). Asked once
+     * per poll: the stored blob is read each time, so a change made by another process is seen.
+     */
     pii: {
-      forWatch(watch: WatchConfig): PiiGuard {
-        const stored = repo.getPrivate(watch.id);
+      async forWatch(watch: WatchConfig): Promise<PiiGuard> {
+        const stored = await repo.getPrivate(watch.id);
         const stamp = `${stored?.blob ?? ''}\u0000${JSON.stringify(watch.names)}\u0000${watch.x?.handle ?? ''}`;
         const hit = guards.get(watch.id);
         if (hit && hit.stamp === stamp) return hit.guard;
@@ -143,7 +148,7 @@ export function createIdentity(deps: IdentityDeps) {
           ...(watch.x?.handle ? [watch.x.handle] : []),
           ...(watch.bluesky?.handle ? [watch.bluesky.handle] : []),
         ];
-        const guard = compilePiiGuard(privateInfo(watch.id), { names });
+        const guard = compilePiiGuard(privateInfo(watch.id, stored), { names });
         guards.set(watch.id, { stamp, guard });
         return guard;
       },
@@ -151,25 +156,29 @@ export function createIdentity(deps: IdentityDeps) {
 
     /** After a page is stored: the authors of the new posts are checked for look-alikes. */
     async afterStore(watchId: string, stored: readonly StoredPostRef[]): Promise<void> {
-      const watch = deps.watches.get(watchId);
+      const watch = await deps.watches.get(watchId);
       if (!watch || stored.length === 0) return;
-      const result = recordAccounts(watch.definition, repo.authorsOfPosts(stored.map((p) => p.id)), 'author');
+      const result = await recordAccounts(
+        watch.definition,
+        await repo.authorsOfPosts(stored.map((p) => p.id)),
+        'author',
+      );
       if (result.alert) await alert(watchId);
       if (deps.searchers?.length) await identity.searchAccountsIfDue(watchId);
     },
 
     /** Checks every author who ever posted about the watch (after a change of names, or on demand). */
     async scanAuthors(watchId: string): Promise<{ checked: number; candidates: number }> {
-      const watch = deps.watches.get(watchId);
+      const watch = await deps.watches.get(watchId);
       if (!watch) throw new Error(`unknown watch "${watchId}"`);
       let after = 0;
       let checked = 0;
       let candidates = 0;
       let needAlert = false;
       for (;;) {
-        const page = repo.authorsOfWatch(watchId, after, 1000);
+        const page = await repo.authorsOfWatch(watchId, after, 1000);
         if (page.length === 0) break;
-        const r = recordAccounts(watch.definition, page, 'author');
+        const r = await recordAccounts(watch.definition, page, 'author');
         checked += page.length;
         candidates += r.candidates;
         needAlert ||= r.alert;
@@ -183,7 +192,7 @@ export function createIdentity(deps: IdentityDeps) {
     async searchAccountsIfDue(watchId: string, signal?: AbortSignal): Promise<number> {
       let found = 0;
       for (const s of deps.searchers ?? []) {
-        const last = repo.lastScan(watchId, `accounts:${s.platform}`);
+        const last = await repo.lastScan(watchId, `accounts:${s.platform}`);
         if (last !== undefined && now() - last < ACCOUNT_SEARCH_INTERVAL_MS) continue;
         found += await identity.searchAccounts(watchId, signal, [s]);
       }
@@ -196,7 +205,7 @@ export function createIdentity(deps: IdentityDeps) {
       signal?: AbortSignal,
       searchers = deps.searchers ?? [],
     ): Promise<number> {
-      const watch = deps.watches.get(watchId);
+      const watch = await deps.watches.get(watchId);
       if (!watch) throw new Error(`unknown watch "${watchId}"`);
       const queries = [
         ...new Set([
@@ -222,12 +231,12 @@ export function createIdentity(deps: IdentityDeps) {
               });
             }
           }
-          const r = recordAccounts(watch.definition, accounts, 'search');
+          const r = await recordAccounts(watch.definition, accounts, 'search');
           candidates += r.candidates;
           needAlert ||= r.alert;
-          repo.recordScan(watchId, kind, now(), null);
+          await repo.recordScan(watchId, kind, now(), null);
         } catch (err) {
-          repo.recordScan(watchId, kind, now(), (err as Error).message);
+          await repo.recordScan(watchId, kind, now(), (err as Error).message);
           log.warn(
             { watch: watchId, platform: s.platform, err: (err as Error).message },
             'account search failed',
@@ -238,22 +247,22 @@ export function createIdentity(deps: IdentityDeps) {
       return candidates;
     },
 
-    list(watchId: string, options: { includeDismissed?: boolean } = {}): LookalikeRow[] {
+    list(watchId: string, options: { includeDismissed?: boolean } = {}): Promise<LookalikeRow[]> {
       return repo.listCandidates(watchId, options);
     },
 
-    get(id: number): LookalikeRow | undefined {
+    get(id: number): Promise<LookalikeRow | undefined> {
       return repo.getCandidate(id);
     },
 
     /** A reviewer says it is an impersonation: custody-log evidence, and the proxies are told. */
     async confirm(id: number, actor = 'cli'): Promise<LookalikeRow> {
-      const row = repo.getCandidate(id);
+      const row = await repo.getCandidate(id);
       if (!row) throw new Error(`no look-alike candidate ${id}`);
       const at = now();
-      repo.setStatus(id, 'confirmed', at);
+      await repo.setStatus(id, 'confirmed', at);
       // The ledger's EVENT_TYPES does not list `impersonation` yet; the row is valid all the same.
-      deps.ledger.append({
+      await deps.ledger.append({
         type: 'impersonation' as EventType,
         watchId: row.watchId,
         actor,
@@ -269,23 +278,23 @@ export function createIdentity(deps: IdentityDeps) {
         },
       });
       await alert(row.watchId);
-      return repo.getCandidate(id)!;
+      return (await repo.getCandidate(id))!;
     },
 
     /** Not an impersonation: never shown or raised again. */
-    dismiss(id: number): LookalikeRow {
-      const row = repo.getCandidate(id);
+    async dismiss(id: number): Promise<LookalikeRow> {
+      const row = await repo.getCandidate(id);
       if (!row) throw new Error(`no look-alike candidate ${id}`);
-      repo.setStatus(id, 'dismissed', now());
-      return repo.getCandidate(id)!;
+      await repo.setStatus(id, 'dismissed', now());
+      return (await repo.getCandidate(id))!;
     },
 
     /** For the alert handler: candidates to tell the proxies about, then mark them told. */
-    unnotified(watchId: string): LookalikeRow[] {
+    unnotified(watchId: string): Promise<LookalikeRow[]> {
       return repo.unnotified(watchId, LIKELY_SIMILARITY);
     },
-    markNotified(ids: readonly number[]): void {
-      repo.markNotified(ids, now());
+    markNotified(ids: readonly number[]): Promise<void> {
+      return repo.markNotified(ids, now());
     },
   };
   return identity;

@@ -1,7 +1,7 @@
 // SQL of the identity module: encrypted private information, look-alike candidates, scan times.
 import { and, asc, desc, eq, gt, inArray, ne, notInArray, sql } from 'drizzle-orm';
-import type { Db } from '../db/client.ts';
-import { authors, identityScans, lookalikes, posts, watchPrivate } from '../db/schema/index.ts';
+import type { Store } from '../db/store.ts';
+import type { lookalikes } from '../db/schema/index.ts';
 
 export type LookalikeRow = typeof lookalikes.$inferSelect;
 export type LookalikeStatus = 'new' | 'confirmed' | 'dismissed';
@@ -26,40 +26,58 @@ export interface AuthorSeen {
   name: string | null;
 }
 
-export function createIdentityRepo(db: Db) {
+export function createIdentityRepo(store: Store) {
+  const { db, t } = store;
+  const { authors, identityScans, lookalikes, posts, watchPrivate } = t;
   return {
-    putPrivate(watchId: string, blob: string, keyId: string, at: number): void {
-      db.insert(watchPrivate)
+    async putPrivate(watchId: string, blob: string, keyId: string, at: number): Promise<void> {
+      await db
+        .insert(watchPrivate)
         .values({ watchId, blob, keyId, updatedAt: at })
-        .onConflictDoUpdate({ target: watchPrivate.watchId, set: { blob, keyId, updatedAt: at } })
-        .run();
+        .onConflictDoUpdate({ target: watchPrivate.watchId, set: { blob, keyId, updatedAt: at } });
     },
-    getPrivate(watchId: string): { blob: string; keyId: string } | undefined {
-      return db
-        .select({ blob: watchPrivate.blob, keyId: watchPrivate.keyId })
-        .from(watchPrivate)
-        .where(eq(watchPrivate.watchId, watchId))
-        .get();
+    async getPrivate(watchId: string): Promise<{ blob: string; keyId: string } | undefined> {
+      return (
+        await db
+          .select({ blob: watchPrivate.blob, keyId: watchPrivate.keyId })
+          .from(watchPrivate)
+          .where(eq(watchPrivate.watchId, watchId))
+      )[0];
     },
-    deletePrivate(watchId: string): void {
-      db.delete(watchPrivate).where(eq(watchPrivate.watchId, watchId)).run();
+    async deletePrivate(watchId: string): Promise<void> {
+      await db.delete(watchPrivate).where(eq(watchPrivate.watchId, watchId));
     },
     /** Removes the private information of every watch not in `keep` (watches left the configuration). */
-    deletePrivateExcept(keep: readonly string[]): void {
-      db.delete(watchPrivate)
-        .where(keep.length ? notInArray(watchPrivate.watchId, [...keep]) : undefined)
-        .run();
+    async deletePrivateExcept(keep: readonly string[]): Promise<void> {
+      await db
+        .delete(watchPrivate)
+        .where(keep.length ? notInArray(watchPrivate.watchId, [...keep]) : undefined);
     },
 
     /**
      * Records a candidate; returns it with `created` when it is new. A dismissed candidate stays
-     * dismissed; its handle and name are still kept current.
+     * dismissed; its handle and name are still kept current. Each step is one statement (an insert
+     * that does nothing on a known account, an update computed from the stored row), so two
+     * processes finding the same account at once neither fail nor lose a stronger similarity.
      */
-    upsertCandidate(c: CandidateWrite): { row: LookalikeRow; created: boolean } {
-      return db.transaction((tx) => {
-        const existing = tx
-          .select()
-          .from(lookalikes)
+    upsertCandidate(c: CandidateWrite): Promise<{ row: LookalikeRow; created: boolean }> {
+      return store.transaction(async (tx) => {
+        const [inserted] = await tx.db
+          .insert(lookalikes)
+          .values({ ...c, firstSeenAt: c.at, lastSeenAt: c.at, status: 'new' })
+          .onConflictDoNothing()
+          .returning();
+        if (inserted) return { row: inserted, created: true };
+        const stronger = sql`${c.similarity} > ${lookalikes.similarity}`;
+        const [row] = await tx.db
+          .update(lookalikes)
+          .set({
+            handle: sql`coalesce(${c.handle}, ${lookalikes.handle})`,
+            name: sql`coalesce(${c.name}, ${lookalikes.name})`,
+            lastSeenAt: c.at,
+            reason: sql`case when ${stronger} then ${c.reason} else ${lookalikes.reason} end`,
+            similarity: sql`case when ${stronger} then ${c.similarity} else ${lookalikes.similarity} end`,
+          })
           .where(
             and(
               eq(lookalikes.watchId, c.watchId),
@@ -67,32 +85,12 @@ export function createIdentityRepo(db: Db) {
               eq(lookalikes.accountId, c.accountId),
             ),
           )
-          .get();
-        if (!existing) {
-          const row = tx
-            .insert(lookalikes)
-            .values({ ...c, firstSeenAt: c.at, lastSeenAt: c.at, status: 'new' })
-            .returning()
-            .get();
-          return { row, created: true };
-        }
-        const stronger = c.similarity > existing.similarity;
-        const row = tx
-          .update(lookalikes)
-          .set({
-            handle: c.handle ?? existing.handle,
-            name: c.name ?? existing.name,
-            lastSeenAt: c.at,
-            ...(stronger ? { reason: c.reason, similarity: c.similarity } : {}),
-          })
-          .where(eq(lookalikes.id, existing.id))
-          .returning()
-          .get();
-        return { row, created: false };
+          .returning();
+        return { row: row!, created: false };
       });
     },
 
-    listCandidates(watchId: string, options: { includeDismissed?: boolean } = {}): LookalikeRow[] {
+    listCandidates(watchId: string, options: { includeDismissed?: boolean } = {}): Promise<LookalikeRow[]> {
       const where = options.includeDismissed
         ? eq(lookalikes.watchId, watchId)
         : and(eq(lookalikes.watchId, watchId), ne(lookalikes.status, 'dismissed'));
@@ -100,20 +98,19 @@ export function createIdentityRepo(db: Db) {
         .select()
         .from(lookalikes)
         .where(where)
-        .orderBy(desc(lookalikes.similarity), asc(lookalikes.id))
-        .all();
+        .orderBy(desc(lookalikes.similarity), asc(lookalikes.id));
     },
 
-    getCandidate(id: number): LookalikeRow | undefined {
-      return db.select().from(lookalikes).where(eq(lookalikes.id, id)).get();
+    async getCandidate(id: number): Promise<LookalikeRow | undefined> {
+      return (await db.select().from(lookalikes).where(eq(lookalikes.id, id)))[0];
     },
 
-    setStatus(id: number, status: LookalikeStatus, at: number): void {
-      db.update(lookalikes).set({ status, decidedAt: at }).where(eq(lookalikes.id, id)).run();
+    async setStatus(id: number, status: LookalikeStatus, at: number): Promise<void> {
+      await db.update(lookalikes).set({ status, decidedAt: at }).where(eq(lookalikes.id, id));
     },
 
     /** For the alerts: candidates not yet notified, dismissed ones excluded. */
-    unnotified(watchId: string, minSimilarity: number): LookalikeRow[] {
+    unnotified(watchId: string, minSimilarity: number): Promise<LookalikeRow[]> {
       return db
         .select()
         .from(lookalikes)
@@ -124,22 +121,21 @@ export function createIdentityRepo(db: Db) {
             sql`${lookalikes.notifiedAt} is null`,
             sql`(${lookalikes.similarity} >= ${minSimilarity} or ${lookalikes.status} = 'confirmed')`,
           ),
-        )
-        .all();
+        );
     },
 
-    markNotified(ids: readonly number[], at: number): void {
+    async markNotified(ids: readonly number[], at: number): Promise<void> {
       if (ids.length > 0)
-        db.update(lookalikes)
+        await db
+          .update(lookalikes)
           .set({ notifiedAt: at })
-          .where(inArray(lookalikes.id, [...ids]))
-          .run();
+          .where(inArray(lookalikes.id, [...ids]));
     },
 
     /** The authors of these posts, with the handle and name as the post showed them. */
-    authorsOfPosts(postIds: readonly number[]): AuthorSeen[] {
+    async authorsOfPosts(postIds: readonly number[]): Promise<AuthorSeen[]> {
       if (postIds.length === 0) return [];
-      return db
+      const rows = await db
         .selectDistinct({
           authorId: posts.authorId,
           platform: posts.platform,
@@ -149,13 +145,16 @@ export function createIdentityRepo(db: Db) {
         })
         .from(posts)
         .leftJoin(authors, eq(authors.id, posts.authorId))
-        .where(inArray(posts.id, [...postIds]))
-        .all()
-        .filter((a) => a.accountId !== '');
+        .where(inArray(posts.id, [...postIds]));
+      return rows.filter((a) => a.accountId !== '');
     },
 
     /** A page of the authors who ever posted about this watch, by author id. */
-    authorsOfWatch(watchId: string, afterId: number, limit: number): (AuthorSeen & { authorId: number })[] {
+    authorsOfWatch(
+      watchId: string,
+      afterId: number,
+      limit: number,
+    ): Promise<(AuthorSeen & { authorId: number })[]> {
       return db
         .select({
           authorId: authors.id,
@@ -172,26 +171,26 @@ export function createIdentityRepo(db: Db) {
           ),
         )
         .orderBy(asc(authors.id))
-        .limit(limit)
-        .all();
+        .limit(limit);
     },
 
-    lastScan(watchId: string, kind: string): number | undefined {
-      return db
-        .select({ at: identityScans.lastRunAt })
-        .from(identityScans)
-        .where(and(eq(identityScans.watchId, watchId), eq(identityScans.kind, kind)))
-        .get()?.at;
+    async lastScan(watchId: string, kind: string): Promise<number | undefined> {
+      return (
+        await db
+          .select({ at: identityScans.lastRunAt })
+          .from(identityScans)
+          .where(and(eq(identityScans.watchId, watchId), eq(identityScans.kind, kind)))
+      )[0]?.at;
     },
 
-    recordScan(watchId: string, kind: string, at: number, error: string | null): void {
-      db.insert(identityScans)
+    async recordScan(watchId: string, kind: string, at: number, error: string | null): Promise<void> {
+      await db
+        .insert(identityScans)
         .values({ watchId, kind, lastRunAt: at, lastError: error })
         .onConflictDoUpdate({
           target: [identityScans.watchId, identityScans.kind],
           set: { lastRunAt: at, lastError: error },
-        })
-        .run();
+        });
     },
   };
 }

@@ -22,7 +22,7 @@ export interface PollSourceDeps {
   /** Called once per stored page with the posts that were new (alerts, archiving hook in here). */
   afterStore?: (watchId: string, stored: readonly StoredPostRef[]) => Promise<void> | void;
   /** Doxxing check per watch: a match makes the post `doxxing`, `severe`, hostile. */
-  pii?: { forWatch(watch: WatchConfig): PiiGuard };
+  pii?: { forWatch(watch: WatchConfig): Promise<PiiGuard> };
 }
 
 export interface PollOutcome {
@@ -83,7 +83,7 @@ export async function pollSource(
   options: { signal?: AbortSignal } = {},
 ): Promise<PollOutcome> {
   const now = deps.now ?? Date.now;
-  const source = deps.sources.get(sourceId);
+  const source = await deps.sources.get(sourceId);
   if (!source) throw new Error(`source ${sourceId} does not exist`);
   const outcome: PollOutcome = {
     sourceId,
@@ -98,7 +98,7 @@ export async function pollSource(
     warnings: [],
   };
   const log = deps.log.child({ watch: source.watchId, source: sourceId, kind: source.kind });
-  const watch = deps.watches.get(source.watchId);
+  const watch = await deps.watches.get(source.watchId);
   const adapter = deps.adapters.get(source.kind);
   if (!watch || watch.removedAt !== null || !source.enabled) {
     outcome.error = 'source or watch is no longer active';
@@ -106,13 +106,13 @@ export async function pollSource(
   }
   if (!adapter) {
     outcome.error = `no adapter for source kind "${source.kind}"`;
-    deps.sources.recordFailure(sourceId, now(), outcome.error);
+    await deps.sources.recordFailure(sourceId, now(), outcome.error);
     return outcome;
   }
   const scorer = deps.scorers.forWatch(watch.definition);
-  const pii = deps.pii?.forWatch(watch.definition);
+  const pii = await deps.pii?.forWatch(watch.definition);
   const signal = options.signal ?? new AbortController().signal;
-  deps.sources.markPolled(sourceId, now());
+  await deps.sources.markPolled(sourceId, now());
   try {
     for await (const page of adapter.poll({
       source: {
@@ -130,7 +130,7 @@ export async function pollSource(
       outcome.fetched += page.posts.length;
       if (page.warnings?.length) outcome.warnings.push(...page.warnings);
       const prepared = page.posts.map((p) => preparePost(p, scorer, pii));
-      const stored = deps.posts.storePage({
+      const stored = await deps.posts.storePage({
         watchId: source.watchId,
         sourceId,
         seenAt: now(),
@@ -146,7 +146,7 @@ export async function pollSource(
       }
     }
     if (!outcome.ok) throw new SourceError('the source ended its answer before the last page', true);
-    deps.sources.recordSuccess(sourceId, now(), outcome.warnings);
+    await deps.sources.recordSuccess(sourceId, now(), outcome.warnings);
     log.info(
       { pages: outcome.pages, fetched: outcome.fetched, stored: outcome.stored, hostile: outcome.hostile },
       'poll done',
@@ -156,7 +156,7 @@ export async function pollSource(
     outcome.error = err instanceof Error ? err.message : String(err);
     if (err instanceof RateLimitError) outcome.retryAt = err.retryAt;
     outcome.retryable = err instanceof SourceError ? err.retryable : !signal.aborted;
-    deps.sources.recordFailure(sourceId, now(), outcome.error);
+    await deps.sources.recordFailure(sourceId, now(), outcome.error);
     log.warn({ err: outcome.error, pages: outcome.pages, stored: outcome.stored }, 'poll failed');
   }
   return outcome;

@@ -9,28 +9,28 @@ export interface RescoreDeps {
   posts: PostsRepo;
   watches: WatchesRepo;
   scorers: ScorerCache;
-  pii?: { forWatch(watch: WatchConfig): PiiGuard };
+  pii?: { forWatch(watch: WatchConfig): Promise<PiiGuard> };
 }
 
 /**
  * Scores again every post of a watch whose stored score came from another scorer version (a
  * changed lexicon, new custom words). Returns how many were rescored.
  */
-export function rescoreWatch(deps: RescoreDeps, watchId: string): number {
-  const watch = deps.watches.get(watchId);
+export async function rescoreWatch(deps: RescoreDeps, watchId: string): Promise<number> {
+  const watch = await deps.watches.get(watchId);
   if (!watch) throw new Error(`unknown watch "${watchId}"`);
   const scorer = deps.scorers.forWatch(watch.definition);
   // The private-information check is part of the score: a rescore must not drop doxxing marks.
-  const pii = deps.pii?.forWatch(watch.definition);
+  const pii = await deps.pii?.forWatch(watch.definition);
   let after = 0;
   let count = 0;
   for (;;) {
-    const ids = deps.posts.idsNeedingRescore(watchId, scorer.version, after, 500);
+    const ids = await deps.posts.idsNeedingRescore(watchId, scorer.version, after, 500);
     if (ids.length === 0) return count;
-    for (const post of deps.posts.getMany(ids)) {
+    for (const post of await deps.posts.getMany(ids)) {
       const score = scorePost(post.text, post.lang, scorer, pii);
       // The new score and its custody-log event land together.
-      deps.posts.updateScoreRecorded(post.id, score, {
+      await deps.posts.updateScoreRecorded(post.id, score, {
         type: 'scored',
         watchId,
         postId: post.id,

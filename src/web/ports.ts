@@ -41,12 +41,12 @@ export interface TriageDecision {
 export interface EvidencePort {
   recordViewed(e: { watchId: string; postId: number; actor: string }): Promise<void>;
   eventsForPost(postId: number): Promise<CustodyEvent[]>;
-  flagForArchive?: (postId: number, actor: string) => unknown;
+  flagForArchive?: (postId: number, actor: string) => Promise<unknown>;
   /** A proxy's review decision or filed report, written to the custody log. */
   recordDecision?: (e: TriageDecision) => Promise<void>;
   writeDossier?: (request: DossierRequest, outFile: string) => Promise<unknown>;
   /** Absent when local captures are off. */
-  captureStatus?: () => CaptureStatusView;
+  captureStatus?: () => Promise<CaptureStatusView>;
 }
 
 export interface WaveView {
@@ -120,11 +120,11 @@ export interface LookalikeView {
 
 export interface LookalikesPort {
   /** The watch's candidates, most similar first; dismissed ones are not listed. */
-  list(watchId: string): LookalikeView[];
-  get(id: number): LookalikeView | undefined;
+  list(watchId: string): Promise<LookalikeView[]>;
+  get(id: number): Promise<LookalikeView | undefined>;
   /** Custody-log evidence, and the proxies are told (once). */
   confirm(id: number, actor: string): Promise<unknown>;
-  dismiss(id: number): unknown;
+  dismiss(id: number): Promise<unknown>;
 }
 
 /** One dashboard-editable setting as the settings page shows it: a secret is never given back. */
@@ -159,7 +159,7 @@ export interface TestOutcome {
 export interface SettingsPort {
   view(): SettingView[];
   /** `value` null clears the stored value; nothing is stored when a problem is found. */
-  save(changes: readonly { path: string; value: string | null }[], actor: string): SettingProblem[];
+  save(changes: readonly { path: string; value: string | null }[], actor: string): Promise<SettingProblem[]>;
   testConnection(group: string): Promise<TestOutcome>;
   /** A plain message through the current mail transport (test messages, invitations). */
   sendMail(to: string, subject: string, text: string): Promise<TestOutcome>;

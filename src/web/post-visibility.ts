@@ -13,8 +13,8 @@ import {
 
 type Row = ShieldablePost & { id: number; watchId: string; text: string; matches: unknown };
 
-export function ownerShieldOf(ctx: Pick<WebContext, 'watches'>, watchId: string): OwnerShield {
-  return ctx.watches.get(watchId)?.definition.ownerShield ?? 'review';
+export async function ownerShieldOf(ctx: Pick<WebContext, 'watches'>, watchId: string): Promise<OwnerShield> {
+  return (await ctx.watches.get(watchId))?.definition.ownerShield ?? 'review';
 }
 
 /** The visibility of each row for this user (revealed posts: only for a signed-in session). */
@@ -24,14 +24,11 @@ export async function visibilityFor(
   rows: readonly Row[],
 ): Promise<Map<number, TextVisibility>> {
   const shields = new Map<string, OwnerShield>();
-  const shieldOf = (watchId: string) => {
-    let s = shields.get(watchId);
-    if (!s) shields.set(watchId, (s = ownerShieldOf(ctx, watchId)));
-    return s;
-  };
+  for (const watchId of new Set(rows.map((r) => r.watchId)))
+    shields.set(watchId, await ownerShieldOf(ctx, watchId));
   const first = new Map<number, TextVisibility>();
   for (const r of rows)
-    first.set(r.id, textVisibility(user.role, r, { revealed: false, ownerShield: shieldOf(r.watchId) }));
+    first.set(r.id, textVisibility(user.role, r, { revealed: false, ownerShield: shields.get(r.watchId)! }));
   const hidden = rows.filter((r) => first.get(r.id) !== 'clear').map((r) => r.id);
   if (hidden.length > 0 && 'sessionCreatedAt' in user) {
     for (const id of await ctx.audit.revealedSince(user.id, user.sessionCreatedAt, hidden))

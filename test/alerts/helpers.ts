@@ -77,7 +77,9 @@ export async function setup(options: SetupOptions = {}): Promise<Setup> {
   const configFile = path.join(dir, 'vigie.yaml');
   writeFileSync(configFile, JSON.stringify(raw, null, 2));
   const db = openDb(path.join(dir, 'vigie.db'));
-  createWatchesRepo(db).syncFromConfig(config.watches);
+  const store = createSqliteStore(db);
+  const watches = createWatchesRepo(store);
+  await watches.syncFromConfig(config.watches);
   const sourceId = (
     db.$client
       .prepare(
@@ -85,8 +87,7 @@ export async function setup(options: SetupOptions = {}): Promise<Setup> {
       )
       .get() as { id: number }
   ).id;
-  const store = createSqliteStore(db);
-  const alerts = createAlerts({ db, store, config, log: silentLogger(), watches: createWatchesRepo(db) });
+  const alerts = createAlerts({ store, config, log: silentLogger(), watches });
   await alerts.syncRecipients(options.now ?? Date.now());
   return {
     dir,
@@ -152,7 +153,7 @@ export async function addPost(s: Setup, spec: PostSpec): Promise<number> {
       version: 'test',
     },
   };
-  const [stored] = createPostsRepo(s.db, createLedger(s.store)).storePage({
+  const [stored] = await createPostsRepo(s.store, createLedger(s.store)).storePage({
     watchId: 'alice',
     sourceId: s.sourceId,
     seenAt: spec.seenAt,

@@ -32,7 +32,7 @@ const to = (address: string) => smtp.mails.filter((m) => JSON.stringify(m.to).in
 
 describe('immediate alerts', () => {
   it('a threat stored by a poll reaches the proxy within the same job cycle, masked and escaped', async () => {
-    const deps = createDeps(s.config, silentLogger(), { db: s.db });
+    const deps = await createDeps(s.config, silentLogger(), { store: s.store });
     await deps.driver.start(deps.handlers(), { kinds: ['alert'] });
     const now = Date.now();
     const id = await addPost(s, {

@@ -21,23 +21,25 @@ afterEach(async () => {
   s.close();
 });
 
-const candidate = (accountId: string, handle: string, similarity: number) =>
-  createIdentityRepo(s.db).upsertCandidate({
-    watchId: 'alice',
-    platform: 'x',
-    accountId,
-    handle,
-    name: XSS,
-    reason: `handle ${handle}: confusable characters`,
-    similarity,
-    foundBy: 'search',
-    at: Date.now(),
-  }).row;
+const candidate = async (accountId: string, handle: string, similarity: number) =>
+  (
+    await createIdentityRepo(s.store).upsertCandidate({
+      watchId: 'alice',
+      platform: 'x',
+      accountId,
+      handle,
+      name: XSS,
+      reason: `handle ${handle}: confusable characters`,
+      similarity,
+      foundBy: 'search',
+      at: Date.now(),
+    })
+  ).row;
 
 describe('look-alike account alerts', () => {
   it('a new look-alike above the threshold alerts the proxies at once, exactly once per account, escaped', async () => {
-    const close = candidate('111', 'alice_martin_', 0.95);
-    candidate('222', 'alicem_fan', 0.8);
+    const close = await candidate('111', 'alice_martin_', 0.95);
+    await candidate('222', 'alicem_fan', 0.8);
     const now = Date.now();
     await s.alerts.runAlerts('alice', now);
     await s.alerts.runAlerts('alice', now + 60_000);
@@ -49,15 +51,15 @@ describe('look-alike account alerts', () => {
     expect(mail.text).toContain('@alice_martin_ (x, similarity 95 %)');
     expect(mail.text).toContain('https://vigie.example.org/lookalikes?watch=alice');
     expect(mail.html).not.toContain('<img');
-    expect(createIdentityRepo(s.db).getCandidate(close.id)!.notifiedAt).not.toBeNull();
+    expect((await createIdentityRepo(s.store).getCandidate(close.id))!.notifiedAt).not.toBeNull();
   });
 
   it('below the threshold it waits for a reviewer; once confirmed, it alerts at once (outside the hourly budget)', async () => {
-    const far = candidate('222', 'alicem_fan', 0.8);
+    const far = await candidate('222', 'alicem_fan', 0.8);
     const now = Date.now();
     await s.alerts.runAlerts('alice', now);
     expect(smtp.mails).toHaveLength(0);
-    createIdentityRepo(s.db).setStatus(far.id, 'confirmed', now);
+    await createIdentityRepo(s.store).setStatus(far.id, 'confirmed', now);
     await s.alerts.runAlerts('alice', now + 60_000);
     await s.alerts.runAlerts('alice', now + 120_000);
     expect(smtp.mails.map((m) => m.subject)).toEqual([
@@ -68,7 +70,7 @@ describe('look-alike account alerts', () => {
   it('the threshold is a setting: alerts.lookalikeMinSimilarity', async () => {
     s.close();
     s = await setup({ smtpPort: smtp.port, alerts: { lookalikeMinSimilarity: 0.75 }, recipients: [PROXY] });
-    candidate('222', 'alicem_fan', 0.8);
+    await candidate('222', 'alicem_fan', 0.8);
     await s.alerts.runAlerts('alice', Date.now());
     expect(smtp.mails).toHaveLength(1);
   });

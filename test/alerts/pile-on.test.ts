@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 // A pile-on of severe posts through the whole chain: the fake X API answers the poll, the real
 // scorer scores, the job handlers record the alerts, and a real SMTP server receives them. The
 // hourly budget (maxPerHour 5) must not hold any of them back.
@@ -68,12 +69,10 @@ async function pollCycle(deps: Deps): Promise<void> {
   await deps.driver.idle();
 }
 
-const postIds = (deps: Deps) =>
-  (
-    deps.db.$client.prepare(`select id from posts where watch_id = 'alice' order by id`).all() as {
-      id: number;
-    }[]
-  ).map((r) => r.id);
+const postIds = async (deps: Deps) =>
+  (await deps.store.all<{ id: number }>(sql`select id from posts where watch_id = 'alice' order by id`)).map(
+    (r) => r.id,
+  );
 const linked = (text: string) =>
   [...text.matchAll(/https:\/\/vigie\.example\.org\/posts\/(\d+)/g)].map((m) => Number(m[1]));
 
@@ -82,9 +81,11 @@ describe('a pile-on of severe posts', () => {
     const { fake, smtp, deps } = await start();
     pileOn(fake, 1, 20);
     await pollCycle(deps);
-    const first = postIds(deps);
+    const first = await postIds(deps);
     expect(first).toHaveLength(20);
-    const alerts = smtp.mails.filter((m) => m.subject !== 'Alice Martin — a wave of hostile posts has started');
+    const alerts = smtp.mails.filter(
+      (m) => m.subject !== 'Alice Martin — a wave of hostile posts has started',
+    );
     // The budget: five messages, the fifth grouping the sixteen others.
     expect(alerts).toHaveLength(5);
     expect(
@@ -108,7 +109,7 @@ describe('a pile-on of severe posts', () => {
     const before = smtp.mails.length;
     pileOn(fake, 2, 20);
     await pollCycle(deps);
-    const second = postIds(deps).filter((id) => !first.includes(id));
+    const second = (await postIds(deps)).filter((id) => !first.includes(id));
     expect(second).toHaveLength(20);
     const grouped = smtp.mails.slice(before);
     expect(grouped).toHaveLength(1);

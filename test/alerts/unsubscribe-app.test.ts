@@ -16,15 +16,15 @@ let app: FastifyInstance;
 beforeEach(async () => {
   s = await setup();
   const ledger = createLedger(s.store);
-  const watches = createWatchesRepo(s.db);
+  const watches = createWatchesRepo(s.store);
   const log = silentLogger();
   app = await buildApp({
     log,
-    posts: createPostsRepo(s.db, ledger),
+    posts: createPostsRepo(s.store, ledger),
     watches,
-    sources: createSourcesRepo(s.db),
+    sources: createSourcesRepo(s.store),
     config: s.config,
-    ...createWebPorts({ db: s.db, store: s.store, log, config: s.config, watches, ledger }),
+    ...createWebPorts({ store: s.store, log, config: s.config, watches, ledger }),
   });
 });
 

@@ -25,9 +25,9 @@ async function setup(extra: Record<string, unknown>) {
   });
   cleanups.push(t.cleanup);
   const { deps } = t;
-  const sourceId = deps.sources.listEnabled('alice')[0]!.id;
-  const store = () =>
-    deps.posts.storePage({
+  const sourceId = (await deps.sources.listEnabled('alice'))[0]!.id;
+  const store = async () =>
+    await deps.posts.storePage({
       watchId: 'alice',
       sourceId,
       seenAt: Date.now(),
@@ -44,19 +44,19 @@ describe('capture jobs', () => {
     const { deps, store, pages } = await setup({});
     expect(deps.driver.name).toBe('inline');
     await deps.driver.start(deps.handlers(), { kinds: ['capture'] });
-    const stored = store();
+    const stored = await store();
     await deps.afterStore('alice', stored);
     await deps.driver.idle();
     const [hostile, calm] = stored;
-    expect(deps.captures.get(hostile!.id)).toMatchObject({
+    expect(await deps.captures.get(hostile!.id)).toMatchObject({
       status: 'captured',
       method: 'page',
       httpStatus: 200,
     });
     // Below the archive threshold: not due, not captured.
-    expect(deps.captures.get(calm!.id)).toBeUndefined();
+    expect(await deps.captures.get(calm!.id)).toBeUndefined();
     expect(pages.requests).not.toContain('/post/j2');
-    expect(deps.captures.health()).toMatchObject({ state: 'ok' });
+    expect(await deps.captures.health()).toMatchObject({ state: 'ok' });
   }, 90_000);
 
   it('run on the BullMQ driver (real Redis)', async () => {
@@ -68,19 +68,18 @@ describe('capture jobs', () => {
     });
     expect(deps.driver.name).toBe('bullmq');
     await deps.driver.start(deps.handlers(), { kinds: ['capture'] });
-    const stored = store();
+    const stored = await store();
     await deps.afterStore('alice', stored);
     await waitFor(
-      () => deps.captures.get(stored[0]!.id)?.status === 'captured',
+      async () => (await deps.captures.get(stored[0]!.id))?.status === 'captured',
       'the capture job to capture the post',
       60_000,
     );
-    expect(
-      deps.captures
-        .get(stored[0]!.id)!
-        .files.map((f) => f.name)
-        .sort(),
-    ).toEqual(['page.pdf', 'page.png', 'page.warc']);
+    expect((await deps.captures.get(stored[0]!.id))!.files.map((f) => f.name).sort()).toEqual([
+      'page.pdf',
+      'page.png',
+      'page.warc',
+    ]);
   }, 90_000);
 
   it('schedules a capture sweep only when captures are on', async () => {

@@ -18,12 +18,12 @@ afterEach(async () => {
 describe('evidence job handlers', () => {
   it('`archive` defers itself while captures are pending, and finishes the work on a later run', async () => {
     fake = await startFakeWayback();
-    store = makeStore({
+    store = await makeStore({
       archive: { wayback: { baseUrl: fake.url, availabilityUrl: fake.availabilityUrl, statusPollMs: 20 } },
     });
-    const [id] = storePosts(store, [{ externalId: 'a' }]);
+    const [id] = await storePosts(store, [{ externalId: 'a' }]);
     fake.setScenario('https://example.org/p/a', { kind: 'pending-then-success', pendingPolls: 1 });
-    const archives = createArchiveRepo(store.db, store.ledger);
+    const archives = createArchiveRepo(store.store, store.ledger);
     const handlers = evidenceHandlers(
       evidencePort({
         config: store.config,
@@ -42,11 +42,7 @@ describe('evidence job handlers', () => {
     );
     const ctx = { log: store.log, signal: new AbortController().signal, attempt: 1 };
     let deferred = 0;
-    for (
-      let i = 0;
-      i < 20 && createArchiveRepo(store.db, store.ledger).get(id!)?.status !== 'archived';
-      i++
-    ) {
+    for (let i = 0; i < 20 && (await archives.get(id!))?.status !== 'archived'; i++) {
       try {
         await handlers.archive!({ watchId: 'alice' }, ctx);
       } catch (err) {
@@ -56,13 +52,13 @@ describe('evidence job handlers', () => {
       }
     }
     expect(deferred).toBeGreaterThan(0);
-    expect(createArchiveRepo(store.db, store.ledger).get(id!)!.status).toBe('archived');
+    expect((await archives.get(id!))!.status).toBe('archived');
     // Nothing left: the job ends normally.
     await expect(handlers.archive!({ watchId: 'alice' }, ctx)).resolves.toBeUndefined();
   });
 
-  it('schedules the archive sweep and the deletion check from the configuration', () => {
-    store = makeStore({ archive: { deletionCheck: { schedule: '5 3 * * *' } } });
+  it('schedules the archive sweep and the deletion check from the configuration', async () => {
+    store = await makeStore({ archive: { deletionCheck: { schedule: '5 3 * * *' } } });
     expect(evidenceSchedules(store.config)).toEqual([
       { id: 'archive:sweep', pattern: '*/5 * * * *', kind: 'archive', payload: {} },
       { id: 'deletion-check', pattern: '5 3 * * *', kind: 'deletion-check', payload: {} },

@@ -49,8 +49,8 @@ function vigie(
 
 beforeAll(async () => {
   pages = await startCapturePages();
-  store = makeStore();
-  ids = storePosts(store, [{ externalId: 'c1', url: `${pages.url}/post/c1`, level: 'high' }]);
+  store = await makeStore();
+  ids = await storePosts(store, [{ externalId: 'c1', url: `${pages.url}/post/c1`, level: 'high' }]);
 });
 afterAll(async () => {
   store?.close();

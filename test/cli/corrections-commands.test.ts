@@ -23,11 +23,11 @@ async function storeWithCorrection(dataDir: string): Promise<number> {
   const db = openDb(dbFile(dataDir));
   const store = createSqliteStore(db);
   try {
-    await createWatchesRepo(db).syncFromConfig([watchDef('alice')]);
-    const sources = createSourcesRepo(db);
+    await createWatchesRepo(store).syncFromConfig([watchDef('alice')]);
+    const sources = createSourcesRepo(store);
     await sources.syncForWatch('alice', [{ kind: 'feed', target: 'https://feeds.example.org/alice.xml' }]);
     const raw = JSON.stringify({ text: '=HYPERLINK("x") Alice devrait se suicider' });
-    const [stored] = await createPostsRepo(db, createLedger(store)).storePage({
+    const [stored] = await createPostsRepo(store, createLedger(store)).storePage({
       watchId: 'alice',
       sourceId: (await sources.listEnabled('alice'))[0]!.id,
       seenAt: Date.UTC(2026, 11, 1),

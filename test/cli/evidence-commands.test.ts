@@ -28,8 +28,8 @@ function vigie(...args: string[]): Promise<{ code: number; stdout: string; stder
 
 beforeAll(async () => {
   fake = await startFakeWayback();
-  store = makeStore();
-  storePosts(store, [
+  store = await makeStore();
+  await storePosts(store, [
     { externalId: 'a', text: 'menace <script>x</script>', level: 'severe', categories: ['threat'] },
     { externalId: 'b', text: '=1+1 insulte', level: 'medium' },
   ]);

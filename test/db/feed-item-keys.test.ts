@@ -9,6 +9,7 @@ import { createWatchesRepo } from '../../src/db/repositories/watches-repo.ts';
 import { createSourcesRepo } from '../../src/db/repositories/sources-repo.ts';
 import { createPostsRepo, type PostToStore } from '../../src/db/repositories/posts-repo.ts';
 import { createLedger } from '../../src/db/ledger/ledger.ts';
+import { createSqliteStore } from '../../src/db/sqlite-store.ts';
 import { feedItemKey } from '../../src/sources/feed/feed-keys.ts';
 import { parseConfig } from '../../src/config/load.ts';
 
@@ -54,21 +55,22 @@ function post(externalId: string, platform = 'web'): PostToStore {
 }
 
 describe('migration 0012_feed_item_keys', () => {
-  it('rewrites local feed ids to the feed-scoped key and leaves URIs, links and other platforms alone', () => {
+  it('rewrites local feed ids to the feed-scoped key and leaves URIs, links and other platforms alone', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'vigie-db-'));
     dirs.push(dir);
     const file = path.join(dir, 'vigie.db');
     db = openDb(file, { migrate: false });
     migrate(db, { migrationsFolder: migrationsBefore('0012_feed_item_keys') });
     const feedUrl = 'https://news.example.org/rss?q=alice';
-    const watches = createWatchesRepo(db);
-    watches.syncFromConfig(parseConfig({ watches: [{ id: 'alice', names: ['Alice'] }] }).watches);
-    const sources = createSourcesRepo(db);
-    sources.syncForWatch('alice', [
+    const store = createSqliteStore(db);
+    const watches = createWatchesRepo(store);
+    await watches.syncFromConfig(parseConfig({ watches: [{ id: 'alice', names: ['Alice'] }] }).watches);
+    const sources = createSourcesRepo(store);
+    await sources.syncForWatch('alice', [
       { kind: 'feed', target: feedUrl },
       { kind: 'bluesky_search', target: 'alice' },
     ]);
-    const [feed, bsky] = sources.listEnabled('alice');
+    const [feed, bsky] = await sources.listEnabled('alice');
     const old = [
       '1',
       'guid-7',
@@ -79,9 +81,14 @@ describe('migration 0012_feed_item_keys', () => {
       ':x',
       'abc:',
     ];
-    const posts = createPostsRepo(db, createLedger(db));
-    posts.storePage({ watchId: 'alice', sourceId: feed!.id, seenAt: 1, posts: old.map((id) => post(id)) });
-    posts.storePage({ watchId: 'alice', sourceId: bsky!.id, seenAt: 1, posts: [post('1', 'bluesky')] });
+    const posts = createPostsRepo(store, createLedger(store));
+    await posts.storePage({
+      watchId: 'alice',
+      sourceId: feed!.id,
+      seenAt: 1,
+      posts: old.map((id) => post(id)),
+    });
+    await posts.storePage({ watchId: 'alice', sourceId: bsky!.id, seenAt: 1, posts: [post('1', 'bluesky')] });
     closeDb(db);
 
     db = openDb(file);

@@ -28,10 +28,10 @@ describe('deletion watch', () => {
     ]);
     web.setFeed('/still.html', { body: '<html>ok</html>', contentType: 'text/html' });
     web.setFeed('/removed.html', { body: 'gone', contentType: 'text/html', status: 410 });
-    store = makeStore({
+    store = await makeStore({
       sources: { x: { bearerToken: TOKEN, baseUrl: x.url, timeoutMs: 2000, maxRetries: 0 } },
     });
-    const { ids, archives } = storeArchived(store, [
+    const { ids, archives } = await storeArchived(store, [
       { externalId: kept!, platform: 'x', url: `https://x.com/troll_a/status/${kept}` },
       { externalId: gone!, platform: 'x', url: `https://x.com/troll_b/status/${gone}` },
       { externalId: 'w1', url: `${web.url}/still.html` },
@@ -49,7 +49,7 @@ describe('deletion watch', () => {
     };
     const first = await runDeletionCheck(deps);
     expect(first).toEqual({ checked: 5, deleted: 3, unclear: 0 });
-    const status = archives.archiveStatus(ids);
+    const status = await archives.archiveStatus(ids);
     expect(ids.map((id) => status.get(id)!.deletedUpstreamAt !== null)).toEqual([
       false,
       true,
@@ -57,13 +57,13 @@ describe('deletion watch', () => {
       true,
       true,
     ]);
-    const ledger = createLedger(store.db);
-    expect(JSON.parse(ledger.eventsForPost(ids[1]!).at(-1)!.data)).toMatchObject({ how: 'x-lookup' });
-    expect(JSON.parse(ledger.eventsForPost(ids[3]!).at(-1)!.data)).toMatchObject({
+    const ledger = createLedger(store.store);
+    expect(JSON.parse((await ledger.eventsForPost(ids[1]!)).at(-1)!.data)).toMatchObject({ how: 'x-lookup' });
+    expect(JSON.parse((await ledger.eventsForPost(ids[3]!)).at(-1)!.data)).toMatchObject({
       how: 'http',
       detail: 'HTTP 404',
     });
-    expect(JSON.parse(ledger.eventsForPost(ids[4]!).at(-1)!.data)).toMatchObject({
+    expect(JSON.parse((await ledger.eventsForPost(ids[4]!)).at(-1)!.data)).toMatchObject({
       how: 'http',
       detail: 'HTTP 410',
     });
@@ -71,17 +71,17 @@ describe('deletion watch', () => {
     // Checked again: the deleted ones are not checked (nor recorded) twice.
     const second = await runDeletionCheck(deps);
     expect(second).toEqual({ checked: 2, deleted: 0, unclear: 0 });
-    expect(ledger.ofWatchAndType('alice', 'deleted_upstream')).toHaveLength(3);
-    expect(ledger.verify().ok).toBe(true);
+    expect(await ledger.ofWatchAndType('alice', 'deleted_upstream')).toHaveLength(3);
+    expect((await ledger.verify()).ok).toBe(true);
   });
 
   it('never asks a private address a post links to (the link is attacker-written), and leaves it unclear', async () => {
     web = await startFakeFeedServer();
     web.setFeed('/gone.html', { body: 'gone', contentType: 'text/html', status: 404 });
     web.setFeed('/hop', { body: '', status: 302, headers: { location: `${web.url}/gone.html` } });
-    store = makeStore({ network: { allowPrivateAddresses: false } });
+    store = await makeStore({ network: { allowPrivateAddresses: false } });
     const port = new URL(web.url).port;
-    const { ids, archives } = storeArchived(store, [
+    const { ids, archives } = await storeArchived(store, [
       { externalId: 'a', url: `http://127.0.0.1:${port}/gone.html` },
       { externalId: 'b', url: `http://2130706433:${port}/gone.html` },
       { externalId: 'c', url: `http://[::ffff:127.0.0.1]:${port}/gone.html` },
@@ -89,7 +89,12 @@ describe('deletion watch', () => {
     ]);
     const s = await runDeletionCheck({ config: store.config, log: store.log, archives, posts: store.posts });
     expect(s).toEqual({ checked: 0, deleted: 0, unclear: 4 });
-    expect(ids.map((id) => archives.get(id)!.deletedUpstreamAt)).toEqual([null, null, null, null]);
+    expect((await Promise.all(ids.map((id) => archives.get(id)))).map((r) => r!.deletedUpstreamAt)).toEqual([
+      null,
+      null,
+      null,
+      null,
+    ]);
     expect(web.requests).toEqual([]);
   });
 
@@ -97,11 +102,11 @@ describe('deletion watch', () => {
     web = await startFakeFeedServer();
     web.setFeed('/flaky.html', { body: 'x', contentType: 'text/html' });
     web.injectFault('/flaky.html', '503', { times: 2 });
-    store = makeStore();
-    const { ids, archives } = storeArchived(store, [{ externalId: 'f', url: `${web.url}/flaky.html` }]);
+    store = await makeStore();
+    const { ids, archives } = await storeArchived(store, [{ externalId: 'f', url: `${web.url}/flaky.html` }]);
     const s = await runDeletionCheck({ config: store.config, log: store.log, archives, posts: store.posts });
     expect(s).toEqual({ checked: 0, deleted: 0, unclear: 1 });
-    expect(archives.get(ids[0]!)!.deletedUpstreamAt).toBeNull();
+    expect((await archives.get(ids[0]!))!.deletedUpstreamAt).toBeNull();
   });
 
   it('puts a post that keeps answering unclearly behind the others, so it cannot fill every batch', async () => {
@@ -109,9 +114,9 @@ describe('deletion watch', () => {
     web.setFeed('/flaky.html', { body: 'x', contentType: 'text/html', status: 503 });
     web.setFeed('/fine.html', { body: '<html>ok</html>', contentType: 'text/html' });
     web.setFeed('/gone.html', { body: 'gone', contentType: 'text/html', status: 404 });
-    store = makeStore();
+    store = await makeStore();
     // Stored in this order, so the flaky post is first in line on the first run.
-    const { ids, archives } = storeArchived(store, [
+    const { ids, archives } = await storeArchived(store, [
       { externalId: 'f', url: `${web.url}/flaky.html` },
       { externalId: 'ok', url: `${web.url}/fine.html` },
       { externalId: 'g', url: `${web.url}/gone.html` },
@@ -128,7 +133,7 @@ describe('deletion watch', () => {
     expect(await run()).toEqual({ checked: 0, deleted: 0, unclear: 1 });
     expect(await run()).toEqual({ checked: 1, deleted: 0, unclear: 0 });
     expect(await run()).toEqual({ checked: 1, deleted: 1, unclear: 0 });
-    expect(archives.get(ids[2]!)!.deletedUpstreamAt).not.toBeNull();
+    expect((await archives.get(ids[2]!))!.deletedUpstreamAt).not.toBeNull();
     // Every post has had its turn: the flaky one is first again.
     expect(await run()).toEqual({ checked: 0, deleted: 0, unclear: 1 });
   });

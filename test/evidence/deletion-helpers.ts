@@ -19,12 +19,15 @@ export function specOf(raw: RawPost | null): PostSpec {
 }
 
 /** Stores the posts for `alice` and archives them all: the deletion watch only checks archived posts. */
-export function storeArchived(store: TestStore, specs: PostSpec[]): { ids: number[]; archives: ArchiveRepo } {
-  const ids = storePosts(store, specs);
-  const archives = createArchiveRepo(store.db, store.ledger);
-  archives.enrollPosts(ids, 'auto', Date.now());
+export async function storeArchived(
+  store: TestStore,
+  specs: PostSpec[],
+): Promise<{ ids: number[]; archives: ArchiveRepo }> {
+  const ids = await storePosts(store, specs);
+  const archives = createArchiveRepo(store.store, store.ledger);
+  await archives.enrollPosts(ids, 'auto', Date.now());
   for (const id of ids)
-    archives.markArchived(archives.get(id)!, {
+    await archives.markArchived((await archives.get(id))!, {
       now: Date.now(),
       captureUrl: `https://web.archive.org/web/1/${id}`,
       timestamp: '20261126000000',
@@ -66,23 +69,30 @@ export function deletionRunner(
 }
 
 /** The `deleted_upstream` events recorded for a post: their data. */
-export function deletionEvents(store: TestStore, postId: number): { how: string; detail?: string }[] {
-  return createLedger(store.db)
-    .eventsForPost(postId)
+export async function deletionEvents(
+  store: TestStore,
+  postId: number,
+): Promise<{ how: string; detail?: string }[]> {
+  return (await createLedger(store.store).eventsForPost(postId))
     .filter((e) => e.type === 'deleted_upstream')
     .map((e) => JSON.parse(e.data) as { how: string; detail?: string });
 }
 
 /** The archive row's deletion-watch columns, by post. */
-export function watchState(archives: ArchiveRepo, ids: readonly number[]) {
-  return ids.map((id) => {
-    const row = archives.get(id)!;
-    return { deleted: row.deletedUpstreamAt !== null, checked: row.lastCheckedAt !== null };
-  });
+export async function watchState(archives: ArchiveRepo, ids: readonly number[]) {
+  const out: { deleted: boolean; checked: boolean }[] = [];
+  for (const id of ids) {
+    const row = (await archives.get(id))!;
+    out.push({ deleted: row.deletedUpstreamAt !== null, checked: row.lastCheckedAt !== null });
+  }
+  return out;
 }
 
 /** The watch's `deleted_upstream` ledger rows, and whether the ledger's hash chain still verifies. */
-export function recordedDeletions(store: TestStore): { count: number; chained: boolean } {
-  const ledger = createLedger(store.db);
-  return { count: ledger.ofWatchAndType('alice', 'deleted_upstream').length, chained: ledger.verify().ok };
+export async function recordedDeletions(store: TestStore): Promise<{ count: number; chained: boolean }> {
+  const ledger = createLedger(store.store);
+  return {
+    count: (await ledger.ofWatchAndType('alice', 'deleted_upstream')).length,
+    chained: (await ledger.verify()).ok,
+  };
 }

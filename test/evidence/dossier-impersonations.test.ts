@@ -8,9 +8,9 @@ import type { ConfirmedImpersonation } from '../../src/evidence/impersonations-c
 import { makeStore, storePosts, type TestStore } from './helpers.ts';
 
 let store: TestStore;
-beforeAll(() => {
-  store = makeStore();
-  storePosts(store, [
+beforeAll(async () => {
+  store = await makeStore();
+  await storePosts(store, [
     { externalId: 'threat', text: 'je vais te tuer', level: 'severe', categories: ['threat'] },
   ]);
 });
@@ -29,7 +29,7 @@ const confirmed: ConfirmedImpersonation = {
 
 async function dossier(list: ConfirmedImpersonation[]) {
   const file = path.join(store.dir, `dossier-${list.length}.zip`);
-  await writeDossier({ ...store, confirmedImpersonations: () => list }, { watchId: 'alice' }, file);
+  await writeDossier({ ...store, confirmedImpersonations: async () => list }, { watchId: 'alice' }, file);
   return { file, files: unzipSync(new Uint8Array(readFileSync(file))) };
 }
 

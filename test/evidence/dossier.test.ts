@@ -15,14 +15,14 @@ let files: Record<string, Uint8Array>;
 const sha = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
 
 beforeAll(async () => {
-  store = makeStore({
+  store = await makeStore({
     watches: [
       { id: 'alice', names: ['Alice Martin'] },
       { id: 'bob', names: ['Bob'] },
     ],
   });
-  store.sources.syncForWatch('bob', [{ kind: 'feed', target: 'http://127.0.0.1:9/bob.xml' }]);
-  const ids = storePosts(store, [
+  await store.sources.syncForWatch('bob', [{ kind: 'feed', target: 'http://127.0.0.1:9/bob.xml' }]);
+  const ids = await storePosts(store, [
     {
       externalId: 'threat',
       text: 'je vais te tuer',
@@ -51,17 +51,17 @@ beforeAll(async () => {
     { externalId: 'calm', text: 'bravo Alice', level: 'none' },
   ]);
   // Another watch's events interleave in the chain: they are sealed in this dossier.
-  const bobSource = store.sources.listEnabled('bob')[0]!.id;
+  const bobSource = (await store.sources.listEnabled('bob'))[0]!.id;
   const { post } = await import('./helpers.ts');
-  store.posts.storePage({
+  await store.posts.storePage({
     watchId: 'bob',
     sourceId: bobSource,
     seenAt: Date.now(),
     posts: [post({ externalId: 'bob1', text: 'secret of bob' })],
   });
-  const archives = createArchiveRepo(store.db, store.ledger);
-  archives.enrollPosts([ids[0]!], 'auto', Date.now());
-  archives.markArchived(archives.get(ids[0]!)!, {
+  const archives = createArchiveRepo(store.store, store.ledger);
+  await archives.enrollPosts([ids[0]!], 'auto', Date.now());
+  await archives.markArchived((await archives.get(ids[0]!))!, {
     now: Date.now(),
     captureUrl: 'https://web.archive.org/web/20261120090500/https://example.org/p/threat',
     timestamp: '20261120090500',
@@ -87,7 +87,11 @@ function rezip(change: (f: Record<string, Uint8Array>) => void): string {
 describe('dossier export and verify', () => {
   it('holds the expected files and passes verify untouched', async () => {
     // Besides the content files, one printable summary per post (8 posts).
-    expect(Object.keys(files).filter((n) => !n.startsWith('summaries/')).sort()).toEqual([
+    expect(
+      Object.keys(files)
+        .filter((n) => !n.startsWith('summaries/'))
+        .sort(),
+    ).toEqual([
       'ledger.jsonl',
       'manifest.json',
       'manifest.json.sha256',
@@ -103,8 +107,8 @@ describe('dossier export and verify', () => {
     );
   });
 
-  it('records an `exported` event with the ZIP hash, and seals other watches in ledger.jsonl', () => {
-    const exported = createLedger(store.db).ofWatchAndType('alice', 'exported');
+  it('records an `exported` event with the ZIP hash, and seals other watches in ledger.jsonl', async () => {
+    const exported = await createLedger(store.store).ofWatchAndType('alice', 'exported');
     expect(exported).toHaveLength(1);
     expect(exported[0]!.actor).toBe('proxy:carol');
     expect(JSON.parse(exported[0]!.data).sha256).toBe(sha(readFileSync(zipFile)));

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { openDb, closeDb, type Db } from '../../src/db/client.ts';
+import { createSqliteStore } from '../../src/db/sqlite-store.ts';
+import type { Store } from '../../src/db/store.ts';
 import { parseConfig } from '../../src/config/load.ts';
 import type { Config } from '../../src/config/schema.ts';
 import { createWatchesRepo } from '../../src/db/repositories/watches-repo.ts';
@@ -16,6 +18,8 @@ export interface TestStore {
   dir: string;
   file: string;
   db: Db;
+  /** The async store over the same connection. */
+  store: Store;
   ledger: Ledger;
   dossierPosts: DossierRepo;
   config: Config;
@@ -28,7 +32,7 @@ export interface TestStore {
 }
 
 /** A real SQLite store from the real migrations, with one watch `alice` and one feed source. */
-export function makeStore(rawConfig: Record<string, unknown> = {}): TestStore {
+export async function makeStore(rawConfig: Record<string, unknown> = {}): Promise<TestStore> {
   const dir = mkdtempSync(path.join(tmpdir(), 'vigie-evidence-'));
   const config = parseConfig({
     dataDir: dir,
@@ -39,19 +43,21 @@ export function makeStore(rawConfig: Record<string, unknown> = {}): TestStore {
   });
   const file = path.join(dir, 'vigie.db');
   const db = openDb(file);
-  const watches = createWatchesRepo(db);
-  const sources = createSourcesRepo(db);
-  const ledger = createLedger(db);
-  const posts = createPostsRepo(db, ledger);
-  watches.syncFromConfig(config.watches);
-  sources.syncForWatch('alice', [{ kind: 'feed', target: 'http://127.0.0.1:9/feed.xml' }]);
-  const sourceId = sources.listEnabled('alice')[0]!.id;
+  const store = createSqliteStore(db);
+  const watches = createWatchesRepo(store);
+  const sources = createSourcesRepo(store);
+  const ledger = createLedger(store);
+  const posts = createPostsRepo(store, ledger);
+  await watches.syncFromConfig(config.watches);
+  await sources.syncForWatch('alice', [{ kind: 'feed', target: 'http://127.0.0.1:9/feed.xml' }]);
+  const sourceId = (await sources.listEnabled('alice'))[0]!.id;
   return {
     dir,
     file,
     db,
+    store,
     ledger,
-    dossierPosts: createDossierRepo(db),
+    dossierPosts: createDossierRepo(store),
     config,
     watches,
     sources,
@@ -107,12 +113,12 @@ export function post(spec: PostSpec): PostToStore {
 }
 
 /** Stores posts for `alice` and returns their ids, in order. */
-export function storePosts(
+export async function storePosts(
   store: TestStore,
   specs: PostSpec[],
   seenAt = Date.UTC(2026, 10, 20, 10, 5, 0),
-): number[] {
-  const stored = store.posts.storePage({
+): Promise<number[]> {
+  const stored = await store.posts.storePage({
     watchId: 'alice',
     sourceId: store.sourceId,
     seenAt,

@@ -31,14 +31,14 @@ afterAll(async () => {
   await Promise.all([a?.close(), b?.close()]);
 });
 
-function store(archive: Record<string, unknown>) {
-  const s = makeStore({ archive });
+async function store(archive: Record<string, unknown>) {
+  const s = await makeStore({ archive });
   stores.push(s);
-  storePosts(s, [
+  await storePosts(s, [
     { externalId: 'p1', level: 'high' },
     { externalId: 'p2', level: 'medium' },
   ]);
-  const stamps = createLedgerTimestampsRepo(s.db);
+  const stamps = createLedgerTimestampsRepo(s.store);
   const stamper = createLedgerStamper({ config: s.config, ledger: s.ledger, stamps, log: s.log });
   return { s, stamps, stamper, deps: { ...s, ledgerTimestamps: stamps } };
 }
@@ -53,11 +53,11 @@ function reset() {
 describe('ledger-head timestamps from several authorities', () => {
   it('asks every authority once per head; the dossier carries the tokens and verify reports each time', async () => {
     reset();
-    const { s, stamps, stamper, deps } = store({ timestampAuthorities: [a.url, b.url] });
-    const head = s.ledger.head()!;
+    const { s, stamps, stamper, deps } = await store({ timestampAuthorities: [a.url, b.url] });
+    const head = (await s.ledger.head())!;
     const first = await stamper.run();
     expect(first).toEqual({ ledgerId: head.id, stamped: [a.url, b.url], failed: [] });
-    expect(stamps.between(head.id, head.id).map((r) => [r.authority, r.ledgerHash])).toEqual([
+    expect((await stamps.between(head.id, head.id)).map((r) => [r.authority, r.ledgerHash])).toEqual([
       [a.url, head.hash],
       [b.url, head.hash],
     ]);
@@ -97,21 +97,21 @@ describe('ledger-head timestamps from several authorities', () => {
   it('one authority down: the other one token is kept, at the ledger head and on the manifest', async () => {
     reset();
     b.mode = 'unavailable';
-    const { s, stamps, stamper, deps } = store({ timestampAuthorities: [a.url, b.url] });
+    const { s, stamps, stamper, deps } = await store({ timestampAuthorities: [a.url, b.url] });
     const summary = await stamper.run();
     expect(summary.stamped).toEqual([a.url]);
     expect(summary.failed).toEqual([
       { authority: b.url, error: 'the timestamp authority answered HTTP 503' },
     ]);
-    const head = s.ledger.head()!;
-    expect(stamps.between(head.id, head.id).map((r) => r.authority)).toEqual([a.url]);
+    const head = (await s.ledger.head())!;
+    expect((await stamps.between(head.id, head.id)).map((r) => r.authority)).toEqual([a.url]);
 
     // When it is back, the next run asks only the one that is missing at this head.
     b.mode = 'ok';
     const aBefore = a.requests;
     expect((await stamper.run()).stamped).toEqual([b.url]);
     expect(a.requests).toBe(aBefore);
-    expect(stamps.between(head.id, head.id).map((r) => r.authority)).toEqual([a.url, b.url]);
+    expect((await stamps.between(head.id, head.id)).map((r) => r.authority)).toEqual([a.url, b.url]);
 
     // Down again for the export: its manifest gets the one token.
     b.mode = 'unavailable';
@@ -129,17 +129,17 @@ describe('ledger-head timestamps from several authorities', () => {
     reset();
     a.mode = 'unavailable';
     b.mode = 'reject';
-    const { s, stamps, stamper } = store({ timestampAuthorities: [a.url, b.url] });
+    const { s, stamps, stamper } = await store({ timestampAuthorities: [a.url, b.url] });
     await expect(stamper.run()).rejects.toThrow(
       /no timestamp authority answered for ledger row \d+: .*HTTP 503; .*refused the request \(status 2\)/,
     );
-    expect(stamps.between(0, s.ledger.head()!.id)).toEqual([]);
+    expect(await stamps.between(0, (await s.ledger.head())!.id)).toEqual([]);
   });
 
   it('a token from an untrusted root fails, naming the file; the trusted root passes', async () => {
     reset();
     a.signer = 'issued';
-    const { s, stamper, deps } = store({ timestampAuthorities: [a.url] });
+    const { s, stamper, deps } = await store({ timestampAuthorities: [a.url] });
     await stamper.run();
     const zip = path.join(s.dir, 'issued.zip');
     await writeDossier(deps, { watchId: 'alice' }, zip);
@@ -162,16 +162,16 @@ describe('ledger-head timestamps from several authorities', () => {
 
   it('configured roots: the service refuses a token that does not chain to one', async () => {
     reset();
-    const { s, stamps, stamper } = store({
+    const { s, stamps, stamper } = await store({
       timestampAuthorities: [a.url],
       timestampTrustedCertificates: [b.certFiles.ca],
     });
     await expect(stamper.run()).rejects.toThrow(
       /the timestamp authority's token does not verify: the signer certificate \(CN=Vigie test TSA, SHA-256 [0-9a-f:]+\) is neither the given authority certificate nor issued by it/,
     );
-    expect(stamps.between(0, s.ledger.head()!.id)).toEqual([]);
+    expect(await stamps.between(0, (await s.ledger.head())!.id)).toEqual([]);
     // An authority that stamps another hash is refused too.
-    const other = store({ timestampAuthorities: [a.url] });
+    const other = await store({ timestampAuthorities: [a.url] });
     a.mode = 'wrong-imprint';
     await expect(other.stamper.run()).rejects.toThrow(/stamped another hash/);
   });
@@ -179,7 +179,7 @@ describe('ledger-head timestamps from several authorities', () => {
   it('a tampered ledger token or one moved to another row fails with the reason', async () => {
     reset();
     // No manifest token here, so that the manifest can be rewritten as an attacker would.
-    const { s, stamps } = store({});
+    const { s, stamps } = await store({});
     const stamperA = createLedgerStamper({
       config: parseConfig({ dataDir: s.dir, archive: { timestampAuthorities: [a.url] } }),
       ledger: s.ledger,

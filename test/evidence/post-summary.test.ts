@@ -11,9 +11,9 @@ let store: TestStore | undefined;
 afterEach(() => store?.close());
 
 describe('the one-page summary of a post', () => {
-  it('escapes a hostile author name and text; shows the PNG capture or says there is none', () => {
-    store = makeStore();
-    storePosts(store, [
+  it('escapes a hostile author name and text; shows the PNG capture or says there is none', async () => {
+    store = await makeStore();
+    await storePosts(store, [
       {
         externalId: 'evil',
         level: 'severe',
@@ -22,7 +22,7 @@ describe('the one-page summary of a post', () => {
         text: 'je sais où tu es </pre><script>alert(3)</script>',
       },
     ]);
-    const [p] = store.dossierPosts.select({ watchId: 'alice', levels: ['severe'] });
+    const [p] = await store.dossierPosts.select({ watchId: 'alice', levels: ['severe'] });
     const none = renderPostSummary(p!, { lang: 'fr', timeZone: 'Europe/Paris', captures: [] });
     expect(none).not.toMatch(/<script>alert|<img src=x|onerror=alert\(2\)>/);
     expect(none).toContain(
@@ -44,8 +44,8 @@ describe('the one-page summary of a post', () => {
   });
 
   it('each post of a dossier has its summary, covered by the manifest', async () => {
-    store = makeStore();
-    const ids = storePosts(store, [
+    store = await makeStore();
+    const ids = await storePosts(store, [
       { externalId: 'a', level: 'high' },
       { externalId: 'b', level: 'medium' },
     ]);

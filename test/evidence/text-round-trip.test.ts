@@ -22,8 +22,8 @@ afterEach(() => {
 
 async function exportAndVerify(texts: { text: string; raw: string; author: string }[]) {
   store?.close();
-  store = makeStore();
-  storePosts(
+  store = await makeStore();
+  await storePosts(
     store,
     texts.map((t, i) => ({ externalId: `p${i}`, text: t.text, raw: t.raw, author: t.author, level: 'high' })),
   );
@@ -45,7 +45,7 @@ describe('text round trip: store → export → verify', () => {
     expect(row.text).toBe('sale \ufffd conne');
     expect(row.raw).toBe('{"t":"\ufffd"}');
     expect(row.author_handle).toBe('tr\ufffdll');
-    expect(createLedger(store!.db).verify().ok).toBe(true);
+    expect((await createLedger(store!.store).verify()).ok).toBe(true);
   });
 
   it('any strings in (any UTF-16, lone surrogates, controls, any length) → the export verifies', async () => {
@@ -120,7 +120,7 @@ describe('verify reports every mismatch', () => {
   });
 
   it('says a missing file or a file that is no ZIP cannot be read, instead of judging it', async () => {
-    store = makeStore();
+    store = await makeStore();
     const missing = await verifyDossier(path.join(store.dir, 'nope.zip'));
     expect(missing).toMatchObject({ ok: false, unreadable: true });
     expect(missing.summary).toMatch(/^cannot read .*nope\.zip: no such file$/);

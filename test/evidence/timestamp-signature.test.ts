@@ -29,8 +29,8 @@ const fingerprint = (file: string) => cert(file).fingerprint256.toLowerCase();
 
 beforeAll(async () => {
   tsa = await startFakeTsa();
-  store = makeStore({ archive: { timestampAuthorityUrl: tsa.url } });
-  storePosts(store, [{ externalId: 'a', level: 'high' }]);
+  store = await makeStore({ archive: { timestampAuthorityUrl: tsa.url } });
+  await storePosts(store, [{ externalId: 'a', level: 'high' }]);
   zip = path.join(store.dir, 'stamped.zip');
   await writeDossier(store, { watchId: 'alice' }, zip);
   files = unzipSync(new Uint8Array(readFileSync(zip)));
@@ -197,9 +197,9 @@ describe('vigie verify --tsa-cert: the authority pinned by its certificate', () 
   });
 
   it('fails on a dossier without a timestamp', async () => {
-    const plain = makeStore();
+    const plain = await makeStore();
     try {
-      storePosts(plain, [{ externalId: 'a', level: 'high' }]);
+      await storePosts(plain, [{ externalId: 'a', level: 'high' }]);
       const out = path.join(plain.dir, 'plain.zip');
       await writeDossier(plain, { watchId: 'alice' }, out);
       expect((await verifyDossier(out)).ok).toBe(true);

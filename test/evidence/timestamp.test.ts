@@ -15,8 +15,8 @@ let store: TestStore;
 
 beforeAll(async () => {
   tsa = await startFakeTsa();
-  store = makeStore({ archive: { timestampAuthorityUrl: tsa.url } });
-  storePosts(store, [{ externalId: 'a', level: 'high' }]);
+  store = await makeStore({ archive: { timestampAuthorityUrl: tsa.url } });
+  await storePosts(store, [{ externalId: 'a', level: 'high' }]);
 }, 60_000);
 
 afterAll(async () => {

@@ -24,7 +24,7 @@ export async function testDeps(raw: Record<string, unknown>): Promise<{
     capture: { enabled: false },
     ...raw,
   });
-  const deps = createDeps(config, silentLogger());
+  const deps = await createDeps(config, silentLogger());
   await deps.syncWatches();
   return {
     deps,
@@ -41,6 +41,6 @@ export async function testDeps(raw: Record<string, unknown>): Promise<{
 export async function pollAll(deps: Deps, watchId?: string) {
   const { pollSource } = await import('../../src/ingest/poll-source.ts');
   const outcomes = [];
-  for (const s of deps.sources.listEnabled(watchId)) outcomes.push(await pollSource(deps, s.id));
+  for (const s of await deps.sources.listEnabled(watchId)) outcomes.push(await pollSource(deps, s.id));
   return outcomes;
 }

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.ts';
 import { createLedger, type EventType } from '../../src/db/ledger/ledger.ts';
@@ -47,16 +48,15 @@ async function setup(extra: Record<string, unknown> = {}, key = KEY) {
 describe('private information at rest', { timeout: 30_000 }, () => {
   it('is stripped from the stored watch and kept only encrypted', async () => {
     const { deps } = await setup();
-    expect(deps.watches.get('alice')!.definition).not.toHaveProperty('private');
-    const client = deps.db.$client;
+    expect((await deps.watches.get('alice'))!.definition).not.toHaveProperty('private');
     const dump = JSON.stringify([
-      client.prepare('select * from watches').all(),
-      client.prepare('select * from watch_private').all(),
+      await deps.store.all(sql`select * from watches`),
+      await deps.store.all(sql`select * from watch_private`),
     ]);
     for (const secret of ['Voltaire', '06 12 34', 'Paul Martin']) expect(dump).not.toContain(secret);
-    const row = client.prepare('select blob from watch_private where watch_id = ?').get('alice') as {
-      blob: string;
-    };
+    const row = (await deps.store.get<{ blob: string }>(
+      sql`select blob from watch_private where watch_id = ${'alice'}`,
+    ))!;
     expect(JSON.parse(createSecretBox(KEY).open(row.blob, 'alice')).phones).toEqual(['06 12 34 56 78']);
     expect(() => createSecretBox(KEY).open(row.blob, 'other-watch')).toThrow(/could not be decrypted/);
     expect(() => createSecretBox('b'.repeat(64)).open(row.blob, 'alice')).toThrow(/could not be decrypted/);
@@ -64,20 +64,22 @@ describe('private information at rest', { timeout: 30_000 }, () => {
 
   it('is removed with the watch, and when the watch no longer has any', async () => {
     const { deps } = await setup();
-    const count = () =>
-      (deps.db.$client.prepare('select count(*) as n from watch_private').get() as { n: number }).n;
-    expect(count()).toBe(1);
-    deps.identity.syncPrivate([]);
-    expect(count()).toBe(0);
-    deps.identity.syncPrivate([
+    const count = async () =>
+      Number((await deps.store.get<{ n: number }>(sql`select count(*) as n from watch_private`))!.n);
+    expect(await count()).toBe(1);
+    await deps.identity.syncPrivate([]);
+    expect(await count()).toBe(0);
+    await deps.identity.syncPrivate([
       {
-        ...deps.watches.get('alice')!.definition,
+        ...(await deps.watches.get('alice'))!.definition,
         private: { phones: ['0612345678'], emails: [], addresses: [], workplaces: [], relatives: [] },
       },
     ]);
-    expect(count()).toBe(1);
-    deps.identity.syncPrivate([{ ...deps.watches.get('alice')!.definition, private: undefined }]);
-    expect(count()).toBe(0);
+    expect(await count()).toBe(1);
+    await deps.identity.syncPrivate([
+      { ...(await deps.watches.get('alice'))!.definition, private: undefined },
+    ]);
+    expect(await count()).toBe(0);
   });
 
   it('is a config error without an encryption key, naming the key', () => {
@@ -123,7 +125,7 @@ describe('doxxing at ingest', { timeout: 30_000 }, () => {
     });
     const [outcome] = await pollAll(deps, 'alice');
     expect(outcome!.ok).toBe(true);
-    const posts = deps.posts.latest('alice', 10);
+    const posts = await deps.posts.latest('alice', 10);
     const dox = posts.find((p) => p.text.includes('Voltaire'))!;
     expect(dox).toMatchObject({ level: 'severe', hostile: true });
     expect(dox.categories).toContain('doxxing');
@@ -137,10 +139,14 @@ describe('doxxing at ingest', { timeout: 30_000 }, () => {
     const { deps, config } = await setup();
     const { createDeps } = await import('../../src/app/deps.ts');
     const { silentLogger } = await import('../../src/logger.ts');
-    const other = createDeps({ ...config, security: { encryptionKey: 'c'.repeat(64) } }, silentLogger(), {
-      db: deps.db,
-    });
-    const guard = other.pii.forWatch(deps.watches.get('alice')!.definition);
+    const other = await createDeps(
+      { ...config, security: { encryptionKey: 'c'.repeat(64) } },
+      silentLogger(),
+      {
+        store: deps.store,
+      },
+    );
+    const guard = await other.pii.forWatch((await deps.watches.get('alice'))!.definition);
     expect(guard.check('12 bd Voltaire')).toEqual([]);
     expect(guard.check('Alice Martin 06 12 34 56 78').map((h) => h.kind)).toEqual(['published_phone']);
   });
@@ -154,33 +160,33 @@ describe('look-alike accounts', { timeout: 30_000 }, () => {
     hn!.add({ created_at_i: T0 + 2, comment_text: 'alice who?', author: 'bob_dupont' });
     hn!.add({ created_at_i: T0 + 3, comment_text: 'alice again', author: 'аlice_m' });
     await pollAll(deps, 'alice');
-    const list = deps.identity.list('alice');
+    const list = await deps.identity.list('alice');
     expect(list.map((c) => c.handle).sort()).toEqual(['alicem_officiel', 'аlice_m'].sort());
     const cyr = list.find((c) => c.handle === 'аlice_m')!;
     expect(cyr).toMatchObject({ platform: 'hackernews', status: 'new', foundBy: 'author', notifiedAt: null });
     expect(cyr.reason).toContain('U+0430');
-    expect(deps.identity.unnotified('alice').map((c) => c.id)).toContain(cyr.id);
+    expect((await deps.identity.unnotified('alice')).map((c) => c.id)).toContain(cyr.id);
 
     const official = list.find((c) => c.handle === 'alicem_officiel')!;
-    deps.identity.dismiss(official.id);
+    await deps.identity.dismiss(official.id);
     hn!.add({ created_at_i: T0 + 10, comment_text: 'alice, me again', author: 'alicem_officiel' });
     await pollAll(deps, 'alice');
-    expect(deps.identity.list('alice').map((c) => c.handle)).toEqual(['аlice_m']);
-    expect(deps.identity.get(official.id)!.status).toBe('dismissed');
+    expect((await deps.identity.list('alice')).map((c) => c.handle)).toEqual(['аlice_m']);
+    expect((await deps.identity.get(official.id))!.status).toBe('dismissed');
 
     const confirmed = await deps.identity.confirm(cyr.id, 'proxy@example.org');
     expect(confirmed.status).toBe('confirmed');
-    const events = createLedger(deps.db).ofWatchAndType('alice', 'impersonation' as EventType);
+    const events = await createLedger(deps.store).ofWatchAndType('alice', 'impersonation' as EventType);
     expect(events).toHaveLength(1);
     expect(events[0]!.actor).toBe('proxy@example.org');
-    expect(createLedger(deps.db).verify().ok).toBe(true);
+    expect((await createLedger(deps.store).verify()).ok).toBe(true);
   });
 
   it('rescans every author of the watch on demand', async () => {
     const { deps } = await setup();
     hn!.add({ created_at_i: T0, comment_text: 'alice', author: 'a1ice_m' });
     await pollAll(deps, 'alice');
-    deps.db.$client.prepare('delete from lookalikes').run();
+    await deps.store.run(sql`delete from lookalikes`);
     expect(await deps.identity.scanAuthors('alice')).toEqual({ checked: 1, candidates: 1 });
   });
 
@@ -202,7 +208,7 @@ describe('look-alike accounts', { timeout: 30_000 }, () => {
     });
     cleanup = t.cleanup;
     expect(await t.deps.identity.searchAccounts('alice')).toBe(1);
-    const [c] = t.deps.identity.list('alice');
+    const [c] = await t.deps.identity.list('alice');
     expect(c).toMatchObject({ platform: 'bluesky', accountId: 'did:plc:evil', foundBy: 'search' });
     expect(c!.similarity).toBeGreaterThanOrEqual(0.9);
   });

@@ -3,6 +3,7 @@ import { startFakeXApi, type FakeXApi } from '../fakes/x-api.ts';
 import { startFakeFeedServer, serveGoogleAlerts, buildRss2, makeItems } from '../fakes/feed-server.ts';
 import { pollAll, testDeps } from '../helpers/deps.ts';
 import { pollSource } from '../../src/ingest/poll-source.ts';
+import { toArray } from '../helpers/to-array.ts';
 
 const TOKEN = 'test-bearer-token';
 const closers: Array<() => Promise<void> | void> = [];
@@ -39,8 +40,8 @@ describe('pollSource() with X', () => {
 
     const [first] = await pollAll(deps);
     expect(first).toMatchObject({ ok: true, pages: 3, fetched: 250, stored: 250 });
-    expect(deps.posts.count('alice')).toBe(250);
-    const source = deps.sources.listEnabled('alice')[0]!;
+    expect(await deps.posts.count('alice')).toBe(250);
+    const source = (await deps.sources.listEnabled('alice'))[0]!;
     expect(source.cursor).toBe(ids.reduce((a, b) => (BigInt(a) > BigInt(b) ? a : b)));
     expect(source.lastSuccessAt).not.toBeNull();
 
@@ -49,7 +50,7 @@ describe('pollSource() with X', () => {
     expect(second).toMatchObject({ ok: true, stored: 0 });
     expect(fake.requests.length - before).toBe(1);
     expect(mentionRequests(fake).at(-1)!.query.since_id).toBe(source.cursor);
-    expect(deps.posts.count('alice')).toBe(250);
+    expect(await deps.posts.count('alice')).toBe(250);
   });
 
   it('keeps every post and the cursor when a 429 far from its reset stops the poll mid-pagination', async () => {
@@ -67,15 +68,15 @@ describe('pollSource() with X', () => {
     const [stopped] = await pollAll(deps);
     expect(stopped!.ok).toBe(false);
     expect(stopped!.retryAt).toBeGreaterThan(Date.now() + 800_000);
-    expect(deps.posts.count('alice')).toBe(100);
-    const source = deps.sources.listEnabled('alice')[0]!;
+    expect(await deps.posts.count('alice')).toBe(100);
+    const source = (await deps.sources.listEnabled('alice'))[0]!;
     expect(source.cursor).toBeNull();
     expect(source.consecutiveFailures).toBe(1);
 
     const [resumed] = await pollAll(deps);
     expect(resumed).toMatchObject({ ok: true, fetched: 250, stored: 150 });
-    expect(deps.posts.count('alice')).toBe(250);
-    expect(deps.sources.get(source.id)!.consecutiveFailures).toBe(0);
+    expect(await deps.posts.count('alice')).toBe(250);
+    expect((await deps.sources.get(source.id))!.consecutiveFailures).toBe(0);
   });
 
   it('stores a post found by both the mentions timeline and the search once', async () => {
@@ -87,7 +88,7 @@ describe('pollSource() with X', () => {
     const outcomes = await pollAll(deps);
     expect(outcomes.map((o) => o.fetched)).toEqual([1, 1]);
     expect(outcomes.reduce((n, o) => n + o.stored, 0)).toBe(1);
-    expect(deps.posts.count('alice')).toBe(1);
+    expect(await deps.posts.count('alice')).toBe(1);
   });
 
   it('scores posts at ingest and keeps the raw payload with its SHA-256', async () => {
@@ -98,7 +99,7 @@ describe('pollSource() with X', () => {
     ]);
     const deps = await setup(fake.url, { x: { handle: 'alice_m' } });
     await pollAll(deps);
-    const rows = [...deps.posts.iterateMentions({ watchId: 'alice' })];
+    const rows = await toArray(deps.posts.iterateMentions({ watchId: 'alice' }));
     const hostile = rows.find((r) => r.authorHandle === 'troll')!;
     const friendly = rows.find((r) => r.authorHandle === 'friend')!;
     expect(hostile.hostile).toBe(true);
@@ -126,7 +127,7 @@ describe('pollSource() with X', () => {
     expect(byKind.x_mentions!.ok).toBe(false);
     expect(byKind.gone!.ok).toBe(false);
     expect(byKind.feed).toMatchObject({ ok: true, stored: 20 });
-    const health = deps.sources.listHealth();
+    const health = await deps.sources.listHealth();
     const dead = health.find((s) => s.kind === 'x_mentions')!;
     expect(dead.consecutiveFailures).toBe(1);
     expect(dead.failingSince).not.toBeNull();
@@ -150,7 +151,7 @@ describe('pollSource() with feeds', () => {
     const [second] = await pollAll(deps);
     expect(second).toMatchObject({ ok: true, fetched: 0, stored: 0 });
     expect(feeds.requests.at(-1)!.headers['if-none-match']).toBe('"v1"');
-    expect(deps.posts.count('alice')).toBe(30);
+    expect(await deps.posts.count('alice')).toBe(30);
   });
 
   it('stores what a changed feed adds, without duplicating what it kept', async () => {
@@ -163,7 +164,7 @@ describe('pollSource() with feeds', () => {
     feeds.setFeed('/rss', { body: buildRss2(items.slice(0, 30)), etag: '"b"' });
     const [second] = await pollAll(deps);
     expect(second).toMatchObject({ ok: true, fetched: 30, stored: 10 });
-    expect(deps.posts.count('alice')).toBe(40);
+    expect(await deps.posts.count('alice')).toBe(40);
   });
 
   it('stores every item of two feeds numbering their items alike, and items with neither guid nor link', async () => {
@@ -178,10 +179,10 @@ describe('pollSource() with feeds', () => {
       { ok: true, stored: 2, warnings: [] },
       { ok: true, stored: 2, warnings: [] },
     ]);
-    expect(deps.posts.count('alice')).toBe(4);
+    expect(await deps.posts.count('alice')).toBe(4);
     const second = await pollAll(deps);
     expect(second.map((o) => o.stored)).toEqual([0, 0]);
-    expect(deps.posts.count('alice')).toBe(4);
+    expect(await deps.posts.count('alice')).toBe(4);
   });
 
   it('finds posts by full-text search without accents', async () => {
@@ -196,10 +197,10 @@ describe('pollSource() with feeds', () => {
     const deps = await setup('http://127.0.0.1:9', { feeds: [`${feeds.url}/rss`] });
     const [o] = await pollAll(deps);
     expect(o!.ok).toBe(true);
-    const found = [...deps.posts.iterateMentions({ search: 'elodie' })];
+    const found = await toArray(deps.posts.iterateMentions({ search: 'elodie' }));
     expect(found.map((p) => p.url)).toEqual(['https://ex.org/1']);
     // Operators typed by a person are data, not FTS syntax.
-    expect([...deps.posts.iterateMentions({ search: 'AND ("' })]).toEqual([]);
+    expect(await toArray(deps.posts.iterateMentions({ search: 'AND ("' }))).toEqual([]);
   });
 });
 
@@ -224,6 +225,6 @@ describe('pollSource() and short rate limits', () => {
     const [o] = await pollAll(deps);
     expect(o).toMatchObject({ ok: true, stored: 250 });
     expect(fake.requests.some((r) => r.status === 429)).toBe(true);
-    expect(deps.sources.listEnabled('alice')[0]!.cursor).not.toBeNull();
+    expect((await deps.sources.listEnabled('alice'))[0]!.cursor).not.toBeNull();
   });
 });

@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeFeedServer, buildRss2 } from '../fakes/feed-server.ts';
 import { pollAll, testDeps } from '../helpers/deps.ts';
 import { rescoreWatch } from '../../src/ingest/rescore.ts';
-import { createLedger } from '../../src/db/ledger/ledger.ts';
 import { parseConfig } from '../../src/config/load.ts';
+import { toArray } from '../helpers/to-array.ts';
 
 const closers: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -24,24 +24,24 @@ describe('rescoreWatch()', () => {
     const t = await testDeps({ watches: [watch] });
     closers.push(t.cleanup);
     await pollAll(t.deps);
-    const before = [...t.deps.posts.iterateMentions({ watchId: 'alice' })];
+    const before = await toArray(t.deps.posts.iterateMentions({ watchId: 'alice' }));
     expect(before.every((p) => !p.hostile)).toBe(true);
 
     // The watch now flags the made-up insult: its scorer version changes.
     const updated = parseConfig({
       watches: [{ ...watch, words: { flag: [{ term: 'zorglubette', category: 'insult', severity: 3 }] } }],
     }).watches;
-    t.deps.watches.syncFromConfig(updated);
-    expect(rescoreWatch(t.deps, 'alice')).toBe(2);
-    const after = [...t.deps.posts.iterateMentions({ watchId: 'alice' })];
+    await t.deps.watches.syncFromConfig(updated);
+    expect(await rescoreWatch(t.deps, 'alice')).toBe(2);
+    const after = await toArray(t.deps.posts.iterateMentions({ watchId: 'alice' }));
     const insulted = after.find((p) => p.url === 'https://ex.org/1')!;
     expect(insulted.hostile).toBe(true);
     expect(insulted.categories).toContain('insult');
     expect(after.find((p) => p.url === 'https://ex.org/2')!.hostile).toBe(false);
     // Nothing left to do the second time; the custody log holds the new scores and still verifies.
-    expect(rescoreWatch(t.deps, 'alice')).toBe(0);
-    const ledger = createLedger(t.deps.db);
-    expect(ledger.eventsForPost(insulted.id).filter((e) => e.type === 'scored')).toHaveLength(2);
-    expect(ledger.verify().ok).toBe(true);
+    expect(await rescoreWatch(t.deps, 'alice')).toBe(0);
+    const ledger = t.deps.ledger;
+    expect((await ledger.eventsForPost(insulted.id)).filter((e) => e.type === 'scored')).toHaveLength(2);
+    expect((await ledger.verify()).ok).toBe(true);
   });
 });

@@ -13,6 +13,7 @@ import { tempDir } from '../helpers/temp.ts';
 import { waitFor } from './driver-suite.ts';
 import { startProcess, writeConfig, type VigieProcess } from './process-kit.ts';
 import { REDIS_URL, deleteKeysUnder, dumpValuesUnder, uniquePrefix } from './redis-test-kit.ts';
+import { createSqliteStore } from '../../src/db/sqlite-store.ts';
 
 const TOKEN = 'distributed-test-token-9f3b1c';
 const WATCHES = 50;
@@ -95,8 +96,9 @@ describe('distributed mode: web + 3 workers on one Redis', () => {
     web = startProcess(['web'], env);
     await web.waitForLine(/Vigie listening/);
     db = openDb(dbFile(tmp.dir), { migrate: false });
-    const posts = createPostsRepo(db, createLedger(db));
-    const sources = createSourcesRepo(db);
+    const store = createSqliteStore(db);
+    const posts = createPostsRepo(store, createLedger(store));
+    const sources = createSourcesRepo(store);
     for (let i = 0; i < 3; i++) workers.push(startProcess(['worker', '--queues', 'poll,score,archive'], env));
     await Promise.all(workers.map((w) => w.waitForLine(/"msg":"Vigie started"/)));
 
@@ -115,25 +117,29 @@ describe('distributed mode: web + 3 workers on one Redis', () => {
     );
     const victim = workers.find((w) => w.pid === victimPid);
     expect(victim, `pid ${victimPid} is one of the workers`).toBeDefined();
-    const storedAtKill = posts.count();
+    const storedAtKill = await posts.count();
     await victim!.stop('SIGKILL');
 
     // The stalled job goes to another worker; everything ends up stored, once.
-    await waitFor(() => posts.count() >= WATCHES * POSTS_PER_WATCH, 'every post to be stored', 90_000);
+    await waitFor(
+      async () => (await posts.count()) >= WATCHES * POSTS_PER_WATCH,
+      'every post to be stored',
+      90_000,
+    );
     await waitFor(
       async () => {
         const c = await pollQueue.getJobCounts('waiting', 'active', 'prioritized');
         return (
           c.waiting! + c.active! + c.prioritized! === 0 &&
-          sources.listHealth().every((s) => s.lastSuccessAt !== null)
+          (await sources.listHealth()).every((s) => s.lastSuccessAt !== null)
         );
       },
       'the poll queue to drain',
       30_000,
     );
     expect(storedAtKill).toBeLessThan(WATCHES * POSTS_PER_WATCH);
-    expect(posts.count()).toBe(WATCHES * POSTS_PER_WATCH);
-    for (let i = 0; i < WATCHES; i++) expect(posts.count(`w${i}`), `watch w${i}`).toBe(POSTS_PER_WATCH);
+    expect(await posts.count()).toBe(WATCHES * POSTS_PER_WATCH);
+    for (let i = 0; i < WATCHES; i++) expect(await posts.count(`w${i}`), `watch w${i}`).toBe(POSTS_PER_WATCH);
     const distinct = db.$client
       .prepare('SELECT count(DISTINCT watch_id || external_id) AS n FROM posts')
       .get() as { n: number };
@@ -142,7 +148,7 @@ describe('distributed mode: web + 3 workers on one Redis', () => {
     const firstPages = fake.requests.filter((r) => r.path === victimPath && !('pagination_token' in r.query));
     expect(firstPages.length).toBeGreaterThanOrEqual(2);
     expect(await pollQueue.getFailedCount()).toBe(0);
-    expect(sources.listHealth().filter((s) => s.consecutiveFailures > 0)).toEqual([]);
+    expect((await sources.listHealth()).filter((s) => s.consecutiveFailures > 0)).toEqual([]);
 
     // Every hostile post archived, each URL submitted once, never faster than the shared rate.
     const hostile = WATCHES * HOSTILE_PER_WATCH;
@@ -164,7 +170,7 @@ describe('distributed mode: web + 3 workers on one Redis', () => {
     expect(Math.max(...perUrl.values())).toBeLessThanOrEqual(2);
     expect(resubmitted.length).toBeLessThanOrEqual(2); // the victim's archive concurrency
     process.stderr.write(
-      `kill test: ${posts.count()} posts stored once (${storedAtKill} before the SIGKILL), ${archived()} archived, ` +
+      `kill test: ${await posts.count()} posts stored once (${storedAtKill} before the SIGKILL), ${archived()} archived, ` +
         `${wayback.submissions.length} Wayback submissions (${resubmitted.length} re-sent after the victim's lease), max ${wayback.maxInWindow(WAYBACK_WINDOW_MS)} per ${WAYBACK_WINDOW_MS} ms (limit ${WAYBACK_RATE})\n`,
     );
     expect(wayback.maxInWindow(WAYBACK_WINDOW_MS)).toBeLessThanOrEqual(WAYBACK_RATE);

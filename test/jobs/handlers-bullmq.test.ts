@@ -43,7 +43,11 @@ describe('job handlers on the BullMQ driver', () => {
     await deps.driver.start(deps.handlers(), { kinds: ['poll'] });
     const started = Date.now();
     await deps.driver.enqueue('poll', { task: 'watch', watchId: 'alice' });
-    await waitFor(() => deps.posts.count('alice') === 250, 'every mention to be stored', 20_000);
+    await waitFor(
+      async () => (await deps.posts.count('alice')) === 250,
+      'every mention to be stored',
+      20_000,
+    );
     const elapsed = Date.now() - started;
 
     expect(fake.requests.filter((r) => r.status === 429)).toHaveLength(1);
@@ -59,7 +63,7 @@ describe('job handlers on the BullMQ driver', () => {
       await poll.close();
       await connection.quit();
     }
-    const [source] = deps.sources.listHealth();
+    const [source] = await deps.sources.listHealth();
     expect(source!.lastSuccessAt).not.toBeNull();
   });
 });

@@ -11,6 +11,7 @@ import { tempDir } from '../helpers/temp.ts';
 import { waitFor } from './driver-suite.ts';
 import { startProcess, writeConfig, type VigieProcess } from './process-kit.ts';
 import { REDIS_URL, deleteKeysUnder, uniquePrefix } from './redis-test-kit.ts';
+import { createSqliteStore } from '../../src/db/sqlite-store.ts';
 
 const TOKEN = 'roles-test-token';
 
@@ -51,19 +52,24 @@ describe('vigie web / start in distributed mode', () => {
     processes.push(web);
     await web.waitForLine(/Vigie listening/);
     db = openDb(dbFile(tmp.dir), { migrate: false });
-    const posts = createPostsRepo(db, createLedger(db));
+    const store = createSqliteStore(db);
+    const posts = createPostsRepo(store, createLedger(store));
     // The boot poll waits in Redis for a worker: the web process does not run it. (It is enqueued
     // once the port is bound, just after "listening" is printed.)
     await expect.poll(() => poll!.getWaitingCount(), { timeout: 10_000 }).toBe(1);
     await new Promise((r) => setTimeout(r, 500));
     expect(await poll.getWaitingCount()).toBe(1);
-    expect(posts.count()).toBe(0);
+    expect(await posts.count()).toBe(0);
     expect(fake.requests).toHaveLength(0);
     expect(await web.stop('SIGTERM')).toBe(0);
 
     const all = startProcess(['start'], env);
     processes.push(all);
-    await waitFor(() => posts.count('alice') === 120, 'the posts, polled by `vigie start`', 30_000);
+    await waitFor(
+      async () => (await posts.count('alice')) === 120,
+      'the posts, polled by `vigie start`',
+      30_000,
+    );
     expect((await poll.getJobSchedulers()).map((s) => s.key)).toContain('poll:alice');
     await all.waitForLine(/"msg":"Vigie started"/); // signals are handled from then on
     expect(await all.stop('SIGTERM')).toBe(0);

@@ -8,6 +8,7 @@ import { writeDossier } from '../../src/evidence/dossier.ts';
 import { verifyDossier } from '../../src/evidence/verify.ts';
 import { testDeps, pollAll } from '../helpers/deps.ts';
 import { startHostileFeedServer, type HostileFeedServer } from '../fakes/hostile-feed-server.ts';
+import { toArray } from '../helpers/to-array.ts';
 
 // Hostile feeds, served for real: every poll ends (no hang) with posts or a clear error (no
 // crash), and memory stays bounded whatever the server sends.
@@ -147,7 +148,7 @@ describe('hostile text through the whole pipeline: poll → store → export →
       [true, 1, undefined],
       [true, 1, undefined],
     ]);
-    const texts = [...t.deps.posts.iterateMentions({ watchId: 'alice' })].map((p) => p.text);
+    const texts = (await toArray(t.deps.posts.iterateMentions({ watchId: 'alice' }))).map((p) => p.text);
     expect(texts).toContain('Alice en UTF-16 😀');
     expect(texts).toContain('Alice \ufffd seule');
     expect(texts).toContain(token);

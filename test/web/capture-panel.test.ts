@@ -23,9 +23,9 @@ const base: CaptureStatusView = {
 async function overview(status: CaptureStatusView | undefined, lang: 'en' | 'fr') {
   f = await makeFixture({
     evidence: {
-      async recordViewed() {},
+      recordViewed: async () => {},
       eventsForPost: async () => [],
-      ...(status ? { captureStatus: () => status } : {}),
+      ...(status ? { captureStatus: async () => status } : {}),
     },
   });
   await f.addUser('owner@example.org', 'owner', ['alice']);

@@ -95,7 +95,7 @@ beforeAll(async () => {
   const stamper = createLedgerStamper({
     config: f.deps.config!,
     ledger: f.ledger,
-    stamps: createLedgerTimestampsRepo(f.db),
+    stamps: createLedgerTimestampsRepo(f.store),
     log: f.deps.log,
   });
   expect((await stamper.run()).stamped).toEqual([tsa.url]);

@@ -84,16 +84,16 @@ export async function makeFixture(
   const dir = mkdtempSync(path.join(tmpdir(), 'vigie-web-'));
   const db = openDb(path.join(dir, 'vigie.db'));
   const store = createSqliteStore(db);
-  const watches = createWatchesRepo(db);
-  const sources = createSourcesRepo(db);
+  const watches = createWatchesRepo(store);
+  const sources = createSourcesRepo(store);
   const ledger = createLedger(store);
-  const posts = createPostsRepo(db, ledger);
+  const posts = createPostsRepo(store, ledger);
   const ids = options.watches ?? ['alice', 'bob'];
-  watches.syncFromConfig(ids.map((id) => watchDef(id)));
+  await watches.syncFromConfig(ids.map((id) => watchDef(id)));
   const sourceIds: Record<string, number> = {};
   for (const id of ids) {
-    sources.syncForWatch(id, [{ kind: 'feed', target: `https://feeds.example.org/${id}.xml` }]);
-    sourceIds[id] = sources.listEnabled(id)[0]!.id;
+    await sources.syncForWatch(id, [{ kind: 'feed', target: `https://feeds.example.org/${id}.xml` }]);
+    sourceIds[id] = (await sources.listEnabled(id))[0]!.id;
   }
   const log = silentLogger();
   const config = configSchema.parse({
@@ -105,7 +105,7 @@ export async function makeFixture(
     capture: { ...options.capture },
   });
   // The capture repository only where a test asks for captures (they launch Chromium).
-  const captures = options.capture ? createCaptureRepo(db, ledger) : undefined;
+  const captures = options.capture ? createCaptureRepo(store, ledger) : undefined;
   const deps: AppDeps = {
     log,
     posts,
@@ -113,7 +113,6 @@ export async function makeFixture(
     sources,
     config,
     ...createWebPorts({
-      db,
       store,
       log,
       config,

@@ -99,9 +99,9 @@ describe('a 1 MB unbroken token', () => {
   }, 60_000);
 
   it("the dossier's report.html renders, small, and says where the whole text is", async () => {
-    const store = makeStore();
+    const store = await makeStore();
     try {
-      storePosts(store, [
+      await storePosts(store, [
         { externalId: 'long', text: `${TOKEN} fin`, author: 'a'.repeat(100_000), level: 'high' },
       ]);
       const zip = path.join(store.dir, 'dossier.zip');

@@ -54,7 +54,7 @@ describe('Account → Notifications', { timeout: 60_000 }, () => {
     expect(saved.statusCode).toBe(303);
     // The account is a recipient of its watch (no second list), with its own settings.
     const recipients = createRecipientsRepo(f.store);
-    await recipients.syncFromConfig([f.deps.watches.get('alice')!.definition]);
+    await recipients.syncFromConfig([(await f.deps.watches.get('alice'))!.definition]);
     const r = (await recipients.listActive('alice')).find((x) => x.email === 'bob@example.org')!;
     expect(r).toMatchObject({
       userId: id,

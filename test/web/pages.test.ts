@@ -69,9 +69,9 @@ describe('pages', () => {
       { text: 'x', level: 'high' },
       { text: 'y', level: 'severe' },
     ]);
-    const sources = createSourcesRepo(f.db);
+    const sources = createSourcesRepo(f.store);
     const since = Date.UTC(2026, 10, 20, 8, 30);
-    sources.recordFailure(f.sourceIds.alice!, since, 'HTTP 404 <script>');
+    await sources.recordFailure(f.sourceIds.alice!, since, 'HTTP 404 <script>');
     const jar = await login(f.app, 'owner@example.org');
     const page = await f.app.inject({
       method: 'GET',

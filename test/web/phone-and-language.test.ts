@@ -73,7 +73,7 @@ describe('every page on a phone, in French', () => {
     for (const role of ROLES) ids[role] = await f.addUser(USERS[role], role, ['alice']);
     f.db.$client.prepare(`update users set lang = 'fr'`).run();
     const src = f.deps.sources;
-    src.syncForWatch('alice', [
+    await src.syncForWatch('alice', [
       { kind: 'feed', target: 'https://feeds.example.org/alice.xml' },
       { kind: 'x_mentions', target: 'alice_martin_officielle_compte_tres_long_pour_voir' },
       { kind: 'mastodon_tag', target: 'soutienaalicemartinpartoutetpourtoujours' },

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
@@ -91,14 +92,12 @@ describe('settings from the dashboard', () => {
 
     const secrets = [X_TOKEN, BSKY_PASSWORD, MASTODON_TOKEN, REDDIT_SECRET, SMTP_PASS];
     // The raw rows: sealed blobs, no plaintext; the database files on disk neither.
-    const rows = t.deps.db.$client.prepare(`select path, value, secret from settings`).all() as {
-      path: string;
-      value: string;
-      secret: number;
-    }[];
+    const rows = await t.deps.store.all<{ path: string; value: string; secret: number | boolean }>(
+      sql`select path, value, secret from settings`,
+    );
     expect(
       rows
-        .filter((r) => r.secret === 1)
+        .filter((r) => Boolean(r.secret))
         .map((r) => r.path)
         .sort(),
     ).toEqual(
@@ -111,7 +110,7 @@ describe('settings from the dashboard', () => {
       ].sort(),
     );
     for (const r of rows) for (const s of secrets) expect(r.value).not.toContain(s);
-    t.deps.db.$client.pragma('wal_checkpoint(TRUNCATE)');
+    await t.deps.store.run(sql`pragma wal_checkpoint(TRUNCATE)`);
     const files = ['vigie.db', 'vigie.db-wal'].map((f) => path.join(t.dir, f)).filter((f) => existsSync(f));
     expect(files.length).toBeGreaterThan(0);
     for (const f of files) {
@@ -124,7 +123,7 @@ describe('settings from the dashboard', () => {
     expect(page.body).toContain('ends in …4f2a');
     expect(page.body).toContain(`value="${masto.url}"`);
     // Nor does the audit log hold a value.
-    const audit = JSON.stringify(t.deps.db.$client.prepare(`select * from audit_log`).all());
+    const audit = JSON.stringify(await t.deps.store.all(sql`select * from audit_log`));
     for (const s of secrets) expect(audit).not.toContain(s);
     expect(audit).toContain('settings_change');
   });
@@ -201,12 +200,10 @@ describe('settings from the dashboard', () => {
     const res = await postForm(app, jar, `/watches/${id}/poll`, {}, '/watches');
     expect(res.statusCode).toBe(303);
     await t.deps.driver.idle();
-    const stored = t.deps.db.$client
-      .prepare(`select count(*) as n from posts where watch_id = ?`)
-      .get(id) as {
-      n: number;
-    };
-    expect(stored.n).toBe(7);
+    const stored = await t.deps.store.get<{ n: number }>(
+      sql`select count(*) as n from posts where watch_id = ${id}`,
+    );
+    expect(Number(stored!.n)).toBe(7);
     const list = await app.inject({
       method: 'GET',
       url: '/watches?polled=1',

@@ -78,9 +78,9 @@ describe('first-run setup page', () => {
     const owner = (await ctx.deps.users.byEmail('owner@example.org'))!;
     expect(owner.role).toBe('owner');
     expect(owner.watchIds).toHaveLength(1);
-    const watch = ctx.deps.watches.get(owner.watchIds[0]!)!;
+    const watch = (await ctx.deps.watches.get(owner.watchIds[0]!))!;
     expect(watch.definition.names).toEqual(['Alice Martin', 'Alice M.']);
-    expect(ctx.deps.sources.listEnabled(watch.id).map((s) => s.kind)).toEqual(['feed']);
+    expect((await ctx.deps.sources.listEnabled(watch.id)).map((s) => s.kind)).toEqual(['feed']);
     // Signed in at once: the settings page answers with the session cookie.
     const settings = await ctx.app.inject({
       method: 'GET',

@@ -39,20 +39,22 @@ describe('owner shield and look-alikes in a real browser', () => {
       { text: KIND, handle: 'fan_club', level: 'none' },
       { text: IMPOSTOR, handle: 'alice_martin_off', name: 'Alice Martin', level: 'none' },
     ])) as [number, number, number, number];
-    lookalikeId = createIdentityRepo(f.db).upsertCandidate({
-      watchId: 'alice',
-      platform: 'web',
-      // The fixture's authors have the external id `a-<handle>`.
-      accountId: 'a-alice_martin_off',
-      handle: 'alice_martin_off',
-      name: 'Alice Martin',
-      reason: 'handle alice_martin_off: the name with an added word (off)',
-      similarity: 0.93,
-      foundBy: 'author',
-      at: Date.now(),
-    }).row.id;
+    lookalikeId = (
+      await createIdentityRepo(f.store).upsertCandidate({
+        watchId: 'alice',
+        platform: 'web',
+        // The fixture's authors have the external id `a-<handle>`.
+        accountId: 'a-alice_martin_off',
+        handle: 'alice_martin_off',
+        name: 'Alice Martin',
+        reason: 'handle alice_martin_off: the name with an added word (off)',
+        similarity: 0.93,
+        foundBy: 'author',
+        at: Date.now(),
+      })
+    ).row.id;
     // Handles, names and reasons come from whoever runs the account: escaped like post text.
-    createIdentityRepo(f.db).upsertCandidate({
+    await createIdentityRepo(f.store).upsertCandidate({
       watchId: 'alice',
       platform: 'x',
       accountId: 'xss',

@@ -1,8 +1,8 @@
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
-import type { Db } from '../client.ts';
-import { posts, sources } from '../schema/index.ts';
-import { ftsQuery } from './fts-query.ts';
-import { postStoredEvents, type Ledger, type LedgerEvent } from '../ledger/ledger.ts';
+import { and, asc, desc, eq, getTableColumns, gt, inArray, sql, type SQL } from 'drizzle-orm';
+import type { Store } from '../store.ts';
+import type { posts, sources } from '../schema/index.ts';
+import { postSearchCondition } from './fts-query.ts';
+import { postStoredEvents, type Ledger, type LedgerEvent, type StoredPostFacts } from '../ledger/ledger.ts';
 import { wellFormedDeep } from '../../text/well-formed.ts';
 
 export type PostRow = typeof posts.$inferSelect;
@@ -61,13 +61,21 @@ export interface MentionFilter {
   limit?: number;
 }
 
+/** Rows per multi-row insert: SQLite binds at most 32,766 parameters (21 per post). */
+const INSERT_BATCH = 500;
+/** Rows read per round trip when mentions are streamed (constant memory on both stores). */
+const MENTIONS_PAGE = 500;
+
+type PostInsertRow = Omit<typeof posts.$inferInsert, 'id'>;
+
 /** The custody ledger records `captured` and `scored` for every new post in the storing transaction. */
-export function createPostsRepo(db: Db, ledger: Ledger) {
-  const client = db.$client;
+export function createPostsRepo(store: Store, ledger: Ledger) {
+  const { db, t } = store;
 
   /** Applies a new score (rescoring after a lexicon change). */
-  function updateScore(id: number, score: NonNullable<PostToStore['score']>): void {
-    db.update(posts)
+  async function updateScore(tx: Store, id: number, score: NonNullable<PostToStore['score']>): Promise<void> {
+    await tx.db
+      .update(tx.t.posts)
       .set({
         score: score.score,
         level: score.level,
@@ -77,39 +85,60 @@ export function createPostsRepo(db: Db, ledger: Ledger) {
         targeted: score.targeted,
         scorerVersion: score.version,
       })
-      .where(eq(posts.id, id))
-      .run();
+      .where(eq(tx.t.posts.id, id));
   }
 
-  const insertPost = client.prepare(
-    `insert into posts (watch_id, source_id, platform, external_id, url, author_id, author_handle, author_name, text, lang,
-       created_at, first_seen_at, raw, raw_sha256, score, level, hostile, categories, matches, targeted, scorer_version)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-     on conflict do nothing returning id`,
-  );
-  // Handles and display names change (impersonators rename): keep the latest seen.
-  const upsertAuthor = client.prepare(
-    `insert into authors (platform, external_id, handle, name, first_seen_at, last_seen_at) values (?, ?, ?, ?, ?, ?)
-     on conflict (platform, external_id) do update set handle = coalesce(excluded.handle, authors.handle),
-       name = coalesce(excluded.name, authors.name), last_seen_at = excluded.last_seen_at
-     returning id`,
-  );
-
-  function upsertAuthors(page: PageWrite): Map<string, number> {
-    const ids = new Map<string, number>();
+  /**
+   * The page's authors, one multi-row upsert per batch; handles and display names change
+   * (impersonators rename): the latest seen is kept. Returns their ids by platform and external id.
+   */
+  async function upsertAuthors(tx: Store, page: PageWrite): Promise<Map<string, number>> {
+    const wanted = new Map<string, NonNullable<RawPost['author']> & { platform: string }>();
     for (const p of page.posts) {
       if (!p.author) continue;
-      const key = `${p.platform}\u0000${p.author.externalId}`;
-      if (ids.has(key)) continue;
-      const row = upsertAuthor.get(
-        p.platform,
-        p.author.externalId,
-        p.author.handle,
-        p.author.name,
-        page.seenAt,
-        page.seenAt,
-      ) as { id: number };
-      ids.set(key, row.id);
+      const key = authorKey(p.platform, p.author.externalId);
+      if (!wanted.has(key)) wanted.set(key, { ...p.author, platform: p.platform });
+    }
+    const ids = new Map<string, number>();
+    const list = [...wanted.values()];
+    for (let i = 0; i < list.length; i += INSERT_BATCH) {
+      const values = list
+        .slice(i, i + INSERT_BATCH)
+        .map((a) => sql`(${a.platform}, ${a.externalId}, ${a.handle}, ${a.name}, ${page.seenAt}, ${page.seenAt})`);
+      const rows = await tx.all<{ id: number; platform: string; externalId: string }>(
+        sql`insert into authors (platform, external_id, handle, name, first_seen_at, last_seen_at)
+          values ${sql.join(values, sql`, `)}
+          on conflict (platform, external_id) do update set handle = coalesce(excluded.handle, authors.handle),
+            name = coalesce(excluded.name, authors.name), last_seen_at = excluded.last_seen_at
+          returning id, platform, external_id as "externalId"`,
+      );
+      for (const r of rows) ids.set(authorKey(r.platform, r.externalId), Number(r.id));
+    }
+    return ids;
+  }
+
+  /**
+   * Inserts the rows, one multi-row statement per batch (the ingest hot path); a row whose
+   * (watch, platform, external id) is already stored is ignored. Returns the new ids by platform
+   * and external id (RETURNING gives no order, so rows are matched by their key).
+   */
+  async function insertPosts(tx: Store, rows: readonly PostInsertRow[]): Promise<Map<string, number>> {
+    const ids = new Map<string, number>();
+    for (let i = 0; i < rows.length; i += INSERT_BATCH) {
+      const values = rows
+        .slice(i, i + INSERT_BATCH)
+        .map(
+          (r) =>
+            sql`(${r.watchId}, ${r.sourceId}, ${r.platform}, ${r.externalId}, ${r.url}, ${r.authorId}, ${r.authorHandle}, ${r.authorName}, ${r.text}, ${r.lang}, ${r.createdAt}, ${r.firstSeenAt}, ${r.raw}, ${r.rawSha256}, ${r.score}, ${r.level}, ${r.hostile}, ${JSON.stringify(r.categories)}, ${JSON.stringify(r.matches)}, ${r.targeted}, ${r.scorerVersion})`,
+        );
+      const inserted = await tx.all<{ id: number; platform: string; externalId: string }>(
+        sql`insert into posts (watch_id, source_id, platform, external_id, url, author_id, author_handle, author_name,
+            text, lang, created_at, first_seen_at, raw, raw_sha256, score, level, hostile, categories, matches,
+            targeted, scorer_version)
+          values ${sql.join(values, sql`, `)}
+          on conflict do nothing returning id, platform, external_id as "externalId"`,
+      );
+      for (const r of inserted) ids.set(postKey(r.platform, r.externalId), Number(r.id));
     }
     return ids;
   }
@@ -118,167 +147,175 @@ export function createPostsRepo(db: Db, ledger: Ledger) {
     /**
      * Stores one page of a poll in one transaction: new posts (duplicates ignored by the unique
      * key), their authors, and — on the last page — the source's cursor, so a crash never leaves
-     * a cursor ahead of the posts it covers. Returns the posts that were new.
+     * a cursor ahead of the posts it covers. Returns the posts that were new, in page order.
      */
-    storePage(input: PageWrite): StoredPostRef[] {
-      // Lone surrogates would be stored lossily (see text/well-formed.ts): never let one reach SQLite.
+    async storePage(input: PageWrite): Promise<StoredPostRef[]> {
+      // Lone surrogates would be stored lossily (see text/well-formed.ts): never let one reach the store.
       const page: PageWrite = { ...input, posts: input.posts.map((p) => wellFormedDeep(p)) };
-      return db.transaction((tx) => {
+      return store.transaction(async (tx) => {
         const inserted: StoredPostRef[] = [];
         if (page.posts.length > 0) {
-          const authorIds = upsertAuthors(page);
-          const facts = [];
+          const authorIds = await upsertAuthors(tx, page);
+          const newIds = await insertPosts(
+            tx,
+            page.posts.map((p) => {
+              const score = p.score;
+              return {
+                watchId: page.watchId,
+                sourceId: page.sourceId,
+                platform: p.platform,
+                externalId: p.externalId,
+                url: p.url,
+                authorId: p.author ? (authorIds.get(authorKey(p.platform, p.author.externalId)) ?? null) : null,
+                authorHandle: p.author?.handle ?? null,
+                authorName: p.author?.name ?? null,
+                text: p.text,
+                lang: p.lang,
+                createdAt: p.createdAt,
+                firstSeenAt: page.seenAt,
+                raw: p.raw,
+                rawSha256: p.rawSha256,
+                score: score?.score ?? null,
+                level: score?.level ?? null,
+                hostile: score?.hostile ?? false,
+                categories: score?.categories ?? [],
+                matches: score?.matches ?? [],
+                targeted: score ? score.targeted : null,
+                scorerVersion: score?.version ?? null,
+              };
+            }),
+          );
+          const facts: StoredPostFacts[] = [];
           for (const p of page.posts) {
+            const key = postKey(p.platform, p.externalId);
+            const id = newIds.get(key);
+            if (id === undefined) continue; // already stored: the unique key ignored it
+            // The same post twice in one page was stored once, by its first occurrence.
+            newIds.delete(key);
             const score = p.score;
             const categories = score?.categories ?? [];
-            // Prepared statements, not the query builder: this is the ingest hot path.
-            const row = insertPost.get(
-              page.watchId,
-              page.sourceId,
-              p.platform,
-              p.externalId,
-              p.url,
-              p.author ? (authorIds.get(`${p.platform}\u0000${p.author.externalId}`) ?? null) : null,
-              p.author?.handle ?? null,
-              p.author?.name ?? null,
-              p.text,
-              p.lang,
-              p.createdAt,
-              page.seenAt,
-              p.raw,
-              p.rawSha256,
-              score?.score ?? null,
-              score?.level ?? null,
-              score?.hostile ? 1 : 0,
-              JSON.stringify(categories),
-              JSON.stringify(score?.matches ?? []),
-              score ? (score.targeted ? 1 : 0) : null,
-              score?.version ?? null,
-            ) as { id: number } | undefined;
-            if (!row) continue; // already stored: the unique key ignored it
-            inserted.push({
-              id: row.id,
-              hostile: score?.hostile ?? false,
-              level: score?.level ?? null,
-              categories,
-            });
+            inserted.push({ id, hostile: score?.hostile ?? false, level: score?.level ?? null, categories });
             facts.push({
-              id: row.id,
-              hostile: score?.hostile ?? false,
-              level: score?.level ?? null,
-              categories,
+              id,
               platform: p.platform,
               externalId: p.externalId,
               url: p.url,
               rawSha256: p.rawSha256,
               text: p.text,
               score: score?.score ?? null,
+              level: score?.level ?? null,
+              categories,
               targeted: score ? score.targeted : null,
               scorerVersion: score?.version ?? null,
             });
           }
-          ledger.appendInTx(tx, postStoredEvents(page.watchId, page.seenAt, facts));
+          await ledger.appendInTx(tx, postStoredEvents(page.watchId, page.seenAt, facts));
         }
         if (page.cursor) {
           const set: Partial<typeof sources.$inferInsert> = {};
           if (page.cursor.value !== undefined) set.cursor = page.cursor.value;
           if (page.cursor.state !== undefined) set.state = page.cursor.state;
           if (Object.keys(set).length > 0)
-            tx.update(sources).set(set).where(eq(sources.id, page.sourceId)).run();
+            await tx.db.update(tx.t.sources).set(set).where(eq(tx.t.sources.id, page.sourceId));
         }
         return inserted;
       });
     },
 
-    get(id: number): PostRow | undefined {
-      return db.select().from(posts).where(eq(posts.id, id)).get();
+    async get(id: number): Promise<PostRow | undefined> {
+      return (await db.select().from(t.posts).where(eq(t.posts.id, id)).limit(1))[0];
     },
 
-    getMany(ids: readonly number[]): PostRow[] {
+    async getMany(ids: readonly number[]): Promise<PostRow[]> {
       if (ids.length === 0) return [];
       return db
         .select()
-        .from(posts)
-        .where(inArray(posts.id, [...ids]))
-        .all();
+        .from(t.posts)
+        .where(inArray(t.posts.id, [...ids]));
     },
 
-    latest(watchId: string, limit: number): PostRow[] {
+    async latest(watchId: string, limit: number): Promise<PostRow[]> {
       return db
         .select()
-        .from(posts)
-        .where(eq(posts.watchId, watchId))
-        .orderBy(desc(posts.firstSeenAt), desc(posts.id))
-        .limit(limit)
-        .all();
+        .from(t.posts)
+        .where(eq(t.posts.watchId, watchId))
+        .orderBy(desc(t.posts.firstSeenAt), desc(t.posts.id))
+        .limit(limit);
     },
 
-    count(watchId?: string): number {
-      const row = db
-        .select({ n: sql<number>`count(*)` })
-        .from(posts)
-        .where(watchId ? eq(posts.watchId, watchId) : undefined)
-        .get();
-      return row?.n ?? 0;
+    async count(watchId?: string): Promise<number> {
+      const [row] = await db
+        .select({ n: sql<number>`count(*)`.as('n') })
+        .from(t.posts)
+        .where(watchId ? eq(t.posts.watchId, watchId) : undefined);
+      return Number(row?.n ?? 0);
     },
 
-    /** Streams matching posts in storage order, in constant memory. */
-    *iterateMentions(filter: MentionFilter): Generator<PostRow & { sourceKind: string }> {
-      const where: string[] = [];
-      const params: unknown[] = [];
-      if (filter.watchId) {
-        where.push('p.watch_id = ?');
-        params.push(filter.watchId);
-      }
-      if (filter.since !== undefined) {
-        where.push('coalesce(p.created_at, p.first_seen_at) >= ?');
-        params.push(filter.since);
-      }
-      if (filter.search) {
-        where.push('p.id in (select rowid from posts_fts where posts_fts match ?)');
-        params.push(ftsQuery(filter.search));
-      }
-      const sqlText = `select p.*, s.kind as source_kind from posts p join sources s on s.id = p.source_id
-        ${where.length ? `where ${where.join(' and ')}` : ''} order by p.id ${filter.limit ? `limit ${Math.floor(filter.limit)}` : ''}`;
-      for (const row of client.prepare(sqlText).iterate(...params) as Iterable<Record<string, unknown>>) {
-        yield { ...fromSql(row), sourceKind: row.source_kind as string };
+    /**
+     * Streams matching posts in storage order, a page at a time (keyset on the id), so memory
+     * stays constant on both stores.
+     */
+    async *iterateMentions(filter: MentionFilter): AsyncGenerator<PostRow & { sourceKind: string }> {
+      const conditions: SQL[] = [];
+      if (filter.watchId) conditions.push(eq(t.posts.watchId, filter.watchId));
+      if (filter.since !== undefined)
+        conditions.push(sql`coalesce(${t.posts.createdAt}, ${t.posts.firstSeenAt}) >= ${filter.since}`);
+      if (filter.search) conditions.push(postSearchCondition(store, t.posts.id, filter.search));
+      let left = filter.limit ? Math.floor(filter.limit) : Number.POSITIVE_INFINITY;
+      let after = 0;
+      while (left > 0) {
+        const rows = await db
+          .select({ ...getTableColumns(t.posts), sourceKind: t.sources.kind })
+          .from(t.posts)
+          .innerJoin(t.sources, eq(t.sources.id, t.posts.sourceId))
+          .where(and(gt(t.posts.id, after), ...conditions))
+          .orderBy(asc(t.posts.id))
+          .limit(Math.min(MENTIONS_PAGE, left));
+        yield* rows;
+        if (rows.length < Math.min(MENTIONS_PAGE, left)) return;
+        left -= rows.length;
+        after = rows[rows.length - 1]!.id;
       }
     },
 
     /** A new score and its custody-ledger event, landing together in one transaction. */
-    updateScoreRecorded(id: number, score: NonNullable<PostToStore['score']>, event: LedgerEvent): void {
-      db.transaction(() => {
-        updateScore(id, score);
-        ledger.append(event);
+    async updateScoreRecorded(
+      id: number,
+      score: NonNullable<PostToStore['score']>,
+      event: LedgerEvent,
+    ): Promise<void> {
+      await store.transaction(async (tx) => {
+        await updateScore(tx, id, score);
+        await ledger.appendInTx(tx, [event]);
       });
     },
 
     /** Ids of a watch's posts scored by another scorer version than `version`. */
-    idsNeedingRescore(watchId: string, version: string, afterId: number, limit: number): number[] {
-      return db
-        .select({ id: posts.id })
-        .from(posts)
+    async idsNeedingRescore(watchId: string, version: string, afterId: number, limit: number): Promise<number[]> {
+      const rows = await db
+        .select({ id: t.posts.id })
+        .from(t.posts)
         .where(
           and(
-            eq(posts.watchId, watchId),
-            sql`${posts.id} > ${afterId}`,
-            sql`coalesce(${posts.scorerVersion}, '') <> ${version}`,
+            eq(t.posts.watchId, watchId),
+            gt(t.posts.id, afterId),
+            sql`coalesce(${t.posts.scorerVersion}, '') <> ${version}`,
           ),
         )
-        .orderBy(posts.id)
-        .limit(limit)
-        .all()
-        .map((r) => r.id);
+        .orderBy(asc(t.posts.id))
+        .limit(limit);
+      return rows.map((r) => r.id);
     },
 
     /** The captured payloads of these posts (the API's own answer, as stored). */
-    rawPayloads(postIds: readonly number[]): Map<number, string> {
+    async rawPayloads(postIds: readonly number[]): Promise<Map<number, string>> {
       const out = new Map<number, string>();
       for (let i = 0; i < postIds.length; i += 500) {
         const batch = postIds.slice(i, i + 500);
-        const rows = client
-          .prepare(`select id, raw from posts where id in (${batch.map(() => '?').join(',')})`)
-          .all(...batch) as { id: number; raw: string }[];
+        const rows = await db
+          .select({ id: t.posts.id, raw: t.posts.raw })
+          .from(t.posts)
+          .where(inArray(t.posts.id, batch));
         for (const r of rows) out.set(r.id, r.raw);
       }
       return out;
@@ -286,33 +323,7 @@ export function createPostsRepo(db: Db, ledger: Ledger) {
   };
 }
 
-/** Maps a raw SQL row (snake_case, JSON text) to the drizzle row shape. */
-function fromSql(row: Record<string, unknown>): PostRow {
-  const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : (v ?? null));
-  return {
-    id: row.id as number,
-    watchId: row.watch_id as string,
-    sourceId: row.source_id as number,
-    platform: row.platform as string,
-    externalId: row.external_id as string,
-    url: (row.url as string | null) ?? null,
-    authorId: (row.author_id as number | null) ?? null,
-    authorHandle: (row.author_handle as string | null) ?? null,
-    authorName: (row.author_name as string | null) ?? null,
-    text: row.text as string,
-    lang: (row.lang as string | null) ?? null,
-    createdAt: (row.created_at as number | null) ?? null,
-    firstSeenAt: row.first_seen_at as number,
-    raw: row.raw as string,
-    rawSha256: row.raw_sha256 as string,
-    score: (row.score as number | null) ?? null,
-    level: (row.level as string | null) ?? null,
-    hostile: row.hostile === 1,
-    categories: json(row.categories),
-    matches: json(row.matches),
-    targeted: row.targeted === null || row.targeted === undefined ? null : row.targeted === 1,
-    scorerVersion: (row.scorer_version as string | null) ?? null,
-  };
-}
+const authorKey = (platform: string, externalId: string) => `${platform}\u0000${externalId}`;
+const postKey = authorKey;
 
 export type PostsRepo = ReturnType<typeof createPostsRepo>;

@@ -1,4 +1,5 @@
-import type { Db } from '../client.ts';
+import { asc, eq, sql } from 'drizzle-orm';
+import type { Store } from '../store.ts';
 
 export interface StoredSetting {
   path: string;
@@ -10,42 +11,54 @@ export interface StoredSetting {
 }
 
 /** The dashboard's settings rows (see db/schema/settings.ts); sealing is the caller's business. */
-export function createSettingsRepo(db: Db) {
-  const all = () =>
-    db.$client.prepare(
-      `select path, value, secret, updated_at as updatedAt, updated_by as updatedBy from settings order by path`,
-    );
-  const put = () =>
-    db.$client.prepare(
-      `insert into settings (path, value, secret, updated_at, updated_by) values (?, ?, ?, ?, ?)
-     on conflict(path) do update set value = excluded.value, secret = excluded.secret,
-       updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
-    );
-  const remove = () => db.$client.prepare(`delete from settings where path = ?`);
+export function createSettingsRepo(store: Store) {
+  const { db, t } = store;
+
+  /** A database opened read-only before its migration has no such table. */
+  async function hasTable(): Promise<boolean> {
+    const row =
+      store.dialect === 'sqlite'
+        ? await store.get(sql`select 1 as present from sqlite_master where type = 'table' and name = 'settings'`)
+        : await store.get(
+            sql`select 1 as present from information_schema.tables where table_schema = current_schema() and table_name = 'settings'`,
+          );
+    return row !== undefined;
+  }
+
   return {
-    list(): StoredSetting[] {
-      // A database opened read-only before its migration has no such table: no stored settings.
-      const hasTable = db.$client
-        .prepare(`select 1 from sqlite_master where type = 'table' and name = 'settings'`)
-        .get();
-      if (!hasTable) return [];
-      return (all().all() as (Omit<StoredSetting, 'secret'> & { secret: number })[]).map((r) => ({
-        ...r,
-        secret: r.secret === 1,
-      }));
+    async list(): Promise<StoredSetting[]> {
+      if (!(await hasTable())) return [];
+      return db
+        .select({
+          path: t.settings.path,
+          value: t.settings.value,
+          secret: t.settings.secret,
+          updatedAt: t.settings.updatedAt,
+          updatedBy: t.settings.updatedBy,
+        })
+        .from(t.settings)
+        .orderBy(asc(t.settings.path));
     },
     /** Applies every change in one transaction: a form saves whole or not at all. */
-    apply(
+    async apply(
       changes: readonly { path: string; value: string | null; secret: boolean }[],
       by: string,
       now = Date.now(),
-    ): void {
-      db.$client.transaction(() => {
+    ): Promise<void> {
+      await store.transaction(async (tx) => {
+        const { settings } = tx.t;
         for (const c of changes) {
-          if (c.value === null) remove().run(c.path);
-          else put().run(c.path, c.value, c.secret ? 1 : 0, now, by);
+          if (c.value === null) await tx.db.delete(settings).where(eq(settings.path, c.path));
+          else
+            await tx.db
+              .insert(settings)
+              .values({ path: c.path, value: c.value, secret: c.secret, updatedAt: now, updatedBy: by })
+              .onConflictDoUpdate({
+                target: settings.path,
+                set: { value: c.value, secret: c.secret, updatedAt: now, updatedBy: by },
+              });
         }
-      })();
+      });
     },
   };
 }

@@ -1,6 +1,6 @@
 import { and, eq, asc, sql } from 'drizzle-orm';
-import type { Db } from '../client.ts';
-import { sources, watches } from '../schema/index.ts';
+import type { Store } from '../store.ts';
+import type { sources } from '../schema/index.ts';
 
 export type SourceRow = typeof sources.$inferSelect;
 
@@ -9,78 +9,82 @@ export interface SourceSpec {
   target: string;
 }
 
-export function createSourcesRepo(db: Db) {
+export function createSourcesRepo(store: Store) {
+  const { db, t } = store;
   return {
     /** Creates the watch's configured sources, re-enables them, and disables the ones no longer configured (keeping their history). */
-    syncForWatch(watchId: string, specs: readonly SourceSpec[]): void {
-      db.transaction((tx) => {
+    async syncForWatch(watchId: string, specs: readonly SourceSpec[]): Promise<void> {
+      await store.transaction(async (tx) => {
+        const { sources } = tx.t;
         const wanted = new Set(specs.map((s) => `${s.kind}\u0000${s.target}`));
         for (const s of specs) {
-          tx.insert(sources)
+          await tx.db
+            .insert(sources)
             .values({ watchId, kind: s.kind, target: s.target, enabled: true })
             .onConflictDoUpdate({
               target: [sources.watchId, sources.kind, sources.target],
               set: { enabled: true },
-            })
-            .run();
+            });
         }
-        for (const row of tx.select().from(sources).where(eq(sources.watchId, watchId)).all()) {
+        for (const row of await tx.db.select().from(sources).where(eq(sources.watchId, watchId))) {
           if (!wanted.has(`${row.kind}\u0000${row.target}`) && row.enabled) {
-            tx.update(sources).set({ enabled: false }).where(eq(sources.id, row.id)).run();
+            await tx.db.update(sources).set({ enabled: false }).where(eq(sources.id, row.id));
           }
         }
       });
     },
 
-    get(id: number): SourceRow | undefined {
-      return db.select().from(sources).where(eq(sources.id, id)).get();
+    async get(id: number): Promise<SourceRow | undefined> {
+      return (await db.select().from(t.sources).where(eq(t.sources.id, id)).limit(1))[0];
     },
 
-    listEnabled(watchId?: string): SourceRow[] {
+    async listEnabled(watchId?: string): Promise<SourceRow[]> {
+      const { sources } = t;
       const cond = watchId
         ? and(eq(sources.enabled, true), eq(sources.watchId, watchId))
         : eq(sources.enabled, true);
-      return db.select().from(sources).where(cond).orderBy(asc(sources.watchId), asc(sources.id)).all();
+      return db.select().from(sources).where(cond).orderBy(asc(sources.watchId), asc(sources.id));
     },
 
     /** Every source of active watches, with health, for `vigie sources` and the dashboard. */
-    listHealth(): SourceRow[] {
-      return db
+    async listHealth(): Promise<SourceRow[]> {
+      const { sources, watches } = t;
+      const rows = await db
         .select({ s: sources })
         .from(sources)
         .innerJoin(watches, eq(watches.id, sources.watchId))
         .where(sql`${watches.removedAt} is null`)
-        .orderBy(asc(sources.watchId), asc(sources.kind), asc(sources.id))
-        .all()
-        .map((r) => r.s);
+        .orderBy(asc(sources.watchId), asc(sources.kind), asc(sources.id));
+      return rows.map((r) => r.s);
     },
 
-    markPolled(id: number, at: number): void {
-      db.update(sources).set({ lastPollAt: at }).where(eq(sources.id, id)).run();
+    async markPolled(id: number, at: number): Promise<void> {
+      await db.update(t.sources).set({ lastPollAt: at }).where(eq(t.sources.id, id));
     },
 
-    recordSuccess(id: number, at: number, warnings: readonly string[] = []): void {
-      db.update(sources)
+    async recordSuccess(id: number, at: number, warnings: readonly string[] = []): Promise<void> {
+      await db
+        .update(t.sources)
         .set({
           lastSuccessAt: at,
           consecutiveFailures: 0,
           failingSince: null,
           ...(warnings.length ? { lastWarning: warnings.join('; ').slice(0, 2000), lastWarningAt: at } : {}),
         })
-        .where(eq(sources.id, id))
-        .run();
+        .where(eq(t.sources.id, id));
     },
 
-    recordFailure(id: number, at: number, message: string): void {
-      db.update(sources)
+    async recordFailure(id: number, at: number, message: string): Promise<void> {
+      const { sources } = t;
+      await db
+        .update(sources)
         .set({
           lastErrorAt: at,
           lastError: message.slice(0, 2000),
           consecutiveFailures: sql`${sources.consecutiveFailures} + 1`,
           failingSince: sql`coalesce(${sources.failingSince}, ${at})`,
         })
-        .where(eq(sources.id, id))
-        .run();
+        .where(eq(sources.id, id));
     },
   };
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { eq, isNull, asc } from 'drizzle-orm';
-import type { Db } from '../client.ts';
-import { watches } from '../schema/index.ts';
+import type { Store } from '../store.ts';
+import type { watches } from '../schema/index.ts';
 import type { WatchConfig } from '../../config/schema.ts';
 
 export interface StoredWatch {
@@ -10,7 +10,8 @@ export interface StoredWatch {
   removedAt: number | null;
 }
 
-export function createWatchesRepo(db: Db) {
+export function createWatchesRepo(store: Store) {
+  const { db, t } = store;
   return {
     /**
      * Applies the configured watches. The file seeds the store and the dashboard edits it: a
@@ -18,54 +19,50 @@ export function createWatchesRepo(db: Db) {
      * since it was last applied; a configured watch that left the file is marked removed (its
      * posts and evidence stay); watches created in the dashboard are left alone.
      */
-    syncFromConfig(configured: readonly WatchConfig[], now = Date.now()): void {
-      db.transaction((tx) => {
+    async syncFromConfig(configured: readonly WatchConfig[], now = Date.now()): Promise<void> {
+      await store.transaction(async (tx) => {
+        const { watches } = tx.t;
         const ids = new Set(configured.map((w) => w.id));
         for (const w of configured) {
           const hash = createHash('sha256').update(JSON.stringify(w)).digest('hex');
-          const stored = tx
+          const [stored] = await tx.db
             .select({ configHash: watches.configHash, removedAt: watches.removedAt })
             .from(watches)
             .where(eq(watches.id, w.id))
-            .get();
+            .limit(1);
           if (stored && stored.configHash === hash) {
             // Unchanged in the file: keep the stored (maybe edited) definition; back in the file: active again.
             if (stored.removedAt !== null)
-              tx.update(watches).set({ removedAt: null, updatedAt: now }).where(eq(watches.id, w.id)).run();
+              await tx.db.update(watches).set({ removedAt: null, updatedAt: now }).where(eq(watches.id, w.id));
             continue;
           }
-          tx.insert(watches)
+          await tx.db
+            .insert(watches)
             .values({ id: w.id, definition: w, createdAt: now, updatedAt: now, configHash: hash })
             .onConflictDoUpdate({
               target: watches.id,
               set: { definition: w, updatedAt: now, removedAt: null, configHash: hash },
-            })
-            .run();
+            });
         }
-        for (const row of tx
+        const active = await tx.db
           .select({ id: watches.id, configHash: watches.configHash })
           .from(watches)
-          .where(isNull(watches.removedAt))
-          .all()) {
+          .where(isNull(watches.removedAt));
+        for (const row of active) {
           if (!ids.has(row.id) && row.configHash !== null)
-            tx.update(watches).set({ removedAt: now }).where(eq(watches.id, row.id)).run();
+            await tx.db.update(watches).set({ removedAt: now }).where(eq(watches.id, row.id));
         }
       });
     },
 
-    get(id: string): StoredWatch | undefined {
-      const row = db.select().from(watches).where(eq(watches.id, id)).get();
+    async get(id: string): Promise<StoredWatch | undefined> {
+      const [row] = await db.select().from(t.watches).where(eq(t.watches.id, id)).limit(1);
       return row ? toStored(row) : undefined;
     },
 
-    listActive(): StoredWatch[] {
-      return db
-        .select()
-        .from(watches)
-        .where(isNull(watches.removedAt))
-        .orderBy(asc(watches.id))
-        .all()
-        .map(toStored);
+    async listActive(): Promise<StoredWatch[]> {
+      const rows = await db.select().from(t.watches).where(isNull(t.watches.removedAt)).orderBy(asc(t.watches.id));
+      return rows.map(toStored);
     },
   };
 }

@@ -81,15 +81,15 @@ export function createCapturer(deps: CapturerDeps) {
     waiting.shift()?.();
   };
 
-  function enroll(scope: CaptureScope): number {
+  async function enroll(scope: CaptureScope): Promise<number> {
     const t = now();
     if (scope.postIds) return deps.captures.enroll({ postIds: scope.postIds }, t);
     const watches = scope.watchId
-      ? [deps.watches.get(scope.watchId)].filter((w) => w !== undefined)
-      : deps.watches.listActive();
+      ? [await deps.watches.get(scope.watchId)].filter((w) => w !== undefined)
+      : await deps.watches.listActive();
     let n = 0;
     for (const w of watches)
-      n += deps.captures.enroll(
+      n += await deps.captures.enroll(
         { watchId: w.id, levels: archiveLevels(deps.config, w.definition.archiveMinLevel) },
         t,
       );
@@ -222,7 +222,7 @@ export function createCapturer(deps: CapturerDeps) {
       );
       const { dir, list } = writeFiles(work, { 'page.png': r.png, 'page.pdf': r.pdf, 'page.warc': warc });
       const finishedAt = now();
-      deps.captures.markCaptured(
+      await deps.captures.markCaptured(
         work,
         {
           method: shot.method,
@@ -259,18 +259,18 @@ export function createCapturer(deps: CapturerDeps) {
           },
         },
       );
-      breaker.success(deps.browser.version() ?? null);
+      await breaker.success(deps.browser.version() ?? null);
       s.captured++;
       log.info({ method: shot.method, status: r.status }, 'capture: done');
     } catch (err) {
       const message = (err as Error).message.split('\n')[0]!.slice(0, 400);
       if (err instanceof BrowserUnavailableError || !deps.browser.running()) {
         // The browser's failure, not the post's: the attempt is given back.
-        const state = breaker.failure(
+        const state = await breaker.failure(
           err instanceof BrowserUnavailableError ? err.reason : 'failing',
           message,
         );
-        deps.captures.markRetry(work.postId, {
+        await deps.captures.markRetry(work.postId, {
           now: now(),
           nextAt: state.pausedUntil ?? now() + Math.min(cfg.retryDelayMs, 60_000),
           error: message,
@@ -280,16 +280,16 @@ export function createCapturer(deps: CapturerDeps) {
         log.warn({ err: message }, 'capture: browser failure');
         return;
       }
-      breaker.pageFailure();
+      await breaker.pageFailure();
       if (work.attempts >= cfg.maxAttempts) {
-        deps.captures.markFailed(work, {
+        await deps.captures.markFailed(work, {
           now: now(),
           error: `gave up after ${work.attempts} attempts: ${message}`,
           attempts: work.attempts,
         });
         s.failed++;
       } else {
-        deps.captures.markRetry(work.postId, {
+        await deps.captures.markRetry(work.postId, {
           now: now(),
           nextAt: now() + Math.min(cfg.retryDelayMs * 2 ** (work.attempts - 1), 24 * 3_600_000),
           error: message,
@@ -306,34 +306,34 @@ export function createCapturer(deps: CapturerDeps) {
     async run(options: CaptureRunOptions = {}): Promise<CaptureRunSummary> {
       const scope: CaptureScope = { watchId: options.watchId, postIds: options.postIds };
       const s: CaptureRunSummary = {
-        enrolled: enroll(scope),
+        enrolled: await enroll(scope),
         captured: 0,
         failed: 0,
         retried: 0,
         remaining: 0,
         browser: 'ok',
       };
-      const finish = () => {
-        const h = deps.captures.health();
-        s.remaining = deps.captures.counts(scope).pending ?? 0;
-        s.nextDueAt = deps.captures.nextDue(scope);
+      const finish = async () => {
+        const h = await deps.captures.health();
+        s.remaining = (await deps.captures.counts(scope)).pending ?? 0;
+        s.nextDueAt = await deps.captures.nextDue(scope);
         s.browser = h.state;
         s.message = h.message ?? undefined;
         return s;
       };
       const missing = browserMissing(deps.browser.executablePath);
       if (missing) {
-        breaker.missing(missing);
+        await breaker.missing(missing);
         deps.log.error({ path: deps.browser.executablePath }, `capture: ${missing}`);
         return finish();
       }
-      if (breaker.isOpen()) return finish();
+      if (await breaker.isOpen()) return finish();
       const worker = async () => {
         for (;;) {
-          if (options.signal?.aborted || breaker.isOpen()) return;
+          if (options.signal?.aborted || (await breaker.isOpen())) return;
           await acquire();
           try {
-            const work = deps.captures.claimNext(scope, { now: now(), leaseMs });
+            const work = await deps.captures.claimNext(scope, { now: now(), leaseMs });
             if (!work) return;
             await captureOne(work, s);
           } finally {
@@ -345,7 +345,8 @@ export function createCapturer(deps: CapturerDeps) {
       return finish();
     },
     /** The service's state as stored, with the browser path checked now. */
-    status: (): CaptureHealth => currentCaptureHealth(deps.captures, deps.browser.executablePath, now()),
+    status: (): Promise<CaptureHealth> =>
+      currentCaptureHealth(deps.captures, deps.browser.executablePath, now()),
     close: () => deps.browser.close(),
   };
 }

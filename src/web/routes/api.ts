@@ -122,7 +122,7 @@ export function apiRoutes(ctx: WebContext, routes: () => readonly RouteOptions[]
       async (req) => {
         const items = [];
         for (const id of req.user!.watchIds) {
-          const w = ctx.watches.get(id);
+          const w = await ctx.watches.get(id);
           if (!w) continue;
           const c = await ctx.triage.counts(id);
           items.push({

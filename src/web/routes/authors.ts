@@ -53,7 +53,7 @@ export function authorsRoutes(ctx: WebContext): FastifyPluginAsync {
           ]);
         // Accounts confirmed as impersonating the person belong on the block list too.
         const listed = new Set(rows.map((a) => `${a.platform}\u0000${(a.handle ?? '').toLowerCase()}`));
-        for (const l of ctx.lookalikes.list(watchId)) {
+        for (const l of await ctx.lookalikes.list(watchId)) {
           if (l.status !== 'confirmed') continue;
           if (listed.has(`${l.platform}\u0000${(l.handle ?? '').toLowerCase()}`) && l.handle) continue;
           out += csvRow([

@@ -16,8 +16,8 @@ const idParams = {
 } as const;
 
 /** The candidate, if it belongs to a watch this user may see (404 otherwise: no probing). */
-function candidateOf(ctx: WebContext, user: User, id: number): LookalikeView {
-  const row = ctx.lookalikes.get(id);
+async function candidateOf(ctx: WebContext, user: User, id: number): Promise<LookalikeView> {
+  const row = await ctx.lookalikes.get(id);
   if (!row || !user.watchIds.includes(row.watchId)) throw new HttpError(404, 'no such account');
   return row;
 }
@@ -44,7 +44,7 @@ export function lookalikesRoutes(ctx: WebContext): FastifyPluginAsync {
         const user = req.session!;
         const watchId = pickWatch(user, (req.query as { watch?: string }).watch);
         const accounts = [];
-        for (const l of ctx.lookalikes.list(watchId)) {
+        for (const l of await ctx.lookalikes.list(watchId)) {
           const posts = await ctx.triage.postsOfAccount(watchId, l, FIRST_POSTS);
           accounts.push({
             ...l,
@@ -80,9 +80,9 @@ export function lookalikesRoutes(ctx: WebContext): FastifyPluginAsync {
         },
         async (req, reply) => {
           const user = req.user!;
-          const row = candidateOf(ctx, user, (req.params as { id: number }).id);
+          const row = await candidateOf(ctx, user, (req.params as { id: number }).id);
           if (decision === 'confirm') await ctx.lookalikes.confirm(row.id, user.email);
-          else ctx.lookalikes.dismiss(row.id);
+          else await ctx.lookalikes.dismiss(row.id);
           await ctx.audit.record({
             userId: user.id,
             actor: user.email,

@@ -10,10 +10,10 @@ export function overviewRoutes(ctx: WebContext): FastifyPluginAsync {
   return async (app) => {
     app.get('/', { schema: { querystring: noQuery, response: html } }, async (req, reply) => {
       const user = req.user!;
-      const health = ctx.sources.listHealth();
+      const health = await ctx.sources.listHealth();
       const watches = [];
       for (const id of user.watchIds) {
-        const w = ctx.watches.get(id);
+        const w = await ctx.watches.get(id);
         if (!w) continue;
         let wave = null;
         try {
@@ -35,7 +35,7 @@ export function overviewRoutes(ctx: WebContext): FastifyPluginAsync {
           actions: await ctx.audit.actionsTaken(id, Date.now() - ACTIONS_WINDOW_MS),
         });
       }
-      const capture = ctx.evidence.captureStatus?.() ?? null;
+      const capture = (await ctx.evidence.captureStatus?.()) ?? null;
       return ctx.render(req, reply, 'overview', {
         title: req.t('overview.title'),
         nav: 'overview',

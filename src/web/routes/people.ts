@@ -26,6 +26,11 @@ export function peopleRoutes(ctx: WebContext): FastifyPluginAsync {
   return async (app) => {
     const page = async (req: FastifyRequest, reply: FastifyReply, extra: Record<string, unknown> = {}) => {
       const me = req.user!;
+      const watches = [];
+      for (const id of me.watchIds) {
+        const w = await ctx.watches.get(id);
+        if (w) watches.push(w);
+      }
       // A proxy sees the people of their own watches only: others' watches are not theirs to know.
       const mine = (ids: string[]) => me.role === 'owner' || ids.some((w) => me.watchIds.includes(w));
       return ctx.render(req, reply, 'people', {
@@ -33,7 +38,7 @@ export function peopleRoutes(ctx: WebContext): FastifyPluginAsync {
         nav: 'people',
         accounts: (await ctx.invitations.accounts()).filter((a) => !a.pending && mine(a.watchIds)),
         pending: (await ctx.invitations.pending()).filter((i) => mine(i.watchIds)),
-        watches: me.watchIds.map((id) => ctx.watches.get(id)).filter((w) => !!w),
+        watches,
         inviteLink: null,
         mailed: null,
         problem: null,

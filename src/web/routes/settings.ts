@@ -139,7 +139,7 @@ export function settingsRoutes(ctx: WebContext): FastifyPluginAsync {
           }
         }
         changes = unlockedChanges(settings.view(), changes);
-        const problems = settings.save(changes, user.email);
+        const problems = await settings.save(changes, user.email);
         if (problems.length) return page(req, reply.status(400), { problems });
         // The paths only, never the values: secrets stay out of the audit log.
         await ctx.audit.record({

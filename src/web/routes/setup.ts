@@ -149,7 +149,7 @@ export function setupRoutes(ctx: WebContext): FastifyPluginAsync {
         const definition = parsed.definition;
         definition.id = await opaqueWatchId(definition.id, (id) => ctx.watchAdmin.exists(id));
         await ctx.watchAdmin.save(definition);
-        ctx.sources.syncForWatch(definition.id, sourceSpecsForWatch(definition));
+        await ctx.sources.syncForWatch(definition.id, sourceSpecsForWatch(definition));
         const owner = await ctx.users.upsert({
           email,
           role: 'owner',
@@ -161,7 +161,7 @@ export function setupRoutes(ctx: WebContext): FastifyPluginAsync {
         await ctx.audit.record({ userId: owner.id, actor, action: 'watch_create', watchId: definition.id });
         let mailProblems = 0;
         if (mail.length && ctx.settings) {
-          const problems = ctx.settings.save(unlockedChanges(ctx.settings.view(), mail), actor);
+          const problems = await ctx.settings.save(unlockedChanges(ctx.settings.view(), mail), actor);
           mailProblems = problems.length;
           if (!problems.length)
             await ctx.audit.record({

@@ -42,7 +42,8 @@ export function watchesRoutes(ctx: WebContext): FastifyPluginAsync {
   const admin = ctx.watchAdmin;
   const recipients = ctx.recipients;
   /** The alerts read recipients from their own table: bring it in line with the stored watches. */
-  const syncRecipients = () => recipients.syncFromConfig(ctx.watches.listActive().map((w) => w.definition));
+  const syncRecipients = async () =>
+    recipients.syncFromConfig((await ctx.watches.listActive()).map((w) => w.definition));
   return async (app) => {
     const editor = (
       req: Parameters<WebContext['render']>[0],
@@ -71,7 +72,11 @@ export function watchesRoutes(ctx: WebContext): FastifyPluginAsync {
       },
       async (req, reply) => {
         const user = req.user!;
-        const watches = user.watchIds.map((id) => ctx.watches.get(id)).filter((w) => !!w);
+        const watches = [];
+        for (const id of user.watchIds) {
+          const w = await ctx.watches.get(id);
+          if (w) watches.push(w);
+        }
         return ctx.render(req, reply, 'watches', {
           title: req.t('watches.title'),
           nav: 'watches',
@@ -96,7 +101,7 @@ export function watchesRoutes(ctx: WebContext): FastifyPluginAsync {
       async (req, reply) => {
         const user = req.user!;
         const { id } = req.params as { id: string };
-        if (!user.watchIds.includes(id) || !ctx.watches.get(id) || !ctx.pollNow)
+        if (!user.watchIds.includes(id) || !(await ctx.watches.get(id)) || !ctx.pollNow)
           throw new HttpError(404, 'no such watch');
         await ctx.pollNow(id);
         await ctx.audit.record({ userId: user.id, actor: user.email, action: 'poll_now', watchId: id });
@@ -130,7 +135,7 @@ export function watchesRoutes(ctx: WebContext): FastifyPluginAsync {
         // Whether the id typed is taken is never told: every new id gets a random suffix.
         parsed.definition.id = await opaqueWatchId(parsed.definition.id, (id) => admin.exists(id));
         await admin.save(parsed.definition);
-        ctx.sources.syncForWatch(parsed.definition.id, sourceSpecsForWatch(parsed.definition));
+        await ctx.sources.syncForWatch(parsed.definition.id, sourceSpecsForWatch(parsed.definition));
         await ctx.users.linkWatch(user.id, parsed.definition.id);
         await syncRecipients();
         await ctx.watchesChanged();
@@ -157,7 +162,7 @@ export function watchesRoutes(ctx: WebContext): FastifyPluginAsync {
       async (req, reply) => {
         const { id } = req.params as { id: string };
         if (!req.user!.watchIds.includes(id)) throw new HttpError(404, 'no such watch', 'error.noSuchWatch');
-        const w = ctx.watches.get(id);
+        const w = await ctx.watches.get(id);
         if (!w) throw new HttpError(404, 'no such watch', 'error.noSuchWatch');
         return editor(req, reply, {
           isNew: false,
@@ -175,7 +180,7 @@ export function watchesRoutes(ctx: WebContext): FastifyPluginAsync {
         const user = req.user!;
         const { id } = req.params as { id: string };
         if (!user.watchIds.includes(id)) throw new HttpError(404, 'no such watch', 'error.noSuchWatch');
-        const w = ctx.watches.get(id);
+        const w = await ctx.watches.get(id);
         if (!w) throw new HttpError(404, 'no such watch', 'error.noSuchWatch');
         const form = req.body as WatchForm;
         const parsed = definitionFromForm(w.definition, form);
@@ -189,7 +194,7 @@ export function watchesRoutes(ctx: WebContext): FastifyPluginAsync {
             errors,
           });
         await admin.save(parsed.definition);
-        ctx.sources.syncForWatch(id, sourceSpecsForWatch(parsed.definition));
+        await ctx.sources.syncForWatch(id, sourceSpecsForWatch(parsed.definition));
         await syncRecipients();
         await ctx.watchesChanged();
         await ctx.audit.record({ userId: user.id, actor: user.email, action: 'watch_edit', watchId: id });

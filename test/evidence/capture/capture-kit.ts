@@ -13,22 +13,24 @@ export interface CaptureKit {
   captures: CaptureRepo;
   capturer: Capturer;
   /** The collection log (`page_captured` data) of a post. */
-  collectionLog(postId: number): Record<string, unknown> & {
-    files: { name: string; sha256: string; size: number }[];
-  };
-  file(postId: number, name: string): Buffer;
+  collectionLog(postId: number): Promise<
+    Record<string, unknown> & {
+      files: { name: string; sha256: string; size: number }[];
+    }
+  >;
+  file(postId: number, name: string): Promise<Buffer>;
 }
 
-export function captureKit(
+export async function captureKit(
   browser: BrowserHost,
   capture: Record<string, unknown> = {},
   raw: Record<string, unknown> = {},
-): CaptureKit {
-  const store = makeStore({
+): Promise<CaptureKit> {
+  const store = await makeStore({
     capture: { navigationTimeoutMs: 10_000, captureTimeoutMs: 30_000, ...capture },
     ...raw,
   });
-  const captures = createCaptureRepo(store.db, store.ledger);
+  const captures = createCaptureRepo(store.store, store.ledger);
   const capturer = createCapturer({
     config: store.config,
     log: store.log,
@@ -40,13 +42,13 @@ export function captureKit(
     store,
     captures,
     capturer,
-    collectionLog(postId) {
-      const row = store.ledger.eventsForPost(postId).find((e) => e.type === 'page_captured');
+    async collectionLog(postId) {
+      const row = (await store.ledger.eventsForPost(postId)).find((e) => e.type === 'page_captured');
       if (!row) throw new Error(`no page_captured event for post ${postId}`);
-      return JSON.parse(row.data) as ReturnType<CaptureKit['collectionLog']>;
+      return JSON.parse(row.data) as Awaited<ReturnType<CaptureKit['collectionLog']>>;
     },
-    file(postId, name) {
-      const row = captures.get(postId);
+    async file(postId, name) {
+      const row = await captures.get(postId);
       if (!row?.dir) throw new Error(`post ${postId} has no capture`);
       return readFileSync(path.join(store.config.dataDir, row.dir, name));
     },

@@ -24,11 +24,11 @@ let xId: number;
 beforeAll(async () => {
   browser = sharedBrowser();
   pages = await startCapturePages();
-  k = captureKit(browser, { xEmbedUrl: `${pages.url}/embed/Tweet.html`, navigationTimeoutMs: 3000 });
-  [webId, xId] = storePosts(k.store, [
+  k = await captureKit(browser, { xEmbedUrl: `${pages.url}/embed/Tweet.html`, navigationTimeoutMs: 3000 });
+  [webId, xId] = (await storePosts(k.store, [
     { externalId: 'w1', url: `${pages.url}/post/w1`, platform: 'web' },
     { externalId: 'gone7', url: 'https://x.com/troll1/status/7', platform: 'x' },
-  ]) as [number, number];
+  ])) as [number, number];
   const s = await k.capturer.run({ watchId: 'alice' });
   expect(s.captured).toBe(2);
   zipFile = path.join(k.store.dir, 'dossier.zip');
@@ -57,7 +57,7 @@ describe('captures in the dossier', () => {
         const entry = `captures/${id}/${name}`;
         expect(files[entry]?.length).toBeGreaterThan(0);
         expect(manifest.files[entry]).toBe(sha256Hex(files[entry]!));
-        expect(manifest.files[entry]).toBe(sha256Hex(k.file(id, name)));
+        expect(manifest.files[entry]).toBe(sha256Hex(await k.file(id, name)));
       }
     const v = await verifyDossier(zipFile);
     expect(v.summary).toMatch(/^intact: 14 files/);

@@ -30,8 +30,8 @@ describe('deletion watch: Bluesky (getPosts on the public AppView)', () => {
     const posts = ['kept', 'deleted', 'deactivated', 'takedown', 'gone-account'].map((name, i) =>
       fake.addPost({ text: `post ${name} @alice`, handle: `${name}.bsky.social`, indexedAt: at(i) }),
     );
-    store = makeStore();
-    const { ids, archives } = storeArchived(store, posts.map(spec));
+    store = await makeStore();
+    const { ids, archives } = await storeArchived(store, posts.map(spec));
     const [kept, deleted, deactivated, takedown, goneAccount] = posts as [
       FakePost,
       FakePost,
@@ -46,14 +46,14 @@ describe('deletion watch: Bluesky (getPosts on the public AppView)', () => {
     const run = deletionRunner(store, archives, { blueskyAppViewUrl: fake.url });
 
     expect(await run()).toEqual({ checked: 5, deleted: 4, unclear: 0 });
-    expect(watchState(archives, ids)).toEqual([
+    expect(await watchState(archives, ids)).toEqual([
       { deleted: false, checked: true },
       { deleted: true, checked: true },
       { deleted: true, checked: true },
       { deleted: true, checked: true },
       { deleted: true, checked: true },
     ]);
-    expect(ids.map((id) => deletionEvents(store, id))).toEqual([
+    expect(await Promise.all(ids.map((id) => deletionEvents(store, id)))).toEqual([
       [],
       [{ how: 'bluesky-getposts', detail: "absent from getPosts (the author's account is active)" }],
       [{ how: 'bluesky-getposts', detail: "absent from getPosts (the author's account is deactivated)" }],
@@ -80,7 +80,7 @@ describe('deletion watch: Bluesky (getPosts on the public AppView)', () => {
     // Next run: only the post still online is asked about; nothing is recorded twice.
     expect(await run()).toEqual({ checked: 1, deleted: 0, unclear: 0 });
     expect(fake.calls('app.bsky.feed.getPosts')[1]!.query.getAll('uris')).toEqual([kept.uri]);
-    expect(recordedDeletions(store)).toEqual({ count: 4, chained: true });
+    expect(await recordedDeletions(store)).toEqual({ count: 4, chained: true });
   });
 
   it('asks getPosts 25 URIs at a time', async () => {
@@ -88,8 +88,8 @@ describe('deletion watch: Bluesky (getPosts on the public AppView)', () => {
     const posts = Array.from({ length: 30 }, (_, i) =>
       fake.addPost({ text: `post ${i}`, handle: `troll${i}.bsky.social`, indexedAt: at(i) }),
     );
-    store = makeStore();
-    const { ids, archives } = storeArchived(store, posts.map(spec));
+    store = await makeStore();
+    const { ids, archives } = await storeArchived(store, posts.map(spec));
     fake.deletePost(posts[2]!.uri);
     fake.deletePost(posts[27]!.uri);
 
@@ -98,7 +98,7 @@ describe('deletion watch: Bluesky (getPosts on the public AppView)', () => {
     const calls = fake.calls('app.bsky.feed.getPosts');
     expect(calls.map((c) => c.query.getAll('uris').length)).toEqual([25, 5]);
     expect(calls.flatMap((c) => c.query.getAll('uris')).sort()).toEqual(posts.map((p) => p.uri).sort());
-    const deleted = watchState(archives, ids).flatMap((s, i) => (s.deleted ? [i] : []));
+    const deleted = (await watchState(archives, ids)).flatMap((s, i) => (s.deleted ? [i] : []));
     expect(deleted).toEqual([2, 27]);
   });
 
@@ -106,8 +106,8 @@ describe('deletion watch: Bluesky (getPosts on the public AppView)', () => {
     fake = await start();
     const kept = fake.addPost({ text: 'still online, secret words', indexedAt: at(1) });
     const gone = fake.addPost({ text: 'deleted later, secret words', indexedAt: at(2) });
-    store = makeStore();
-    const { ids, archives } = storeArchived(store, [spec(kept), spec(gone)]);
+    store = await makeStore();
+    const { ids, archives } = await storeArchived(store, [spec(kept), spec(gone)]);
     fake.deletePost(gone.uri);
     const memory = memoryLogger();
     const run = deletionRunner(store, archives, { blueskyAppViewUrl: fake.url, log: memory.log });
@@ -122,7 +122,7 @@ describe('deletion watch: Bluesky (getPosts on the public AppView)', () => {
       body: { error: 'InternalServerError' },
     });
     expect(await run()).toEqual({ checked: 0, deleted: 0, unclear: 2 });
-    expect(watchState(archives, ids)).toEqual(untouched);
+    expect(await watchState(archives, ids)).toEqual(untouched);
 
     fake.inject({
       status: 429,
@@ -131,8 +131,8 @@ describe('deletion watch: Bluesky (getPosts on the public AppView)', () => {
       body: { error: 'RateLimitExceeded', message: 'Rate Limit Exceeded' },
     });
     expect(await run()).toEqual({ checked: 0, deleted: 0, unclear: 2 });
-    expect(watchState(archives, ids)).toEqual(untouched);
-    expect(recordedDeletions(store).count).toBe(0);
+    expect(await watchState(archives, ids)).toEqual(untouched);
+    expect((await recordedDeletions(store)).count).toBe(0);
     const warned = memory.entries().filter((e) => e.level === 40);
     expect(warned.some((e) => /rate limit/.test(e.msg) && e.platform === 'bluesky')).toBe(true);
     expect(memory.lines.join('')).not.toContain('secret words');
@@ -140,9 +140,9 @@ describe('deletion watch: Bluesky (getPosts on the public AppView)', () => {
     // Retried on the next run; getProfile failing only leaves the detail bare.
     fake.inject({ status: 502, pathPrefix: '/xrpc/app.bsky.actor.getProfile', body: 'Bad Gateway' });
     expect(await run()).toEqual({ checked: 2, deleted: 1, unclear: 0 });
-    expect(deletionEvents(store, ids[1]!)).toEqual([
+    expect(await deletionEvents(store, ids[1]!)).toEqual([
       { how: 'bluesky-getposts', detail: 'absent from getPosts' },
     ]);
-    expect(watchState(archives, ids)[0]).toEqual({ deleted: false, checked: true });
+    expect((await watchState(archives, ids))[0]).toEqual({ deleted: false, checked: true });
   });
 });

@@ -335,12 +335,12 @@ describe('pollSource() with Hacker News: crowded seconds and backlogs', { timeou
     addSameSecond(250, T0);
     const [first] = await pollAll(deps);
     expect(first).toMatchObject({ ok: true, stored: 250, warnings: [] });
-    expect(deps.posts.count('alice')).toBe(250);
-    expect(deps.sources.listEnabled('alice')[0]!.cursor).toBe(String(T0));
+    expect(await deps.posts.count('alice')).toBe(250);
+    expect((await deps.sources.listEnabled('alice'))[0]!.cursor).toBe(String(T0));
 
     const [second] = await pollAll(deps);
     expect(second).toMatchObject({ ok: true, stored: 0 });
-    expect(deps.posts.count('alice')).toBe(250);
+    expect(await deps.posts.count('alice')).toBe(250);
   });
 
   it('stores over two polls the items of one second that were indexed late', async () => {
@@ -351,10 +351,10 @@ describe('pollSource() with Hacker News: crowded seconds and backlogs', { timeou
     addSameSecond(100, T0, 'indexed late');
     const [second] = await pollAll(deps);
     expect(second).toMatchObject({ ok: true, stored: 100 });
-    expect(deps.posts.count('alice')).toBe(250);
+    expect(await deps.posts.count('alice')).toBe(250);
     const [third] = await pollAll(deps);
     expect(third).toMatchObject({ ok: true, stored: 0 });
-    expect(deps.posts.count('alice')).toBe(250);
+    expect(await deps.posts.count('alice')).toBe(250);
   });
 
   it('stores a backlog of 650 items over successive polls at 2 pages each, and new items as they come', async () => {
@@ -370,13 +370,13 @@ describe('pollSource() with Hacker News: crowded seconds and backlogs', { timeou
       expect(o).toMatchObject({ ok: true });
       expect(fake.requests.length - from).toBeLessThanOrEqual(2);
       stored.push(o!.stored);
-      const ids = new Set(deps.posts.latest('alice', 1000).map((p) => p.externalId));
+      const ids = new Set((await deps.posts.latest('alice', 1000)).map((p) => p.externalId));
       if (n === 3) expect(fake.hits.slice(-3).every((h) => ids.has(h.objectID))).toBe(true);
-      if (!deps.sources.listEnabled('alice')[0]!.cursor!.includes(';')) break;
+      if (!(await deps.sources.listEnabled('alice'))[0]!.cursor!.includes(';')) break;
     }
     expect(stored.length).toBeGreaterThan(3);
     expect(stored.reduce((a, b) => a + b, 0)).toBe(653);
-    expect(deps.posts.count('alice')).toBe(654);
-    expect(deps.sources.listEnabled('alice')[0]!.cursor).toBe(String(T0 + 5002));
+    expect(await deps.posts.count('alice')).toBe(654);
+    expect((await deps.sources.listEnabled('alice'))[0]!.cursor).toBe(String(T0 + 5002));
   });
 });

@@ -27,7 +27,7 @@ afterEach(async () => {
 const hostOf = (f: FakeMastodon) => new URL(f.url).host;
 /** A status as the Mastodon source stores it when it polled `f`. */
 const spec = (f: FakeMastodon, s: FakeStatus) => specOf(statusToRaw(s, hostOf(f)));
-const storeFor = (f: FakeMastodon) => makeStore({ sources: { mastodon: { instance: f.url } } });
+const storeFor = async (f: FakeMastodon) => makeStore({ sources: { mastodon: { instance: f.url } } });
 const statusCalls = (f: FakeMastodon) =>
   f.requests.filter((r) => r.path.startsWith('/api/v1/statuses/')).map((r) => r.path.split('/').pop());
 
@@ -42,8 +42,8 @@ describe('deletion watch: Mastodon (GET /api/v1/statuses/:id)', () => {
       acct: 'troll_d',
       visibility: 'private',
     });
-    store = storeFor(polled);
-    const { ids, archives } = storeArchived(
+    store = await storeFor(polled);
+    const { ids, archives } = await storeArchived(
       store,
       [kept, gone, suspended, followersOnly].map((s) => spec(polled, s)),
     );
@@ -52,13 +52,13 @@ describe('deletion watch: Mastodon (GET /api/v1/statuses/:id)', () => {
     const run = deletionRunner(store, archives);
 
     expect(await run()).toEqual({ checked: 2, deleted: 1, unclear: 2 });
-    expect(watchState(archives, ids)).toEqual([
+    expect(await watchState(archives, ids)).toEqual([
       { deleted: false, checked: true },
       { deleted: true, checked: true },
       { deleted: false, checked: false },
       { deleted: false, checked: false },
     ]);
-    expect(deletionEvents(store, ids[1]!)).toEqual([
+    expect(await deletionEvents(store, ids[1]!)).toEqual([
       {
         how: 'mastodon-status',
         detail: `status ${gone.id} answers 404 on ${hostOf(polled)}; its author's account is active`,
@@ -70,7 +70,7 @@ describe('deletion watch: Mastodon (GET /api/v1/statuses/:id)', () => {
     expect(polled.requests.map((r) => r.path)).toContain(`/api/v1/accounts/${gone.account.id}`);
 
     expect(await run()).toEqual({ checked: 1, deleted: 0, unclear: 2 });
-    expect(recordedDeletions(store)).toEqual({ count: 1, chained: true });
+    expect(await recordedDeletions(store)).toEqual({ count: 1, chained: true });
   });
 
   it("asks a remote status's home server before calling it deleted", async () => {
@@ -81,8 +81,8 @@ describe('deletion watch: Mastodon (GET /api/v1/statuses/:id)', () => {
     const gone = home.addStatus({ content: '<p>deleted at home</p>', acct: 'remote_b' });
     const suspended = home.addStatus({ content: '<p>suspended at home</p>', acct: 'remote_c' });
     const copies = [purged, gone, suspended].map((s) => polled.federate(s, hostOf(home!)));
-    store = storeFor(polled);
-    const { ids, archives } = storeArchived(
+    store = await storeFor(polled);
+    const { ids, archives } = await storeArchived(
       store,
       copies.map((c) => spec(polled, c)),
     );
@@ -91,12 +91,12 @@ describe('deletion watch: Mastodon (GET /api/v1/statuses/:id)', () => {
     home.suspendAccount('remote_c');
 
     expect(await deletionRunner(store, archives)()).toEqual({ checked: 2, deleted: 1, unclear: 1 });
-    expect(watchState(archives, ids)).toEqual([
+    expect(await watchState(archives, ids)).toEqual([
       { deleted: false, checked: true },
       { deleted: true, checked: true },
       { deleted: false, checked: false },
     ]);
-    expect(deletionEvents(store, ids[1]!)).toEqual([
+    expect(await deletionEvents(store, ids[1]!)).toEqual([
       {
         how: 'mastodon-status',
         detail: `status answers 404 on ${hostOf(polled)} and on its home server ${hostOf(home)} (id ${gone.id}); its author's account is active`,
@@ -116,15 +116,15 @@ describe('deletion watch: Mastodon (GET /api/v1/statuses/:id)', () => {
     polled = await startFakeMastodon({ token: TOKEN });
     const remote = home.addStatus({ content: '<p>deleted at home</p>', acct: 'remote_b' });
     const copy = polled.federate(remote, hostOf(home));
-    store = makeStore({
+    store = await makeStore({
       sources: { mastodon: { instance: polled.url } },
       network: { allowPrivateAddresses: false },
     });
-    const { ids, archives } = storeArchived(store, [spec(polled, copy)]);
+    const { ids, archives } = await storeArchived(store, [spec(polled, copy)]);
     polled.deleteStatus(copy.id);
     home.deleteStatus(remote.id);
     expect(await deletionRunner(store, archives)()).toEqual({ checked: 0, deleted: 0, unclear: 1 });
-    expect(watchState(archives, ids)).toEqual([{ deleted: false, checked: false }]);
+    expect(await watchState(archives, ids)).toEqual([{ deleted: false, checked: false }]);
     expect(statusCalls(polled)).toEqual([copy.id]);
     expect(home.requests).toEqual([]);
   });
@@ -133,9 +133,9 @@ describe('deletion watch: Mastodon (GET /api/v1/statuses/:id)', () => {
     polled = await startFakeMastodon({ token: TOKEN });
     const gone = polled.addStatus({ content: '<p>secret words, deleted</p>', acct: 'troll_a' });
     const kept = polled.addStatus({ content: '<p>secret words, kept</p>', acct: 'troll_b' });
-    store = storeFor(polled);
+    store = await storeFor(polled);
     const memory = memoryLogger();
-    const { ids, archives } = storeArchived(store, [spec(polled, gone), spec(polled, kept)]);
+    const { ids, archives } = await storeArchived(store, [spec(polled, gone), spec(polled, kept)]);
     polled.deleteStatus(gone.id);
     const run = deletionRunner(store, archives, { log: memory.log });
     const untouched = [
@@ -145,7 +145,7 @@ describe('deletion watch: Mastodon (GET /api/v1/statuses/:id)', () => {
 
     polled.inject({ status: 500, pathPrefix: '/api/v1/statuses/', body: 'Internal Server Error' }, 2);
     expect(await run()).toEqual({ checked: 0, deleted: 0, unclear: 2 });
-    expect(watchState(archives, ids)).toEqual(untouched);
+    expect(await watchState(archives, ids)).toEqual(untouched);
 
     // A 429 stops the run for the instance: the second status is not asked at all.
     const asked = statusCalls(polled).length;
@@ -161,7 +161,7 @@ describe('deletion watch: Mastodon (GET /api/v1/statuses/:id)', () => {
     });
     expect(await run()).toEqual({ checked: 0, deleted: 0, unclear: 2 });
     expect(statusCalls(polled).length).toBe(asked + 1);
-    expect(watchState(archives, ids)).toEqual(untouched);
+    expect(await watchState(archives, ids)).toEqual(untouched);
     expect(
       memory.entries().some((e) => e.level === 40 && e.platform === 'mastodon' && /rate limit/.test(e.msg)),
     ).toBe(true);
@@ -169,7 +169,7 @@ describe('deletion watch: Mastodon (GET /api/v1/statuses/:id)', () => {
 
     polled.requireAuth = true;
     expect(await run()).toEqual({ checked: 0, deleted: 0, unclear: 2 });
-    expect(watchState(archives, ids)).toEqual(untouched);
+    expect(await watchState(archives, ids)).toEqual(untouched);
     polled.requireAuth = false;
 
     // Another instance configured since: the same ids there are other statuses (200 for another
@@ -197,10 +197,10 @@ describe('deletion watch: Mastodon (GET /api/v1/statuses/:id)', () => {
     } finally {
       await other.close();
     }
-    expect(recordedDeletions(store).count).toBe(0);
+    expect((await recordedDeletions(store)).count).toBe(0);
 
     expect(await run()).toEqual({ checked: 2, deleted: 1, unclear: 0 });
-    expect(watchState(archives, ids)).toEqual([
+    expect(await watchState(archives, ids)).toEqual([
       { deleted: true, checked: true },
       { deleted: false, checked: true },
     ]);

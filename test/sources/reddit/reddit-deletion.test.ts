@@ -24,8 +24,8 @@ afterEach(async () => {
 });
 
 const start = () => startFakeReddit({ clientId: 'cid', clientSecret: SECRET });
-const storeFor = (f: FakeReddit) =>
-  makeStore({
+const storeFor = async (f: FakeReddit) =>
+  await makeStore({
     sources: {
       reddit: { clientId: 'cid', clientSecret: SECRET, userAgent: UA, authUrl: f.url, apiUrl: f.url },
     },
@@ -62,8 +62,8 @@ describe('deletion watch: Reddit (/api/info)', () => {
       c2,
       c3,
     ];
-    store = storeFor(fake);
-    const { ids, archives } = storeArchived(store, things.map(spec));
+    store = await storeFor(fake);
+    const { ids, archives } = await storeArchived(store, things.map(spec));
     fake.deleteByAuthor(selfDeleted.data.name);
     fake.remove(modRemoved.data.name);
     fake.remove(adminRemoved.data.name, 'anti_evil_ops');
@@ -76,7 +76,9 @@ describe('deletion watch: Reddit (/api/info)', () => {
     const run = deletionRunner(store, archives);
 
     expect(await run()).toEqual({ checked: 10, deleted: 7, unclear: 1 });
-    const details = ids.map((id) => deletionEvents(store, id).map((e) => `${e.how}: ${e.detail}`));
+    const details = await Promise.all(
+      ids.map(async (id) => (await deletionEvents(store, id)).map((e) => `${e.how}: ${e.detail}`)),
+    );
     expect(details).toEqual([
       [],
       ['reddit-info: deleted by its author (removed_by_category: deleted)'],
@@ -91,8 +93,8 @@ describe('deletion watch: Reddit (/api/info)', () => {
       [],
     ]);
     // Held for review is not a removal yet: unclear, not marked checked.
-    expect(watchState(archives, ids)[4]).toEqual({ deleted: false, checked: false });
-    expect(watchState(archives, ids)[6]).toEqual({ deleted: false, checked: true });
+    expect((await watchState(archives, ids))[4]).toEqual({ deleted: false, checked: false });
+    expect((await watchState(archives, ids))[6]).toEqual({ deleted: false, checked: true });
 
     // One call, with the app token and the configured User-Agent, for every fullname.
     const calls = infoCalls(fake);
@@ -105,7 +107,7 @@ describe('deletion watch: Reddit (/api/info)', () => {
     expect(infoCalls(fake)[1]!.query.get('id')!.split(',').sort()).toEqual(
       [held, kept, accountGone, c3].map((t) => t.data.name).sort(),
     );
-    expect(recordedDeletions(store)).toEqual({ count: 7, chained: true });
+    expect(await recordedDeletions(store)).toEqual({ count: 7, chained: true });
   });
 
   it('asks 100 fullnames at a time, and stops when the rate counter is spent', async () => {
@@ -113,8 +115,8 @@ describe('deletion watch: Reddit (/api/info)', () => {
     const links = Array.from({ length: 150 }, (_, i) =>
       fake.addLink({ title: `post ${i}`, created_utc: T0 + i }),
     );
-    store = storeFor(fake);
-    const { ids, archives } = storeArchived(store, links.map(spec));
+    store = await storeFor(fake);
+    const { ids, archives } = await storeArchived(store, links.map(spec));
     fake.deleteByAuthor(links[5]!.data.name);
     fake.deleteByAuthor(links[140]!.data.name);
     const run = deletionRunner(store, archives);
@@ -129,7 +131,7 @@ describe('deletion watch: Reddit (/api/info)', () => {
       .slice(1)
       .map((c) => c.query.get('id')!.split(',').length);
     expect(sizes).toEqual([100, 49]);
-    const deleted = watchState(archives, ids).flatMap((s, i) => (s.deleted ? [i] : []));
+    const deleted = (await watchState(archives, ids)).flatMap((s, i) => (s.deleted ? [i] : []));
     expect(deleted).toEqual([5, 140]);
   });
 
@@ -137,9 +139,9 @@ describe('deletion watch: Reddit (/api/info)', () => {
     fake = await start();
     const gone = fake.addLink({ title: 'secret words', selftext: 'more secret words', created_utc: T0 });
     const kept = fake.addLink({ title: 'kept', created_utc: T0 + 1 });
-    store = storeFor(fake);
+    store = await storeFor(fake);
     const memory = memoryLogger();
-    const { ids, archives } = storeArchived(store, [spec(gone), spec(kept)]);
+    const { ids, archives } = await storeArchived(store, [spec(gone), spec(kept)]);
     fake.remove(gone.data.name);
     const run = deletionRunner(store, archives, { log: memory.log });
     const untouched = [
@@ -153,7 +155,7 @@ describe('deletion watch: Reddit (/api/info)', () => {
       body: { message: 'Internal Server Error', error: 500 },
     });
     expect(await run()).toEqual({ checked: 0, deleted: 0, unclear: 2 });
-    expect(watchState(archives, ids)).toEqual(untouched);
+    expect(await watchState(archives, ids)).toEqual(untouched);
 
     fake.inject({
       status: 429,
@@ -162,7 +164,7 @@ describe('deletion watch: Reddit (/api/info)', () => {
       body: { message: 'Too Many Requests', error: 429 },
     });
     expect(await run()).toEqual({ checked: 0, deleted: 0, unclear: 2 });
-    expect(watchState(archives, ids)).toEqual(untouched);
+    expect(await watchState(archives, ids)).toEqual(untouched);
     expect(
       memory.entries().some((e) => e.level === 40 && e.platform === 'reddit' && /rate limit/.test(e.msg)),
     ).toBe(true);
@@ -181,10 +183,10 @@ describe('deletion watch: Reddit (/api/info)', () => {
       unclear: 2,
     });
     expect(fake.requests.length).toBe(before);
-    expect(recordedDeletions(store).count).toBe(0);
+    expect((await recordedDeletions(store)).count).toBe(0);
 
     expect(await run()).toEqual({ checked: 2, deleted: 1, unclear: 0 });
-    expect(deletionEvents(store, ids[0]!)).toEqual([
+    expect(await deletionEvents(store, ids[0]!)).toEqual([
       {
         how: 'reddit-info',
         detail: "removed by the subreddit's moderators (removed_by_category: moderator)",
