@@ -180,6 +180,15 @@ describe('distributed mode across hosts: web + 3 workers, PostgreSQL and Redis o
     const hostile = WATCHES * HOSTILE_PER_WATCH;
     const archiveQueue = new Queue('archive', { connection, prefix });
     const archived = () => count("SELECT count(*) AS n FROM archives WHERE status = 'archived'");
+    const archiveState = async () =>
+      JSON.stringify({
+        rows: (
+          await client.query('SELECT status, count(*) AS n FROM archives GROUP BY status ORDER BY status')
+        ).rows,
+        queue: await archiveQueue.getJobCounts(),
+        failed: (await archiveQueue.getFailed(0, 3)).map((j) => j.failedReason),
+        submissions: wayback.submissions.length,
+      });
     await waitFor(
       async () => {
         const c = await archiveQueue.getJobCounts('waiting', 'active', 'prioritized');
@@ -189,8 +198,10 @@ describe('distributed mode across hosts: web + 3 workers, PostgreSQL and Redis o
         return pending === 0 && (await archived()) === hostile - HOSTILE_PER_WATCH;
       },
       'the other watches’ hostile posts to be archived',
-      120_000,
-    );
+      180_000,
+    ).catch(async (err: Error) => {
+      throw new Error(`${err.message}: ${await archiveState()}`);
+    });
     expect(fake.requests.some((r) => r.path === victimPath && r.status === undefined)).toBe(true);
     phase('kill');
     const storedAtKill = await count('SELECT count(*) AS n FROM posts');
@@ -261,5 +272,5 @@ describe('distributed mode across hosts: web + 3 workers, PostgreSQL and Redis o
         `${hostile} archived, ${wayback.submissions.length} Wayback submissions; seconds since the migration: ` +
         `${phases.join(', ')}\n`,
     );
-  }, 300_000);
+  }, 420_000);
 });
