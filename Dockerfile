@@ -1,6 +1,6 @@
 # Vigie in a container: `docker build -t vigie .` then see compose.yaml, or
 #   docker run -p 127.0.0.1:3000:3000 -v vigie-data:/data -v ./config/vigie.yaml:/app/config/vigie.yaml:ro vigie
-# Build stage: dependencies with their native modules (better-sqlite3, argon2), and dist/.
+# Build stage: dependencies with their native modules (better-sqlite3; argon2 comes prebuilt), and dist/.
 FROM node:20-slim AS build
 WORKDIR /app
 # node-gyp's needs, for a native module without a prebuilt binary for this platform.

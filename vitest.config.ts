@@ -7,6 +7,15 @@ import { defineConfig } from 'vitest/config';
  */
 const CONTRACT_SUITE: string[] = [
   // filled per directory as its fixtures open the tested store
+  'test/db/ledger.test.ts',
+  'test/db/posts-repo.test.ts',
+  'test/db/watches-sync.test.ts',
+  'test/ingest/poll-source.test.ts',
+  'test/ingest/rescore.test.ts',
+  'test/app/capture-jobs.test.ts',
+  'test/app/settings-store.test.ts',
+  'test/sources/hackernews/hackernews-adapter.test.ts',
+  'test/jobs/handlers-bullmq.test.ts',
 ];
 
 export default defineConfig({

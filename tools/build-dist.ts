@@ -47,6 +47,10 @@ function copyDataFiles(from: string, to: string): number {
 
 function build(): void {
   const t0 = performance.now();
+  // The sources' prebuilt automaton lives in src/scoring/.prebuilt/: creating that folder changes
+  // src/scoring's time, so it must exist before the stamp is taken, or the first build of a fresh
+  // clone (`npm ci`) would be stale at once.
+  mkdirSync(path.join(ROOT, 'src/scoring/.prebuilt'), { recursive: true });
   // Taken before compiling: a source saved during the build makes this build stale at once.
   const sourcesMtimeMs = newestMtimeMs(path.join(ROOT, 'src'));
   let tsc: string;

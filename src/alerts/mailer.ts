@@ -1,7 +1,6 @@
 import { Readable } from 'node:stream';
 import path from 'node:path';
-import MailComposer from 'nodemailer/lib/mail-composer';
-import SMTPConnection from 'nodemailer/lib/smtp-connection';
+import type SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { Config } from '../config/schema.ts';
 import type { Logger } from '../logger.ts';
 import { writeOutboxFile, outboxFileExists } from './outbox.ts';
@@ -65,6 +64,7 @@ export async function buildMessage(from: string, mail: OutgoingMail): Promise<Bu
     headers['List-Unsubscribe'] = { prepared: true, value: `<${mail.unsubscribeUrl}>` };
     headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
   }
+  const { default: MailComposer } = await import('nodemailer/lib/mail-composer');
   const composer = new MailComposer({
     from,
     to: mail.to,
@@ -111,7 +111,9 @@ function envelopeAddress(from: string): string {
 
 type SmtpConfig = NonNullable<Config['mail']['smtp']>;
 
-function smtpConnection(smtp: SmtpConfig, timeoutMs: number): SMTPConnection {
+// nodemailer (~14 MB) is loaded at the first message or connection test, not at start-up.
+async function smtpConnection(smtp: SmtpConfig, timeoutMs: number): Promise<SMTPConnection> {
+  const { default: SMTPConnection } = await import('nodemailer/lib/smtp-connection');
   return new SMTPConnection({
     host: smtp.host,
     port: smtp.port,
@@ -142,7 +144,7 @@ async function sendSmtp(
   bytes: Buffer,
   hooks: SendHooks,
 ): Promise<void> {
-  const conn = smtpConnection(smtp, smtp.timeoutMs);
+  const conn = await smtpConnection(smtp, smtp.timeoutMs);
   let committed = false;
   const fail = (err: unknown): SendError => {
     const e = err as { message?: string; responseCode?: number; code?: string };
@@ -211,7 +213,7 @@ export function outboxDirOf(mail: Config['mail'], dataDir: string): string {
  * Resolves with nothing; rejects with the server's or the network's error.
  */
 export async function verifySmtp(smtp: NonNullable<Config['mail']['smtp']>): Promise<void> {
-  const conn = smtpConnection(smtp, Math.min(smtp.timeoutMs, 15_000));
+  const conn = await smtpConnection(smtp, Math.min(smtp.timeoutMs, 15_000));
   try {
     await connectAndSignIn(conn, smtp);
   } finally {

@@ -23,6 +23,8 @@ export interface AlertsDeps {
   watches: WatchesRepo;
   /** Defaults to the configured transport (SMTP, or the outbox). */
   mailer?: Mailer;
+  /** The channels to deliver through (the service's follow the dashboard's settings); built here when absent. */
+  channels?: Channels;
   /** Tests shorten the waits between tries of a channel. */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -42,7 +44,7 @@ export function createAlerts(deps: AlertsDeps) {
     lookalikes: createIdentityRepo(store),
   };
   const mailer = deps.mailer ?? createMailer(config.mail, config.dataDir, log);
-  const channels: Channels = createChannels(config, mailer, { sleep: deps.sleep });
+  const channels: Channels = deps.channels ?? createChannels(config, mailer, { sleep: deps.sleep });
   const personChannels = createPersonChannelsRepo(store);
   const delivery = createDelivery({ messages: ctx.messages, channels, personChannels, log });
   return alertsPort({ config, watches: deps.watches, ctx, mailer, channels, personChannels, delivery });

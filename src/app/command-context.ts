@@ -1,9 +1,8 @@
 import { loadConfig } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
 import { createLogger, type LogFormat, type Logger } from '../logger.ts';
-import { isBullmqDriver } from '../jobs/bullmq-driver.ts';
 import { createDeps, type Deps } from './deps.ts';
-import { createJobDriver, isDistributed } from './job-driver.ts';
+import { isDistributed, loadBullmqDriver } from './job-driver.ts';
 import type { JobDriver } from '../jobs/types.ts';
 import { openDataDir } from './data-dir-open.ts';
 
@@ -64,9 +63,8 @@ export async function withDeps<T>(
  * The BullMQ driver alone, for queue operations commands (no database needed); undefined when no
  * Redis is configured.
  */
-export function operationsDriver(opts: GlobalOptions) {
+export async function operationsDriver(opts: GlobalOptions) {
   const { config } = loadConfig({ configPath: opts.config });
   if (!isDistributed(config)) return undefined;
-  const driver = createJobDriver(config, createLogger(config.log.level, 2, opts.logFormat));
-  return isBullmqDriver(driver) ? driver : undefined;
+  return loadBullmqDriver(config, createLogger(config.log.level, 2, opts.logFormat));
 }

@@ -30,6 +30,8 @@ import { createSettingsRepo } from '../db/repositories/settings-repo.ts';
 import { createSettingsStore } from './settings-store.ts';
 import { encryptionKeyProvider } from './encryption-key.ts';
 import { swappableMailer } from './swappable-mailer.ts';
+import { swappableChannels } from './swappable-channels.ts';
+import { createChannels } from '../alerts/channels/channels.ts';
 import { createSetupGate } from '../web/setup-gate.ts';
 import { createWebPorts } from './web-ports.ts';
 import { afterStoreRule, createHandlers, schedules } from './handlers.ts';
@@ -73,9 +75,13 @@ export async function createDeps(config: Readonly<Config>, log: Logger, options:
   if (effective !== config)
     mailer.replace(createMailer(effective.mail, config.dataDir, log.child({ part: 'alerts' })));
   const platforms = createLiveSourceAdapters(effective);
+  // The chat services' servers and tokens (ntfy, Telegram, Matrix, Signal) may be set in the
+  // dashboard too: alerts and test messages read the channel of a kind at each send.
+  const channels = swappableChannels(createChannels(effective, mailer));
   settings.onChange((next) => {
     mailer.replace(createMailer(next.mail, config.dataDir, log.child({ part: 'alerts' })));
     platforms.rebuild(next);
+    channels.replace(createChannels(next, mailer));
   });
   const scorers = createScorerCache({ learned: config.scoring.learned });
   const driver =
@@ -121,7 +127,7 @@ export async function createDeps(config: Readonly<Config>, log: Logger, options:
       log: log.child({ part: 'ledger-timestamp' }),
     }),
   });
-  const alerts = createAlerts({ store, config, log, watches, mailer });
+  const alerts = createAlerts({ store, config, log, watches, mailer, channels });
   const identity = createIdentity({
     repo: createIdentityRepo(store),
     box: config.security.encryptionKey ? createSecretBox(config.security.encryptionKey) : undefined,
@@ -181,6 +187,7 @@ export async function createDeps(config: Readonly<Config>, log: Logger, options:
       queue: driver,
       identity,
       mailer,
+      channels,
     }),
     /** Accounts confirmed as impersonating the person: a file of the dossier (CLI export). */
     confirmedImpersonations: async (watchId: string) =>

@@ -2,7 +2,7 @@ import type { Config } from '../config/schema.ts';
 import type { Store } from '../db/store.ts';
 import type { Logger } from '../logger.ts';
 import { EXTRA_CHANNEL_KINDS, isChannelKind, TargetError } from '../alerts/channels/channel.ts';
-import { createChannels } from '../alerts/channels/channels.ts';
+import { createChannels, type Channels } from '../alerts/channels/channels.ts';
 import { createMailer, type Mailer } from '../alerts/mailer.ts';
 import { createPersonChannelsRepo } from '../alerts/person-channels-repo.ts';
 import { createPersonSettingsRepo } from '../alerts/person-settings-repo.ts';
@@ -17,11 +17,13 @@ export function createNotificationsPort(deps: {
   log: Logger;
   /** The service's mailer, which follows the dashboard's mail settings; the configured one when absent. */
   mailer?: Mailer;
+  /** The service's channels, which follow the dashboard's chat settings; built from `config` when absent. */
+  channels?: Channels;
 }): NotificationsPort {
   const settings = createPersonSettingsRepo(deps.store);
   const personChannels = createPersonChannelsRepo(deps.store);
   const mailer = deps.mailer ?? createMailer(deps.config.mail, deps.config.dataDir, deps.log);
-  const channels = createChannels(deps.config, mailer);
+  const channels = deps.channels ?? createChannels(deps.config, mailer);
   const domain = /@([A-Za-z0-9.-]+)>?\s*$/.exec(deps.config.mail.from)?.[1];
   return {
     kinds: () => EXTRA_CHANNEL_KINDS.map((kind) => ({ kind, configured: channels[kind].configured() })),

@@ -13,6 +13,8 @@ import {
   type CheckableSource,
 } from '../sources/connection-check.ts';
 import type { SettingProblem, SettingView, SettingsPort, TestOutcome } from '../web/ports.ts';
+import type { NetworkPolicy } from '../net/address-policy.ts';
+import { urlProblem } from '../net/url-check.ts';
 
 export interface SettingsStoreDeps {
   base: Readonly<Config>;
@@ -67,7 +69,23 @@ export function createSettingsStore(deps: SettingsStoreDeps) {
     effective = stored.length > 0 ? overlaySettings(deps.base, storedValues(), deps.locked) : deps.base;
   }
 
-  function parseValue(kind: string, raw: string): { value?: unknown; code?: SettingProblem['code'] } {
+  /**
+   * The network policy a server address typed here is held to, as the code that will connect to
+   * it applies it: the chat services' servers may be on the local network when
+   * `notifications.allowPrivateServers` says so; everything else follows `network`.
+   */
+  function policyFor(path: string): NetworkPolicy {
+    const { network, notifications } = deps.base;
+    if (path.startsWith('notifications.'))
+      return { allowPrivateAddresses: network.allowPrivateAddresses || notifications.allowPrivateServers };
+    return network;
+  }
+
+  function parseValue(
+    path: string,
+    kind: string,
+    raw: string,
+  ): { value?: unknown; code?: SettingProblem['code'] } {
     const text = raw.trim();
     if (kind === 'number') {
       const n = Number(text);
@@ -80,9 +98,14 @@ export function createSettingsStore(deps: SettingsStoreDeps) {
       try {
         const u = new URL(text);
         if (u.protocol !== 'http:' && u.protocol !== 'https:') return { code: 'url' };
+        // A password in the address would be stored and shown in clear: the token fields hold secrets.
+        if (u.username !== '' || u.password !== '') return { code: 'url' };
       } catch {
         return { code: 'url' };
       }
+      // An address this machine or the local network answers (a server's admin page, a cloud
+      // metadata endpoint) is refused here already, not only when a request is made.
+      if (urlProblem(text, policyFor(path))) return { code: 'blocked' };
     }
     return { value: kind === 'secret' ? raw : text };
   }
@@ -111,7 +134,7 @@ export function createSettingsStore(deps: SettingsStoreDeps) {
         next.delete(c.path);
         continue;
       }
-      const parsed = parseValue(s.kind, c.value);
+      const parsed = parseValue(c.path, s.kind, c.value);
       if (parsed.code) {
         problems.push({ path: c.path, code: parsed.code });
         continue;

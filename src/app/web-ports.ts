@@ -28,6 +28,7 @@ import { createLoginGuard } from '../web/auth/login-guard.ts';
 import { createMailer, type Mailer } from '../alerts/mailer.ts';
 import { createInvitationsRepo } from '../web/auth/invitations-repo.ts';
 import { createNotificationsPort } from './notifications-port.ts';
+import type { Channels } from '../alerts/channels/channels.ts';
 
 export interface WebPortsDeps {
   /** The store the dashboard's repositories run on. */
@@ -47,6 +48,8 @@ export interface WebPortsDeps {
   identity?: Identity;
   /** The service's mailer (follows the dashboard's mail settings); the configured one when absent. */
   mailer?: Mailer;
+  /** The service's channels (follow the dashboard's chat settings); built from `config` when absent. */
+  channels?: Channels;
 }
 
 /** The repositories and ports the dashboard needs, built from the store (see web/app.ts AppDeps). */
@@ -181,6 +184,7 @@ function createAlertsPort(deps: {
   config: Readonly<Config>;
   log: Logger;
   mailer?: Mailer;
+  channels?: Channels;
 }): AlertsPort {
   const waves = createWavesRepo(deps.store);
   return {

@@ -42,7 +42,7 @@ function parseConcurrency(value: string | undefined): number | undefined {
 /** The BullMQ driver for operations commands (no database needed), or a usage error. */
 async function bullmqDriver(opts: GlobalOptions) {
   const { operationsDriver } = await import('../app/command-context.ts');
-  const driver = operationsDriver(opts);
+  const driver = await operationsDriver(opts);
   if (!driver) throw new UsageError(NEEDS_REDIS);
   return driver;
 }

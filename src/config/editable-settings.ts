@@ -31,6 +31,16 @@ export const EDITABLE_SETTINGS: readonly EditableSetting[] = [
   { path: 'sources.mastodon.accessToken', kind: 'secret', group: 'mastodon' },
   { path: 'sources.reddit.clientId', kind: 'string', group: 'reddit' },
   { path: 'sources.reddit.clientSecret', kind: 'secret', group: 'reddit' },
+  // The chat and push services' servers the alerts go through (each person gives their own
+  // topic, chat, room or number in Account → Notifications).
+  { path: 'notifications.ntfy.serverUrl', kind: 'url', group: 'ntfy' },
+  { path: 'notifications.ntfy.token', kind: 'secret', group: 'ntfy' },
+  { path: 'notifications.telegram.apiUrl', kind: 'url', group: 'telegram' },
+  { path: 'notifications.telegram.botToken', kind: 'secret', group: 'telegram' },
+  { path: 'notifications.matrix.homeserverUrl', kind: 'url', group: 'matrix' },
+  { path: 'notifications.matrix.accessToken', kind: 'secret', group: 'matrix' },
+  { path: 'notifications.signal.apiUrl', kind: 'url', group: 'signal' },
+  { path: 'notifications.signal.number', kind: 'string', group: 'signal' },
 ];
 
 export function editableSetting(path: string): EditableSetting | undefined {

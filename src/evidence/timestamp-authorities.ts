@@ -2,8 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { X509Certificate } from 'node:crypto';
 import type { Config } from '../config/schema.ts';
 import type { Logger } from '../logger.ts';
-import { parseTimestampResponse, requestTimestamp } from './tsa.ts';
-import { readCertificates } from './tsa-signer.ts';
+import { readCertificates } from './certificate-file.ts';
 
 // Several RFC 3161 authorities, each asked on its own: one that is down or answers badly does not
 // stop the others, and every token obtained is kept. A hash is proven to exist at a time as long
@@ -52,6 +51,8 @@ export async function stampWithEvery(
   o: { trusted?: readonly X509Certificate[]; log?: Logger; timeoutMs?: number } = {},
 ): Promise<StampOutcome> {
   const outcome: StampOutcome = { tokens: [], failures: [] };
+  // The RFC 3161 code (pkijs, asn1js: ~12 MB) is loaded at the first stamp, not at start-up.
+  const { parseTimestampResponse, requestTimestamp } = await import('./tsa.ts');
   const answers = await Promise.allSettled(
     authorities.map((url) => requestTimestamp(url, sha256, { trusted: o.trusted, timeoutMs: o.timeoutMs })),
   );

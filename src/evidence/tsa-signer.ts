@@ -1,6 +1,7 @@
 import { X509Certificate, createHash } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import type * as pkijs from 'pkijs';
+export { readCertificates } from './certificate-file.ts';
 import { DIGESTS, signedAttribute, tokenCertificates, verifySigner, type Signer } from './cms-signature.ts';
 
 // Who signed an RFC 3161 timestamp token, and whether that certificate may: after the CMS
@@ -75,12 +76,6 @@ export function checkTimestampSigner(
     ...found,
     anchor: { subject: subjectOf(anchor), same: anchor.fingerprint256 === signer.cert.fingerprint256 },
   };
-}
-
-/** The certificates of a PEM file (one or more), or of a single DER certificate. */
-export function readCertificates(bytes: Buffer): X509Certificate[] {
-  const pems = bytes.toString('latin1').match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g);
-  return pems ? pems.map((p) => new X509Certificate(p)) : [new X509Certificate(bytes)];
 }
 
 // RFC 3161 2.4.1 (RFC 5816 for V2): the signed attributes name the signer certificate by its hash,

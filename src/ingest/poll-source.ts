@@ -109,7 +109,10 @@ export async function pollSource(
     await deps.sources.recordFailure(sourceId, now(), outcome.error);
     return outcome;
   }
-  const scorer = deps.scorers.forWatch(watch.definition);
+  // Taken at the first post, not before the fetch: the first scorer of a process loads the base
+  // lexicon (a second of CPU), which a boot poll would otherwise do before the web server has
+  // answered anyone; and a poll that finds nothing never needs it.
+  let scorer: Scorer | undefined;
   const pii = await deps.pii?.forWatch(watch.definition);
   const signal = options.signal ?? new AbortController().signal;
   await deps.sources.markPolled(sourceId, now());
@@ -129,7 +132,9 @@ export async function pollSource(
       outcome.pages++;
       outcome.fetched += page.posts.length;
       if (page.warnings?.length) outcome.warnings.push(...page.warnings);
-      const prepared = page.posts.map((p) => preparePost(p, scorer, pii));
+      const prepared = page.posts.map((p) =>
+        preparePost(p, (scorer ??= deps.scorers.forWatch(watch.definition)), pii),
+      );
       const stored = await deps.posts.storePage({
         watchId: source.watchId,
         sourceId,

@@ -44,13 +44,4 @@ export class RedisConnections {
   }
 }
 
-/** The Redis address without its password, for logs and messages. */
-export function redactRedisUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return 'redis://(unparsable URL)';
-  }
-}
+export { redactRedisUrl } from './redact-redis-url.ts';

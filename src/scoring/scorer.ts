@@ -70,12 +70,21 @@ const MAX_TERM = 80;
 /** A frame of severity 3 (a threat or death wish) is 'high'; severity 2 (hate, impersonation) 'medium'. */
 const FRAME_POINTS = [0, 25, 40, 60] as const;
 
-export const SCORER_VERSION = `${ENGINE_VERSION}+${createHash('sha256')
-  .update(ENGINE_VERSION)
-  .update(baseLexicon().hash)
-  .update(dataFilesHash())
-  .digest('hex')
-  .slice(0, 12)}`;
+let scorerVersionMemo: string | undefined;
+/**
+ * The engine's version and a digest of what it reads (lexicons, word lists). A function, computed
+ * at the first scorer rather than when this module loads: it reads the base lexicon (the prebuilt
+ * automaton, ~25 MB), which the service should not pay for before it answers its first request.
+ */
+export function scorerVersion(): string {
+  scorerVersionMemo ??= `${ENGINE_VERSION}+${createHash('sha256')
+    .update(ENGINE_VERSION)
+    .update(baseLexicon().hash)
+    .update(dataFilesHash())
+    .digest('hex')
+    .slice(0, 12)}`;
+  return scorerVersionMemo;
+}
 
 const NO_SENTENCES: ReadonlySet<number> = new Set<number>();
 const NO_SIGNS: Match[] = [];
@@ -127,7 +136,7 @@ class HostilityScorer {
     this.target = { names: (options.names ?? []).map((name) => splitWords(normalizeStream(name)).words) };
     this.watch = buildWatch(options);
     // Turning the learned layer on or off changes verdicts: `vigie rescore` must see it.
-    this.version = watchVersion(options, SCORER_VERSION) + (learned.learned ? LEARNED_MARK : '');
+    this.version = watchVersion(options, scorerVersion()) + (learned.learned ? LEARNED_MARK : '');
     this.learned = learned.learned;
     this.never = new Set(
       (options.neverFlag ?? []).flatMap((t) =>

@@ -33,6 +33,7 @@ import { apiRoutes } from './routes/api.ts';
 import { setupRoutes } from './routes/setup.ts';
 import { peopleRoutes } from './routes/people.ts';
 import { settingsRoutes } from './routes/settings.ts';
+import { lazySchemaCompilers } from './lazy-schema-compilers.ts';
 
 /** Every route the app registered (method + url + config), for the OpenAPI document and tests. */
 const ROUTES = new WeakMap<FastifyInstance, RouteOptions[]>();
@@ -40,11 +41,19 @@ export function registeredRoutes(app: FastifyInstance): readonly RouteOptions[] 
   return ROUTES.get(app) ?? [];
 }
 
+const SCHEMA_COMPILERS = new WeakMap<FastifyInstance, () => number>();
+/** Compiles every route schema not compiled yet (they compile at their first request); returns how many. */
+export function compileAllSchemas(app: FastifyInstance): number {
+  return SCHEMA_COMPILERS.get(app)?.() ?? 0;
+}
+
 /** Builds the web application without listening, so tests drive it with `app.inject`. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const config: Readonly<Config> = deps.config ?? configSchema.parse({});
   const web: WebSettings = config.web;
+  const schemas = lazySchemaCompilers();
   const app = Fastify({
+    schemaController: schemas.schemaController,
     loggerInstance: deps.log.child({ part: 'web' }) as FastifyBaseLogger,
     // Request lines carry search words and ids: not logged by default.
     logController: new LogController({ disableRequestLogging: true }),
@@ -53,6 +62,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }) as unknown as FastifyInstance;
   const routes: RouteOptions[] = [];
   ROUTES.set(app, routes);
+  SCHEMA_COMPILERS.set(app, schemas.compileAll);
   app.addHook('onRoute', (r) => {
     routes.push(r);
   });

@@ -144,7 +144,7 @@ export interface SettingView {
 /** Why a value was refused; the page words it in the reader's language. */
 export interface SettingProblem {
   path: string;
-  code: 'number' | 'port' | 'url' | 'invalid' | 'locked' | 'unknown';
+  code: 'number' | 'port' | 'url' | 'blocked' | 'invalid' | 'locked' | 'unknown';
 }
 
 /** Outcome of "test connection" / "send a test message"; `reason` is worded by the page. */

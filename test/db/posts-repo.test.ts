@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { openDb } from '../../src/db/client.ts';
-import { createSqliteStore } from '../../src/db/sqlite-store.ts';
-import type { Store } from '../../src/db/store.ts';
+import { spawn } from 'node:child_process';
+import { sql } from 'drizzle-orm';
+import { openTestStore } from '../helpers/test-store.ts';
 import { createLedger } from '../../src/db/ledger/ledger.ts';
 import { createWatchesRepo } from '../../src/db/repositories/watches-repo.ts';
 import { createSourcesRepo } from '../../src/db/repositories/sources-repo.ts';
@@ -18,8 +18,9 @@ afterEach(async () => {
 
 async function setup() {
   const t = tempDir();
-  const store: Store = createSqliteStore(openDb(`${t.dir}/vigie.db`));
-  closers.push(t.cleanup, () => store.close());
+  const test = await openTestStore(`${t.dir}/vigie.db`);
+  const { store } = test;
+  closers.push(t.cleanup, () => test.close());
   const ledger = createLedger(store);
   await createWatchesRepo(store).syncFromConfig(
     parseConfig({ watches: [{ id: 'alice', names: ['Alice Martin'] }] }).watches,
@@ -27,7 +28,9 @@ async function setup() {
   const sources = createSourcesRepo(store);
   await sources.syncForWatch('alice', [{ kind: 'feed', target: 'https://example.org/feed' }]);
   const sourceId = (await sources.listEnabled('alice'))[0]!.id;
-  return { store, ledger, posts: createPostsRepo(store, ledger), sourceId };
+  // Where a child process opens the same database: the SQLite file, or the PostgreSQL URL.
+  const target = test.config.database?.url ?? `${t.dir}/vigie.db`;
+  return { store, ledger, posts: createPostsRepo(store, ledger), sourceId, target };
 }
 
 function post(externalId: string, text = `post ${externalId}`, author = 'troll'): PostToStore {
@@ -106,4 +109,29 @@ describe('posts repository', () => {
     );
     expect(found).toHaveLength(15);
   });
+
+  // Two workers storing overlapping results at once (on PostgreSQL two server sessions, each
+  // page one transaction): every post is stored once, recorded once, and the chain stays whole.
+  it('stores each post once when two processes store the same posts at once', async () => {
+    const { store, ledger, sourceId, target } = await setup();
+    const child = () =>
+      new Promise<number>((resolve, reject) => {
+        const c = spawn(
+          process.execPath,
+          ['bin/run-ts.js', 'test/db/store-page-child.ts', target, String(sourceId), '90'],
+          { stdio: 'inherit' },
+        );
+        c.on('error', reject);
+        c.on('exit', (code) => resolve(code ?? -1));
+      });
+    expect(await Promise.all([child(), child()])).toEqual([0, 0]);
+    const stored = await store.all<{ n: number | string }>(sql`select count(*) as n from posts`);
+    expect(Number(stored[0]!.n)).toBe(90);
+    const perPost = await store.all<{ n: number | string }>(
+      sql`select count(*) as n from evidence_events group by post_id`,
+    );
+    expect(perPost).toHaveLength(90);
+    expect(perPost.every((r) => Number(r.n) === 2)).toBe(true);
+    expect(await ledger.verify()).toMatchObject({ ok: true, rows: 180 });
+  }, 90_000);
 });

@@ -3,9 +3,12 @@ import type { Config } from '../../src/config/schema.ts';
 import { createDeps, type Deps } from '../../src/app/deps.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { tempDir } from './temp.ts';
+import { testDatabaseConfig } from './test-store.ts';
 
 /**
- * A full set of dependencies on a fresh SQLite file built from the real migrations. The fakes
+ * A full set of dependencies on a fresh database of the tested dialect built from the real
+ * migrations: a SQLite file in the temporary data directory, or a new PostgreSQL database when
+ * VIGIE_TEST_STORE=postgres (dropped at cleanup). The fakes
  * listen on 127.0.0.1: the network policy lets requests reach private addresses (as an intranet
  * install would) unless `raw` says otherwise; local page captures are off unless `raw` turns them on.
  */
@@ -16,15 +19,24 @@ export async function testDeps(raw: Record<string, unknown>): Promise<{
   cleanup: () => Promise<void>;
 }> {
   const t = tempDir();
+  const database = await testDatabaseConfig();
   const config = parseConfig({
     dataDir: t.dir,
     log: { level: 'silent' },
     network: { allowPrivateAddresses: true },
     // Browser captures only where a test asks for them (they launch Chromium).
     capture: { enabled: false },
+    ...database.config,
     ...raw,
   });
-  const deps = await createDeps(config, silentLogger());
+  let deps: Deps;
+  try {
+    deps = await createDeps(config, silentLogger());
+  } catch (error) {
+    await database.drop();
+    t.cleanup();
+    throw error;
+  }
   await deps.syncWatches();
   return {
     deps,
@@ -32,6 +44,7 @@ export async function testDeps(raw: Record<string, unknown>): Promise<{
     dir: t.dir,
     cleanup: async () => {
       await deps.close();
+      await database.drop();
       t.cleanup();
     },
   };

@@ -17,7 +17,6 @@ import type {
 } from './capture-repo.ts';
 import { capturePage, PageCaptureError, type PageCaptureResult } from './page-capture.ts';
 import { peerCertificate, type PeerCertificate } from './tls-peer.ts';
-import { buildWarc } from './warc.ts';
 import { renderXCard, xCardTitle, xEmbedUrl } from './x-card.ts';
 import { createCaptureBreaker, currentCaptureHealth } from './capture-breaker.ts';
 
@@ -202,6 +201,8 @@ export function createCapturer(deps: CapturerDeps) {
         }).catch((err: Error) => ({ error: err.message }));
       }
       const browser = `chromium ${deps.browser.version() ?? 'unknown'}`;
+      // warcio (~14 MB) is loaded at the first capture, not when the service starts.
+      const { buildWarc } = await import('./warc.ts');
       const warc = await buildWarc(
         {
           software: `Vigie ${VERSION}`,

@@ -58,9 +58,9 @@ export function createXAdapters(config: Config['sources']['x']): {
   search: SourceAdapter;
   lookup: XPostLookup;
 } {
-  let client: TwitterApi | undefined;
+  let client: Promise<TwitterApi> | undefined;
   // Built on first use so that a configuration without X (no token) can still create the adapters.
-  const api = (): TwitterApi => (client ??= createXClient(config));
+  const api = (): Promise<TwitterApi> => (client ??= createXClient(config));
 
   const mentions: SourceAdapter = {
     kind: 'x_mentions',
@@ -75,7 +75,7 @@ export function createXAdapters(config: Config['sources']['x']): {
           since_id: sinceId,
           pagination_token: token,
         };
-        const paginator = await api().v2.userMentionTimeline(userId, params);
+        const paginator = await (await api()).v2.userMentionTimeline(userId, params);
         return { body: paginator.data as unknown, rateLimit: paginator.rateLimit };
       };
       yield* pollPages(ctx, `mentions of @${handle}`, fetch, {
@@ -98,7 +98,7 @@ export function createXAdapters(config: Config['sources']['x']): {
           since_id: sinceId,
           next_token: token,
         };
-        const paginator = await api().v2.search(query, params);
+        const paginator = await (await api()).v2.search(query, params);
         return { body: paginator.data as unknown, rateLimit: paginator.rateLimit };
       };
       yield* pollPages(ctx, `search "${query.slice(0, 60)}"`, fetch, undefined);
@@ -116,7 +116,7 @@ export function createXAdapters(config: Config['sources']['x']): {
     )
       return state.userId;
     const what = `user lookup of @${handle}`;
-    const body: unknown = await callX(() => api().v2.userByUsername(handle), {
+    const body: unknown = await callX(async () => (await api()).v2.userByUsername(handle), {
       config,
       signal: ctx.signal,
       log: ctx.log,
@@ -225,11 +225,14 @@ export function createXAdapters(config: Config['sources']['x']): {
       for (let i = 0; i < unique.length; i += LOOKUP_BATCH) {
         const batch = unique.slice(i, i + LOOKUP_BATCH);
         const what = `lookup of ${batch.length} posts`;
-        const body: unknown = await callX(() => api().v2.tweets(batch, { 'tweet.fields': ['author_id'] }), {
-          config,
-          signal,
-          what,
-        });
+        const body: unknown = await callX(
+          async () => (await api()).v2.tweets(batch, { 'tweet.fields': ['author_id'] }),
+          {
+            config,
+            signal,
+            what,
+          },
+        );
         const page = parseTweetsAnswer(body, what, false);
         for (const t of page.tweets) found.add(t.id);
         for (const e of page.errors) {

@@ -2,13 +2,7 @@
 // try again (5xx, network, time-out), or give up (4xx, malformed answer).
 import http from 'node:http';
 import https from 'node:https';
-import {
-  ApiPartialResponseError,
-  ApiRequestError,
-  ApiResponseError,
-  TwitterApi,
-  type ITwitterApiClientPlugin,
-} from 'twitter-api-v2';
+import type { ITwitterApiClientPlugin, TwitterApi } from 'twitter-api-v2';
 import type { Config } from '../../config/schema.ts';
 import type { Logger } from '../../logger.ts';
 import { RateLimitError, SourceError, sleep } from '../source.ts';
@@ -22,8 +16,27 @@ const BACKOFF_CAP_MS = 8_000;
 /** A 429 that comes back again and again despite waiting its reset is treated as a long limit. */
 const MAX_RATE_LIMIT_WAITS = 5;
 
-export function createXClient(config: XConfig): TwitterApi {
+type XLibrary = Pick<
+  typeof import('twitter-api-v2'),
+  'ApiPartialResponseError' | 'ApiRequestError' | 'ApiResponseError' | 'TwitterApi'
+>;
+let xLibrary: Promise<XLibrary> | undefined;
+
+/** twitter-api-v2 (~20 MB), loaded at the first call to X rather than when the service starts. */
+function library(): Promise<XLibrary> {
+  return (xLibrary ??= import('twitter-api-v2').then(
+    ({ ApiPartialResponseError, ApiRequestError, ApiResponseError, TwitterApi }) => ({
+      ApiPartialResponseError,
+      ApiRequestError,
+      ApiResponseError,
+      TwitterApi,
+    }),
+  ));
+}
+
+export async function createXClient(config: XConfig): Promise<TwitterApi> {
   if (!config.bearerToken) throw new SourceError('X is not configured: set sources.x.bearerToken', false);
+  const { TwitterApi } = await library();
   const base = config.baseUrl.replace(/\/+$/, '') + '/';
   // The library has no base-URL option, so every request URL is rewritten before it is built;
   // the per-request socket time-out is set here too because the v2 helpers do not expose it.
@@ -122,8 +135,9 @@ type Verdict =
   | { kind: 'fatal'; error: Error }
   | { kind: 'rate-limit'; resetMs: number | undefined };
 
-function judge(err: unknown, opts: CallOptions): Verdict {
+function judge(err: unknown, opts: CallOptions, lib: XLibrary): Verdict {
   const { config, what } = opts;
+  const { ApiPartialResponseError, ApiRequestError, ApiResponseError } = lib;
   if (err instanceof ApiResponseError) {
     if (err.rateLimitError)
       return { kind: 'rate-limit', resetMs: err.rateLimit?.reset ? err.rateLimit.reset * 1000 : undefined };
@@ -173,7 +187,7 @@ export async function callX<T>(fn: () => Promise<T>, opts: CallOptions): Promise
       return await withDeadline(fn, config.timeoutMs, signal);
     } catch (err) {
       if (signal?.aborted) throw signal.reason ?? err;
-      const verdict = judge(err, opts);
+      const verdict = judge(err, opts, await library());
       if (verdict.kind === 'fatal') throw verdict.error;
       if (verdict.kind === 'rate-limit') {
         rateWaits++;

@@ -41,7 +41,7 @@ export function unlockedChanges<T extends { path: string }>(
   return changes.filter((c) => !locked.has(c.path));
 }
 
-/** The fields of one source's section: form field name → setting path. */
+/** The fields of one source's or chat service's section: form field name → setting path. */
 export const SOURCE_FIELDS: Record<string, Record<string, string>> = {
   x: { xBearerToken: 'sources.x.bearerToken' },
   bluesky: {
@@ -53,4 +53,17 @@ export const SOURCE_FIELDS: Record<string, Record<string, string>> = {
     mastodonAccessToken: 'sources.mastodon.accessToken',
   },
   reddit: { redditClientId: 'sources.reddit.clientId', redditClientSecret: 'sources.reddit.clientSecret' },
+  ntfy: { ntfyServerUrl: 'notifications.ntfy.serverUrl', ntfyToken: 'notifications.ntfy.token' },
+  telegram: {
+    telegramApiUrl: 'notifications.telegram.apiUrl',
+    telegramBotToken: 'notifications.telegram.botToken',
+  },
+  matrix: {
+    matrixHomeserverUrl: 'notifications.matrix.homeserverUrl',
+    matrixAccessToken: 'notifications.matrix.accessToken',
+  },
+  signal: { signalApiUrl: 'notifications.signal.apiUrl', signalNumber: 'notifications.signal.number' },
 };
+
+/** Sections whose connection has no test button here: their test is a message from Account → Notifications. */
+export const CHAT_GROUPS: readonly string[] = ['ntfy', 'telegram', 'matrix', 'signal'];

@@ -2,13 +2,29 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError, html, type WebContext } from '../web-context.ts';
 import type { MessageKey } from '../i18n/index.ts';
 import type { SettingProblem, TestOutcome } from '../ports.ts';
-import { mailSettingsFromForm, SOURCE_FIELDS, unlockedChanges, type MailForm } from './settings-form.ts';
+import {
+  CHAT_GROUPS,
+  mailSettingsFromForm,
+  SOURCE_FIELDS,
+  unlockedChanges,
+  type MailForm,
+} from './settings-form.ts';
 
 const short = { type: 'string', maxLength: 4096 } as const;
-const GROUPS = ['mail', 'x', 'bluesky', 'mastodon', 'reddit'] as const;
+const GROUPS = [
+  'mail',
+  'x',
+  'bluesky',
+  'mastodon',
+  'reddit',
+  'ntfy',
+  'telegram',
+  'matrix',
+  'signal',
+] as const;
 
 /**
- * The mail server and the platforms' credentials, stored encrypted and laid over the
+ * The mail server, the platforms' credentials and the chat services' servers, stored encrypted and laid over the
  * configuration file (which wins and locks a field it sets); each section has a test button.
  * Owner and proxies: setting up the service is work a proxy may do for the owner.
  */
@@ -36,6 +52,7 @@ export function settingsRoutes(ctx: WebContext): FastifyPluginAsync {
         s: by,
         groups: GROUPS,
         sourceFields: SOURCE_FIELDS,
+        chatGroups: CHAT_GROUPS,
         problems: (extra.problems ?? []).map(problem),
         outcome: extra.outcome ?? null,
         welcome: (req.query as { welcome?: string }).welcome === '1',
@@ -84,6 +101,14 @@ export function settingsRoutes(ctx: WebContext): FastifyPluginAsync {
               mastodonAccessToken: short,
               redditClientId: short,
               redditClientSecret: short,
+              ntfyServerUrl: short,
+              ntfyToken: short,
+              telegramApiUrl: short,
+              telegramBotToken: short,
+              matrixHomeserverUrl: short,
+              matrixAccessToken: short,
+              signalApiUrl: short,
+              signalNumber: short,
               _csrf: { type: 'string' },
             },
           },
@@ -96,6 +121,7 @@ export function settingsRoutes(ctx: WebContext): FastifyPluginAsync {
         const body = req.body as Record<string, string | undefined> & { action?: string };
         const action = body.action ?? 'save';
         if (action === 'test') {
+          if (CHAT_GROUPS.includes(group)) throw new HttpError(404, 'no such action');
           const test = await settings.testConnection(group);
           await ctx.audit.record({
             userId: user.id,

@@ -1,0 +1,30 @@
+// Child process for the concurrent storing test: stores the same posts as its sibling, in pages
+// of three (one transaction each), into the database named by argv[2] (a SQLite file path, or a
+// postgres:// URL), as two workers polling overlapping results would.
+import { isPostgresUrl } from '../../src/config/database-url.ts';
+import { openSqliteStore } from '../../src/db/sqlite-store.ts';
+import type { Store } from '../../src/db/store.ts';
+import { createLedger } from '../../src/db/ledger/ledger.ts';
+import { createPostsRepo } from '../../src/db/repositories/posts-repo.ts';
+import { post } from '../evidence/helpers.ts';
+
+const [, , target, sourceId, count] = process.argv;
+
+async function open(where: string): Promise<Store> {
+  if (isPostgresUrl(where)) {
+    const { openPgStore } = await import('../../src/db/pg-store.ts');
+    return openPgStore(where, { migrate: false, maxConnections: 2 });
+  }
+  return openSqliteStore(where, { migrate: false });
+}
+
+const store = await open(target!);
+const posts = createPostsRepo(store, createLedger(store));
+for (let i = 0; i < Number(count); i += 3)
+  await posts.storePage({
+    watchId: 'alice',
+    sourceId: Number(sourceId),
+    seenAt: 1000 + i,
+    posts: [i, i + 1, i + 2].map((n) => post({ externalId: `c${n}`, author: `u${n % 4}` })),
+  });
+await store.close();
