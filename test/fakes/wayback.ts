@@ -1,4 +1,4 @@
-// A fake Save Page Now 2 + availability API on 127.0.0.1. Each URL is given a scenario; the fake
+// A fake Save Page Now 2 + availability API on 127.0.0.1 (or a given address). Each URL is given a scenario; the fake
 // answers like the live service (errors with HTTP 200, status_ext codes, pending jobs) and records
 // every submission time so tests can check the rate never went over the limit.
 import http from 'node:http';
@@ -47,7 +47,9 @@ interface Job {
 
 const TS = '20261126120000';
 
-export async function startFakeWayback(): Promise<FakeWayback> {
+/** `host`: the address to listen on (default 127.0.0.1), e.g. a test network's bridge address. */
+export async function startFakeWayback(options: { host?: string } = {}): Promise<FakeWayback> {
+  const host = options.host ?? '127.0.0.1';
   const scenarios = new Map<string, Scenario>();
   const used = new Map<string, number>(); // submissions answered with a fault so far, per URL
   const jobs = new Map<string, Job>();
@@ -180,8 +182,8 @@ export async function startFakeWayback(): Promise<FakeWayback> {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  const base = `http://${host}:${(server.address() as AddressInfo).port}`;
 
   return {
     url: base,

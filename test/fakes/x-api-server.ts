@@ -1,6 +1,7 @@
 // Runs the fake X API in its own process, for benchmarks and tests that start the CLI as a child:
 //   node bin/run-ts.js test/fakes/x-api-server.ts --port 0 --token T --handle alice_m \
-//     --mentions 100000 --search-query Q --search 5000 [--host 127.0.0.1] [--start-time ISO]
+//     --mentions 100000 --search-query Q --search 5000 [--host 127.0.0.1] [--start-time ISO] \
+//     [--latency-ms 150]
 // Prints one JSON line {"url": "..."} once listening, then serves until SIGINT/SIGTERM.
 import { parseArgs } from 'node:util';
 import { startFakeXApi } from './x-api.ts';
@@ -15,6 +16,7 @@ const { values } = parseArgs({
     'search-query': { type: 'string' },
     search: { type: 'string', default: '0' },
     'start-time': { type: 'string' },
+    'latency-ms': { type: 'string', default: '0' },
   },
   strict: true,
 });
@@ -45,6 +47,7 @@ const fake = await startFakeXApi({
   host: values.host,
   port: count('port', values.port),
   startTime: values['start-time'] ? Date.parse(values['start-time']) : undefined,
+  latencyMs: count('latency-ms', values['latency-ms']),
 });
 if (values.handle) fake.addUser(values.handle.replace(/^@/, ''));
 if (mentions > 0 && values.handle) fake.generateMentions(values.handle.replace(/^@/, ''), mentions);

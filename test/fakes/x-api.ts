@@ -64,6 +64,8 @@ export interface FakeXApiOptions {
   /** When set, recent search refuses a since_id older than this (X: 7 days). Off by default: the
    * default generated posts are dated 2026-01-01 so that ids are deterministic. */
   recentSearchWindowMs?: number;
+  /** Every answer is sent this long after the request arrived (a real API's round trip; default 0). */
+  latencyMs?: number;
 }
 
 export interface FakeXApi {
@@ -110,7 +112,13 @@ export async function startFakeXApi(options: FakeXApiOptions): Promise<FakeXApi>
     res.end(typeof body === 'string' ? body : JSON.stringify(body));
   }
 
+  const latencyMs = options.latencyMs ?? 0;
   const server = http.createServer((req, res) => {
+    if (latencyMs > 0) setTimeout(() => answer(req, res), latencyMs);
+    else answer(req, res);
+  });
+
+  function answer(req: http.IncomingMessage, res: http.ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://fake');
     const rec: RecordedRequest = {
       method: req.method ?? 'GET',
@@ -165,7 +173,7 @@ export async function startFakeXApi(options: FakeXApiOptions): Promise<FakeXApi>
         ? 'application/problem+json'
         : 'application/json; charset=utf-8',
     );
-  });
+  }
   server.on('connection', (s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));

@@ -20,7 +20,21 @@ export interface VigieProcess {
 
 /** Starts `vigie ARGS` (or any node script with `bin`) as a child process, collecting its output. */
 export function startProcess(args: string[], env: NodeJS.ProcessEnv, bin = VIGIE_BIN): VigieProcess {
-  const child = spawn(process.execPath, [bin, ...args], {
+  return startCommand(process.execPath, [bin, ...args], env, args);
+}
+
+/**
+ * Starts any command as a child process, collecting its output (`label` names it in errors).
+ * The launcher may exec into the real program (`ip netns exec`, `setpriv`): the pid stays its.
+ */
+export function startCommand(
+  command: string,
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  label: string[] = argv,
+): VigieProcess {
+  const args = label;
+  const child = spawn(command, argv, {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -26,8 +26,8 @@ export async function keysUnder(redis: Redis, prefix: string): Promise<string[]>
   return keys;
 }
 
-export async function deleteKeysUnder(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+export async function deleteKeysUnder(prefix: string, url = REDIS_URL): Promise<void> {
+  const redis = new Redis(url, { maxRetriesPerRequest: null });
   try {
     const keys = await keysUnder(redis, prefix);
     for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
@@ -37,8 +37,8 @@ export async function deleteKeysUnder(prefix: string): Promise<void> {
 }
 
 /** Every value stored under a prefix, as text, to search it for what must never be there. */
-export async function dumpValuesUnder(prefix: string): Promise<string> {
-  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+export async function dumpValuesUnder(prefix: string, url = REDIS_URL): Promise<string> {
+  const redis = new Redis(url, { maxRetriesPerRequest: null });
   const parts: string[] = [];
   try {
     for (const key of await keysUnder(redis, prefix)) {
