@@ -58,6 +58,28 @@ function post(externalId: string, text = `post ${externalId}`, author = 'troll')
 }
 
 describe('posts repository', () => {
+  it('stores a post whose text, author and id carry U+0000, reading back U+FFFD in their place', async () => {
+    const { posts, ledger, sourceId } = await setup();
+    const nul = post('n\u0000ul', 'menace\u0000cachée', 'tr\u0000ll');
+    const [ref] = await posts.storePage({
+      watchId: 'alice',
+      sourceId,
+      seenAt: 1000,
+      posts: [nul, post('ok')],
+    });
+    const row = (await posts.get(ref!.id))!;
+    expect(row).toMatchObject({
+      externalId: 'n\uFFFDul',
+      text: 'menace\uFFFDcachée',
+      authorHandle: 'tr\uFFFDll',
+    });
+    // The payload is kept as received: the hash recorded at capture still matches it.
+    expect(createHash('sha256').update(row.raw).digest('hex')).toBe(nul.rawSha256);
+    const captured = (await ledger.eventsForPost(ref!.id)).find((e) => e.type === 'captured')!;
+    expect(JSON.parse(captured.data).textSha256).toBe(createHash('sha256').update(row.text).digest('hex'));
+    expect((await ledger.verify()).ok).toBe(true);
+  });
+
   it('stores a page in page order, a post seen twice in one page once, and records it in the ledger', async () => {
     const { posts, ledger, sourceId } = await setup();
     const page = [post('b'), post('a'), post('b', 'the same post, seen again'), post('c', 'x', 'other')];

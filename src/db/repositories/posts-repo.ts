@@ -104,7 +104,10 @@ export function createPostsRepo(store: Store, ledger: Ledger) {
     for (let i = 0; i < list.length; i += INSERT_BATCH) {
       const values = list
         .slice(i, i + INSERT_BATCH)
-        .map((a) => sql`(${a.platform}, ${a.externalId}, ${a.handle}, ${a.name}, ${page.seenAt}, ${page.seenAt})`);
+        .map(
+          (a) =>
+            sql`(${a.platform}, ${a.externalId}, ${a.handle}, ${a.name}, ${page.seenAt}, ${page.seenAt})`,
+        );
       const rows = await tx.all<{ id: number; platform: string; externalId: string }>(
         sql`insert into authors (platform, external_id, handle, name, first_seen_at, last_seen_at)
           values ${sql.join(values, sql`, `)}
@@ -151,7 +154,7 @@ export function createPostsRepo(store: Store, ledger: Ledger) {
      */
     async storePage(input: PageWrite): Promise<StoredPostRef[]> {
       // Lone surrogates would be stored lossily (see text/well-formed.ts): never let one reach the store.
-      const page: PageWrite = { ...input, posts: input.posts.map((p) => wellFormedDeep(p)) };
+      const page: PageWrite = { ...input, posts: input.posts.map((p) => withoutNul(wellFormedDeep(p))) };
       return store.transaction(async (tx) => {
         const inserted: StoredPostRef[] = [];
         if (page.posts.length > 0) {
@@ -166,7 +169,9 @@ export function createPostsRepo(store: Store, ledger: Ledger) {
                 platform: p.platform,
                 externalId: p.externalId,
                 url: p.url,
-                authorId: p.author ? (authorIds.get(authorKey(p.platform, p.author.externalId)) ?? null) : null,
+                authorId: p.author
+                  ? (authorIds.get(authorKey(p.platform, p.author.externalId)) ?? null)
+                  : null,
                 authorHandle: p.author?.handle ?? null,
                 authorName: p.author?.name ?? null,
                 text: p.text,
@@ -291,7 +296,12 @@ export function createPostsRepo(store: Store, ledger: Ledger) {
     },
 
     /** Ids of a watch's posts scored by another scorer version than `version`. */
-    async idsNeedingRescore(watchId: string, version: string, afterId: number, limit: number): Promise<number[]> {
+    async idsNeedingRescore(
+      watchId: string,
+      version: string,
+      afterId: number,
+      limit: number,
+    ): Promise<number[]> {
       const rows = await db
         .select({ id: t.posts.id })
         .from(t.posts)
@@ -319,6 +329,30 @@ export function createPostsRepo(store: Store, ledger: Ledger) {
         for (const r of rows) out.set(r.id, r.raw);
       }
       return out;
+    },
+  };
+}
+
+/**
+ * PostgreSQL text cannot hold U+0000 (SQLite can): one post carrying it would make the whole page
+ * fail there, again at every poll. What the adapter extracted (text, names, ids, address) loses it
+ * on both stores alike — each becomes U+FFFD, before the ledger hashes the text — so a post reads
+ * back the same whichever store holds it. The payload is kept as received: its hash is evidence
+ * (a JSON payload escapes the character anyway, and XML cannot carry it).
+ */
+function withoutNul(p: PostToStore): PostToStore {
+  const clean = (v: string) => (v.includes('\u0000') ? v.replaceAll('\u0000', '\uFFFD') : v);
+  const cleanOrNull = (v: string | null) => (v === null ? null : clean(v));
+  return {
+    ...p,
+    externalId: clean(p.externalId),
+    url: cleanOrNull(p.url),
+    text: clean(p.text),
+    lang: cleanOrNull(p.lang),
+    author: p.author && {
+      externalId: clean(p.author.externalId),
+      handle: cleanOrNull(p.author.handle),
+      name: cleanOrNull(p.author.name),
     },
   };
 }
