@@ -5,10 +5,10 @@ import { fileURLToPath } from 'node:url';
 import { DrizzleQueryError, type SQL } from 'drizzle-orm';
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import type { Pool, PoolConfig, QueryResult } from 'pg';
-import type { Db } from './client.ts';
 import { redactDatabaseUrl } from '../config/database-url.ts';
 import * as schemaPg from './schema-pg/index.ts';
 import type { Store, Tables } from './store.ts';
+import { guardedBuilder } from './guarded-builder.ts';
 
 export const PG_MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations-pg', import.meta.url));
 
@@ -110,8 +110,6 @@ function poolConfig(url: string, max: number): PoolConfig {
   return { connectionString: url, max, application_name: 'vigie' };
 }
 
-const REFUSED = new Set(['$client', 'transaction', 'all', 'get', 'run', 'iterate']);
-
 function createPgStore(db: PgDb, pool: Pool): Store {
   // Which async flow is inside a transaction: the outer store used there would run on another
   // connection, outside the transaction (and could wait forever on a row the transaction locked).
@@ -150,7 +148,7 @@ function createPgStore(db: PgDb, pool: Pool): Store {
   function txStoreOf(tx: PgDb): Store {
     const txStore: Store = {
       dialect: 'postgres',
-      db: guardedBuilder(tx, () => undefined),
+      db: guardedBuilder(tx, (execute) => execute()),
       t,
       ...raw(
         (q) => tx.execute(q) as Promise<QueryResult>,
@@ -166,7 +164,12 @@ function createPgStore(db: PgDb, pool: Pool): Store {
   let closed = false;
   const store: Store = {
     dialect: 'postgres',
-    db: guardedBuilder(db, outsideOnly),
+    db: guardedBuilder(db, (execute) =>
+      Promise.resolve().then(() => {
+        outsideOnly();
+        return execute();
+      }),
+    ),
     t,
     ...raw((q) => db.execute(q) as Promise<QueryResult>, outsideOnly),
     inTransaction: false,
@@ -181,38 +184,4 @@ function createPgStore(db: PgDb, pool: Pool): Store {
     },
   };
   return store;
-}
-
-/**
- * The builder as repositories see it: the same refusals as the SQLite store (so code that works
- * on one works on the other), and `check` run when a statement is awaited.
- */
-function guardedBuilder(db: PgDb, check: () => void): Db {
-  const wrap = (target: object): object =>
-    new Proxy(target, {
-      get(obj, prop) {
-        if (typeof prop === 'string' && REFUSED.has(prop))
-          throw new Error(
-            `store.db.${prop}: await the statement instead (repositories run on SQLite and PostgreSQL)`,
-          );
-        const value = Reflect.get(obj, prop, obj) as unknown;
-        if (prop === 'query' && value !== null && typeof value === 'object') return wrap(value);
-        // drizzle recognises its objects by their constructor: pass it through untouched.
-        if (typeof value !== 'function' || prop === 'constructor') return value;
-        if (prop === 'then')
-          return (onFulfilled?: (v: unknown) => unknown, onRejected?: (e: unknown) => unknown) => {
-            try {
-              check();
-            } catch (error) {
-              return Promise.reject(error as Error).then(onFulfilled, onRejected);
-            }
-            return (value as (a: unknown, b: unknown) => unknown).call(obj, onFulfilled, onRejected);
-          };
-        return (...args: unknown[]) => {
-          const out = (value as (...a: unknown[]) => unknown).apply(obj, args);
-          return out !== null && typeof out === 'object' && !(out instanceof Promise) ? wrap(out) : out;
-        };
-      },
-    });
-  return wrap(db) as Db;
 }

@@ -5,6 +5,7 @@ import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import { closeDb, openDb, type Db, type OpenDbOptions } from './client.ts';
 import * as schema from './schema/index.ts';
 import type { Store } from './store.ts';
+import { guardedBuilder } from './guarded-builder.ts';
 
 /**
  * The embedded store: one better-sqlite3 connection per process. SQLite runs statements
@@ -69,7 +70,7 @@ export function createSqliteStore(db: Db): Store {
 
   const txStore: Store = {
     dialect: 'sqlite',
-    db: refusingSyncCalls(db, (work) => Promise.resolve(work())),
+    db: guardedBuilder(db, (execute) => execute()),
     t: schema,
     ...raw(false),
     transaction: (fn) => fn(txStore),
@@ -79,7 +80,7 @@ export function createSqliteStore(db: Db): Store {
 
   const store: Store = {
     dialect: 'sqlite',
-    db: refusingSyncCalls(db, outside),
+    db: guardedBuilder(db, outside),
     t: schema,
     ...raw(true),
     inTransaction: false,
@@ -130,41 +131,4 @@ function createGate() {
       return result;
     },
   };
-}
-
-const SYNC_ONLY = new Set(['all', 'get', 'run', 'iterate', '$client', 'transaction']);
-
-/**
- * The query builder as repositories see it: awaiting a statement runs it through `guard` (the
- * gate, for the outer store); the SQLite-only synchronous calls are refused, since PostgreSQL has
- * no such thing and a repository using them would work here and fail there.
- */
-function refusingSyncCalls(db: Db, guard: <T>(work: () => T) => Promise<T>): Db {
-  const wrap = (target: object): object =>
-    new Proxy(target, {
-      get(obj, prop) {
-        if (typeof prop === 'string' && SYNC_ONLY.has(prop))
-          throw new Error(
-            `store.db.${prop}: await the statement instead (repositories run on SQLite and PostgreSQL)`,
-          );
-        const value = Reflect.get(obj, prop, obj) as unknown;
-        // The relational API (`db.query.posts.findMany()`) is an object of builders.
-        if (prop === 'query' && value !== null && typeof value === 'object') return wrap(value);
-        // drizzle recognises its objects by their constructor: pass it through untouched.
-        if (typeof value !== 'function' || prop === 'constructor') return value;
-        if (prop === 'then')
-          return (onFulfilled?: (v: unknown) => unknown, onRejected?: (e: unknown) => unknown) =>
-            guard(
-              () =>
-                new Promise((resolve, reject) => {
-                  (value as (a: unknown, b: unknown) => unknown).call(obj, resolve, reject);
-                }),
-            ).then(onFulfilled, onRejected);
-        return (...args: unknown[]) => {
-          const out = (value as (...a: unknown[]) => unknown).apply(obj, args);
-          return out !== null && typeof out === 'object' && !(out instanceof Promise) ? wrap(out) : out;
-        };
-      },
-    });
-  return wrap(db) as Db;
 }
