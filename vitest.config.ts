@@ -43,9 +43,26 @@ const CONTRACT_SUITE: string[] = [
   'test/alerts/unsubscribe-app.test.ts',
   'test/alerts/waves.test.ts',
   'test/cli/notify-commands.test.ts',
-  // dashboard (the other test/web files: fixtures ready, not yet run on PostgreSQL)
-  'test/web/triage-search-pages.test.ts',
+  // dashboard (settings.test.ts reads the SQLite files themselves; the browser tests run on SQLite)
+  'test/web/access.test.ts',
+  'test/web/capture-panel.test.ts',
+  'test/web/dossier-decisions.test.ts',
+  'test/web/dossier-everything.test.ts',
+  'test/web/error-pages.test.ts',
+  'test/web/login-guard.test.ts',
+  'test/web/login-limits.test.ts',
+  'test/web/notifications.test.ts',
+  'test/web/pages.test.ts',
+  'test/web/people.test.ts',
   'test/web/phone-and-language.test.ts',
+  'test/web/redirects.test.ts',
+  'test/web/sessions.test.ts',
+  'test/web/setup.test.ts',
+  'test/web/time-zone.test.ts',
+  'test/web/triage.test.ts',
+  'test/web/triage-counts.test.ts',
+  'test/web/triage-search-pages.test.ts',
+  'test/web/watch-list-sql.test.ts',
 ];
 
 export default defineConfig({
