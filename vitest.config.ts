@@ -35,6 +35,7 @@ const CONTRACT_SUITE: string[] = [
   'test/alerts/channels.test.ts',
   'test/alerts/delivery.test.ts',
   'test/alerts/digest.test.ts',
+  'test/alerts/person-channels-repo.test.ts',
   'test/alerts/exactly-once.test.ts',
   'test/alerts/immediate.test.ts',
   'test/alerts/lookalike-alerts.test.ts',

@@ -94,6 +94,7 @@ export function createDelivery(deps: DeliveryDeps) {
       return { channel: deps.channels.email, target: { address: row.toAddress } };
     const pc = await deps.personChannels.get(row.channelId);
     if (!pc || !pc.enabled) return { gone: 'the channel was removed' };
+    if (pc.unreadable) return { gone: pc.unreadable };
     return { channel: deps.channels[pc.kind], target: pc.target };
   }
 

@@ -30,14 +30,20 @@ export async function sendTestMessages(
   domain = 'vigie.local',
 ): Promise<TestResult[]> {
   const t = STRINGS[person.lang];
-  const targets: { kind: ChannelKind; target: Target }[] = [
+  const targets: { kind: ChannelKind; target: Target; unreadable?: string }[] = [
     { kind: 'email' as ChannelKind, target: { address: person.email } },
-    ...person.channels.filter((c) => c.enabled).map((c) => ({ kind: c.kind, target: c.target })),
+    ...person.channels
+      .filter((c) => c.enabled)
+      .map((c) => ({ kind: c.kind, target: c.target, unreadable: c.unreadable })),
   ].filter((x) => !only || x.kind === only);
   const results: TestResult[] = [];
-  for (const { kind, target } of targets) {
+  for (const { kind, target, unreadable } of targets) {
     const channel = channels[kind];
     const label = channel.describe(target);
+    if (unreadable) {
+      results.push({ kind, label, ok: false, error: unreadable });
+      continue;
+    }
     if (!channel.configured()) {
       results.push({ kind, label, ok: false, error: `notifications.${kind} is not configured` });
       continue;

@@ -12,6 +12,7 @@ import { createChannels, type Channels } from '../alerts/channels/channels.ts';
 import { createPersonChannelsRepo } from '../alerts/person-channels-repo.ts';
 import { createRecipientsRepo } from '../alerts/recipients-repo.ts';
 import { unsubscribeKey } from '../alerts/unsubscribe-token.ts';
+import { encryptionKeyProvider } from './encryption-key.ts';
 import { createWavesRepo } from '../alerts/waves-repo.ts';
 import { createIdentityRepo } from '../identity/identity-repo.ts';
 
@@ -27,6 +28,8 @@ export interface AlertsDeps {
   channels?: Channels;
   /** Tests shorten the waits between tries of a channel. */
   sleep?: (ms: number) => Promise<void>;
+  /** The installation's encryption key (channel secrets); the configured or dataDir one when absent. */
+  key?: () => string;
 }
 
 /** The alerts module (immediate alerts, waves, digests) with its repositories, links and mailer. */
@@ -45,7 +48,7 @@ export function createAlerts(deps: AlertsDeps) {
   };
   const mailer = deps.mailer ?? createMailer(config.mail, config.dataDir, log);
   const channels: Channels = deps.channels ?? createChannels(config, mailer, { sleep: deps.sleep });
-  const personChannels = createPersonChannelsRepo(store);
+  const personChannels = createPersonChannelsRepo(store, deps.key ?? encryptionKeyProvider(config, log));
   const delivery = createDelivery({ messages: ctx.messages, channels, personChannels, log });
   return alertsPort({ config, watches: deps.watches, ctx, mailer, channels, personChannels, delivery });
 }

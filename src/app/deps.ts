@@ -127,7 +127,7 @@ export async function createDeps(config: Readonly<Config>, log: Logger, options:
       log: log.child({ part: 'ledger-timestamp' }),
     }),
   });
-  const alerts = createAlerts({ store, config, log, watches, mailer, channels });
+  const alerts = createAlerts({ store, config, log, watches, mailer, channels, key: encryptionKey });
   const identity = createIdentity({
     repo: createIdentityRepo(store),
     box: config.security.encryptionKey ? createSecretBox(config.security.encryptionKey) : undefined,

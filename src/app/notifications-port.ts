@@ -1,5 +1,6 @@
 import type { Config } from '../config/schema.ts';
 import type { Store } from '../db/store.ts';
+import { encryptionKeyProvider } from './encryption-key.ts';
 import type { Logger } from '../logger.ts';
 import { EXTRA_CHANNEL_KINDS, isChannelKind, TargetError } from '../alerts/channels/channel.ts';
 import { createChannels, type Channels } from '../alerts/channels/channels.ts';
@@ -19,9 +20,14 @@ export function createNotificationsPort(deps: {
   mailer?: Mailer;
   /** The service's channels, which follow the dashboard's chat settings; built from `config` when absent. */
   channels?: Channels;
+  /** The installation's encryption key (channel secrets); the configured or dataDir one when absent. */
+  encryptionKey?: () => string;
 }): NotificationsPort {
   const settings = createPersonSettingsRepo(deps.store);
-  const personChannels = createPersonChannelsRepo(deps.store);
+  const personChannels = createPersonChannelsRepo(
+    deps.store,
+    deps.encryptionKey ?? encryptionKeyProvider(deps.config, deps.log),
+  );
   const mailer = deps.mailer ?? createMailer(deps.config.mail, deps.config.dataDir, deps.log);
   const channels = deps.channels ?? createChannels(deps.config, mailer);
   const domain = /@([A-Za-z0-9.-]+)>?\s*$/.exec(deps.config.mail.from)?.[1];

@@ -185,6 +185,7 @@ function createAlertsPort(deps: {
   log: Logger;
   mailer?: Mailer;
   channels?: Channels;
+  encryptionKey?: () => string;
 }): AlertsPort {
   const waves = createWavesRepo(deps.store);
   return {

@@ -6,6 +6,9 @@ import path from 'node:path';
 import { openStore } from '../../src/db/open-store.ts';
 import { testDatabaseConfig } from '../helpers/test-store.ts';
 import { createPersonChannelsRepo } from '../../src/alerts/person-channels-repo.ts';
+import { encryptionKeyProvider } from '../../src/app/encryption-key.ts';
+import type { Config } from '../../src/config/schema.ts';
+import { silentLogger } from '../../src/logger.ts';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram.ts';
 
 const VIGIE = path.resolve('bin/vigie.js');
@@ -77,7 +80,11 @@ describe('vigie notify test', { timeout: 180_000 }, () => {
     expect(readdirSync(path.join(dir, 'data', 'outbox')).filter((f) => f.endsWith('.eml'))).toHaveLength(1);
 
     const store = await openStore({ dataDir: path.join(dir, 'data'), ...database.config });
-    const repo = createPersonChannelsRepo(store);
+    // Sealed with the key the command will find: the one kept in the data folder.
+    const repo = createPersonChannelsRepo(
+      store,
+      encryptionKeyProvider({ dataDir: path.join(dir, 'data'), security: {} } as Config, silentLogger()),
+    );
     await repo.add((await repo.personByEmail('bob@example.org'))!.id, 'telegram', { chatId: '555' });
     await store.close();
 

@@ -118,6 +118,17 @@ describe('Account → Notifications', { timeout: 60_000 }, () => {
     expect(page.body).toContain('https://hooks.example.org');
     expect(page.body).not.toContain('receiver-secret');
     expect(page.body).not.toContain('a-long-signing-secret');
+    // Nor is any target readable in the database: every field is sealed with the installation's key.
+    const stored = JSON.stringify(await f.all('select target from person_channels'));
+    for (const plain of [
+      '555',
+      '!room:fake.local',
+      'hooks.example.org',
+      'receiver-secret',
+      'a-long-signing-secret',
+    ])
+      expect(stored).not.toContain(plain);
+    expect(stored.match(/sealed:v1\./g)).toHaveLength(4);
 
     const tested = await postForm(f.app, jar, `${PAGE}/test`, { kind: 'telegram' }, PAGE);
     expect(tested.statusCode).toBe(200);
