@@ -19,6 +19,7 @@ const browser = createBrowserHost(options);
 interface Job {
   context?: BrowserContext;
   abandoned: boolean;
+  answered: boolean;
 }
 const jobs = new Map<number, Job>();
 
@@ -27,31 +28,48 @@ function reply(message: FromCaptureChild): void {
   if (process.connected) process.send!(message);
 }
 
+/** Answers for a capture once, and only once: an abandoned one may be answered before it settles. */
+function answer(id: number, job: Job, message: FromCaptureChild): void {
+  if (job.answered) return;
+  job.answered = true;
+  jobs.delete(id);
+  reply(message);
+}
+
 async function capture(m: Extract<ToCaptureChild, { type: 'capture' }>): Promise<void> {
-  const job: Job = { abandoned: false };
+  const job: Job = { abandoned: false, answered: false };
   jobs.set(m.id, job);
-  let answer: FromCaptureChild;
+  let message: FromCaptureChild;
   try {
     job.context = await browser.newContext(m.context);
     if (job.abandoned) throw new Error('the capture was abandoned');
     const result = await capturePage(job.context, m.request);
-    answer = { type: 'result', id: m.id, result, browser: state() };
+    message = { type: 'result', id: m.id, result, browser: state() };
   } catch (err) {
-    answer = { type: 'error', id: m.id, error: sendableError(err), browser: state() };
+    message = { type: 'error', id: m.id, error: sendableError(err), browser: state() };
   } finally {
-    jobs.delete(m.id);
     // Closing the context also ends whatever the page was still waiting for.
     await job.context?.close().catch(() => {});
   }
-  reply(answer);
+  answer(m.id, job, message);
 }
 
-function abandon(id: number): void {
+async function abandon(id: number): Promise<void> {
   const job = jobs.get(id);
-  if (!job) return;
+  if (!job || job.abandoned) return;
   job.abandoned = true;
-  // The page's pending navigation or screenshot fails at once; capture() then answers.
-  void job.context?.close().catch(() => {});
+  // Still opening its context: capture() gives up as soon as it has one.
+  if (!job.context) return;
+  // A closed context fails the page's pending navigation or screenshot, but not every call:
+  // playwright's newPage() never settles when its context closes meanwhile. So the answer is given
+  // once the context is closed, whatever capturePage() is still waiting for.
+  await job.context.close().catch(() => {});
+  answer(id, job, {
+    type: 'error',
+    id,
+    error: sendableError(new Error('the capture was abandoned')),
+    browser: state(),
+  });
 }
 
 function state() {
@@ -68,7 +86,7 @@ async function end(): Promise<void> {
 
 process.on('message', (m: ToCaptureChild) => {
   if (m.type === 'capture') void capture(m);
-  else if (m.type === 'abandon') abandon(m.id);
+  else if (m.type === 'abandon') void abandon(m.id);
   else void end();
 });
 // The service ended without closing this process: nothing will ask for captures any more.

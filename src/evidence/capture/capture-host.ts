@@ -46,7 +46,9 @@ export interface CaptureCall {
 // .ts, run through tsx's loader as bin/vigie.js does (resolved here: the service's working
 // directory need not be the project's).
 const fromSources = import.meta.url.endsWith('.ts');
-const CHILD_FILE = fileURLToPath(new URL(fromSources ? './capture-child.ts' : './capture-child.js', import.meta.url));
+const CHILD_FILE = fileURLToPath(
+  new URL(fromSources ? './capture-child.ts' : './capture-child.js', import.meta.url),
+);
 const CHILD_EXEC_ARGV = fromSources
   ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href]
   : [];
