@@ -85,7 +85,7 @@ const loadedPlaywright = () =>
 
 describe('the capture process', () => {
   it('captures in a child process, which ends with its browser once idle: playwright-core is never loaded here', async () => {
-    const h = host({ idleExitMs: 1000 });
+    const h = host({ idleExitMs: 2000 });
     const k = await captureKit(h);
     kits.push(k);
     const [id] = await storePosts(k.store, [
