@@ -10,7 +10,8 @@ import { createHash } from 'node:crypto';
 import { parseConfig } from '../src/config/load.ts';
 import { createDeps } from '../src/app/deps.ts';
 import { silentLogger } from '../src/logger.ts';
-import { createBrowserHost, DEFAULT_BROWSER_PATH } from '../src/evidence/capture/browser-host.ts';
+import { DEFAULT_BROWSER_PATH } from '../src/evidence/capture/browser-host.ts';
+import { createCaptureHost } from '../src/evidence/capture/capture-host.ts';
 import { createCapturer } from '../src/evidence/capture/capturer.ts';
 import type { PostToStore } from '../src/db/repositories/posts-repo.ts';
 import { startBenchPages } from './capture-pages.ts';
@@ -85,7 +86,7 @@ function post(i: number, base: string): PostToStore {
 }
 
 const pages = await startBenchPages();
-const browser = createBrowserHost({ executablePath: DEFAULT_BROWSER_PATH });
+const browser = createCaptureHost({ executablePath: DEFAULT_BROWSER_PATH });
 const results: {
   concurrency: number;
   perMinute: number[];

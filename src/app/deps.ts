@@ -16,7 +16,8 @@ import { createWaybackClient } from '../evidence/wayback.ts';
 import { evidencePort } from '../evidence/evidence-port.ts';
 import { createCaptureRepo } from '../evidence/capture/capture-repo.ts';
 import { createCapturer } from '../evidence/capture/capturer.ts';
-import { browserPathOf, createBrowserHost } from '../evidence/capture/browser-host.ts';
+import { browserPathOf } from '../evidence/capture/browser-host.ts';
+import { createCaptureHost } from '../evidence/capture/capture-host.ts';
 import { createLedgerStamper } from '../evidence/ledger-stamper.ts';
 import { createLedgerTimestampsRepo } from '../evidence/ledger-timestamps-repo.ts';
 import { createIdentityRepo } from '../identity/identity-repo.ts';
@@ -91,14 +92,17 @@ export async function createDeps(config: Readonly<Config>, log: Logger, options:
   const archives = createArchiveRepo(store, ledger);
   const dossierPosts = createDossierRepo(store);
   const captures = createCaptureRepo(store, ledger);
-  // One browser per process, launched at the first capture and reused.
+  // The browser runs in a child process, started at the first capture and reused until idle.
   const capturer = config.capture.enabled
     ? createCapturer({
         config,
         log: log.child({ part: 'capture' }),
         watches,
         captures,
-        browser: createBrowserHost({ executablePath: browserPathOf(config.capture.browserPath) }),
+        browser: createCaptureHost({
+          executablePath: browserPathOf(config.capture.browserPath),
+          idleExitMs: config.capture.idleExitMs,
+        }),
       })
     : undefined;
   const ledgerTimestamps = createLedgerTimestampsRepo(store);

@@ -445,6 +445,8 @@ export const configSchema = z
         navigationTimeoutMs: z.number().int().min(100).default(30_000),
         /** The whole capture: page, screenshot, PDF, WARC. */
         captureTimeoutMs: z.number().int().min(500).default(90_000),
+        /** The browser's process ends after this long without a capture (it starts again at the next one). */
+        idleExitMs: z.number().int().min(100).default(60_000),
         /** Failed captures of one post before it is marked failed. */
         maxAttempts: z.number().int().min(1).max(50).default(4),
         /** First wait after a failed capture; doubles on every attempt. */

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { strFromU8, unzipSync, zipSync } from 'fflate';
 import { verifyDossier } from '../../src/evidence/verify.ts';
-import { createBrowserHost, type BrowserHost } from '../../src/evidence/capture/browser-host.ts';
+import { createCaptureHost, type CaptureHost } from '../../src/evidence/capture/capture-host.ts';
 import { createCapturer } from '../../src/evidence/capture/capturer.ts';
 import { createLedgerStamper } from '../../src/evidence/ledger-stamper.ts';
 import { createLedgerTimestampsRepo } from '../../src/evidence/ledger-timestamps-repo.ts';
@@ -21,7 +21,7 @@ import { login, makeFixture, postForm, type Fixture } from './helpers.ts';
 
 let pages: CapturePages;
 let tsa: FakeTsa;
-let browser: BrowserHost;
+let browser: CaptureHost;
 let f: Fixture;
 let webId: number;
 let xId: number;
@@ -69,7 +69,7 @@ beforeAll(async () => {
     },
   ])) as [number, number];
 
-  browser = createBrowserHost({ executablePath: '/usr/bin/chromium' });
+  browser = createCaptureHost({ executablePath: '/usr/bin/chromium' });
   const capturer = createCapturer({
     config: f.deps.config!,
     log: f.deps.log,

@@ -1,9 +1,10 @@
 import { accessSync, constants } from 'node:fs';
 import type { Browser, BrowserContext } from 'playwright-core';
 
-// One headless Chromium per process, launched on first use and reused: a new context per capture
-// keeps captures apart (no cookies, cache or storage shared) at a fraction of a launch's cost.
-// Nothing is downloaded: the browser is the system's (Debian's `chromium` package).
+// One headless Chromium, launched on first use and reused: a new context per capture keeps
+// captures apart (no cookies, cache or storage shared) at a fraction of a launch's cost. It runs in
+// the capture process (capture-child.ts), never in the service's. Nothing is downloaded: the
+// browser is the system's (Debian's `chromium` package).
 
 export const DEFAULT_BROWSER_PATH = '/usr/bin/chromium';
 
@@ -67,7 +68,7 @@ export function createBrowserHost(o: { executablePath: string; launchTimeoutMs?:
     if (missing) throw new BrowserUnavailableError(missing, 'missing');
     try {
       // Playwright gives every launch a fresh profile (user-data-dir) and removes it on close.
-      // playwright-core is loaded at the first capture, not when the service starts (it is large).
+      // playwright-core is loaded here, at the first launch: importing this module costs nothing.
       const { chromium } = await import('playwright-core');
       const b = await chromium.launch({
         executablePath: o.executablePath,

@@ -6,7 +6,8 @@ import type { WatchesRepo } from '../../db/repositories/watches-repo.ts';
 import { sha256Hex } from '../../db/ledger/ledger-hash.ts';
 import { VERSION } from '../../version.ts';
 import { archiveLevels } from '../archiver.ts';
-import { browserMissing, BrowserUnavailableError, type BrowserHost } from './browser-host.ts';
+import { browserMissing, BrowserUnavailableError } from './browser-host.ts';
+import type { CaptureHost } from './capture-host.ts';
 import type {
   CaptureFile,
   CaptureHealth,
@@ -15,7 +16,7 @@ import type {
   CaptureScope,
   CaptureWork,
 } from './capture-repo.ts';
-import { capturePage, PageCaptureError, type PageCaptureResult } from './page-capture.ts';
+import { PageCaptureError, type PageCaptureResult } from './page-capture.ts';
 import { peerCertificate, type PeerCertificate } from './tls-peer.ts';
 import { renderXCard, xCardTitle, xEmbedUrl } from './x-card.ts';
 import { createCaptureBreaker, currentCaptureHealth } from './capture-breaker.ts';
@@ -32,7 +33,8 @@ export interface CapturerDeps {
   log: Logger;
   watches: WatchesRepo;
   captures: CaptureRepo;
-  browser: BrowserHost;
+  /** The browser, in its own process. */
+  browser: CaptureHost;
   now?: () => number;
 }
 
@@ -52,8 +54,6 @@ export interface CaptureRunSummary {
   browser: CaptureHealth['state'];
   message?: string;
 }
-
-class CaptureTimeoutError extends Error {}
 
 const safeSegment = (s: string) => s.replace(/[^A-Za-z0-9_-]/g, '_');
 
@@ -95,37 +95,25 @@ export function createCapturer(deps: CapturerDeps) {
     return n;
   }
 
-  async function shoot(o: {
+  function shoot(o: {
     url?: string;
     html?: string;
     waitFor?: { selector: string; timeoutMs: number };
   }): Promise<PageCaptureResult> {
-    const context = await deps.browser.newContext({
-      ignoreTlsErrors: cfg.ignoreTlsErrors,
-      viewport: { width: cfg.viewportWidth, height: cfg.viewportHeight },
+    return deps.browser.capture({
+      request: {
+        url: o.url,
+        html: o.html,
+        waitFor: o.waitFor,
+        network: deps.config.network,
+        navigationTimeoutMs: cfg.navigationTimeoutMs,
+      },
+      context: {
+        ignoreTlsErrors: cfg.ignoreTlsErrors,
+        viewport: { width: cfg.viewportWidth, height: cfg.viewportHeight },
+      },
+      timeoutMs: cfg.captureTimeoutMs,
     });
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      return await Promise.race([
-        capturePage(context, {
-          url: o.url,
-          html: o.html,
-          waitFor: o.waitFor,
-          network: deps.config.network,
-          navigationTimeoutMs: cfg.navigationTimeoutMs,
-        }),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(
-            () => reject(new CaptureTimeoutError(`the capture took longer than ${cfg.captureTimeoutMs} ms`)),
-            cfg.captureTimeoutMs,
-          );
-        }),
-      ]);
-    } finally {
-      clearTimeout(timer);
-      // Closing the context also ends whatever the page was still waiting for.
-      await context.close().catch(() => {});
-    }
   }
 
   /** The page to capture for this post, and how it was obtained. */

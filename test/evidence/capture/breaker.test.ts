@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createBrowserHost } from '../../../src/evidence/capture/browser-host.ts';
+import { createCaptureHost } from '../../../src/evidence/capture/capture-host.ts';
 import { createCaptureRepo } from '../../../src/evidence/capture/capture-repo.ts';
 import { createCapturer } from '../../../src/evidence/capture/capturer.ts';
 import { createCaptureBreaker } from '../../../src/evidence/capture/capture-breaker.ts';
@@ -22,7 +22,7 @@ afterEach(async () => {
 async function setup(browserPath: string, capture: Record<string, unknown> = {}, clock?: () => number) {
   store = await makeStore({ capture: { browserPath, ...capture } });
   const captures = createCaptureRepo(store.store, store.ledger);
-  const browser = createBrowserHost({ executablePath: browserPath, launchTimeoutMs: 10_000 });
+  const browser = createCaptureHost({ executablePath: browserPath, launchTimeoutMs: 10_000 });
   const capturer = createCapturer({
     config: store.config,
     log: store.log,

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createBrowserHost, type BrowserHost } from '../../../src/evidence/capture/browser-host.ts';
 import { createCaptureRepo, type CaptureRepo } from '../../../src/evidence/capture/capture-repo.ts';
+import { createCaptureHost, type CaptureHost } from '../../../src/evidence/capture/capture-host.ts';
 import { createCapturer, type Capturer } from '../../../src/evidence/capture/capturer.ts';
 import { makeStore, type TestStore } from '../helpers.ts';
 
-// A store, the capture repository and a capturer on a given browser host (tests share one
-// Chromium per file: launching is the slow part).
+// A store, the capture repository and a capturer on a given capture host (tests share one
+// capture process and its Chromium per file: launching is the slow part).
 
 export interface CaptureKit {
   store: TestStore;
@@ -22,7 +22,7 @@ export interface CaptureKit {
 }
 
 export async function captureKit(
-  browser: BrowserHost,
+  browser: CaptureHost,
   capture: Record<string, unknown> = {},
   raw: Record<string, unknown> = {},
 ): Promise<CaptureKit> {
@@ -55,4 +55,4 @@ export async function captureKit(
   };
 }
 
-export const sharedBrowser = () => createBrowserHost({ executablePath: '/usr/bin/chromium' });
+export const sharedBrowser = () => createCaptureHost({ executablePath: '/usr/bin/chromium' });

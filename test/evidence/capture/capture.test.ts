@@ -1,7 +1,7 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WARCParser } from 'warcio';
-import type { BrowserHost } from '../../../src/evidence/capture/browser-host.ts';
+import type { CaptureHost } from '../../../src/evidence/capture/capture-host.ts';
 import { VERSION } from '../../../src/version.ts';
 import { startCapturePages, startSelfSignedPages, type CapturePages } from '../../fakes/capture-pages.ts';
 import { storePosts } from '../helpers.ts';
@@ -9,7 +9,7 @@ import { captureKit, sharedBrowser, type CaptureKit } from './capture-kit.ts';
 
 // The real Chromium (Debian's, /usr/bin/chromium) against pages on 127.0.0.1.
 
-let browser: BrowserHost;
+let browser: CaptureHost;
 let pages: CapturePages;
 const kits: CaptureKit[] = [];
 beforeAll(async () => {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeDossier } from '../../../src/evidence/dossier.ts';
 import { verifyDossier } from '../../../src/evidence/verify.ts';
 import { sha256Hex } from '../../../src/db/ledger/ledger-hash.ts';
-import type { BrowserHost } from '../../../src/evidence/capture/browser-host.ts';
+import type { CaptureHost } from '../../../src/evidence/capture/capture-host.ts';
 import { startCapturePages, type CapturePages } from '../../fakes/capture-pages.ts';
 import { storePosts } from '../helpers.ts';
 import { captureKit, sharedBrowser, type CaptureKit } from './capture-kit.ts';
@@ -13,7 +13,7 @@ import { captureKit, sharedBrowser, type CaptureKit } from './capture-kit.ts';
 // A dossier carries each post's PNG, PDF and WARC with their SHA-256 in the manifest; one flipped
 // byte in any of them makes `verify` fail naming the file.
 
-let browser: BrowserHost;
+let browser: CaptureHost;
 let pages: CapturePages;
 let k: CaptureKit;
 let zipFile: string;
