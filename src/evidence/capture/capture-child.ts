@@ -7,6 +7,7 @@ import {
   type ToCaptureChild,
 } from './capture-protocol.ts';
 import { capturePage } from './page-capture.ts';
+import { buildWarc } from './warc.ts';
 
 // The capture process: started by the service (capture-host.ts) at its first capture, it loads
 // playwright-core, launches Chromium and captures pages on request, each in a fresh context. The
@@ -43,8 +44,10 @@ async function capture(m: Extract<ToCaptureChild, { type: 'capture' }>): Promise
   try {
     job.context = await browser.newContext(m.context);
     if (job.abandoned) throw new Error('the capture was abandoned');
-    const result = await capturePage(job.context, m.request);
-    message = { type: 'result', id: m.id, result, browser: state() };
+    const { exchanges, ...page } = await capturePage(job.context, m.request);
+    const browserName = `chromium ${browser.version() ?? 'unknown'}`;
+    const warc = await buildWarc({ ...m.warc.info, browser: browserName }, exchanges, m.warc.resources);
+    message = { type: 'result', id: m.id, result: { ...page, warc }, browser: state() };
   } catch (err) {
     message = { type: 'error', id: m.id, error: sendableError(err), browser: state() };
   } finally {

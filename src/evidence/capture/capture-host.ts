@@ -5,11 +5,13 @@ import { BrowserUnavailableError, type ContextOptions } from './browser-host.ts'
 import {
   receivedError,
   type BrowserState,
+  type CapturedPage,
+  type WarcRequest,
   type CaptureChildOptions,
   type FromCaptureChild,
   type ToCaptureChild,
 } from './capture-protocol.ts';
-import type { PageCaptureRequest, PageCaptureResult } from './page-capture.ts';
+import type { PageCaptureRequest } from './page-capture.ts';
 
 // The service's side of page captures: the browser runs in a child process (capture-child.ts),
 // started at the first capture and ended after a while without one, so an idle service holds
@@ -38,6 +40,8 @@ export interface CaptureHostOptions {
 export interface CaptureCall {
   request: PageCaptureRequest;
   context: ContextOptions;
+  /** The WARC the capture process writes of the page's exchanges. */
+  warc: WarcRequest;
   /** The whole capture; then it is abandoned and fails with CaptureTimeoutError. */
   timeoutMs: number;
 }
@@ -54,7 +58,7 @@ const CHILD_EXEC_ARGV = fromSources
   : [];
 
 interface Pending {
-  resolve: (r: PageCaptureResult) => void;
+  resolve: (r: CapturedPage) => void;
   reject: (err: Error) => void;
   timer?: NodeJS.Timeout;
   /** Set once the capture's time is over: the answer, whatever it is, becomes this time-out. */
@@ -191,16 +195,16 @@ export function createCaptureHost(o: CaptureHostOptions) {
   return {
     executablePath: o.executablePath,
     /** Captures a page in a fresh browser context of the child (starting it, and the browser, if needed). */
-    async capture(call: CaptureCall): Promise<PageCaptureResult> {
+    async capture(call: CaptureCall): Promise<CapturedPage> {
       clearTimeout(idleTimer);
       const c = await child();
       hold(c);
       const id = ++lastId;
       try {
-        return await new Promise<PageCaptureResult>((resolve, reject) => {
+        return await new Promise<CapturedPage>((resolve, reject) => {
           const p: Pending = { resolve, reject };
           c.pending.set(id, p);
-          send(c, { type: 'capture', id, request: call.request, context: call.context });
+          send(c, { type: 'capture', id, request: call.request, context: call.context, warc: call.warc });
           p.timer = setTimeout(() => {
             p.timedOut = `the capture took longer than ${call.timeoutMs} ms`;
             send(c, { type: 'abandon', id });

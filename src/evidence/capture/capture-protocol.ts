@@ -1,6 +1,7 @@
 import { BlockedUrlError } from '../../net/address-policy.ts';
 import { BrowserUnavailableError, type ContextOptions } from './browser-host.ts';
 import { PageCaptureError, type PageCaptureRequest, type PageCaptureResult } from './page-capture.ts';
+import type { WarcInfo, WarcResource } from './warc.ts';
 
 // The messages between the service and its capture process (capture-child.ts), sent over the
 // fork's IPC channel with the 'advanced' serialization (structured clone: Buffers arrive as Buffers).
@@ -13,8 +14,29 @@ export interface CaptureChildOptions {
   launchTimeoutMs?: number;
 }
 
+/**
+ * What the WARC of a capture says of itself, and the pages of Vigie's making it also holds; the
+ * browser's name and version are added by the capture process, which knows them.
+ */
+export interface WarcRequest {
+  info: Omit<WarcInfo, 'browser'>;
+  resources: WarcResource[];
+}
+
+/**
+ * A page as the capture process returns it: the exchanges the page made are already written into
+ * the WARC there, so their bodies (up to 64 MB) never cross into the service, nor does warcio.
+ */
+export type CapturedPage = Omit<PageCaptureResult, 'exchanges'> & { warc: Uint8Array };
+
 export type ToCaptureChild =
-  | { type: 'capture'; id: number; request: PageCaptureRequest; context: ContextOptions }
+  | {
+      type: 'capture';
+      id: number;
+      request: PageCaptureRequest;
+      context: ContextOptions;
+      warc: WarcRequest;
+    }
   /** Give up on this capture (its time is over): close its context, then answer for it. */
   | { type: 'abandon'; id: number }
   /** Close the browser and end. */
@@ -33,7 +55,7 @@ export type SentError =
   | { kind: 'other'; message: string; name: string };
 
 export type FromCaptureChild =
-  | { type: 'result'; id: number; result: PageCaptureResult; browser: BrowserState }
+  | { type: 'result'; id: number; result: CapturedPage; browser: BrowserState }
   | { type: 'error'; id: number; error: SentError; browser: BrowserState };
 
 export function sendableError(err: unknown): SentError {

@@ -16,7 +16,8 @@ import type {
   CaptureScope,
   CaptureWork,
 } from './capture-repo.ts';
-import { PageCaptureError, type PageCaptureResult } from './page-capture.ts';
+import type { CapturedPage } from './capture-protocol.ts';
+import { PageCaptureError } from './page-capture.ts';
 import { peerCertificate, type PeerCertificate } from './tls-peer.ts';
 import { renderXCard, xCardTitle, xEmbedUrl } from './x-card.ts';
 import { createCaptureBreaker, currentCaptureHealth } from './capture-breaker.ts';
@@ -95,11 +96,16 @@ export function createCapturer(deps: CapturerDeps) {
     return n;
   }
 
-  function shoot(o: {
-    url?: string;
-    html?: string;
-    waitFor?: { selector: string; timeoutMs: number };
-  }): Promise<PageCaptureResult> {
+  /** One page in the capture process; `method` names it in its WARC. */
+  function shoot(
+    work: CaptureWork,
+    method: CaptureMethod,
+    o: {
+      url?: string;
+      html?: string;
+      waitFor?: { selector: string; timeoutMs: number };
+    },
+  ): Promise<CapturedPage> {
     return deps.browser.capture({
       request: {
         url: o.url,
@@ -112,6 +118,24 @@ export function createCapturer(deps: CapturerDeps) {
         ignoreTlsErrors: cfg.ignoreTlsErrors,
         viewport: { width: cfg.viewportWidth, height: cfg.viewportHeight },
       },
+      warc: {
+        info: {
+          software: `Vigie ${VERSION}`,
+          description: `capture of post ${work.postId} (${work.platform} ${work.externalId}) by ${method}`,
+        },
+        // The X post card Vigie rendered is kept beside the exchanges, as a resource record.
+        resources:
+          o.html === undefined
+            ? []
+            : [
+                {
+                  url: `urn:vigie:x-card:${work.externalId}`,
+                  contentType: 'text/html; charset=utf-8',
+                  body: Buffer.from(o.html, 'utf8'),
+                  at: now(),
+                },
+              ],
+      },
       timeoutMs: cfg.captureTimeoutMs,
     });
   }
@@ -120,19 +144,18 @@ export function createCapturer(deps: CapturerDeps) {
   async function capturePost(work: CaptureWork): Promise<{
     method: CaptureMethod;
     requestedUrl: string;
-    result: PageCaptureResult;
-    html?: string;
+    result: CapturedPage;
     note?: string;
   }> {
     if (work.platform !== 'x') {
       if (!work.url) throw new PageCaptureError('the post has no URL');
-      const result = await shoot({ url: work.url });
+      const result = await shoot(work, 'page', { url: work.url });
       return { method: 'page', requestedUrl: work.url, result };
     }
     const embed = xEmbedUrl(cfg.xEmbedUrl, work.externalId);
     let why: string;
     try {
-      const result = await shoot({
+      const result = await shoot(work, 'x-embed', {
         url: embed,
         waitFor: { selector: 'article', timeoutMs: Math.min(10_000, cfg.navigationTimeoutMs) },
       });
@@ -148,12 +171,11 @@ export function createCapturer(deps: CapturerDeps) {
       url: work.url,
       receivedAt: work.firstSeenAt,
     });
-    const result = await shoot({ html });
+    const result = await shoot(work, 'x-card', { html });
     return {
       method: 'x-card',
       requestedUrl: embed,
       result,
-      html,
       note: `${xCardTitle(new Date(work.firstSeenAt).toISOString())}; the public embed failed: ${why}`,
     };
   }
@@ -188,28 +210,7 @@ export function createCapturer(deps: CapturerDeps) {
           timeoutMs: Math.min(10_000, cfg.navigationTimeoutMs),
         }).catch((err: Error) => ({ error: err.message }));
       }
-      const browser = `chromium ${deps.browser.version() ?? 'unknown'}`;
-      // warcio (~14 MB) is loaded at the first capture, not when the service starts.
-      const { buildWarc } = await import('./warc.ts');
-      const warc = await buildWarc(
-        {
-          software: `Vigie ${VERSION}`,
-          browser,
-          description: `capture of post ${work.postId} (${work.platform} ${work.externalId}) by ${shot.method}`,
-        },
-        r.exchanges,
-        shot.html
-          ? [
-              {
-                url: `urn:vigie:x-card:${work.externalId}`,
-                contentType: 'text/html; charset=utf-8',
-                body: Buffer.from(shot.html, 'utf8'),
-                at: startedAt,
-              },
-            ]
-          : [],
-      );
-      const { dir, list } = writeFiles(work, { 'page.png': r.png, 'page.pdf': r.pdf, 'page.warc': warc });
+      const { dir, list } = writeFiles(work, { 'page.png': r.png, 'page.pdf': r.pdf, 'page.warc': r.warc });
       const finishedAt = now();
       await deps.captures.markCaptured(
         work,

@@ -49,11 +49,19 @@ function requestTarget(url: string): string {
   return `${u.pathname}${u.search}` || '/';
 }
 
+/** A page of Vigie's making (the X post card), kept as a `resource` record. */
+export interface WarcResource {
+  url: string;
+  contentType: string;
+  body: Uint8Array;
+  at: number;
+}
+
 /** The WARC bytes of these exchanges (and Vigie-made resources). */
 export async function buildWarc(
   info: WarcInfo,
   exchanges: readonly RecordedExchange[],
-  resources: readonly { url: string; contentType: string; body: Uint8Array; at: number }[] = [],
+  resources: readonly WarcResource[] = [],
   at = Date.now(),
 ): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];

@@ -35,6 +35,8 @@ function host(o: Partial<CaptureHostOptions> = {}): CaptureHost {
   return h;
 }
 
+const NO_WARC_EXTRAS = { info: { software: 'Vigie test', description: 'a test capture' }, resources: [] };
+
 const captureOf = (h: CaptureHost, path: string, timeoutMs = 30_000) =>
   h.capture({
     request: {
@@ -43,6 +45,7 @@ const captureOf = (h: CaptureHost, path: string, timeoutMs = 30_000) =>
       navigationTimeoutMs: 30_000,
     },
     context: { ignoreTlsErrors: false, viewport: { width: 800, height: 600 } },
+    warc: NO_WARC_EXTRAS,
     timeoutMs,
   });
 
@@ -195,6 +198,7 @@ describe('the capture process', () => {
           navigationTimeoutMs: 10_000,
         },
         context: { ignoreTlsErrors: false, viewport: { width: 800, height: 600 } },
+        warc: NO_WARC_EXTRAS,
         timeoutMs: 30_000,
       }),
     ).rejects.toMatchObject({
