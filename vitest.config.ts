@@ -45,10 +45,13 @@ const CONTRACT_SUITE: string[] = [
   'test/cli/notify-commands.test.ts',
   // command line: each command a real process, on the store its configuration names
   'test/cli/capture-commands.test.ts',
+  'test/cli/cli.test.ts',
   'test/cli/corrections-commands.test.ts',
   'test/cli/evidence-commands.test.ts',
   'test/cli/identity-commands.test.ts',
+  'test/cli/kill-mid-poll.test.ts',
   'test/cli/poll-once-cycle.test.ts',
+  'test/cli/service-lifecycle.test.ts',
   'test/cli/users-commands.test.ts',
   // dashboard (settings.test.ts reads the SQLite files themselves; the browser tests run on SQLite)
   'test/web/access.test.ts',
