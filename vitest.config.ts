@@ -52,6 +52,7 @@ const CONTRACT_SUITE: string[] = [
   'test/cli/kill-mid-poll.test.ts',
   'test/cli/poll-once-cycle.test.ts',
   'test/cli/service-lifecycle.test.ts',
+  'test/cli/setup-answers.test.ts',
   'test/cli/users-commands.test.ts',
   // dashboard (settings.test.ts reads the SQLite files themselves; the browser tests run on SQLite)
   'test/web/access.test.ts',

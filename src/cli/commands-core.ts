@@ -37,7 +37,13 @@ export function registerCoreCommands(program: Command): void {
       runCommand(async () => {
         const { deps, config } = await commandContext(globals(cmd));
         await deps.close();
-        process.stdout.write(`database ready in ${config.dataDir}\n`);
+        const { databaseUrlOf } = await import('../db/open-store.ts');
+        const { redactDatabaseUrl } = await import('../config/database-url.ts');
+        const url = databaseUrlOf(config);
+        // Where the rows are: the PostgreSQL server (without its password), or the data folder's file.
+        process.stdout.write(
+          url ? `database ready: ${redactDatabaseUrl(url)}\n` : `database ready in ${config.dataDir}\n`,
+        );
       }),
     );
 
@@ -67,7 +73,8 @@ export function registerCoreCommands(program: Command): void {
             await requireWatch(deps, o.watch);
             await deps.driver.start(deps.handlers());
             const outcomes = [];
-            for (const s of await deps.sources.listEnabled(o.watch)) outcomes.push(await pollSource(deps, s.id));
+            for (const s of await deps.sources.listEnabled(o.watch))
+              outcomes.push(await pollSource(deps, s.id));
             await deps.driver.idle();
             const report = once?.report();
             if (o.format === 'jsonl') {
@@ -239,7 +246,8 @@ export function registerCoreCommands(program: Command): void {
           await deps.syncWatches();
           await requireWatch(deps, o.watch);
           const ids = o.watch ? [o.watch] : (await deps.watches.listActive()).map((w) => w.id);
-          for (const id of ids) process.stdout.write(`${id}: ${await rescoreWatch(deps, id)} posts rescored\n`);
+          for (const id of ids)
+            process.stdout.write(`${id}: ${await rescoreWatch(deps, id)} posts rescored\n`);
         });
       }),
     );
