@@ -16,8 +16,8 @@ const CONTRACT_SUITE: string[] = [
   'test/app/settings-store.test.ts',
   'test/sources/hackernews/hackernews-adapter.test.ts',
   'test/jobs/handlers-bullmq.test.ts',
-  // evidence (text-round-trip.test.ts stays SQLite-only: PostgreSQL text refuses U+0000, which its
-  // property test generates; see that file)
+  // evidence (any-text-round-trip.test.ts stays SQLite-only: the payload is kept as received, and
+  // PostgreSQL text refuses the U+0000 its payloads may hold; see that file)
   'test/evidence/archive.test.ts',
   'test/evidence/config.test.ts',
   'test/evidence/deletion-check.test.ts',
@@ -26,6 +26,7 @@ const CONTRACT_SUITE: string[] = [
   'test/evidence/ledger-timestamps.test.ts',
   'test/evidence/post-summary.test.ts',
   'test/evidence/timestamp-signature.test.ts',
+  'test/evidence/text-round-trip.test.ts',
   'test/evidence/timestamp.test.ts',
   'test/evidence/capture/**/*.test.ts',
   // identity
