@@ -136,17 +136,18 @@ describe('posts repository', () => {
   // page one transaction): every post is stored once, recorded once, and the chain stays whole.
   it('stores each post once when two processes store the same posts at once', async () => {
     const { store, ledger, sourceId, target } = await setup();
-    const child = () =>
+    // The second child lists each page the other way round: the same rows, met in opposite orders.
+    const child = (order: 'forward' | 'reverse') =>
       new Promise<number>((resolve, reject) => {
         const c = spawn(
           process.execPath,
-          ['bin/run-ts.js', 'test/db/store-page-child.ts', target, String(sourceId), '90'],
+          ['bin/run-ts.js', 'test/db/store-page-child.ts', target, String(sourceId), '90', order],
           { stdio: 'inherit' },
         );
         c.on('error', reject);
         c.on('exit', (code) => resolve(code ?? -1));
       });
-    expect(await Promise.all([child(), child()])).toEqual([0, 0]);
+    expect(await Promise.all([child('forward'), child('reverse')])).toEqual([0, 0]);
     const stored = await store.all<{ n: number | string }>(sql`select count(*) as n from posts`);
     expect(Number(stored[0]!.n)).toBe(90);
     const perPost = await store.all<{ n: number | string }>(

@@ -61,7 +61,10 @@ describe('distributed mode across hosts: web + 3 workers, PostgreSQL and Redis o
       // The hung first page stays open until the kill, however long the machine takes to get there.
       sources: { x: { bearerToken: TOKEN, baseUrl: fake.url, timeoutMs: 240_000, maxRetries: 1 } },
       jobs: { concurrency: 2, maxAttempts: 3, backoffMs: 200 },
-      queue: { redisUrl: services.redisUrl, prefix, lockDurationMs: 3_000, stalledIntervalMs: 1_000 },
+      // A killed worker's job is taken again once its lock lapses. The lock is short so that the
+      // test does not wait a minute, but not so short that a live worker on a loaded machine (its
+      // event loop held for seconds while it builds its scorer) loses the jobs it is running.
+      queue: { redisUrl: services.redisUrl, prefix, lockDurationMs: 20_000, stalledIntervalMs: 5_000 },
       archive: {
         wayback: {
           baseUrl: wayback.url,
@@ -210,11 +213,22 @@ describe('distributed mode across hosts: web + 3 workers, PostgreSQL and Redis o
     workers.set(victimHost!, startWorker(victimHost!));
 
     const total = WATCHES * POSTS_PER_WATCH;
+    const pollState = async () =>
+      JSON.stringify({
+        posts: await count('SELECT count(*) AS n FROM posts'),
+        queue: await pollQueue.getJobCounts(),
+        failed: (await pollQueue.getFailed(0, 5)).map((j) => `${j.data.watchId}: ${j.failedReason}`),
+        failingSources: (
+          await client.query('SELECT watch_id, consecutive_failures, last_error FROM sources WHERE consecutive_failures > 0 LIMIT 5')
+        ).rows,
+      });
     await waitFor(
       async () => (await count('SELECT count(*) AS n FROM posts')) >= total,
       'every post to be stored',
-      90_000,
-    );
+      180_000,
+    ).catch(async (err: Error) => {
+      throw new Error(`${err.message}: ${await pollState()}`);
+    });
     await waitFor(
       async () => {
         const c = await pollQueue.getJobCounts('waiting', 'active', 'prioritized');
@@ -236,7 +250,7 @@ describe('distributed mode across hosts: web + 3 workers, PostgreSQL and Redis o
     // The victim's source was polled again from its first page by a live worker.
     const firstPages = fake.requests.filter((r) => r.path === victimPath && !('pagination_token' in r.query));
     expect(firstPages.length).toBeGreaterThanOrEqual(2);
-    expect(await pollQueue.getFailedCount()).toBe(0);
+    expect(await pollQueue.getFailedCount(), await pollState()).toBe(0);
     expect(await count('SELECT count(*) AS n FROM sources WHERE consecutive_failures > 0')).toBe(0);
 
     // Every hostile post archived once: one archive row each, one Wayback submission each, never

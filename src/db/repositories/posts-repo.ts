@@ -1,3 +1,4 @@
+import { retryOnDeadlock } from '../deadlock-retry.ts';
 import { and, asc, desc, eq, getTableColumns, gt, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Store } from '../store.ts';
 import type { posts, sources } from '../schema/index.ts';
@@ -100,7 +101,10 @@ export function createPostsRepo(store: Store, ledger: Ledger) {
       if (!wanted.has(key)) wanted.set(key, { ...p.author, platform: p.platform });
     }
     const ids = new Map<string, number>();
-    const list = [...wanted.values()];
+    // In key order: two pages sharing authors (the same trolls mention several watched people)
+    // then lock their rows in the same order. In page order, two workers storing at once on
+    // PostgreSQL each waited for a row the other held: a deadlock, at every retry.
+    const list = [...wanted].sort(byKey).map(([, a]) => a);
     for (let i = 0; i < list.length; i += INSERT_BATCH) {
       const values = list
         .slice(i, i + INSERT_BATCH)
@@ -155,76 +159,86 @@ export function createPostsRepo(store: Store, ledger: Ledger) {
     async storePage(input: PageWrite): Promise<StoredPostRef[]> {
       // Lone surrogates would be stored lossily (see text/well-formed.ts): never let one reach the store.
       const page: PageWrite = { ...input, posts: input.posts.map((p) => withoutNul(wellFormedDeep(p))) };
-      return store.transaction(async (tx) => {
-        const inserted: StoredPostRef[] = [];
-        if (page.posts.length > 0) {
-          const authorIds = await upsertAuthors(tx, page);
-          const newIds = await insertPosts(
-            tx,
-            page.posts.map((p) => {
+      // Posts go in page order (their ids keep it), so two workers storing the same posts listed
+      // in opposite orders can still deadlock on PostgreSQL: the transaction it aborted holds
+      // nothing that reached the outside, and is run again.
+      return retryOnDeadlock(store, () =>
+        store.transaction(async (tx) => {
+          const inserted: StoredPostRef[] = [];
+          if (page.posts.length > 0) {
+            const authorIds = await upsertAuthors(tx, page);
+            const newIds = await insertPosts(
+              tx,
+              page.posts.map((p) => {
+                const score = p.score;
+                return {
+                  watchId: page.watchId,
+                  sourceId: page.sourceId,
+                  platform: p.platform,
+                  externalId: p.externalId,
+                  url: p.url,
+                  authorId: p.author
+                    ? (authorIds.get(authorKey(p.platform, p.author.externalId)) ?? null)
+                    : null,
+                  authorHandle: p.author?.handle ?? null,
+                  authorName: p.author?.name ?? null,
+                  text: p.text,
+                  lang: p.lang,
+                  createdAt: p.createdAt,
+                  firstSeenAt: page.seenAt,
+                  raw: p.raw,
+                  rawSha256: p.rawSha256,
+                  score: score?.score ?? null,
+                  level: score?.level ?? null,
+                  hostile: score?.hostile ?? false,
+                  categories: score?.categories ?? [],
+                  matches: score?.matches ?? [],
+                  targeted: score ? score.targeted : null,
+                  scorerVersion: score?.version ?? null,
+                };
+              }),
+            );
+            const facts: StoredPostFacts[] = [];
+            for (const p of page.posts) {
+              const key = postKey(p.platform, p.externalId);
+              const id = newIds.get(key);
+              if (id === undefined) continue; // already stored: the unique key ignored it
+              // The same post twice in one page was stored once, by its first occurrence.
+              newIds.delete(key);
               const score = p.score;
-              return {
-                watchId: page.watchId,
-                sourceId: page.sourceId,
+              const categories = score?.categories ?? [];
+              inserted.push({
+                id,
+                hostile: score?.hostile ?? false,
+                level: score?.level ?? null,
+                categories,
+              });
+              facts.push({
+                id,
                 platform: p.platform,
                 externalId: p.externalId,
                 url: p.url,
-                authorId: p.author
-                  ? (authorIds.get(authorKey(p.platform, p.author.externalId)) ?? null)
-                  : null,
-                authorHandle: p.author?.handle ?? null,
-                authorName: p.author?.name ?? null,
-                text: p.text,
-                lang: p.lang,
-                createdAt: p.createdAt,
-                firstSeenAt: page.seenAt,
-                raw: p.raw,
                 rawSha256: p.rawSha256,
+                text: p.text,
                 score: score?.score ?? null,
                 level: score?.level ?? null,
-                hostile: score?.hostile ?? false,
-                categories: score?.categories ?? [],
-                matches: score?.matches ?? [],
+                categories,
                 targeted: score ? score.targeted : null,
                 scorerVersion: score?.version ?? null,
-              };
-            }),
-          );
-          const facts: StoredPostFacts[] = [];
-          for (const p of page.posts) {
-            const key = postKey(p.platform, p.externalId);
-            const id = newIds.get(key);
-            if (id === undefined) continue; // already stored: the unique key ignored it
-            // The same post twice in one page was stored once, by its first occurrence.
-            newIds.delete(key);
-            const score = p.score;
-            const categories = score?.categories ?? [];
-            inserted.push({ id, hostile: score?.hostile ?? false, level: score?.level ?? null, categories });
-            facts.push({
-              id,
-              platform: p.platform,
-              externalId: p.externalId,
-              url: p.url,
-              rawSha256: p.rawSha256,
-              text: p.text,
-              score: score?.score ?? null,
-              level: score?.level ?? null,
-              categories,
-              targeted: score ? score.targeted : null,
-              scorerVersion: score?.version ?? null,
-            });
+              });
+            }
+            await ledger.appendInTx(tx, postStoredEvents(page.watchId, page.seenAt, facts));
           }
-          await ledger.appendInTx(tx, postStoredEvents(page.watchId, page.seenAt, facts));
-        }
-        if (page.cursor) {
-          const set: Partial<typeof sources.$inferInsert> = {};
-          if (page.cursor.value !== undefined) set.cursor = page.cursor.value;
-          if (page.cursor.state !== undefined) set.state = page.cursor.state;
-          if (Object.keys(set).length > 0)
-            await tx.db.update(tx.t.sources).set(set).where(eq(tx.t.sources.id, page.sourceId));
-        }
-        return inserted;
-      });
+          if (page.cursor) {
+            const set: Partial<typeof sources.$inferInsert> = {};
+            if (page.cursor.value !== undefined) set.cursor = page.cursor.value;
+            if (page.cursor.state !== undefined) set.state = page.cursor.state;
+            if (Object.keys(set).length > 0)
+              await tx.db.update(tx.t.sources).set(set).where(eq(tx.t.sources.id, page.sourceId));
+          }
+          return inserted;
+        }),
+      );
     },
 
     async get(id: number): Promise<PostRow | undefined> {
@@ -359,5 +373,7 @@ function withoutNul(p: PostToStore): PostToStore {
 
 const authorKey = (platform: string, externalId: string) => `${platform}\u0000${externalId}`;
 const postKey = authorKey;
+const byKey = (a: readonly [string, unknown], b: readonly [string, unknown]) =>
+  a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
 
 export type PostsRepo = ReturnType<typeof createPostsRepo>;
