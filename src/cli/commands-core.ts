@@ -73,8 +73,7 @@ export function registerCoreCommands(program: Command): void {
             await requireWatch(deps, o.watch);
             await deps.driver.start(deps.handlers());
             const outcomes = [];
-            for (const s of await deps.sources.listEnabled(o.watch))
-              outcomes.push(await pollSource(deps, s.id));
+            for (const s of await deps.sources.listEnabled(o.watch)) outcomes.push(await pollSource(deps, s.id));
             await deps.driver.idle();
             const report = once?.report();
             if (o.format === 'jsonl') {
@@ -246,8 +245,7 @@ export function registerCoreCommands(program: Command): void {
           await deps.syncWatches();
           await requireWatch(deps, o.watch);
           const ids = o.watch ? [o.watch] : (await deps.watches.listActive()).map((w) => w.id);
-          for (const id of ids)
-            process.stdout.write(`${id}: ${await rescoreWatch(deps, id)} posts rescored\n`);
+          for (const id of ids) process.stdout.write(`${id}: ${await rescoreWatch(deps, id)} posts rescored\n`);
         });
       }),
     );
