@@ -16,8 +16,8 @@ const CONTRACT_SUITE: string[] = [
   'test/app/settings-store.test.ts',
   'test/sources/hackernews/hackernews-adapter.test.ts',
   'test/jobs/handlers-bullmq.test.ts',
-  // evidence (text-round-trip.test.ts stays SQLite-only: PostgreSQL text refuses U+0000, which its
-  // property test generates; see that file)
+  // evidence (any-text-round-trip.test.ts stays SQLite-only: the payload is kept as received, and
+  // PostgreSQL text refuses the U+0000 its payloads may hold; see that file)
   'test/evidence/archive.test.ts',
   'test/evidence/config.test.ts',
   'test/evidence/deletion-check.test.ts',
@@ -26,6 +26,7 @@ const CONTRACT_SUITE: string[] = [
   'test/evidence/ledger-timestamps.test.ts',
   'test/evidence/post-summary.test.ts',
   'test/evidence/timestamp-signature.test.ts',
+  'test/evidence/text-round-trip.test.ts',
   'test/evidence/timestamp.test.ts',
   'test/evidence/capture/**/*.test.ts',
   // identity
@@ -44,6 +45,17 @@ const CONTRACT_SUITE: string[] = [
   'test/alerts/unsubscribe-app.test.ts',
   'test/alerts/waves.test.ts',
   'test/cli/notify-commands.test.ts',
+  // command line: each command a real process, on the store its configuration names
+  'test/cli/capture-commands.test.ts',
+  'test/cli/cli.test.ts',
+  'test/cli/corrections-commands.test.ts',
+  'test/cli/evidence-commands.test.ts',
+  'test/cli/identity-commands.test.ts',
+  'test/cli/kill-mid-poll.test.ts',
+  'test/cli/poll-once-cycle.test.ts',
+  'test/cli/service-lifecycle.test.ts',
+  'test/cli/setup-answers.test.ts',
+  'test/cli/users-commands.test.ts',
   // dashboard (settings.test.ts reads the SQLite files themselves; the browser tests run on SQLite)
   'test/web/access.test.ts',
   'test/web/capture-panel.test.ts',

@@ -37,7 +37,13 @@ export function registerCoreCommands(program: Command): void {
       runCommand(async () => {
         const { deps, config } = await commandContext(globals(cmd));
         await deps.close();
-        process.stdout.write(`database ready in ${config.dataDir}\n`);
+        const { databaseUrlOf } = await import('../db/open-store.ts');
+        const { redactDatabaseUrl } = await import('../config/database-url.ts');
+        const url = databaseUrlOf(config);
+        // Where the rows are: the PostgreSQL server (without its password), or the data folder's file.
+        process.stdout.write(
+          url ? `database ready: ${redactDatabaseUrl(url)}\n` : `database ready in ${config.dataDir}\n`,
+        );
       }),
     );
 

@@ -4,6 +4,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startCapturePages, type CapturePages } from '../fakes/capture-pages.ts';
 import { makeStore, storePosts, type TestStore } from '../evidence/helpers.ts';
+import { databaseYaml } from '../helpers/test-store.ts';
 
 // `vigie capture --once` and `vigie captures` as a person runs them, with the real Chromium.
 
@@ -17,6 +18,7 @@ function config(name: string, browserPath?: string): string {
     file,
     [
       `dataDir: ${store.dir}`,
+      ...databaseYaml(store.databaseConfig),
       'network:',
       '  allowPrivateAddresses: true',
       'capture:',

@@ -2,12 +2,20 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeXApi } from '../fakes/x-api.ts';
 import { runVigie } from '../helpers/cli.ts';
 import { tempDir, writeFile } from '../helpers/temp.ts';
+import { databaseYaml, testDatabaseConfig } from '../helpers/test-store.ts';
 
 const TOKEN = 'cli-test-token';
 const closers: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const c of closers.splice(0).reverse()) await c();
 });
+
+/** A fresh store of the tested dialect for the commands: the `database:` lines of their configuration. */
+async function freshDatabaseYaml(): Promise<string> {
+  const database = await testDatabaseConfig();
+  closers.push(() => database.drop());
+  return databaseYaml(database.config).join('\n');
+}
 
 function workspace(yaml: string): { dir: string; config: string } {
   const t = tempDir();
@@ -51,6 +59,7 @@ describe('vigie CLI', () => {
     fake.addTweets([{ text: 'Élodie parle de @alice_m', author: 'bob' }]);
     const { dir, config } = workspace(`
 dataDir: ./data
+${await freshDatabaseYaml()}
 log: { level: warn }
 sources: { x: { baseUrl: "${fake.url}" } }
 watches:
@@ -116,6 +125,7 @@ watches:
     const fake = await startFakeXApi({ token: TOKEN });
     closers.push(() => fake.close());
     const { dir, config } = workspace(`
+${await freshDatabaseYaml()}
 log: { level: silent }
 sources: { x: { baseUrl: "${fake.url}", bearerToken: "wrong-token" } }
 watches:

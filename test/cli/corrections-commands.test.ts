@@ -6,76 +6,76 @@ import { stringify } from 'yaml';
 import { sql } from 'drizzle-orm';
 import { runVigie } from '../helpers/cli.ts';
 import { tempDir, writeFile } from '../helpers/temp.ts';
-import { closeDb, dbFile, openDb } from '../../src/db/client.ts';
-import { createSqliteStore } from '../../src/db/sqlite-store.ts';
+import type { Store } from '../../src/db/store.ts';
 import { createLedger } from '../../src/db/ledger/ledger.ts';
 import { createWatchesRepo } from '../../src/db/repositories/watches-repo.ts';
 import { createSourcesRepo } from '../../src/db/repositories/sources-repo.ts';
 import { createPostsRepo } from '../../src/db/repositories/posts-repo.ts';
 import { labelQueries } from '../../src/web/labels-repo.ts';
 import { watchDef } from '../web/helpers.ts';
+import { testDatabaseConfig } from '../helpers/test-store.ts';
 
 let dir: { dir: string; cleanup: () => void } | undefined;
-afterEach(() => dir?.cleanup());
+let database: Awaited<ReturnType<typeof testDatabaseConfig>> | undefined;
+afterEach(async () => {
+  await database?.drop();
+  dir?.cleanup();
+});
 
-/** A data folder with one post scored `none` that a person marked hostile. */
-async function storeWithCorrection(dataDir: string): Promise<number> {
-  const db = openDb(dbFile(dataDir));
-  const store = createSqliteStore(db);
-  try {
-    await createWatchesRepo(store).syncFromConfig([watchDef('alice')]);
-    const sources = createSourcesRepo(store);
-    await sources.syncForWatch('alice', [{ kind: 'feed', target: 'https://feeds.example.org/alice.xml' }]);
-    const raw = JSON.stringify({ text: '=HYPERLINK("x") Alice devrait se suicider' });
-    const [stored] = await createPostsRepo(store, createLedger(store)).storePage({
-      watchId: 'alice',
-      sourceId: (await sources.listEnabled('alice'))[0]!.id,
-      seenAt: Date.UTC(2026, 11, 1),
-      posts: [
-        {
-          platform: 'web',
-          externalId: 'p1',
-          url: 'https://blog.example.net/p1',
-          author: null,
-          text: '=HYPERLINK("x") Alice devrait se suicider',
-          lang: 'fr',
-          createdAt: null,
-          raw,
-          rawSha256: createHash('sha256').update(raw).digest('hex'),
-          score: {
-            score: 0,
-            level: 'none',
-            hostile: false,
-            categories: [],
-            matches: [],
-            targeted: true,
-            version: 'engine-3+lex-abc',
-          },
+/** A store with one post scored `none` that a person marked hostile. */
+async function storeWithCorrection(store: Store): Promise<number> {
+  await createWatchesRepo(store).syncFromConfig([watchDef('alice')]);
+  const sources = createSourcesRepo(store);
+  await sources.syncForWatch('alice', [{ kind: 'feed', target: 'https://feeds.example.org/alice.xml' }]);
+  const raw = JSON.stringify({ text: '=HYPERLINK("x") Alice devrait se suicider' });
+  const [stored] = await createPostsRepo(store, createLedger(store)).storePage({
+    watchId: 'alice',
+    sourceId: (await sources.listEnabled('alice'))[0]!.id,
+    seenAt: Date.UTC(2026, 11, 1),
+    posts: [
+      {
+        platform: 'web',
+        externalId: 'p1',
+        url: 'https://blog.example.net/p1',
+        author: null,
+        text: '=HYPERLINK("x") Alice devrait se suicider',
+        lang: 'fr',
+        createdAt: null,
+        raw,
+        rawSha256: createHash('sha256').update(raw).digest('hex'),
+        score: {
+          score: 0,
+          level: 'none',
+          hostile: false,
+          categories: [],
+          matches: [],
+          targeted: true,
+          version: 'engine-3+lex-abc',
         },
-      ],
-    });
-    const user = (await store.get<{ id: number }>(
-      sql`insert into users (email, role, created_at) values ('proxy@example.org', 'proxy', 0) returning id`,
-    ))!;
-    await labelQueries(store).setLabel(stored!.id, 'suicide_incitement', {
-      id: user.id,
-      email: 'proxy@example.org',
-    });
-    return stored!.id;
-  } finally {
-    closeDb(db);
-  }
+      },
+    ],
+  });
+  const user = (await store.get<{ id: number }>(
+    sql`insert into users (email, role, created_at) values ('proxy@example.org', 'proxy', 0) returning id`,
+  ))!;
+  await labelQueries(store).setLabel(stored!.id, 'suicide_incitement', {
+    id: user.id,
+    email: 'proxy@example.org',
+  });
+  return stored!.id;
 }
 
 describe('vigie corrections export', () => {
   it('writes the corrections as JSON Lines and CSV, audited, and refuses an unknown watch or format', async () => {
     dir = tempDir();
+    database = await testDatabaseConfig();
     const config = writeFile(
       dir.dir,
       'vigie.yaml',
-      stringify({ dataDir: dir.dir, log: { level: 'silent' } }),
+      stringify({ dataDir: dir.dir, ...database.config, log: { level: 'silent' } }),
     );
-    const postId = await storeWithCorrection(dir.dir);
+    const store = await database.open(dir.dir);
+    const postId = await storeWithCorrection(store).finally(() => store.close());
 
     const jsonl = await runVigie(['--config', config, 'corrections', 'export', '--watch', 'alice']);
     expect(jsonl.code).toBe(0);
@@ -120,18 +120,18 @@ describe('vigie corrections export', () => {
     expect(lines[1]).toContain(`"'=HYPERLINK(""x"") Alice devrait se suicider","none"`);
     expect(lines[1]).toContain('"hostile","suicide_incitement"');
 
-    const db = openDb(dbFile(dir.dir));
+    const audit = await database.open(dir.dir);
     try {
       expect(
-        db.$client
-          .prepare(`select actor, detail from audit_log where action = 'export_corrections' order by id`)
-          .all(),
+        await audit.all(
+          sql`select actor, detail from audit_log where action = 'export_corrections' order by id`,
+        ),
       ).toEqual([
         { actor: 'cli', detail: '{"format":"jsonl","posts":1}' },
         { actor: 'cli', detail: '{"format":"csv","posts":1}' },
       ]);
     } finally {
-      closeDb(db);
+      await audit.close();
     }
 
     const unknown = await runVigie(['--config', config, 'corrections', 'export', '--watch', 'nobody']);

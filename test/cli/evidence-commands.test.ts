@@ -3,9 +3,10 @@ import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { unzipSync, zipSync } from 'fflate';
-import { openDb, closeDb } from '../../src/db/client.ts';
+import { sql } from 'drizzle-orm';
 import { startFakeWayback, type FakeWayback } from '../fakes/wayback.ts';
 import { makeStore, storePosts, type TestStore } from '../evidence/helpers.ts';
+import { databaseYaml } from '../helpers/test-store.ts';
 
 // The commands as a person runs them: `node bin/vigie.js …` against a real database and the fake
 // Wayback Machine.
@@ -39,6 +40,7 @@ beforeAll(async () => {
     configFile,
     [
       `dataDir: ${store.dir}`,
+      ...databaseYaml(store.databaseConfig),
       'archive:',
       '  wayback:',
       `    baseUrl: ${fake.url}`,
@@ -91,10 +93,13 @@ describe('evidence commands', () => {
     const ok = await vigie('ledger', 'verify');
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/^ledger intact: \d+ rows, head [0-9a-f]{64}\n$/);
-    const db = openDb(store.file);
-    db.$client.exec('drop trigger evidence_events_no_update');
-    db.$client.prepare(`update evidence_events set actor = 'someone else' where id = 2`).run();
-    closeDb(db);
+    // Someone with the database's keys lifts the append-only guard and rewrites a row.
+    await store.store.run(
+      store.dialect === 'postgres'
+        ? sql`drop trigger evidence_events_no_update on evidence_events`
+        : sql`drop trigger evidence_events_no_update`,
+    );
+    await store.store.run(sql`update evidence_events set actor = 'someone else' where id = 2`);
     const ko = await vigie('ledger', 'verify');
     expect(ko.code).toBe(1);
     expect(ko.stdout).toMatch(/^ledger BROKEN at row 2: the hash does not match the row's content/);

@@ -3,11 +3,14 @@ import { stringify } from 'yaml';
 import { startFakeHackernews, type FakeHn } from '../fakes/hackernews.ts';
 import { runVigie } from '../helpers/cli.ts';
 import { tempDir, writeFile } from '../helpers/temp.ts';
+import { testDatabaseConfig } from '../helpers/test-store.ts';
 
 let hn: FakeHn | undefined;
 let dir: { dir: string; cleanup: () => void } | undefined;
+let database: Awaited<ReturnType<typeof testDatabaseConfig>> | undefined;
 afterEach(async () => {
   await hn?.close();
+  await database?.drop();
   dir?.cleanup();
 });
 
@@ -17,11 +20,13 @@ describe('vigie lookalikes', () => {
     hn.add({ created_at_i: 1_790_000_000, comment_text: 'alice', author: 'alicem_officiel' });
     hn.add({ created_at_i: 1_790_000_001, comment_text: 'alice', author: 'alice_m' });
     dir = tempDir();
+    database = await testDatabaseConfig();
     const config = writeFile(
       dir.dir,
       'vigie.yaml',
       stringify({
         dataDir: dir.dir,
+        ...database.config,
         log: { level: 'silent' },
         sources: { hackernews: { baseUrl: hn.url } },
         watches: [

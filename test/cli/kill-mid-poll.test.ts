@@ -1,10 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import { setTimeout as delay } from 'node:timers/promises';
+import { sql } from 'drizzle-orm';
+import { dbFile } from '../../src/db/client.ts';
+import { openStore } from '../../src/db/open-store.ts';
+import type { Store } from '../../src/db/store.ts';
 import { startFakeXApi } from '../fakes/x-api.ts';
 import { VIGIE_BIN, runVigie } from '../helpers/cli.ts';
 import { tempDir, writeFile } from '../helpers/temp.ts';
+import { databaseYaml, testDatabaseConfig } from '../helpers/test-store.ts';
 
 const TOKEN = 'kill-test-token';
 const closers: Array<() => Promise<void> | void> = [];
@@ -16,12 +22,13 @@ afterEach(async () => {
  * Starts `vigie poll --once` and SIGKILLs it `extraMs` after the first posts reached the database
  * (start-up time varies a lot on a loaded machine, so the kill is tied to the poll's progress).
  */
-function pollAndKill(
+async function pollAndKill(
   config: string,
   cwd: string,
-  storedCount: () => number,
+  storedCount: () => Promise<number>,
   extraMs: number,
 ): Promise<{ killed: boolean; code: number | null }> {
+  const baseline = await storedCount();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [VIGIE_BIN, '--config', config, 'poll', '--once'], {
       cwd,
@@ -29,17 +36,22 @@ function pollAndKill(
       stdio: 'ignore',
     });
     let killed = false;
+    let exited = false;
     let timer: NodeJS.Timeout | undefined;
-    const baseline = storedCount();
-    const watch = setInterval(() => {
-      if (timer || storedCount() <= baseline) return;
-      timer = setTimeout(() => {
-        killed = child.kill('SIGKILL');
-      }, extraMs);
-    }, 20);
+    void (async () => {
+      while (!exited && !timer) {
+        if ((await storedCount()) > baseline && !exited) {
+          timer = setTimeout(() => {
+            killed = child.kill('SIGKILL');
+          }, extraMs);
+          return;
+        }
+        await delay(20);
+      }
+    })();
     child.on('error', reject);
     child.on('exit', (code) => {
-      clearInterval(watch);
+      exited = true;
       clearTimeout(timer);
       resolve({ killed, code });
     });
@@ -55,10 +67,13 @@ describe('a poll killed with SIGKILL at random points', () => {
     const searchIds = fake.generateSearchResults('"Alice Martin"', 3_000);
     const t = tempDir();
     closers.push(t.cleanup);
+    const database = await testDatabaseConfig();
+    closers.push(() => database.drop());
     const config = writeFile(
       t.dir,
       'vigie.yaml',
       `dataDir: ./data
+${databaseYaml(database.config).join('\n')}
 log: { level: silent }
 sources: { x: { baseUrl: "${fake.url}" } }
 watches:
@@ -66,17 +81,18 @@ watches:
 `,
     );
 
-    const dbFile = path.join(t.dir, 'data', 'vigie.db');
-    const countStored = () => {
-      // The child may not have created the database yet, or only part of its schema.
-      let db: Database.Database | undefined;
+    const dataDir = path.join(t.dir, 'data');
+    const countStored = async () => {
+      // The child may not have created the SQLite file yet, or only part of its schema.
+      if (!database.config.database && !existsSync(dbFile(dataDir))) return 0;
+      let store: Store | undefined;
       try {
-        db = new Database(dbFile, { readonly: true, fileMustExist: true });
-        return db.prepare('select count(*) from posts').pluck().get() as number;
+        store = await openStore({ dataDir, ...database.config }, { readonly: true });
+        return Number((await store.get<{ n: number }>(sql`select count(*) as n from posts`))?.n ?? 0);
       } catch {
         return 0;
       } finally {
-        db?.close();
+        await store?.close();
       }
     };
     const total = ids.length + searchIds.length;
@@ -84,7 +100,7 @@ watches:
     for (let i = 0; i < 4; i++) {
       // At a random point of the poll, from its first stored page to a few seconds in.
       const r = await pollAndKill(config, t.dir, countStored, Math.floor(Math.random() * 2000));
-      const n = countStored();
+      const n = await countStored();
       if (r.killed && n > 0 && n < total) partial.push(n);
     }
     expect(partial.length, 'some runs must have been killed in the middle of the poll').toBeGreaterThan(0);
@@ -95,24 +111,20 @@ watches:
     });
     expect(final.code, final.stderr).toBe(0);
 
-    const db = new Database(dbFile, { readonly: true });
-    closers.push(() => {
-      db.close();
-    });
-    const stored = db
-      .prepare("select external_id from posts where watch_id = 'alice'")
-      .pluck()
-      .all() as string[];
+    const store = await openStore({ dataDir, ...database.config }, { readonly: true });
+    closers.push(() => store.close());
+    const stored = (
+      await store.all<{ external_id: string }>(sql`select external_id from posts where watch_id = 'alice'`)
+    ).map((r) => r.external_id);
     const expected = new Set([...ids, ...searchIds]);
     expect(stored.length).toBe(expected.size);
     expect(new Set(stored).size).toBe(stored.length);
     for (const id of stored) expect(expected.has(id)).toBe(true);
-    const integrity = db.prepare('pragma integrity_check').pluck().get();
-    expect(integrity).toBe('ok');
-    const cursors = db.prepare('select kind, cursor from sources').all() as {
-      kind: string;
-      cursor: string;
-    }[];
+    if (store.dialect === 'sqlite') {
+      // The file itself survived the kills (PostgreSQL's own files are the server's business).
+      expect(await store.get(sql`pragma integrity_check`)).toEqual({ integrity_check: 'ok' });
+    }
+    const cursors = await store.all<{ kind: string; cursor: string }>(sql`select kind, cursor from sources`);
     const newest = (list: string[]) => list.reduce((a, b) => (BigInt(a) > BigInt(b) ? a : b));
     expect(Object.fromEntries(cursors.map((c) => [c.kind, c.cursor]))).toEqual({
       x_mentions: newest(ids),

@@ -1,11 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import { sql } from 'drizzle-orm';
 import { startFakeXApi } from '../fakes/x-api.ts';
 import { startFakeSmtp } from '../fakes/smtp.ts';
 import { startFakeWayback } from '../fakes/wayback.ts';
 import { runVigie } from '../helpers/cli.ts';
 import { tempDir, writeFile } from '../helpers/temp.ts';
+import { databaseYaml, testDatabaseConfig } from '../helpers/test-store.ts';
 
 // `vigie poll --once`, as a system cron would run it, goes through the whole cycle of what it
 // stored: the immediate alert reaches the proxy and the hostile post is submitted for archiving,
@@ -32,10 +33,13 @@ describe('vigie poll --once', () => {
     ]);
     const t = tempDir();
     closers.push(t.cleanup);
+    const database = await testDatabaseConfig();
+    closers.push(() => database.drop());
     const config = writeFile(
       t.dir,
       'vigie.yaml',
       `dataDir: ./data
+${databaseYaml(database.config).join('\n')}
 log: { level: silent }
 server: { publicUrl: "https://vigie.example.org" }
 sources: { x: { baseUrl: "${x.url}" } }
@@ -70,9 +74,9 @@ watches:
     expect(toProxy[0]!.subject).toMatch(/threat|menace/i);
 
     expect(wayback.submissions.map((s) => s.url)).toHaveLength(1);
-    const db = new Database(path.join(t.dir, 'data', 'vigie.db'), { readonly: true });
-    closers.push(() => void db.close());
-    const archived = db.prepare('select count(*) from archives').pluck().get() as number;
-    expect(archived).toBe(1);
+    const store = await database.open(path.join(t.dir, 'data'));
+    closers.push(() => store.close());
+    const archived = await store.get<{ n: number }>(sql`select count(*) as n from archives`);
+    expect(Number(archived?.n)).toBe(1);
   }, 180_000);
 });

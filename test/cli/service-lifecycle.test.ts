@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { startFakeFeedServer } from '../fakes/feed-server.ts';
 import { startProcess } from '../jobs/process-kit.ts';
 import { tempDir, writeFile } from '../helpers/temp.ts';
+import { databaseYaml, testDatabaseConfig } from '../helpers/test-store.ts';
 
 // `vigie start` on a busy port, and signals during start-up: the process must end, and nothing
 // may be polled by a service that never listened.
@@ -23,11 +24,14 @@ async function setup(port: number) {
   feed.setFeed('/feed.xml', { body: RSS, contentType: 'application/rss+xml' });
   const t = tempDir();
   closers.push(t.cleanup);
+  const database = await testDatabaseConfig();
+  closers.push(() => database.drop());
   const config = writeFile(
     t.dir,
     'vigie.yaml',
     [
       `dataDir: ${JSON.stringify(`${t.dir}/data`)}`,
+      ...databaseYaml(database.config),
       `server: { host: 127.0.0.1, port: ${port} }`,
       'network: { allowPrivateAddresses: true }',
       'watches:',

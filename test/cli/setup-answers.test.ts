@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeFeedServer } from '../fakes/feed-server.ts';
 import { runVigie } from '../helpers/cli.ts';
 import { tempDir, writeFile } from '../helpers/temp.ts';
+import { databaseYaml, testDatabaseConfig, TEST_DIALECT } from '../helpers/test-store.ts';
 
 // Wrong answers at setup get a sentence and exit 2 (a usage problem), never a hang, an errno or
 // a silent new database somewhere else; commands that only read write nothing.
@@ -20,16 +21,20 @@ function vigie(args: string[], options: { timeoutMs?: number } = {}) {
   return runVigie(args, { ...options, ...(cwd ? { cwd } : {}) });
 }
 
-function workspace(yaml: string): { dir: string; config: string } {
+/** A folder with a configuration file, on a fresh store of the tested dialect. */
+async function workspace(yaml: string): Promise<{ dir: string; config: string }> {
   const t = tempDir();
   closers.push(t.cleanup);
-  return { dir: t.dir, config: writeFile(t.dir, 'vigie.yaml', yaml) };
+  const database = await testDatabaseConfig();
+  closers.push(() => database.drop());
+  const lines = [...databaseYaml(database.config), yaml].join('\n');
+  return { dir: t.dir, config: writeFile(t.dir, 'vigie.yaml', lines) };
 }
 
 describe('a bad dataDir', () => {
   it('under /proc or /sys: exit 2 at once, saying it is a system folder', async () => {
     for (const dataDir of ['/proc/vigie-data', '/proc/self', '/sys/kernel/vigie']) {
-      const { config } = workspace(`dataDir: ${dataDir}\n`);
+      const { config } = await workspace(`dataDir: ${dataDir}\n`);
       const started = Date.now();
       const r = await vigie(['--config', config, 'migrate'], { timeoutMs: 20_000 });
       expect(r.code, `${dataDir}: ${r.stderr}`).toBe(2);
@@ -39,13 +44,13 @@ describe('a bad dataDir', () => {
   });
 
   it('a file, or a folder under a file: exit 2 saying so', async () => {
-    const { dir, config } = workspace('dataDir: ./data.txt\n');
+    const { dir, config } = await workspace('dataDir: ./data.txt\n');
     writeFileSync(path.join(dir, 'data.txt'), 'not a folder');
     const r = await vigie(['--config', config, 'migrate']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/dataDir: .*data\.txt is a file, not a folder/);
     expect(r.stderr).not.toMatch(/ENOTDIR|EEXIST|SQLITE/);
-    const under = workspace('dataDir: ./data.txt/sub\n');
+    const under = await workspace('dataDir: ./data.txt/sub\n');
     writeFileSync(path.join(under.dir, 'data.txt'), 'x');
     const r2 = await vigie(['--config', under.config, 'migrate']);
     expect(r2.code).toBe(2);
@@ -53,23 +58,29 @@ describe('a bad dataDir', () => {
   });
 
   it('a missing parent is not created (a typo would make an empty database elsewhere); the last level is, and said', async () => {
-    const { dir, config } = workspace('dataDir: ./typo/vigie/data\n');
+    const { dir, config } = await workspace('dataDir: ./typo/vigie/data\n');
     const r = await vigie(['--config', config, 'migrate']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/does not exist, nor does its parent .*typo\/vigie/);
     expect(existsSync(path.join(dir, 'typo'))).toBe(false);
 
-    const ok = workspace('dataDir: ./data\n');
+    const ok = await workspace('dataDir: ./data\n');
     const r2 = await vigie(['--config', ok.config, 'migrate']);
     expect(r2.code).toBe(0);
     expect(r2.stderr).toContain(`created the data folder ${path.join(ok.dir, 'data')}`);
-    expect(existsSync(path.join(ok.dir, 'data', 'vigie.db'))).toBe(true);
+    // The rows are in the data folder's file, or on the PostgreSQL server the configuration names.
+    expect(existsSync(path.join(ok.dir, 'data', 'vigie.db'))).toBe(TEST_DIALECT === 'sqlite');
+    expect(r2.stdout).toMatch(
+      TEST_DIALECT === 'sqlite'
+        ? /^database ready in .*data\n$/
+        : /^database ready: postgres:\/\/.*\/vigie_t_\w+\n$/,
+    );
   });
 });
 
 describe('command-line mistakes exit 2 with the usage', () => {
   it('an unknown command, a missing --out, an unknown --format', async () => {
-    const { config } = workspace('dataDir: ./data\n');
+    const { config } = await workspace('dataDir: ./data\n');
     const unknown = await vigie(['--config', config, 'frobnicate']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/unknown command 'frobnicate'/);
@@ -85,7 +96,7 @@ describe('command-line mistakes exit 2 with the usage', () => {
   });
 
   it('export --out into a missing folder names the file asked for, not a temporary one', async () => {
-    const { config } = workspace('dataDir: ./data\nwatches:\n  - id: alice\n    names: [Alice]\n');
+    const { config } = await workspace('dataDir: ./data\nwatches:\n  - id: alice\n    names: [Alice]\n');
     const r = await vigie([
       '--config',
       config,
@@ -103,7 +114,7 @@ describe('command-line mistakes exit 2 with the usage', () => {
   });
 
   it('verify of a missing file or of a file that is no ZIP: exit 2, "cannot read"', async () => {
-    const { dir } = workspace('');
+    const { dir } = await workspace('');
     const missing = await vigie(['verify', path.join(dir, 'nope.zip')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/cannot read .*nope\.zip: no such file/);
@@ -132,7 +143,7 @@ describe('read-only commands', () => {
     feeds.setFeed('/rss', {
       body: `<rss version="2.0"><channel><item><guid>urn:x:1</guid><title>${hostile}</title></item></channel></rss>`,
     });
-    const { dir, config } = workspace(
+    const { dir, config } = await workspace(
       `dataDir: ./data\nlog: { level: warn }\nnetwork: { allowPrivateAddresses: true }\n` +
         `watches:\n  - id: alice\n    names: [Alice]\n    feeds: ["${feeds.url}/rss"]\n`,
     );
@@ -155,10 +166,16 @@ describe('read-only commands', () => {
     // (The title is plain text: its white space, U+2028 included, is collapsed at parsing.)
     expect(JSON.parse(line).text).toContain('Alice \u009b31m rouge \u202egnp.exe');
 
-    const empty = workspace('dataDir: ./nothing-here\n');
+    const empty = await workspace('dataDir: ./nothing-here\n');
     const r = await vigie(['--config', empty.config, 'mentions']);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/dataDir: .*nothing-here does not exist: there is no database to read yet/);
+    if (TEST_DIALECT === 'sqlite') {
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/dataDir: .*nothing-here does not exist: there is no database to read yet/);
+    } else {
+      // On PostgreSQL the rows are on the server: a listing needs no data folder on this machine.
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+    }
     expect(existsSync(path.join(empty.dir, 'nothing-here'))).toBe(false);
   });
 });

@@ -3,9 +3,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { closeDb, openDb, type Db } from '../../src/db/client.ts';
-import { createSqliteStore } from '../../src/db/sqlite-store.ts';
+import { sql } from 'drizzle-orm';
 import type { Store } from '../../src/db/store.ts';
+import { databaseYaml, testDatabaseConfig } from '../helpers/test-store.ts';
 import { createUsersRepo } from '../../src/web/auth/users-repo.ts';
 import { verifyPassword } from '../../src/web/auth/passwords.ts';
 import { tokenHash } from '../../src/web/auth/tokens.ts';
@@ -16,22 +16,17 @@ const VIGIE = path.resolve('bin/vigie.js');
 describe('vigie user / token commands', { timeout: 180_000 }, () => {
   let dir: string;
   let configPath: string;
+  let database: Awaited<ReturnType<typeof testDatabaseConfig>>;
   const run = (args: string[], input?: string) =>
     spawnSync(process.execPath, [VIGIE, '--config', configPath, ...args], {
       input: input ?? '',
       encoding: 'utf8',
       env: { ...process.env, VIGIE_LOG_LEVEL: 'silent' },
     });
-  const withDb = <T>(fn: (db: Db) => T): T => {
-    const db = openDb(path.join(dir, 'data', 'vigie.db'));
-    try {
-      return fn(db);
-    } finally {
-      closeDb(db);
-    }
-  };
+  // The store the commands wrote to (SQLite in the data folder, or PostgreSQL under
+  // VIGIE_TEST_STORE=postgres).
   const withStore = async <T>(fn: (store: Store) => Promise<T>): Promise<T> => {
-    const store = createSqliteStore(openDb(path.join(dir, 'data', 'vigie.db')));
+    const store = await database.open(path.join(dir, 'data'));
     try {
       return await fn(store);
     } finally {
@@ -39,15 +34,29 @@ describe('vigie user / token commands', { timeout: 180_000 }, () => {
     }
   };
 
-  beforeEach(() => {
+  beforeEach(async () => {
+    database = await testDatabaseConfig();
     dir = mkdtempSync(path.join(tmpdir(), 'vigie-cli-users-'));
     configPath = path.join(dir, 'vigie.yaml');
     writeFileSync(
       configPath,
-      `dataDir: ${path.join(dir, 'data')}\nserver:\n  publicUrl: https://vigie.example.org\nwatches:\n  - id: alice\n    names: [Alice Martin]\n    feeds: [https://example.org/feed.xml]\n`,
+      [
+        `dataDir: ${path.join(dir, 'data')}`,
+        ...databaseYaml(database.config),
+        'server:',
+        '  publicUrl: https://vigie.example.org',
+        'watches:',
+        '  - id: alice',
+        '    names: [Alice Martin]',
+        '    feeds: [https://example.org/feed.xml]',
+        '',
+      ].join('\n'),
     );
   });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  afterEach(async () => {
+    await database.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('user add reads the password from stdin (not a terminal) and stores an argon2 hash', async () => {
     const r = run(
@@ -108,7 +117,7 @@ describe('vigie user / token commands', { timeout: 180_000 }, () => {
     expect(r.status).toBe(0);
     const token = r.stdout.trim();
     expect(token).toMatch(/^vigie_[A-Za-z0-9_-]{40,}$/);
-    const rows = withDb((db) => db.$client.prepare('select token_hash, name from api_tokens').all());
+    const rows = await withStore((store) => store.all(sql`select token_hash, name from api_tokens`));
     expect(rows).toEqual([{ token_hash: tokenHash(token), name: 'scripts' }]);
     expect((await withStore((store) => createUsersRepo(store).apiTokenUser(token)))?.email).toBe(
       'owner@example.org',

@@ -53,13 +53,27 @@ export async function openTestStore(file: string): Promise<TestStore> {
 
 /**
  * The configuration keys for a service that must open a fresh store of the tested dialect
- * (nothing for SQLite: its file lives in dataDir), and what drops it afterwards.
+ * (nothing for SQLite: its file lives in dataDir), what drops it afterwards, and `open`: the same
+ * store as a command run with these keys and `dataDir` sees it, for the test to set up or check.
  */
 export async function testDatabaseConfig(): Promise<{
   config: { database?: { url: string } };
+  open(dataDir: string): Promise<Store>;
   drop(): Promise<void>;
 }> {
-  if (TEST_DIALECT === 'sqlite') return { config: {}, drop: async () => {} };
+  const { openStore } = await import('../../src/db/open-store.ts');
+  if (TEST_DIALECT === 'sqlite')
+    return { config: {}, open: (dataDir) => openStore({ dataDir }), drop: async () => {} };
   const database = await freshPgDatabase({ migrated: true });
-  return { config: { database: { url: database.url } }, drop: () => database.drop() };
+  const config = { database: { url: database.url } };
+  return {
+    config,
+    open: (dataDir) => openStore({ dataDir, ...config }),
+    drop: () => database.drop(),
+  };
+}
+
+/** The `database:` line of a YAML configuration for these keys (none for SQLite). */
+export function databaseYaml(config: { database?: { url: string } }): string[] {
+  return config.database ? [`database: { url: ${JSON.stringify(config.database.url)} }`] : [];
 }
