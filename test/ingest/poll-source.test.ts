@@ -167,6 +167,29 @@ describe('pollSource() with feeds', () => {
     expect(await deps.posts.count('alice')).toBe(40);
   });
 
+  it('stores a feed whose item holds U+0000 with its other items, the payload kept in parsed form', async () => {
+    const feeds = await startFakeFeedServer();
+    closers.push(() => feeds.close());
+    const items = makeItems(3);
+    // Not XML, but the lenient parser reads it: on PostgreSQL an exact slice would fail the page.
+    const body = buildRss2(items).replace(
+      `<title>${items[1]!.title}</title>`,
+      `<title>${items[1]!.title}\u0000x</title>`,
+    );
+    expect(body).toContain('\u0000');
+    feeds.setFeed('/rss', { body });
+    const deps = await setup('http://127.0.0.1:9', { feeds: [`${feeds.url}/rss`] });
+    const [first] = await pollAll(deps);
+    expect(first).toMatchObject({ ok: true, stored: 3 });
+    expect(first!.warnings).toEqual(['item 2: raw XML could not be sliced, stored as parsed JSON']);
+    const stored = await toArray(deps.posts.iterateMentions({ watchId: 'alice' }));
+    expect(stored.map((p) => p.raw.includes('\u0000'))).toEqual([false, false, false]);
+    expect(stored.filter((p) => p.raw.startsWith('<item'))).toHaveLength(2);
+    const second = await pollAll(deps);
+    expect(second[0]).toMatchObject({ ok: true });
+    expect(await deps.posts.count('alice')).toBe(3);
+  });
+
   it('stores every item of two feeds numbering their items alike, and items with neither guid nor link', async () => {
     const feeds = await startFakeFeedServer();
     closers.push(() => feeds.close());

@@ -153,7 +153,10 @@ function slice(xml: string, node: unknown, localName: string): string | null {
 
 function rawOf(xml: string, node: unknown, localName: string): { raw: string; rawIsExact: boolean } {
   const exact = slice(xml, node, localName);
-  if (exact !== null) return { raw: exact, rawIsExact: true };
+  // U+0000 is not XML (the parser lets it through): such a slice is not the element as XML has
+  // it, and PostgreSQL text cannot hold it — one such item would fail its whole page at every
+  // poll. The parsed form is kept instead, where JSON writes the character as an escape.
+  if (exact !== null && !exact.includes('\u0000')) return { raw: exact, rawIsExact: true };
   return { raw: JSON.stringify(node), rawIsExact: false };
 }
 
