@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { afterEach } from 'vitest';
 import { writeDossier } from '../../src/evidence/dossier.ts';
 import { verifyDossier } from '../../src/evidence/verify.ts';
 import { makeStore, storePosts, type TestStore } from './helpers.ts';
@@ -25,4 +26,31 @@ export async function exportAndVerify(
   const file = path.join(store.dir, 'dossier.zip');
   await writeDossier(store, { watchId: 'alice', actor: 'test' }, file);
   return { store, file, verdict: await verifyDossier(file) };
+}
+
+/**
+ * For a test file: exportAndVerify() that keeps one store open at a time (the last round trip's,
+ * for the test to look into) and closes it after each test.
+ */
+export function roundTrips(): {
+  exportAndVerify(texts: PostText[]): ReturnType<typeof exportAndVerify>;
+  /** The last round trip's store. */
+  readonly store: TestStore | undefined;
+} {
+  let store: TestStore | undefined;
+  afterEach(async () => {
+    await store?.close();
+    store = undefined;
+  });
+  return {
+    async exportAndVerify(texts) {
+      await store?.close();
+      const done = await exportAndVerify(texts);
+      store = done.store;
+      return done;
+    },
+    get store() {
+      return store;
+    },
+  };
 }

@@ -4,28 +4,18 @@ import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { writeFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { verifyDossier } from '../../src/evidence/verify.ts';
 import { createLedger } from '../../src/db/ledger/ledger.ts';
-import { makeStore, type TestStore } from './helpers.ts';
-import { exportAndVerify as storeExportAndVerify, type PostText } from './export-and-verify.ts';
+import { makeStore } from './helpers.ts';
+import { roundTrips } from './export-and-verify.ts';
 
 // Post text and payloads are attacker-written: whatever string comes in, the dossier exported
 // from it must verify untouched (any string at all: any-text-round-trip.test.ts).
 
 const sha = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
-let store: TestStore | undefined;
-afterEach(async () => {
-  await store?.close();
-  store = undefined;
-});
-
-async function exportAndVerify(texts: PostText[]) {
-  await store?.close();
-  const done = await storeExportAndVerify(texts);
-  store = done.store;
-  return done;
-}
+const trips = roundTrips();
+const { exportAndVerify } = trips;
 
 describe('text round trip: store → export → verify', () => {
   it('a post with an unpaired surrogate exports a dossier that verifies, stored as one U+FFFD', async () => {
@@ -33,13 +23,13 @@ describe('text round trip: store → export → verify', () => {
       { text: 'sale \ud800 conne', raw: '{"t":"\ud800"}', author: 'tr\udc00ll' },
     ]);
     expect(verdict.summary).toMatch(/^intact/);
-    const row = (await store!.store.get<Record<string, string>>(
+    const row = (await trips.store!.store.get<Record<string, string>>(
       sql`select text, raw, author_handle from posts`,
     ))!;
     expect(row.text).toBe('sale \ufffd conne');
     expect(row.raw).toBe('{"t":"\ufffd"}');
     expect(row.author_handle).toBe('tr\ufffdll');
-    expect((await createLedger(store!.store).verify()).ok).toBe(true);
+    expect((await createLedger(trips.store!.store).verify()).ok).toBe(true);
   });
 });
 
@@ -70,7 +60,7 @@ describe('verify reports every mismatch', () => {
     manifest.files['ledger.jsonl'] = sha(files['ledger.jsonl']);
     files['manifest.json'] = strToU8(`${JSON.stringify(manifest, null, 2)}\n`);
     files['manifest.json.sha256'] = strToU8(`${sha(files['manifest.json'])}  manifest.json\n`);
-    const forged = path.join(store!.dir, 'forged.zip');
+    const forged = path.join(trips.store!.dir, 'forged.zip');
     writeFileSync(forged, zipSync(files));
 
     const v = await verifyDossier(forged);
@@ -85,12 +75,16 @@ describe('verify reports every mismatch', () => {
   });
 
   it('says a missing file or a file that is no ZIP cannot be read, instead of judging it', async () => {
-    store = await makeStore();
-    const missing = await verifyDossier(path.join(store.dir, 'nope.zip'));
-    expect(missing).toMatchObject({ ok: false, unreadable: true });
-    expect(missing.summary).toMatch(/^cannot read .*nope\.zip: no such file$/);
-    const text = path.join(store.dir, 'notes.txt');
-    writeFileSync(text, 'hello');
-    expect(await verifyDossier(text)).toMatchObject({ ok: false, unreadable: true });
+    const store = await makeStore();
+    try {
+      const missing = await verifyDossier(path.join(store.dir, 'nope.zip'));
+      expect(missing).toMatchObject({ ok: false, unreadable: true });
+      expect(missing.summary).toMatch(/^cannot read .*nope\.zip: no such file$/);
+      const text = path.join(store.dir, 'notes.txt');
+      writeFileSync(text, 'hello');
+      expect(await verifyDossier(text)).toMatchObject({ ok: false, unreadable: true });
+    } finally {
+      await store.close();
+    }
   });
 });
