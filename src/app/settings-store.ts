@@ -14,6 +14,9 @@ import {
 } from '../sources/connection-check.ts';
 import type { SettingProblem, SettingView, SettingsPort, TestOutcome } from '../web/ports.ts';
 import type { NetworkPolicy } from '../net/address-policy.ts';
+import type { ConnectionVerdict } from '../net/connection-verdict.ts';
+import { chatServerPolicy } from '../alerts/channels/server-policy.ts';
+import { checkChatServer, isChatServer } from '../alerts/channels/server-check.ts';
 import { urlProblem } from '../net/url-check.ts';
 
 export interface SettingsStoreDeps {
@@ -75,10 +78,8 @@ export function createSettingsStore(deps: SettingsStoreDeps) {
    * `notifications.allowPrivateServers` says so; everything else follows `network`.
    */
   function policyFor(path: string): NetworkPolicy {
-    const { network, notifications } = deps.base;
-    if (path.startsWith('notifications.'))
-      return { allowPrivateAddresses: network.allowPrivateAddresses || notifications.allowPrivateServers };
-    return network;
+    if (path.startsWith('notifications.')) return chatServerPolicy(deps.base);
+    return deps.base.network;
   }
 
   function parseValue(
@@ -202,9 +203,13 @@ export function createSettingsStore(deps: SettingsStoreDeps) {
           return { ok: false, reason: smtpReason(err) };
         }
       }
-      if (!(CHECKABLE_SOURCES as readonly string[]).includes(group)) return { ok: false, reason: 'missing' };
-      const verdict = await checkSourceConnection(group as CheckableSource, effective);
-      return verdict.ok ? { ok: true } : { ok: false, reason: verdict.reason };
+      let verdict: ConnectionVerdict;
+      if (isChatServer(group)) verdict = await checkChatServer(group, effective);
+      else if ((CHECKABLE_SOURCES as readonly string[]).includes(group))
+        verdict = await checkSourceConnection(group as CheckableSource, effective);
+      else return { ok: false, reason: 'missing' };
+      if (!verdict.ok) return { ok: false, reason: verdict.reason };
+      return verdict.detail ? { ok: true, detail: verdict.detail } : { ok: true };
     },
     async sendMail(to, subject, text) {
       const mailer = deps.mailer();

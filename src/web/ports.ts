@@ -150,7 +150,9 @@ export interface SettingProblem {
 /** Outcome of "test connection" / "send a test message"; `reason` is worded by the page. */
 export interface TestOutcome {
   ok: boolean;
-  reason?: 'missing' | 'refused' | 'blocked' | 'unreachable' | 'unexpected';
+  reason?: 'missing' | 'refused' | 'blocked' | 'unreachable' | 'unexpected' | 'unregistered';
+  /** Who the tested service says the credentials belong to (an account name), when it says. */
+  detail?: string;
   /** Where a test message went: the mail server, or the outbox folder when none is set. */
   transport?: 'smtp' | 'outbox';
 }

@@ -3,6 +3,7 @@
 // A repeated txnId of the same token returns the same event_id and does not post again (the
 // spec's transaction idempotency). Errors in the spec's shape: M_UNKNOWN_TOKEN (401),
 // M_FORBIDDEN (403, not in the room), M_LIMIT_EXCEEDED (429, retry_after_ms).
+// GET /_matrix/client/v3/account/whoami answers the token's owner ({user_id, device_id, is_guest}).
 import { startChatFake, bearer, type ChatFake } from './chat-fake.ts';
 
 export interface MatrixEvent {
@@ -17,21 +18,38 @@ export interface FakeMatrix extends ChatFake {
   rateLimitNext(retryAfterMs: number, times?: number): void;
 }
 
+function authError(token: string | undefined, accessToken: string) {
+  if (!token) return { status: 401, body: { errcode: 'M_MISSING_TOKEN', error: 'Missing access token' } };
+  if (token !== accessToken)
+    return {
+      status: 401,
+      body: { errcode: 'M_UNKNOWN_TOKEN', error: 'Invalid access token passed.', soft_logout: false },
+    };
+  return undefined;
+}
+
 export async function startFakeMatrix(
   accessToken: string,
   joinedRooms: readonly string[],
+  userId = '@vigie:fake.local',
 ): Promise<FakeMatrix> {
   const roomEvents: MatrixEvent[] = [];
   const txns = new Map<string, string>();
   let seq = 0;
   const fake = await startChatFake((req) => {
+    if (req.method === 'GET' && req.path === '/_matrix/client/v3/account/whoami')
+      return (
+        authError(bearer(req), accessToken) ?? {
+          status: 200,
+          body: { user_id: userId, device_id: 'VIGIEDEVICE', is_guest: false },
+        }
+      );
     const m = /^\/_matrix\/client\/v3\/rooms\/([^/]+)\/send\/([^/]+)\/([^/]+)$/.exec(req.path);
     if (!m || req.method !== 'PUT')
       return { status: 404, body: { errcode: 'M_UNRECOGNIZED', error: 'Unrecognized request' } };
     const token = bearer(req);
-    if (!token) return { status: 401, body: { errcode: 'M_MISSING_TOKEN', error: 'Missing access token' } };
-    if (token !== accessToken)
-      return { status: 401, body: { errcode: 'M_UNKNOWN_TOKEN', error: 'Unknown access token' } };
+    const refused = authError(token, accessToken);
+    if (refused) return refused;
     const roomId = decodeURIComponent(m[1]!);
     const txnId = decodeURIComponent(m[3]!);
     if (!joinedRooms.includes(roomId))

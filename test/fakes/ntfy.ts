@@ -2,6 +2,8 @@
 // Priority, Tags, Markdown headers (RFC 2047 encoded words decoded, as the server does); an access
 // token as `Authorization: Bearer`. Answers the message as JSON, 401/403 for a bad or missing token
 // on a protected server, 429 {code: 42901} when the visitor is over its limit.
+// Also GET /v1/health ({"healthy": true}) and GET /v1/account: the token's account, an anonymous
+// one without a token, 401 {code: 40101} for a token the server does not know.
 import { startChatFake, bearer, type ChatFake } from './chat-fake.ts';
 
 export interface NtfyMessage {
@@ -35,10 +37,25 @@ function decodeWord(v: string): string {
 
 const PRIORITIES: Record<string, number> = { min: 1, low: 2, default: 3, high: 4, max: 5, urgent: 5 };
 
-export async function startFakeNtfy(options: { token?: string } = {}): Promise<FakeNtfy> {
+const UNAUTHORIZED = { status: 401, body: { code: 40101, http: 401, error: 'unauthorized' } };
+
+export async function startFakeNtfy(options: { token?: string; username?: string } = {}): Promise<FakeNtfy> {
   const messages: NtfyMessage[] = [];
   let seq = 0;
   const fake = await startChatFake((req) => {
+    if (req.method === 'GET' && req.path === '/v1/health') return { status: 200, body: { healthy: true } };
+    if (req.method === 'GET' && req.path === '/v1/account') {
+      // The server checks any Authorization header it is sent, even on an endpoint open to anonymous visitors.
+      const t = bearer(req);
+      if (req.headers.authorization !== undefined && (!options.token || t !== options.token))
+        return UNAUTHORIZED;
+      return {
+        status: 200,
+        body: t
+          ? { username: options.username ?? 'vigie', role: 'user', language: 'en', notification: {} }
+          : { username: '*', role: 'anonymous', language: 'en', notification: {} },
+      };
+    }
     const topic = req.path.slice(1);
     if (req.method !== 'POST' && req.method !== 'PUT')
       return { status: 405, body: { code: 40500, http: 405, error: 'method not allowed' } };
@@ -47,8 +64,7 @@ export async function startFakeNtfy(options: { token?: string } = {}): Promise<F
     if (options.token) {
       const t = bearer(req);
       if (!t) return { status: 403, body: { code: 40301, http: 403, error: 'forbidden' } };
-      if (t !== options.token)
-        return { status: 401, body: { code: 40101, http: 401, error: 'unauthorized' } };
+      if (t !== options.token) return UNAUTHORIZED;
     }
     const h = (name: string) => {
       const v = req.headers[name] ?? req.headers[`x-${name}`];

@@ -2,7 +2,9 @@
 // parse_mode HTML, parsed as Telegram does: only its supported tags, and every `<`, `>`, `&` that
 // is not part of a tag or entity must be escaped (only &lt; &gt; &amp; &quot; and numeric
 // entities) — otherwise 400 "can't parse entities". Answers {ok, result} or {ok: false,
-// error_code, description[, parameters.retry_after]}.
+// error_code, description[, parameters.retry_after]}. getMe (https://core.telegram.org/bots/api#getme)
+// answers the bot as a User; a token the API does not know is 401 Unauthorized, one it cannot
+// parse 404 Not Found.
 import { startChatFake, type ChatFake } from './chat-fake.ts';
 
 export interface TelegramMessage {
@@ -98,7 +100,14 @@ export function parseTelegramHtml(html: string): { text: string; bold: string[] 
   return { text, bold };
 }
 
-export async function startFakeTelegram(botToken: string, chats: readonly string[]): Promise<FakeTelegram> {
+// What @BotFather hands out: the bot's id, a colon, then the secret part.
+const TOKEN_SHAPE = /^\d+:[A-Za-z0-9_-]+$/;
+
+export async function startFakeTelegram(
+  botToken: string,
+  chats: readonly string[],
+  bot: { username: string; firstName: string } = { username: 'vigie_alerts_bot', firstName: 'Vigie' },
+): Promise<FakeTelegram> {
   const messages: TelegramMessage[] = [];
   let seq = 100;
   const fail = (code: number, description: string, parameters?: object) => ({
@@ -106,6 +115,26 @@ export async function startFakeTelegram(botToken: string, chats: readonly string
     body: { ok: false, error_code: code, description, ...(parameters ? { parameters } : {}) },
   });
   const fake = await startChatFake((req) => {
+    const me = /^\/bot([^/]+)\/getMe$/.exec(req.path);
+    if (me) {
+      if (!TOKEN_SHAPE.test(me[1]!)) return fail(404, 'Not Found');
+      if (me[1] !== botToken) return fail(401, 'Unauthorized');
+      return {
+        status: 200,
+        body: {
+          ok: true,
+          result: {
+            id: Number(botToken.split(':')[0]),
+            is_bot: true,
+            first_name: bot.firstName,
+            username: bot.username,
+            can_join_groups: true,
+            can_read_all_group_messages: false,
+            supports_inline_queries: false,
+          },
+        },
+      };
+    }
     const m = /^\/bot([^/]+)\/sendMessage$/.exec(req.path);
     if (!m) return fail(404, 'Not Found');
     if (m[1] !== botToken) return fail(401, 'Unauthorized');

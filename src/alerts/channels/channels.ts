@@ -5,6 +5,7 @@ import { emailChannel } from './email-channel.ts';
 import type { HttpPolicy } from './http-send.ts';
 import { matrixChannel } from './matrix-channel.ts';
 import { ntfyChannel } from './ntfy-channel.ts';
+import { chatServerPolicy } from './server-policy.ts';
 import { signalChannel } from './signal-channel.ts';
 import { telegramChannel } from './telegram-channel.ts';
 import { webhookChannel } from './webhook-channel.ts';
@@ -28,10 +29,7 @@ export function createChannels(
   // URLs people type (webhooks) follow the network policy; the servers the administrator set
   // may be on the local network when allowed.
   const typed: HttpPolicy = { ...base, network: config.network };
-  const servers: HttpPolicy = {
-    ...base,
-    network: { allowPrivateAddresses: config.network.allowPrivateAddresses || n.allowPrivateServers },
-  };
+  const servers: HttpPolicy = { ...base, network: chatServerPolicy(config) };
   return {
     email: emailChannel(mailer),
     webhook: webhookChannel(typed),

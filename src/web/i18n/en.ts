@@ -406,6 +406,7 @@ export const en = {
   'settings.clear': 'Forget the stored secret',
   'settings.keep': 'Leave blank to keep the current one.',
   'settings.ok': 'Connection works.',
+  'settings.signedInAs': 'Signed in as',
   'settings.sent': 'Test message sent to your address.',
   'settings.sentOutbox': 'No mail server is set: the test message was written to the outbox folder.',
   'settings.testSubject': 'Vigie: test message',
@@ -415,6 +416,8 @@ export const en = {
   'settings.reason.blocked': 'This address is not allowed (a private or local network address).',
   'settings.reason.unreachable': 'The service could not be reached: check the address and the network.',
   'settings.reason.unexpected': 'The service answered something unexpected: check the address.',
+  'settings.reason.unregistered':
+    'The server answers, but this number is not registered on the signal-cli server: register it there first.',
   'settings.group.mail': 'Mail server',
   'settings.group.x': 'X (Twitter)',
   'settings.group.bluesky': 'Bluesky',
@@ -425,7 +428,7 @@ export const en = {
   'settings.group.matrix': 'Matrix',
   'settings.group.signal': 'Signal',
   'settings.chatHint':
-    'The server alerts go through; each person adds their own address in Account → Notifications, where a test message can be sent.',
+    'The server alerts go through; each person adds their own address in Account → Notifications.',
   'settings.field.mail.from': 'Sender address',
   'settings.field.mail.smtp.host': 'Server name',
   'settings.field.mail.smtp.port': 'Port',

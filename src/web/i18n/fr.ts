@@ -410,6 +410,7 @@ export const fr: Record<MessageKey, string> = {
   'settings.clear': 'Oublier le secret enregistré',
   'settings.keep': "Laissez vide pour garder l'actuel.",
   'settings.ok': 'La connexion fonctionne.',
+  'settings.signedInAs': 'Connecté en tant que',
   'settings.sent': "Message d'essai envoyé à votre adresse.",
   'settings.sentOutbox':
     "Aucun serveur de courrier n'est défini : le message d'essai a été écrit dans le dossier d'envoi.",
@@ -421,6 +422,8 @@ export const fr: Record<MessageKey, string> = {
   'settings.reason.blocked': "Cette adresse n'est pas autorisée (adresse d'un réseau privé ou local).",
   'settings.reason.unreachable': "Le service n'a pas pu être joint : vérifiez l'adresse et le réseau.",
   'settings.reason.unexpected': "Le service a répondu quelque chose d'inattendu : vérifiez l'adresse.",
+  'settings.reason.unregistered':
+    "Le serveur répond, mais ce numéro n'est pas enregistré sur le serveur signal-cli : enregistrez-le d'abord.",
   'settings.group.mail': 'Serveur de courrier',
   'settings.group.x': 'X (Twitter)',
   'settings.group.bluesky': 'Bluesky',
@@ -431,7 +434,7 @@ export const fr: Record<MessageKey, string> = {
   'settings.group.matrix': 'Matrix',
   'settings.group.signal': 'Signal',
   'settings.chatHint':
-    "Le serveur par lequel passent les alertes ; chaque personne ajoute sa propre adresse dans Compte → Notifications, où un message d'essai peut être envoyé.",
+    'Le serveur par lequel passent les alertes ; chaque personne ajoute sa propre adresse dans Compte → Notifications.',
   'settings.field.mail.from': "Adresse d'expéditeur",
   'settings.field.mail.smtp.host': 'Nom du serveur',
   'settings.field.mail.smtp.port': 'Port',

@@ -65,5 +65,5 @@ export const SOURCE_FIELDS: Record<string, Record<string, string>> = {
   signal: { signalApiUrl: 'notifications.signal.apiUrl', signalNumber: 'notifications.signal.number' },
 };
 
-/** Sections whose connection has no test button here: their test is a message from Account → Notifications. */
+/** The chat services' sections: the server is set here, each person's own address in Account → Notifications. */
 export const CHAT_GROUPS: readonly string[] = ['ntfy', 'telegram', 'matrix', 'signal'];
