@@ -133,4 +133,61 @@ describe('chat services set in the dashboard', { timeout: 60_000 }, () => {
     expect(bad.body).toContain('Homeserver address: expected an address starting with https:// or http://');
     expect(t.deps.settings.effective().notifications.matrix.homeserverUrl).toBe(matrix.url);
   });
+
+  it('tests each chat server from its section, in plain words, never showing the token', async () => {
+    const test = (group: string) =>
+      postForm(app, owner, `/settings/${group}`, { action: 'test' }, '/settings');
+    const settingsPage = await app.inject({
+      method: 'GET',
+      url: '/settings',
+      headers: { cookie: owner.header() },
+    });
+    const telegramSection = /<section id="telegram"[\s\S]*?<\/section>/.exec(settingsPage.body)![0];
+    expect(telegramSection).toContain('value="test"');
+    expect(telegramSection).toContain('each person adds their own address in Account → Notifications.');
+
+    const works = await test('telegram');
+    expect(works.statusCode).toBe(200);
+    expect(works.body).toContain('Connection works. Signed in as @vigie_alerts_bot.');
+    expect(telegram.requests.at(-1)!.path).toBe(`/bot${BOT}/getMe`);
+    expect(works.body).not.toContain(BOT);
+    expect(telegram.messages).toHaveLength(1);
+
+    const wrong = '4242:not-the-bot-token-aa1';
+    expect(
+      (await save('telegram', { telegramApiUrl: telegram.url, telegramBotToken: wrong })).statusCode,
+    ).toBe(303);
+    const refused = await test('telegram');
+    expect(refused.statusCode).toBe(400);
+    expect(refused.body).toContain('The service refused the credentials: check them and save again.');
+    for (const secret of [wrong, BOT]) expect(refused.body).not.toContain(secret);
+
+    const matrixWorks = await test('matrix');
+    expect(matrixWorks.statusCode).toBe(200);
+    expect(matrixWorks.body).toContain('Signed in as @vigie:fake.local.');
+    expect(matrixWorks.body).not.toContain(MATRIX_TOKEN);
+    expect((await test('ntfy')).statusCode).toBe(200);
+    expect((await test('signal')).statusCode).toBe(200);
+    expect(
+      (await save('signal', { signalApiUrl: signal.url, signalNumber: '+33700000000' })).statusCode,
+    ).toBe(303);
+    const unregistered = await test('signal');
+    expect(unregistered.statusCode).toBe(400);
+    expect(unregistered.body).toContain('this number is not registered on the signal-cli server');
+
+    // Each test is in the audit log, by group and verdict, with no secret.
+    const audit = await t.deps.store.all<{ action: string; detail: string }>(
+      sql`select action, detail from audit_log where action = 'settings_test' order by id`,
+    );
+    expect(audit.map((a) => JSON.parse(a.detail) as unknown)).toEqual([
+      { group: 'telegram', ok: true },
+      { group: 'telegram', ok: false },
+      { group: 'matrix', ok: true },
+      { group: 'ntfy', ok: true },
+      { group: 'signal', ok: true },
+      { group: 'signal', ok: false },
+    ]);
+    for (const secret of [wrong, BOT, MATRIX_TOKEN, NTFY_TOKEN])
+      expect(JSON.stringify(audit)).not.toContain(secret);
+  });
 });
