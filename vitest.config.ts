@@ -57,6 +57,7 @@ const CONTRACT_SUITE: string[] = [
   'test/cli/setup-answers.test.ts',
   'test/cli/users-commands.test.ts',
   // dashboard (settings.test.ts reads the SQLite files themselves; the browser tests run on SQLite)
+  'test/web/chat-settings.test.ts',
   'test/web/access.test.ts',
   'test/web/capture-panel.test.ts',
   'test/web/dossier-decisions.test.ts',
