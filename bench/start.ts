@@ -2,8 +2,10 @@
 //  1. The command line, as a user runs it (`node bin/vigie.js`, which runs the compiled dist/
 //     when it is current, tsx otherwise: bin/pick-build.js; the heading says which): `vigie --help`, and `vigie score`
 //     of one line on stdin. Wall time, CPU time (user + system) and peak RSS (GNU time).
-//  2. The service: `npm start` until `/healthz` answers 200, then the RSS of `vigie start` once
-//     idle (its boot poll of one feed, served here, has stored and scored a hostile post).
+//  2. The service: `npm start` until `/healthz` answers 200, then the RSS of `vigie start` 4 s
+//     later (its boot poll of one feed, served here, has stored and scored a hostile post, and
+//     its capture has started) and once idle, 30 s later (V8 trims its heap after some idle
+//     seconds; the browser runs in a child process, not counted here).
 //  3. The scoring module alone: import, createScorer(), first score, with the prebuilt automaton
 //     (src/scoring/.prebuilt/, made by `npm run build:automaton`) and without it
 //     (VIGIE_PREBUILT=0 forces the in-process build).
@@ -215,6 +217,9 @@ interface ServiceSample {
   healthzMs: number;
   /** CPU used by `vigie start` until the first 200. */
   healthzCpuMs: number;
+  /** RSS 4 s after the first answer: the boot poll done, the heap not yet trimmed. */
+  settlingRssMb: number;
+  /** RSS 30 s after the first answer: idle, once V8 has given back what the start-up used. */
   idleRssMb: number;
 }
 
@@ -263,7 +268,9 @@ async function runService(feedUrl: string, env: NodeJS.ProcessEnv): Promise<Serv
     }
     // Idle: the boot poll has run (the feed's post stored and scored), nothing else to do.
     await new Promise((r) => setTimeout(r, 4000));
-    return { healthzMs, healthzCpuMs, idleRssMb: rssMb(servicePid(npm.pid!)) };
+    const settlingRssMb = rssMb(servicePid(npm.pid!));
+    await new Promise((r) => setTimeout(r, 26_000));
+    return { healthzMs, healthzCpuMs, settlingRssMb, idleRssMb: rssMb(servicePid(npm.pid!)) };
   } finally {
     try {
       process.kill(-npm.pid!, 'SIGTERM');
@@ -290,7 +297,10 @@ async function service(runs: number, env: NodeJS.ProcessEnv): Promise<void> {
       `| CPU used by \`vigie start\` until then (s) | ${fmt(median(samples.map((s) => s.healthzCpuMs)) / 1000, 2)} | |`,
     );
     console.log(
-      `| idle \`vigie start\` RSS (MB) | ${fmt(median(samples.map((s) => s.idleRssMb)), 0)} | ≤ 200 |`,
+      `| \`vigie start\` RSS 4 s after the first answer (MB) | ${fmt(median(samples.map((s) => s.settlingRssMb)), 0)} | |`,
+    );
+    console.log(
+      `| idle \`vigie start\` RSS, 30 s after (MB) | ${fmt(median(samples.map((s) => s.idleRssMb)), 0)} | ≤ 200 |`,
     );
   } finally {
     feed.server.close();
