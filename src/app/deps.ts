@@ -192,6 +192,7 @@ export async function createDeps(config: Readonly<Config>, log: Logger, options:
       identity,
       mailer,
       channels,
+      encryptionKey,
     }),
     /** Accounts confirmed as impersonating the person: a file of the dossier (CLI export). */
     confirmedImpersonations: async (watchId: string) =>

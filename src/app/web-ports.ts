@@ -50,6 +50,8 @@ export interface WebPortsDeps {
   mailer?: Mailer;
   /** The service's channels (follow the dashboard's chat settings); built from `config` when absent. */
   channels?: Channels;
+  /** The installation's encryption key (people's channel targets); the configured or dataDir one when absent. */
+  encryptionKey?: () => string;
 }
 
 /** The repositories and ports the dashboard needs, built from the store (see web/app.ts AppDeps). */
@@ -179,14 +181,7 @@ function createEvidencePort(
   };
 }
 
-function createAlertsPort(deps: {
-  store: Store;
-  config: Readonly<Config>;
-  log: Logger;
-  mailer?: Mailer;
-  channels?: Channels;
-  encryptionKey?: () => string;
-}): AlertsPort {
+function createAlertsPort(deps: WebPortsDeps): AlertsPort {
   const waves = createWavesRepo(deps.store);
   return {
     currentWave: async (watchId) => (await waves.current(watchId)) ?? null,

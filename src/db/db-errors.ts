@@ -18,3 +18,8 @@ export function isUniqueViolation(error: unknown): boolean {
     return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
   });
 }
+
+/** PostgreSQL aborted the transaction to break a deadlock (40P01); SQLite never reports one. */
+export function isDeadlock(error: unknown): boolean {
+  return driverErrors(error).some((e) => (e as { code?: unknown }).code === '40P01');
+}

@@ -1,7 +1,6 @@
+import { isDeadlock } from './db-errors.ts';
 import type { Store } from './store.ts';
 
-/** PostgreSQL's SQLSTATE for a transaction it aborted to break a deadlock. */
-const DEADLOCK_DETECTED = '40P01';
 const ATTEMPTS = 3;
 
 /**
@@ -20,13 +19,3 @@ export async function retryOnDeadlock<T>(store: Store, work: () => Promise<T>): 
   }
 }
 
-/** The driver's error, or the query error drizzle wrapped around it. */
-function isDeadlock(err: unknown): boolean {
-  for (
-    let e = err, depth = 0;
-    e && typeof e === 'object' && depth < 4;
-    e = (e as { cause?: unknown }).cause, depth++
-  )
-    if ((e as { code?: unknown }).code === DEADLOCK_DETECTED) return true;
-  return false;
-}

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { chainHash, contentHash, GENESIS_HASH } from '../../src/db/ledger/ledger-hash.ts';
-import { serialiseLedgerAppends } from '../../src/db/ledger-lock.ts';
 import { createLedger } from '../../src/db/ledger/ledger.ts';
+import { createLedgerRepo } from '../../src/db/ledger/ledger-repo.ts';
 import { openPgStore } from '../../src/db/pg-store.ts';
 import type { Store } from '../../src/db/store.ts';
 import { forEachStore, freshPgDatabase, type FreshPgDatabase } from '../helpers/pg.ts';
@@ -28,6 +28,8 @@ async function appendOne(tx: Store, watchId: string): Promise<{ id: number; hash
   return { id: content.id, hash };
 }
 
+const { lockForAppend } = createLedgerRepo();
+
 forEachStore('the custody ledger table', (open) => {
   it('refuses UPDATE and DELETE', async () => {
     const store = await open();
@@ -40,11 +42,11 @@ forEachStore('the custody ledger table', (open) => {
     expect(rows).toEqual([{ actor: 'system' }]);
   });
 
-  it('serialiseLedgerAppends is for the appending transaction only', async () => {
+  it('lockForAppend is for the appending transaction only', async () => {
     const store = await open();
-    await expect(serialiseLedgerAppends(store)).rejects.toThrow(/inside the appending transaction/);
+    await expect(lockForAppend(store)).rejects.toThrow(/inside the appending transaction/);
     await store.transaction(async (tx) => {
-      await serialiseLedgerAppends(tx);
+      await lockForAppend(tx);
       await appendOne(tx, 'w');
     });
     expect((await store.get<{ n: number }>(sql`select count(*) as n from evidence_events`))?.n).toBe(1);
@@ -75,7 +77,7 @@ describe('ledger appends on PostgreSQL', () => {
     const firstHasLock = new Promise<void>((r) => (firstHolds = r));
 
     const first = a.transaction(async (tx) => {
-      await serialiseLedgerAppends(tx);
+      await lockForAppend(tx);
       const row = await appendOne(tx, 'w');
       firstHolds();
       await firstMayCommit;
@@ -83,7 +85,7 @@ describe('ledger appends on PostgreSQL', () => {
     });
     await firstHasLock;
     const second = b.transaction(async (tx) => {
-      await serialiseLedgerAppends(tx);
+      await lockForAppend(tx);
       return appendOne(tx, 'w');
     });
     // The second is waiting for the advisory lock (seen from the server), not reading the head.

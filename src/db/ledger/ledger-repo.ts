@@ -36,6 +36,8 @@ export function createLedgerRepo() {
      * writer at a time; PostgreSQL needs the lock (held until the transaction ends).
      */
     async lockForAppend(tx: Store): Promise<void> {
+      // Outside a transaction the lock would be released as soon as it is taken.
+      if (!tx.inTransaction) throw new Error('lockForAppend must run inside the appending transaction');
       if (tx.dialect === 'postgres') await tx.run(sql`select pg_advisory_xact_lock(${LEDGER_APPEND_LOCK})`);
     },
     head: (store: Store) =>
